@@ -1,0 +1,37 @@
+# Two entry points: `make run` (set up + run the default corpus) and `make test`.
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+CORES ?= all
+
+.PHONY: run test lint bench clean surrogates
+
+$(BIN)/python:
+	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "error: $(PYTHON) not found; install Python 3.11 or run 'make PYTHON=/path/to/python3.11'"; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+
+# Reinstall whenever the pinned dependencies change.
+$(STAMP): $(BIN)/python pyproject.toml requirements.lock
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -c requirements.lock -e '.[test]'
+	touch $(STAMP)
+
+run: $(STAMP)
+	$(BIN)/snakemake --cores $(CORES) --profile workflow/profiles/default
+	@echo "Report: $(CURDIR)/results/report.html"
+
+test: $(STAMP)
+	$(BIN)/python -m pytest
+
+lint: $(STAMP)
+	$(BIN)/snakemake --lint
+
+bench: $(STAMP)
+	$(BIN)/python bench/run_all.py
+
+surrogates: $(STAMP)
+	$(BIN)/python scripts/render_surrogates.py
+
+clean:
+	rm -rf results .snakemake

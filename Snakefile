@@ -1,0 +1,26 @@
+# reviewflow: the whole review as one workflow. Stages live in workflow/rules/, one file each;
+# every rule calls one thin script in scripts/, which calls the library in scripts/reviewflow/.
+from snakemake.utils import min_version
+
+min_version("9.0")
+
+
+configfile: "config/config.yaml"
+
+
+include: "workflow/rules/common.smk"
+include: "workflow/rules/ingest.smk"
+include: "workflow/rules/coding.smk"
+include: "workflow/rules/references.smk"
+include: "workflow/rules/synthesis.smk"
+include: "workflow/rules/network.smk"
+include: "workflow/rules/prisma.smk"
+include: "workflow/rules/review.smk"
+include: "workflow/rules/report.smk"
+
+
+rule all:
+    input:
+        "results/report.html",
+        "results/changes.md",
+    default_target: True

@@ -1,0 +1,59 @@
+# Loaded first: validates the configuration, the extraction form and the manifest before any job
+# starts, so a bad row or field stops the run with every problem listed at once.
+import sys
+from pathlib import Path
+
+from snakemake.exceptions import WorkflowError
+from snakemake.utils import validate
+
+# The library is importable without installing it (e.g. on a cluster node sharing the repo).
+sys.path.insert(0, str(Path(workflow.basedir) / "scripts"))
+
+from reviewflow.manifest import ManifestError, load_manifest  # noqa: E402
+from reviewflow.form import FormError, load_form  # noqa: E402
+
+validate(config, "../schemas/config.schema.yaml")
+
+try:
+    DOCUMENTS = {d.doc_id: d for d in load_manifest(config["manifest"], config["corpus_dir"])}
+except ManifestError as error:
+    raise WorkflowError(
+        f"The manifest has {len(error.problems)} problem(s); no job was started:\n" + str(error)
+    )
+
+try:
+    FORM = load_form(config["form"])
+except FormError as error:
+    raise WorkflowError(f"The extraction form is invalid; no job was started:\n{error}")
+
+DOC_IDS = sorted(DOCUMENTS)
+
+
+wildcard_constraints:
+    doc="[a-z][a-z0-9_]*",
+
+
+def document_file(wildcards):
+    return str(Path(config["corpus_dir"]) / DOCUMENTS[wildcards.doc].file)
+
+
+def document_row(wildcards):
+    """The manifest row of one document, passed as a param so only its own jobs rerun when it changes."""
+    return dict(vars(DOCUMENTS[wildcards.doc]))
+
+
+def per_document(pattern):
+    return expand(pattern, doc=DOC_IDS)
+
+
+def library_digest(*modules):
+    """Hash of the library modules a stage runs, passed as a param: editing a stage's code reruns
+    that stage (and what follows), while editing another stage's code does not."""
+    import hashlib
+
+    digest = hashlib.sha256()
+    for module in modules:
+        for path in sorted((Path(workflow.basedir) / "scripts" / "reviewflow").glob(f"{module}*.py")):
+            digest.update(path.name.encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
