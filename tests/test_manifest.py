@@ -28,7 +28,7 @@ def _corpus(tmp_path: Path, rows: list[dict[str, str]]) -> Path:
 
 
 def test_valid_manifest_loads(tmp_path: Path) -> None:
-    path = _corpus(tmp_path, [_row(), _row(doc_id="jones2008", file="documents/jones2008.txt", year_suffix="a")])
+    path = _corpus(tmp_path, [_row(), _row(doc_id="jones2008", file="documents/jones2008.txt", year="2008", year_suffix="a")])
     documents = load_manifest(path)
     assert [d.doc_id for d in documents] == ["smith2009", "jones2008"]
     assert documents[1].year_label == "2008a"
