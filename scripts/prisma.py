@@ -1,0 +1,13 @@
+"""Snakemake entry point: PRISMA 2020 flow diagram from the search log."""
+
+import sys
+
+from reviewflow.manifest import read_rows
+from reviewflow.prisma import corpus_note, draw_prisma, load_search_log
+
+log = load_search_log(snakemake.input.search_log)  # noqa: F821
+n_corpus = len(read_rows(snakemake.input.manifest))  # noqa: F821
+draw_prisma(log, n_corpus, snakemake.output.svg, snakemake.output.png)  # noqa: F821
+with open(snakemake.log[0], "w", encoding="utf-8") as handle:  # noqa: F821
+    print(f"PRISMA diagram drawn; {corpus_note(log, n_corpus)}", file=handle)
+sys.exit(0)

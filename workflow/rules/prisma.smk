@@ -1,0 +1,16 @@
+# PRISMA 2020 flow diagram from corpus/search_log.yaml (identification, screening, inclusion counts).
+
+
+rule prisma:
+    input:
+        search_log=config["search_log"],
+        manifest=config["manifest"],
+    output:
+        svg="results/figures/prisma.svg",
+        png="results/figures/prisma.png",
+    params:
+        code=library_digest("prisma"),
+    log:
+        "logs/prisma.log",
+    script:
+        "../../scripts/prisma.py"
