@@ -1,0 +1,338 @@
+"""Ingest: one document (PDF, HTML or text) → clean reading-order text with a page map, blocks,
+sections and quality flags (`results/text/{doc}.json`, see docs/data-contracts.md).
+
+The readers live beside this module (`ingestion_pdf`, `ingestion_html`, `ingestion_text`); they hand
+back pages of raw blocks, and this module assembles the record. `ingest_file` never raises for a bad
+document: it returns `quality.status = "error"` (empty text) or `"warning"` with one message per
+problem that names the file, the problem and what to do.
+
+Sections (names in `data/ingestion.yaml`, matched against whole headings, section numbers ignored):
+- `references` starts at a References / Bibliography / Works Cited / Literature Cited / Reference List
+  heading and runs to the end, or to an Appendix heading (back to `body`) or an Acknowledgements-like
+  heading (filed with `front_matter`, as non-content);
+- `front_matter` is everything before the first heading that is neither the document's first block
+  (its title) nor an Abstract / Keywords heading — title, authors and abstract in a paper, the title
+  alone in most reports. Acknowledgements, funding and competing-interest declarations are filed with
+  `front_matter` wherever they stand, so that `body` is the content a review codes;
+- everything else is `body`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import bisect
+import re
+import sys
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from reviewflow.fileio import read_yaml, write_json
+from reviewflow.ingestion_types import RawBlock, RawPage
+from reviewflow.paths import PACKAGE_DIR
+
+PATTERNS_PATH = PACKAGE_DIR / "data" / "ingestion.yaml"
+FORMATS = {".pdf": "pdf", ".html": "html", ".htm": "html", ".xhtml": "html", ".txt": "txt", ".text": "txt",
+           ".md": "txt"}
+BLOCK_SEPARATOR = "\n\n"
+OCR_HINT = "run OCR (e.g. `ocrmypdf --skip-text in.pdf out.pdf`) and add the text version to the corpus"
+
+
+# --------------------------------------------------------------------------------------- sniffing
+def sniff_format(head: bytes) -> str | None:
+    """The format the first bytes of a file show: pdf, html, txt, or None for other binary data."""
+    if b"%PDF-" in head[:1024]:
+        return "pdf"
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "txt"
+    if any(head.startswith(magic) for magic in _KNOWN_BINARY) or b"\x00" in head[:4096]:
+        return None
+    lower = head.lstrip(b"\xef\xbb\xbf \t\r\n")[:4096].lower()
+    if b"<html" in lower or b"<!doctype html" in lower:
+        return "html"
+    if lower.startswith(b"<") and _HTML_TAG_RE.search(lower):
+        return "html"
+    return "txt"
+
+
+_HTML_TAG_RE = re.compile(rb"<(?:body|head|title|meta|p|div|h[1-6]|ul|table|article|section)[\s>/]")
+_KNOWN_BINARY = {b"PK\x03\x04": "a ZIP/Office file (e.g. .docx)", b"\xd0\xcf\x11\xe0": "an old Office file (.doc)",
+                 b"\x89PNG": "a PNG image", b"\xff\xd8\xff": "a JPEG image", b"GIF8": "a GIF image",
+                 b"II*\x00": "a TIFF image", b"MM\x00*": "a TIFF image", b"{\\rtf": "an RTF file"}
+
+
+def _binary_kind(head: bytes) -> str:
+    for magic, kind in _KNOWN_BINARY.items():
+        if head.startswith(magic):
+            return kind
+    return "binary data"
+
+
+# --------------------------------------------------------------------------------------- sections
+@lru_cache(maxsize=1)
+def section_patterns() -> dict[str, tuple[str, ...]]:
+    data = read_yaml(PATTERNS_PATH)
+    return {key: tuple(str(name).lower() for name in data.get(key, ())) for key in
+            ("references", "back_to_body", "non_content", "front_matter")}
+
+
+_HEADING_NUMBER_RE = re.compile(r"^\s*(?:(?:\d{1,2}(?:\.\d{1,2})*|[IVXLC]{1,6}|[A-Z])[.):]?\s+|\d{1,2}\.\s*)")
+
+
+def heading_key(text: str) -> str:
+    """A heading reduced for matching: no section number, no final colon/period, lower case."""
+    text = _HEADING_NUMBER_RE.sub("", text.strip(), count=1)
+    text = re.sub(r"\s+", " ", text).strip().rstrip(":.").strip().lower()
+    return text.replace("\u2019", "'")
+
+
+def heading_role(text: str) -> str | None:
+    """references | back_to_body | non_content | front_matter, or None for an ordinary heading."""
+    key = heading_key(text)
+    patterns = section_patterns()
+    if key in patterns["references"]:
+        return "references"
+    if any(key == name or key.startswith(name + " ") for name in patterns["back_to_body"]):
+        return "back_to_body"
+    if key in patterns["non_content"]:
+        return "non_content"
+    if key in patterns["front_matter"]:
+        return "front_matter"
+    return None
+
+
+def _assign_sections(blocks: list[dict[str, Any]], texts: list[str], text_length: int) -> list[dict[str, Any]]:
+    if not blocks:
+        return []
+    names: list[str] = []
+    in_front = True
+    saw_abstract = False
+    front_end = len(blocks)  # index of the first block after the opening front matter
+    current = "front_matter"
+    for index, (block, text) in enumerate(zip(blocks, texts)):
+        if block["kind"] == "heading":
+            role = heading_role(text)
+            if role == "references":
+                current = "references"
+            elif role == "back_to_body":
+                current = "body"
+            elif role == "non_content":
+                current = "front_matter"
+            elif role == "front_matter":
+                saw_abstract = saw_abstract or in_front
+                current = "front_matter" if in_front else current
+            elif index > 0 and current == "front_matter":
+                current = "body"
+            if in_front and current != "front_matter":
+                in_front, front_end = False, index
+        names.append(current)
+    if not saw_abstract:
+        # Without an Abstract the opening front matter is only the title (a first heading): the
+        # paragraphs before the first section heading of a report are its content.
+        keep = 1 if blocks[0]["kind"] == "heading" and len(blocks) > 1 else 0
+        names[keep:front_end] = ["body"] * (front_end - keep)
+    sections: list[dict[str, Any]] = []
+    for block, name in zip(blocks, names):
+        if sections and sections[-1]["name"] == name:
+            continue
+        if sections:
+            sections[-1]["end"] = block["start"]
+        sections.append({"name": name, "start": block["start"], "end": 0})
+    sections[0]["start"] = 0
+    sections[-1]["end"] = text_length
+    return sections
+
+
+# --------------------------------------------------------------------------------------- assembly
+def _promote_section_headings(page_blocks: list[RawBlock]) -> None:
+    """A paragraph that is only `References` (same font as the body) is still that heading."""
+    for block in page_blocks:
+        if block.kind != "heading" and len(block.text) <= 40 and heading_role(block.text) in {
+            "references", "back_to_body", "non_content", "front_matter"
+        } and not block.text.rstrip().endswith("."):
+            if heading_role(block.text) == "back_to_body" and len(block.text.split()) > 4:
+                continue
+            block.kind, block.level = "heading", block.level or 2
+
+
+def assemble(doc_id: str, source: str, fmt: str, pages: list[RawPage], messages: list[str], status: str,
+             n_pages: int | None = None) -> dict[str, Any]:
+    """The record of docs/data-contracts.md from the pages a reader produced."""
+    parts: list[str] = []
+    length = 0
+    blocks: list[dict[str, Any]] = []
+    block_texts: list[str] = []
+    page_records: list[dict[str, Any]] = []
+    for number, page in enumerate(pages, start=1):
+        _promote_section_headings(page.blocks)
+        page_start: int | None = None
+        page_end = 0
+        for raw in page.blocks:
+            text = raw.text.strip()
+            if not text:
+                continue
+            if parts:
+                parts.append(BLOCK_SEPARATOR)
+                length += len(BLOCK_SEPARATOR)
+            start = length
+            parts.append(text)
+            length += len(text)
+            record: dict[str, Any] = {"kind": raw.kind, "start": start, "end": length, "page": number}
+            if raw.kind == "heading":
+                record["level"] = int(raw.level or 1)
+            blocks.append(record)
+            block_texts.append(text)
+            if page_start is None:
+                page_start = start
+            page_end = length
+        if page_start is None:
+            # An empty page sits where the next block will start, so bisecting on starts skips it.
+            page_start = page_end = length + (len(BLOCK_SEPARATOR) if parts else 0)
+        page_records.append({"number": number, "start": page_start, "end": page_end, "chars": page_end - page_start,
+                             "has_text_layer": bool(page.has_text_layer)})
+    # Empty pages at the end point past the text: clamp them to its end.
+    for record in page_records:
+        if record["start"] > length:
+            record["start"] = record["end"] = length
+    text = "".join(parts)
+    without_text = [record["number"] for record in page_records if not record["has_text_layer"]]
+    quality = {
+        "status": status,
+        "messages": list(messages),
+        "n_pages": n_pages if n_pages is not None else len(page_records),
+        "pages_without_text": without_text,
+        "chars_per_page": [record["chars"] for record in page_records],
+    }
+    return {
+        "doc_id": doc_id,
+        "source": source,
+        "format": fmt,
+        "text": text,
+        "pages": page_records,
+        "blocks": blocks,
+        "sections": _assign_sections(blocks, block_texts, len(text)),
+        "quality": quality,
+    }
+
+
+def error_record(doc_id: str, source: str, fmt: str, message: str, n_pages: int = 0) -> dict[str, Any]:
+    return {
+        "doc_id": doc_id, "source": source, "format": fmt, "text": "", "pages": [], "blocks": [], "sections": [],
+        "quality": {"status": "error", "messages": [message], "n_pages": n_pages, "pages_without_text": [],
+                    "chars_per_page": []},
+    }
+
+
+# --------------------------------------------------------------------------------------- entry points
+def default_doc_id(path: Path) -> str:
+    doc_id = re.sub(r"[^a-z0-9_]+", "_", path.stem.lower()).strip("_")
+    return doc_id if doc_id[:1].isalpha() else f"doc_{doc_id}"
+
+
+def ingest_file(path: Path | str, doc_id: str | None = None, max_pages: int = 400,
+                source: str | None = None) -> dict[str, Any]:
+    """Ingest one document. Never raises for a bad document: see `quality.status` and `messages`.
+
+    `source` is the path recorded in the output (default: `path` as given); pass the path relative to
+    the corpus folder so the output does not depend on where the corpus sits.
+    """
+    path = Path(path)
+    doc_id = doc_id or default_doc_id(path)
+    source = source if source is not None else path.as_posix()
+    declared = FORMATS.get(path.suffix.lower())
+    fmt = declared or "unknown"
+    try:
+        with open(path, "rb") as handle:
+            head = handle.read(8192)
+    except FileNotFoundError:
+        return error_record(doc_id, source, fmt, f"{source}: file not found: check the `file` column of the manifest "
+                                                 "and that the document is in the corpus folder")
+    except OSError as error:
+        return error_record(doc_id, source, fmt, f"{source}: cannot be read ({error.strerror}): check its permissions")
+    if not head.strip():
+        what = "is empty (0 bytes)" if not head else "holds only white space"
+        return error_record(doc_id, source, fmt, f"{source}: {what}: replace it with the full document")
+    sniffed = sniff_format(head)
+    messages: list[str] = []
+    if sniffed is None:
+        return error_record(doc_id, source, fmt, f"{source}: is {_binary_kind(head)}, not a PDF, HTML or text file: "
+                                                 "save it as PDF, HTML or plain text and update the manifest")
+    if declared is None:
+        messages.append(f"{source}: the extension '{path.suffix}' is not .pdf, .html or .txt; read as {sniffed} "
+                        f"from its contents: rename it to .{sniffed}")
+    elif sniffed != declared:
+        messages.append(f"{source}: named {path.suffix.lower()} but its contents are {sniffed.upper()}; read as "
+                        f"{sniffed.upper()}: rename it to .{sniffed} in the corpus folder and the manifest")
+    fmt = sniffed
+    try:
+        if fmt == "pdf":
+            from reviewflow.ingestion_pdf import read_pdf
+
+            result = read_pdf(path, source, max_pages=max_pages)
+            if result.error:
+                return error_record(doc_id, source, fmt, result.error, n_pages=result.n_pages)
+            pages, n_pages = result.pages, result.n_pages
+            messages.extend(result.messages)
+        else:
+            data = path.read_bytes()
+            if fmt == "html":
+                from reviewflow.ingestion_html import parse_html
+
+                pages = parse_html(data)
+            else:
+                from reviewflow.ingestion_text import decode_text, parse_text
+
+                text, assumed = decode_text(data)
+                if assumed:
+                    messages.append(f"{source}: is not UTF-8; read as {assumed}: check accented characters and "
+                                    "save the file as UTF-8")
+                pages = parse_text(text)
+            n_pages = len(pages)
+    except Exception as error:  # a reader bug or an unforeseen file must not stop the corpus
+        return error_record(doc_id, source, fmt, f"{source}: could not be read as {fmt.upper()} "
+                                                 f"({type(error).__name__}: {error}): open it to check it is intact, "
+                                                 "or save it again as PDF, HTML or plain text")
+    if not any(page.blocks for page in pages):
+        if fmt == "pdf":
+            message = f"{source}: no text layer on any of its {n_pages} page(s) (a scan?): {OCR_HINT}"
+        else:
+            message = f"{source}: no text found in the {fmt.upper()} file: check it holds the document itself"
+        record = error_record(doc_id, source, fmt, message, n_pages=n_pages)
+        record["quality"]["pages_without_text"] = list(range(1, len(pages) + 1))
+        return record
+    status = "warning" if messages else "ok"
+    return assemble(doc_id, source, fmt, pages, messages, status, n_pages=n_pages)
+
+
+def cli_ingest(args: argparse.Namespace) -> int:
+    """`python -m reviewflow ingest PATH --out OUT.json [--doc-id ID] [--max-pages N]`."""
+    record = ingest_file(Path(args.path), doc_id=getattr(args, "doc_id", None),
+                         max_pages=int(getattr(args, "max_pages", 400) or 400))
+    write_json(args.out, record)
+    quality = record["quality"]
+    for message in quality["messages"]:
+        print(f"{quality['status']}: {message}", file=sys.stderr)
+    print(f"{record['doc_id']}: {record['format']}, {quality['n_pages']} page(s), {len(record['text'])} characters, "
+          f"status {quality['status']} -> {args.out}", file=sys.stderr)
+    return 1 if quality["status"] == "error" else 0
+
+
+# --------------------------------------------------------------------------------------- lookups
+def page_of(doc: dict[str, Any], offset: int) -> int:
+    """The page number holding character `offset` of `doc["text"]` (0 when the document has no pages)."""
+    pages = doc.get("pages") or []
+    if not pages:
+        return 0
+    starts = [page["start"] for page in pages]
+    index = max(bisect.bisect_right(starts, offset) - 1, 0)
+    return int(pages[index]["number"])
+
+
+def section_of(doc: dict[str, Any], offset: int) -> str:
+    """The section name (front_matter, body, references) holding `offset`; "" when there is none."""
+    sections = doc.get("sections") or []
+    if not sections:
+        return ""
+    starts = [section["start"] for section in sections]
+    index = max(bisect.bisect_right(starts, offset) - 1, 0)
+    return str(sections[index]["name"])

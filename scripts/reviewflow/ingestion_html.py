@@ -1,0 +1,125 @@
+"""HTML documents: blocks from the element structure, with site boilerplate removed.
+
+- `h1`–`h6` are headings (level = the number), `li` and `dt`/`dd` list items, `p`, `div`, `td`,
+  `blockquote`, `pre`, `caption`, `figcaption` and other block elements paragraphs; text directly
+  inside a block that also holds other blocks becomes a paragraph of its own;
+- `script`, `style`, `nav`, `header`, `footer`, `aside`, `form`, `noscript`, `iframe`, `svg`,
+  `button`, `select` and elements with ARIA roles navigation/banner/contentinfo/search are dropped,
+  as is anything hidden (`hidden`, `aria-hidden="true"`, inline `display:none`);
+- `<br><br>` ends a paragraph, one `<br>` is a space; a table row is one paragraph, cells joined by
+  ` | `;
+- an HTML file is one page.
+"""
+
+from __future__ import annotations
+
+import re
+
+from bs4 import BeautifulSoup, Comment, NavigableString, Tag
+
+from reviewflow.ingestion_normalize import Vocabulary, join_lines, normalize_chars
+from reviewflow.ingestion_types import RawBlock, RawPage
+
+BOILERPLATE_TAGS = ("script", "style", "nav", "header", "footer", "aside", "form", "noscript", "iframe",
+                    "svg", "button", "select", "template", "object", "embed", "canvas", "head", "menu")
+BOILERPLATE_ROLES = {"navigation", "banner", "contentinfo", "search", "menu", "menubar", "toolbar"}
+HEADING_TAGS = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}
+LIST_ITEM_TAGS = {"li", "dt", "dd"}
+BLOCK_TAGS = {
+    "p", "div", "section", "article", "main", "body", "blockquote", "pre", "ul", "ol", "dl", "table",
+    "thead", "tbody", "tfoot", "caption", "figure", "figcaption", "address", "center", "fieldset",
+    "hr", "html", "details", "summary", "td", "th",
+} | set(HEADING_TAGS) | LIST_ITEM_TAGS
+LINE_BREAK = "\u2028"
+_SOURCE_SPACE_RE = re.compile(r"[^\S\u2028]+")
+_HIDDEN_STYLE_RE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
+
+
+def _is_boilerplate(tag: Tag) -> bool:
+    if tag.name in BOILERPLATE_TAGS:
+        return True
+    attrs = tag.attrs or {}
+    if str(attrs.get("role", "")).lower() in BOILERPLATE_ROLES:
+        return True
+    if "hidden" in attrs or str(attrs.get("aria-hidden", "")).lower() == "true":
+        return True
+    return bool(_HIDDEN_STYLE_RE.search(str(attrs.get("style", ""))))
+
+
+class _Collector:
+    def __init__(self) -> None:
+        self.items: list[tuple[str, str, int | None]] = []  # kind, text, level
+        self.buffer: list[str] = []
+        self.kind = "paragraph"
+        self.level: int | None = None
+
+    def text(self, value: str) -> None:
+        self.buffer.append(value)
+
+    def flush(self) -> None:
+        # Newlines in the HTML source are only formatting; <br> (LINE_BREAK) is a real line end.
+        text = _SOURCE_SPACE_RE.sub(" ", "".join(self.buffer)).strip()
+        self.buffer = []
+        if text:
+            self.items.append((self.kind, text, self.level))
+
+
+def _walk(node: Tag, out: _Collector) -> None:
+    for child in node.children:
+        if isinstance(child, Comment):
+            continue
+        if isinstance(child, NavigableString):
+            out.text(str(child))
+            continue
+        if not isinstance(child, Tag) or _is_boilerplate(child):
+            continue
+        name = child.name
+        if name == "br":
+            # Two line breaks in a row separate paragraphs in hand-written pages.
+            if out.buffer and out.buffer[-1] == LINE_BREAK:
+                out.flush()
+            else:
+                out.text(LINE_BREAK)
+            continue
+        if name == "tr":
+            out.flush()
+            cells = [" ".join(cell.get_text(" ").split()) for cell in child.find_all(["td", "th"], recursive=False)
+                     if not _is_boilerplate(cell)]
+            cells = [cell for cell in cells if cell]
+            if cells:
+                out.items.append(("paragraph", " | ".join(cells), None))
+            continue
+        if name not in BLOCK_TAGS:
+            _walk(child, out)  # inline element: its text joins the current block
+            continue
+        out.flush()
+        saved = (out.kind, out.level)
+        if name in HEADING_TAGS:
+            out.kind, out.level = "heading", HEADING_TAGS[name]
+        elif name in LIST_ITEM_TAGS:
+            out.kind, out.level = "list_item", None
+        elif out.kind == "heading":
+            pass  # a div inside a heading is still the heading
+        else:
+            out.kind, out.level = ("list_item", None) if out.kind == "list_item" else ("paragraph", None)
+        _walk(child, out)
+        out.flush()
+        out.kind, out.level = saved
+
+
+def parse_html(data: bytes | str) -> list[RawPage]:
+    """One page of blocks from an HTML file's bytes (the parser finds the encoding)."""
+    soup = BeautifulSoup(data, "lxml")
+    root = soup.body or soup
+    out = _Collector()
+    _walk(root, out)
+    out.flush()
+    texts = [normalize_chars(text) for _, text, _ in out.items]
+    vocab = Vocabulary.from_lines(line for text in texts for line in text.split(LINE_BREAK))
+    blocks: list[RawBlock] = []
+    for (kind, _, level), text in zip(out.items, texts):
+        # The text of a <pre> or <br>-broken block may still be hard-wrapped: repair hyphenation.
+        joined = join_lines(text.split(LINE_BREAK), vocab)
+        if joined:
+            blocks.append(RawBlock(kind, joined, level if kind == "heading" else None))
+    return [RawPage(blocks=blocks, has_text_layer=bool(blocks))]

@@ -1,0 +1,148 @@
+"""Text clean-up shared by the PDF, HTML and text readers: safe Unicode normalization, rejoining words
+hyphenated across a line break, and the vocabulary that decides which hyphens are real.
+
+Why a vocabulary: `compre-|hensive` must become `comprehensive` while `trauma-|informed` must stay
+`trauma-informed`. Neither spelling nor position tells them apart; knowing which words exist does. We
+use spaCy's English lemma lookup table (spacy-lookups-data, installed with the stack) plus every word
+and hyphenated compound the document itself uses on one line.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+# NFKC on a whole text also rewrites superscripts (footnote markers would glue to words: `care²` →
+# `care2`), fractions and the like, so only the characters whose compatibility form is plainly the
+# same text are normalized: Latin ligatures, exotic spaces and full-width ASCII.
+_LIGATURES = {chr(c) for c in range(0xFB00, 0xFB07)}
+_SPACES = {"\u00a0", "\u2000", "\u2001", "\u2002", "\u2003", "\u2004", "\u2005", "\u2006", "\u2007",
+           "\u2008", "\u2009", "\u200a", "\u202f", "\u205f", "\u3000"}
+_FULLWIDTH = {chr(c) for c in range(0xFF01, 0xFF5F)}
+_NFKC_SAFE = _LIGATURES | _SPACES | _FULLWIDTH
+_DROP = {"\u00ad", "\u200b", "\u200c", "\u200d", "\ufeff"}  # soft hyphen, zero-width characters
+_SAFE_RE = re.compile("[" + "".join(sorted(_NFKC_SAFE | _DROP)) + "]")
+_CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
+_SPACE_RUN_RE = re.compile(r"[ \t\r\f\v]+")
+
+
+def normalize_chars(text: str) -> str:
+    """Ligatures (ﬁ ﬂ ﬀ ﬃ ﬄ) and exotic spaces to plain text; control characters dropped."""
+
+    def replace(match: re.Match[str]) -> str:
+        char = match.group(0)
+        return "" if char in _DROP else unicodedata.normalize("NFKC", char)
+
+    return _CONTROL_RE.sub("", _SAFE_RE.sub(replace, text))
+
+
+def squeeze_spaces(text: str) -> str:
+    return _SPACE_RUN_RE.sub(" ", text).strip()
+
+
+@lru_cache(maxsize=1)
+def _lexicon() -> tuple[object, frozenset[str]]:
+    """spaCy's English lemma table (keys are hashed: test membership with `in`) and its lemmas."""
+    try:
+        from spacy.lookups import load_lookups
+
+        table = load_lookups("en", ["lemma_lookup"]).get_table("lemma_lookup")
+        return table, frozenset(table.values())
+    except Exception:  # pragma: no cover - spacy-lookups-data missing: fall back to document words
+        return frozenset(), frozenset()
+
+
+def is_lexicon_word(word: str) -> bool:
+    word = word.lower()
+    table, lemmas = _lexicon()
+    if word in lemmas or word in table:  # type: ignore[operator]
+        return True
+    # The table lists inflected forms it maps to a different lemma; regular ones may be absent.
+    for suffix in ("s", "es", "ed", "d", "ing", "ly", "er", "est"):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            stem = word[: -len(suffix)]
+            if stem in lemmas or stem in table:  # type: ignore[operator]
+                return True
+    return False
+
+
+_WORD_RE = re.compile(r"[^\W\d_]+(?:[-\u2010\u2011][^\W\d_]+)*")
+
+
+@dataclass
+class Vocabulary:
+    """Words the document uses whole on one line, and the hyphenated compounds it writes."""
+
+    words: set[str] = field(default_factory=set)
+    compounds: set[str] = field(default_factory=set)
+
+    @classmethod
+    def from_lines(cls, lines: Iterable[str]) -> Vocabulary:
+        vocab = cls()
+        for line in lines:
+            tokens = _WORD_RE.findall(line)
+            # A token that ends the line with a hyphen is a fragment, not a word of the document.
+            if tokens and line.rstrip().endswith(("-", "\u2010", "\u2011")):
+                tokens = tokens[:-1]
+            for token in tokens:
+                lower = token.lower()
+                if "-" in lower or "\u2010" in lower or "\u2011" in lower:
+                    lower = lower.replace("\u2010", "-").replace("\u2011", "-")
+                    vocab.compounds.add(lower)
+                    vocab.words.update(lower.split("-"))
+                else:
+                    vocab.words.add(lower)
+        return vocab
+
+    def knows(self, word: str) -> bool:
+        return word.lower() in self.words or is_lexicon_word(word)
+
+
+_TRAILING_FRAGMENT_RE = re.compile(r"([^\W\d_]+)[-\u2010\u2011]$")
+_LEADING_FRAGMENT_RE = re.compile(r"^([^\W\d_]+)")
+
+
+def keeps_hyphen(left: str, right: str, vocab: Vocabulary) -> bool:
+    """Whether `left-` at a line end followed by `right` is a real hyphen (True) or a line-break one."""
+    if right[:1].isupper() or left.isupper():
+        return True  # non-|English, COVID-|19-style names and acronyms keep their hyphen
+    compound = f"{left}-{right}".lower()
+    joined = f"{left}{right}".lower()
+    if compound in vocab.compounds:
+        return True
+    if joined in vocab.words:
+        return False
+    if is_lexicon_word(joined):
+        return False
+    # Two words that exist on their own (trauma + informed) make a compound; otherwise the pieces are
+    # syllables of one word the lexicon does not know (a technical term): join them.
+    return vocab.knows(left) and vocab.knows(right)
+
+
+def join_lines(lines: list[str], vocab: Vocabulary) -> str:
+    """Join the lines of one block with spaces, rejoining words hyphenated at a line break."""
+    out = ""
+    for raw in lines:
+        line = squeeze_spaces(raw)
+        if not line:
+            continue
+        if not out:
+            out = line
+            continue
+        if out.endswith(("-", "\u2010", "\u2011")) and not out.endswith(("--", " -")):
+            fragment = _TRAILING_FRAGMENT_RE.search(out)
+            following = _LEADING_FRAGMENT_RE.match(line)
+            if fragment and following:
+                if keeps_hyphen(fragment.group(1), following.group(1), vocab):
+                    out = out[:-1] + "-" + line
+                else:
+                    out = out[:-1] + line
+                continue
+            # `1990-` + `1995`, `pre-` + `(and post-)`: a hyphen after a non-letter is always real.
+            out = out + line
+            continue
+        out = out + " " + line
+    return out

@@ -1,0 +1,18 @@
+"""What each reader (PDF, HTML, text) hands to the assembler in `reviewflow.ingestion`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass
+class RawBlock:
+    kind: str  # heading | paragraph | list_item
+    text: str
+    level: int | None = None  # headings only, 1 = top
+
+
+@dataclass
+class RawPage:
+    blocks: list[RawBlock] = field(default_factory=list)
+    has_text_layer: bool = True
