@@ -1,0 +1,244 @@
+"""The standardized extraction form and its codebook, loaded from YAML and validated.
+
+The form is data a researcher edits (`extraction_forms/*.yaml`). ``load_form`` checks it against
+``workflow/schemas/form.schema.yaml`` and then checks what a JSON Schema cannot express: ids unique
+across the codebook, every need pointing at an existing code and phase, phase aliases pointing at an
+existing phase, token patterns that spaCy's Matcher accepts. Every problem becomes one line of the
+``FormError`` message, naming the file, the field path and the fix.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import yaml
+
+from reviewflow.errors import ReviewflowError
+from reviewflow.fileio import read_yaml
+from reviewflow.paths import schema_path
+
+CODE_LISTS: tuple[str, ...] = ("phases", "service_areas", "practices", "needs")
+PATTERN_LISTS: tuple[str, ...] = ("phases", "service_areas", "practices", "needs", "evidence_basis", "population")
+
+
+class FormError(ReviewflowError):
+    """Raised with every problem of an extraction form, one per line."""
+
+    def __init__(self, problems: Sequence[str]):
+        self.problems = list(problems)
+        super().__init__("\n".join(self.problems))
+
+
+@dataclass(frozen=True)
+class Field:
+    id: str
+    label: str
+    type: str
+    mode: str
+    source: str = ""
+    choices: tuple[str, ...] = ()
+    spec: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Codebook:
+    """Ordered code lists as plain dicts (``{id, label, ...}``), as docs/data-contracts.md describes.
+
+    Attribute (``codebook.phases``) and item (``codebook["phases"]``) access both work.
+    """
+
+    phases: tuple[dict[str, Any], ...]
+    service_areas: tuple[dict[str, Any], ...]
+    practices: tuple[dict[str, Any], ...]
+    needs: tuple[dict[str, Any], ...]
+    phase_aliases: Mapping[str, str]
+    cues: Mapping[str, list[Any]]
+    evidence_basis: tuple[dict[str, Any], ...]
+    population: tuple[dict[str, Any], ...]
+
+    def __getitem__(self, key: str) -> Any:
+        return getattr(self, key)
+
+    def ids(self, kind: str) -> list[str]:
+        return [entry["id"] for entry in getattr(self, kind)]
+
+    def label(self, code_id: str) -> str:
+        """Label of any phase, area, practice or need id (the id itself when unknown)."""
+        for kind in CODE_LISTS:
+            for entry in getattr(self, kind):
+                if entry["id"] == code_id:
+                    return str(entry["label"])
+        return code_id
+
+    def kind_of(self, code_id: str) -> str | None:
+        """``phases``, ``service_areas``, ``practices`` or ``needs`` for a known id, else None."""
+        for kind in CODE_LISTS:
+            if code_id in self.ids(kind):
+                return kind
+        return None
+
+    def normalize_phase(self, name: str) -> str | None:
+        """A phase id from an id or another scheme's name (``rescue`` → ``immediate``)."""
+        key = name.strip().lower()
+        if key in self.ids("phases"):
+            return key
+        return self.phase_aliases.get(key)
+
+
+@dataclass(frozen=True)
+class Form:
+    path: Path
+    id: str
+    version: str
+    title: str
+    fields: tuple[Field, ...]
+    codebook: Codebook
+    data: Mapping[str, Any]
+
+    def field(self, field_id: str) -> Field:
+        for item in self.fields:
+            if item.id == field_id:
+                return item
+        raise KeyError(field_id)
+
+    def iter_fields(self, mode: str | None = None) -> Iterator[Field]:
+        return (f for f in self.fields if mode is None or f.mode == mode)
+
+
+def _path_text(parts: Sequence[Any]) -> str:
+    text = ""
+    for part in parts:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text or "(top level)"
+
+
+def _schema_problems(data: Any, path: Path) -> list[str]:
+    validator = jsonschema.Draft202012Validator(read_yaml(schema_path("form")))
+    problems = []
+    for error in sorted(validator.iter_errors(data), key=lambda e: (list(map(str, e.absolute_path)), e.message)):
+        # oneOf failures hide the useful sub-error; report the most specific one.
+        best = jsonschema.exceptions.best_match([error]) if error.context else error
+        where = _path_text(list(best.absolute_path))
+        problems.append(f"{path}: {where}: {best.message}. Fix: correct it as described in {schema_path('form').name}.")
+    return problems
+
+
+def _iter_patterns(codebook: Mapping[str, Any]) -> Iterator[tuple[str, Any]]:
+    for kind in PATTERN_LISTS:
+        for index, entry in enumerate(codebook.get(kind) or []):
+            for p_index, pattern in enumerate(entry.get("patterns") or []):
+                yield f"codebook.{kind}[{index}].patterns[{p_index}]", pattern
+    for cue, patterns in (codebook.get("cues") or {}).items():
+        for p_index, pattern in enumerate(patterns or []):
+            yield f"codebook.cues.{cue}[{p_index}]", pattern
+
+
+def _cross_problems(data: Mapping[str, Any], path: Path) -> list[str]:
+    problems: list[str] = []
+    codebook = data["codebook"]
+    seen: dict[str, str] = {}
+    for kind in CODE_LISTS:
+        for index, entry in enumerate(codebook.get(kind) or []):
+            where = f"codebook.{kind}[{index}].id"
+            if entry["id"] in seen:
+                problems.append(f"{path}: {where}: duplicate id '{entry['id']}' (already used at {seen[entry['id']]}). "
+                                "Fix: give every phase, area, practice and need its own id.")
+            else:
+                seen[entry["id"]] = where
+    phases = {p["id"] for p in codebook["phases"]}
+    codes = {c["id"] for c in codebook["service_areas"]} | {c["id"] for c in codebook.get("practices") or []}
+    for index, need in enumerate(codebook.get("needs") or []):
+        if need["code"] not in codes:
+            problems.append(f"{path}: codebook.needs[{index}].code: unknown code '{need['code']}' for need '{need['id']}'. "
+                            "Fix: use a service area or practice id defined in the codebook.")
+        if need["phase"] not in phases:
+            problems.append(f"{path}: codebook.needs[{index}].phase: unknown phase '{need['phase']}' for need '{need['id']}'. "
+                            f"Fix: use one of {sorted(phases)}.")
+    for alias, target in (codebook.get("phase_aliases") or {}).items():
+        if target not in phases:
+            problems.append(f"{path}: codebook.phase_aliases.{alias}: unknown phase '{target}'. Fix: use one of {sorted(phases)}.")
+    for key in ("evidence_basis", "population"):
+        ids: set[str] = set()
+        for index, entry in enumerate(codebook.get(key) or []):
+            if entry["id"] in ids:
+                problems.append(f"{path}: codebook.{key}[{index}].id: duplicate id '{entry['id']}'. Fix: give each entry its own id.")
+            ids.add(entry["id"])
+    field_ids: set[str] = set()
+    dimensions = {entry["dimension"] for entry in codebook.get("population") or []}
+    for index, spec in enumerate(data["form"]["fields"]):
+        if spec["id"] in field_ids:
+            problems.append(f"{path}: form.fields[{index}].id: duplicate field id '{spec['id']}'. Fix: give each field its own id.")
+        field_ids.add(spec["id"])
+        source = spec.get("choices_from")
+        if source and not codebook.get(source):
+            problems.append(f"{path}: form.fields[{index}].choices_from: codebook.{source} is empty or missing. "
+                            "Fix: define it in the codebook or list the choices.")
+        if spec.get("source") == "population" and spec.get("dimension") not in dimensions:
+            problems.append(f"{path}: form.fields[{index}].dimension: no codebook.population entry has dimension "
+                            f"'{spec.get('dimension')}'. Fix: use one of {sorted(dimensions)}.")
+    problems.extend(_pattern_problems(codebook, path))
+    return problems
+
+
+def _pattern_problems(codebook: Mapping[str, Any], path: Path) -> list[str]:
+    """Token patterns must be valid for spaCy's Matcher (checked with its own validator)."""
+    token_patterns = [(where, p) for where, p in _iter_patterns(codebook) if isinstance(p, dict) and "pattern" in p]
+    if not token_patterns:
+        return []
+    import spacy
+    from spacy.matcher import Matcher
+
+    vocab = spacy.blank("en").vocab
+    problems = []
+    for where, pattern in token_patterns:
+        matcher = Matcher(vocab, validate=True)
+        try:
+            matcher.add("check", [pattern["pattern"]])
+        except Exception as error:  # spaCy raises MatchPatternError/ValueError with details
+            detail = " ".join(str(error).split())
+            problems.append(f"{path}: {where}: invalid token pattern ({detail[:300]}). "
+                            "Fix: write it as in spaCy's Matcher documentation, e.g. [{LOWER: case}, {LEMMA: manager}].")
+    return problems
+
+
+def load_form(path: str | Path) -> Form:
+    """Read, validate and return the extraction form; raise FormError listing every problem."""
+    path = Path(path)
+    if not path.is_file():
+        raise FormError([f"{path}: extraction form not found. Fix: set `form:` in config/config.yaml to an existing file "
+                         "under extraction_forms/."])
+    try:
+        data = read_yaml(path)
+    except yaml.YAMLError as error:
+        raise FormError([f"{path}: not valid YAML ({' '.join(str(error).split())}). Fix: correct the YAML syntax."]) from None
+    problems = _schema_problems(data, path)
+    if problems:
+        raise FormError(problems)
+    problems = _cross_problems(data, path)
+    if problems:
+        raise FormError(problems)
+    codebook = data["codebook"]
+    for index, need in enumerate(codebook.get("needs") or []):
+        need.setdefault("order", index)
+    fields = tuple(
+        Field(id=spec["id"], label=spec["label"], type=spec["type"], mode=spec["mode"], source=spec.get("source", ""),
+              choices=tuple(spec.get("choices") or [entry["id"] for entry in codebook.get(spec.get("choices_from") or "", None) or []]),
+              spec=spec)
+        for spec in data["form"]["fields"]
+    )
+    book = Codebook(
+        phases=tuple(codebook["phases"]),
+        service_areas=tuple(codebook["service_areas"]),
+        practices=tuple(codebook.get("practices") or ()),
+        needs=tuple(codebook.get("needs") or ()),
+        phase_aliases=dict(codebook.get("phase_aliases") or {}),
+        cues=dict(codebook["cues"]),
+        evidence_basis=tuple(codebook.get("evidence_basis") or ()),
+        population=tuple(codebook.get("population") or ()),
+    )
+    return Form(path=path, id=data["form"]["id"], version=str(data["form"]["version"]), title=data["form"]["title"],
+                fields=fields, codebook=book, data=data)
