@@ -1,0 +1,332 @@
+"""Rendering the synthesis tables: CSV (tidy long and wide display form), Markdown, HTML, LaTeX (booktabs)
+and one XLSX workbook with a sheet per table. Every writer is deterministic (byte-identical on rerun)."""
+
+from __future__ import annotations
+
+import datetime
+import io
+import zipfile
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from reviewflow.fileio import atomic_write_bytes, atomic_write_text, csv_text
+from reviewflow.safety import escape_html, neutralize_formula
+from reviewflow.synthesis import (
+    ANY_PHASE, EXCLUDED_COLUMNS, ROLE_CAUTION, ROLE_SUPPORT, SUPPORT_COLUMNS, Synthesis,
+)
+
+TABLE_NAMES = ("table1_needs", "service_areas", "practices", "evidence_basis")
+FORMATS = (".csv", "_long.csv", ".md", ".html", ".tex")
+WORKBOOK = "synthesis.xlsx"
+EXCLUDED_CSV = "excluded_documents.csv"
+SUPPORT_CSV = "support.csv"
+
+# A workbook's core properties and zip entries carry the time of saving; fixing both makes its bytes
+# depend on its content only.
+FIXED_TIME = datetime.datetime(2000, 1, 1, 0, 0, 0)
+ZIP_TIME = (1980, 1, 1, 0, 0, 0)
+
+
+@dataclass(frozen=True)
+class Table:
+    name: str
+    title: str
+    long: pd.DataFrame
+    wide: pd.DataFrame
+    notes: tuple[str, ...]
+
+
+def output_files() -> list[str]:
+    """File names written into the tables folder, in a fixed order."""
+    return [f"{name}{ext}" for name in TABLE_NAMES for ext in FORMATS] + [WORKBOOK, EXCLUDED_CSV, SUPPORT_CSV]
+
+
+# --- wide display forms -----------------------------------------------------------------------------
+
+def _pick(long: pd.DataFrame, **match: object) -> pd.Series:
+    mask = pd.Series(True, index=long.index)
+    for column, value in match.items():
+        mask &= long[column] == value
+    rows = long[mask]
+    if len(rows) != 1:
+        raise ValueError(f"expected one row for {match}, found {len(rows)}")
+    return rows.iloc[0]
+
+
+def _count_and_citations(cell: pd.Series) -> str:
+    return f"{cell['n_documents']} {cell['citations']}" if cell["n_documents"] else "0"
+
+
+def needs_wide(long: pd.DataFrame) -> pd.DataFrame:
+    rows = []
+    for (phase, need), _ in long.groupby(["phase", "need"], sort=False):
+        support = _pick(long, phase=phase, need=need, role=ROLE_SUPPORT)
+        caution = _pick(long, phase=phase, need=need, role=ROLE_CAUTION)
+        rows.append({
+            "Phase": support["phase_label"], "Need": support["need_label"],
+            "Documents": int(support["n_documents"]), "Recommended by": support["citations"],
+            "Cautions": int(caution["n_documents"]), "Cautioned by": caution["citations"],
+        })
+    return pd.DataFrame(rows, columns=["Phase", "Need", "Documents", "Recommended by", "Cautions", "Cautioned by"])
+
+
+def code_phase_wide(long: pd.DataFrame, first_column: str) -> pd.DataFrame:
+    """Codes × phases: each cell the number of documents and their citations; then any phase and cautions."""
+    phases = list(dict.fromkeys(long["phase"]))
+    phase_labels = dict(zip(long["phase"], long["phase_label"]))
+    columns = [first_column, *(phase_labels[p] for p in phases), "Cautions (any phase)"]
+    rows = []
+    for code, _ in long.groupby("code", sort=False):
+        row = {first_column: _pick(long, code=code, phase=ANY_PHASE, role=ROLE_SUPPORT)["code_label"]}
+        for phase in phases:
+            row[phase_labels[phase]] = _count_and_citations(_pick(long, code=code, phase=phase, role=ROLE_SUPPORT))
+        row["Cautions (any phase)"] = _count_and_citations(_pick(long, code=code, phase=ANY_PHASE, role=ROLE_CAUTION))
+        rows.append(row)
+    return pd.DataFrame(rows, columns=columns)
+
+
+def practices_wide(long: pd.DataFrame) -> pd.DataFrame:
+    rows = []
+    for code, _ in long.groupby("code", sort=False):
+        support = _pick(long, code=code, phase=ANY_PHASE, role=ROLE_SUPPORT)
+        caution = _pick(long, code=code, phase=ANY_PHASE, role=ROLE_CAUTION)
+        rows.append({
+            "Practice": support["code_label"], "Documents": int(support["n_documents"]),
+            "Recommended by": support["citations"], "Cautions": int(caution["n_documents"]),
+            "Cautioned by": caution["citations"],
+        })
+    return pd.DataFrame(rows, columns=["Practice", "Documents", "Recommended by", "Cautions", "Cautioned by"])
+
+
+_LEVEL_LABELS = {"need": "Need", "service_area": "Service area", "practice": "Practice"}
+
+
+def evidence_wide(long: pd.DataFrame, citations: dict[str, str]) -> pd.DataFrame:
+    from reviewflow.synthesis import format_citations
+
+    rows = []
+    for r in long.itertuples(index=False):
+        primary = [d for d in r.primary_doc_ids.split(";") if d]
+        rows.append({
+            "Level": _LEVEL_LABELS.get(r.level, r.level), "Item": r.label, "Documents": int(r.n_documents),
+            "Primary data": f"{r.n_primary} of {r.n_documents}", "Basis unknown": int(r.n_unknown),
+            "Documents resting on primary data": format_citations(primary, citations),
+        })
+    return pd.DataFrame(rows, columns=["Level", "Item", "Documents", "Primary data", "Basis unknown",
+                                       "Documents resting on primary data"])
+
+
+# --- notes under every table ------------------------------------------------------------------------
+
+def method_note(include_mentions: bool) -> str:
+    counted = ("recommendation sentences and mere mentions (synthesis.include_mentions: true)" if include_mentions
+               else "recommendation sentences only (synthesis.include_mentions: false)")
+    return ("A document supports a cell when at least one of its coded segments, not rejected by a reviewer, "
+            f"carries the code in that phase; counted: {counted}. A segment without a phase counts in its need's "
+            "default phase, or only under 'any phase' when it names no need. Cautions are do-not recommendations. "
+            "Citations are in alphabetical order; results/tables/support.csv lists the sentences behind each cell.")
+
+
+def excluded_note(excluded: pd.DataFrame) -> str:
+    if excluded.empty:
+        return "No document was left out: every document's ingestion succeeded."
+    listed = "; ".join(f"{r.citation} [{r.doc_id}]: {r.message}" for r in excluded.itertuples(index=False))
+    return (f"Left out because their ingestion failed ({len(excluded)}; see results/tables/excluded_documents.csv): "
+            f"{listed}")
+
+
+EVIDENCE_NOTE = ("A document rests on primary data when the evidence_basis field of its form says 'primary' "
+                 "(for a list of methods: any item does; 'no/not/non primary' does not). 'Basis unknown': "
+                 "the field is empty; such documents count as not resting on primary data.")
+
+
+def build_tables(result: Synthesis) -> list[Table]:
+    common = (method_note(result.include_mentions), excluded_note(result.excluded))
+    return [
+        Table("table1_needs", "Table 1. Survivors' needs across the continuum of care, with the documents that "
+              "recommend services for them", result.needs, needs_wide(result.needs), common),
+        Table("service_areas", "Core service areas by phase: documents recommending them",
+              result.service_areas, code_phase_wide(result.service_areas, "Service area"), common),
+        Table("practices", "Service-delivery practices: documents recommending them",
+              result.practices, practices_wide(result.practices), common),
+        Table("evidence_basis", "Evidence basis: supporting documents resting on primary data",
+              result.evidence, evidence_wide(result.evidence, result.citations), (*common, EVIDENCE_NOTE)),
+    ]
+
+
+# --- renderers --------------------------------------------------------------------------------------
+
+def frame_csv(frame: pd.DataFrame) -> str:
+    return csv_text(frame.to_dict("records"), list(frame.columns))
+
+
+_MARKDOWN_SPECIAL = "\\`*_[]<>|"
+
+
+def markdown_escape(value: object) -> str:
+    """Cell text that Markdown shows literally: no table breaks, emphasis or raw HTML."""
+    text = " ".join(str(value).split())
+    return "".join(f"\\{ch}" if ch in _MARKDOWN_SPECIAL else ch for ch in text)
+
+
+def to_markdown(table: Table) -> str:
+    frame = table.wide
+    numeric = [pd.api.types.is_integer_dtype(frame[c]) for c in frame.columns]
+    lines = [f"**{markdown_escape(table.title)}**", ""]
+    lines.append("| " + " | ".join(markdown_escape(c) for c in frame.columns) + " |")
+    lines.append("|" + "|".join("---:" if n else "---" for n in numeric) + "|")
+    for row in frame.itertuples(index=False):
+        lines.append("| " + " | ".join(markdown_escape(v) for v in row) + " |")
+    lines.append("")
+    lines += [f"*Note {i}.* {markdown_escape(note)}\n" for i, note in enumerate(table.notes, start=1)]
+    return "\n".join(lines).rstrip("\n") + "\n"
+
+
+def to_html(table: Table) -> str:
+    """A self-contained <figure> fragment for the report; every text escaped."""
+    frame = table.wide
+    numeric = [pd.api.types.is_integer_dtype(frame[c]) for c in frame.columns]
+    out = [f'<figure class="reviewflow-table" id="table-{escape_html(table.name)}">',
+           "<table>", f"<caption>{escape_html(table.title)}</caption>", "<thead>", "<tr>"]
+    out += [f'<th scope="col">{escape_html(c)}</th>' for c in frame.columns]
+    out += ["</tr>", "</thead>", "<tbody>"]
+    for row in frame.itertuples(index=False):
+        cells = "".join(f'<td class="num">{escape_html(v)}</td>' if n else f"<td>{escape_html(v)}</td>"
+                        for v, n in zip(row, numeric))
+        out.append(f"<tr>{cells}</tr>")
+    out += ["</tbody>", "</table>", "<figcaption>"]
+    out += [f'<p class="table-note"><small>Note {i}. {escape_html(n)}</small></p>'
+            for i, n in enumerate(table.notes, start=1)]
+    out += ["</figcaption>", "</figure>"]
+    return "\n".join(out) + "\n"
+
+
+_LATEX_SPECIAL = {
+    "\\": r"\textbackslash{}", "&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#", "_": r"\_", "{": r"\{",
+    "}": r"\}", "~": r"\textasciitilde{}", "^": r"\textasciicircum{}",
+}
+
+
+def latex_escape(value: object) -> str:
+    return "".join(_LATEX_SPECIAL.get(ch, ch) for ch in " ".join(str(value).split()))
+
+
+def _latex_column_format(frame: pd.DataFrame) -> str:
+    """Numbers right-aligned, short text left-aligned, long text (citations) wrapped in columns sharing
+    most of the line width."""
+    numeric = [pd.api.types.is_integer_dtype(frame[c]) for c in frame.columns]
+    long_text = [not n and len(frame) > 0 and int(frame[c].astype(str).str.len().max()) > 30
+                 for c, n in zip(frame.columns, numeric)]
+    width = f"{0.8 / max(1, sum(long_text)):.2f}\\linewidth"
+    return "".join("r" if n else (rf">{{\raggedright\arraybackslash}}p{{{width}}}" if w else "l")
+                   for n, w in zip(numeric, long_text))
+
+
+def to_latex(table: Table) -> str:
+    """A booktabs longtable (needs \\usepackage{booktabs,longtable,array}); every text escaped."""
+    frame = table.wide
+    numeric = [pd.api.types.is_integer_dtype(frame[c]) for c in frame.columns]
+    header = " & ".join(latex_escape(c) for c in frame.columns) + r" \\"
+    out = [
+        f"% reviewflow table {table.name}: needs \\usepackage{{booktabs,longtable,array}}",
+        f"\\begin{{longtable}}{{{_latex_column_format(frame)}}}",
+        f"\\caption{{{latex_escape(table.title)}}}\\label{{tab:{table.name}}}\\\\",
+        r"\toprule", header, r"\midrule", r"\endfirsthead",
+        r"\toprule", header, r"\midrule", r"\endhead",
+        r"\bottomrule", r"\endfoot",
+    ]
+    for row in frame.itertuples(index=False):
+        out.append(" & ".join(str(v) if n else latex_escape(v) for v, n in zip(row, numeric)) + r" \\")
+    out.append(r"\end{longtable}")
+    out += [f"\\par\\noindent\\footnotesize\\textit{{Note {i}.}} {latex_escape(n)}\\par"
+            for i, n in enumerate(table.notes, start=1)]
+    return "\n".join(out) + "\n"
+
+
+# --- workbook ---------------------------------------------------------------------------------------
+
+class _FixedTimeZip(zipfile.ZipFile):
+    """A zip whose entries carry a constant timestamp (openpyxl writes them with the current time)."""
+
+    def writestr(self, zinfo_or_arcname, data, compress_type=None, compresslevel=None):  # type: ignore[override]
+        if not isinstance(zinfo_or_arcname, zipfile.ZipInfo):
+            info = zipfile.ZipInfo(zinfo_or_arcname, date_time=ZIP_TIME)
+            info.compress_type = self.compression
+            info.external_attr = 0o600 << 16
+            zinfo_or_arcname = info
+        return super().writestr(zinfo_or_arcname, data, compress_type, compresslevel)
+
+
+def _sheet_title(name: str) -> str:
+    return name[:31]
+
+
+def workbook_bytes(sheets: Sequence[tuple[str, str, pd.DataFrame, Sequence[str]]]) -> bytes:
+    """An XLSX workbook, one sheet per (name, title, frame, notes); formula-like text neutralized."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font
+    from openpyxl.utils import get_column_letter
+    from openpyxl.writer.excel import ExcelWriter
+
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    for name, title, frame, notes in sheets:
+        sheet = workbook.create_sheet(_sheet_title(name))
+        sheet.append([neutralize_formula(title)])
+        sheet["A1"].font = Font(bold=True)
+        sheet.append([neutralize_formula(str(c)) for c in frame.columns])
+        for cell in sheet[2]:
+            cell.font = Font(bold=True)
+        for row in frame.itertuples(index=False):
+            sheet.append([_xlsx_value(v) for v in row])
+        sheet.append([])
+        for note in notes:
+            sheet.append([neutralize_formula(note)])
+        sheet.freeze_panes = "A3"
+        for index, column in enumerate(frame.columns, start=1):
+            longest = max([len(str(column)), *(len(str(v)) for v in frame[column])], default=8)
+            sheet.column_dimensions[get_column_letter(index)].width = min(max(10, longest + 2), 60)
+            for cell in sheet.iter_rows(min_row=3, max_row=2 + len(frame), min_col=index, max_col=index):
+                cell[0].alignment = Alignment(wrap_text=True, vertical="top")
+    workbook.properties.creator = "reviewflow"
+    workbook.properties.created = FIXED_TIME
+    workbook.properties.modified = FIXED_TIME
+    buffer = io.BytesIO()
+    # ExcelWriter instead of Workbook.save: save() stamps the current time into the core properties.
+    with _FixedTimeZip(buffer, "w", zipfile.ZIP_DEFLATED, allowZip64=True) as archive:
+        ExcelWriter(workbook, archive).write_data()
+    return buffer.getvalue()
+
+
+def _xlsx_value(value: object) -> object:
+    if isinstance(value, bool):
+        return value
+    if hasattr(value, "item"):  # numpy scalar -> Python number
+        value = value.item()
+    return neutralize_formula(value if isinstance(value, (int, float)) else str(value))
+
+
+# --- writing everything -----------------------------------------------------------------------------
+
+def write_tables(result: Synthesis, out_dir: str | Path) -> list[Path]:
+    """Write every table file into `out_dir`; returns the paths written."""
+    out_dir = Path(out_dir)
+    written: list[Path] = []
+    tables = build_tables(result)
+    for table in tables:
+        for suffix, text in ((".csv", frame_csv(table.wide)), ("_long.csv", frame_csv(table.long)),
+                             (".md", to_markdown(table)), (".html", to_html(table)), (".tex", to_latex(table))):
+            path = out_dir / f"{table.name}{suffix}"
+            atomic_write_text(path, text)
+            written.append(path)
+    sheets = [(t.name, t.title, t.wide, t.notes) for t in tables]
+    sheets.append(("excluded_documents", "Documents left out because their ingestion failed",
+                   result.excluded, ()))
+    atomic_write_bytes(out_dir / WORKBOOK, workbook_bytes(sheets))
+    atomic_write_text(out_dir / EXCLUDED_CSV, csv_text(result.excluded.to_dict("records"), EXCLUDED_COLUMNS))
+    atomic_write_text(out_dir / SUPPORT_CSV, csv_text(result.support.to_dict("records"), SUPPORT_COLUMNS))
+    written += [out_dir / WORKBOOK, out_dir / EXCLUDED_CSV, out_dir / SUPPORT_CSV]
+    return written
