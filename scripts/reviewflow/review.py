@@ -1,0 +1,589 @@
+"""The human in the loop: the review sheet a reviewer fills, and the decisions read back from it.
+
+Three steps, each a function:
+
+1. ``export_review_sheet`` writes ``results/review/review_sheet.xlsx``: one row per coded segment
+   with empty reviewer columns, the manual form fields, and instructions.
+2. ``load_decision_sheet`` reads a filled sheet (xlsx or csv) from ``corpus/decisions/``, checks its
+   header against ``workflow/schemas/decisions.schema.yaml`` and every row against the codebook.
+   A sheet with a wrong header is refused as a whole with one message; a bad row is refused alone.
+   Nothing here writes to ``corpus/decisions/``.
+3. ``resolve_decisions`` turns every reviewer's decisions into at most one decision per segment:
+   - a reviewer's later row wins over their own earlier row for the same segment (files are read in
+     name order, rows top to bottom);
+   - a decision from a sheet named ``adjudicated.xlsx`` / ``adjudicated.csv`` wins over everyone else's;
+   - otherwise reviewers who reach the same coding agree and their decision is applied; reviewers who
+     reach different codings are a *conflict*: no decision is applied, the automatic codes stay, and
+     the conflict is listed (``results/decisions_report.csv``, ``results/review/conflicts.csv``)
+     until an adjudicated sheet settles it.
+
+Every decision read ends up in the decisions report with its fate (applied, superseded, conflict,
+unmatched, invalid, sheet_error); none is dropped silently.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import io
+import re
+import zipfile
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+
+from reviewflow.errors import ReviewflowError
+from reviewflow.fileio import atomic_write_bytes, read_json, read_yaml
+from reviewflow.paths import schema_path
+from reviewflow.safety import FORMULA_PREFIXES, neutralize_formula
+
+DECISION_VALUES: tuple[str, ...] = ("accept", "reject", "edit")
+REVIEWER_COLUMNS: tuple[str, ...] = ("decision", "codes_override", "phase_override", "reviewer", "note")
+SEGMENT_SHEET_COLUMNS: tuple[str, ...] = (
+    "segment_id", "doc_id", "citation", "page", "quote", "in_text_citations", "is_recommendation", "polarity",
+    "service_areas", "practices", "needs", "phase",
+) + REVIEWER_COLUMNS
+MANUAL_SHEET_COLUMNS: tuple[str, ...] = ("doc_id", "field", "label", "value", "reviewer", "note")
+REPORT_COLUMNS: tuple[str, ...] = (
+    "source", "row", "reviewer", "segment_id", "doc_id", "decision", "codes_override", "phase_override",
+    "status", "message", "note",
+)
+ADJUDICATION_STEM = "adjudicated"
+SEGMENTS_SHEET = "segments"
+CODE_KINDS: tuple[str, ...] = ("service_areas", "practices", "needs")
+
+# Fixed workbook metadata and zip entry times: the same segments give a byte-identical sheet.
+_FIXED_TIME = datetime.datetime(2000, 1, 1)
+_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
+_COLUMN_WIDTHS = {
+    "segment_id": 18, "doc_id": 18, "citation": 22, "page": 6, "quote": 80, "in_text_citations": 24,
+    "is_recommendation": 10, "polarity": 9, "service_areas": 24, "practices": 24, "needs": 24, "phase": 14,
+    "decision": 11, "codes_override": 30, "phase_override": 15, "reviewer": 12, "note": 40,
+    "field": 22, "label": 36, "value": 50,
+}
+
+
+# --------------------------------------------------------------------------------------------------
+# Segments (results/coded/{doc}.csv)
+
+
+def read_segments(paths: Iterable[str | Path]) -> list[dict[str, str]]:
+    """Rows of the coded CSV files, files in doc_id (file stem) order, rows in text order."""
+    rows: list[dict[str, str]] = []
+    for path in sorted((Path(p) for p in paths), key=lambda p: p.stem):
+        with open(path, encoding="utf-8", newline="") as handle:
+            rows.extend({k: v or "" for k, v in row.items() if k is not None} for row in csv.DictReader(handle))
+    return rows
+
+
+def split_ids(value: str) -> tuple[str, ...]:
+    """``a;b`` (or ``a, b``) → ``("a", "b")``; empty parts dropped, case folded."""
+    return tuple(part.strip().lower() for part in re.split(r"[;,]", value or "") if part.strip())
+
+
+# --------------------------------------------------------------------------------------------------
+# Coding as a reviewer sees it
+
+
+@dataclass(frozen=True)
+class Coding:
+    """The codes of one segment, as the automatic coder or one reviewer would have them."""
+
+    is_recommendation: bool
+    service_areas: frozenset[str]
+    practices: frozenset[str]
+    needs: frozenset[str]
+    phase: str
+
+    @classmethod
+    def from_row(cls, row: Mapping[str, str]) -> Coding:
+        return cls(
+            is_recommendation=row.get("is_recommendation", "") == "true",
+            service_areas=frozenset(split_ids(row.get("service_areas", ""))),
+            practices=frozenset(split_ids(row.get("practices", ""))),
+            needs=frozenset(split_ids(row.get("needs", ""))),
+            phase=row.get("phase", "") or "",
+        )
+
+
+@dataclass(frozen=True)
+class Decision:
+    """One reviewer's decision on one segment, as read from one row of a sheet."""
+
+    segment_id: str
+    decision: str
+    codes_override: tuple[str, ...]
+    phase_override: str
+    reviewer: str
+    note: str
+    source: str
+    row: int
+    doc_id: str = ""
+    adjudicated: bool = False
+
+    def coding(self, auto: Coding, codebook: Any) -> Coding:
+        """The coding this decision gives a segment whose automatic coding is ``auto``.
+
+        reject means "not a recommendation": no codes. edit means "a recommendation with these codes":
+        an empty ``codes_override`` keeps the automatic codes, an empty ``phase_override`` the phase.
+        """
+        if self.decision == "accept":
+            return auto
+        if self.decision == "reject":
+            return Coding(False, frozenset(), frozenset(), frozenset(), "")
+        if self.codes_override:
+            by_kind = split_codes(self.codes_override, codebook)
+            areas, practices, needs = (frozenset(by_kind[kind]) for kind in CODE_KINDS)
+        else:
+            areas, practices, needs = auto.service_areas, auto.practices, auto.needs
+        return Coding(True, areas, practices, needs, self.phase_override or auto.phase)
+
+    def report_row(self, status: str, message: str) -> dict[str, Any]:
+        return {
+            "source": self.source, "row": self.row, "reviewer": self.reviewer, "segment_id": self.segment_id,
+            "doc_id": self.doc_id, "decision": self.decision, "codes_override": ";".join(self.codes_override),
+            "phase_override": self.phase_override, "status": status, "message": message, "note": self.note,
+        }
+
+
+def split_codes(ids: Iterable[str], codebook: Any) -> dict[str, list[str]]:
+    """Codebook ids sorted into service areas, practices and needs, each in codebook order."""
+    wanted = set(ids)
+    return {kind: [code for code in codebook.ids(kind) if code in wanted] for kind in CODE_KINDS}
+
+
+# --------------------------------------------------------------------------------------------------
+# Export
+
+
+def _cell_value(value: Any) -> Any:
+    """A value safe for a spreadsheet cell: no formula, no control characters openpyxl refuses."""
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    if isinstance(value, str):
+        return neutralize_formula(ILLEGAL_CHARACTERS_RE.sub("", value))
+    return value
+
+
+def segment_sheet_rows(segments: Sequence[Mapping[str, str]], citations: Mapping[str, str]) -> list[dict[str, Any]]:
+    """Rows of the "segments" sheet: the automatic codes and empty reviewer columns."""
+    rows = []
+    for seg in segments:
+        page = seg.get("page", "")
+        rows.append({
+            "segment_id": seg.get("segment_id", ""), "doc_id": seg.get("doc_id", ""),
+            "citation": citations.get(seg.get("doc_id", ""), ""),
+            "page": int(page) if page.isdigit() else page, "quote": seg.get("sentence", ""),
+            "in_text_citations": seg.get("citations_raw", ""), "is_recommendation": seg.get("is_recommendation", ""),
+            "polarity": seg.get("polarity", ""), "service_areas": seg.get("service_areas", ""),
+            "practices": seg.get("practices", ""), "needs": seg.get("needs", ""), "phase": seg.get("phase", ""),
+            **{column: "" for column in REVIEWER_COLUMNS},
+        })
+    return rows
+
+
+def manual_sheet_rows(forms: Sequence[Mapping[str, Any]], form: Any) -> list[dict[str, Any]]:
+    """Rows of the "manual_fields" sheet: every manual field of every document, in form order."""
+    manual = list(form.iter_fields("manual"))
+    rows = []
+    for record in sorted(forms, key=lambda r: r.get("doc_id", "")):
+        values = record.get("fields", {})
+        for spec in manual:
+            value = (values.get(spec.id) or {}).get("value", "")
+            if isinstance(value, list):
+                value = ";".join(str(v) for v in value)
+            rows.append({"doc_id": record.get("doc_id", ""), "field": spec.id, "label": spec.label,
+                         "value": "" if value is None else str(value), "reviewer": "", "note": ""})
+    return rows
+
+
+def instruction_lines(form: Any) -> list[str]:
+    book = form.codebook
+    return [
+        "How to review the automatic coding",
+        "",
+        "1. Save a copy of this workbook as corpus/decisions/<your name>.xlsx (or export the 'segments' sheet as CSV).",
+        "2. In the 'segments' sheet, fill the 'decision' column for the segments you checked; leave it empty for the rest:",
+        "   accept = the codes are right; reject = not a recommendation (kept but left out of the synthesis);",
+        "   edit = replace the codes: write codebook ids in codes_override (separated by ';') and/or a phase in phase_override.",
+        "3. Write your name in 'reviewer' (or leave it empty: the file name is used). 'note' is free text.",
+        "4. Do not rename, move or delete the header cells; extra columns are ignored.",
+        "5. Rerun the workflow: decisions are applied to results/coding.csv; results/decisions_report.csv lists",
+        "   each decision with its fate, and results/review/agreement.csv the agreement between coders.",
+        "6. When two reviewers disagree, the automatic codes stay until a sheet named corpus/decisions/adjudicated.xlsx",
+        "   (or .csv) decides the segment; an adjudicated decision always wins.",
+        "7. 'manual_fields' lists the form fields that the coder does not fill; record their values there for the report.",
+        "",
+        f"Extraction form: {form.id} version {form.version}",
+        "phases: " + "; ".join(book.ids("phases")),
+        "service areas: " + "; ".join(book.ids("service_areas")),
+        "practices: " + "; ".join(book.ids("practices")),
+        "needs: " + "; ".join(book.ids("needs")),
+    ]
+
+
+def build_review_workbook(segment_rows: Sequence[Mapping[str, Any]], manual_rows: Sequence[Mapping[str, Any]],
+                          instructions: Sequence[str], phases: Sequence[str]) -> Any:
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    workbook = Workbook()
+    segments = workbook.active
+    segments.title = SEGMENTS_SHEET
+    manual = workbook.create_sheet("manual_fields")
+    guide = workbook.create_sheet("instructions")
+    for sheet, columns, rows in ((segments, SEGMENT_SHEET_COLUMNS, segment_rows), (manual, MANUAL_SHEET_COLUMNS, manual_rows)):
+        sheet.append(list(columns))
+        for cell in sheet[1]:
+            cell.font = Font(bold=True)
+        for row in rows:
+            sheet.append([_cell_value(row.get(column, "")) for column in columns])
+        sheet.freeze_panes = "A2"
+        for index, column in enumerate(columns, start=1):
+            sheet.column_dimensions[get_column_letter(index)].width = _COLUMN_WIDTHS.get(column, 14)
+        sheet.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{max(len(rows) + 1, 2)}"
+    last = max(len(segment_rows) + 1, 2)
+    choices = {"decision": DECISION_VALUES, "phase_override": tuple(phases)}
+    for column, values in choices.items():
+        letter = get_column_letter(SEGMENT_SHEET_COLUMNS.index(column) + 1)
+        validation = DataValidation(type="list", formula1='"' + ",".join(values) + '"', allow_blank=True,
+                                    showErrorMessage=True, errorTitle=f"Invalid {column}",
+                                    error=f"Choose one of: {', '.join(values)}")
+        validation.add(f"{letter}2:{letter}{last}")
+        segments.add_data_validation(validation)
+    guide.column_dimensions["A"].width = 120
+    for line in instructions:
+        guide.append([_cell_value(line)])
+    guide["A1"].font = Font(bold=True)
+    workbook.properties.creator = "reviewflow"
+    workbook.properties.created = _FIXED_TIME
+    workbook.properties.modified = _FIXED_TIME
+    return workbook
+
+
+def workbook_bytes(workbook: Any) -> bytes:
+    """The .xlsx bytes with fixed metadata and zip entry times (openpyxl stamps the current time)."""
+    from openpyxl.writer.excel import ExcelWriter
+
+    raw = io.BytesIO()
+    with zipfile.ZipFile(raw, "w", zipfile.ZIP_DEFLATED) as archive:
+        ExcelWriter(workbook, archive).save()
+    fixed = io.BytesIO()
+    with zipfile.ZipFile(raw) as source, zipfile.ZipFile(fixed, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            entry = zipfile.ZipInfo(info.filename, date_time=_ZIP_TIME)
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            entry.external_attr = 0o600 << 16
+            target.writestr(entry, source.read(info.filename))
+    return fixed.getvalue()
+
+
+def export_review_sheet(coded_paths: Iterable[str | Path], form_paths: Iterable[str | Path], form: Any,
+                        out: str | Path, citations: Mapping[str, str] | None = None) -> int:
+    """Write the review workbook; return the number of segment rows."""
+    segments = read_segments(coded_paths)
+    forms = [read_json(path) for path in sorted(form_paths, key=lambda p: Path(p).stem)]
+    workbook = build_review_workbook(
+        segment_sheet_rows(segments, citations or {}), manual_sheet_rows(forms, form), instruction_lines(form),
+        form.codebook.ids("phases"))
+    atomic_write_bytes(out, workbook_bytes(workbook))
+    return len(segments)
+
+
+def cli_export(args: Any) -> int:
+    """``python -m reviewflow review export [--results results] [--out ...]``."""
+    from reviewflow.form import load_form
+    from reviewflow.manifest import read_rows
+    from reviewflow.paths import DEFAULT_FORM, DEFAULT_MANIFEST
+
+    results = Path(args.results)
+    coded = sorted((results / "coded").glob("*.csv"))
+    if not coded:
+        raise ReviewflowError(f"{results / 'coded'}: no coded documents. Fix: run the workflow first "
+                              "(`make run` or `snakemake --cores all`), or point --results at a finished run.")
+    form = load_form(getattr(args, "form", None) or DEFAULT_FORM)
+    manifest = Path(getattr(args, "manifest", None) or DEFAULT_MANIFEST)
+    citations = {row["doc_id"]: row.get("citation", "") for row in read_rows(manifest)} if manifest.is_file() else {}
+    out = Path(args.out) if args.out else results / "review" / "review_sheet.xlsx"
+    count = export_review_sheet(coded, sorted((results / "forms").glob("*.json")), form, out, citations)
+    print(f"{out}: {count} segments from {len(coded)} documents. Save a filled copy as corpus/decisions/<your name>.xlsx.")
+    return 0
+
+
+# --------------------------------------------------------------------------------------------------
+# Loading decision sheets
+
+
+def decision_files(folder: str | Path) -> list[Path]:
+    """The reviewer sheets in ``folder``: *.xlsx and *.csv, without README, hidden and ``~$`` lock files."""
+    folder = Path(folder)
+    if not folder.is_dir():
+        return []
+    return sorted(
+        path for path in folder.iterdir()
+        if path.is_file() and path.suffix.lower() in (".xlsx", ".csv")
+        and not path.name.startswith((".", "~$")) and not path.stem.lower().startswith("readme")
+    )
+
+
+def _schema() -> dict[str, Any]:
+    return read_yaml(schema_path("decisions"))
+
+
+def _text(value: Any) -> str:
+    """A cell as text: None → "", 3.0 → "3", the apostrophe the export put before a formula removed."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    text = str(value).strip()
+    if text.startswith("'") and text[1:].startswith(FORMULA_PREFIXES):
+        text = text[1:]
+    return text
+
+
+def _read_table(path: Path) -> tuple[list[str], list[list[str]]]:
+    """Header and rows of a sheet (xlsx: the "segments" sheet, else the first one)."""
+    if path.suffix.lower() == ".xlsx":
+        from openpyxl import load_workbook
+
+        try:
+            workbook = load_workbook(path, read_only=True, data_only=True)
+        except Exception as error:  # openpyxl raises several types for damaged or non-xlsx files
+            raise ReviewflowError(f"{path}: cannot be read as an .xlsx workbook ({error}). "
+                                  "Fix: save it from the spreadsheet program as 'Excel Workbook (.xlsx)'.") from None
+        try:
+            sheet = workbook[SEGMENTS_SHEET] if SEGMENTS_SHEET in workbook.sheetnames else workbook.worksheets[0]
+            table = [list(row) for row in sheet.iter_rows(values_only=True)]
+        finally:
+            workbook.close()
+    else:
+        try:
+            with open(path, encoding="utf-8-sig", newline="") as handle:
+                table = [list(row) for row in csv.reader(handle)]
+        except UnicodeDecodeError:
+            raise ReviewflowError(f"{path}: is not UTF-8 text. Fix: save it as 'CSV UTF-8' "
+                                  "or save the workbook as .xlsx.") from None
+    if not table:
+        return [], []
+    # The header is kept as typed: a header cell with a stray space is reported, not silently accepted.
+    header = [str(v) if v is not None else "" for v in table[0]]
+    return header, [[_text(v) for v in row] for row in table[1:]]
+
+
+def _normalized(name: str) -> str:
+    return re.sub(r"[\s\-]+", "_", name.strip().lower())
+
+
+def header_problem(path: Path, header: Sequence[str]) -> str | None:
+    """One message naming every missing or renamed column of a sheet, or None when it is usable."""
+    schema = _schema()
+    known = list(schema["properties"])
+    required = list(schema["required"])
+    present = set(header)
+    problems = []
+    for column in known:
+        if column in present:
+            continue
+        lookalikes = [h for h in header if h and _normalized(h) == column]
+        if lookalikes:
+            problems.append(f"column '{column}' is missing (found '{lookalikes[0]}', which differs only in case, "
+                            "spaces or hyphens)")
+        elif column in required:
+            problems.append(f"column '{column}' is missing")
+    if not problems:
+        return None
+    shown = ", ".join(f"'{h}'" for h in header if h)
+    return (f"{path}: " + "; ".join(problems) + f" (header: {shown or 'empty'}). Fix: rename the header cells to exactly "
+            f"{', '.join(repr(c) for c in known)} (lower case, underscores), or start again from "
+            "results/review/review_sheet.xlsx (`python -m reviewflow review export`). This sheet is not used until then.")
+
+
+def _row_problems(record: Mapping[str, str], codebook: Any) -> list[str]:
+    problems = []
+    validator = jsonschema.Draft202012Validator(_schema())
+    for error in sorted(validator.iter_errors(dict(record)), key=lambda e: (list(map(str, e.path)), e.message)):
+        column = str(error.path[0]) if error.path else "?"
+        problems.append(f"column '{column}': {record.get(column, '')!r} is not valid "
+                        f"({_schema()['properties'].get(column, {}).get('description', error.message).strip()})")
+    if problems:
+        return problems
+    decision = record["decision"]
+    codes = split_ids(record.get("codes_override", ""))
+    phase = record.get("phase_override", "")
+    if decision != "edit" and (codes or phase):
+        problems.append(f"codes_override/phase_override are filled but decision is '{decision or 'empty'}'; "
+                        "write 'edit' in decision, or clear the override")
+    if decision == "edit" and not codes and not phase:
+        problems.append("decision is 'edit' but codes_override and phase_override are both empty; "
+                        "write the codes, or use accept/reject")
+    code_ids = [c for kind in CODE_KINDS for c in codebook.ids(kind)]
+    unknown = [c for c in codes if c not in code_ids]
+    if unknown:
+        problems.append(f"codes_override has unknown id(s) {', '.join(unknown)}{_suggest(unknown[0], code_ids)}; "
+                        "use service area, practice or need ids of the codebook (see the 'instructions' sheet)")
+    if phase and codebook.normalize_phase(phase) is None:
+        problems.append(f"phase_override '{phase}' is not a phase{_suggest(phase, codebook.ids('phases'))}; "
+                        f"use one of {', '.join(codebook.ids('phases'))}")
+    return problems
+
+
+def _suggest(value: str, choices: Sequence[str]) -> str:
+    from rapidfuzz import process
+
+    match = process.extractOne(value, choices, score_cutoff=70)
+    return f" (did you mean '{match[0]}'?)" if match else ""
+
+
+def load_decision_sheet(path: str | Path, codebook: Any) -> tuple[list[Decision], list[dict[str, Any]]]:
+    """The valid decisions of one sheet and report rows for everything refused.
+
+    A sheet whose header does not match the schema gives no decisions and one ``sheet_error`` row.
+    A row with an empty decision (a segment the reviewer did not look at) is skipped silently.
+    """
+    path = Path(path)
+    stem_reviewer = path.stem
+    adjudicated = path.stem.lower() == ADJUDICATION_STEM
+    try:
+        header, table = _read_table(path)
+        problem = header_problem(path, header)
+    except ReviewflowError as error:
+        problem = str(error)
+    if problem:
+        return [], [{"source": str(path), "row": "", "status": "sheet_error", "message": problem}]
+    decisions: list[Decision] = []
+    report: list[dict[str, Any]] = []
+    known = set(_schema()["properties"])
+    for index, values in enumerate(table, start=2):
+        cells = dict(zip(header, values))
+        record = {column: cells.get(column, "") for column in known if column in cells}
+        record["decision"] = record.get("decision", "").lower()
+        record["segment_id"] = record.get("segment_id", "").lower()
+        record["phase_override"] = record.get("phase_override", "").lower()
+        if "codes_override" in record:
+            record["codes_override"] = record["codes_override"].lower()
+        if not record["decision"] and not record.get("codes_override") and not record.get("phase_override"):
+            continue
+        phase = codebook.normalize_phase(record["phase_override"]) if record["phase_override"] else ""
+        decision = Decision(
+            segment_id=record["segment_id"], decision=record["decision"],
+            codes_override=split_ids(record.get("codes_override", "")), phase_override=phase or record["phase_override"],
+            reviewer=record.get("reviewer", "") or stem_reviewer, note=record.get("note", ""), source=str(path),
+            row=index, doc_id=cells.get("doc_id", ""), adjudicated=adjudicated)
+        problems = _row_problems(record, codebook)
+        if problems:
+            report.append(decision.report_row("invalid", f"{path}: row {index}: " + "; ".join(problems)
+                                              + ". Fix: correct the row; it is not applied until then."))
+            continue
+        decisions.append(decision)
+    return decisions, report
+
+
+def load_decisions(paths: Iterable[str | Path], codebook: Any) -> tuple[list[Decision], list[dict[str, Any]]]:
+    decisions: list[Decision] = []
+    report: list[dict[str, Any]] = []
+    for path in sorted(Path(p) for p in paths):
+        found, problems = load_decision_sheet(path, codebook)
+        decisions.extend(found)
+        report.extend(problems)
+    return decisions, report
+
+
+# --------------------------------------------------------------------------------------------------
+# Resolving several reviewers
+
+
+@dataclass(frozen=True)
+class Resolved:
+    """The decision applied to one segment (several reviewers when they agreed)."""
+
+    segment_id: str
+    decision: str
+    coding: Coding
+    reviewers: tuple[str, ...]
+    phase_overridden: bool
+
+
+@dataclass
+class Resolution:
+    applied: dict[str, Resolved] = field(default_factory=dict)
+    conflicts: dict[str, list[Decision]] = field(default_factory=dict)
+    report: list[dict[str, Any]] = field(default_factory=list)
+    latest: list[Decision] = field(default_factory=list)  # each reviewer's last word per segment
+
+
+def _describe(decision: Decision) -> str:
+    parts = [f"{decision.reviewer}: {decision.decision}"]
+    if decision.codes_override:
+        parts.append("codes=" + ";".join(decision.codes_override))
+    if decision.phase_override:
+        parts.append("phase=" + decision.phase_override)
+    return " ".join(parts)
+
+
+def resolve_decisions(decisions: Sequence[Decision], segments: Mapping[str, Mapping[str, str]], codebook: Any) -> Resolution:
+    """At most one decision per segment, by the rules in this module's docstring.
+
+    ``segments`` maps segment_id → coded row; a decision on a segment not in it is reported as
+    ``unmatched`` (the segment's text changed or its document left the corpus) and kept in the report.
+    """
+    result = Resolution()
+    last: dict[tuple[str, str], Decision] = {}
+    for decision in decisions:  # files in name order, rows in order: the later row wins
+        key = (decision.segment_id, decision.reviewer)
+        if key in last:
+            earlier = last[key]
+            result.report.append(earlier.report_row(
+                "superseded", f"{decision.source}: row {decision.row} decides this segment again for "
+                              f"{decision.reviewer}; the later row is used"))
+        last[key] = decision
+    by_segment: dict[str, list[Decision]] = defaultdict(list)
+    for (segment_id, _), decision in sorted(last.items()):
+        by_segment[segment_id].append(decision)
+    for segment_id, group in by_segment.items():
+        if segment_id not in segments:
+            for decision in group:
+                result.report.append(decision.report_row(
+                    "unmatched", f"segment {segment_id} is not in the coded documents (its text changed when the "
+                                 "document was re-ingested, or the document left the manifest); not applied. "
+                                 "Fix: find the segment in a fresh review sheet and decide it again."))
+            continue
+        result.latest.extend(group)
+        auto = Coding.from_row(segments[segment_id])
+        deciders = [d for d in group if d.adjudicated] or group
+        codings = {d.coding(auto, codebook) for d in deciders}
+        if len(codings) == 1:
+            coding = codings.pop()
+            labels = sorted({d.decision for d in deciders})
+            label = labels[0] if len(labels) == 1 else "edit"
+            result.applied[segment_id] = Resolved(
+                segment_id, label, coding, tuple(sorted(d.reviewer for d in deciders)),
+                phase_overridden=any(d.phase_override for d in deciders))
+            names = ", ".join(sorted(d.reviewer for d in deciders))
+            for decision in group:
+                if decision in deciders:
+                    result.report.append(decision.report_row("applied", f"applied (decided by {names})"))
+                else:
+                    result.report.append(decision.report_row("superseded", f"superseded by the adjudicated decision ({names})"))
+        else:
+            result.conflicts[segment_id] = deciders
+            summary = " | ".join(_describe(d) for d in deciders)
+            where = "adjudicated sheets disagree" if deciders[0].adjudicated else "reviewers disagree"
+            for decision in group:
+                result.report.append(decision.report_row(
+                    "conflict", f"{where} ({summary}); the automatic codes stay. Fix: decide the segment in "
+                                "corpus/decisions/adjudicated.xlsx (or .csv)"))
+    result.report.sort(key=_report_order)
+    return result
+
+
+def _report_order(row: Mapping[str, Any]) -> tuple[str, int, str, str]:
+    number = row.get("row", "")
+    return (str(row.get("source", "")), int(number) if str(number).isdigit() else 0,
+            str(row.get("segment_id", "")), str(row.get("status", "")))

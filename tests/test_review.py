@@ -1,0 +1,191 @@
+"""Review sheet export, loading filled sheets, and resolving several reviewers."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+from review_fixtures import default_form, segment_id, small_corpus
+
+from reviewflow.review import (
+    REVIEWER_COLUMNS, SEGMENT_SHEET_COLUMNS, decision_files, export_review_sheet, load_decision_sheet,
+    read_segments, resolve_decisions,
+)
+
+
+@pytest.fixture(scope="module")
+def form():
+    return default_form()
+
+
+def export(results: Path, form, out: Path) -> Path:
+    export_review_sheet(sorted((results / "coded").glob("*.csv")), sorted((results / "forms").glob("*.json")), form,
+                        out, {"aron2006": "Aron et al., 2006", "clawson2009": "Clawson et al., 2009"})
+    return out
+
+
+def write_decisions_csv(path: Path, rows: list[dict[str, str]], header: list[str] | None = None) -> Path:
+    header = header or ["segment_id", *REVIEWER_COLUMNS]
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=header)
+        writer.writeheader()
+        writer.writerows(rows)
+    return path
+
+
+def test_export_sheet_layout_and_neutralized_formula(tmp_path, form):
+    small_corpus(tmp_path)
+    out = export(tmp_path, form, tmp_path / "review" / "review_sheet.xlsx")
+    book = load_workbook(out)
+    assert book.sheetnames == ["segments", "manual_fields", "instructions"]
+    sheet = book["segments"]
+    assert [c.value for c in sheet[1]] == list(SEGMENT_SHEET_COLUMNS)
+    assert sheet.freeze_panes == "A2"
+    rows = [dict(zip(SEGMENT_SHEET_COLUMNS, (c.value for c in row))) for row in sheet.iter_rows(min_row=2)]
+    assert len(rows) == 5
+    evil = next(r for r in rows if "HYPERLINK" in (r["quote"] or ""))
+    assert evil["quote"] == "'=HYPERLINK(\"http://evil.example\",\"click\")"
+    quote_cell = sheet.cell(row=rows.index(evil) + 2, column=SEGMENT_SHEET_COLUMNS.index("quote") + 1)
+    assert quote_cell.data_type == "s"  # text, never a formula
+    assert rows[0]["citation"] == "Aron et al., 2006" and rows[0]["page"] == 1
+    assert all(r[c] is None for r in rows for c in REVIEWER_COLUMNS)
+    validations = {str(dv.sqref): dv.formula1 for dv in sheet.data_validations.dataValidation}
+    assert validations["M2:M6"] == '"accept,reject,edit"'
+    manual = [[c.value for c in row] for row in book["manual_fields"].iter_rows(min_row=2)]
+    assert [r[:2] for r in manual] == [["aron2006", "quality_appraisal_notes"], ["aron2006", "include_in_synthesis"],
+                                       ["clawson2009", "quality_appraisal_notes"], ["clawson2009", "include_in_synthesis"]]
+    assert any("adjudicated" in (row[0].value or "") for row in book["instructions"].iter_rows())
+
+
+def test_export_is_byte_identical(tmp_path, form):
+    small_corpus(tmp_path)
+    first = export(tmp_path, form, tmp_path / "a.xlsx").read_bytes()
+    second = export(tmp_path, form, tmp_path / "b.xlsx").read_bytes()
+    assert first == second
+
+
+def test_filled_sheet_round_trip(tmp_path, form):
+    docs = small_corpus(tmp_path)
+    out = export(tmp_path, form, tmp_path / "review" / "review_sheet.xlsx")
+    book = load_workbook(out)
+    sheet = book["segments"]
+    col = {name: SEGMENT_SHEET_COLUMNS.index(name) + 1 for name in SEGMENT_SHEET_COLUMNS}
+    sheet.cell(row=2, column=col["decision"], value="accept")
+    sheet.cell(row=3, column=col["decision"], value="Edit")  # case is forgiven in values
+    sheet.cell(row=3, column=col["codes_override"], value="shelter_housing; transitional_housing")
+    sheet.cell(row=3, column=col["phase_override"], value="recovery")  # an alias of stabilization
+    sheet.cell(row=5, column=col["decision"], value="reject")
+    sheet.cell(row=5, column=col["note"], value="'=not a formula")
+    saved = tmp_path / "decisions" / "ana.xlsx"
+    saved.parent.mkdir()
+    book.save(saved)
+
+    decisions, problems = load_decision_sheet(saved, form.codebook)
+    assert problems == []
+    assert [(d.segment_id, d.decision, d.reviewer) for d in decisions] == [
+        (docs["aron2006"][0]["segment_id"], "accept", "ana"),
+        (docs["aron2006"][1]["segment_id"], "edit", "ana"),
+        (docs["clawson2009"][0]["segment_id"], "reject", "ana"),
+    ]
+    edit = decisions[1]
+    assert edit.codes_override == ("shelter_housing", "transitional_housing")
+    assert edit.phase_override == "stabilization"
+    assert decisions[2].note == "=not a formula"  # the export's apostrophe is stripped again
+    assert decisions[0].doc_id == "aron2006"
+
+
+def test_renamed_column_refuses_the_sheet_with_one_message(tmp_path, form):
+    docs = small_corpus(tmp_path)
+    sid = docs["aron2006"][0]["segment_id"]
+    path = write_decisions_csv(tmp_path / "decisions" / "ben.csv", [{"segment_id": sid, "Decision ": "accept"}],
+                               header=["segment_id", "Decision "])
+    decisions, problems = load_decision_sheet(path, form.codebook)
+    assert decisions == []
+    assert len(problems) == 1 and problems[0]["status"] == "sheet_error"
+    message = problems[0]["message"]
+    assert message.startswith(f"{path}: column 'decision' is missing (found 'Decision '")
+    assert "Fix: rename the header cells" in message
+
+
+def test_missing_required_column(tmp_path, form):
+    path = write_decisions_csv(tmp_path / "d" / "cy.csv", [{"segment_id": "0" * 16, "verdict": "accept"}],
+                               header=["segment_id", "verdict"])
+    _, problems = load_decision_sheet(path, form.codebook)
+    assert "column 'decision' is missing (header: 'segment_id', 'verdict')" in problems[0]["message"]
+
+
+def test_bad_rows_are_refused_alone(tmp_path, form):
+    docs = small_corpus(tmp_path)
+    a, b, c = (row["segment_id"] for row in docs["aron2006"])
+    path = write_decisions_csv(tmp_path / "d" / "dee.csv", [
+        {"segment_id": a, "decision": "edit", "codes_override": "mental_helth"},
+        {"segment_id": b, "decision": "maybe"},
+        {"segment_id": c, "decision": "accept", "phase_override": "immediate"},
+        {"segment_id": c, "decision": "", "note": "looked, no opinion"},
+        {"segment_id": c, "decision": "reject", "reviewer": "Dee K."},
+    ])
+    decisions, problems = load_decision_sheet(path, form.codebook)
+    assert [(d.segment_id, d.decision, d.reviewer) for d in decisions] == [(c, "reject", "Dee K.")]
+    assert [p["row"] for p in problems] == [2, 3, 4]
+    assert "did you mean 'mental_health'?" in problems[0]["message"]
+    assert "column 'decision': 'maybe' is not valid" in problems[1]["message"]
+    assert "write 'edit' in decision" in problems[2]["message"]
+
+
+def test_decision_files_skip_readme_lock_and_hidden(tmp_path):
+    for name in ("README.md", "~$ana.xlsx", ".ana.csv.swp", ".hidden.csv", "ana.xlsx", "ben.csv", "notes.txt"):
+        (tmp_path / name).write_text("x")
+    assert [p.name for p in decision_files(tmp_path)] == ["ana.xlsx", "ben.csv"]
+    assert decision_files(tmp_path / "absent") == []
+
+
+def _decide(tmp_path, name, rows):
+    return write_decisions_csv(tmp_path / "decisions" / f"{name}.csv", rows)
+
+
+def test_resolution_conflict_agreement_adjudication_and_vanished(tmp_path, form):
+    docs = small_corpus(tmp_path)
+    segments = {row["segment_id"]: row for row in read_segments((tmp_path / "coded").glob("*.csv"))}
+    s1, s2, _ = (row["segment_id"] for row in docs["aron2006"])
+    s5 = docs["clawson2009"][1]["segment_id"]
+    gone = segment_id("aron2006", "A sentence the new ingest no longer produces.")
+    sheets = [
+        _decide(tmp_path, "ana", [{"segment_id": s1, "decision": "accept"}, {"segment_id": s2, "decision": "reject"},
+                                  {"segment_id": s5, "decision": "accept"}, {"segment_id": gone, "decision": "accept"}]),
+        # ben's edit repeats the automatic codes: same coding as ana's accept, so no conflict on s1
+        _decide(tmp_path, "ben", [{"segment_id": s1, "decision": "edit", "codes_override": "mental_health;ongoing_mental_health"},
+                                  {"segment_id": s2, "decision": "accept"}, {"segment_id": s5, "decision": "reject"}]),
+        _decide(tmp_path, "adjudicated", [{"segment_id": s5, "decision": "accept", "reviewer": "chair"}]),
+    ]
+    decisions = []
+    report = []
+    for sheet in sheets:
+        found, problems = load_decision_sheet(sheet, form.codebook)
+        decisions += found
+        report += problems
+    resolution = resolve_decisions(decisions, segments, form.codebook)
+    assert report == []
+    assert set(resolution.applied) == {s1, s5}
+    assert resolution.applied[s1].reviewers == ("ana", "ben")
+    assert resolution.applied[s5].reviewers == ("chair",) and resolution.applied[s5].decision == "accept"
+    assert list(resolution.conflicts) == [s2]
+    statuses = {(Path(r["source"]).stem, r["segment_id"]): r["status"] for r in resolution.report}
+    assert statuses[("ana", gone)] == "unmatched"
+    assert statuses[("ana", s2)] == statuses[("ben", s2)] == "conflict"
+    assert statuses[("ana", s5)] == statuses[("ben", s5)] == "superseded"
+    assert statuses[("adjudicated", s5)] == "applied"
+    assert len(resolution.report) == 8  # every decision read has a line
+
+
+def test_later_row_of_same_reviewer_wins(tmp_path, form):
+    docs = small_corpus(tmp_path)
+    segments = {row["segment_id"]: row for row in read_segments((tmp_path / "coded").glob("*.csv"))}
+    s1 = docs["aron2006"][0]["segment_id"]
+    sheet = _decide(tmp_path, "ana", [{"segment_id": s1, "decision": "reject"}, {"segment_id": s1, "decision": "accept"}])
+    decisions, _ = load_decision_sheet(sheet, form.codebook)
+    resolution = resolve_decisions(decisions, segments, form.codebook)
+    assert resolution.applied[s1].decision == "accept"
+    assert [r["status"] for r in resolution.report] == ["superseded", "applied"]
