@@ -1,0 +1,287 @@
+"""The citation network of the corpus: which included documents cite which, and in what context.
+
+Edges come from two sources: reference-list entries matched to the manifest (`reviewflow.references`,
+matched here rather than per document so that adding a document can match references in older
+documents without re-parsing them) and in-text citations resolved during coding
+(`results/coding.csv` `cited_doc_ids`). An edge `source → target` means *source cites target*; it
+records `via` (reference_list, in_text or both) and the service areas and practices coded on the
+sentences that cite, so one can ask which documents support "shelter" by citing which.
+
+Everything written here is deterministic: nodes and edges sorted, attributes as strings, no dates.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import networkx as nx
+
+from reviewflow.errors import ReviewflowError
+from reviewflow.fileio import atomic_write_bytes, atomic_write_text, csv_text, read_json, write_json
+from reviewflow.references import MATCHED_COLUMNS, MatchIndex, match_rows, read_reference_rows
+
+NODE_COLUMNS: tuple[str, ...] = (
+    "doc_id", "citation", "year", "doc_type", "evidence_basis", "cited_by", "cites", "pagerank",
+    "references_total", "references_matched", "share_internal",
+)
+EDGE_COLUMNS: tuple[str, ...] = ("source", "target", "via", "n_in_text", "n_recommendations",
+                                 "n_reference_entries", "contexts")
+MOST_CITED = 10
+
+
+@dataclass
+class _Edge:
+    reference_entries: int = 0
+    in_text: int = 0
+    recommendations: int = 0
+    contexts: Counter[str] = field(default_factory=Counter)
+
+    @property
+    def via(self) -> str:
+        if self.reference_entries and self.in_text:
+            return "both"
+        return "reference_list" if self.reference_entries else "in_text"
+
+
+@dataclass
+class Network:
+    """The built network and every table written from it."""
+
+    graph: nx.DiGraph
+    nodes: list[dict[str, Any]]
+    edges: list[dict[str, Any]]
+    matched: list[dict[str, Any]]
+    summary: dict[str, Any]
+
+
+def _get(doc: Any, key: str) -> str:
+    value = doc.get(key, "") if isinstance(doc, Mapping) else getattr(doc, key, "")
+    return "" if value is None else str(value)
+
+
+def _split(cell: str) -> list[str]:
+    return [part.strip() for part in str(cell or "").split(";") if part.strip()]
+
+
+def build_network(documents: Sequence[Any], references: Mapping[str, Sequence[Mapping[str, Any]]],
+                  coding_rows: Iterable[Mapping[str, Any]], evidence_basis: Mapping[str, str] | None = None,
+                  problems: Sequence[str] = ()) -> Network:
+    """Match reference lists, merge in-text citations, and compute the tables of `results/network/`.
+
+    `documents`: manifest `Document`s (or dicts with the manifest columns); `references`: parsed
+    reference rows per citing doc_id; `coding_rows`: rows of `results/coding.csv` (rejected segments
+    are left out, as synthesis does); `evidence_basis`: doc_id → value from the extraction form.
+    """
+    evidence_basis = evidence_basis or {}
+    problems = list(problems)
+    docs = sorted(documents, key=lambda d: _get(d, "doc_id"))
+    known = {_get(d, "doc_id") for d in docs}
+    index = MatchIndex.build(docs)
+
+    matched: list[dict[str, Any]] = []
+    totals: Counter[str] = Counter()
+    internal: Counter[str] = Counter()
+    edges: dict[tuple[str, str], _Edge] = defaultdict(_Edge)
+    for doc_id in sorted(references):
+        rows = match_rows(({**row, "doc_id": doc_id} for row in references[doc_id]), index)
+        for row in rows:
+            totals[doc_id] += 1
+            target = row["matched_doc_id"]
+            if target:
+                internal[doc_id] += 1
+                if target != doc_id and doc_id in known:
+                    edges[(doc_id, target)].reference_entries += 1
+        matched.extend(rows)
+
+    unknown_cited: set[str] = set()
+    for row in coding_rows:
+        if str(row.get("decision", "")).strip().lower() == "reject":
+            continue
+        source = str(row.get("doc_id", ""))
+        contexts = _split(row.get("service_areas", "")) + _split(row.get("practices", ""))
+        is_recommendation = str(row.get("is_recommendation", "")).strip().lower() == "true"
+        for target in sorted(set(_split(row.get("cited_doc_ids", "")))):
+            if target == source or source not in known:
+                continue
+            if target not in known:
+                unknown_cited.add(target)
+                continue
+            edge = edges[(source, target)]
+            edge.in_text += 1
+            edge.recommendations += int(is_recommendation)
+            edge.contexts.update(contexts)
+    if unknown_cited:
+        problems.append(f"results/coding.csv: cited_doc_ids not in the manifest, left out: {', '.join(sorted(unknown_cited))}. "
+                        "Fix: rerun the combine step after editing the manifest.")
+
+    graph = nx.DiGraph()
+    for doc in docs:
+        doc_id = _get(doc, "doc_id")
+        graph.add_node(doc_id)
+    edge_rows: list[dict[str, Any]] = []
+    for (source, target), edge in sorted(edges.items()):
+        contexts = ";".join(sorted(edge.contexts))
+        edge_rows.append({"source": source, "target": target, "via": edge.via, "n_in_text": edge.in_text,
+                          "n_recommendations": edge.recommendations, "n_reference_entries": edge.reference_entries,
+                          "contexts": contexts})
+        graph.add_edge(source, target)
+
+    pagerank = nx.pagerank(graph) if graph.number_of_nodes() else {}
+    node_rows: list[dict[str, Any]] = []
+    for doc in docs:
+        doc_id = _get(doc, "doc_id")
+        total = totals.get(doc_id, 0)
+        node_rows.append({
+            "doc_id": doc_id,
+            "citation": _get(doc, "citation"),
+            "year": _get(doc, "year"),
+            "doc_type": _get(doc, "doc_type"),
+            "title": _get(doc, "title"),
+            "evidence_basis": evidence_basis.get(doc_id, ""),
+            "cited_by": graph.in_degree(doc_id),
+            "cites": graph.out_degree(doc_id),
+            "pagerank": f"{pagerank.get(doc_id, 0.0):.6f}",
+            "references_total": total,
+            "references_matched": internal.get(doc_id, 0),
+            "share_internal": f"{internal.get(doc_id, 0) / total:.4f}" if total else "",
+        })
+
+    # Attributes as strings, in a fixed order, so GraphML/GEXF are byte-identical run to run.
+    for row in node_rows:
+        graph.nodes[row["doc_id"]].update({key: str(row[key]) for key in NODE_COLUMNS[1:] if key != "doc_id"})
+        graph.nodes[row["doc_id"]]["title"] = row["title"]
+        graph.nodes[row["doc_id"]]["label"] = row["citation"] or row["doc_id"]
+    for row in edge_rows:
+        graph.edges[row["source"], row["target"]].update({key: str(row[key]) for key in EDGE_COLUMNS[2:]})
+
+    all_total = sum(totals.values())
+    all_internal = sum(internal.values())
+    most_cited = sorted((r for r in node_rows if r["cited_by"]), key=lambda r: (-r["cited_by"], r["doc_id"]))
+    summary = {
+        "documents": graph.number_of_nodes(),
+        "edges": graph.number_of_edges(),
+        "edges_by_via": dict(sorted(Counter(r["via"] for r in edge_rows).items())),
+        "density": round(nx.density(graph), 6) if graph.number_of_nodes() > 1 else 0.0,
+        "weakly_connected_components": nx.number_weakly_connected_components(graph) if graph.number_of_nodes() else 0,
+        "isolated_documents": sorted(nx.isolates(graph)),
+        "references_total": all_total,
+        "references_internal": all_internal,
+        "share_internal": round(all_internal / all_total, 4) if all_total else 0.0,
+        "documents_without_reference_list": sorted(d for d in known if not totals.get(d)),
+        "in_text_citations": sum(r["n_in_text"] for r in edge_rows),
+        "most_cited": [{"doc_id": r["doc_id"], "citation": r["citation"], "cited_by": r["cited_by"],
+                        "pagerank": r["pagerank"]} for r in most_cited[:MOST_CITED]],
+        "problems": problems,
+    }
+    return Network(graph=graph, nodes=node_rows, edges=edge_rows, matched=matched, summary=summary)
+
+
+# ------------------------------------------------------------------------------------ reading inputs
+def read_coding_rows(path: str | Path) -> list[dict[str, str]]:
+    path = Path(path)
+    with open(path, encoding="utf-8", newline="") as handle:
+        reader = csv.DictReader(handle)
+        missing = [c for c in ("doc_id", "cited_doc_ids") if c not in (reader.fieldnames or [])]
+        if missing:
+            raise ReviewflowError(f"{path}: missing column(s) {', '.join(missing)}. Fix: rerun the combine step "
+                                  "(results/coding.csv must follow docs/data-contracts.md).")
+        return [{k: (v or "") for k, v in row.items() if k is not None} for row in reader]
+
+
+def read_evidence_basis(path: str | Path) -> str:
+    """`fields.evidence_basis.value` of a `results/forms/{doc}.json`, lists `;`-joined; "" when absent."""
+    form = read_json(path)
+    value = ((form.get("fields") or {}).get("evidence_basis") or {}).get("value", "")
+    if isinstance(value, (list, tuple)):
+        return ";".join(str(v) for v in value)
+    return "" if value is None else str(value)
+
+
+def load_inputs(reference_paths: Iterable[str | Path], form_paths: Iterable[str | Path]
+                ) -> tuple[dict[str, list[dict[str, str]]], dict[str, str], list[str]]:
+    """Reference rows and evidence basis per doc_id (from the file names); a bad file is reported, not fatal."""
+    problems: list[str] = []
+    references: dict[str, list[dict[str, str]]] = {}
+    for path in sorted(map(Path, reference_paths)):
+        try:
+            references[path.stem] = read_reference_rows(path)
+        except (ReviewflowError, OSError, csv.Error, UnicodeDecodeError) as error:
+            problems.append(str(error) if isinstance(error, ReviewflowError) else
+                            f"{path}: unreadable ({error}). Fix: delete it and rerun the `references` rule.")
+    evidence: dict[str, str] = {}
+    for path in sorted(map(Path, form_paths)):
+        try:
+            evidence[path.stem] = read_evidence_basis(path)
+        except (OSError, ValueError, AttributeError) as error:
+            problems.append(f"{path}: unreadable extraction form ({error}). Fix: rerun the `code` rule for this document.")
+    return references, evidence, problems
+
+
+# ------------------------------------------------------------------------------------ writing
+def graphml_text(graph: nx.DiGraph) -> str:
+    return "\n".join(nx.generate_graphml(graph)) + "\n"
+
+
+def gexf_text(graph: nx.DiGraph) -> str:
+    text = "\n".join(nx.generate_gexf(graph)) + "\n"
+    # The GEXF writer stamps today's date; a date would make every run differ.
+    return re.sub(r'\s+lastmodifieddate="[^"]*"', "", text)
+
+
+def write_network(network: Network, outputs: Mapping[str, str | Path]) -> None:
+    """Write every output named in `outputs` (keys: graphml, gexf, nodes, edges, matched, summary, png,
+    svg, html); missing keys are skipped."""
+    if "graphml" in outputs:
+        atomic_write_text(outputs["graphml"], graphml_text(network.graph))
+    if "gexf" in outputs:
+        atomic_write_text(outputs["gexf"], gexf_text(network.graph))
+    if "nodes" in outputs:
+        atomic_write_text(outputs["nodes"], csv_text(network.nodes, NODE_COLUMNS))
+    if "edges" in outputs:
+        atomic_write_text(outputs["edges"], csv_text(network.edges, EDGE_COLUMNS))
+    if "matched" in outputs:
+        atomic_write_text(outputs["matched"], csv_text(network.matched, MATCHED_COLUMNS))
+    if "summary" in outputs:
+        write_json(outputs["summary"], network.summary)
+    if "png" in outputs or "svg" in outputs:
+        from reviewflow.network_figure import render_figure
+
+        for kind in ("png", "svg"):
+            if kind in outputs:
+                atomic_write_bytes(outputs[kind], render_figure(network, kind))
+    if "html" in outputs:
+        from reviewflow.network_html import render_html
+
+        atomic_write_text(outputs["html"], render_html(network))
+
+
+def layout(network: Network) -> dict[str, tuple[float, float]]:
+    """Year on x; documents of one year stacked on y (by doc_type, then doc_id), centred on 0."""
+    by_year: dict[float, list[dict[str, Any]]] = defaultdict(list)
+    years = [int(r["year"]) for r in network.nodes if str(r["year"]).isdigit()]
+    undated = (min(years) - 2) if years else 0
+    for row in network.nodes:
+        x = float(row["year"]) if str(row["year"]).isdigit() else float(undated)
+        by_year[x].append(row)
+    positions: dict[str, tuple[float, float]] = {}
+    for column, x in enumerate(sorted(by_year)):
+        rows = sorted(by_year[x], key=lambda r: (r["doc_type"], r["doc_id"]))
+        # Every other year sits half a row lower, so labels of neighbouring years do not collide.
+        shift = 0.5 if column % 2 else 0.0
+        for i, row in enumerate(rows):
+            positions[row["doc_id"]] = (x, (len(rows) - 1) / 2.0 - i - shift)
+    return positions
+
+
+def summary_line(network: Network) -> str:
+    s = network.summary
+    return (f"{s['documents']} documents, {s['edges']} citation links, density {s['density']}, "
+            f"{s['weakly_connected_components']} weakly connected component(s); "
+            f"{s['references_internal']} of {s['references_total']} reference-list entries cite a corpus document")
+
