@@ -456,7 +456,7 @@ def load_decision_sheet(path: str | Path, codebook: Any) -> tuple[list[Decision]
     except ReviewflowError as error:
         problem = str(error)
     if problem:
-        return [], [{"source": str(path), "row": "", "status": "sheet_error", "message": problem}]
+        return [], [{**dict.fromkeys(REPORT_COLUMNS, ""), "source": str(path), "status": "sheet_error", "message": problem}]
     decisions: list[Decision] = []
     report: list[dict[str, Any]] = []
     known = set(_schema()["properties"])

@@ -1,0 +1,152 @@
+"""The combine step: every coded document in one table, citations resolved, reviewer decisions applied.
+
+``results/coding.csv`` is ``results/coded/{doc}.csv`` concatenated in doc_id order, plus:
+
+- ``cited_doc_ids``: the in-text citations of the segment resolved against the manifest (sorted,
+  ``;``-joined). Resolving here, not in the per-document step, lets a newly added document resolve
+  citations in older documents without recoding them.
+- ``decision``, ``reviewer``, ``codes_source``: the reviewer decision applied to the segment
+  (see ``reviewflow.review`` for how several reviewers are resolved). ``codes_source`` is
+  ``reviewer`` when a reviewer's decision was applied (accept confirms the automatic codes, edit
+  replaces them, reject keeps them but marks the segment) and ``auto`` otherwise, including
+  segments whose reviewers disagree.
+- edit sets ``is_recommendation=true`` (a reviewer coding a segment says it recommends something),
+  ``polarity=do`` where it was empty, replaces ``service_areas``/``practices``/``needs`` by the
+  override's ids (codebook order) and, with a phase override, ``phase`` with ``phase_source=reviewer``.
+
+``results/decisions_report.csv`` lists every decision read with its fate, every refused sheet and row,
+and every conflict.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from reviewflow.review import (
+    REPORT_COLUMNS, Resolution, load_decisions, read_segments, resolve_decisions,
+)
+
+CODED_COLUMNS: tuple[str, ...] = (
+    "doc_id", "segment_id", "page", "char_start", "char_end", "segment_kind", "heading", "sentence",
+    "is_recommendation", "recommendation_kind", "polarity", "service_areas", "practices", "needs", "phase",
+    "phase_source", "citations_raw", "citations_json", "evidence",
+)
+ADDED_COLUMNS: tuple[str, ...] = ("cited_doc_ids", "decision", "reviewer", "codes_source")
+
+Resolve = Callable[[Mapping[str, Any]], "str | None"]
+
+
+@dataclass
+class Combined:
+    rows: list[dict[str, str]]
+    columns: list[str]
+    report: list[dict[str, Any]]
+    resolution: Resolution
+    stats: dict[str, int] = field(default_factory=dict)
+
+    def log_lines(self) -> list[str]:
+        s = self.stats
+        lines = [
+            f"{s['documents']} documents, {s['segments']} segments",
+            f"in-text citations: {s['citations']} read, {s['citations_resolved']} resolved to a corpus document",
+            f"decision sheets: {s['sheets']} read, {s['sheet_errors']} refused",
+            f"decisions: {s['applied']} segments decided ({s['accept']} accept, {s['reject']} reject, {s['edit']} edit), "
+            f"{s['conflicts']} in conflict, {s['unmatched']} unmatched, {s['invalid']} invalid rows",
+        ]
+        if not s["sheets"]:
+            lines.append("no reviewer decisions yet: every segment keeps its automatic codes (codes_source=auto)")
+        lines += [f"{row['status']}: {row['message']}" for row in self.report
+                  if row["status"] in ("sheet_error", "invalid", "unmatched", "conflict")]
+        return lines
+
+
+def resolve_citations(rows: Iterable[dict[str, str]], resolve: Resolve) -> tuple[int, int]:
+    """Fill ``cited_doc_ids`` from ``citations_json``; return (citations read, citations resolved)."""
+    read = resolved = 0
+    for row in rows:
+        found = set()
+        for item in json.loads(row.get("citations_json") or "[]"):
+            read += 1
+            doc_id = resolve(item)
+            if doc_id:
+                resolved += 1
+                found.add(doc_id)
+        row["cited_doc_ids"] = ";".join(sorted(found))
+    return read, resolved
+
+
+def apply_resolution(rows: Iterable[dict[str, str]], resolution: Resolution, codebook: Any) -> None:
+    """Write the applied decisions into the rows (in place)."""
+    for row in rows:
+        applied = resolution.applied.get(row["segment_id"])
+        if applied is None:
+            row.update(decision="", reviewer="", codes_source="auto")
+            continue
+        row.update(decision=applied.decision, reviewer=";".join(applied.reviewers), codes_source="reviewer")
+        if applied.decision != "edit":
+            continue
+        coding = applied.coding
+        row["is_recommendation"] = "true"
+        row["polarity"] = row.get("polarity") or "do"
+        for kind in ("service_areas", "practices", "needs"):
+            chosen = getattr(coding, kind)
+            row[kind] = ";".join(code for code in codebook.ids(kind) if code in chosen)
+        if applied.phase_overridden:
+            row["phase"] = coding.phase
+            row["phase_source"] = "reviewer"
+
+
+def combine(coded_paths: Sequence[str | Path], decision_paths: Sequence[str | Path], codebook: Any,
+            resolve: Resolve) -> Combined:
+    """The combined table and the decisions report (pure apart from reading the inputs)."""
+    rows = read_segments(coded_paths)
+    extra = [c for row in rows[:1] for c in row if c not in CODED_COLUMNS and c not in ADDED_COLUMNS]
+    columns = list(CODED_COLUMNS) + extra + list(ADDED_COLUMNS)
+    read, resolved = resolve_citations(rows, resolve)
+    decisions, problems = load_decisions(decision_paths, codebook)
+    segments = {row["segment_id"]: row for row in rows}
+    resolution = resolve_decisions(decisions, segments, codebook)
+    apply_resolution(rows, resolution, codebook)
+    report = sorted(problems + resolution.report, key=lambda r: (str(r.get("source", "")), _row_number(r)))
+    stats = {
+        "documents": len({row["doc_id"] for row in rows} | {Path(p).stem for p in coded_paths}),
+        "segments": len(rows), "citations": read, "citations_resolved": resolved,
+        "sheets": len(decision_paths), "sheet_errors": sum(r["status"] == "sheet_error" for r in report),
+        "applied": len(resolution.applied), "conflicts": len(resolution.conflicts),
+        "unmatched": sum(r["status"] == "unmatched" for r in report),
+        "invalid": sum(r["status"] == "invalid" for r in report),
+        **{name: sum(a.decision == name for a in resolution.applied.values()) for name in ("accept", "reject", "edit")},
+    }
+    return Combined(rows, columns, report, resolution, stats)
+
+
+def _row_number(row: Mapping[str, Any]) -> int:
+    value = str(row.get("row", ""))
+    return int(value) if value.isdigit() else 0
+
+
+def citation_resolver(documents: Sequence[Any]) -> Resolve:
+    """The corpus's resolver, built once: a citation's JSON dict → doc_id or None."""
+    from reviewflow.citations import Citation, CitationResolver
+
+    resolver = CitationResolver(documents)
+    return lambda item: resolver.resolve(Citation.from_json(item))
+
+
+def combine_files(*, coded: Sequence[str | Path], decisions: Sequence[str | Path], manifest: str | Path,
+                  corpus_dir: str | Path | None, form: str | Path, coding_out: str | Path,
+                  report_out: str | Path) -> Combined:
+    """Read the rule's inputs, write ``results/coding.csv`` and ``results/decisions_report.csv``."""
+    from reviewflow.fileio import write_csv
+    from reviewflow.form import load_form
+    from reviewflow.manifest import load_manifest
+
+    book = load_form(form).codebook
+    result = combine(coded, decisions, book, citation_resolver(load_manifest(manifest, corpus_dir)))
+    write_csv(coding_out, result.rows, result.columns)
+    write_csv(report_out, result.report, REPORT_COLUMNS)
+    return result
