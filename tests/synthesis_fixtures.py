@@ -15,9 +15,9 @@ MANIFEST_COLUMNS = ["doc_id", "citation", "authors", "year", "year_suffix", "tit
 DOCUMENTS = {
     # doc_id: (citation, year, suffix, evidence_basis value)
     "aron2006": ("Aron et al., 2006", "2006", "", "primary"),
-    "caliber2007": ("Caliber, 2007", "2007", "", ["primary: interviews with survivors", "program records"]),
+    "caliber2007": ("Caliber, 2007", "2007", "", ["literature_review", "interviews_survivors"]),
     "clawson_dutch2008a": ("Clawson & Dutch, 2008a", "2008", "a", "secondary"),
-    "clawson_dutch2008b": ("Clawson & Dutch, 2008b", "2008", "b", ["expert_opinion"]),
+    "clawson_dutch2008b": ("Clawson & Dutch, 2008b", "2008", "b", ["expert_opinion", "anecdotal"]),
     "clawson2008": ("Clawson et al., 2008", "2008", "", ""),
     "fcadv2004": ("FCADV, 2004", "2004", "", "primary"),
 }
@@ -42,15 +42,32 @@ CODEBOOK = {
     ],
     "needs": [
         {"id": "emergency_shelter", "label": "Emergency shelter", "code": "shelter_housing", "phase": "immediate"},
-        {"id": "basic_necessities", "label": "Basic necessities", "code": "basic_necessities", "phase": "immediate"},
-        {"id": "interpretation", "label": "Language interpretation", "code": "language_interpretation",
+        {"id": "basic_needs", "label": "Basic necessities", "code": "basic_necessities", "phase": "immediate"},
+        {"id": "emergency_interpretation", "label": "Language interpretation", "code": "language_interpretation",
          "phase": "immediate"},
-        {"id": "physical_health", "label": "Physical health", "code": "physical_health", "phase": "stabilization"},
-        {"id": "mental_health", "label": "Mental health", "code": "mental_health", "phase": "stabilization"},
+        {"id": "ongoing_physical_health", "label": "Physical health", "code": "physical_health", "phase": "stabilization"},
+        {"id": "ongoing_mental_health", "label": "Mental health", "code": "mental_health", "phase": "stabilization"},
         {"id": "permanent_housing", "label": "Permanent housing", "code": "shelter_housing", "phase": "reintegration"},
         {"id": "repatriation", "label": "Repatriation", "code": "legal_immigration", "phase": "reintegration"},
     ],
+    "cues": {"deontic": ["should"], "do_not": ["never"], "recommendation_headings": ["recommendations"],
+             "described_practice": ["programs offer"]},
+    "evidence_basis": [
+        {"id": "interviews_survivors", "label": "Interviews with survivors", "basis": "primary",
+         "patterns": ["interviews with survivors"]},
+        {"id": "literature_review", "label": "Literature review", "basis": "secondary",
+         "patterns": ["literature review"]},
+        {"id": "expert_opinion", "label": "Expert opinion", "basis": "secondary", "patterns": ["expert opinion"]},
+        {"id": "anecdotal", "label": "Anecdotal", "basis": "secondary", "patterns": ["anecdotal"]},
+    ],
 }
+
+FORM_FIELDS = [
+    {"id": "evidence_basis", "label": "What the recommendations are based on", "type": "multiple_choice",
+     "mode": "auto", "source": "evidence_basis", "choices_from": "evidence_basis"},
+    {"id": "survivors_needs", "label": "Survivors' needs", "type": "multiple_choice", "mode": "auto",
+     "source": "coded_needs", "choices_from": "needs"},
+]
 
 CODING_COLUMNS = ["doc_id", "segment_id", "page", "char_start", "char_end", "segment_kind", "heading", "sentence",
                   "is_recommendation", "recommendation_kind", "polarity", "service_areas", "practices", "needs",
@@ -71,13 +88,13 @@ SEGMENTS = [
      "Emergency housing is needed."),
     ("s06", "aron2006", "true", "do_not", "physical_health", "", "", "", "",
      "Never require HIV testing."),
-    ("s07", "caliber2007", "true", "do_not", "physical_health", "", "physical_health", "stabilization", "",
+    ("s07", "caliber2007", "true", "do_not", "physical_health", "", "ongoing_physical_health", "stabilization", "",
      "Do not subject survivors to unwanted medical procedures."),
-    ("s08", "caliber2007", "false", "", "mental_health", "", "mental_health", "", "",
+    ("s08", "caliber2007", "false", "", "mental_health", "", "ongoing_mental_health", "", "",
      "Many survivors reported depression."),
-    ("s09", "clawson_dutch2008a", "true", "do", "mental_health", "", "mental_health", "", "reject",
+    ("s09", "clawson_dutch2008a", "true", "do", "mental_health", "", "ongoing_mental_health", "", "reject",
      "Counselling should be offered."),
-    ("s10", "fcadv2004", "true", "do", "mental_health", "", "mental_health", "", "",
+    ("s10", "fcadv2004", "true", "do", "mental_health", "", "ongoing_mental_health", "", "",
      "Offer counselling."),
     ("s11", "aron2006", "true", "do", "", "trauma_informed_care", "", "", "",
      "Services should be trauma-informed."),
@@ -85,7 +102,7 @@ SEGMENTS = [
      "Later on, shelter remains important."),
     ("s13", "clawson_dutch2008b", "true", "do", "legal_immigration", "", "repatriation", "", "edit",
      "Help with repatriation when the survivor wishes."),
-    ("s14", "aron2006", "true", "do", "mental_health", "", "mental_health", "stabilization", "",
+    ("s14", "aron2006", "true", "do", "mental_health", "", "ongoing_mental_health", "stabilization", "",
      "Provide counselling for trauma."),
     ("s15", "clawson2008", "true", "do", "mental_health", "needs_assessment", "", "", "",
      "Assess mental health needs first."),
@@ -139,7 +156,8 @@ def write_corpus(root: Path, citations: dict[str, str] | None = None,
 
     form = root / "extraction_forms" / "fixture.yaml"
     form.parent.mkdir(parents=True)
-    form.write_text(yaml.safe_dump({"form": {"id": "fixture", "fields": []}, "codebook": CODEBOOK},
+    form.write_text(yaml.safe_dump({"form": {"id": "fixture", "version": "1", "title": "Fixture form",
+                                             "fields": FORM_FIELDS}, "codebook": CODEBOOK},
                                    sort_keys=False), encoding="utf-8")
     return {"coding_csv": results / "coding.csv", "ingest_report_csv": results / "ingest_report.csv",
             "form_json_paths": forms, "form_path": form, "manifest_path": corpus / "manifest.csv",

@@ -12,8 +12,8 @@ Rules, in one place:
   area or practice but none of its needs supports that code in the segment's phase, which may be empty:
   such support counts only in the "any phase" column.
 - `do_not` recommendations are cautions, reported beside the support, never mixed into it.
-- A document rests on primary data when its form's `evidence_basis` value says so (see
-  `rests_on_primary_data`).
+- A document rests on primary data when its form's `evidence_basis` value says so: a listed method that
+  codebook.evidence_basis marks `basis: primary`, or the word "primary" (see `rests_on_primary_data`).
 """
 
 from __future__ import annotations
@@ -83,6 +83,9 @@ class Codebook:
     service_areas: tuple[Code, ...]
     practices: tuple[Code, ...]
     needs: tuple[Need, ...]
+    # Method ids of codebook.evidence_basis by their `basis` (primary / secondary).
+    primary_methods: frozenset[str] = frozenset()
+    secondary_methods: frozenset[str] = frozenset()
 
     @property
     def codes(self) -> tuple[Code, ...]:
@@ -104,12 +107,13 @@ class Codebook:
 
 
 def load_codebook(form_path: str | Path) -> Codebook:
-    """The codebook of the extraction form.
+    """The codebook of the extraction form, validated by `reviewflow.form.load_form` (the only place that
+    reads the form; a FormError names the file, the problem and the fix)."""
+    from reviewflow.form import load_form
 
-    The only place that reads the form: when `reviewflow.form.load_form` lands, read its codebook here.
-    """
-    data = read_yaml(form_path)
-    return codebook_from_mapping((data or {}).get("codebook") if isinstance(data, dict) else None, form_path)
+    book = load_form(form_path).codebook
+    return codebook_from_mapping({kind: list(book[kind]) for kind in
+                                  ("phases", "service_areas", "practices", "needs", "evidence_basis")}, form_path)
 
 
 def codebook_from_mapping(codebook: Any, source: str | Path) -> Codebook:
@@ -150,7 +154,10 @@ def codebook_from_mapping(codebook: Any, source: str | Path) -> Codebook:
     if not needs:
         raise ReviewflowError(f"{source}: codebook.needs is missing or empty. Fix: list the needs as "
                               "{id, label, code, phase}.")
-    return Codebook(phases, areas, practices, tuple(needs))
+    methods = [m for m in codebook.get("evidence_basis") or [] if isinstance(m, Mapping) and m.get("id")]
+    return Codebook(phases, areas, practices, tuple(needs),
+                    primary_methods=frozenset(str(m["id"]) for m in methods if m.get("basis") == "primary"),
+                    secondary_methods=frozenset(str(m["id"]) for m in methods if m.get("basis") == "secondary"))
 
 
 # --- inputs -----------------------------------------------------------------------------------------
@@ -191,30 +198,49 @@ _PRIMARY = re.compile(r"\bprimary\b")
 _NEGATED_PRIMARY = re.compile(r"\b(no|not|non)\s+primary\b")
 
 
-def rests_on_primary_data(value: Any) -> bool | None:
+def rests_on_primary_data(value: Any, primary_methods: Iterable[str] = (),
+                          secondary_methods: Iterable[str] = ()) -> bool | None:
     """Whether a form's `evidence_basis` value says the document rests on primary data.
 
-    The rule: the value (or, for a list of methods, any one of its items) contains the word "primary",
-    case-insensitively, with `_` and `-` read as spaces and not negated ("no/not/non primary").
-    So "primary", "Primary data", ["primary_interviews", "review"] are primary; "secondary",
-    "expert_opinion", "non-primary" are not. An empty or missing value is unknown (None).
+    The rule: the value, or for a list of methods any one of its items, says primary. An item says
+    primary when it is a method id that codebook.evidence_basis marks `basis: primary`
+    (`interviews_survivors`), or when it contains the word "primary" (case-insensitive, `_`/`-` read as
+    spaces, not negated as "no/not/non primary"). Items that are secondary method ids or other words say
+    "not primary". An empty or missing value is unknown (None).
     """
+    primary_methods, secondary_methods = set(primary_methods), set(secondary_methods)
     if value is None:
         return None
     if isinstance(value, str):
+        if value.strip() in primary_methods:
+            return True
+        if value.strip() in secondary_methods:
+            return False
         text = re.sub(r"[_\-]+", " ", value).casefold().strip()
         if not text:
             return None
         return bool(_PRIMARY.search(text)) and not _NEGATED_PRIMARY.search(text)
     if isinstance(value, (list, tuple)):
-        verdicts = [rests_on_primary_data(item) for item in value]
+        verdicts = [rests_on_primary_data(item, primary_methods, secondary_methods) for item in value]
         known = [v for v in verdicts if v is not None]
         return any(known) if known else None
     return None
 
 
-def evidence_basis(form_json_paths: Iterable[str | Path]) -> tuple[dict[str, str], list[str]]:
-    """doc_id -> primary / other / unknown, from each `results/forms/{doc}.json`; plus problems found."""
+def _field_value(fields: Any, field_id: str) -> Any:
+    entry = fields.get(field_id) if isinstance(fields, dict) else None
+    return entry.get("value") if isinstance(entry, dict) else None
+
+
+def evidence_basis(form_json_paths: Iterable[str | Path], codebook: Codebook | None = None
+                   ) -> tuple[dict[str, str], list[str]]:
+    """doc_id -> primary / other / unknown, from each `results/forms/{doc}.json`; plus problems found.
+
+    The `evidence_basis` field decides (see `rests_on_primary_data`); when it is empty, the form's
+    `evidence_category` field (primary / secondary), where present, does.
+    """
+    primary = codebook.primary_methods if codebook else frozenset()
+    secondary = codebook.secondary_methods if codebook else frozenset()
     basis: dict[str, str] = {}
     problems: list[str] = []
     for path in sorted(Path(p) for p in form_json_paths):
@@ -227,9 +253,9 @@ def evidence_basis(form_json_paths: Iterable[str | Path]) -> tuple[dict[str, str
             continue
         doc_id = str(data.get("doc_id") or path.stem) if isinstance(data, dict) else path.stem
         fields = data.get("fields", {}) if isinstance(data, dict) else {}
-        entry = fields.get("evidence_basis") if isinstance(fields, dict) else None
-        value = entry.get("value") if isinstance(entry, dict) else None
-        verdict = rests_on_primary_data(value)
+        verdict = rests_on_primary_data(_field_value(fields, "evidence_basis"), primary, secondary)
+        if verdict is None:
+            verdict = rests_on_primary_data(_field_value(fields, "evidence_category"))
         basis[doc_id] = BASIS_UNKNOWN if verdict is None else (BASIS_PRIMARY if verdict else BASIS_OTHER)
     return basis, problems
 
@@ -481,8 +507,9 @@ def synthesize_files(*, coding_csv: str | Path, ingest_report_csv: str | Path, f
         documents = load_manifest(manifest_path, corpus_dir)
     except ManifestError as error:
         raise ReviewflowError(str(error)) from error
-    basis, basis_problems = evidence_basis(form_json_paths)
-    result = synthesize(read_coding(coding_csv), read_ingest_report(ingest_report_csv), load_codebook(form_path),
+    codebook = load_codebook(form_path)
+    basis, basis_problems = evidence_basis(form_json_paths, codebook)
+    result = synthesize(read_coding(coding_csv), read_ingest_report(ingest_report_csv), codebook,
                         documents, basis, include_mentions=include_mentions, coding_source=str(coding_csv))
     result.problems = basis_problems + result.problems
     return result

@@ -138,9 +138,10 @@ def excluded_note(excluded: pd.DataFrame) -> str:
             f"{listed}")
 
 
-EVIDENCE_NOTE = ("A document rests on primary data when the evidence_basis field of its form says 'primary' "
-                 "(for a list of methods: any item does; 'no/not/non primary' does not). 'Basis unknown': "
-                 "the field is empty; such documents count as not resting on primary data.")
+EVIDENCE_NOTE = ("A document rests on primary data when the evidence_basis field of its form says so: one of its "
+                 "methods is marked basis: primary in the codebook (interviews, focus groups, surveys) or the value "
+                 "reads 'primary'; when that field is empty, the evidence_category field decides. 'Basis unknown': "
+                 "both are empty; such documents count as not resting on primary data.")
 
 
 def build_tables(result: Synthesis) -> list[Table]:

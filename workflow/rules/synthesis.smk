@@ -1,0 +1,32 @@
+# Synthesis: Table 1 (needs across the continuum), core service areas, delivery practices and evidence
+# basis as tables (CSV long + wide, Markdown, HTML, LaTeX, one XLSX workbook), the audit trail behind
+# every cell (support.csv), the documents left out, and two figures (heatmap, evidence gap map).
+
+SYNTHESIS_TABLES = ["table1_needs", "service_areas", "practices", "evidence_basis"]
+SYNTHESIS_TABLE_FORMATS = [".csv", "_long.csv", ".md", ".html", ".tex"]
+
+
+rule synthesize:
+    input:
+        coding="results/coding.csv",
+        ingest_report="results/ingest_report.csv",
+        forms=per_document("results/forms/{doc}.json"),
+        form=config["form"],
+        manifest=config["manifest"],
+    output:
+        tables=expand(
+            "results/tables/{table}{fmt}", table=SYNTHESIS_TABLES, fmt=SYNTHESIS_TABLE_FORMATS
+        ),
+        workbook="results/tables/synthesis.xlsx",
+        excluded="results/tables/excluded_documents.csv",
+        support="results/tables/support.csv",
+        heatmap=multiext("results/figures/heatmap_areas_phases", ".png", ".svg"),
+        gap_map=multiext("results/figures/evidence_gap_map", ".png", ".svg"),
+    params:
+        include_mentions=config["synthesis"].get("include_mentions", False),
+        corpus_dir=config["corpus_dir"],
+        code=[library_digest("synthesis"), library_digest("tables"), library_digest("figures")],
+    log:
+        "logs/synthesize.log",
+    script:
+        "../../scripts/synthesize.py"
