@@ -1,0 +1,80 @@
+# The human in the loop and the living review's memory:
+# - combine: all coded documents in one table, in-text citations resolved, reviewer decisions applied;
+# - agreement: automatic coding vs reviewers and reviewer vs reviewer (kappa), conflicts to resolve;
+# - review_sheet: the workbook a reviewer fills (`snakemake results/review/review_sheet.xlsx`);
+# - history: a snapshot per changed run under results/history/ and what changed since the last one.
+# Reviewer sheets in corpus/decisions/ are read, never written.
+from reviewflow.review import decision_files
+
+DECISION_FILES = [str(path) for path in decision_files(config["decisions_dir"])]
+
+
+rule combine:
+    input:
+        coded=per_document("results/coded/{doc}.csv"),
+        decisions=DECISION_FILES,
+        manifest=config["manifest"],
+        form=config["form"],
+    output:
+        coding="results/coding.csv",
+        report="results/decisions_report.csv",
+    params:
+        # the list itself, so that removing a sheet reruns the step
+        decisions=DECISION_FILES,
+        code=library_digest("combine", "review", "citations"),
+    log:
+        "logs/combine.log",
+    script:
+        "../../scripts/combine.py"
+
+
+rule agreement:
+    input:
+        coded=per_document("results/coded/{doc}.csv"),
+        decisions=DECISION_FILES,
+        form=config["form"],
+    output:
+        agreement="results/review/agreement.csv",
+        conflicts="results/review/conflicts.csv",
+    params:
+        decisions=DECISION_FILES,
+        code=library_digest("agreement", "review"),
+    log:
+        "logs/agreement.log",
+    script:
+        "../../scripts/agreement.py"
+
+
+rule review_sheet:
+    input:
+        coded=per_document("results/coded/{doc}.csv"),
+        forms=per_document("results/forms/{doc}.json"),
+        form=config["form"],
+    output:
+        xlsx="results/review/review_sheet.xlsx",
+    params:
+        citations={doc_id: document.citation for doc_id, document in DOCUMENTS.items()},
+        code=library_digest("review"),
+    log:
+        "logs/review_sheet.log",
+    script:
+        "../../scripts/review_sheet.py"
+
+
+rule history:
+    input:
+        table1="results/tables/table1_needs_long.csv",
+        edges="results/network/edges.csv",
+    output:
+        # Only the report is declared: Snakemake deletes declared outputs before a job, and the
+        # snapshots in results/history/ must survive every run (and --delete-all-output).
+        md="results/changes.md",
+        json="results/changes.json",
+    params:
+        documents=[[doc_id, DOCUMENTS[doc_id].citation] for doc_id in DOC_IDS],
+        history_dir="results/history",
+        code=library_digest("history"),
+    log:
+        "logs/history.log",
+    script:
+        "../../scripts/history.py"
