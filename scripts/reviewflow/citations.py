@@ -1,0 +1,890 @@
+"""In-text author–date citations: found in sentences, resolved to corpus documents.
+
+``find_citations(text)`` returns every APA-style citation of a text block: parenthetical
+``(Aron, Zweig, & Newmark, 2006, p. 4)``, lists ``(e.g., Smith, 2009; see also Jones, 2008)``,
+narrative ``Smith and colleagues (2009)`` / ``Elliott et al. (2005)`` / ``The Center for Victims of
+Torture (2006)``, corporate authors with a bracketed acronym, personal communications (flagged, never
+resolved) and the rare yearless ``(Caliber)``. Spans point into the text as given; ``raw`` and
+``authors`` are read from a normalized copy (whitespace collapsed, line-end hyphens rejoined,
+ligatures expanded) so that a citation broken across lines reads as written.
+
+``CitationResolver(documents)`` maps a citation to a manifest ``doc_id`` by first-author key + year,
+with the a/b suffix, the number of authors (``et al.`` means three or more) and the second author used
+to choose between works, misspellings tolerated only among documents of the same year. Anything that
+stays ambiguous resolves to ``None``; ``resolve_explain`` says why.
+
+The vocabulary (prefixes such as "e.g.", "personal communication" variants, corporate words, words
+that are never authors) lives in ``data/citation_patterns.yaml``.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+import unicodedata
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+from rapidfuzz.distance import OSA
+
+from reviewflow.fileio import read_yaml
+from reviewflow.paths import PACKAGE_DIR
+
+PATTERNS_PATH = PACKAGE_DIR / "data" / "citation_patterns.yaml"
+
+
+# --------------------------------------------------------------------------------------------------
+# The citation record
+# --------------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Citation:
+    """One cited work. A parenthetical naming several works yields one Citation per work.
+
+    ``start``/``end`` is the span in the text given to :func:`find_citations`: from the first author
+    to the end of this work's year (a second year of the same authors, ``Smith, 2009, 2008``, gets a
+    span that starts at the authors too). ``raw`` is that citation as written with whitespace
+    normalized; for a second year it is rebuilt as ``"<authors>, <year>"``.
+    """
+
+    raw: str
+    start: int
+    end: int
+    authors: tuple[str, ...]
+    et_al: bool
+    year: str
+    suffix: str
+    narrative: bool
+    personal_communication: bool
+    acronym: str = ""    # "FCADV" in "(Florida Coalition Against Domestic Violence [FCADV], 2004)"
+    locator: str = ""    # "p. 4" in "(Aron, Zweig, & Newmark, 2006, p. 4)"
+
+    @property
+    def year_label(self) -> str:
+        return f"{self.year}{self.suffix}"
+
+    @property
+    def key(self) -> str:
+        """``"salvation army|2006"``: normalized first author and year label (for counting, tests)."""
+        first = normalize_name(self.authors[0]) if self.authors else ""
+        return f"{first}|{self.year_label}"
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "raw": self.raw, "start": self.start, "end": self.end, "authors": list(self.authors),
+            "et_al": self.et_al, "year": self.year, "suffix": self.suffix, "narrative": self.narrative,
+            "personal_communication": self.personal_communication, "acronym": self.acronym,
+            "locator": self.locator,
+        }
+
+    @classmethod
+    def from_json(cls, d: dict[str, Any]) -> Citation:
+        """Inverse of :meth:`to_json`; tolerates the shorter record of docs/data-contracts.md."""
+        return cls(
+            raw=str(d.get("raw", "")), start=int(d.get("start", 0)), end=int(d.get("end", 0)),
+            authors=tuple(str(a) for a in d.get("authors", ())), et_al=bool(d.get("et_al", False)),
+            year=str(d.get("year", "")), suffix=str(d.get("suffix", "")),
+            narrative=bool(d.get("narrative", False)),
+            personal_communication=bool(d.get("personal_communication", False)),
+            acronym=str(d.get("acronym", "")), locator=str(d.get("locator", "")),
+        )
+
+
+# --------------------------------------------------------------------------------------------------
+# Vocabulary (data/citation_patterns.yaml)
+# --------------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class _Patterns:
+    year_token: re.Pattern[str]        # one year: 2008, 2008a, n.d., in press, in press-a
+    prefix: re.Pattern[str]
+    splitter: re.Pattern[str]
+    personal: re.Pattern[str]
+    et_al_tail: re.Pattern[str]
+    et_al_full: re.Pattern[str]        # the same phrases, as a whole string
+    particles: frozenset[str]
+    connectors: frozenset[str]
+    corporate_words: frozenset[str]
+    corporate_suffixes: tuple[tuple[str, ...], ...]
+    initials_skip: frozenset[str]
+    non_author: frozenset[str]
+    openers: frozenset[str]
+
+
+def _alternation(items: Iterable[str]) -> str:
+    return "|".join(f"(?:{item})" for item in items)
+
+
+@lru_cache(maxsize=1)
+def _patterns() -> _Patterns:
+    data = read_yaml(PATTERNS_PATH)
+    yearless = _alternation(data["yearless_markers"])
+    year_token = re.compile(
+        rf"(?P<year>(?:1[5-9]|20)\d\d)(?P<suffix>[a-z])?(?![\w])|(?P<yearless>{yearless})(?:-(?P<ysuffix>[a-z]))?(?![\w])",
+        re.IGNORECASE)
+    et_al = _alternation(data["et_al"])
+    lower = lambda key: frozenset(str(w).lower() for w in data[key])  # noqa: E731
+    return _Patterns(
+        year_token=year_token,
+        prefix=re.compile(rf"^(?:{_alternation(data['part_prefixes'])})(?:\s+|(?<=[.,:])\s*)", re.IGNORECASE),
+        splitter=re.compile(_alternation(data["part_splitters"]), re.IGNORECASE),
+        personal=re.compile(_alternation(data["personal_communication"]), re.IGNORECASE),
+        et_al_tail=re.compile(rf"\s*,?\s*(?:{et_al})\s*$", re.IGNORECASE),
+        et_al_full=re.compile(rf"(?:{et_al})", re.IGNORECASE),
+        particles=lower("name_particles"),
+        connectors=lower("connector_words"),
+        corporate_words=lower("corporate_words"),
+        corporate_suffixes=tuple(sorted((tuple(str(s).lower().split()) for s in data["corporate_suffixes"]),
+                                        key=lambda words: -len(words))),
+        initials_skip=lower("initials_skip"),
+        non_author=lower("non_author_words"),
+        openers=lower("narrative_openers"),
+    )
+
+
+# --------------------------------------------------------------------------------------------------
+# Text normalization with an offset map back to the original text
+# --------------------------------------------------------------------------------------------------
+
+# Order matters: line-end hyphens before plain whitespace. A hyphen followed by a space and a
+# lower-case word ("Smi- thson", PDF extraction) is rejoined too, except before and/or/to
+# ("pre- and post-test").
+_NORMALIZE_RE = re.compile(
+    r"(?P<soft>(?<=\w)-[ \t]*\r?\n[ \t]*(?=[^\W\d_]))"
+    r"|(?P<spaced>(?<=\w)- +(?=(?!(?:and|or|to|nor|but)\b)[a-z]))"
+    r"|(?P<para>[ \t]*\r?\n[ \t]*(?:\r?\n[ \t]*)+)"
+    r"|(?P<space>\s{2,}|[^\S ])"
+    r"|(?P<other>[^\x00-\x7f])"
+)
+_QUOTES = {"\u2019": "'", "\u2018": "'", "\u02bc": "'", "\u2010": "-", "\u2011": "-"}
+
+
+class _Normalized:
+    """A normalized copy of a text and the map from its offsets back to the original."""
+
+    __slots__ = ("text", "_norm_starts", "_segments")
+
+    def __init__(self, original: str):
+        pieces: list[str] = []
+        # segments: (norm_start, orig_start, orig_end, literal)
+        segments: list[tuple[int, int, int, bool]] = []
+        norm_pos = 0
+        orig_pos = 0
+        for match in _NORMALIZE_RE.finditer(original):
+            if match.start() > orig_pos:
+                chunk = original[orig_pos:match.start()]
+                segments.append((norm_pos, orig_pos, match.start(), True))
+                pieces.append(chunk)
+                norm_pos += len(chunk)
+            replacement = self._replacement(match)
+            if replacement == match.group(0):
+                segments.append((norm_pos, match.start(), match.end(), True))
+            elif replacement:
+                segments.append((norm_pos, match.start(), match.end(), False))
+            pieces.append(replacement)
+            norm_pos += len(replacement)
+            orig_pos = match.end()
+        if orig_pos < len(original):
+            segments.append((norm_pos, orig_pos, len(original), True))
+            pieces.append(original[orig_pos:])
+        self.text = "".join(pieces)
+        self._segments = segments
+        self._norm_starts = [s[0] for s in segments]
+
+    @staticmethod
+    def _replacement(match: re.Match[str]) -> str:
+        kind = match.lastgroup
+        if kind == "soft":
+            # "Smith-\nJones" keeps its hyphen; "Smi-\nthson" is one word.
+            following = match.string[match.end():match.end() + 1]
+            return "-" if following.isupper() else ""
+        if kind == "spaced":
+            return ""
+        if kind == "para":
+            return "\n"
+        if kind == "space":
+            return " "
+        char = match.group(0)
+        if char in _QUOTES:
+            return _QUOTES[char]
+        if char in {"\u00ad", "\u200b", "\u200c", "\u200d", "\ufeff"}:
+            return ""
+        if unicodedata.category(char) == "Zs":
+            return " "
+        if 0xFB00 <= ord(char) <= 0xFB06:
+            return unicodedata.normalize("NFKC", char)
+        return char
+
+    def orig_start(self, pos: int) -> int:
+        if not self._segments:
+            return pos
+        i = max(0, bisect.bisect_right(self._norm_starts, pos) - 1)
+        norm_start, orig_start, orig_end, literal = self._segments[i]
+        return orig_start + (pos - norm_start) if literal else orig_start
+
+    def orig_end(self, pos: int) -> int:
+        if pos <= 0 or not self._segments:
+            return pos
+        i = max(0, bisect.bisect_right(self._norm_starts, pos - 1) - 1)
+        norm_start, orig_start, orig_end, literal = self._segments[i]
+        return orig_start + (pos - norm_start) if literal else orig_end
+
+
+# --------------------------------------------------------------------------------------------------
+# Author groups
+# --------------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class _AuthorGroup:
+    authors: tuple[str, ...]
+    et_al: bool
+    acronym: str
+    corporate: bool
+
+
+_BRACKET_RE = re.compile(r"\s*\[\s*([^\]\[]{1,30}?)\s*\]\s*$")
+_POSSESSIVE_RE = re.compile(r"(?:'s|s')$")
+_ELEMENT_SPLIT_RE = re.compile(r"\s*,\s*(?:(?:and|&)\s+)?|\s+(?:and|&)\s+")
+_INITIALS_RE = re.compile(r"^(?:[A-Z]\.\s*(?:-\s*[A-Z]\.\s*)?)+(?=[^\W\d_])")
+_TOKEN_OK_RE = re.compile(r"^[^\W\d_][^\W\d_.'\-/]*(?:[.'\-/][^\W\d_]*)*\.?,?$")
+
+
+def _is_name_token(token: str) -> bool:
+    """A capitalized word that may be (part of) a name: Smith, O'Brien, VandeMark, R.I.P.P.L.E., U.S."""
+    return bool(token) and token[0].isupper() and bool(_TOKEN_OK_RE.match(token))
+
+
+def _is_surname_shape(element: str, pat: _Patterns) -> bool:
+    tokens = element.split()
+    if not 1 <= len(tokens) <= 3 or tokens[0] == "The":
+        return False
+    saw_name = False
+    for token in tokens:
+        low = token.lower()
+        if low in pat.corporate_words or low in pat.connectors:
+            return False
+        if _is_name_token(token):
+            saw_name = True
+        elif low not in pat.particles:
+            return False
+    return saw_name
+
+
+def _parse_author_group(text: str, *, allow_possessive: bool = False) -> _AuthorGroup | None:
+    """Authors of one cited work as written, or None when the words cannot be an author group."""
+    pat = _patterns()
+    text = text.strip().rstrip(",").strip()
+    acronym = ""
+    bracket = _BRACKET_RE.search(text)
+    if bracket:
+        acronym = bracket.group(1).strip()
+        text = text[:bracket.start()].strip()
+        if not re.fullmatch(r"[A-Z][A-Za-z.&/\- ]*", acronym):
+            return None
+    if allow_possessive:
+        text = _POSSESSIVE_RE.sub("", text)
+    et_al = False
+    tail = pat.et_al_tail.search(text)
+    if tail:
+        et_al = True
+        text = text[:tail.start()].strip().rstrip(",")
+        if allow_possessive:
+            text = _POSSESSIVE_RE.sub("", text)
+    if not text or any(ch.isdigit() for ch in text):
+        return None
+    tokens = text.split()
+    if len(tokens) > 15:
+        return None
+    for position, token in enumerate(tokens):
+        bare = token.rstrip(",")
+        low = bare.lower()
+        if _is_name_token(bare):
+            continue
+        if low in pat.particles and position + 1 < len(tokens):
+            continue
+        if low in pat.connectors and 0 < position < len(tokens) - 1:
+            continue
+        return None
+    if not _is_name_token(tokens[-1].rstrip(",")):
+        return None
+    whole = text.lower()
+    if whole in pat.non_author or tokens[-1].rstrip(",").lower() in pat.non_author:
+        return None
+    elements = [e for e in _ELEMENT_SPLIT_RE.split(text) if e]
+    if len(elements) > 1 and all(_is_surname_shape(e, pat) for e in elements):
+        return _AuthorGroup(tuple(elements), et_al, acronym, corporate=False)
+    corporate = len(elements) > 1 or not _is_surname_shape(text, pat)
+    return _AuthorGroup((text,), et_al, acronym, corporate=corporate)
+
+
+def _strip_initials(name: str) -> str:
+    """'A. Adams' -> 'Adams'; 'Audrey M.' stays (a first name and an initial: no surname given)."""
+    return _INITIALS_RE.sub("", name).strip() or name
+
+
+# --------------------------------------------------------------------------------------------------
+# Finding citations
+# --------------------------------------------------------------------------------------------------
+
+_PAREN_RE = re.compile(r"\(([^()\n]{1,800})\)")
+_YEAR_SEP_RE = re.compile(r",\s*|(?<=al\.)\s+|(?<=al)\s+")
+_LIST_SEP_RE = re.compile(r"\s*[,;]\s*")
+_LOCATOR_RE = re.compile(
+    r"^(?:pp?\.|para\.|paras\.|ch\.|chap\.|chapter|section|sec\.|table|figure|fig\.|slide|emphasis|"
+    r"italics|original|n\.|note|footnote|abstract|appendix|cited|quoted|see|p\s?\d|\d)", re.IGNORECASE)
+_YEAR_ANY_RE = re.compile(r"\b((?:1[5-9]|20)\d\d)\b")
+_TOKEN_RE = re.compile(r"\S+")
+
+
+@dataclass(frozen=True)
+class _YearItem:
+    year: str
+    suffix: str
+    start: int     # in the normalized text
+    end: int
+    text: str
+
+
+def _scan_years(text: str, offset: int) -> tuple[list[_YearItem], int] | None:
+    """Years at the start of ``text`` ("2009, 2008", "2008a, b", "n.d.") and where they end."""
+    pat = _patterns()
+    items: list[_YearItem] = []
+    pos = 0
+    while True:
+        match = pat.year_token.match(text, pos)
+        if match:
+            if match.group("year"):
+                year, suffix = match.group("year"), (match.group("suffix") or "").lower()
+            else:
+                year = re.sub(r"\s+", " ", match.group("yearless").lower())
+                suffix = (match.group("ysuffix") or "").lower()
+            items.append(_YearItem(year, suffix, offset + match.start(), offset + match.end(), match.group(0)))
+            end = match.end()
+        elif items and re.match(r"[a-z](?![\w.])", text[pos:]):
+            # "2008a, b": a bare suffix letter continues the previous year.
+            letter = text[pos]
+            items.append(_YearItem(items[-1].year, letter, offset + pos, offset + pos + 1,
+                                   f"{items[-1].year}{letter}"))
+            end = pos + 1
+        else:
+            break
+        sep = _LIST_SEP_RE.match(text, end)
+        if not sep:
+            return items, end
+        probe = text[sep.end():]
+        if not (pat.year_token.match(probe) or re.match(r"[a-z](?![\w.])", probe)):
+            return items, end
+        pos = sep.end()
+    return (items, items[-1].end - offset) if items else None
+
+
+def _parse_part(part: str, offset: int) -> list[Citation]:
+    """Citations in one ';'-separated part of a parenthetical (normalized text at ``offset``)."""
+    pat = _patterns()
+    # Leading prefixes: "e.g.,", "see also", "as cited in" ...
+    while True:
+        stripped = part.lstrip()
+        offset += len(part) - len(stripped)
+        part = stripped
+        prefix = pat.prefix.match(part)
+        if not prefix or prefix.end() == len(part):
+            break
+        offset += prefix.end()
+        part = part[prefix.end():]
+    part = part.rstrip().rstrip(".,").rstrip() if not part.rstrip().endswith(("al.", ".")) else part.rstrip()
+    if not part:
+        return []
+    split = pat.splitter.search(part)
+    if split:
+        return (_parse_part(part[:split.start()], offset)
+                + _parse_part(part[split.end():], offset + split.end()))
+
+    personal = pat.personal.search(part)
+    if personal:
+        return _personal_communication(part, offset, personal)
+
+    for sep in _YEAR_SEP_RE.finditer(part):
+        group = _parse_author_group(part[:sep.start()])
+        if group is None:
+            continue
+        scanned = _scan_years(part[sep.end():], offset + sep.end())
+        if not scanned:
+            continue
+        years, years_end = scanned
+        rest = part[sep.end() + years_end:].strip()
+        locator = ""
+        extra: list[Citation] = []
+        if rest:
+            if not rest.startswith(","):
+                continue
+            rest_offset = offset + sep.end() + years_end + part[sep.end() + years_end:].index(",") + 1
+            rest_text = part[rest_offset - offset:]
+            if pat.personal.match(rest_text.strip()):
+                return _personal_communication(part, offset, pat.personal.search(part))
+            if not _LOCATOR_RE.match(rest_text.strip()):
+                # A comma where a semicolon belonged: "(Smith, 2009, Jones, 2010)".
+                extra = _parse_part(rest_text, rest_offset)
+            if not extra:
+                locator = rest_text.strip()
+        return _citations_for_years(part, offset, group, years, locator, narrative=False) + extra
+    return []
+
+
+def _citations_for_years(part: str, offset: int, group: _AuthorGroup, years: list[_YearItem],
+                         locator: str, *, narrative: bool) -> list[Citation]:
+    author_text = part[: years[0].start - offset].strip().rstrip(",").strip()
+    citations = []
+    for index, item in enumerate(years):
+        if index == 0:
+            raw = part[: item.end - offset].strip()
+        elif narrative:
+            raw = f"{author_text} ({item.text})"
+        else:
+            raw = f"{author_text}, {item.text}"
+        citations.append(Citation(
+            raw=raw, start=offset, end=item.end, authors=group.authors, et_al=group.et_al,
+            year=item.year, suffix=item.suffix, narrative=narrative, personal_communication=False,
+            acronym=group.acronym, locator=locator))
+    return citations
+
+
+def _personal_communication(part: str, offset: int, match: re.Match[str]) -> list[Citation]:
+    name = part[:match.start()].strip().rstrip(",").strip()
+    name = re.sub(r",\s*(?:1[5-9]|20)\d\d[a-z]?$", "", name)
+    if not name or len(name.split()) > 5 or not name[0].isupper() or any(c.isdigit() for c in name):
+        return []
+    if not all(_is_name_token(t) or t.lower() in _patterns().particles for t in name.split()):
+        return []
+    years = _YEAR_ANY_RE.findall(part)
+    return [Citation(raw=part.strip(), start=offset, end=offset + len(part.rstrip()),
+                     authors=(_strip_initials(name),), et_al=False, year=years[-1] if years else "",
+                     suffix="", narrative=False, personal_communication=True)]
+
+
+def _yearless(content: str, offset: int, after: str) -> list[Citation]:
+    """'(Caliber)': a whole parenthetical that is an author name, at the end of a clause."""
+    pat = _patterns()
+    stripped = content.strip()
+    lead = content.index(stripped[0]) if stripped else 0
+    prefix = pat.prefix.match(stripped)
+    if prefix:
+        lead += prefix.end()
+        stripped = stripped[prefix.end():]
+    if not stripped or not any(c.islower() for c in stripped) or len(stripped.split()) > 8:
+        return []
+    if after and after[0] not in ".;,:)":
+        return []
+    group = _parse_author_group(stripped)
+    if group is None or group.et_al and len(group.authors) == 0:
+        return []
+    return [Citation(raw=stripped, start=offset + lead, end=offset + lead + len(stripped),
+                     authors=group.authors, et_al=group.et_al, year="", suffix="", narrative=False,
+                     personal_communication=False, acronym=group.acronym)]
+
+
+def _narrative_authors(norm: str, paren_start: int) -> tuple[_AuthorGroup, int] | None:
+    """The author group written just before a '(year)', and where it starts in ``norm``."""
+    pat = _patterns()
+    window_start = max(0, paren_start - 300)
+    newline = norm.rfind("\n", window_start, paren_start)
+    if newline >= 0:
+        window_start = newline + 1
+    window = norm[window_start:paren_start]
+    acronym = ""
+    bracket = _BRACKET_RE.search(window)
+    if bracket:
+        acronym = bracket.group(1)
+        window = window[:bracket.start()]
+    tokens = [(m.group(0), window_start + m.start()) for m in _TOKEN_RE.finditer(window)]
+    if not tokens:
+        return None
+
+    def bare(tok: str) -> str:
+        return _POSSESSIVE_RE.sub("", tok.rstrip(","))
+
+    # Person route: "Smith", "Smith and Jones", "A, B, C, and D", "Smith et al.", "Smith and colleagues".
+    i = len(tokens) - 1
+    et_al = False
+    for width in (4, 3, 2):
+        if i - width + 1 < 0:
+            continue
+        phrase = " ".join(t for t, _ in tokens[i - width + 1:i + 1])
+        phrase = re.sub(r"'s$", "", phrase)
+        if pat.et_al_full.fullmatch(phrase):
+            et_al = True
+            i -= width
+            break
+    if i < 0:
+        return None
+    last = bare(tokens[i][0])
+    if not _is_name_token(last) or tokens[i][0].endswith(","):
+        return None
+    names = [i]
+    j = i - 1
+    # name particles: "van der Berg"
+    while j >= 0 and tokens[j][0].lower() in pat.particles:
+        names.insert(0, j)
+        j -= 1
+    joined_by_and = False
+    if j >= 1 and tokens[j][0] in ("and", "&") and _is_name_token(tokens[j - 1][0].rstrip(",")):
+        joined_by_and = True
+        names.insert(0, j - 1)
+        j -= 2
+        while j >= 0:
+            token = tokens[j][0]
+            if not (token.endswith(",") and _is_name_token(token[:-1])):
+                break
+            before = tokens[j - 1][0] if j > 0 else ""
+            if before and _is_name_token(before) and not before.endswith(",") and before.lower() not in pat.openers:
+                break  # "United Nations, Smith and Jones": "Nations," ends a phrase, not a list
+            names.insert(0, j)
+            j -= 1
+    person_start = names[0]
+
+    # Corporate route: the run of capitalized words and connectors ending at the last name.
+    k = i - 1
+    while k >= 0:
+        token = tokens[k][0]
+        if token.endswith(",") or not (_is_name_token(token) or token.lower() in pat.connectors or token == "&"):
+            break
+        k -= 1
+    run_start = k + 1
+    while run_start < i:
+        token = tokens[run_start][0]
+        low = token.lower()
+        if low in pat.openers or (low in pat.connectors and token != "The"):
+            run_start += 1
+            continue
+        break
+    corporate_run = [t for t, _ in tokens[run_start:i + 1]]
+    corporate_like = any(t.lower().strip(",") in pat.corporate_words for t in corporate_run) or any(
+        t in pat.connectors for t in corporate_run[1:-1] if t not in ("and", "&"))
+
+    if joined_by_and or et_al:
+        if not (corporate_like and run_start < person_start and not et_al):
+            text = " ".join(t for t, _ in tokens[person_start:i + 1])
+            group = _parse_author_group(f"{text}{' et al.' if et_al else ''}", allow_possessive=True)
+            if group is None:
+                return None
+            return _AuthorGroup(group.authors, group.et_al, acronym or group.acronym, group.corporate), \
+                tokens[person_start][1]
+    start = run_start if run_start < i else person_start
+    text = " ".join(t for t, _ in tokens[start:i + 1])
+    group = _parse_author_group(text, allow_possessive=True)
+    if group is None:
+        return None
+    return _AuthorGroup(group.authors, group.et_al, acronym or group.acronym, group.corporate), tokens[start][1]
+
+
+def _narrative(norm: _Normalized, match: re.Match[str]) -> list[Citation]:
+    pat = _patterns()
+    content = match.group(1)
+    content_offset = match.start(1)
+    personal = pat.personal.match(content.strip())
+    if personal:
+        found = _narrative_authors(norm.text, match.start())
+        if not found:
+            return []
+        group, start = found
+        years = _YEAR_ANY_RE.findall(content)
+        return [Citation(raw=norm.text[start:match.end()], start=start, end=match.end(),
+                         authors=tuple(_strip_initials(a) for a in group.authors), et_al=False,
+                         year=years[-1] if years else "", suffix="", narrative=True,
+                         personal_communication=True)]
+    lead = len(content) - len(content.lstrip())
+    scanned = _scan_years(content[lead:], content_offset + lead)
+    if not scanned:
+        return []
+    years, years_end = scanned
+    rest = content[lead + years_end:].strip()
+    if rest and not rest.startswith(","):
+        return []
+    locator = rest[1:].strip()
+    found = _narrative_authors(norm.text, match.start())
+    if not found:
+        return []
+    group, start = found
+    author_text = norm.text[start:match.start()].strip()
+    citations = []
+    for index, item in enumerate(years):
+        if len(years) == 1:
+            raw = norm.text[start:match.end()]
+            end = match.end()
+        else:
+            raw = f"{author_text} ({item.text})"
+            end = item.end
+        citations.append(Citation(raw=raw, start=start, end=end, authors=group.authors, et_al=group.et_al,
+                                  year=item.year, suffix=item.suffix, narrative=True,
+                                  personal_communication=False, acronym=group.acronym, locator=locator))
+    return citations
+
+
+def find_citations(text: str) -> list[Citation]:
+    """Every author–date citation in ``text``, sorted by start (then end, then raw)."""
+    if "(" not in text:
+        return []
+    norm = _Normalized(text)
+    pat = _patterns()
+    found: list[Citation] = []
+    for match in _PAREN_RE.finditer(norm.text):
+        content = match.group(1)
+        head = content.lstrip()
+        if pat.year_token.match(head) or pat.personal.match(head):
+            found.extend(_narrative(norm, match))
+            continue
+        offset = match.start(1)
+        part_citations: list[Citation] = []
+        for part_match in re.finditer(r"[^;]+", content):
+            part_citations.extend(_parse_part(part_match.group(0), offset + part_match.start()))
+        if not part_citations and ";" not in content:
+            part_citations = _yearless(content, offset, norm.text[match.end():match.end() + 3].lstrip())
+        found.extend(part_citations)
+    mapped = {
+        Citation(raw=c.raw, start=norm.orig_start(c.start), end=norm.orig_end(c.end), authors=c.authors,
+                 et_al=c.et_al, year=c.year, suffix=c.suffix, narrative=c.narrative,
+                 personal_communication=c.personal_communication, acronym=c.acronym, locator=c.locator)
+        for c in found
+    }
+    return sorted(mapped, key=lambda c: (c.start, c.end, c.raw, c.year, c.suffix))
+
+
+# --------------------------------------------------------------------------------------------------
+# Resolving citations to corpus documents
+# --------------------------------------------------------------------------------------------------
+
+_PUNCT_RE = re.compile(r"[^\w\s]|_")
+
+
+def normalize_name(name: str) -> str:
+    """Casefolded, accent- and punctuation-free name; dots vanish ('R.I.P.P.L.E.' -> 'ripple')."""
+    decomposed = unicodedata.normalize("NFKD", name)
+    plain = "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+    plain = plain.replace(".", "").replace("'", "").replace("\u2019", "")
+    plain = " ".join(_PUNCT_RE.sub(" ", plain).split())
+    if plain.startswith("the "):
+        plain = plain[4:]
+    return plain
+
+
+def _strip_corporate_suffix(key: str) -> str:
+    words = key.split()
+    for suffix in _patterns().corporate_suffixes:
+        suffix_words = [normalize_name(w) for w in suffix]
+        if len(words) > len(suffix_words) and words[-len(suffix_words):] == suffix_words:
+            return " ".join(words[:-len(suffix_words)])
+    return key
+
+
+def _initials(name: str) -> set[str]:
+    """Acronyms a corporate name may go by: all words, and without function words."""
+    skip = _patterns().initials_skip
+    words = [w for w in re.split(r"[\s\-/]+", name) if w and w[0].isalpha()]
+    if len(words) < 2:
+        return set()
+    variants = {
+        "".join(w[0] for w in words),
+        "".join(w[0] for w in words if w.lower() not in skip),
+        "".join(w[0] for i, w in enumerate(words) if w.lower() not in skip or (i == 0 and w.lower() == "the")),
+    }
+    return {v.lower() for v in variants if len(v) >= 3}
+
+
+def name_keys(name: str, *, corporate: bool | None = None) -> list[str]:
+    """Normalized keys one written author may be indexed or looked up under, most specific first."""
+    keys: list[str] = []
+
+    def add(key: str) -> None:
+        if key and key not in keys:
+            keys.append(key)
+
+    primary = normalize_name(name)
+    add(primary)
+    add(_strip_corporate_suffix(primary))
+    if "/" in name:
+        add(normalize_name(name.split("/")[0]))
+    is_corporate = corporate if corporate is not None else len(primary.split()) >= 2
+    if is_corporate:
+        for variant in sorted(_initials(name)):
+            add(variant)
+    return keys
+
+
+@dataclass(frozen=True)
+class _DocEntry:
+    doc_id: str
+    year: str
+    suffix: str
+    first_keys: tuple[str, ...]
+    author_keys: tuple[str, ...]     # every author, normalized (second-author checks)
+    n_authors: int
+
+
+_PERSON_ENTRY_RE = re.compile(r"^(?P<surname>[^,]+),\s*(?:[A-Z][a-z]?\.?[\s\-]*)+$")
+
+
+def _document_entry(doc: Any) -> _DocEntry:
+    entries = [e.strip() for e in (doc.authors or "").split(";") if e.strip()]
+    surnames: list[str] = []
+    corporate_flags: list[bool] = []
+    for entry in entries:
+        person = _PERSON_ENTRY_RE.match(entry)
+        surnames.append(person.group("surname").strip() if person else entry)
+        corporate_flags.append(not person and len(entry.split()) >= 2)
+    cited = _parse_part(doc.citation, 0) if doc.citation else []
+    cited_authors: tuple[str, ...] = cited[0].authors if cited else ()
+    first_keys: list[str] = []
+    for name, corporate in ([(surnames[0], corporate_flags[0])] if surnames else []) + \
+            ([(cited_authors[0], None)] if cited_authors else []):
+        for key in name_keys(name, corporate=corporate):
+            if key not in first_keys:
+                first_keys.append(key)
+    author_keys = tuple(normalize_name(s) for s in surnames) or tuple(normalize_name(a) for a in cited_authors)
+    n_authors = len(entries)
+    if cited and cited[0].et_al:
+        n_authors = max(n_authors, 3)
+    elif cited_authors and len(cited_authors) > 1:
+        n_authors = max(n_authors, len(cited_authors))
+    return _DocEntry(doc.doc_id, str(doc.year), (doc.year_suffix or "").lower(), tuple(first_keys),
+                     author_keys, max(1, n_authors))
+
+
+def _fuzzy_limit(key: str) -> int:
+    """Edits tolerated in a misspelled name: none for short names, one, two for long ones."""
+    length = len(key.replace(" ", ""))
+    if length < 5:
+        return 0
+    return 1 if length < 9 else 2
+
+
+class CitationResolver:
+    """Resolve citations against a corpus manifest. Indexes are built once; resolution is a few dict
+    look-ups, plus a fuzzy comparison with the documents of the same year when the name is misspelled."""
+
+    def __init__(self, documents: Sequence[Any]):
+        self._docs = [_document_entry(doc) for doc in sorted(documents, key=lambda d: d.doc_id)]
+        self._by_key_year: dict[tuple[str, str], set[int]] = defaultdict(set)
+        self._by_key: dict[str, set[int]] = defaultdict(set)
+        self._by_year: dict[str, list[tuple[str, int]]] = defaultdict(list)
+        for index, entry in enumerate(self._docs):
+            for key in entry.first_keys:
+                self._add_key(key, index)
+
+    def _add_key(self, key: str, index: int) -> None:
+        entry = self._docs[index]
+        if index in self._by_key.get(key, ()):
+            return
+        self._by_key[key].add(index)
+        self._by_key_year[(key, entry.year)].add(index)
+        self._by_year[entry.year].append((key, index))
+
+    def learn_acronyms(self, citations: Iterable[Citation]) -> None:
+        """Let a corporate name and the acronym a text gives it in brackets find each other."""
+        pairs = sorted({(c.authors[0], c.acronym) for c in citations if c.acronym and c.authors})
+        for name, acronym in pairs:
+            name_hits = set().union(*(self._by_key.get(k, set()) for k in name_keys(name, corporate=True)))
+            acronym_key = normalize_name(acronym)
+            acronym_hits = self._by_key.get(acronym_key, set())
+            for index in sorted(name_hits):
+                self._add_key(acronym_key, index)
+            for index in sorted(acronym_hits):
+                for key in name_keys(name, corporate=True)[:2]:
+                    self._add_key(key, index)
+
+    def _citation_keys(self, citation: Citation) -> list[str]:
+        keys: list[str] = []
+        if citation.authors:
+            first = citation.authors[0]
+            corporate = len(citation.authors) == 1 and len(first.split()) >= 2
+            keys.extend(name_keys(first, corporate=corporate))
+            if corporate:
+                # "Findings of the Salvation Army": drop words from the front until a name matches.
+                words = normalize_name(first).split()
+                keys.extend(" ".join(words[i:]) for i in range(1, len(words) - 1))
+        if citation.acronym:
+            keys.append(normalize_name(citation.acronym))
+        return list(dict.fromkeys(k for k in keys if k))
+
+    def resolve(self, citation: Citation) -> str | None:
+        return self.resolve_explain(citation)[0]
+
+    def resolve_all(self, citations: Iterable[Citation]) -> list[str | None]:
+        citations = list(citations)
+        self.learn_acronyms(citations)
+        return [self.resolve(c) for c in citations]
+
+    def resolve_explain(self, citation: Citation) -> tuple[str | None, str]:
+        """(doc_id or None, the reason in a few words)."""
+        if citation.personal_communication:
+            return None, "personal communication: not a corpus document"
+        if not citation.authors:
+            return None, "no author"
+        keys = self._citation_keys(citation)
+        dated = citation.year.isdigit()
+        how = "exact"
+        if dated:
+            candidates = set().union(*(self._by_key_year.get((k, citation.year), set()) for k in keys))
+            if not candidates:
+                candidates = self._fuzzy(keys[:2], citation.year)
+                how = "fuzzy"
+        else:
+            candidates = set().union(*(self._by_key.get(k, set()) for k in keys))
+        label = f"{citation.authors[0]} {citation.year_label or '(no year)'}"
+        if not candidates:
+            return None, f"no corpus document by {label}"
+        ordered = sorted(candidates, key=lambda i: self._docs[i].doc_id)
+        if citation.suffix:
+            ordered = [i for i in ordered if self._docs[i].suffix == citation.suffix]
+            if not ordered:
+                return None, f"no corpus document with year {citation.year_label} by {citation.authors[0]}"
+        ordered = self._prefer_by_authors(citation, ordered)
+        if len(ordered) == 1:
+            doc = self._docs[ordered[0]]
+            if not dated:
+                return doc.doc_id, f"{how}: the only corpus document by {citation.authors[0]}"
+            return doc.doc_id, f"{how}: {label}"
+        ids = ", ".join(self._docs[i].doc_id for i in ordered)
+        suffixes = {self._docs[i].suffix for i in ordered}
+        if not citation.suffix and len(suffixes) > 1:
+            return None, f"ambiguous: {label} has no a/b suffix and matches {ids}"
+        return None, f"ambiguous: {label} matches {ids}"
+
+    def _fuzzy(self, keys: list[str], year: str) -> set[int]:
+        best: dict[int, int] = {}
+        for key in keys:
+            limit = _fuzzy_limit(key)
+            if not limit:
+                continue
+            for doc_key, index in self._by_year.get(year, ()):
+                if abs(len(doc_key) - len(key)) > limit:
+                    continue
+                distance = OSA.distance(key, doc_key, score_cutoff=limit)
+                if distance <= limit and distance < best.get(index, limit + 1):
+                    best[index] = distance
+        if not best:
+            return set()
+        nearest = min(best.values())
+        return {i for i, d in best.items() if d == nearest}
+
+    def _prefer_by_authors(self, citation: Citation, ordered: list[int]) -> list[int]:
+        """Narrow by author count and second author; a rule that would leave nothing is skipped."""
+        def keep(rule) -> list[int]:  # noqa: ANN001
+            chosen = [i for i in ordered if rule(self._docs[i])]
+            return chosen or ordered
+
+        if len(ordered) <= 1:
+            return ordered
+        if citation.et_al:
+            return keep(lambda d: d.n_authors >= 3)
+        if len(citation.authors) >= 2:
+            second = normalize_name(citation.authors[1])
+
+            def second_matches(d: _DocEntry) -> bool:
+                return len(d.author_keys) >= 2 and OSA.distance(second, d.author_keys[1]) <= _fuzzy_limit(second)
+
+            by_second = keep(second_matches)
+            exact = [i for i in by_second if self._docs[i].n_authors == len(citation.authors)]
+            return exact or by_second
+        return keep(lambda d: d.n_authors == 1)
