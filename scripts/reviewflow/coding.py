@@ -1,0 +1,410 @@
+"""Coding: every body segment of an ingested document → recommendation?, polarity, codes, phase, citations.
+
+Input is the ingested JSON (docs/data-contracts.md, `results/text/{doc}.json`); output rows follow the
+`results/coded/{doc}.csv` contract and ``fill_form`` turns them into `results/forms/{doc}.json`.
+All vocabulary lives in the form's codebook; this module holds only the decision rules:
+
+* headings and list items are segments of their own; paragraphs are split into sentences;
+* a segment is an ``explicit`` recommendation when a deontic cue fires, when it sits under a
+  recommendation heading, or when it is a list item introduced by a recommending lead-in ("Providers
+  should:"); it is a ``described_practice`` when it describes what a program does, in a
+  promising-practice document or under a recommendation heading; otherwise ``none``;
+* codes come from the segment's own matches, or from its heading when it has none of its own;
+* the phase comes from a phase cue (the segment's, else its heading's), else from the needs' defaults.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import re
+import sys
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from reviewflow.coding_nlp import CodebookMatcher, Hit, resources
+from reviewflow.errors import ReviewflowError
+from reviewflow.fileio import write_csv
+from reviewflow.form import Form
+
+COLUMNS: tuple[str, ...] = (
+    "doc_id", "segment_id", "page", "char_start", "char_end", "segment_kind", "heading", "sentence",
+    "is_recommendation", "recommendation_kind", "polarity", "service_areas", "practices", "needs",
+    "phase", "phase_source", "citations_raw", "citations_json", "evidence",
+)
+CITATION_KEYS: tuple[str, ...] = ("raw", "authors", "et_al", "year", "suffix", "narrative")
+DEFAULT_BATCH_SIZE = 256
+_LEAD_IN_END = re.compile(r"[:\u2013\u2014-]\s*$")
+_WHITESPACE = re.compile(r"\s+")
+
+
+# --------------------------------------------------------------------------------------- segment ids
+def segment_id(doc_id: str, text: str, occurrence: int = 1) -> str:
+    """First 16 hex of sha1(doc_id + "\\x1f" + whitespace-normalized lower-cased text).
+
+    A text repeated in one document (a heading printed twice) gets ``"\\x1f" + n`` appended for its
+    n-th occurrence (n ≥ 2), so ids stay unique and the first occurrence keeps the contract's id.
+    """
+    key = doc_id + "\x1f" + _WHITESPACE.sub(" ", text).strip().lower()
+    if occurrence > 1:
+        key += f"\x1f{occurrence}"
+    return hashlib.sha1(key.encode("utf-8")).hexdigest()[:16]
+
+
+# --------------------------------------------------------------------------------------- data holders
+@dataclass
+class Heading:
+    level: int
+    text: str
+    hits: list[Hit]
+    is_title: bool
+
+
+@dataclass
+class Segment:
+    kind: str
+    start: int  # character offsets in the ingested text
+    end: int
+    text: str
+    page: int
+    section: str
+    hits: list[Hit]
+    headings: list[Heading]
+    lead_in_recommends: bool = False
+    citations: list[Any] = field(default_factory=list)
+
+
+def _codebook_order(form: Form) -> dict[str, int]:
+    order: dict[str, int] = {}
+    for kind in ("phases", "service_areas", "practices", "needs"):
+        for index, entry in enumerate(form.codebook[kind]):
+            order[entry["id"]] = index
+    return order
+
+
+def _page_of(pages: Sequence[Mapping[str, Any]], offset: int) -> int:
+    number = 0
+    for page in pages:
+        if page["start"] <= offset:
+            number = int(page["number"])
+        else:
+            break
+    return number
+
+
+def _section_of(sections: Sequence[Mapping[str, Any]], offset: int) -> str:
+    for section in sections:
+        if section["start"] <= offset < section["end"]:
+            return str(section["name"])
+    return ""
+
+
+def _strip_span(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
+# --------------------------------------------------------------------------------------- segmentation
+def segment_document(ingested: Mapping[str, Any], form: Form, nlp: Any, matcher: CodebookMatcher,
+                     batch_size: int = DEFAULT_BATCH_SIZE) -> list[Segment]:
+    """Segments of every block outside the references, with their matches and heading context.
+
+    Front-matter segments are returned too (the title names the document's method and kind) but
+    carry ``section == "front_matter"``; only body segments become rows.
+    """
+    text: str = ingested.get("text") or ""
+    blocks = [b for b in ingested.get("blocks") or [] if b["end"] > b["start"]]
+    sections = ingested.get("sections") or []
+    pages = ingested.get("pages") or []
+    wanted = [b for b in blocks if _section_of(sections, b["start"]) != "references"]
+    docs = nlp.pipe((text[b["start"]:b["end"]] for b in wanted), batch_size=batch_size)
+    segments: list[Segment] = []
+    stack: list[Heading] = []
+    seen_heading = False
+    previous_block: tuple[str, bool] | None = None  # (kind, recommends-and-ends-with-colon)
+    for block, doc in zip(wanted, docs, strict=True):
+        hits = matcher.hits(doc)
+        section = _section_of(sections, block["start"])
+        if block["kind"] == "heading":
+            level = int(block.get("level") or 1)
+            while stack and stack[-1].level >= level:
+                stack.pop()
+            heading_text = _WHITESPACE.sub(" ", doc.text).strip()
+            # The document's title names the document, not a part of it: it never makes the whole
+            # text a "recommendations" section (the promising-practice-document cue reads it instead).
+            heading = Heading(level, heading_text, hits, is_title=not seen_heading and section != "body")
+            seen_heading = True
+            start, end = _strip_span(text, block["start"], block["end"])
+            segments.append(Segment("heading", start, end, text[start:end], _page_of(pages, start), section,
+                                    hits, list(stack)))
+            stack.append(heading)
+            previous_block = ("heading", False)
+            continue
+        if block["kind"] == "list_item":
+            start, end = _strip_span(text, block["start"], block["end"])
+            lead_in = previous_block is not None and previous_block[1]
+            segments.append(Segment("list_item", start, end, text[start:end], _page_of(pages, start), section,
+                                    hits, list(stack), lead_in_recommends=lead_in))
+            # A run of list items keeps the lead-in of the first one.
+            previous_block = ("list_item", lead_in)
+            continue
+        last_recommends = False
+        sentences = list(doc.sents)
+        for index, sent in enumerate(sentences):
+            start, end = _strip_span(text, block["start"] + sent.start_char, block["start"] + sent.end_char)
+            if end <= start:
+                continue
+            own = [h for h in hits if sent.start <= h.start < sent.end]
+            segments.append(Segment("sentence", start, end, text[start:end], _page_of(pages, start), section,
+                                    own, list(stack)))
+            if index == len(sentences) - 1:
+                last_recommends = bool(_LEAD_IN_END.search(sent.text)) and any(
+                    h.group == "cue" and h.code in ("deontic", "recommendation_headings") for h in own)
+        previous_block = ("paragraph", last_recommends)
+    return segments
+
+
+# --------------------------------------------------------------------------------------- decisions
+def _codes(hits: Iterable[Hit], group: str) -> list[str]:
+    return sorted({h.code for h in hits if h.group == group})
+
+
+def _cue(hits: Iterable[Hit], cue: str) -> list[Hit]:
+    return [h for h in hits if h.group == "cue" and h.code == cue]
+
+
+def _recommendation_heading(headings: Sequence[Heading]) -> Heading | None:
+    for heading in reversed(headings):
+        if not heading.is_title and _cue(heading.hits, "recommendation_headings"):
+            return heading
+    return None
+
+
+def is_promising_document(form: Form, matcher: CodebookMatcher, nlp: Any, titles: Sequence[str]) -> bool:
+    """A promising-practice document: its manifest title or its own title says so."""
+    for title in titles:
+        if title and _cue(matcher.hits(nlp(title)), "promising_practice_document"):
+            return True
+    return False
+
+
+def code_segment(segment: Segment, promising_document: bool, order: Mapping[str, int],
+                 form: Form) -> dict[str, Any]:
+    """The coded row of one segment (without doc_id, segment_id and citations)."""
+    hits = segment.hits
+    evidence: list[str] = []
+    nearest = segment.headings[-1] if segment.headings else None
+
+    areas, practices = _codes(hits, "area"), _codes(hits, "practice")
+    evidence += [h.evidence for h in hits if h.group in ("area", "practice")]
+    if not areas and not practices and nearest is not None and segment.kind != "heading":
+        areas, practices = _codes(nearest.hits, "area"), _codes(nearest.hits, "practice")
+        evidence += [f"heading:{code}" for code in areas + practices]
+
+    # Recommendation?
+    kind = "none"
+    deontic = _cue(hits, "deontic")
+    excluded = _cue(hits, "non_recommendation")
+    rec_heading = _recommendation_heading(segment.headings)
+    if excluded:
+        evidence += [h.evidence for h in excluded]
+    elif deontic:
+        kind = "explicit"
+        evidence += [h.evidence for h in deontic]
+    elif segment.kind != "heading" and rec_heading is not None:
+        kind = "explicit"
+        evidence.append("cue:under_recommendation_heading:" + _WHITESPACE.sub("_", rec_heading.text.lower())[:60])
+    elif segment.kind == "list_item" and segment.lead_in_recommends:
+        kind = "explicit"
+        evidence.append("cue:recommending_lead_in:list")
+    elif segment.kind != "heading" and (promising_document or rec_heading is not None) and (areas or practices):
+        described = _cue(hits, "described_practice")
+        if described:
+            kind = "described_practice"
+            evidence += [h.evidence for h in described]
+    is_recommendation = kind != "none"
+    polarity = ""
+    if is_recommendation:
+        do_not = _cue(hits, "do_not")
+        polarity = "do_not" if do_not else "do"
+        evidence += [h.evidence for h in do_not]
+
+    # Phase: the segment's own cue, else its heading's cue.
+    phase_hits = [h for h in hits if h.group == "phase"]
+    if not phase_hits and nearest is not None and segment.kind != "heading":
+        phase_hits = [h for h in nearest.hits if h.group == "phase"]
+    cued = sorted({h.code for h in phase_hits}, key=order.get)
+    cued_phase = cued[0] if len(cued) == 1 else ""
+
+    # Needs: the need's code must be coded, and its own pattern must match or the cued phase must be
+    # its default phase with no other need of the same code in that phase (see the codebook comment).
+    coded = set(areas) | set(practices)
+    own_needs = {h.code for h in hits if h.group == "need"}
+    needs: list[str] = []
+    for need in form.codebook.needs:
+        if need["code"] not in coded:
+            continue
+        if need["id"] in own_needs:
+            needs.append(need["id"])
+            evidence += sorted({h.evidence for h in hits if h.group == "need" and h.code == need["id"]})
+        elif cued_phase and need["phase"] == cued_phase and not (own_needs & {
+                n["id"] for n in form.codebook.needs if n["code"] == need["code"]}):
+            siblings = [n for n in form.codebook.needs if n["code"] == need["code"] and n["phase"] == cued_phase]
+            if len(siblings) == 1:
+                needs.append(need["id"])
+                evidence.append(f"need:{need['id']}:phase_cue")
+
+    phase, phase_source = "", ""
+    if cued_phase:
+        phase, phase_source = cued_phase, "cue"
+        evidence += sorted({h.evidence for h in phase_hits})
+    elif needs:
+        defaults = {n["phase"] for n in form.codebook.needs if n["id"] in needs}
+        if len(defaults) == 1:
+            phase, phase_source = defaults.pop(), "need_default"
+    elif len(cued) > 1:
+        evidence += sorted({h.evidence for h in phase_hits})
+
+    return {
+        "page": segment.page, "char_start": segment.start, "char_end": segment.end,
+        "segment_kind": segment.kind, "heading": nearest.text if nearest else "", "sentence": segment.text,
+        "is_recommendation": is_recommendation, "recommendation_kind": kind, "polarity": polarity,
+        "service_areas": sorted(areas, key=order.get), "practices": sorted(practices, key=order.get),
+        "needs": sorted(needs, key=order.get), "phase": phase, "phase_source": phase_source,
+        "evidence": list(dict.fromkeys(evidence)),
+    }
+
+
+# --------------------------------------------------------------------------------------- citations
+def _attach_citations(ingested: Mapping[str, Any], segments: list[Segment]) -> None:
+    """Each in-text citation of a block goes to the segment whose span holds its start."""
+    try:
+        from reviewflow.citations import find_citations
+    except ImportError:  # the citations module is written in parallel; coding still works without it
+        print("warning: reviewflow.citations is not importable; citations are left empty", file=sys.stderr)
+        return
+    text: str = ingested.get("text") or ""
+    for block in ingested.get("blocks") or []:
+        inside = [s for s in segments if block["start"] <= s.start < block["end"]]
+        if not inside:
+            continue
+        for citation in find_citations(text[block["start"]:block["end"]]):
+            if getattr(citation, "personal_communication", False):
+                continue
+            offset = block["start"] + citation.start
+            target = next((s for s in inside if s.start <= offset < s.end), None)
+            if target is None:  # a citation between two sentences belongs to the one before
+                earlier = [s for s in inside if s.start <= offset]
+                target = earlier[-1] if earlier else inside[0]
+            target.citations.append(citation)
+
+
+def citation_json(citation: Any) -> dict[str, Any]:
+    data = citation.to_json()
+    return {key: (list(data[key]) if key == "authors" else data[key]) for key in CITATION_KEYS if key in data}
+
+
+# --------------------------------------------------------------------------------------- documents
+@dataclass
+class CodedDocument:
+    doc_id: str
+    rows: list[dict[str, Any]]
+    segments: list[Segment]  # every non-reference segment, front matter included (for the form)
+    status: str
+    messages: list[str]
+    promising: bool
+
+
+def code_ingested(ingested: Mapping[str, Any], form_path: str | Path, document_row: Mapping[str, Any] | None = None,
+                  batch_size: int = DEFAULT_BATCH_SIZE, pipeline: str = "") -> CodedDocument:
+    """Code one ingested document. A document whose ingestion failed gives no rows and status error."""
+    form, nlp, matcher = resources(form_path, pipeline)
+    doc_id = str(ingested.get("doc_id") or (document_row or {}).get("doc_id") or "")
+    quality = ingested.get("quality") or {}
+    if quality.get("status") == "error" or not ingested.get("text"):
+        messages = list(quality.get("messages") or []) or [f"{doc_id}: no text to code"]
+        return CodedDocument(doc_id, [], [], "error", messages, False)
+    segments = segment_document(ingested, form, nlp, matcher, batch_size)
+    _attach_citations(ingested, segments)
+    titles = [str((document_row or {}).get("title") or "")]
+    titles += [s.text for s in segments if s.kind == "heading" and s.section != "body"][:1]
+    promising = is_promising_document(form, matcher, nlp, titles)
+    order = _codebook_order(form)
+    rows: list[dict[str, Any]] = []
+    occurrences: dict[str, int] = {}
+    for segment in segments:
+        if segment.section != "body":
+            continue
+        row = code_segment(segment, promising, order, form)
+        normalized = _WHITESPACE.sub(" ", segment.text).strip().lower()
+        occurrences[normalized] = occurrences.get(normalized, 0) + 1
+        cites = [citation_json(c) for c in segment.citations]
+        row.update({
+            "doc_id": doc_id, "segment_id": segment_id(doc_id, segment.text, occurrences[normalized]),
+            "citations_raw": [c["raw"] for c in cites],
+            "citations_json": json.dumps(cites, ensure_ascii=False, sort_keys=True) if cites else "",
+        })
+        rows.append(row)
+    return CodedDocument(doc_id, rows, segments, quality.get("status", "ok"), list(quality.get("messages") or []),
+                         promising)
+
+
+def write_coded_csv(path: str | Path, rows: Sequence[Mapping[str, Any]], extra_columns: Sequence[str] = ()) -> None:
+    write_csv(path, rows, [*COLUMNS, *extra_columns])
+
+
+# --------------------------------------------------------------------------------------- command line
+def cli_code(args: argparse.Namespace) -> int:
+    """`python -m reviewflow code PATH --out OUT.csv`: ingest, code, resolve citations against the manifest."""
+    from reviewflow.coding_form import fill_form  # noqa: F401  (checked importable with the form)
+    from reviewflow.ingestion import ingest_file
+
+    path = Path(args.path)
+    if not path.is_file():
+        raise ReviewflowError(f"{path}: file not found. Fix: give the path of a .pdf, .html or .txt document.")
+    ingested = ingest_file(path, doc_id=args.doc_id)
+    for message in (ingested.get("quality") or {}).get("messages") or []:
+        print(f"{ingested['quality']['status']}: {message}", file=sys.stderr)
+    coded = code_ingested(ingested, args.form)
+    resolve = _resolver(args.manifest)
+    for row in coded.rows:
+        row["cited_doc_ids"] = _resolve_row(row, resolve)
+    write_coded_csv(args.out, coded.rows, ["cited_doc_ids"])
+    n_rec = sum(1 for row in coded.rows if row["is_recommendation"])
+    print(f"{coded.doc_id}: {len(coded.rows)} segment(s), {n_rec} recommendation(s) -> {args.out}", file=sys.stderr)
+    return 1 if coded.status == "error" else 0
+
+
+def _resolver(manifest: str | None) -> Any:
+    if not manifest or not Path(manifest).is_file():
+        return None
+    from reviewflow.citations import CitationResolver
+    from reviewflow.manifest import load_manifest
+
+    return CitationResolver(load_manifest(manifest))
+
+
+def _resolve_row(row: Mapping[str, Any], resolver: Any) -> list[str]:
+    if resolver is None or not row.get("citations_json"):
+        return []
+    from reviewflow.citations import Citation
+
+    ids = set()
+    for data in json.loads(row["citations_json"]):
+        citation = _citation_from_json(Citation, data)
+        doc_id = resolver.resolve(citation)
+        if doc_id:
+            ids.add(doc_id)
+    return sorted(ids)
+
+
+def _citation_from_json(cls: Any, data: Mapping[str, Any]) -> Any:
+    return cls(raw=data.get("raw", ""), start=0, end=len(data.get("raw", "")), authors=tuple(data.get("authors") or ()),
+               et_al=bool(data.get("et_al")), year=data.get("year", ""), suffix=data.get("suffix", ""),
+               narrative=bool(data.get("narrative")), personal_communication=False)

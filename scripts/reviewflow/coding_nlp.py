@@ -1,0 +1,182 @@
+"""The spaCy side of coding: one pipeline and one set of matchers per process, built from the form.
+
+Every pattern comes from the form's codebook (YAML). A match is reported as a ``Hit`` whose ``group``
+says what kind of code it is (``area``, ``practice``, ``need``, ``phase``, ``cue``, ``basis``,
+``population``), ``code`` which one, and ``name`` which pattern fired (for the evidence column).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import spacy
+from spacy.language import Language
+from spacy.matcher import Matcher, PhraseMatcher
+from spacy.tokens import Doc
+
+from reviewflow.errors import ReviewflowError
+from reviewflow.form import Form, load_form
+
+KEY_SEPARATOR = "\x1f"
+_FOOTNOTE_END = re.compile(r"[.!?]\[\d+\]$")
+_OPENERS, _CLOSERS = "([", ")]"
+
+
+@dataclass(frozen=True)
+class Hit:
+    group: str
+    code: str
+    name: str
+    start: int  # token index in the block Doc
+    end: int
+
+    @property
+    def evidence(self) -> str:
+        return f"{self.group}:{self.code}:{self.name}"
+
+
+@Language.factory("reviewflow_lower_lemma")
+def _make_lower_lemma(nlp: Language, name: str) -> Any:
+    """Lower-case lemmas, looking capitalized words up again in lower case.
+
+    The lookup table is keyed by the word as written, so "Shelters" at the start of a sentence or in a
+    title-case heading would keep its surface form; LEMMA patterns are written in lower case.
+    """
+    lookup_table = None
+    if "lemmatizer" in nlp.pipe_names:
+        lookups = getattr(nlp.get_pipe("lemmatizer"), "lookups", None)
+        if lookups is not None and lookups.has_table("lemma_lookup"):
+            lookup_table = lookups.get_table("lemma_lookup")
+
+    def lookup(word: str) -> str:
+        return lookup_table.get(word, word) if lookup_table is not None else word
+
+    def lower_lemma(doc: Doc) -> Doc:
+        for token in doc:
+            lemma = token.lemma_
+            if not lemma or (lemma == token.text and token.text != token.lower_):
+                lemma = lookup(token.lower_)
+            token.lemma_ = lemma.lower()
+        return doc
+
+    return lower_lemma
+
+
+@Language.component("reviewflow_sentence_repair")
+def _sentence_repair(doc: Doc) -> Doc:
+    """Fix the rule-based sentencizer where citations and footnotes fool it.
+
+    It would start sentences inside "(Smith et al., 2003)" or at a lower-case word after "e.g.", and
+    miss the boundary in "staff.[5] As a measure". A sentence may start only outside brackets, at a
+    token that does not begin in lower case, and a footnote marker after a full stop ends a sentence.
+    """
+    depth = 0
+    for index, token in enumerate(doc):
+        if index > 0:
+            previous = doc[index - 1].text
+            starts_upper = token.text[:1].isupper() or token.text[:1] in "\"'\u201c\u2018"
+            if depth > 0 or not starts_upper:
+                token.is_sent_start = False
+            elif _FOOTNOTE_END.search(previous) or (
+                previous == "]" and index > 1 and re.search(r"[.!?]\[\d+$", doc[index - 2].text)
+            ):
+                token.is_sent_start = True
+        depth = max(depth + sum(token.text.count(c) for c in _OPENERS) - sum(token.text.count(c) for c in _CLOSERS), 0)
+    return doc
+
+
+@lru_cache(maxsize=4)
+def build_nlp(pipeline: str = "") -> Language:
+    """``spacy.blank("en")`` + sentencizer + lookup lemmatizer, or an installed trained pipeline."""
+    if pipeline:
+        try:
+            nlp = spacy.load(pipeline, exclude=["ner"])
+        except OSError:
+            raise ReviewflowError(f"spaCy pipeline '{pipeline}' (config coding.spacy_pipeline) is not installed. "
+                                  "Fix: install it, or set coding.spacy_pipeline to \"\" for the built-in blank English "
+                                  "pipeline.") from None
+        if "parser" not in nlp.pipe_names and "senter" not in nlp.pipe_names:
+            nlp.add_pipe("sentencizer", first=True)
+        nlp.add_pipe("reviewflow_lower_lemma")
+        return nlp
+    nlp = spacy.blank("en")
+    nlp.add_pipe("sentencizer")
+    nlp.add_pipe("reviewflow_sentence_repair")
+    nlp.add_pipe("lemmatizer", config={"mode": "lookup"})
+    nlp.initialize()
+    nlp.add_pipe("reviewflow_lower_lemma")
+    return nlp
+
+
+class CodebookMatcher:
+    """All patterns of a form's codebook, compiled once for one spaCy pipeline."""
+
+    def __init__(self, form: Form, nlp: Language):
+        self.nlp = nlp
+        self.lower = PhraseMatcher(nlp.vocab, attr="LOWER")
+        self.lemma = PhraseMatcher(nlp.vocab, attr="LEMMA")
+        self.tokens = Matcher(nlp.vocab)
+        book = form.codebook
+        groups: list[tuple[str, list[dict[str, Any]]]] = [
+            ("phase", list(book.phases)), ("area", list(book.service_areas)), ("practice", list(book.practices)),
+            ("need", list(book.needs)), ("basis", list(book.evidence_basis)), ("population", list(book.population)),
+        ]
+        lemma_phrases: list[tuple[str, str]] = []
+        for group, entries in groups:
+            for entry in entries:
+                for pattern in entry.get("patterns") or []:
+                    self._add(group, entry["id"], pattern, lemma_phrases)
+        for cue, patterns in book.cues.items():
+            for pattern in patterns or []:
+                self._add("cue", cue, pattern, lemma_phrases)
+        # LEMMA phrases need lemmas, so they go through the pipeline (once, batched).
+        texts = [phrase for _, phrase in lemma_phrases]
+        for (key, _), doc in zip(lemma_phrases, nlp.pipe(texts), strict=True):
+            self.lemma.add(key, [doc])
+
+    def _add(self, group: str, code: str, pattern: Any, lemma_phrases: list[tuple[str, str]]) -> None:
+        if isinstance(pattern, str):
+            pattern = {"phrase": pattern}
+        if "pattern" in pattern:
+            key = KEY_SEPARATOR.join((group, code, pattern["id"]))
+            self.tokens.add(key, [pattern["pattern"]])
+            return
+        phrase = pattern["phrase"]
+        key = KEY_SEPARATOR.join((group, code, pattern.get("id") or phrase.lower()))
+        if pattern.get("attr", "LOWER") == "LEMMA":
+            lemma_phrases.append((key, phrase))
+        else:
+            self.lower.add(key, [self.nlp.make_doc(phrase)])
+
+    def hits(self, doc: Doc) -> list[Hit]:
+        strings = self.nlp.vocab.strings
+        found = set()
+        for matcher in (self.lower, self.lemma, self.tokens):
+            for match_id, start, end in matcher(doc):
+                group, code, name = strings[match_id].split(KEY_SEPARATOR)
+                found.add(Hit(group, code, name, start, end))
+        return sorted(found, key=lambda h: (h.start, h.end, h.group, h.code, h.name))
+
+
+def form_digest(form: Form) -> str:
+    return hashlib.sha1(Path(form.path).read_bytes()).hexdigest()
+
+
+_CACHE: dict[tuple[str, str, str], tuple[Form, Language, CodebookMatcher]] = {}
+
+
+def resources(form_path: str | Path, pipeline: str = "") -> tuple[Form, Language, CodebookMatcher]:
+    """Form, pipeline and matchers for this process, rebuilt only when the form file changes."""
+    path = Path(form_path)
+    digest = hashlib.sha1(path.read_bytes()).hexdigest() if path.is_file() else ""
+    key = (str(path.resolve()), digest, pipeline)
+    if key not in _CACHE:
+        form = load_form(path)
+        nlp = build_nlp(pipeline)
+        _CACHE[key] = (form, nlp, CodebookMatcher(form, nlp))
+    return _CACHE[key]
