@@ -223,6 +223,19 @@ def load_inputs(reference_paths: Iterable[str | Path], form_paths: Iterable[str 
     return references, evidence, problems
 
 
+def run_network(manifest: str | Path, coding: str | Path, reference_paths: Iterable[str | Path],
+                form_paths: Iterable[str | Path], outputs: Mapping[str, str | Path],
+                corpus_dir: str | Path | None = None) -> Network:
+    """The `network` rule: read every input, build the network, write every output."""
+    from reviewflow.manifest import load_manifest
+
+    documents = load_manifest(manifest, corpus_dir)
+    references, evidence_basis, problems = load_inputs(reference_paths, form_paths)
+    network = build_network(documents, references, read_coding_rows(coding), evidence_basis, problems)
+    write_network(network, outputs)
+    return network
+
+
 # ------------------------------------------------------------------------------------ writing
 def graphml_text(graph: nx.DiGraph) -> str:
     return "\n".join(nx.generate_graphml(graph)) + "\n"

@@ -47,8 +47,8 @@ MATCHED_COLUMNS: tuple[str, ...] = (
     "matched_doc_id", "score", "match_basis",
 )
 
-#: A title similarity (rapidfuzz token_set_ratio, 0–100) below this rejects an author+year candidate.
-TITLE_THRESHOLD = 60.0
+#: A title similarity (0–100, see `title_similarity`) below this rejects an author+year candidate.
+TITLE_THRESHOLD = 65.0
 #: Score of a match on author and year alone (the manifest or the entry has no title).
 AUTHOR_YEAR_ONLY_SCORE = 70.0
 
@@ -327,6 +327,9 @@ def parse_entry(raw: str, position: int = 0, page: int = 0) -> Reference:
         # Vancouver / NLM: "Kudsk KA, Fabian TC: Title. Journal 1989, 158:515-9." or "... KA. Title. ..."
         match = re.match(r"^(?P<names>[^:]{1,400}?)(?::\s*|(?<=[A-Z])\.\s+|(?<=[a-z]{2})\.\s+)(?P<rest>\S.*)$", body)
         names, rest = (match.group("names"), match.group("rest")) if match else ("", body)
+        if not _is_vancouver_names(names):
+            # No author (a statute, an anonymous report): the entry opens with its title.
+            names, rest = "", body
         year_match = _VANCOUVER_YEAR_RE.search(rest) or _last(_ANY_YEAR_RE.finditer(rest))
         year = year_match.group("year") if year_match else ""
         suffix = year_match.group("suffix") if year_match else ""
@@ -342,6 +345,22 @@ def parse_entry(raw: str, position: int = 0, page: int = 0) -> Reference:
                      container=container, page=page, corporate=corporate)
 
 
+_VANCOUVER_NAME_RE = re.compile(
+    r"^(?:[A-Z\u00c0-\u00de][^\s,]*(?:\s+[a-z]{1,3})?(?:\s+[A-Z\u00c0-\u00de][^\s,]*)*?\s*[A-Z]{1,4}(?:\s*(?:Jr|Sr|II|III))?"
+    r"|et al\.?)$")
+
+
+def _is_vancouver_names(names: str) -> bool:
+    """`Kudsk KA, Fabian TC`, `KudskKA,FabianTC`, or a corporate author (no digits either way)."""
+    names = names.strip(" .")
+    if not names or re.search(r"\d", names):
+        return False
+    pieces = [p.strip() for p in re.split(r",\s*", names) if p.strip()]
+    if is_corporate(pieces[0]) or is_name_zone(names):
+        return True
+    return all(_VANCOUVER_NAME_RE.match(p) for p in pieces)
+
+
 def _last(iterator: Iterable[re.Match[str]]) -> re.Match[str] | None:
     last = None
     for last in iterator:
@@ -354,6 +373,16 @@ def _last(iterator: Iterable[re.Match[str]]) -> re.Match[str] | None:
 class _Line:
     text: str
     start: int  # offset in the document text
+    block_start: bool = False  # first line of a block (a paragraph of HTML/text, a layout block of a PDF)
+
+
+#: Lines longer than this are cut into sentences before splitting: text and HTML readers reflow a
+#: paragraph into one line, so several entries written without blank lines share a line.
+LONG_LINE = 250
+_PIECE_BREAK_RE = re.compile(
+    r"(?:(?<=[A-Za-z\u00c0-\u024f]{2}\.)|(?<=\)\.))\s+(?=[A-Z\u00c0-\u00de])"  # "…Institute. Clawson, H."
+    r"|(?<=[.)])\s+(?=(?:\[\d{1,4}\]|\d{1,4}\.\s)\s*\S)"  # "…515-9. 2. Geerts WH" / "… [2] Brown"
+)
 
 
 def _section_lines(doc: Mapping[str, Any]) -> list[_Line]:
@@ -368,10 +397,15 @@ def _section_lines(doc: Mapping[str, Any]) -> list[_Line]:
     offset = int(section["start"])
     chunk = text[offset: int(section["end"])]
     first = True
+    previous_end = -1
     for match in re.finditer(r"[^\n]+", chunk):
-        line = match.group(0).strip()
+        raw = match.group(0)
+        line = raw.strip()
         if not line:
             continue
+        # Blocks are separated by a blank line (docs/data-contracts.md).
+        block_start = previous_end < 0 or "\n\n" in chunk[previous_end: match.start()]
+        previous_end = match.end()
         if first:
             first = False
             if re.fullmatch(r"(?:\d+\.?\s*)?(references?|bibliography|works cited|literature cited|reference list|"
@@ -382,7 +416,18 @@ def _section_lines(doc: Mapping[str, Any]) -> list[_Line]:
             break
         if any(regex.match(line) for regex in vocab.noise) or compact in running:
             continue
-        lines.append(_Line(line, offset + match.start() + (len(match.group(0)) - len(match.group(0).lstrip()))))
+        start = offset + match.start() + (len(raw) - len(raw.lstrip()))
+        if len(line) <= LONG_LINE:
+            lines.append(_Line(line, start, block_start))
+            continue
+        cut = 0
+        for piece_break in [*_PIECE_BREAK_RE.finditer(line), None]:
+            stop = piece_break.start() if piece_break else len(line)
+            piece = line[cut:stop].strip()
+            if piece:
+                lines.append(_Line(piece, start + cut, block_start and cut == 0))
+            if piece_break:
+                cut = piece_break.end()
     return lines
 
 
@@ -465,11 +510,19 @@ def _names_year_span(lines: Sequence[_Line], index: int) -> int | None:
     return next((i for i, bound in enumerate(bounds) if names_end <= bound), len(bounds) - 1)
 
 
-def split_entries(lines: Sequence[_Line]) -> list[tuple[str, int]]:
-    """(raw text, start offset) of each entry, in list order."""
+def split_entries(lines: Sequence[_Line], paragraphs_are_entries: bool = False) -> list[tuple[str, int]]:
+    """(raw text, start offset) of each entry, in list order.
+
+    `paragraphs_are_entries`: every block starts an entry too (HTML `<p>`/`<li>` and text paragraphs
+    are written by people, one entry each; PDF layout blocks are not, as entries run across columns).
+    """
     if not lines:
         return []
-    starts = _numbered_starts(lines) or _author_date_starts(lines)
+    starts = _numbered_starts(lines)
+    if not starts:
+        starts = _author_date_starts(lines)
+        if paragraphs_are_entries:
+            starts = sorted(set(starts) | {i for i, line in enumerate(lines) if line.block_start})
     if not starts:
         return []
     entries: list[tuple[str, int]] = []
@@ -502,7 +555,8 @@ def parse_references(doc: Mapping[str, Any]) -> list[Reference]:
     pages = doc.get("pages") or []
     page_starts = [int(p["start"]) for p in pages]
     references = []
-    for position, (raw, start) in enumerate(split_entries(lines), start=1):
+    paragraphs = str(doc.get("format", "")) in {"html", "txt"}
+    for position, (raw, start) in enumerate(split_entries(lines, paragraphs), start=1):
         page = int(pages[max(bisect.bisect_right(page_starts, start) - 1, 0)]["number"]) if pages else 0
         references.append(parse_entry(raw, position=position, page=page))
     return references
@@ -537,6 +591,7 @@ class CorpusEntry:
     year: str
     suffix: str
     title: str  # folded words; "" when not recovered
+    main_title: str  # folded words before the subtitle
 
 
 def acronym(name: str) -> str:
@@ -573,7 +628,24 @@ def corpus_entry(doc: Any) -> CorpusEntry:
                 keys.add(fold(part))
     keys.discard("")
     return CorpusEntry(doc_id=get("doc_id"), keys=frozenset(keys), surnames=frozenset(surnames), year=get("year"),
-                       suffix=get("year_suffix"), title=fold_words(get("title")))
+                       suffix=get("year_suffix"), title=fold_words(get("title")), main_title=main_title(get("title")))
+
+
+def main_title(title: str) -> str:
+    """The title before its subtitle (`Comprehensive services …: Findings from …`), folded."""
+    return fold_words(re.split(r"[:?!]|\.\s|\s[-–—]\s", title, maxsplit=1)[0])
+
+
+def title_similarity(title: str, entry: CorpusEntry) -> float:
+    """How alike two titles are, 0–100: whole titles compared word by word, or main titles alone.
+
+    Not `token_set_ratio`: in a corpus on one topic, titles share phrases ("victims of human
+    trafficking") that make its intersection score high for different works by the same authors.
+    Comparing main titles lets a reference that drops the subtitle still match.
+    """
+    whole = fuzz.token_sort_ratio(fold_words(title), entry.title)
+    main = fuzz.ratio(main_title(title), entry.main_title) if entry.main_title else 0.0
+    return max(whole, main)
 
 
 @dataclass
@@ -639,7 +711,7 @@ def match_reference(authors: Sequence[str], year: str, suffix: str, title: str, 
             continue
         suffix_note = f"+suffix {suffix}" if suffix and suffix == entry.suffix else ""
         if entry.title and folded_title:
-            similarity = fuzz.token_set_ratio(folded_title, entry.title)
+            similarity = title_similarity(title, entry)
             if similarity < TITLE_THRESHOLD:
                 continue
             score = round(0.5 * author_score + 0.5 * similarity, 1)
