@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
+from reportlab.pdfgen.canvas import Canvas
 
 from reviewflow.errors import ReviewflowError
 from reviewflow.fileio import atomic_write_bytes
@@ -475,7 +476,7 @@ class _Style:
 class _PdfLayout:
     """Places lines into frames (one or two columns per page), starting pages as needed."""
 
-    canvas: object
+    canvas: Canvas
     surrogate: Surrogate
     margin_x: float
     columns: int
@@ -502,7 +503,7 @@ class _PdfLayout:
     def new_page(self) -> None:
         c = self.canvas
         if self.page:
-            c.showPage()  # type: ignore[attr-defined]
+            c.showPage()
         self.page += 1
         self.column = 0
         self.y = self.frame_top = self.top
@@ -513,12 +514,12 @@ class _PdfLayout:
         c = self.canvas
         header_y = PAGE_HEIGHT - 46
         if self.surrogate.running_header:
-            c.setFont(REGULAR_FONT, 8)  # type: ignore[attr-defined]
-            c.drawString(self.margin_x, header_y, ligate(self.surrogate.running_header))  # type: ignore[attr-defined]
-            c.setLineWidth(0.4)  # type: ignore[attr-defined]
-            c.line(self.margin_x, header_y - 5, PAGE_WIDTH - self.margin_x, header_y - 5)  # type: ignore[attr-defined]
-        c.setFont(REGULAR_FONT, 9)  # type: ignore[attr-defined]
-        c.drawCentredString(PAGE_WIDTH / 2, 40, str(self.page))  # type: ignore[attr-defined]
+            c.setFont(REGULAR_FONT, 8)
+            c.drawString(self.margin_x, header_y, ligate(self.surrogate.running_header))
+            c.setLineWidth(0.4)
+            c.line(self.margin_x, header_y - 5, PAGE_WIDTH - self.margin_x, header_y - 5)
+        c.setFont(REGULAR_FONT, 9)
+        c.drawCentredString(PAGE_WIDTH / 2, 40, str(self.page))
 
     def next_frame(self) -> None:
         if self.column + 1 < self.columns:
@@ -548,25 +549,23 @@ class _PdfLayout:
             self.y -= style.leading
             x = self.column_x() + x_offset + line.indent
             c = self.canvas
-            c.setFont(style.font, style.size)  # type: ignore[attr-defined]
+            c.setFont(style.font, style.size)
             if bullet and index == 0:
-                c.drawString(self.column_x() + x_offset + line.indent - 11, self.y, bullet)  # type: ignore[attr-defined]
+                c.drawString(self.column_x() + x_offset + line.indent - 11, self.y, bullet)
             if style.justify and not line.last and len(line.words) > 1:
                 natural = sum(measure(w) for w in line.words)
                 gap = (width - x_offset - line.indent - natural) / (len(line.words) - 1)
                 for word in line.words[:-1]:
                     # The word and its space go out together so text extraction still sees a space.
-                    c.drawString(x, self.y, ligate(word + " "))  # type: ignore[attr-defined]
+                    c.drawString(x, self.y, ligate(word + " "))
                     x += measure(word) + gap
-                c.drawString(x, self.y, ligate(line.words[-1]))  # type: ignore[attr-defined]
+                c.drawString(x, self.y, ligate(line.words[-1]))
             else:
-                c.drawString(x, self.y, ligate(" ".join(line.words)))  # type: ignore[attr-defined]
+                c.drawString(x, self.y, ligate(" ".join(line.words)))
             self.placed_on_frame = True
 
 
 def render_pdf(surrogate: Surrogate, document: DocumentInfo) -> bytes:
-    from reportlab.pdfgen.canvas import Canvas
-
     _register_fonts()
     two = surrogate.layout == "two_column"
     buffer = io.BytesIO()
