@@ -10,7 +10,7 @@ inputs, outputs, params = snakemake.input, snakemake.output, snakemake.params  #
 with open(snakemake.log[0], "w", encoding="utf-8") as log:  # noqa: F821
     result = synthesize_files(
         coding_csv=inputs.coding, ingest_report_csv=inputs.ingest_report, form_json_paths=list(inputs.forms),
-        form_path=inputs.form, manifest_path=inputs.manifest, corpus_dir=params.corpus_dir,
+        form_path=inputs.form, manifest_path=inputs.manifest, corpus_dir=snakemake.config["corpus_dir"],  # noqa: F821
         include_mentions=bool(params.include_mentions),
     )
     written = tables.write_tables(result, Path(outputs.support).parent)

@@ -260,6 +260,11 @@ class _FixedTimeZip(zipfile.ZipFile):
             zinfo_or_arcname = info
         return super().writestr(zinfo_or_arcname, data, compress_type, compresslevel)
 
+    def write(self, filename, arcname=None, compress_type=None, compresslevel=None):  # type: ignore[override]
+        # openpyxl writes each worksheet from a temporary file, whose mtime would land in the zip.
+        data = Path(filename).read_bytes()
+        self.writestr(str(arcname or Path(filename).name), data, compress_type, compresslevel)
+
 
 def _sheet_title(name: str) -> str:
     return name[:31]

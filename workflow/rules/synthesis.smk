@@ -24,7 +24,6 @@ rule synthesize:
         gap_map=multiext("results/figures/evidence_gap_map", ".png", ".svg"),
     params:
         include_mentions=config["synthesis"].get("include_mentions", False),
-        corpus_dir=config["corpus_dir"],
         code=[library_digest("synthesis"), library_digest("tables"), library_digest("figures")],
     log:
         "logs/synthesize.log",
