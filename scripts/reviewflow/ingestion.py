@@ -35,6 +35,7 @@ PATTERNS_PATH = PACKAGE_DIR / "data" / "ingestion.yaml"
 FORMATS = {".pdf": "pdf", ".html": "html", ".htm": "html", ".xhtml": "html", ".txt": "txt", ".text": "txt",
            ".md": "txt"}
 BLOCK_SEPARATOR = "\n\n"
+FRONT_MATTER_SEARCH = 25  # an Abstract heading further in is not the document's own abstract
 OCR_HINT = "run OCR (e.g. `ocrmypdf --skip-text in.pdf out.pdf`) and add the text version to the corpus"
 
 
@@ -104,33 +105,32 @@ def heading_role(text: str) -> str | None:
 def _assign_sections(blocks: list[dict[str, Any]], texts: list[str], text_length: int) -> list[dict[str, Any]]:
     if not blocks:
         return []
+    roles = [heading_role(text) if block["kind"] == "heading" else None for block, text in zip(blocks, texts)]
+    # Opening front matter: with an Abstract-like heading among the first blocks, everything up to the
+    # first later ordinary heading; without one, only the title (a first heading).
+    abstract = next((i for i, role in enumerate(roles[:FRONT_MATTER_SEARCH]) if role == "front_matter"), None)
+    if abstract is not None:
+        front_end = next((i for i in range(abstract + 1, len(blocks))
+                          if blocks[i]["kind"] == "heading" and roles[i] != "front_matter"), len(blocks))
+    else:
+        front_end = 1 if blocks[0]["kind"] == "heading" and len(blocks) > 1 else 0
     names: list[str] = []
-    in_front = True
-    saw_abstract = False
-    front_end = len(blocks)  # index of the first block after the opening front matter
     current = "front_matter"
-    for index, (block, text) in enumerate(zip(blocks, texts)):
-        if block["kind"] == "heading":
-            role = heading_role(text)
-            if role == "references":
-                current = "references"
-            elif role == "back_to_body":
-                current = "body"
-            elif role == "non_content":
-                current = "front_matter"
-            elif role == "front_matter":
-                saw_abstract = saw_abstract or in_front
-                current = "front_matter" if in_front else current
-            elif index > 0 and current == "front_matter":
-                current = "body"
-            if in_front and current != "front_matter":
-                in_front, front_end = False, index
+    for index, role in enumerate(roles):
+        if index < front_end:
+            names.append("front_matter")
+            continue
+        if index == front_end:
+            current = "body"
+        if role == "references":
+            current = "references"
+        elif role == "back_to_body":
+            current = "body"
+        elif role == "non_content":
+            current = "front_matter"
+        elif blocks[index]["kind"] == "heading" and current == "front_matter":
+            current = "body"  # the section after acknowledgements and the like
         names.append(current)
-    if not saw_abstract:
-        # Without an Abstract the opening front matter is only the title (a first heading): the
-        # paragraphs before the first section heading of a report are its content.
-        keep = 1 if blocks[0]["kind"] == "heading" and len(blocks) > 1 else 0
-        names[keep:front_end] = ["body"] * (front_end - keep)
     sections: list[dict[str, Any]] = []
     for block, name in zip(blocks, names):
         if sections and sections[-1]["name"] == name:
@@ -162,11 +162,14 @@ def assemble(doc_id: str, source: str, fmt: str, pages: list[RawPage], messages:
     length = 0
     blocks: list[dict[str, Any]] = []
     block_texts: list[str] = []
-    page_records: list[dict[str, Any]] = []
+    spans: dict[int, list[int]] = {}  # page number -> [start, end] of its text
+
+    def cover(number: int, start: int, end: int) -> None:
+        span = spans.setdefault(number, [start, end])
+        span[0], span[1] = min(span[0], start), max(span[1], end)
+
     for number, page in enumerate(pages, start=1):
         _promote_section_headings(page.blocks)
-        page_start: int | None = None
-        page_end = 0
         for raw in page.blocks:
             text = raw.text.strip()
             if not text:
@@ -182,18 +185,20 @@ def assemble(doc_id: str, source: str, fmt: str, pages: list[RawPage], messages:
                 record["level"] = int(raw.level or 1)
             blocks.append(record)
             block_texts.append(text)
-            if page_start is None:
-                page_start = start
-            page_end = length
-        if page_start is None:
-            # An empty page sits where the next block will start, so bisecting on starts skips it.
-            page_start = page_end = length + (len(BLOCK_SEPARATOR) if parts else 0)
-        page_records.append({"number": number, "start": page_start, "end": page_end, "chars": page_end - page_start,
-                             "has_text_layer": bool(page.has_text_layer)})
-    # Empty pages at the end point past the text: clamp them to its end.
-    for record in page_records:
-        if record["start"] > length:
-            record["start"] = record["end"] = length
+            # A paragraph running over a page break gives each page its own part of the block.
+            lead = len(raw.text) - len(raw.text.lstrip())
+            edges = [(number, 0)] + [(p, max(0, min(len(text), o - lead))) for p, o in sorted(raw.breaks)]
+            for (page_number, offset), following in zip(edges, edges[1:] + [(0, len(text))]):
+                cover(page_number, start + offset, start + following[1])
+    page_records: list[dict[str, Any]] = []
+    next_start = length
+    for number in range(len(pages), 0, -1):
+        # An empty page sits where the next page's text starts, so bisecting on starts skips it.
+        start, end = spans.get(number, (next_start, next_start))
+        next_start = start
+        page_records.append({"number": number, "start": start, "end": end, "chars": end - start,
+                             "has_text_layer": bool(pages[number - 1].has_text_layer)})
+    page_records.reverse()
     text = "".join(parts)
     without_text = [record["number"] for record in page_records if not record["has_text_layer"]]
     quality = {

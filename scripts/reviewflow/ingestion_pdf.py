@@ -1,0 +1,629 @@
+"""PDF documents: reading-order text from pdfplumber words, with lines and blocks built here.
+
+How a page is read (each step is a function below):
+1. `extract_words` once per page, splitting words at gaps wider than 15 % of the font size
+   (`x_tolerance_ratio`): many PDFs have no space characters, and pdfplumber's fixed 3 pt tolerance
+   glues `Kudsk KA, Fabian TC` into `KudskKA,FabianTC`. Font name and size are kept per word.
+2. Columns: the gutter is the vertical band in the middle half of the page that the fewest words
+   cross (coverage from word x-extents). It counts as a gutter when it is at least 4 pt wide, both
+   sides hold text, and most left-side words have no gutter-crossing word on their row. Rows that
+   cross it (titles, author lists, a full-width abstract) are full-width; they cut the page into
+   zones read top to bottom, each zone left column first, then right column.
+3. Lines are words on one baseline within a zone and column, joined with a space only where the gap
+   is wider than the word tolerance (so a word split by a font change, e.g. an italic ending, stays
+   whole).
+4. After all pages are read: lines repeated in the top or bottom margin on at least 40 % of pages
+   (digits ignored) are running headers/footers and go; margin lines that are only a page number
+   (`12`, `Page 3 of 11`, `iv`) go too.
+5. Headings: a run of at most 4 lines whose font is at least 12 % larger than the document's body
+   size (the most common size, by characters), or bold (font name) and short, with no final period.
+   Levels rank heading sizes, largest first; bold body-size headings come after the larger ones.
+6. Blocks: a new paragraph starts at a heading, a vertical gap clearly above the usual line gap, a
+   first-line indent or a hanging outdent (against the zone's usual left edge), or a numbered /
+   bulleted line in a list. A paragraph cut by a column or page break is continued when its text
+   has no final punctuation or the next part starts in lower case.
+The PDF is read page by page and each page's cache is released, so memory stays flat.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import re
+import statistics
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from reviewflow.ingestion_normalize import Vocabulary, attach_accents, join_lines, normalize_chars
+from reviewflow.ingestion_types import RawBlock, RawPage
+
+X_TOLERANCE_RATIO = 0.15
+MARGIN_FRACTION = 0.1
+REPEAT_FRACTION = 0.4
+HEADING_SIZE_RATIO = 1.12
+MAX_HEADING_LINES = 4
+MAX_HEADING_WORDS = 30
+
+_BOLD_RE = re.compile(r"bold|black|heavy|semibold|demi|-medi|medium|[.,-]b$|\bcmbx|cmb\d|-bd\b|bd$", re.I)
+_PAGE_NUMBER_RE = re.compile(r"^(?:page\s*)?(?:\d{1,4}|[ivxlc]{1,7})(?:\s*(?:of|/)\s*\d{1,4})?$", re.I)
+_BULLETS = "•◦▪▫■□●○‣⁃∙·"
+_LIST_START_RE = re.compile(r"^(?:[•◦▪▫■□●○‣⁃∙·\-–—]\s|\[\d{1,3}\]|\d{1,3}\.\s|\(\d{1,3}\)\s)")
+_TERMINAL_RE = re.compile(r"[.!?:;]['\"”’)\]]?$")
+_SENTENCE_END_RE = re.compile(r"[.!?]['\"”’)\]]?$")
+_CID_RE = re.compile(r"\(cid:\d+\)")
+
+
+@dataclass
+class Line:
+    text: str
+    x0: float
+    x1: float
+    top: float
+    bottom: float
+    size: float
+    bold: bool
+    group: int  # zone/column group in reading order on its page
+    n_chars: int
+
+    @property
+    def height(self) -> float:
+        return self.bottom - self.top
+
+
+@dataclass
+class PageLines:
+    number: int
+    width: float
+    height: float
+    lines: list[Line] = field(default_factory=list)
+    has_text_layer: bool = True
+    cid_words: int = 0
+    n_words: int = 0
+
+
+@dataclass
+class PdfResult:
+    pages: list[RawPage]
+    messages: list[str]
+    n_pages: int
+    error: str | None = None
+
+
+# ------------------------------------------------------------------------------------ page layout
+def find_gutter(words: list[dict], width: float) -> tuple[float, float] | None:
+    """The x of the gutter line between two text columns and the gutter's width, or None for a
+    single-column page."""
+    if len(words) < 40:
+        return None
+    lo, hi = int(width * 0.25), int(math.ceil(width * 0.75))
+    diff = [0.0] * (hi - lo + 2)
+    for word in words:
+        a = max(lo, int(word["x0"]))
+        b = min(hi + 1, int(math.ceil(word["x1"])))
+        if a < b:
+            h = word["bottom"] - word["top"]
+            diff[a - lo] += h
+            diff[b - lo] -= h
+    cover: list[float] = []
+    running = 0.0
+    for value in diff[:-1]:
+        running += value
+        cover.append(running)
+    floor = min(cover)
+    # Full-width rows cross the gutter with their own word gaps, so its coverage is uneven: take the
+    # band well below the typical coverage of column text, not just the minimum.
+    slack = 0.25 * (statistics.median(cover) - floor) + 0.01
+    best: tuple[int, int] | None = None
+    start: int | None = None
+    for index, value in enumerate(cover + [math.inf]):
+        if value <= floor + slack:
+            if start is None:
+                start = index
+        elif start is not None:
+            if best is None or index - start > best[1] - best[0]:
+                best = (start, index)
+            start = None
+    if best is None or best[1] - best[0] < 4:
+        return None
+    # The band's edges can clip the ends of a few long column lines; the gutter line is the middle
+    # of the least-covered stretch inside it.
+    low = min(cover[best[0]:best[1]])
+    core: tuple[int, int] = (best[0], best[0])
+    start = None
+    for index in range(best[0], best[1] + 1):
+        if index < best[1] and cover[index] <= low + 0.01:
+            start = index if start is None else start
+        elif start is not None:
+            if index - start > core[1] - core[0]:
+                core = (start, index)
+            start = None
+    line = lo + (core[0] + core[1]) / 2
+    crossing = [w for w in words if w["x0"] < line < w["x1"]]
+    left = [w for w in words if w["x1"] <= line]
+    right = [w for w in words if w["x0"] >= line]
+    if len(left) < 0.1 * len(words) or len(right) < 0.1 * len(words):
+        return None
+    bands = _merge_intervals([(w["top"], w["bottom"]) for w in crossing])
+    left_on_crossing_rows = sum(1 for w in left if _in_bands((w["top"] + w["bottom"]) / 2, bands))
+    if left_on_crossing_rows > 0.5 * len(left):
+        return None  # the band is only a gap between words on rows that run across it
+    return line, float(best[1] - best[0])
+
+
+def _merge_intervals(intervals: list[tuple[float, float]], slack: float = 0.5) -> list[tuple[float, float]]:
+    merged: list[list[float]] = []
+    for top, bottom in sorted(intervals):
+        if merged and top <= merged[-1][1] + slack:
+            merged[-1][1] = max(merged[-1][1], bottom)
+        else:
+            merged.append([top, bottom])
+    return [(a, b) for a, b in merged]
+
+
+def _in_bands(y: float, bands: list[tuple[float, float]]) -> bool:
+    return any(top <= y <= bottom for top, bottom in bands)
+
+
+def reading_groups(words: list[dict], width: float) -> list[list[dict]]:
+    """Words split into zone/column groups, in reading order."""
+    found = find_gutter(words, width)
+    if found is None:
+        return [words]
+    gutter, gutter_width = found
+    # A full-width row has a word across the gutter line, or only a word space where the gutter
+    # would be (a title whose gap between two words happens to sit on the line).
+    spans: list[tuple[float, float]] = []
+    for row in _rows(words):
+        left = [w for w in row if (w["x0"] + w["x1"]) / 2 < gutter]
+        right = [w for w in row if (w["x0"] + w["x1"]) / 2 >= gutter]
+        crossing = any(w["x0"] < gutter < w["x1"] for w in row)
+        if not crossing and left and right:
+            last = max(left, key=lambda w: w["x1"])
+            first = min(right, key=lambda w: w["x0"])
+            # A word space is about a third of an em; a gutter is wider than half an em of body text.
+            space_limit = max(0.6 * gutter_width, 0.5 * max(last["size"], first["size"]))
+            crossing = first["x0"] - last["x1"] < space_limit
+        if crossing:
+            spans.append((min(w["top"] for w in row), max(w["bottom"] for w in row)))
+    bands = _merge_intervals(spans)
+    full: dict[int, list[dict]] = {i: [] for i in range(len(bands))}
+    rest: list[dict] = []
+    for word in words:
+        middle = (word["top"] + word["bottom"]) / 2
+        for index, (top, bottom) in enumerate(bands):
+            if top <= middle <= bottom:
+                full[index].append(word)
+                break
+        else:
+            rest.append(word)
+    # Zone k holds column words between band k-1 and band k.
+    zones: list[tuple[list[dict], list[dict]]] = [([], []) for _ in range(len(bands) + 1)]
+    band_tops = [top for top, _ in bands]
+    for word in rest:
+        middle = (word["top"] + word["bottom"]) / 2
+        zone = sum(1 for top in band_tops if top <= middle)
+        side = 0 if (word["x0"] + word["x1"]) / 2 < gutter else 1
+        zones[zone][side].append(word)
+    groups: list[list[dict]] = []
+    for index, (left, right) in enumerate(zones):
+        groups.extend(g for g in (left, right) if g)
+        if index < len(bands) and full[index]:
+            groups.append(full[index])
+    return _merge_adjacent_full_bands(groups, full)
+
+
+def _merge_adjacent_full_bands(groups: list[list[dict]], full: dict[int, list[dict]]) -> list[list[dict]]:
+    """Consecutive full-width rows (a title over three lines) are one group, so they form one block."""
+    full_ids = {id(group) for group in full.values()}
+    merged: list[list[dict]] = []
+    previous_full = False
+    for group in groups:
+        is_full = id(group) in full_ids
+        if is_full and previous_full:
+            merged[-1] = merged[-1] + group
+        else:
+            merged.append(group)
+        previous_full = is_full
+    return merged
+
+
+def _rows(words: list[dict]) -> list[list[dict]]:
+    """Words grouped by baseline (vertical middles within half a word height), top to bottom."""
+    ordered = sorted(words, key=lambda w: ((w["top"] + w["bottom"]) / 2, w["x0"]))
+    rows: list[list[dict]] = []
+    for word in ordered:
+        middle = (word["top"] + word["bottom"]) / 2
+        if rows:
+            row = rows[-1]
+            anchor = row[0]
+            anchor_middle = (anchor["top"] + anchor["bottom"]) / 2
+            tolerance = 0.5 * min(anchor["bottom"] - anchor["top"], word["bottom"] - word["top"]) + 0.5
+            if abs(middle - anchor_middle) <= tolerance:
+                row.append(word)
+                continue
+        rows.append([word])
+    return rows
+
+
+def build_lines(words: list[dict], group: int) -> list[Line]:
+    """Words of one zone/column grouped into lines by baseline and ordered left to right."""
+    rows = _rows(words)
+    lines: list[Line] = []
+    for row in rows:
+        row.sort(key=lambda w: w["x0"])
+        parts: list[str] = []
+        previous: dict | None = None
+        sizes: Counter[float] = Counter()
+        bold_chars = 0
+        n_chars = 0
+        for word in row:
+            text = word["text"]
+            if previous is not None:
+                gap = word["x0"] - previous["x1"]
+                # extract_words already split at every wider gap, so a narrow one is a font change.
+                if gap > X_TOLERANCE_RATIO * min(word["size"], previous["size"]) * 0.9:
+                    parts.append(" ")
+            parts.append(text)
+            sizes[round(word["size"], 1)] += len(text)
+            n_chars += len(text)
+            if _BOLD_RE.search(word.get("fontname") or ""):
+                bold_chars += len(text)
+            previous = word
+        lines.append(Line(
+            text=attach_accents("".join(parts)), x0=row[0]["x0"], x1=max(w["x1"] for w in row),
+            top=min(w["top"] for w in row), bottom=max(w["bottom"] for w in row),
+            size=sizes.most_common(1)[0][0], bold=bold_chars >= 0.97 * n_chars, group=group, n_chars=n_chars,
+        ))
+    return lines
+
+
+def read_page_lines(page, number: int) -> PageLines:  # noqa: ANN001 - pdfplumber.page.Page
+    words = page.extract_words(x_tolerance_ratio=X_TOLERANCE_RATIO, y_tolerance=3, keep_blank_chars=False,
+                               use_text_flow=False, extra_attrs=["fontname", "size"])
+    width, height = float(page.width), float(page.height)
+    result = PageLines(number=number, width=width, height=height)
+    kept: list[dict] = []
+    for word in words:
+        if not word.get("upright", True):
+            continue  # vertical margin text (arXiv stamps, rotated table headers)
+        text = word["text"]
+        if "(cid:" in text:
+            result.cid_words += 1
+            text = _CID_RE.sub("", text)
+        text = normalize_chars(text).strip()
+        if not text:
+            continue
+        word["text"] = text
+        kept.append(word)
+    result.n_words = len(kept)
+    result.has_text_layer = bool(kept)
+    for index, group in enumerate(reading_groups(kept, width)):
+        result.lines.extend(build_lines(group, index))
+    return result
+
+
+# ------------------------------------------------------------------------------ document cleanup
+def _margin_key(text: str) -> str:
+    return re.sub(r"\s+", "", re.sub(r"\d+", "#", text.lower()))
+
+
+def _margin_lines(page: PageLines) -> list[int]:
+    """Indexes of the lines in the top or bottom margin band of the page."""
+    top_limit = page.height * MARGIN_FRACTION
+    bottom_limit = page.height * (1 - MARGIN_FRACTION)
+    return [i for i, line in enumerate(page.lines) if line.bottom <= top_limit or line.top >= bottom_limit]
+
+
+def remove_running_lines(pages: list[PageLines]) -> int:
+    """Drop running headers/footers and page numbers; returns how many lines went."""
+    counts: Counter[str] = Counter()
+    for page in pages:
+        counts.update({_margin_key(page.lines[i].text) for i in _margin_lines(page)})
+    pages_with_text = sum(1 for page in pages if page.lines)
+    threshold = max(2, math.ceil(REPEAT_FRACTION * pages_with_text))
+    repeated = {key for key, count in counts.items() if count >= threshold}
+    removed = 0
+    for page in pages:
+        drop = {i for i in _margin_lines(page)
+                if _margin_key(page.lines[i].text) in repeated or _PAGE_NUMBER_RE.match(page.lines[i].text.strip())}
+        if drop:
+            removed += len(drop)
+            page.lines = [line for i, line in enumerate(page.lines) if i not in drop]
+    return removed
+
+
+def body_size(pages: list[PageLines]) -> float:
+    """The most common font size, by characters (0.5 pt bins: sizes drift by rounding)."""
+    sizes: Counter[float] = Counter()
+    for page in pages:
+        for line in page.lines:
+            sizes[round(line.size * 2) / 2] += line.n_chars
+    return sizes.most_common(1)[0][0] if sizes else 10.0
+
+
+def _heading_candidate(line: Line, body: float) -> str | None:
+    """'size' or 'bold' when the line looks like (part of) a heading, else None."""
+    text = line.text.strip()
+    letters = sum(ch.isalpha() for ch in text)
+    if letters < 2 or len(text.split()) > MAX_HEADING_WORDS:
+        return None
+    if line.size >= body * HEADING_SIZE_RATIO:
+        return "size"
+    if line.bold and line.size >= body * 0.95 and len(text.split()) <= 14 and not _TERMINAL_RE.search(text):
+        return "bold"
+    return None
+
+
+# -------------------------------------------------------------------------------------- blocks
+@dataclass
+class _Piece:
+    """A block under construction: lines of one page group."""
+
+    kind: str
+    lines: list[Line]
+    page: int
+    level_key: tuple[float, int] | None = None  # (size, bold) of a heading, ranked into levels later
+    continues: bool = False  # may continue the previous piece (column / page break)
+
+
+def _split_group(lines: list[Line], body: float, page: int) -> list[_Piece]:
+    if not lines:
+        return []
+    kinds = [_heading_candidate(line, body) for line in lines]
+    # A heading is a short run of candidate lines in one style; a longer run is a styled paragraph.
+    index = 0
+    while index < len(lines):
+        if kinds[index] is None:
+            index += 1
+            continue
+        end = index + 1
+        while (end < len(lines) and kinds[end] == kinds[index] and abs(lines[end].size - lines[index].size) < 0.25
+               and lines[end].bold == lines[index].bold
+               and lines[end].top - lines[end - 1].bottom < 1.2 * lines[end - 1].height):
+            end += 1
+        run_words = sum(len(lines[i].text.split()) for i in range(index, end))
+        if end - index > MAX_HEADING_LINES or run_words > MAX_HEADING_WORDS:
+            for i in range(index, end):
+                kinds[i] = None
+        else:
+            for i in range(index + 1, end):
+                kinds[i] = "cont"
+        index = end
+    gaps = [b.top - a.bottom for a, b in zip(lines, lines[1:]) if 0 <= b.top - a.bottom < 2 * a.height]
+    usual_gap = statistics.median(gaps) if gaps else 0.0
+    right = max(line.x1 for line in lines)
+    bullet = _bullet_lines(lines, kinds)
+    pieces: list[_Piece] = []
+    start = 0
+    # Paragraph style is decided per stretch between headings: an abstract, a reference list with
+    # hanging indents and body text with first-line indents differ on one page.
+    for end in [i for i, kind in enumerate(kinds) if kind is not None] + [len(lines)]:
+        pieces.extend(_split_stretch(lines, kinds, bullet, start, end, usual_gap, right, page, bool(pieces)))
+        if end < len(lines):
+            if kinds[end] in {"size", "bold"}:
+                line = lines[end]
+                pieces.append(_Piece("heading", [line], page, level_key=(line.size, int(line.bold))))
+            elif pieces:
+                pieces[-1].lines.append(lines[end])  # "cont": the next line of a heading
+        start = end + 1
+    return pieces
+
+
+def _bullet_lines(lines: list[Line], kinds: list[str | None]) -> list[bool]:
+    """Lines that start with a bullet glyph, and the indented lines that continue them."""
+    flags = [False] * len(lines)
+    anchor: Line | None = None
+    for i, line in enumerate(lines):
+        if kinds[i] is not None:
+            anchor = None
+        elif line.text[:1] in _BULLETS and len(line.text) > 2:
+            anchor = line
+            flags[i] = True
+        elif anchor is not None and line.x0 > anchor.x0 + 0.3 * line.size:
+            flags[i] = True
+        else:
+            anchor = None
+    return flags
+
+
+def _split_stretch(lines: list[Line], kinds: list[str | None], bullet: list[bool], start: int, end: int,
+                   usual_gap: float, right: float, page: int, has_pieces: bool) -> list[_Piece]:
+    stretch = [i for i in range(start, end) if kinds[i] is None]
+    if not stretch:
+        return []
+    plain = [i for i in stretch if not bullet[i]]
+    edges = Counter(round(lines[i].x0) for i in plain)
+    # The left edge is the leftmost x shared by two or more lines (a lone outdented line does not count).
+    shared = sorted(x for x, n in edges.items() if n >= 2)
+    left = float(shared[0]) if shared else min((lines[i].x0 for i in stretch), default=0.0)
+    indented = [i for i in plain if lines[i].x0 > left + 0.8 * lines[i].size]
+    at_edge = [i for i in plain if lines[i].x0 <= left + 0.3 * lines[i].size]
+    numbered = sum(1 for i in plain if _LIST_START_RE.match(lines[i].text))
+    in_list = numbered >= 3
+    # Hanging indents (reference lists): indented lines continue an entry, the outdented one starts it.
+    hanging = not in_list and len(indented) >= max(2, len(at_edge) // 2) and any(
+        lines[i].x0 > left + 0.8 * lines[i].size and lines[i - 1].x0 > left + 0.8 * lines[i - 1].size
+        for i in indented if i - 1 in indented)
+    pieces: list[_Piece] = []
+    for i in stretch:
+        line = lines[i]
+        previous = lines[i - 1] if i > start else None
+        em = line.size
+        if previous is None or kinds[i - 1] is not None:
+            starts_new = True
+        elif bullet[i]:
+            starts_new = line.text[:1] in _BULLETS
+        elif bullet[i - 1]:
+            starts_new = True  # text after a bulleted item
+        else:
+            is_indented = line.x0 > left + 0.8 * em
+            was_indented = previous.x0 > left + 0.8 * em
+            starts_new = (
+                line.top - previous.bottom > usual_gap + 0.5 * em
+                or abs(line.size - previous.size) >= 1.0
+                or (in_list and bool(_LIST_START_RE.match(line.text)))
+                or (hanging and not is_indented and was_indented)
+                or (not hanging and not in_list and is_indented and not was_indented)
+                or (bool(_SENTENCE_END_RE.search(previous.text)) and previous.x1 < right - 4 * em
+                    and abs(line.size - previous.size) < 0.6)
+            )
+        if starts_new:
+            is_item = (bullet[i] and line.text[:1] in _BULLETS) or (in_list and bool(_LIST_START_RE.match(line.text)))
+            piece = _Piece("list_item" if is_item else "paragraph", [line], page)
+            # The first piece of a column may continue the last paragraph of the previous column,
+            # unless it opens with a paragraph indent.
+            piece.continues = i == 0 and not (not hanging and line.x0 > left + 0.8 * em)
+            pieces.append(piece)
+        else:
+            pieces[-1].lines.append(line)
+    return pieces
+
+
+def _heading_levels(pieces: list[_Piece], body: float) -> dict[tuple[float, int], int]:
+    keys = sorted({p.level_key for p in pieces if p.level_key is not None}, key=lambda k: (-k[0], -k[1]))
+    # Sizes within half a point share a level: font sizes drift by rounding.
+    levels: dict[tuple[float, int], int] = {}
+    level = 0
+    previous: tuple[float, int] | None = None
+    for key in keys:
+        if previous is None or abs(previous[0] - key[0]) >= 0.6 or previous[1] != key[1]:
+            level += 1
+        levels[key] = min(level, 6)
+        previous = key
+    return levels
+
+
+def pages_to_blocks(pages: list[PageLines], vocab: Vocabulary) -> list[RawPage]:
+    document_body = body_size(pages)
+    all_pieces: list[list[_Piece]] = []
+    page_bodies: list[float] = []
+    for page in pages:
+        # A page of small print (a reference list) must not turn normal text into headings, and a
+        # page of normal text must not hide headings: use the larger of page and document body size.
+        body = max(body_size([page]), document_body) if page.lines else document_body
+        page_bodies.append(body)
+        pieces: list[_Piece] = []
+        for group in sorted({line.group for line in page.lines}):
+            pieces.extend(_split_group([line for line in page.lines if line.group == group], body, page.number))
+        all_pieces.append(pieces)
+    levels = _heading_levels([p for pieces in all_pieces for p in pieces], document_body)
+    raw_pages: list[RawPage] = []
+    last: RawBlock | None = None
+    last_piece: _Piece | None = None
+    open_block: RawBlock | None = None  # the last main-text paragraph, which a column break may continue
+    target_page: RawPage | None = None  # the page whose block list holds open_block's last part
+    passed_small_print: list[RawBlock] = []
+    for page, pieces, body in zip(pages, all_pieces, page_bodies):
+        raw = RawPage(blocks=[], has_text_layer=page.has_text_layer)
+        for piece in pieces:
+            text = join_lines([line.text for line in piece.lines], vocab)
+            if not text:
+                continue
+            if (last is not None and last_piece is not None and piece.kind == "heading"
+                    and last_piece.kind == "heading" and last_piece.page == piece.page
+                    and last_piece.level_key == piece.level_key
+                    and -1 <= piece.lines[0].top - last_piece.lines[-1].bottom < 1.2 * piece.lines[0].height):
+                # A title's last short line falls beside the gutter, in another group: same heading.
+                last.text = join_lines([last.text, text], vocab)
+                last_piece.lines.extend(piece.lines)
+                continue
+            last_piece = piece
+            small_print = piece.kind != "heading" and statistics.median(l.size for l in piece.lines) < 0.9 * body
+            if piece.kind == "heading":
+                block = RawBlock("heading", text, levels.get(piece.level_key, 1) if piece.level_key else 1)
+            else:
+                block = RawBlock(piece.kind, text)
+            # A paragraph cut by a column or page break continues past the footnotes at the column's
+            # foot. Small print passed over at a page break moves after the joined paragraph (and so
+            # counts on the following page), which keeps page ranges contiguous.
+            if (piece.continues and not small_print and open_block is not None and block.kind == "paragraph"
+                    and _continues(open_block.text, text)):
+                target = open_block
+                joined = join_lines([target.text, text], vocab)
+                offset = len(joined) - len(text)  # where this page's part begins, for the page map
+                target.text = joined
+                if target_page is not raw:
+                    target.breaks.append((page.number, offset))
+                    for moved in passed_small_print:
+                        if moved in target_page.blocks:
+                            target_page.blocks.remove(moved)
+                            raw.blocks.append(moved)
+                    target_page = raw
+                    passed_small_print = []
+                continue
+            block.page_of_start = page.number
+            raw.blocks.append(block)
+            last = block
+            if block.kind == "heading":
+                open_block = None
+            elif not small_print:
+                open_block, target_page, passed_small_print = block, raw, []
+            else:
+                passed_small_print.append(block)
+        raw_pages.append(raw)
+    return raw_pages
+
+
+def _continues(previous: str, following: str) -> bool:
+    if not _TERMINAL_RE.search(previous.rstrip()):
+        return True
+    return following[:1].islower()
+
+
+# -------------------------------------------------------------------------------------- entry
+def read_pdf(path: Path, source: str, max_pages: int = 400) -> PdfResult:
+    """Read a PDF page by page. Problems come back as `error` (nothing usable) or `messages`."""
+    import pdfplumber
+    from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
+    from pdfminer.pdfparser import PDFSyntaxError
+    from pdfplumber.utils.exceptions import PdfminerException
+
+    # pdfminer logs every odd operator ("Cannot set non-stroke color") at WARNING: not the user's problem.
+    logging.getLogger("pdfminer").setLevel(logging.ERROR)
+    messages: list[str] = []
+    page_lines: list[PageLines] = []
+    try:
+        with pdfplumber.open(path) as pdf:
+            n_pages = len(pdf.pages)
+            for index, page in enumerate(pdf.pages):
+                if index >= max_pages:
+                    break
+                try:
+                    page_lines.append(read_page_lines(page, index + 1))
+                except Exception as error:  # one broken page must not lose the others
+                    page_lines.append(PageLines(number=index + 1, width=0, height=0, has_text_layer=False))
+                    messages.append(f"{source}: page {index + 1} could not be read ({type(error).__name__}); "
+                                    "its text is missing: check the page in a PDF viewer")
+                finally:
+                    page.close()
+    except (PDFPasswordIncorrect, PDFEncryptionError) as error:
+        return PdfResult([], [], 0, f"{source}: the PDF is encrypted with a password ({type(error).__name__}): "
+                                    "save an unprotected copy (e.g. `qpdf --decrypt`) and add that to the corpus")
+    except (PdfminerException, PDFSyntaxError) as error:
+        cause = error.args[0] if error.args else error
+        if isinstance(cause, (PDFPasswordIncorrect, PDFEncryptionError)):
+            return PdfResult([], [], 0, f"{source}: the PDF is encrypted with a password: save an unprotected copy "
+                                        "(e.g. `qpdf --decrypt in.pdf out.pdf`) and add that to the corpus")
+        return PdfResult([], [], 0, f"{source}: the PDF is damaged or truncated ({type(cause).__name__}: {cause}): "
+                                    "download it again or re-save it from a PDF viewer")
+    if n_pages == 0:
+        return PdfResult([], [], 0, f"{source}: the PDF has no pages: download it again")
+    if n_pages > max_pages:
+        messages.append(f"{source}: has {n_pages} pages; only the first {max_pages} were read: raise "
+                        "ingest.max_pages in config/config.yaml (or --max-pages) to read them all")
+    remove_running_lines(page_lines)
+    vocab = Vocabulary.from_lines(line.text for page in page_lines for line in page.lines)
+    raw_pages = pages_to_blocks(page_lines, vocab)
+    empty = [page.number for page in page_lines if not page.has_text_layer]
+    if empty and len(empty) < len(page_lines):
+        shown = ", ".join(str(n) for n in empty[:10]) + (" …" if len(empty) > 10 else "")
+        messages.append(f"{source}: {len(empty)} of {len(page_lines)} page(s) have no text layer (page {shown}): "
+                        "those pages are probably scanned images; run OCR (e.g. `ocrmypdf --skip-text in.pdf "
+                        "out.pdf`) and replace the file")
+    cid = sum(page.cid_words for page in page_lines)
+    words = sum(page.n_words for page in page_lines) + cid
+    if cid and cid >= 0.05 * max(words, 1):
+        messages.append(f"{source}: {cid} words use fonts without a Unicode map, so their text is lost: run OCR "
+                        "(e.g. `ocrmypdf --force-ocr in.pdf out.pdf`) and replace the file")
+    return PdfResult(raw_pages, messages, len(page_lines))
