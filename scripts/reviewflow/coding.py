@@ -284,11 +284,8 @@ def code_segment(segment: Segment, promising_document: bool, order: Mapping[str,
 # --------------------------------------------------------------------------------------- citations
 def _attach_citations(ingested: Mapping[str, Any], segments: list[Segment]) -> None:
     """Each in-text citation of a block goes to the segment whose span holds its start."""
-    try:
-        from reviewflow.citations import find_citations
-    except ImportError:  # the citations module is written in parallel; coding still works without it
-        print("warning: reviewflow.citations is not importable; citations are left empty", file=sys.stderr)
-        return
+    from reviewflow.citations import find_citations
+
     text: str = ingested.get("text") or ""
     for block in ingested.get("blocks") or []:
         inside = [s for s in segments if block["start"] <= s.start < block["end"]]
@@ -362,7 +359,6 @@ def write_coded_csv(path: str | Path, rows: Sequence[Mapping[str, Any]], extra_c
 # --------------------------------------------------------------------------------------- command line
 def cli_code(args: argparse.Namespace) -> int:
     """`python -m reviewflow code PATH --out OUT.csv`: ingest, code, resolve citations against the manifest."""
-    from reviewflow.coding_form import fill_form  # noqa: F401  (checked importable with the form)
     from reviewflow.ingestion import ingest_file
 
     path = Path(args.path)
@@ -372,7 +368,7 @@ def cli_code(args: argparse.Namespace) -> int:
     for message in (ingested.get("quality") or {}).get("messages") or []:
         print(f"{ingested['quality']['status']}: {message}", file=sys.stderr)
     coded = code_ingested(ingested, args.form)
-    resolve = _resolver(args.manifest)
+    resolve = _resolver(args.manifest, coded.rows)
     for row in coded.rows:
         row["cited_doc_ids"] = _resolve_row(row, resolve)
     write_coded_csv(args.out, coded.rows, ["cited_doc_ids"])
@@ -381,13 +377,15 @@ def cli_code(args: argparse.Namespace) -> int:
     return 1 if coded.status == "error" else 0
 
 
-def _resolver(manifest: str | None) -> Any:
+def _resolver(manifest: str | None, rows: Sequence[Mapping[str, Any]]) -> Any:
     if not manifest or not Path(manifest).is_file():
         return None
-    from reviewflow.citations import CitationResolver
+    from reviewflow.citations import Citation, CitationResolver
     from reviewflow.manifest import load_manifest
 
-    return CitationResolver(load_manifest(manifest))
+    resolver = CitationResolver(load_manifest(manifest))
+    resolver.learn_acronyms([Citation.from_json(c) for row in rows for c in json.loads(row.get("citations_json") or "[]")])
+    return resolver
 
 
 def _resolve_row(row: Mapping[str, Any], resolver: Any) -> list[str]:
@@ -395,16 +393,5 @@ def _resolve_row(row: Mapping[str, Any], resolver: Any) -> list[str]:
         return []
     from reviewflow.citations import Citation
 
-    ids = set()
-    for data in json.loads(row["citations_json"]):
-        citation = _citation_from_json(Citation, data)
-        doc_id = resolver.resolve(citation)
-        if doc_id:
-            ids.add(doc_id)
-    return sorted(ids)
-
-
-def _citation_from_json(cls: Any, data: Mapping[str, Any]) -> Any:
-    return cls(raw=data.get("raw", ""), start=0, end=len(data.get("raw", "")), authors=tuple(data.get("authors") or ()),
-               et_al=bool(data.get("et_al")), year=data.get("year", ""), suffix=data.get("suffix", ""),
-               narrative=bool(data.get("narrative")), personal_communication=False)
+    return sorted({doc_id for data in json.loads(row["citations_json"])
+                   if (doc_id := resolver.resolve(Citation.from_json(data)))})

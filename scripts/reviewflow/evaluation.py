@@ -137,6 +137,12 @@ def evaluate(gold: Mapping[str, Mapping[str, str]], pred: Mapping[str, Mapping[s
     result["phase"] = multilabel_scores([{p} - {""} for p in g_phase], [{p} - {""} for p in p_phase], phases)
     result["phase"]["kappa"] = _kappa(g_phase, p_phase)
 
+    # The same, counting only phases the text itself cues: a need's default phase is a codebook
+    # convention that a human coder marking "the phase the text names" would not write.
+    p_cued = [(pred[sid].get("phase", "") or "") if pred[sid].get("phase_source") != "need_default" else "" for sid in ids]
+    result["phase_cued"] = multilabel_scores([{p} - {""} for p in g_phase], [{p} - {""} for p in p_cued], phases)
+    result["phase_cued"]["kappa"] = _kappa(g_phase, p_cued)
+
     # Polarity is judged where both sides see a recommendation, so it measures polarity, not detection.
     both = [sid for sid, g, p in zip(ids, g_rec, p_rec) if g and p]
     g_pol = [selected[sid].get("polarity", "") or "" for sid in both]
@@ -166,7 +172,7 @@ def format_report(result: Mapping[str, Any]) -> str:
     rec = result["is_recommendation"]
     lines.append(f"is_recommendation  P {_fmt(rec['precision'])}  R {_fmt(rec['recall'])}  F1 {_fmt(rec['f1'])}  "
                  f"kappa {_fmt(rec['kappa'])}  (gold {rec['support']}, predicted {rec['predicted']})")
-    for facet in ("codes_on_recommendations", "codes_all", "phase", "polarity"):
+    for facet in ("codes_on_recommendations", "codes_all", "phase", "phase_cued", "polarity"):
         scores = result[facet]
         micro, macro = scores["micro"], scores["macro"]
         lines.append(f"{facet} ({scores['n_segments']} segments)  micro P {_fmt(micro['precision'])} R {_fmt(micro['recall'])} "

@@ -1,0 +1,23 @@
+"""Snakemake entry point: code one ingested document into results/coded/{doc}.csv and results/forms/{doc}.json."""
+
+from reviewflow.coding import code_ingested, write_coded_csv
+from reviewflow.coding_form import fill_form
+from reviewflow.coding_nlp import resources
+from reviewflow.fileio import read_json, write_json
+
+ingested = read_json(snakemake.input.text)  # noqa: F821
+row = dict(snakemake.params.document_row)  # noqa: F821
+pipeline = snakemake.params.spacy_pipeline or ""  # noqa: F821
+coded = code_ingested(ingested, snakemake.input.form, document_row=row,  # noqa: F821
+                      batch_size=int(snakemake.params.batch_size), pipeline=pipeline)  # noqa: F821
+form = resources(snakemake.input.form, pipeline)[0]  # noqa: F821
+write_coded_csv(snakemake.output.csv, coded.rows)  # noqa: F821
+write_json(snakemake.output.form, fill_form(coded, form, row))  # noqa: F821
+with open(snakemake.log[0], "w", encoding="utf-8") as handle:  # noqa: F821
+    if coded.status == "error":
+        print(f"{coded.doc_id}: ingestion failed, nothing coded (header-only CSV, form status error): "
+              + "; ".join(coded.messages), file=handle)
+    else:
+        recommendations = sum(1 for r in coded.rows if r["is_recommendation"])
+        print(f"{coded.doc_id}: {len(coded.rows)} segment(s), {recommendations} recommendation(s), "
+              f"promising-practice document: {coded.promising}", file=handle)
