@@ -146,3 +146,11 @@ def test_byte_identical_across_runs(tmp_path, monkeypatch):
     names = tables.output_files()
     for name in names:
         assert (tmp_path / "first" / name).read_bytes() == (tmp_path / "second" / name).read_bytes(), name
+
+
+def test_table1_is_numbered_once_in_every_format(written):
+    assert (written / "table1_needs.md").read_text(encoding="utf-8").startswith("**Table 1. Survivors' needs")
+    assert "<caption>Table 1. Survivors&#x27; needs" in (written / "table1_needs.html").read_text(encoding="utf-8")
+    tex = (written / "table1_needs.tex").read_text(encoding="utf-8")
+    assert r"\caption{Survivors' needs" in tex  # LaTeX numbers its captions itself
+    assert load_workbook(written / tables.WORKBOOK)["table1_needs"]["A1"].value.startswith("Table 1. ")

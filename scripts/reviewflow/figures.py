@@ -112,7 +112,8 @@ def draw_gap_map(areas_long: pd.DataFrame, practices_long: pd.DataFrame, png: st
     max_marker = 900.0  # points² of the largest bubble, which must fit its grid cell
 
     def size(n: np.ndarray | float) -> np.ndarray | float:
-        return max_marker * np.asarray(n, dtype=float) / top
+        # A floor keeps a one-document bubble large enough for its count label; the legend uses the same scale.
+        return 60.0 + (max_marker - 60.0) * np.asarray(n, dtype=float) / top
 
     with matplotlib.rc_context(RC):
         figure = Figure(figsize=(1.3 * len(columns) + 4.4, 0.5 * len(rows) + 2.4), layout="constrained")

@@ -37,6 +37,11 @@ class Table:
     long: pd.DataFrame
     wide: pd.DataFrame
     notes: tuple[str, ...]
+    number: str = ""  # "Table 1": printed before the title, except in LaTeX, which numbers captions itself
+
+    @property
+    def heading(self) -> str:
+        return f"{self.number}. {self.title}" if self.number else self.title
 
 
 def output_files() -> list[str]:
@@ -147,8 +152,8 @@ EVIDENCE_NOTE = ("A document rests on primary data when the evidence_basis field
 def build_tables(result: Synthesis) -> list[Table]:
     common = (method_note(result.include_mentions), excluded_note(result.excluded))
     return [
-        Table("table1_needs", "Table 1. Survivors' needs across the continuum of care, with the documents that "
-              "recommend services for them", result.needs, needs_wide(result.needs), common),
+        Table("table1_needs", "Survivors' needs across the continuum of care, with the documents that recommend "
+              "services for them", result.needs, needs_wide(result.needs), common, number="Table 1"),
         Table("service_areas", "Core service areas by phase: documents recommending them",
               result.service_areas, code_phase_wide(result.service_areas, "Service area"), common),
         Table("practices", "Service-delivery practices: documents recommending them",
@@ -176,7 +181,7 @@ def markdown_escape(value: object) -> str:
 def to_markdown(table: Table) -> str:
     frame = table.wide
     numeric = [pd.api.types.is_integer_dtype(frame[c]) for c in frame.columns]
-    lines = [f"**{markdown_escape(table.title)}**", ""]
+    lines = [f"**{markdown_escape(table.heading)}**", ""]
     lines.append("| " + " | ".join(markdown_escape(c) for c in frame.columns) + " |")
     lines.append("|" + "|".join("---:" if n else "---" for n in numeric) + "|")
     for row in frame.itertuples(index=False):
@@ -191,7 +196,7 @@ def to_html(table: Table) -> str:
     frame = table.wide
     numeric = [pd.api.types.is_integer_dtype(frame[c]) for c in frame.columns]
     out = [f'<figure class="reviewflow-table" id="table-{escape_html(table.name)}">',
-           "<table>", f"<caption>{escape_html(table.title)}</caption>", "<thead>", "<tr>"]
+           "<table>", f"<caption>{escape_html(table.heading)}</caption>", "<thead>", "<tr>"]
     out += [f'<th scope="col">{escape_html(c)}</th>' for c in frame.columns]
     out += ["</tr>", "</thead>", "<tbody>"]
     for row in frame.itertuples(index=False):
@@ -328,7 +333,7 @@ def write_tables(result: Synthesis, out_dir: str | Path) -> list[Path]:
             path = out_dir / f"{table.name}{suffix}"
             atomic_write_text(path, text)
             written.append(path)
-    sheets = [(t.name, t.title, t.wide, t.notes) for t in tables]
+    sheets = [(t.name, t.heading, t.wide, t.notes) for t in tables]
     sheets.append(("excluded_documents", "Documents left out because their ingestion failed",
                    result.excluded, ()))
     atomic_write_bytes(out_dir / WORKBOOK, workbook_bytes(sheets))
