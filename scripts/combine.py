@@ -12,6 +12,5 @@ lines = result.log_lines()
 with open(snakemake.log[0], "w", encoding="utf-8") as handle:  # noqa: F821
     handle.write("\n".join(lines) + "\n")
 # Refused sheets and rows, conflicts and vanished segments need the reviewer's eye: show them in the terminal too.
-for line in lines[4:]:
-    if not line.startswith("no reviewer decisions yet"):
-        print(f"combine: {line}", file=sys.stderr)
+for line in result.problem_lines():
+    print(f"combine: {line}", file=sys.stderr)

@@ -59,8 +59,19 @@ class Combined:
         ]
         if not s["sheets"]:
             lines.append("no reviewer decisions yet: every segment keeps its automatic codes (codes_source=auto)")
-        lines += [f"{row['status']}: {row['message']}" for row in self.report
-                  if row["status"] in ("sheet_error", "invalid", "unmatched", "conflict")]
+        return lines + self.problem_lines()
+
+    def problem_lines(self) -> list[str]:
+        """What a reviewer must fix or decide, one line each (a conflict once per segment, not per reviewer)."""
+        lines: list[str] = []
+        doc_of = {row["segment_id"]: row["doc_id"] for row in self.rows}
+        for row in self.report:
+            if row["status"] not in ("sheet_error", "invalid", "unmatched", "conflict"):
+                continue
+            where = f"segment {row['segment_id']} ({doc_of.get(row['segment_id'], '?')}): " if row["status"] == "conflict" else ""
+            line = f"{row['status']}: {where}{row['message']}"
+            if line not in lines:
+                lines.append(line)
         return lines
 
 
