@@ -208,3 +208,19 @@ def test_attribution_agreement(result, tmp_path):
     assert agreement["missing"] == [("caliber2007", "case_management")]
     assert ("clawson2008", "needs_assessment") in agreement["extra"]
     assert len(agreement["extra"]) == 8
+
+
+def test_phase_names_of_other_schemes_map_through_the_aliases(tmp_path):
+    import yaml
+
+    segments = [("s70", "aron2006", "true", "do", "shelter_housing", "", "emergency_shelter", "Rescue", "", "x"),
+                ("s71", "caliber2007", "true", "do", "shelter_housing", "", "emergency_shelter", "orbit", "", "y")]
+    corpus = write_corpus(tmp_path, segments=segments)
+    form = yaml.safe_load(Path(corpus["form_path"]).read_text(encoding="utf-8"))
+    form["codebook"]["phase_aliases"] = {"rescue": "reintegration"}
+    Path(corpus["form_path"]).write_text(yaml.safe_dump(form), encoding="utf-8")
+    result = synthesize_files(**corpus)
+    assert need_cell(result, "reintegration", "emergency_shelter")["doc_ids"] == "aron2006"
+    # An unknown phase is reported and the need falls back to its default phase.
+    assert need_cell(result, "immediate", "emergency_shelter")["doc_ids"] == "caliber2007"
+    assert any("unknown phase 'orbit'" in p for p in result.problems)

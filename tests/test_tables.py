@@ -154,3 +154,12 @@ def test_table1_is_numbered_once_in_every_format(written):
     tex = (written / "table1_needs.tex").read_text(encoding="utf-8")
     assert r"\caption{Survivors' needs" in tex  # LaTeX numbers its captions itself
     assert load_workbook(written / tables.WORKBOOK)["table1_needs"]["A1"].value.startswith("Table 1. ")
+
+
+def test_a_corpus_without_any_coded_support_still_renders(tmp_path):
+    result = synthesize_files(**write_corpus(tmp_path / "corpus", segments=[]))
+    tables.write_tables(result, tmp_path / "out")
+    wide = pd.read_csv(tmp_path / "out" / "table1_needs.csv", dtype=str, keep_default_na=False)
+    assert len(wide) == 7 and set(wide["Documents"]) == {"0"}  # every need in its default phase, empty
+    support = (tmp_path / "out" / tables.SUPPORT_CSV).read_text(encoding="utf-8")
+    assert support == "doc_id,code,phase,need,polarity,role,segment_ids,pages\n"

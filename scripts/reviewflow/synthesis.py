@@ -86,6 +86,8 @@ class Codebook:
     # Method ids of codebook.evidence_basis by their `basis` (primary / secondary).
     primary_methods: frozenset[str] = frozenset()
     secondary_methods: frozenset[str] = frozenset()
+    # Other schemes' phase names (rescue, recovery) -> phase id, from codebook.phase_aliases.
+    phase_aliases: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def codes(self) -> tuple[Code, ...]:
@@ -112,8 +114,9 @@ def load_codebook(form_path: str | Path) -> Codebook:
     from reviewflow.form import load_form
 
     book = load_form(form_path).codebook
-    return codebook_from_mapping({kind: list(book[kind]) for kind in
-                                  ("phases", "service_areas", "practices", "needs", "evidence_basis")}, form_path)
+    return codebook_from_mapping({**{kind: list(book[kind]) for kind in
+                                     ("phases", "service_areas", "practices", "needs", "evidence_basis")},
+                                  "phase_aliases": dict(book.phase_aliases)}, form_path)
 
 
 def codebook_from_mapping(codebook: Any, source: str | Path) -> Codebook:
@@ -157,7 +160,9 @@ def codebook_from_mapping(codebook: Any, source: str | Path) -> Codebook:
     methods = [m for m in codebook.get("evidence_basis") or [] if isinstance(m, Mapping) and m.get("id")]
     return Codebook(phases, areas, practices, tuple(needs),
                     primary_methods=frozenset(str(m["id"]) for m in methods if m.get("basis") == "primary"),
-                    secondary_methods=frozenset(str(m["id"]) for m in methods if m.get("basis") == "secondary"))
+                    secondary_methods=frozenset(str(m["id"]) for m in methods if m.get("basis") == "secondary"),
+                    phase_aliases={str(k).casefold(): str(v) for k, v in (codebook.get("phase_aliases") or {}).items()
+                                   if str(v) in phase_ids})
 
 
 # --- inputs -----------------------------------------------------------------------------------------
@@ -341,6 +346,7 @@ def derive_support(
         else:
             continue
         phase = str(row["phase"]).strip()
+        phase = codebook.phase_aliases.get(phase.casefold(), phase) if phase not in phase_ids else phase
         if phase and phase not in phase_ids:
             problems.add(f"unknown phase '{phase}' ignored. Fix: recode with the current form's codebook")
             phase = ""
