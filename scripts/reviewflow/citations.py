@@ -64,6 +64,9 @@ class Citation:
 
     @property
     def year_label(self) -> str:
+        """'2008a' as printed; 'in press-a' for a suffixed non-numeric year."""
+        if self.suffix and not self.year.isdigit():
+            return f"{self.year}-{self.suffix}"
         return f"{self.year}{self.suffix}"
 
     @property
@@ -330,7 +333,9 @@ def _strip_initials(name: str) -> str:
 # --------------------------------------------------------------------------------------------------
 
 _PAREN_RE = re.compile(r"\(([^()\n]{1,800})\)")
-_YEAR_SEP_RE = re.compile(r",\s*|(?<=al\.)\s+|(?<=al)\s+")
+# Between authors and year: APA's comma; a space after "et al."; a bare space (Harvard style,
+# "(Tzvetkova 2002)") only for personal names, checked in _parse_part.
+_YEAR_SEP_RE = re.compile(r",\s*|(?<=al\.)\s+|(?<=al)\s+|\s+(?=(?:1[5-9]|20)\d\d[a-z]?\b)")
 _LIST_SEP_RE = re.compile(r"\s*[,;]\s*")
 _LOCATOR_RE = re.compile(
     r"^(?:pp?\.|para\.|paras\.|ch\.|chap\.|chapter|section|sec\.|table|figure|fig\.|slide|emphasis|"
@@ -410,6 +415,9 @@ def _parse_part(part: str, offset: int) -> list[Citation]:
         group = _parse_author_group(part[:sep.start()])
         if group is None:
             continue
+        if "," not in sep.group(0) and not group.et_al and (
+                group.corporate or not all(any(ch.islower() for ch in a) for a in group.authors)):
+            continue  # "(Census 2000)", "(FY 2006)": a label and a year, not an author
         scanned = _scan_years(part[sep.end():], offset + sep.end())
         if not scanned:
             continue
@@ -658,6 +666,7 @@ def find_citations(text: str) -> list[Citation]:
 _PUNCT_RE = re.compile(r"[^\w\s]|_")
 
 
+@lru_cache(maxsize=65536)
 def normalize_name(name: str) -> str:
     """Casefolded, accent- and punctuation-free name; dots vanish ('R.I.P.P.L.E.' -> 'ripple')."""
     decomposed = unicodedata.normalize("NFKD", name)
@@ -669,11 +678,15 @@ def normalize_name(name: str) -> str:
     return plain
 
 
+@lru_cache(maxsize=1)
+def _normalized_suffixes() -> tuple[tuple[str, ...], ...]:
+    return tuple(tuple(normalize_name(w) for w in suffix) for suffix in _patterns().corporate_suffixes)
+
+
 def _strip_corporate_suffix(key: str) -> str:
     words = key.split()
-    for suffix in _patterns().corporate_suffixes:
-        suffix_words = [normalize_name(w) for w in suffix]
-        if len(words) > len(suffix_words) and words[-len(suffix_words):] == suffix_words:
+    for suffix_words in _normalized_suffixes():
+        if len(words) > len(suffix_words) and tuple(words[-len(suffix_words):]) == suffix_words:
             return " ".join(words[:-len(suffix_words)])
     return key
 
@@ -720,6 +733,7 @@ class _DocEntry:
     first_keys: tuple[str, ...]
     author_keys: tuple[str, ...]     # every author, normalized (second-author checks)
     n_authors: int
+    container_keys: tuple[str, ...]  # the publishing organization ("ECPAT-USA (2002)" for Spangenberg)
 
 
 _PERSON_ENTRY_RE = re.compile(r"^(?P<surname>[^,]+),\s*(?:[A-Z][a-z]?\.?[\s\-]*)+$")
@@ -747,8 +761,12 @@ def _document_entry(doc: Any) -> _DocEntry:
         n_authors = max(n_authors, 3)
     elif cited_authors and len(cited_authors) > 1:
         n_authors = max(n_authors, len(cited_authors))
+    # Only the organization part of a container: "Social Work, 53(2), 143-152" -> "social work".
+    # A journal is not a publisher one cites a work by.
+    container = "" if doc.doc_type == "journal_article" else (doc.container or "").split(",")[0].strip()
+    container_keys = tuple(k for k in name_keys(container, corporate=True) if k not in first_keys) if container else ()
     return _DocEntry(doc.doc_id, str(doc.year), (doc.year_suffix or "").lower(), tuple(first_keys),
-                     author_keys, max(1, n_authors))
+                     author_keys, max(1, n_authors), container_keys)
 
 
 def _fuzzy_limit(key: str) -> int:
@@ -768,9 +786,12 @@ class CitationResolver:
         self._by_key_year: dict[tuple[str, str], set[int]] = defaultdict(set)
         self._by_key: dict[str, set[int]] = defaultdict(set)
         self._by_year: dict[str, list[tuple[str, int]]] = defaultdict(list)
+        self._by_container_year: dict[tuple[str, str], set[int]] = defaultdict(set)
         for index, entry in enumerate(self._docs):
             for key in entry.first_keys:
                 self._add_key(key, index)
+            for key in entry.container_keys:
+                self._by_container_year[(key, entry.year)].add(index)
 
     def _add_key(self, key: str, index: int) -> None:
         entry = self._docs[index]
@@ -829,6 +850,15 @@ class CitationResolver:
             if not candidates:
                 candidates = self._fuzzy(keys[:2], citation.year)
                 how = "fuzzy"
+            if not candidates and len(citation.authors) == 1:
+                # A report cited by the organization that published it; only when that is unambiguous.
+                by_container = set().union(*(self._by_container_year.get((k, citation.year), set()) for k in keys))
+                if len(by_container) == 1:
+                    candidates = by_container
+                    how = "publisher"
+                elif by_container:
+                    ids = ", ".join(sorted(self._docs[i].doc_id for i in by_container))
+                    return None, f"ambiguous: {citation.authors[0]} published several {citation.year} documents ({ids})"
         else:
             candidates = set().union(*(self._by_key.get(k, set()) for k in keys))
         label = f"{citation.authors[0]} {citation.year_label or '(no year)'}"
