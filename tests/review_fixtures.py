@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 from pathlib import Path
@@ -13,7 +14,9 @@ from reviewflow.form import Form, load_form
 from reviewflow.paths import DEFAULT_FORM
 
 
+@functools.lru_cache(maxsize=1)
 def default_form() -> Form:
+    """The default form, loaded once per test session (validating its patterns loads spaCy)."""
     return load_form(DEFAULT_FORM)
 
 

@@ -189,3 +189,25 @@ def test_later_row_of_same_reviewer_wins(tmp_path, form):
     resolution = resolve_decisions(decisions, segments, form.codebook)
     assert resolution.applied[s1].decision == "accept"
     assert [r["status"] for r in resolution.report] == ["superseded", "applied"]
+
+
+def test_cli_export_and_agreement(tmp_path, form, capsys):
+    from argparse import Namespace
+
+    from reviewflow.agreement import cli_agreement
+    from reviewflow.errors import ReviewflowError
+    from reviewflow.review import cli_export
+
+    docs = small_corpus(tmp_path)
+    assert cli_export(Namespace(results=str(tmp_path), out=None)) == 0
+    assert (tmp_path / "review" / "review_sheet.xlsx").is_file()
+    assert "5 segments from 2 documents" in capsys.readouterr().out
+    write_decisions_csv(tmp_path / "decisions" / "ana.csv", [{"segment_id": docs["aron2006"][0]["segment_id"], "decision": "reject"}])
+    assert cli_agreement(Namespace(results=str(tmp_path), decisions=str(tmp_path / "decisions"))) == 0
+    printed = capsys.readouterr().out
+    assert "auto vs ana: 1 segments" in printed
+    with open(tmp_path / "review" / "agreement.csv", encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    assert rows[0]["code"] == "is_recommendation" and rows[0]["percent_agreement"] == "0.0"
+    with pytest.raises(ReviewflowError, match="no coded documents"):
+        cli_export(Namespace(results=str(tmp_path / "empty"), out=None))

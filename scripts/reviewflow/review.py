@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import csv
 import datetime
+import functools
 import io
 import re
 import zipfile
@@ -332,8 +333,14 @@ def decision_files(folder: str | Path) -> list[Path]:
     )
 
 
+@functools.lru_cache(maxsize=1)
 def _schema() -> dict[str, Any]:
     return read_yaml(schema_path("decisions"))
+
+
+@functools.lru_cache(maxsize=1)
+def _validator() -> jsonschema.Draft202012Validator:
+    return jsonschema.Draft202012Validator(_schema())
 
 
 def _text(value: Any) -> str:
@@ -407,8 +414,7 @@ def header_problem(path: Path, header: Sequence[str]) -> str | None:
 
 def _row_problems(record: Mapping[str, str], codebook: Any) -> list[str]:
     problems = []
-    validator = jsonschema.Draft202012Validator(_schema())
-    for error in sorted(validator.iter_errors(dict(record)), key=lambda e: (list(map(str, e.path)), e.message)):
+    for error in sorted(_validator().iter_errors(dict(record)), key=lambda e: (list(map(str, e.path)), e.message)):
         column = str(error.path[0]) if error.path else "?"
         problems.append(f"column '{column}': {record.get(column, '')!r} is not valid "
                         f"({_schema()['properties'].get(column, {}).get('description', error.message).strip()})")
