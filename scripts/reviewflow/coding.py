@@ -214,7 +214,8 @@ def code_segment(segment: Segment, promising_document: bool, order: Mapping[str,
     rec_heading = _recommendation_heading(segment.headings)
     if excluded:
         evidence += [h.evidence for h in excluded]
-    elif deontic:
+    elif deontic and not (segment.kind == "heading" and _cue(hits, "recommendation_headings")):
+        # A heading like "Recommendations" announces recommendations; it is not one itself.
         kind = "explicit"
         evidence += [h.evidence for h in deontic]
     elif segment.kind != "heading" and rec_heading is not None:

@@ -160,11 +160,25 @@ class CodebookMatcher:
             for match_id, start, end in matcher(doc):
                 group, code, name = strings[match_id].split(KEY_SEPARATOR)
                 found.add(Hit(group, code, name, start, end))
-        return sorted(found, key=lambda h: (h.start, h.end, h.group, h.code, h.name))
+        return _drop_contained(sorted(found, key=lambda h: (h.start, h.end, h.group, h.code, h.name)))
 
 
-def form_digest(form: Form) -> str:
-    return hashlib.sha1(Path(form.path).read_bytes()).hexdigest()
+_CODE_GROUPS = ("area", "practice")
+
+
+def _drop_contained(hits: list[Hit]) -> list[Hit]:
+    """Drop an area/practice hit lying inside a longer hit of another area/practice code.
+
+    "mental health care" is mental health, not also physical "health care"; the longest phrase
+    written in the codebook decides, as in spaCy's filter_spans.
+    """
+    coded = [h for h in hits if h.group in _CODE_GROUPS]
+
+    def inside_longer(hit: Hit) -> bool:
+        return any(other.code != hit.code and other.start <= hit.start and hit.end <= other.end
+                   and other.end - other.start > hit.end - hit.start for other in coded)
+
+    return [h for h in hits if h.group not in _CODE_GROUPS or not inside_longer(h)]
 
 
 _CACHE: dict[tuple[str, str, str], tuple[Form, Language, CodebookMatcher]] = {}

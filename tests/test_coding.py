@@ -1,0 +1,285 @@
+"""Coding of ingested documents: segmentation, recommendation kinds, polarity, codes, phases, citations,
+the filled form, the command line, and accuracy against the hand-coded HHS/ASPE 2009 gold."""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import hashlib
+import json
+from pathlib import Path
+
+import pytest
+import yaml
+
+from reviewflow.coding import COLUMNS, code_ingested, cli_code, segment_id, write_coded_csv
+from reviewflow.coding_form import fill_form
+from reviewflow.coding_nlp import resources
+from reviewflow.evaluation import evaluate, read_rows
+from reviewflow.paths import DEFAULT_FORM
+
+GOLD = Path(__file__).parent / "gold" / "hhs_aspe_2009.csv"
+HHS_TEXT = "texts/hhs-aspe-2009-promising-services-excerpt.txt"
+
+
+def make_ingested(blocks: list[tuple[str, str] | tuple[str, str, int]], doc_id: str = "testdoc",
+                  references: list[str] | None = None, title: str | None = None) -> dict:
+    """An ingested record as docs/data-contracts.md describes it, built from (kind, text[, level]) blocks."""
+    parts: list[tuple[str, str, int | None, str]] = []
+    if title:
+        parts.append(("heading", title, 1, "front_matter"))
+    for block in blocks:
+        parts.append((block[0], block[1], block[2] if len(block) > 2 else (2 if block[0] == "heading" else None), "body"))
+    if references:
+        parts.append(("heading", "References", 1, "references"))
+        parts.extend(("paragraph", ref, None, "references") for ref in references)
+    text, out_blocks, sections = "", [], []
+    for kind, block_text, level, section in parts:
+        if text:
+            text += "\n\n"
+        start = len(text)
+        text += block_text
+        entry = {"kind": kind, "start": start, "end": len(text), "page": 1}
+        if kind == "heading":
+            entry["level"] = level
+        out_blocks.append(entry)
+        if not sections or sections[-1]["name"] != section:
+            if sections:
+                sections[-1]["end"] = start
+            sections.append({"name": section, "start": start, "end": len(text)})
+        sections[-1]["end"] = len(text)
+    return {"doc_id": doc_id, "source": f"documents/{doc_id}.txt", "format": "txt", "text": text,
+            "pages": [{"number": 1, "start": 0, "end": len(text), "chars": len(text), "has_text_layer": True}],
+            "blocks": out_blocks, "sections": sections,
+            "quality": {"status": "ok", "messages": [], "n_pages": 1, "pages_without_text": [], "chars_per_page": [len(text)]}}
+
+
+def code(blocks, **kwargs):
+    row = kwargs.pop("document_row", None)
+    return code_ingested(make_ingested(blocks, **kwargs), DEFAULT_FORM, document_row=row)
+
+
+def by_text(rows, start: str) -> dict:
+    matches = [r for r in rows if r["sentence"].startswith(start)]
+    assert len(matches) == 1, (start, [r["sentence"] for r in rows])
+    return matches[0]
+
+
+def test_segments_headings_list_items_and_sentences_with_stable_ids():
+    ingested = make_ingested([
+        ("heading", "Mental health care"),
+        ("paragraph", "Most survivors reported depression (Aron, Zweig, & Newmark, 2006). Providers should offer "
+                      "counseling in the survivor's language."),
+        ("list_item", "Offer English classes"),
+        ("paragraph", "Survivors may need dental care."),
+    ], references=["Aron, L. Y., Zweig, J. M., & Newmark, L. C. (2006). Comprehensive services. Urban Institute."])
+    rows = code_ingested(ingested, DEFAULT_FORM).rows
+    assert [r["segment_kind"] for r in rows] == ["heading", "sentence", "sentence", "list_item", "sentence"]
+    for row in rows:
+        assert ingested["text"][row["char_start"]:row["char_end"]] == row["sentence"]
+        expected = hashlib.sha1(("testdoc\x1f" + " ".join(row["sentence"].lower().split())).encode()).hexdigest()[:16]
+        assert row["segment_id"] == expected
+    assert not any("Urban Institute" in r["sentence"] for r in rows)  # references are never coded
+    assert rows[3]["sentence"] == "Offer English classes" and rows[3]["heading"] == "Mental health care"
+
+
+def test_recommendation_kinds_and_background_findings():
+    rows = code([
+        ("paragraph", "Most survivors reported depression and anxiety. Providers should offer trauma-informed "
+                      "counseling. It is essential to provide interpreters."),
+    ]).rows
+    finding = by_text(rows, "Most survivors")
+    assert (finding["is_recommendation"], finding["recommendation_kind"], finding["polarity"]) == (False, "none", "")
+    assert finding["service_areas"] == ["mental_health"]  # still coded, just not a recommendation
+    explicit = by_text(rows, "Providers should")
+    assert explicit["recommendation_kind"] == "explicit" and explicit["polarity"] == "do"
+    assert explicit["service_areas"] == ["mental_health"] and explicit["practices"] == ["trauma_informed_care"]
+    assert by_text(rows, "It is essential")["practices"] == ["language_interpretation"]
+
+
+def test_described_practice_only_in_promising_practice_documents():
+    blocks = [("paragraph", "The program offers English classes to residents.")]
+    plain = by_text(code(blocks).rows, "The program")
+    assert plain["is_recommendation"] is False and plain["service_areas"] == ["life_skills_job_training"]
+    promising = code(blocks, document_row={"title": "Promising practices in aftercare"}).rows
+    assert by_text(promising, "The program")["recommendation_kind"] == "described_practice"
+    under_heading = code([("heading", "What providers can do"), *blocks]).rows
+    assert by_text(under_heading, "The program")["recommendation_kind"] == "explicit"
+
+
+def test_do_not_recommendations_keep_their_polarity():
+    rows = code([
+        ("paragraph", "Never use persons accompanying the survivor as interpreters. No survivor should be subjected "
+                      "to mandatory HIV testing. Providers must not coerce survivors to discuss the abuse."),
+    ]).rows
+    assert [r["polarity"] for r in rows] == ["do_not", "do_not", "do_not"]
+    assert rows[0]["practices"] == ["language_interpretation"]
+    assert rows[1]["service_areas"] == ["physical_health"]
+    assert rows[2]["practices"] == ["trauma_informed_care"]
+
+
+def test_list_items_under_recommendation_heading_and_after_a_recommending_lead_in():
+    rows = code([
+        ("heading", "Recommendations"),
+        ("list_item", "Case managers as the single point of contact"),
+        ("heading", "Shelter"),
+        ("paragraph", "Shelters should follow these practices:"),
+        ("list_item", "Separate shelters by gender"),
+        ("list_item", "A quiet room for rest"),
+        ("paragraph", "Many shelters are full."),
+    ]).rows
+    assert by_text(rows, "Case managers")["recommendation_kind"] == "explicit"
+    assert by_text(rows, "Separate shelters")["is_recommendation"] is True
+    assert by_text(rows, "A quiet room")["practices"] == ["specialized_shelter"]
+    assert by_text(rows, "Many shelters")["is_recommendation"] is False
+    assert by_text(rows, "Recommendations")["is_recommendation"] is False  # a heading is not itself one
+
+
+def test_codes_inherited_from_the_heading_only_when_the_segment_has_none():
+    rows = code([
+        ("heading", "Mental health care"),
+        ("paragraph", "This service is often underused. Legal aid is also scarce."),
+    ]).rows
+    inherited = by_text(rows, "This service")
+    assert inherited["service_areas"] == ["mental_health"] and "heading:mental_health" in inherited["evidence"]
+    assert by_text(rows, "Legal aid")["service_areas"] == ["legal_immigration"]
+
+
+def test_phase_from_cue_else_from_the_need_default():
+    rows = code([
+        ("paragraph", "In the long term, survivors should be helped to find housing. "
+                      "Programs should offer cognitive behavioral therapy. "
+                      "Emergency shelter must be available right after identification."),
+    ]).rows
+    long_term = by_text(rows, "In the long term")
+    assert (long_term["phase"], long_term["phase_source"]) == ("reintegration", "cue")
+    assert long_term["needs"] == ["permanent_housing"]  # the only shelter need of that phase
+    therapy = by_text(rows, "Programs should")
+    assert (therapy["phase"], therapy["phase_source"], therapy["needs"]) == ("stabilization", "need_default", ["ongoing_mental_health"])
+    emergency = by_text(rows, "Emergency shelter")
+    assert emergency["phase"] == "immediate" and "emergency_shelter" in emergency["needs"]
+
+
+def test_a_need_needs_its_code():
+    # "repatriation" alone names a legal need; without the legal code no need is coded.
+    row = code([("paragraph", "Providers should discuss permanent residents' options.")]).rows[0]
+    assert row["needs"] == [] and row["phase"] == "reintegration"
+
+
+def test_citations_attach_to_their_sentence_and_skip_personal_communications():
+    rows = code([
+        ("paragraph", "Survivors need safe housing (Clawson & Dutch, 2008a). Smith and colleagues (2009) "
+                      "describe counseling (A. Adams, personal communication, March 2006)."),
+    ]).rows
+    first, second = rows
+    assert first["citations_raw"] == ["Clawson & Dutch, 2008a"]
+    cited = json.loads(first["citations_json"])
+    assert cited == [{"authors": ["Clawson", "Dutch"], "et_al": False, "narrative": False,
+                      "raw": "Clawson & Dutch, 2008a", "suffix": "a", "year": "2008"}]
+    assert [c["narrative"] for c in json.loads(second["citations_json"])] == [True]
+    assert not any("personal communication" in raw for raw in second["citations_raw"])
+
+
+def test_error_documents_give_a_header_only_csv_and_an_error_form(tmp_path):
+    ingested = {"doc_id": "broken", "source": "documents/broken.pdf", "format": "pdf", "text": "", "pages": [],
+                "blocks": [], "sections": [],
+                "quality": {"status": "error", "messages": ["documents/broken.pdf: no text layer"], "n_pages": 2,
+                            "pages_without_text": [1, 2], "chars_per_page": [0, 0]}}
+    coded = code_ingested(ingested, DEFAULT_FORM)
+    write_coded_csv(tmp_path / "broken.csv", coded.rows)
+    assert (tmp_path / "broken.csv").read_text(encoding="utf-8") == ",".join(COLUMNS) + "\n"
+    form = fill_form(coded, resources(DEFAULT_FORM)[0], {"doc_type": "ngo_report"})
+    assert form["status"] == "error" and form["messages"] == ["documents/broken.pdf: no text layer"]
+    assert form["fields"]["quality_appraisal_notes"]["status"] == "needs_reviewer"
+
+
+def test_filled_form_has_values_with_evidence_and_manual_fields_for_the_reviewer():
+    coded = code([
+        ("paragraph", "We interviewed 25 survivors and conducted focus groups with service providers. "
+                      "Providers should offer counseling to women and girls from abroad. "
+                      "Foreign national victims need interpreters."),
+    ], document_row={"doc_type": "ngo_report", "title": "A needs assessment"})
+    form = fill_form(coded, resources(DEFAULT_FORM)[0], {"doc_type": "ngo_report"})
+    fields = form["fields"]
+    assert (form["form_id"], form["status"]) == ("macy_johns_2011", "ok")
+    assert fields["document_type"]["value"] == "ngo_report"
+    assert fields["evidence_basis"]["value"] == ["interviews_survivors", "interviews_providers"]
+    assert fields["evidence_category"]["value"] == "primary"
+    assert fields["population_age"]["value"] == ["adults", "children"]
+    assert fields["population_origin"]["value"] == ["international"]
+    assert fields["recommended_services"]["value"] == ["mental_health"]
+    assert fields["recommended_services"]["evidence"][0]["quote"].startswith("Providers should offer counseling")
+    assert "emergency_interpretation" in fields["survivors_needs"]["value"]
+    assert fields["quality_appraisal_notes"] == {"value": None, "mode": "manual", "status": "needs_reviewer", "evidence": []}
+    assert all(f["status"] in ("filled", "empty", "needs_reviewer") for f in fields.values())
+
+
+def test_a_synonym_added_to_the_yaml_is_coded(tmp_path):
+    blocks = [("paragraph", "Programs should offer equine-assisted sessions.")]
+    assert code(blocks).rows[0]["service_areas"] == []
+    data = yaml.safe_load(DEFAULT_FORM.read_text(encoding="utf-8"))
+    mental = next(a for a in data["codebook"]["service_areas"] if a["id"] == "mental_health")
+    mental["patterns"].append({"phrase": "equine-assisted session", "attr": "LEMMA"})
+    form_path = tmp_path / "form.yaml"
+    form_path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    row = code_ingested(make_ingested(blocks), form_path).rows[0]
+    assert row["service_areas"] == ["mental_health"]
+    assert "area:mental_health:equine-assisted session" in row["evidence"]
+
+
+def test_output_is_deterministic(tmp_path):
+    ingested = make_ingested([("heading", "Safety"), ("paragraph", "Agencies must keep shelter addresses confidential. "
+                                                                   "Safety plans should be revisited (Aron et al., 2006).")])
+    for name in ("a.csv", "b.csv"):
+        write_coded_csv(tmp_path / name, code_ingested(ingested, DEFAULT_FORM).rows)
+    assert (tmp_path / "a.csv").read_bytes() == (tmp_path / "b.csv").read_bytes()
+
+
+def test_repeated_text_gets_distinct_ids():
+    rows = code([("heading", "Safety"), ("paragraph", "Survivors need safety."), ("heading", "Safety")]).rows
+    ids = [r["segment_id"] for r in rows]
+    assert len(set(ids)) == 3 and ids[0] == segment_id("testdoc", "Safety")
+
+
+def test_cli_code_resolves_citations_against_the_manifest(tmp_path):
+    (tmp_path / "documents").mkdir()
+    (tmp_path / "documents" / "aron2006.txt").write_text("stub", encoding="utf-8")
+    manifest = tmp_path / "manifest.csv"
+    manifest.write_text(
+        "doc_id,citation,authors,year,year_suffix,title,container,doi,doc_type,search_strategy,file,surrogate,verified,notes\n"
+        'aron2006,"Aron et al., 2006","Aron, L. Y.; Zweig, J. M.; Newmark, L. C.",2006,,Comprehensive services,Urban Institute,,'
+        "ngo_report,internet,documents/aron2006.txt,false,true,\n", encoding="utf-8")
+    doc = tmp_path / "brief.txt"
+    doc.write_text("Aftercare brief\n\nProviders should offer case management (Aron, Zweig, & Newmark, 2006).\n\n"
+                   "Shelters must be safe (Nobody, 1999).\n", encoding="utf-8")
+    out = tmp_path / "out.csv"
+    status = cli_code(argparse.Namespace(path=str(doc), manifest=str(manifest), form=str(DEFAULT_FORM), out=str(out), doc_id=None))
+    assert status == 0
+    rows = list(csv.DictReader(out.open(encoding="utf-8")))
+    assert list(rows[0]) == [*COLUMNS, "cited_doc_ids"]
+    assert by_text(rows, "Providers should")["cited_doc_ids"] == "aron2006"
+    assert by_text(rows, "Shelters must")["cited_doc_ids"] == ""
+
+
+def test_accuracy_on_the_hhs_aspe_2009_excerpt(shared_dir):
+    """Measured against tests/gold/hhs_aspe_2009.csv (hand-coded; dev = first ~60% of segments).
+
+    The codebook was tuned on dev only. Held-out thresholds are what the coder honestly reaches there
+    (see the final report); they guard against regressions, not a target.
+    """
+    from reviewflow.ingestion import ingest_file
+
+    ingested = ingest_file(shared_dir / HHS_TEXT, doc_id="hhs_aspe_2009")
+    rows = code_ingested(ingested, DEFAULT_FORM).rows
+    pred = {r["segment_id"]: {k: ";".join(v) if isinstance(v, list) else str(v).lower() if isinstance(v, bool) else str(v)
+                              for k, v in r.items()} for r in rows}
+    gold = read_rows(GOLD)
+    overall = evaluate(gold, pred)
+    assert not overall["gold_only"], "the segmentation changed: recheck tests/gold/hhs_aspe_2009.csv"
+    dev, held_out = evaluate(gold, pred, "dev"), evaluate(gold, pred, "held_out")
+    assert dev["codes_on_recommendations"]["micro"]["f1"] >= 0.85
+    assert dev["is_recommendation"]["f1"] >= 0.9
+    assert held_out["codes_on_recommendations"]["micro"]["f1"] >= 0.72
+    assert held_out["is_recommendation"]["f1"] >= 0.72
+    assert overall["polarity"]["micro"]["f1"] >= 0.9
+    assert overall["citations"]["micro"]["f1"] >= 0.9
