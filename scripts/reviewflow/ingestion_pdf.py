@@ -350,9 +350,17 @@ def _heading_candidate(line: Line, body: float) -> str | None:
         return None
     if line.size >= body * HEADING_SIZE_RATIO:
         return "size"
+    if len(text) <= 40 and _is_section_name(text):
+        return "bold"  # `References` set in the body font is still the heading that opens them
     if line.bold and line.size >= body * 0.95 and len(text.split()) <= 14 and not _TERMINAL_RE.search(text):
         return "bold"
     return None
+
+
+def _is_section_name(text: str) -> bool:
+    from reviewflow.ingestion import heading_role  # the section names are data, kept in one place
+
+    return heading_role(text) is not None
 
 
 # -------------------------------------------------------------------------------------- blocks
@@ -401,7 +409,7 @@ def _split_group(lines: list[Line], body: float, page: int) -> list[_Piece]:
     for end in [i for i, kind in enumerate(kinds) if kind is not None] + [len(lines)]:
         pieces.extend(_split_stretch(lines, kinds, bullet, start, end, usual_gap, right, page, bool(pieces)))
         if end < len(lines):
-            if kinds[end] in {"size", "bold"}:
+            if kinds[end] in {"size", "bold"}:  # a heading's first line
                 line = lines[end]
                 pieces.append(_Piece("heading", [line], page, level_key=(line.size, int(line.bold))))
             elif pieces:
