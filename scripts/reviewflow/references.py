@@ -123,20 +123,27 @@ def vocabulary() -> _Vocabulary:
 
 
 # ------------------------------------------------------------------------------------ normalizing
+_SPACING_TABLE = str.maketrans("", "", _SPACING_MARKS)
+
+
+def _strip_accents(text: str) -> str:
+    if text.isascii():
+        return text
+    text = unicodedata.normalize("NFKD", text.translate(_SPACING_TABLE))
+    return "".join(ch for ch in text if not unicodedata.combining(ch))
+
+
 def fold(text: str) -> str:
     """Accents, spacing diacritics (PDF `Schu¨tze`) and punctuation removed, lower case: a match key."""
-    text = "".join(ch for ch in text if ch not in _SPACING_MARKS)
-    text = unicodedata.normalize("NFKD", text)
-    text = "".join(ch for ch in text if not unicodedata.combining(ch))
-    return re.sub(r"[^a-z0-9]+", "", text.lower())
+    return _NON_ALNUM_RE.sub("", _strip_accents(text).lower())
 
 
 def fold_words(text: str) -> str:
     """Like `fold` but keeps word boundaries (for title similarity)."""
-    text = "".join(ch for ch in text if ch not in _SPACING_MARKS)
-    text = unicodedata.normalize("NFKD", text)
-    text = "".join(ch for ch in text if not unicodedata.combining(ch))
-    return re.sub(r"[^a-z0-9]+", " ", text.lower()).strip()
+    return _NON_ALNUM_RE.sub(" ", _strip_accents(text).lower()).strip()
+
+
+_NON_ALNUM_RE = re.compile(r"[^a-z0-9]+")
 
 
 def _clean_piece(text: str) -> str:
@@ -636,16 +643,17 @@ def main_title(title: str) -> str:
     return fold_words(re.split(r"[:?!]|\.\s|\s[-–—]\s", title, maxsplit=1)[0])
 
 
-def title_similarity(title: str, entry: CorpusEntry) -> float:
+def title_similarity(title: str, entry: CorpusEntry, folded: str | None = None, main: str | None = None) -> float:
     """How alike two titles are, 0–100: whole titles compared word by word, or main titles alone.
 
     Not `token_set_ratio`: in a corpus on one topic, titles share phrases ("victims of human
     trafficking") that make its intersection score high for different works by the same authors.
     Comparing main titles lets a reference that drops the subtitle still match.
     """
-    whole = fuzz.token_sort_ratio(fold_words(title), entry.title)
-    main = fuzz.ratio(main_title(title), entry.main_title) if entry.main_title else 0.0
-    return max(whole, main)
+    folded = fold_words(title) if folded is None else folded
+    main = main_title(title) if main is None else main
+    whole = fuzz.token_sort_ratio(folded, entry.title)
+    return max(whole, fuzz.ratio(main, entry.main_title) if entry.main_title else 0.0)
 
 
 @dataclass
@@ -703,7 +711,10 @@ def match_reference(authors: Sequence[str], year: str, suffix: str, title: str, 
             similarity = max(fuzz.token_set_ratio(fold_words(authors[0]), key) for key in entry.keys)
             if similarity >= 90:
                 candidates[entry.doc_id] = (entry, float(similarity), f"corporate author~{similarity:.0f}")
+    if not candidates:
+        return None
     folded_title = fold_words(title)
+    folded_main = main_title(title)
     co_authors = {fold(a) for a in authors[1:]}
     best: tuple[float, float, str, Match] | None = None
     for doc_id, (entry, author_score, author_basis) in sorted(candidates.items()):
@@ -711,7 +722,7 @@ def match_reference(authors: Sequence[str], year: str, suffix: str, title: str, 
             continue
         suffix_note = f"+suffix {suffix}" if suffix and suffix == entry.suffix else ""
         if entry.title and folded_title:
-            similarity = title_similarity(title, entry)
+            similarity = title_similarity(title, entry, folded_title, folded_main)
             if similarity < TITLE_THRESHOLD:
                 continue
             score = round(0.5 * author_score + 0.5 * similarity, 1)
