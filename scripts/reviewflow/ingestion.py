@@ -341,3 +341,43 @@ def section_of(doc: dict[str, Any], offset: int) -> str:
     starts = [section["start"] for section in sections]
     index = max(bisect.bisect_right(starts, offset) - 1, 0)
     return str(sections[index]["name"])
+
+
+# --------------------------------------------------------------------------------------- report
+REPORT_COLUMNS: tuple[str, ...] = ("doc_id", "file", "format", "status", "n_pages", "chars", "pages_without_text",
+                                   "message")
+
+
+def report_row(record: dict[str, Any]) -> dict[str, Any]:
+    """One row of results/ingest_report.csv for an ingested record."""
+    from reviewflow.safety import neutralize_formula
+
+    quality = record.get("quality") or {}
+    return {
+        "doc_id": record.get("doc_id", ""),
+        "file": neutralize_formula(record.get("source", "")),
+        "format": record.get("format", ""),
+        "status": quality.get("status", ""),
+        "n_pages": quality.get("n_pages", 0),
+        "chars": len(record.get("text") or ""),
+        "pages_without_text": [str(n) for n in quality.get("pages_without_text") or []],
+        "message": neutralize_formula(" | ".join(quality.get("messages") or [])),
+    }
+
+
+def report_rows(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return sorted((report_row(record) for record in records), key=lambda row: row["doc_id"])
+
+
+def problem_summary(rows: list[dict[str, Any]]) -> str:
+    """A short text for the log: counts by status, then every document that needs attention."""
+    counts = {status: sum(1 for row in rows if row["status"] == status) for status in ("ok", "warning", "error")}
+    lines = [f"ingest: {len(rows)} document(s): {counts['ok']} ok, {counts['warning']} warning(s), "
+             f"{counts['error']} error(s)"]
+    for status in ("error", "warning"):
+        for row in rows:
+            if row["status"] == status:
+                lines.append(f"  {status.upper()} {row['doc_id']}: {row['message']}")
+    if counts["error"]:
+        lines.append("Documents with errors have no text: later stages skip them until the file is fixed.")
+    return "\n".join(lines) + "\n"
