@@ -16,6 +16,7 @@ All vocabulary lives in the form's codebook; this module holds only the decision
 from __future__ import annotations
 
 import argparse
+import bisect
 import hashlib
 import json
 import re
@@ -288,18 +289,20 @@ def _attach_citations(ingested: Mapping[str, Any], segments: list[Segment]) -> N
     from reviewflow.citations import find_citations
 
     text: str = ingested.get("text") or ""
+    starts = [s.start for s in segments]  # segments are in text order
     for block in ingested.get("blocks") or []:
-        inside = [s for s in segments if block["start"] <= s.start < block["end"]]
+        first = bisect.bisect_left(starts, block["start"])
+        last = bisect.bisect_left(starts, block["end"])
+        inside = segments[first:last]
         if not inside:
             continue
         for citation in find_citations(text[block["start"]:block["end"]]):
             if getattr(citation, "personal_communication", False):
                 continue
             offset = block["start"] + citation.start
-            target = next((s for s in inside if s.start <= offset < s.end), None)
-            if target is None:  # a citation between two sentences belongs to the one before
-                earlier = [s for s in inside if s.start <= offset]
-                target = earlier[-1] if earlier else inside[0]
+            # A citation between two sentences (after the full stop) belongs to the one before.
+            index = max(bisect.bisect_right([s.start for s in inside], offset) - 1, 0)
+            target = inside[index]
             target.citations.append(citation)
 
 

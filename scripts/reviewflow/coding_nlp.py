@@ -24,7 +24,7 @@ from reviewflow.form import Form, load_form
 
 KEY_SEPARATOR = "\x1f"
 _FOOTNOTE_END = re.compile(r"[.!?]\[\d+\]$")
-_OPENERS, _CLOSERS = "([", ")]"
+_FOOTNOTE_OPEN = re.compile(r"[.!?]\[\d+$")
 
 
 @dataclass(frozen=True)
@@ -75,18 +75,19 @@ def _sentence_repair(doc: Doc) -> Doc:
     miss the boundary in "staff.[5] As a measure". A sentence may start only outside brackets, at a
     token that does not begin in lower case, and a footnote marker after a full stop ends a sentence.
     """
+    texts = [token.text for token in doc]
     depth = 0
-    for index, token in enumerate(doc):
+    for index, text in enumerate(texts):
         if index > 0:
-            previous = doc[index - 1].text
-            starts_upper = token.text[:1].isupper() or token.text[:1] in "\"'\u201c\u2018"
-            if depth > 0 or not starts_upper:
-                token.is_sent_start = False
-            elif _FOOTNOTE_END.search(previous) or (
-                previous == "]" and index > 1 and re.search(r"[.!?]\[\d+$", doc[index - 2].text)
+            first = text[:1]
+            if depth > 0 or not (first.isupper() or first in "\"'\u201c\u2018"):
+                doc[index].is_sent_start = False
+            elif _FOOTNOTE_END.search(texts[index - 1]) or (
+                texts[index - 1] == "]" and index > 1 and _FOOTNOTE_OPEN.search(texts[index - 2])
             ):
-                token.is_sent_start = True
-        depth = max(depth + sum(token.text.count(c) for c in _OPENERS) - sum(token.text.count(c) for c in _CLOSERS), 0)
+                doc[index].is_sent_start = True
+        if "(" in text or "[" in text or ")" in text or "]" in text:
+            depth = max(depth + text.count("(") + text.count("[") - text.count(")") - text.count("]"), 0)
     return doc
 
 
