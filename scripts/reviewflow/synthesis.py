@@ -276,7 +276,7 @@ def citation_sort_key(citation: str, doc_id: str = "") -> tuple[str, str]:
 
 def format_citations(doc_ids: Iterable[str], citations: Mapping[str, str]) -> str:
     """`(Aron et al., 2006; Caliber, 2007)` for the given documents; empty when there are none."""
-    names = sorted({d for d in doc_ids}, key=lambda d: citation_sort_key(citations.get(d, d), d))
+    names = sort_doc_ids(doc_ids, citations)
     return f"({'; '.join(citations.get(d, d) for d in names)})" if names else ""
 
 
@@ -288,10 +288,6 @@ def sort_doc_ids(doc_ids: Iterable[str], citations: Mapping[str, str]) -> list[s
 
 def _split(cell: str) -> list[str]:
     return [part.strip() for part in str(cell).split(";") if part.strip()]
-
-
-def _truthy(cell: str) -> bool:
-    return str(cell).strip().casefold() in {"true", "1", "yes"}
 
 
 @dataclass
@@ -324,6 +320,7 @@ def derive_support(
     problems = Problems()
     phase_ids = {p.id for p in codebook.phases}
     code_ids = {c.id for c in codebook.codes}
+    needs_by_id = {n.id: n for n in codebook.needs}
     found: dict[tuple[str, str, str, str, str], tuple[list[str], list[str]]] = {}
 
     def add(doc_id: str, code: str, phase: str, need: str, polarity: str, segment_id: str, page: str) -> None:
@@ -333,33 +330,38 @@ def derive_support(
         if page and page not in pages:
             pages.append(page)
 
-    for row in coding.to_dict("records"):
-        if str(row["decision"]).strip().casefold() == "reject" or row["doc_id"] in excluded:
-            continue
-        if _truthy(row["is_recommendation"]):
-            polarity = str(row["polarity"]).strip() or POLARITY_DO
+    # Filter column-wise first: most segments of a large corpus are neither recommendations nor kept.
+    recommendation = coding["is_recommendation"].astype(str).str.strip().str.casefold().isin({"true", "1", "yes"})
+    keep = (coding["decision"].astype(str).str.strip().str.casefold() != "reject") & ~coding["doc_id"].isin(excluded)
+    if not include_mentions:
+        keep &= recommendation
+    kept = coding[keep]
+    columns = [kept[c].astype(str).tolist() for c in
+               ("doc_id", "segment_id", "page", "polarity", "service_areas", "practices", "needs", "phase")]
+    for is_recommendation, doc_id, segment_id, page, polarity, areas, practices, needs, phase in zip(
+            recommendation[keep].tolist(), *columns):
+        if is_recommendation:
+            polarity = polarity.strip() or POLARITY_DO
             if polarity not in (POLARITY_DO, POLARITY_DO_NOT):
                 problems.add(f"unknown polarity '{polarity}' read as 'do'. Fix: use do or do_not")
                 polarity = POLARITY_DO
-        elif include_mentions:
-            polarity = POLARITY_MENTION
         else:
-            continue
-        phase = str(row["phase"]).strip()
+            polarity = POLARITY_MENTION
+        phase = phase.strip()
         phase = codebook.phase_aliases.get(phase.casefold(), phase) if phase not in phase_ids else phase
         if phase and phase not in phase_ids:
             problems.add(f"unknown phase '{phase}' ignored. Fix: recode with the current form's codebook")
             phase = ""
-        doc_id, segment_id, page = row["doc_id"], row["segment_id"], str(row["page"]).strip()
+        page = page.strip()
         covered: set[str] = set()
-        for need_id in _split(row["needs"]):
-            need = codebook.need(need_id)
+        for need_id in _split(needs):
+            need = needs_by_id.get(need_id)
             if need is None:
                 problems.add(f"unknown need '{need_id}' ignored. Fix: recode with the current form's codebook")
                 continue
             add(doc_id, need.code, phase or need.phase, need.id, polarity, segment_id, page)
             covered.add(need.code)
-        for code in [*_split(row["service_areas"]), *_split(row["practices"])]:
+        for code in [*_split(areas), *_split(practices)]:
             if code not in code_ids:
                 problems.add(f"unknown service area or practice '{code}' ignored. "
                              "Fix: recode with the current form's codebook")
@@ -391,11 +393,25 @@ def _rank(codebook: Codebook):
 
 # --- tables as tidy data ----------------------------------------------------------------------------
 
-def _documents(support: pd.DataFrame, role: str, **match: str) -> set[str]:
-    mask = support["role"] == role
-    for column, value in match.items():
-        mask &= support[column] == value
-    return set(support.loc[mask, "doc_id"])
+class _DocumentIndex:
+    """The documents behind each (role, need or code, phase) combination, built in one pass over the
+    support rows so that filling a few hundred cells does not rescan them for each cell."""
+
+    KEYS = (("need", "phase"), ("need",), ("code", "phase"), ("code",))
+
+    def __init__(self, support: pd.DataFrame):
+        self._sets: dict[tuple[str, tuple[str, ...], tuple[str, ...]], set[str]] = {}
+        columns = {c: support[c].tolist() for c in ("doc_id", "role", "need", "code", "phase")}
+        for i, doc_id in enumerate(columns["doc_id"]):
+            for key in self.KEYS:
+                values = tuple(columns[k][i] for k in key)
+                self._sets.setdefault((columns["role"][i], key, values), set()).add(doc_id)
+
+    def documents(self, role: str, **match: str) -> set[str]:
+        key = tuple(sorted(match))
+        if key not in self.KEYS:
+            raise ValueError(f"no index by {key}")
+        return set(self._sets.get((role, key, tuple(match[k] for k in key)), ()))
 
 
 def _cell(doc_ids: set[str], citations: Mapping[str, str], basis: Mapping[str, str]) -> dict[str, Any]:
@@ -409,13 +425,14 @@ def _cell(doc_ids: set[str], citations: Mapping[str, str], basis: Mapping[str, s
 
 
 def needs_table(support: pd.DataFrame, codebook: Codebook, citations: Mapping[str, str],
-                basis: Mapping[str, str]) -> pd.DataFrame:
+                basis: Mapping[str, str], index: _DocumentIndex | None = None) -> pd.DataFrame:
     """Table 1, long: one row per (phase, need, role). Every need appears in its default phase, even with
     no document, so gaps show; it appears in another phase only when some document places it there."""
+    index = index or _DocumentIndex(support)
     rows = []
     for phase in codebook.phases:
         for need in codebook.needs:
-            cells = {role: _documents(support, role, need=need.id, phase=phase.id) for role in ROLES}
+            cells = {role: index.documents(role, need=need.id, phase=phase.id) for role in ROLES}
             if need.phase != phase.id and not any(cells.values()):
                 continue
             for role in ROLES:
@@ -428,8 +445,10 @@ def needs_table(support: pd.DataFrame, codebook: Codebook, citations: Mapping[st
 
 
 def code_phase_table(support: pd.DataFrame, codes: Sequence[Code], codebook: Codebook,
-                     citations: Mapping[str, str], basis: Mapping[str, str]) -> pd.DataFrame:
+                     citations: Mapping[str, str], basis: Mapping[str, str],
+                     index: _DocumentIndex | None = None) -> pd.DataFrame:
     """Service areas or practices, long: one row per (code, phase or any phase, role)."""
+    index = index or _DocumentIndex(support)
     rows = []
     for code in codes:
         for phase_id in [*(p.id for p in codebook.phases), ANY_PHASE]:
@@ -438,20 +457,21 @@ def code_phase_table(support: pd.DataFrame, codes: Sequence[Code], codebook: Cod
                 rows.append({
                     "code": code.id, "code_label": code.label, "code_kind": code.kind, "phase": phase_id,
                     "phase_label": codebook.label(phase_id), "role": role,
-                    **_cell(_documents(support, role, **match), citations, basis),
+                    **_cell(index.documents(role, **match), citations, basis),
                 })
     return pd.DataFrame(rows, columns=list(CELL_COLUMNS))
 
 
 def evidence_basis_table(support: pd.DataFrame, codebook: Codebook, citations: Mapping[str, str],
-                         basis: Mapping[str, str]) -> pd.DataFrame:
+                         basis: Mapping[str, str], index: _DocumentIndex | None = None) -> pd.DataFrame:
     """Per need, service area and practice (any phase): supporting documents and how many rest on primary
     data; unknown counts documents whose form gives no evidence basis."""
     targets = [("need", n.id, n.label, n.code, {"need": n.id}) for n in codebook.needs]
     targets += [(c.kind, c.id, c.label, c.id, {"code": c.id}) for c in codebook.codes]
+    index = index or _DocumentIndex(support)
     rows = []
     for level, item_id, label, code, match in targets:
-        ordered = sort_doc_ids(_documents(support, ROLE_SUPPORT, **match), citations)
+        ordered = sort_doc_ids(index.documents(ROLE_SUPPORT, **match), citations)
         primary = [d for d in ordered if basis.get(d) == BASIS_PRIMARY]
         unknown = [d for d in ordered if basis.get(d, BASIS_UNKNOWN) == BASIS_UNKNOWN]
         rows.append({
@@ -492,13 +512,14 @@ def synthesize(coding: pd.DataFrame, ingest_report: pd.DataFrame, codebook: Code
         problems.append(f"{coding_source}: document(s) {', '.join(unknown_docs)} are not in the manifest and are "
                         "cited by their doc_id. Fix: add them to corpus/manifest.csv or rerun the pipeline.")
     basis = dict(basis)
+    index = _DocumentIndex(support)
     return Synthesis(
         codebook=codebook, include_mentions=include_mentions, citations=citations, basis=basis,
         support=support, excluded=excluded,
-        needs=needs_table(support, codebook, citations, basis),
-        service_areas=code_phase_table(support, codebook.service_areas, codebook, citations, basis),
-        practices=code_phase_table(support, codebook.practices, codebook, citations, basis),
-        evidence=evidence_basis_table(support, codebook, citations, basis),
+        needs=needs_table(support, codebook, citations, basis, index),
+        service_areas=code_phase_table(support, codebook.service_areas, codebook, citations, basis, index),
+        practices=code_phase_table(support, codebook.practices, codebook, citations, basis, index),
+        evidence=evidence_basis_table(support, codebook, citations, basis, index),
         problems=problems,
     )
 
