@@ -14,7 +14,8 @@ from reviewflow.report import ReportInputs, render
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 
 NETWORK = """<!DOCTYPE html><html><head><meta charset="utf-8"></head><body>
-<svg id="net" width="200" height="100"><circle cx="50" cy="50" r="10"><title>Aron &amp; co</title></circle></svg>
+<svg id="network" width="200" height="100"><g class="node"><circle cx="50" cy="50" r="10"><title>Aron &amp; co</title></circle></g>
+<g class="node"><circle cx="90" cy="50" r="10"></circle></g></svg>
 <script>document.body.dataset.ready = "1";</script></body></html>"""
 
 
@@ -94,3 +95,5 @@ def test_report_renders_in_headless_chromium(inputs: ReportInputs, repo_root: Pa
     assert 'data-ready="1"' in dom  # the page's script ran to the end
     assert '<table id="table1">' in dom and 'id="provenance-table"' in dom
     assert 'id="network-frame"' in dom
+    assert 'data-network-nodes="2"' in dom  # the network's SVG rendered inside the report
+    assert "data-js-error=" not in dom

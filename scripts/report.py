@@ -1,0 +1,30 @@
+"""Snakemake entry point: the self-contained HTML report."""
+
+from pathlib import Path
+
+from reviewflow.fileio import atomic_write_text
+from reviewflow.form import load_form
+from reviewflow.provenance import collect
+from reviewflow.report import ReportInputs, render
+
+sm = snakemake  # noqa: F821
+captions = {Path(p).stem: Path(p).read_text(encoding="utf-8").strip() for p in sm.input.captions}
+inputs = ReportInputs(
+    manifest=Path(sm.input.manifest),
+    form=Path(sm.input.form),
+    ingest_report=Path(sm.input.ingest_report),
+    tables={title: Path(path) for title, path in sm.params.tables.items()},
+    figures={title: Path(path) for title, path in sm.params.figures.items()},
+    prisma=Path(sm.input.prisma),
+    network_html=Path(sm.input.network_html),
+    network_summary=Path(sm.input.network_summary),
+    agreement=Path(sm.input.agreement),
+    conflicts=Path(sm.input.conflicts),
+    changes=Path(sm.input.changes),
+    captions={"tables": captions.get("synthesis", ""), "network": captions.get("network", "")},
+)
+form = load_form(sm.input.form)
+html = render(inputs, collect(dict(sm.params.config), sm.input.form, Path.cwd()), form.title)
+atomic_write_text(sm.output[0], html)
+with open(sm.log[0], "w", encoding="utf-8") as handle:
+    print(f"report written: {Path(sm.output[0]).resolve()}", file=handle)
