@@ -218,3 +218,16 @@ def test_sniff_and_heading_roles() -> None:
     assert heading_role("Appendix A: Screening tool") == "back_to_body"
     assert heading_role("Acknowledgments") == "non_content"
     assert heading_role("References to shelters") is None
+
+
+def test_html_reads_the_main_element_only(tmp_path: Path) -> None:
+    page = """<html><body><a class="skip-link" href="#c">Skip to main content</a>
+    <div class="site-banner">Agency name and slogan</div>
+    <main id="c"><h1>Safety planning</h1><p>Plan for the safety of staff and clients alike.</p>
+    <p>Never publish the shelter's address.</p><span class="sr-only">Opens in a new window</span></main>
+    <div class="related">Related: donate today</div></body></html>"""
+    path = tmp_path / "agency.html"
+    path.write_text(page, encoding="utf-8")
+    doc = ingest_file(path)
+    assert doc["text"] == ("Safety planning\n\nPlan for the safety of staff and clients alike.\n\n"
+                           "Never publish the shelter's address.")

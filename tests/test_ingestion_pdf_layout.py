@@ -51,3 +51,37 @@ def test_two_columns_headers_and_hyphens(tmp_path: Path) -> None:
 def test_deterministic_output(tmp_path: Path) -> None:
     path = _paper(tmp_path)
     assert ingest_file(path) == ingest_file(path)
+
+
+def test_first_line_indents_and_hanging_references(tmp_path: Path) -> None:
+    lines = [
+        "Shelter models for survivors",
+        "",
+        "      Emergency shelter should be separate from domestic violence shelters and",
+        "offer a quiet place to rest, with space that suits children as well as adults in",
+        "the household.",
+        "      Transitional housing follows, and programs should plan the move to",
+        "permanent housing early, before the survivor leaves the emergency shelter.",
+        "",
+        "References",
+        "Clawson, H. J., & Dutch, N. (2008). Case management and the victim of human",
+        "      trafficking: A critical service for client success. U.S. Department of",
+        "      Health and Human Services.",
+        "Raymond, J. G., & Hughes, D. M. (2001). Sex trafficking of women in the United",
+        "      States. Coalition Against Trafficking in Women.",
+    ]
+    doc = ingest_file(documents.text_pdf(tmp_path / "styles.pdf", [lines]))
+    paragraphs = [doc["text"][b["start"]:b["end"]] for b in doc["blocks"] if b["kind"] != "heading"]
+    # The title is in the body font, so it stays a paragraph; it is still a block of its own.
+    assert paragraphs[1:] == [
+        "Emergency shelter should be separate from domestic violence shelters and offer a quiet place to rest, "
+        "with space that suits children as well as adults in the household.",
+        "Transitional housing follows, and programs should plan the move to permanent housing early, before "
+        "the survivor leaves the emergency shelter.",
+        "Clawson, H. J., & Dutch, N. (2008). Case management and the victim of human trafficking: A critical "
+        "service for client success. U.S. Department of Health and Human Services.",
+        "Raymond, J. G., & Hughes, D. M. (2001). Sex trafficking of women in the United States. Coalition Against "
+        "Trafficking in Women.",
+    ]
+    assert paragraphs[0] == "Shelter models for survivors"
+    assert [s["name"] for s in doc["sections"]] == ["body", "references"]

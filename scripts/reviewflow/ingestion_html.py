@@ -6,6 +6,9 @@
 - `script`, `style`, `nav`, `header`, `footer`, `aside`, `form`, `noscript`, `iframe`, `svg`,
   `button`, `select` and elements with ARIA roles navigation/banner/contentinfo/search are dropped,
   as is anything hidden (`hidden`, `aria-hidden="true"`, inline `display:none`);
+- when the page has a `<main>` element (or role=main, or a single `<article>`) holding at least 30 %
+  of the text, only that is read; class names marking skip links, screen-reader labels, breadcrumbs,
+  cookie/share bars and sidebars drop their elements too;
 - `<br><br>` ends a paragraph, one `<br>` is a space; a table row is one paragraph, cells joined by
   ` | `;
 - an HTML file is one page.
@@ -32,6 +35,10 @@ BLOCK_TAGS = {
 } | set(HEADING_TAGS) | LIST_ITEM_TAGS
 LINE_BREAK = "\u2028"
 _SOURCE_SPACE_RE = re.compile(r"[^\S\u2028]+")
+# Site furniture marked by class: skip links, screen-reader-only labels, breadcrumbs, cookie and share bars.
+_BOILERPLATE_CLASS_RE = re.compile(
+    r"^(?:skip|sr-only|visually-hidden|screen-reader|breadcrumb|cookie|share|social|sidebar|site-header|"
+    r"site-footer|pagination)(?:$|[-_])", re.I)
 _HIDDEN_STYLE_RE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 
 
@@ -39,6 +46,11 @@ def _is_boilerplate(tag: Tag) -> bool:
     if tag.name in BOILERPLATE_TAGS:
         return True
     attrs = tag.attrs or {}
+    classes = attrs.get("class") or []
+    if isinstance(classes, str):
+        classes = classes.split()
+    if any(_BOILERPLATE_CLASS_RE.match(name) for name in classes):
+        return True
     if str(attrs.get("role", "")).lower() in BOILERPLATE_ROLES:
         return True
     if "hidden" in attrs or str(attrs.get("aria-hidden", "")).lower() == "true":
@@ -107,10 +119,23 @@ def _walk(node: Tag, out: _Collector) -> None:
         out.kind, out.level = saved
 
 
+def _content_root(soup: BeautifulSoup) -> Tag:
+    """The page's main content (`<main>`, role=main, or its one `<article>`) when it holds most of the
+    text, else the body: what sits outside the main element is site furniture."""
+    body = soup.body or soup
+    articles = body.find_all("article")
+    candidates = [body.find("main"), body.find(attrs={"role": "main"}), articles[0] if len(articles) == 1 else None]
+    total = len(body.get_text(" ", strip=True))
+    for candidate in candidates:
+        if isinstance(candidate, Tag) and len(candidate.get_text(" ", strip=True)) >= 0.3 * total:
+            return candidate
+    return body
+
+
 def parse_html(data: bytes | str) -> list[RawPage]:
     """One page of blocks from an HTML file's bytes (the parser finds the encoding)."""
     soup = BeautifulSoup(data, "lxml")
-    root = soup.body or soup
+    root = _content_root(soup)
     out = _Collector()
     _walk(root, out)
     out.flush()

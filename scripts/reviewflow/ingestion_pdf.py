@@ -449,10 +449,19 @@ def _split_stretch(lines: list[Line], kinds: list[str | None], bullet: list[bool
     at_edge = [i for i in plain if lines[i].x0 <= left + 0.3 * lines[i].size]
     numbered = sum(1 for i in plain if _LIST_START_RE.match(lines[i].text))
     in_list = numbered >= 3
-    # Hanging indents (reference lists): indented lines continue an entry, the outdented one starts it.
-    hanging = not in_list and len(indented) >= max(2, len(at_edge) // 2) and any(
-        lines[i].x0 > left + 0.8 * lines[i].size and lines[i - 1].x0 > left + 0.8 * lines[i - 1].size
-        for i in indented if i - 1 in indented)
+    # Hanging indents (reference lists): indented lines continue an entry, the outdented one starts
+    # it. Both styles alternate edge and indented lines; what tells them apart is the line before:
+    # before a hanging continuation comes an entry's full first line, before a first-line indent the
+    # short last line of the previous paragraph.
+    members = set(stretch)
+
+    def mean_end_before(indices: list[int]) -> float | None:
+        ends = [lines[i - 1].x1 for i in indices if i - 1 in members]
+        return sum(ends) / len(ends) if ends else None
+
+    before_indented, before_edge = mean_end_before(indented), mean_end_before(at_edge)
+    hanging = (not in_list and before_indented is not None and before_edge is not None
+               and before_indented > before_edge + 2 * lines[stretch[0]].size)
     pieces: list[_Piece] = []
     for i in stretch:
         line = lines[i]
