@@ -188,6 +188,10 @@ def test_yearless_parenthetical_name_at_clause_end():
     "Services vary (e.g., food, clothing, and shelter).",
     "Fiscal data for the year (Table 2, 2008).",
     "Footnotes like this one.[5]",
+    "The items are listed in Appendix B (2009).",
+    "Enrollment grew in Phase II (2010).",
+    "Schools must comply with Title IX (1972).",
+    "Congress passed the Trafficking Victims Protection Act (2000).",
 ])
 def test_false_positives_are_not_citations(text):
     assert find_citations(text) == []

@@ -114,6 +114,7 @@ class _Patterns:
     corporate_suffixes: tuple[tuple[str, ...], ...]
     initials_skip: frozenset[str]
     non_author: frozenset[str]
+    non_author_first: frozenset[str]
     openers: frozenset[str]
 
 
@@ -144,6 +145,7 @@ def _patterns() -> _Patterns:
                                         key=lambda words: -len(words))),
         initials_skip=lower("initials_skip"),
         non_author=lower("non_author_words"),
+        non_author_first=lower("non_author_first_words"),
         openers=lower("narrative_openers"),
     )
 
@@ -314,8 +316,11 @@ def _parse_author_group(text: str, *, allow_possessive: bool = False) -> _Author
     if not _is_name_token(tokens[-1].rstrip(",")):
         return None
     whole = text.lower()
-    if whole in pat.non_author or tokens[-1].rstrip(",").lower() in pat.non_author:
+    last = tokens[-1].rstrip(",")
+    if whole in pat.non_author or last.lower() in pat.non_author or tokens[0].lower() in pat.non_author_first:
         return None
+    if sum(ch.isalpha() for ch in last) < 2:
+        return None  # "Appendix B", "Group A": a label, not a surname
     elements = [e for e in _ELEMENT_SPLIT_RE.split(text) if e]
     if len(elements) > 1 and all(_is_surname_shape(e, pat) for e in elements):
         return _AuthorGroup(tuple(elements), et_al, acronym, corporate=False)
