@@ -48,19 +48,24 @@ def render_figure(network: Network, kind: str) -> bytes:
 
     with plt.rc_context(rc):
         fig, ax = plt.subplots(figsize=(width, height))
+        # Marker size is an area in points²; arrows stop at the rim (radius in points).
+        rim = {r["doc_id"]: node_size(int(r["cited_by"])) ** 0.5 / 2.0 + 1.5 for r in nodes}
         for edge in network.edges:
             (x1, y1), (x2, y2) = positions[edge["source"]], positions[edge["target"]]
             style = {"both": "-", "reference_list": "--", "in_text": ":"}[edge["via"]]
             ax.add_patch(FancyArrowPatch((x1, y1), (x2, y2), arrowstyle="-|>", mutation_scale=9,
-                                         connectionstyle="arc3,rad=0.18", linestyle=style, linewidth=0.8,
-                                         color="#555555", alpha=0.7, shrinkA=6, shrinkB=6, zorder=1))
+                                         connectionstyle="arc3,rad=0.18", linestyle=style, linewidth=0.7,
+                                         color="#555555", alpha=0.5, shrinkA=rim[edge["source"]],
+                                         shrinkB=rim[edge["target"]], zorder=1))
         for row in nodes:
             x, y = positions[row["doc_id"]]
             ax.scatter([x], [y], s=node_size(int(row["cited_by"])), color=colours[row["doc_type"]],
                        edgecolors="black", linewidths=0.5, zorder=3)
             if row["doc_id"] in labelled:
-                ax.annotate(row["citation"] or row["doc_id"], (x, y), xytext=(0, -9), textcoords="offset points",
-                            ha="center", va="top", fontsize=6.5, zorder=4)
+                ax.annotate(row["citation"] or row["doc_id"], (x, y), xytext=(0, -rim[row["doc_id"]] - 1),
+                            textcoords="offset points", ha="center", va="top", fontsize=6.5, zorder=4,
+                            bbox={"boxstyle": "round,pad=0.15", "facecolor": "white", "edgecolor": "none",
+                                  "alpha": 0.85})
         dated = [int(x) for x in years if any(str(r["year"]).isdigit() and float(r["year"]) == x for r in nodes)]
         ticks = sorted(set(dated))
         labels = [str(t) for t in ticks]

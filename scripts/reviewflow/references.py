@@ -259,6 +259,11 @@ def parse_names(names: str) -> tuple[tuple[str, ...], bool]:
         return (), False
     # A corporate author stands alone or first ("Ginzburg E, …, Miami DVT Study Group" is people).
     if is_corporate(re.split(r",\s", names)[0]):
+        # Joint corporate authors ("WCASA & WCADV" written out) are two authors; "and" stays inside
+        # names such as "Department of Health and Human Services".
+        parts = [p.strip(" ,.") for p in re.split(r"\s*[&;]\s*", names) if p.strip(" ,.")]
+        if len(parts) > 1 and all(is_corporate(p) for p in parts):
+            return tuple(parts), True
         return (names,), True
     names = _unglue_and(names)
     pieces = [p for p in re.split(r"\s*,\s*(?:&|and\b)?\s*|\s*&\s*|\s+and\s+", names) if p.strip(" .")]
