@@ -167,6 +167,8 @@ MANIFEST = [
      "year_suffix": "", "title": "Sex trafficking needs assessment for the State of Minnesota"},
     {"doc_id": "ripple2007", "citation": "R.I.P.P.L.E., 2007", "authors": "R.I.P.P.L.E.", "year": "2007",
      "year_suffix": "", "title": ""},
+    {"doc_id": "wcasa2007", "citation": "WCASA/WCADV, 2007", "authors": "Wisconsin Coalition Against Sexual Assault; "
+     "Wisconsin Coalition Against Domestic Violence", "year": "2007", "year_suffix": "", "title": ""},
 ]
 
 
@@ -188,6 +190,9 @@ def index() -> MatchIndex:
     (["Advocates for Human Rights"], "2008", "", "Sex trafficking needs assessment for the State of Minnesota",
      "tahr2008", "title"),
     (["R.I.P.P.L.E."], "2007", "", "Anything", "ripple2007", "manifest title empty"),
+    (list(parse_names("Wisconsin Coalition Against Sexual Assault & Wisconsin Coalition Against Domestic "
+                      "Violence")[0]), "2007", "", "", "wcasa2007", "manifest title empty"),
+    (["WCADV"], "2007", "", "", "wcasa2007", "author+year"),
 ])
 def test_match_reference(index, authors, year, suffix, title, expected, basis):
     match = match_reference(authors, year, suffix, title, index)
