@@ -26,12 +26,15 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rapidfuzz.distance import OSA
 
 from reviewflow.fileio import read_yaml
 from reviewflow.paths import PACKAGE_DIR
+
+if TYPE_CHECKING:
+    from reviewflow.manifest import Document
 
 PATTERNS_PATH = PACKAGE_DIR / "data" / "citation_patterns.yaml"
 
@@ -404,7 +407,7 @@ def _parse_part(part: str, offset: int) -> list[Citation]:
             break
         offset += prefix.end()
         part = part[prefix.end():]
-    part = part.rstrip().rstrip(".,").rstrip() if not part.rstrip().endswith(("al.", ".")) else part.rstrip()
+    part = part.rstrip().rstrip(",").rstrip()
     if not part:
         return []
     split = pat.splitter.search(part)
@@ -491,7 +494,7 @@ def _yearless(content: str, offset: int, after: str) -> list[Citation]:
     if after and after[0] not in ".;,:)":
         return []
     group = _parse_author_group(stripped)
-    if group is None or group.et_al and len(group.authors) == 0:
+    if group is None:
         return []
     return [Citation(raw=stripped, start=offset + lead, end=offset + lead + len(stripped),
                      authors=group.authors, et_al=group.et_al, year="", suffix="", narrative=False,
@@ -744,7 +747,7 @@ class _DocEntry:
 _PERSON_ENTRY_RE = re.compile(r"^(?P<surname>[^,]+),\s*(?:[A-Z][a-z]?\.?[\s\-]*)+$")
 
 
-def _document_entry(doc: Any) -> _DocEntry:
+def _document_entry(doc: Document) -> _DocEntry:
     entries = [e.strip() for e in (doc.authors or "").split(";") if e.strip()]
     surnames: list[str] = []
     corporate_flags: list[bool] = []
@@ -786,7 +789,7 @@ class CitationResolver:
     """Resolve citations against a corpus manifest. Indexes are built once; resolution is a few dict
     look-ups, plus a fuzzy comparison with the documents of the same year when the name is misspelled."""
 
-    def __init__(self, documents: Sequence[Any]):
+    def __init__(self, documents: Sequence[Document]):
         self._docs = [_document_entry(doc) for doc in sorted(documents, key=lambda d: d.doc_id)]
         self._by_key_year: dict[tuple[str, str], set[int]] = defaultdict(set)
         self._by_key: dict[str, set[int]] = defaultdict(set)
