@@ -109,6 +109,11 @@ def test_narrative_citations(text, authors, et_al):
     assert text[c.start:c.end] == c.raw
 
 
+def test_narrative_inside_quotes():
+    c = only("Advocates, in “Raymond and Hughes (2001)”, asked for shelter.")
+    assert c.authors == ("Raymond", "Hughes") and c.raw == "Raymond and Hughes (2001)"
+
+
 def test_narrative_corporate_author_trims_sentence_openers():
     c = only("According to the International Organization for Migration (2009), screening comes first.")
     assert c.authors == ("International Organization for Migration",) and c.narrative
@@ -192,6 +197,8 @@ def test_yearless_parenthetical_name_at_clause_end():
     "Enrollment grew in Phase II (2010).",
     "Schools must comply with Title IX (1972).",
     "Congress passed the Trafficking Victims Protection Act (2000).",
+    "Reports came from an internet search (Google, Yahoo): mostly government reports.",
+    "Partners signed cooperative agreements (MOUs), then met monthly.",
 ])
 def test_false_positives_are_not_citations(text):
     assert find_citations(text) == []

@@ -349,7 +349,8 @@ _LOCATOR_RE = re.compile(
     r"^(?:pp?\.|para\.|paras\.|ch\.|chap\.|chapter|section|sec\.|table|figure|fig\.|slide|emphasis|"
     r"italics|original|n\.|note|footnote|abstract|appendix|cited|quoted|see|p\s?\d|\d)", re.IGNORECASE)
 _YEAR_ANY_RE = re.compile(r"\b((?:1[5-9]|20)\d\d)\b")
-_TOKEN_RE = re.compile(r"\S+")
+# Words before a narrative "(year)"; quotes and emphasis marks around a name are not part of it.
+_TOKEN_RE = re.compile(r"[^\s\"\u201c\u201d*_\[\]()]+")
 
 
 @dataclass(frozen=True)
@@ -489,13 +490,14 @@ def _yearless(content: str, offset: int, after: str) -> list[Citation]:
     if prefix:
         lead += prefix.end()
         stripped = stripped[prefix.end():]
-    if not stripped or not any(c.islower() for c in stripped) or len(stripped.split()) > 8:
+    # A capitalized word with lower-case letters: "(Caliber)" yes, "(SAGE)", "(MOUs)" no.
+    if not re.search(r"[A-Z][a-z]{2,}", stripped) or len(stripped.split()) > 8:
         return []
     if after and after[0] not in ".;,:)":
         return []
     group = _parse_author_group(stripped)
-    if group is None:
-        return []
+    if group is None or len(group.authors) > 1:
+        return []  # "(Google, Yahoo)": a list of names without a year is an aside, not a citation
     return [Citation(raw=stripped, start=offset + lead, end=offset + lead + len(stripped),
                      authors=group.authors, et_al=group.et_al, year="", suffix="", narrative=False,
                      personal_communication=False, acronym=group.acronym)]
