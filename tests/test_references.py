@@ -77,6 +77,16 @@ def test_one_entry_per_line_and_blank_lines_between():
     assert keys(refs) == [("hodge", "2008"), ("raymond", "2001"), ("vanderberg", "2010")]
 
 
+def test_entries_ending_with_a_doi_url():
+    text = ("Hodge, D. R. (2008). Sexual trafficking in the United States: A domestic problem with transnational\n"
+            "dimensions. Social Work, 53(2), 143-152. https://doi.org/10.1093/sw/53.2.143\n"
+            "Macy, R. J., & Johns, N. (2011). Aftercare services for international sex trafficking survivors.\n"
+            "Trauma, Violence, & Abuse, 12(2), 87-98. https://doi.org/10.1177/1524838010390709\n")
+    refs = parse_references(doc_from_text("Body.", text))
+    assert keys(refs) == [("hodge", "2008"), ("macy", "2011")]
+    assert refs[0].raw.endswith("https://doi.org/10.1093/sw/53.2.143")
+
+
 def test_numbered_bracket_list_ignores_numbers_inside_entries():
     text = ("[1] Smith J, Jones K: A study of 2004 cases. J Trauma 2005, 12:1-9.\n"
             "[2] Brown A. Another study with\n"

@@ -480,6 +480,8 @@ def _numbered_starts(lines: Sequence[_Line]) -> list[int]:
 
 def _ends_sentence(text: str) -> bool:
     text = text.rstrip()
+    if re.search(r"(?:https?://|doi:\s?|www\.)\S+$", text, re.IGNORECASE):
+        return True  # APA 7 entries end with a DOI or URL and no period
     return bool(text) and (text[-1] in _TERMINAL_CHARS or text.endswith(("”", "\"", "’", "'")))
 
 
