@@ -246,16 +246,41 @@ def _rows(words: list[dict]) -> list[list[dict]]:
     return rows
 
 
+def _attach_scripts(rows: list[list[dict]]) -> list[list[dict]]:
+    """Sub- and superscripts (a row of at most three small words overlapping a row of larger type) join
+    that row, so `f_comp` in a formula does not break its paragraph in two."""
+    def is_script_of(small: list[dict], base: list[dict]) -> bool:
+        if len(small) > 3 or max(w["size"] for w in small) > 0.85 * max(w["size"] for w in base):
+            return False
+        top, bottom = min(w["top"] for w in small), max(w["bottom"] for w in small)
+        base_top, base_bottom = min(w["top"] for w in base), max(w["bottom"] for w in base)
+        return top < base_bottom and bottom > base_top
+
+    merged: list[list[dict]] = []
+    pending: list[dict] = []  # a superscript row waiting for the row below it
+    for index, row in enumerate(rows):
+        if merged and is_script_of(row, merged[-1]):
+            merged[-1].extend(row)
+        elif index + 1 < len(rows) and is_script_of(row, rows[index + 1]):
+            pending.extend(row)
+        else:
+            merged.append(row + pending)
+            pending = []
+    if pending:
+        merged.append(pending)
+    return merged
+
+
 def build_lines(words: list[dict], group: int) -> list[Line]:
     """Words of one zone/column grouped into lines by baseline and ordered left to right."""
-    rows = _rows(words)
+    rows = _attach_scripts(_rows(words))
     lines: list[Line] = []
     for row in rows:
         row.sort(key=lambda w: w["x0"])
         parts: list[str] = []
         previous: dict | None = None
         sizes: Counter[float] = Counter()
-        bold_chars = 0
+        regular_words = 0  # words with letters in a regular (not bold) font
         n_chars = 0
         for word in row:
             text = word["text"]
@@ -267,13 +292,13 @@ def build_lines(words: list[dict], group: int) -> list[Line]:
             parts.append(text)
             sizes[round(word["size"], 1)] += len(text)
             n_chars += len(text)
-            if _BOLD_RE.search(word.get("fontname") or ""):
-                bold_chars += len(text)
+            if not _BOLD_RE.search(word.get("fontname") or "") and any(ch.isalpha() for ch in text):
+                regular_words += 1
             previous = word
         lines.append(Line(
             text=attach_accents("".join(parts)), x0=row[0]["x0"], x1=max(w["x1"] for w in row),
             top=min(w["top"] for w in row), bottom=max(w["bottom"] for w in row),
-            size=sizes.most_common(1)[0][0], bold=bold_chars >= 0.97 * n_chars, group=group, n_chars=n_chars,
+            size=sizes.most_common(1)[0][0], bold=regular_words == 0, group=group, n_chars=n_chars,
         ))
     return lines
 
@@ -348,6 +373,8 @@ def _heading_candidate(line: Line, body: float) -> str | None:
     letters = sum(ch.isalpha() for ch in text)
     if letters < 2 or len(text.split()) > MAX_HEADING_WORDS:
         return None
+    if letters < 0.5 * sum(not ch.isspace() for ch in text):
+        return None  # table rows and formulas: mostly digits and symbols
     if line.size >= body * HEADING_SIZE_RATIO:
         return "size"
     if len(text) <= 40 and _is_section_name(text):
