@@ -199,6 +199,8 @@ def test_yearless_parenthetical_name_at_clause_end():
     "Congress passed the Trafficking Victims Protection Act (2000).",
     "Reports came from an internet search (Google, Yahoo): mostly government reports.",
     "Partners signed cooperative agreements (MOUs), then met monthly.",
+    "Other taggers (e.g., Snowball) work too.",
+    "We plan to add document models (e.g., Latent Dirichlet Allocation).",
 ])
 def test_false_positives_are_not_citations(text):
     assert find_citations(text) == []

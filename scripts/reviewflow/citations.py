@@ -486,10 +486,8 @@ def _yearless(content: str, offset: int, after: str) -> list[Citation]:
     pat = _patterns()
     stripped = content.strip()
     lead = content.index(stripped[0]) if stripped else 0
-    prefix = pat.prefix.match(stripped)
-    if prefix:
-        lead += prefix.end()
-        stripped = stripped[prefix.end():]
+    if pat.prefix.match(stripped):
+        return []  # "(e.g., Snowball)": an example named, not a work cited
     # A capitalized word with lower-case letters: "(Caliber)" yes, "(SAGE)", "(MOUs)" no.
     if not re.search(r"[A-Z][a-z]{2,}", stripped) or len(stripped.split()) > 8:
         return []
