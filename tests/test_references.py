@@ -110,6 +110,16 @@ def test_acl_style_names_first_and_year_after_names():
     assert refs[0].authors == ("Baroni", "Dinu", "Kruszewski")
 
 
+def test_ieee_quoted_titles():
+    text = ('[1] A. B. Smith and C. Jones, "Deep learning for things," in Proc. ACL, 2005, pp. 1-10.\n'
+            "[2] D. Lee, \u201cA survey of stuff,\u201d IEEE Trans. Pattern Anal., vol. 12, no. 3, pp. 1-9, Mar. 2019.\n"
+            "[3] E. Kim, \u201cThird,\u201d in Proc. X, 2001.\n")
+    refs = parse_references(doc_from_text("Body [1].", text))
+    assert keys(refs) == [("smith", "2005"), ("lee", "2019"), ("kim", "2001")]
+    assert [r.title for r in refs] == ["Deep learning for things", "A survey of stuff", "Third"]
+    assert [r.container for r in refs] == ["Proc. ACL", "IEEE Trans. Pattern Anal", "Proc. X"]
+
+
 def test_trailer_and_running_header_are_not_entries():
     text = ("1. Kudsk KA, Fabian TC: Silent deep vein thrombosis. Am J Surg 1989, 158:515-9.\n"
             "Page 10 of 11\n"

@@ -326,13 +326,26 @@ def _author_date(body: str) -> tuple[str, str, str, str] | None:
     return best[1] if best else None
 
 
+_QUOTED_TITLE_RE = re.compile(r'^(?P<names>[^"“”]{2,300}?),?\s*["“](?P<title>[^"“”]{3,400}?)[,.]?["”]\s*,?\s*(?P<rest>.*)$')
+
+
 def parse_entry(raw: str, position: int = 0, page: int = 0) -> Reference:
     """Parse one reference entry (its number, if any, already removed or not)."""
     body = re.sub(r"\s+", " ", raw).strip()
     for regex in _NUMBER_MARKER_RES[:2]:
         body = regex.sub("", body, count=1) if regex.match(body) else body
-    found = _author_date(body)
-    if found:
+    quoted = _QUOTED_TITLE_RE.match(body)
+    found = None if quoted and is_name_zone(quoted.group("names").strip(" ,.")) else _author_date(body)
+    if quoted and found is None and is_name_zone(quoted.group("names").strip(" ,.")):
+        # IEEE / ACM: `A. B. Smith and C. Jones, "Title," in Proc. X, 2005, pp. 1-10.`
+        names, title = quoted.group("names"), _clean_piece(quoted.group("title"))
+        rest = quoted.group("rest")
+        year_match = _last(_ANY_YEAR_RE.finditer(rest))
+        year = year_match.group("year") if year_match else ""
+        suffix = year_match.group("suffix") if year_match else ""
+        container = _clean_piece(re.split(r",\s*(?:vol\.|no\.|pp\.|p\.|\(?\d{4}|[A-Z][a-z]{2,3}\.?\s+\d{4})",
+                                          re.sub(r"^in:?\s+", "", rest, flags=re.IGNORECASE))[0])
+    elif found:
         names, year, suffix, rest = found
         title, container = _title_container(rest)
     else:
