@@ -283,3 +283,24 @@ def test_accuracy_on_the_hhs_aspe_2009_excerpt(shared_dir):
     assert held_out["is_recommendation"]["f1"] >= 0.72
     assert overall["polarity"]["micro"]["f1"] >= 0.9
     assert overall["citations"]["micro"]["f1"] >= 0.9
+
+
+def test_negation_inside_a_relative_clause_is_not_a_prohibition():
+    rows = code([("paragraph", "Staff should use interpreters for survivors who do not speak English. "
+                               "Do not use family members as interpreters. Be honest about what you can and cannot do.")]).rows
+    assert [r["polarity"] for r in rows] == ["do", "do_not", "do"]
+
+
+def test_time_cues_and_repatriation_wording():
+    rows = code([("list_item", "Arrange a medical exam within 72 hours"),
+                 ("paragraph", "Programs should help survivors return home safely if they wish to be repatriated.")]).rows
+    assert (rows[0]["phase"], rows[0]["phase_source"]) == ("immediate", "cue")
+    assert rows[1]["service_areas"] == ["legal_immigration"] and rows[1]["needs"] == ["repatriation"]
+
+
+def test_unknown_spacy_pipeline_is_a_clear_error():
+    from reviewflow.coding_nlp import build_nlp
+    from reviewflow.errors import ReviewflowError
+
+    with pytest.raises(ReviewflowError, match="coding.spacy_pipeline"):
+        build_nlp("en_no_such_pipeline_xyz")

@@ -97,6 +97,8 @@ def _page_of(pages: Sequence[Mapping[str, Any]], offset: int) -> int:
 
 
 def _section_of(sections: Sequence[Mapping[str, Any]], offset: int) -> str:
+    if not sections:  # a record without sections is all body
+        return "body"
     for section in sections:
         if section["start"] <= offset < section["end"]:
             return str(section["name"])
