@@ -30,6 +30,7 @@ RECOMMENDED PRACTICES
   including in shared shelters
 - Use qualified interpreters
 * Offer culturally appropriate food
+2) Refer to legal advocacy
 
 Agencies should not coerce disclosure of the trafficking experience.
 The survivor sets the pace.
@@ -109,6 +110,7 @@ def test_text_file_blocks_sections_and_hyphenation(tmp_path: Path) -> None:
         "Ensure safety and confidentiality at every contact, including in shared shelters",
         "Use qualified interpreters",
         "Offer culturally appropriate food",
+        "2) Refer to legal advocacy",  # numbers are kept, bullet glyphs dropped
     ]
     text = doc["text"]
     assert "Providers described a continuum" in text  # line-break hyphen removed

@@ -138,6 +138,8 @@ def test_headings_front_matter_and_hyphenation(shared_pdfs: dict[str, Path]) -> 
     assert "Indeed, 50% of the extractions" in text  # In-|deed
     assert "HMM-based and n-gram-based language models" in text  # real hyphens kept
     assert "Schütze" in text  # accent drawn as a separate character
+    items = [text[b["start"]:b["end"]] for b in acl["blocks"] if b["kind"] == "list_item"]
+    assert len(items) >= 4 and all(item.startswith("The paper introduces") for item in items[:4])
     bmc = _ingest(shared_pdfs, BMC2010)
     assert "heparin-induced thrombocytopenia" in bmc["text"]
     assert "Although DVT alone is not life-threatening" in bmc["text"]

@@ -27,6 +27,7 @@ The PDF is read page by page and each page's cache is released, so memory stays 
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import math
 import re
@@ -514,6 +515,9 @@ def _split_stretch(lines: list[Line], kinds: list[str | None], bullet: list[bool
             )
         if starts_new:
             is_item = (bullet[i] and line.text[:1] in _BULLETS) or (in_list and bool(_LIST_START_RE.match(line.text)))
+            if bullet[i] and line.text[:1] in _BULLETS:
+                # The glyph is layout, as in text and HTML lists; numbers (`1.`) stay: they are cited.
+                line = dataclasses.replace(line, text=line.text[1:].lstrip())
             piece = _Piece("list_item" if is_item else "paragraph", [line], page)
             # The first piece of a column may continue the last paragraph of the previous column,
             # unless it opens with a paragraph indent.

@@ -8,7 +8,7 @@ Rules (documented in the module so reviewers can predict the result):
   sentence punctuation; numbered headings (`2.1 Methods`) get the depth of their number as level,
   ALL-CAPS headings and the document's first line level 1, other headings level 2;
 - a line starting with a bullet (•, -, *, –, `1.`, `1)`, `(a)`) starts a list item; indented lines
-  after it continue it.
+  after it continue it. Bullet glyphs are dropped from the text, numbers and letters kept.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from reviewflow.ingestion_types import RawBlock, RawPage
 
 BULLET_RE = re.compile(r"^\s*(?:[•◦▪▫■□●○‣⁃∙·*\-–—]|\(?\d{1,3}[.)]|\([a-zA-Z]\)|[a-z]\))\s+(?=\S)")
 NUMBERED_HEADING_RE = re.compile(r"^\s*((?:\d{1,2}|[IVX]{1,5}|[A-Z])(?:\.\d{1,2})*)\.?\s+(?=[A-Z])")
+_GLYPH_BULLETS = set("•◦▪▫■□●○‣⁃∙·*-–—")
 _FINAL_PUNCTUATION = tuple(".,;:!?…\"”’)]")
 
 
@@ -83,7 +84,9 @@ def _chunk_blocks(chunk: list[str], vocab: Vocabulary, is_first_of_doc: bool) ->
         bullet = BULLET_RE.match(line)
         if bullet:
             flush()
-            kind, lines = "list_item", [line[bullet.end():]]
+            # A bullet glyph is layout and goes; a number or letter (`2.`, `(b)`) is kept: it is referred to.
+            marker = bullet.group(0).strip()
+            kind, lines = "list_item", [line[bullet.end():] if marker in _GLYPH_BULLETS else line.strip()]
             continue
         if index == 0 and len(chunk) > 1 and BULLET_RE.match(chunk[1]):
             # A short line introducing a list is its heading (a sentence ending in ':' is not).
