@@ -3,7 +3,7 @@ hyphenated across a line break, and the vocabulary that decides which hyphens ar
 
 Why a vocabulary: `compre-|hensive` must become `comprehensive` while `trauma-|informed` must stay
 `trauma-informed`. Neither spelling nor position tells them apart; knowing which words exist does. We
-use spaCy's English lemma lookup table (spacy-lookups-data, installed with the stack) plus every word
+use the English word lists of spacy-lookups-data (installed with the stack) plus every word
 and hyphenated compound the document itself uses on one line.
 """
 
@@ -58,35 +58,38 @@ def squeeze_spaces(text: str) -> str:
 
 
 @lru_cache(maxsize=1)
-def _lexicon() -> tuple[object, frozenset[str]]:
-    """spaCy's English lemma lookup table (keys are hashed: test membership with `in`) and a set of
-    base forms: the table's lemmas plus the WordNet lemma index (nouns, verbs, adjectives, adverbs).
-    Both load in a fraction of a second, unlike the million-word `lexeme_prob` table."""
-    try:
-        from spacy.lookups import load_lookups
+def _lexicon() -> frozenset[str]:
+    """English words from spacy-lookups-data: every form in spaCy's lemma lookup table, its lemmas,
+    and the WordNet lemma index (nouns, verbs, adjectives, adverbs).
 
-        lookups = load_lookups("en", ["lemma_lookup", "lemma_index"])
-        table = lookups.get_table("lemma_lookup")
-        words = set(table.values())
-        index = lookups.get_table("lemma_index")
-        for pos in ("noun", "verb", "adj", "adv"):
-            if pos in index:
-                words.update(word for word in index[pos] if "_" not in word)
-        return table, frozenset(words)
-    except Exception:  # pragma: no cover - spacy-lookups-data missing: fall back to document words
-        return frozenset(), frozenset()
+    The package's JSON files are read directly: `spacy.lookups.load_lookups` would import spaCy
+    (about 1.5 s), which an ingest job does not otherwise need.
+    """
+    import gzip
+    import importlib.resources
+    import json
+
+    try:
+        data = importlib.resources.files("spacy_lookups_data") / "data"
+        lookup = json.loads(gzip.decompress((data / "en_lemma_lookup.json.gz").read_bytes()))
+        index = json.loads(gzip.decompress((data / "en_lemma_index.json.gz").read_bytes()))
+    except (ModuleNotFoundError, FileNotFoundError, ValueError):  # pragma: no cover - package missing
+        return frozenset()
+    words = set(lookup) | set(lookup.values())
+    for pos in ("noun", "verb", "adj", "adv"):
+        words.update(word for word in index.get(pos, ()) if "_" not in word)
+    return frozenset(word.lower() for word in words)
 
 
 def is_lexicon_word(word: str) -> bool:
     word = word.lower()
-    table, lemmas = _lexicon()
-    if word in lemmas or word in table:  # type: ignore[operator]
+    lexicon = _lexicon()
+    if word in lexicon:
         return True
     # The table lists inflected forms it maps to a different lemma; regular ones may be absent.
     for suffix in ("s", "es", "ed", "d", "ing", "ly", "er", "est"):
         if word.endswith(suffix) and len(word) - len(suffix) >= 3:
-            stem = word[: -len(suffix)]
-            if stem in lemmas or stem in table:  # type: ignore[operator]
+            if word[: -len(suffix)] in lexicon:
                 return True
     return False
 
