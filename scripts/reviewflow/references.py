@@ -284,18 +284,17 @@ def parse_names(names: str) -> tuple[tuple[str, ...], bool]:
 
 # ------------------------------------------------------------------------------------ entries
 def _split_sentences(text: str, limit: int = 2) -> list[str]:
+    """The first `limit` sentences of `text` (a sentence ends at `.`/`?` before a capital or digit,
+    not after an initial, so `J. Trauma` and `U.S.` stay whole)."""
     parts: list[str] = []
     rest = text.strip()
     while rest and len(parts) < limit:
         match = _SENTENCE_END_RE.search(rest)
         if not match:
             parts.append(rest)
-            rest = ""
             break
         parts.append(rest[: match.start() + 1])
         rest = rest[match.end():]
-    if rest and parts:
-        parts[-1] = parts[-1]
     return [p.strip() for p in parts]
 
 

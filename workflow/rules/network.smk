@@ -8,6 +8,7 @@ rule network:
         references=per_document("results/references/{doc}.csv"),
         forms=per_document("results/forms/{doc}.json"),
         manifest=config["manifest"],
+        patterns="scripts/reviewflow/data/references.yaml",
     output:
         graphml="results/network/citations.graphml",
         gexf="results/network/citations.gexf",
