@@ -304,3 +304,15 @@ def test_unknown_spacy_pipeline_is_a_clear_error():
 
     with pytest.raises(ReviewflowError, match="coding.spacy_pipeline"):
         build_nlp("en_no_such_pipeline_xyz")
+
+
+def test_a_new_practice_added_to_the_yaml_is_coded_and_offered_by_the_form(tmp_path):
+    data = yaml.safe_load(DEFAULT_FORM.read_text(encoding="utf-8"))
+    data["codebook"]["practices"].append({"id": "peer_support", "label": "Peer support",
+                                          "patterns": ["peer support", {"phrase": "peer mentor", "attr": "LEMMA"}]})
+    form_path = tmp_path / "form.yaml"
+    form_path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    coded = code_ingested(make_ingested([("paragraph", "Programs should hire peer mentors who are survivors.")]), form_path)
+    assert coded.rows[0]["practices"] == ["peer_support"]
+    filled = fill_form(coded, resources(form_path)[0], {})
+    assert filled["fields"]["recommended_practices"]["value"] == ["peer_support"]
