@@ -1,0 +1,142 @@
+"""The workflow end to end on a tiny corpus: every stage runs, bad documents don't stop the rest,
+outputs are deterministic, an added document reruns only its own jobs and the aggregates, and the
+workflow passes `snakemake --lint`."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.slow
+
+REPO = Path(__file__).resolve().parents[1]
+SNAKEMAKE = str(Path(sys.executable).parent / "snakemake")
+COPY = ["Snakefile", "workflow", "scripts", "extraction_forms", "config"]
+# One document of each format from the default corpus, plus a broken PDF.
+TINY = ["aron2006", "fcadv2004", "armstrong2008", "clawson_dutch2008a"]
+PER_DOCUMENT_RULES = {"ingest", "code", "references"}
+
+
+def _run(workdir: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
+    result = subprocess.run([SNAKEMAKE, *args], cwd=workdir, capture_output=True, text=True, check=False)
+    if check and result.returncode != 0:
+        raise AssertionError(f"snakemake {' '.join(args)} failed:\n{result.stdout[-3000:]}\n{result.stderr[-5000:]}")
+    return result
+
+
+def _make_workdir(tmp: Path, doc_ids: list[str]) -> Path:
+    work = tmp / "review"
+    work.mkdir()
+    for name in COPY:
+        if (REPO / name).is_dir():
+            shutil.copytree(REPO / name, work / name, ignore=shutil.ignore_patterns("__pycache__", "*.egg-info"))
+        else:
+            shutil.copy2(REPO / name, work / name)
+    (work / "corpus" / "documents").mkdir(parents=True)
+    (work / "corpus" / "decisions").mkdir()
+    shutil.copy2(REPO / "corpus" / "search_log.yaml", work / "corpus" / "search_log.yaml")
+    with open(REPO / "corpus" / "manifest.csv", encoding="utf-8", newline="") as handle:
+        reader = csv.DictReader(handle)
+        columns = reader.fieldnames
+        rows = [row for row in reader if row["doc_id"] in doc_ids]
+    for row in rows:
+        shutil.copy2(REPO / "corpus" / row["file"], work / "corpus" / row["file"])
+    # A corrupt PDF: the run must go on and report it.
+    (work / "corpus" / "documents" / "broken2010.pdf").write_bytes(b"%PDF-1.4\n1 0 obj <<\n% truncated")
+    broken = dict(rows[0], doc_id="broken2010", citation="Broken, 2010", authors="Broken, B.", year="2010",
+                  year_suffix="", title="A damaged file", file="documents/broken2010.pdf", surrogate="false",
+                  verified="false", notes="test fixture: a truncated PDF")
+    with open(work / "corpus" / "manifest.csv", "w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=columns, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows([*rows, broken])
+    return work
+
+
+def _digest(folder: Path) -> dict[str, str]:
+    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def _dry_run_jobs(workdir: Path) -> list[tuple[str, str]]:
+    """(rule, doc wildcard or '') of every job a dry run would execute (grouped jobs are indented)."""
+    result = _run(workdir, "-n", "--cores", "1", "--profile", "workflow/profiles/default")
+    jobs: list[list[str]] = []
+    for line in (result.stdout + result.stderr).splitlines():
+        head = re.match(r"\s*(?:local)?rule (\w+):$", line)
+        if head:
+            jobs.append([head.group(1), ""])
+        doc = re.match(r"\s*wildcards: doc=(\w+)", line)
+        if doc and jobs:
+            jobs[-1][1] = doc.group(1)
+    return [(rule, doc) for rule, doc in jobs]
+
+
+@pytest.fixture(scope="module")
+def finished_run(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    work = _make_workdir(tmp_path_factory.mktemp("e2e"), TINY)
+    _run(work, "--cores", "2", "--profile", "workflow/profiles/default")
+    return work
+
+
+def test_every_stage_produces_its_outputs(finished_run: Path) -> None:
+    results = finished_run / "results"
+    for relative in ["ingest_report.csv", "coding.csv", "tables/synthesis.xlsx", "network/citations.graphml",
+                     "figures/prisma.svg", "report.html", "changes.md"]:
+        assert (results / relative).is_file(), relative
+    for doc in TINY:
+        assert (results / "text" / f"{doc}.json").is_file()
+        assert (results / "coded" / f"{doc}.csv").is_file()
+
+
+def test_broken_document_is_reported_and_the_rest_runs(finished_run: Path) -> None:
+    with open(finished_run / "results" / "ingest_report.csv", encoding="utf-8") as handle:
+        status = {row["doc_id"]: row for row in csv.DictReader(handle)}
+    assert status["broken2010"]["status"] == "error"
+    assert "broken2010.pdf" in status["broken2010"]["message"]
+    assert all(status[doc]["status"] in {"ok", "warning"} for doc in TINY)
+    report = (finished_run / "results" / "report.html").read_text(encoding="utf-8")
+    assert "broken2010" in report
+
+
+def test_aggregates_are_byte_identical_when_rerun(finished_run: Path) -> None:
+    before = {**_digest(finished_run / "results" / "tables"), **_digest(finished_run / "results" / "network")}
+    _run(finished_run, "--cores", "2", "--forcerun", "combine", "--profile", "workflow/profiles/default")
+    after = {**_digest(finished_run / "results" / "tables"), **_digest(finished_run / "results" / "network")}
+    assert before == after
+
+
+def test_added_document_reruns_only_its_jobs_and_the_aggregates(finished_run: Path) -> None:
+    assert _dry_run_jobs(finished_run) == []  # nothing to do after a complete run
+    manifest = finished_run / "corpus" / "manifest.csv"
+    with open(REPO / "corpus" / "manifest.csv", encoding="utf-8", newline="") as handle:
+        new = next(row for row in csv.DictReader(handle) if row["doc_id"] == "hodge2008")
+    shutil.copy2(REPO / "corpus" / new["file"], finished_run / "corpus" / new["file"])
+    with open(manifest, "a", encoding="utf-8", newline="") as handle:
+        csv.DictWriter(handle, fieldnames=list(new), lineterminator="\n").writerow(new)
+    jobs = _dry_run_jobs(finished_run)
+    per_document = {(rule, doc) for rule, doc in jobs if rule in PER_DOCUMENT_RULES}
+    assert per_document == {(rule, "hodge2008") for rule in PER_DOCUMENT_RULES}
+    assert {rule for rule, doc in jobs if not doc} >= {"combine", "synthesize", "network", "report"}
+
+
+def test_invalid_manifest_stops_before_any_job(tmp_path: Path) -> None:
+    work = _make_workdir(tmp_path, ["armstrong2008"])
+    manifest = work / "corpus" / "manifest.csv"
+    manifest.write_text(manifest.read_text(encoding="utf-8").replace(",2008,", ",20O8,", 1), encoding="utf-8")
+    result = _run(work, "--cores", "1", check=False)
+    assert result.returncode != 0
+    assert "row 2 (doc_id 'armstrong2008'), column 'year'" in result.stderr + result.stdout
+    assert not (work / "results").exists()
+
+
+def test_snakemake_lint_is_clean() -> None:
+    result = _run(REPO, "--lint")
+    assert "Congratulations, your workflow is in a good condition!" in result.stdout + result.stderr
