@@ -233,3 +233,25 @@ def test_html_reads_the_main_element_only(tmp_path: Path) -> None:
     doc = ingest_file(path)
     assert doc["text"] == ("Safety planning\n\nPlan for the safety of staff and clients alike.\n\n"
                            "Never publish the shelter's address.")
+
+
+def test_html_article_header_pre_and_markdown(tmp_path: Path) -> None:
+    page = """<html><body><header>Site banner</header><article><header><h1>Shelter guide</h1>
+    <p class="byline">By the coalition</p></header><pre>
+Emergency shelter should be safe and dis-
+creet.
+
+  - separate from domestic violence shelters
+  - quiet space to rest
+</pre></article></body></html>"""
+    path = tmp_path / "guide.html"
+    path.write_text(page, encoding="utf-8")
+    doc = ingest_file(path)
+    assert _texts(doc) == ["Shelter guide", "By the coalition", "Emergency shelter should be safe and discreet.",
+                           "separate from domestic violence shelters", "quiet space to rest"]
+    assert [b["kind"] for b in doc["blocks"]] == ["heading", "paragraph", "paragraph", "list_item", "list_item"]
+    markdown = tmp_path / "notes.md"
+    markdown.write_text("# Notes on care\n\n## Housing\n\nProvide transitional housing.\n", encoding="utf-8")
+    doc = ingest_file(markdown)
+    assert [(b["kind"], b.get("level")) for b in doc["blocks"]] == [("heading", 1), ("heading", 2), ("paragraph", None)]
+    assert doc["text"] == "Notes on care\n\nHousing\n\nProvide transitional housing."

@@ -1,9 +1,10 @@
 """HTML documents: blocks from the element structure, with site boilerplate removed.
 
+- `<pre>` text is read like a plain-text file (blank-line paragraphs, bullet lines);
 - `h1`–`h6` are headings (level = the number), `li` and `dt`/`dd` list items, `p`, `div`, `td`,
   `blockquote`, `pre`, `caption`, `figcaption` and other block elements paragraphs; text directly
   inside a block that also holds other blocks becomes a paragraph of its own;
-- `script`, `style`, `nav`, `header`, `footer`, `aside`, `form`, `noscript`, `iframe`, `svg`,
+- `script`, `style`, `nav`, `header` (except an article's own), `footer`, `aside`, `form`, `noscript`, `iframe`, `svg`,
   `button`, `select` and elements with ARIA roles navigation/banner/contentinfo/search are dropped,
   as is anything hidden (`hidden`, `aria-hidden="true"`, inline `display:none`);
 - when the page has a `<main>` element (or role=main, or a single `<article>`) holding at least 30 %
@@ -44,7 +45,8 @@ _HIDDEN_STYLE_RE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.
 
 def _is_boilerplate(tag: Tag) -> bool:
     if tag.name in BOILERPLATE_TAGS:
-        return True
+        # An article's own <header> holds its title and byline; the page's <header> is the site's.
+        return not (tag.name == "header" and tag.find_parent(["article", "main"]) is not None)
     attrs = tag.attrs or {}
     classes = attrs.get("class") or []
     if isinstance(classes, str):
@@ -100,6 +102,14 @@ def _walk(node: Tag, out: _Collector) -> None:
             cells = [cell for cell in cells if cell]
             if cells:
                 out.items.append(("paragraph", " | ".join(cells), None))
+            continue
+        if name == "pre":
+            # Preformatted text keeps its line breaks: read it as a plain-text document.
+            out.flush()
+            from reviewflow.ingestion_text import parse_text
+
+            for page in parse_text(child.get_text()):
+                out.items.extend((block.kind, block.text, block.level) for block in page.blocks)
             continue
         if name not in BLOCK_TAGS:
             _walk(child, out)  # inline element: its text joins the current block

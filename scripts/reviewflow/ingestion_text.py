@@ -6,7 +6,8 @@ Rules (documented in the module so reviewers can predict the result):
 - a line is a heading when it stands alone (blank line or a list after it), is short (≤ 14 words,
   ≤ 120 characters; the first line ≤ 25 words), has letters, starts with a capital or a section number and ends without
   sentence punctuation; numbered headings (`2.1 Methods`) get the depth of their number as level,
-  ALL-CAPS headings and the document's first line level 1, other headings level 2;
+  ALL-CAPS headings and the document's first line level 1, other headings level 2; Markdown
+  `#`–`######` headings (in .md files) the number of `#`;
 - a line starting with a bullet (•, -, *, –, `1.`, `1)`, `(a)`) starts a list item; indented lines
   after it continue it. Bullet glyphs are dropped from the text, numbers and letters kept.
 """
@@ -19,6 +20,7 @@ from reviewflow.ingestion_normalize import Vocabulary, join_lines, normalize_cha
 from reviewflow.ingestion_types import RawBlock, RawPage
 
 BULLET_RE = re.compile(r"^\s*(?:[•◦▪▫■□●○‣⁃∙·*\-–—]|\(?\d{1,3}[.)]|\([a-zA-Z]\)|[a-z]\))\s+(?=\S)")
+MARKDOWN_HEADING_RE = re.compile(r"^(#{1,6})\s+\S")
 NUMBERED_HEADING_RE = re.compile(r"^\s*((?:\d{1,2}|[IVX]{1,5}|[A-Z])(?:\.\d{1,2})*)\.?\s+(?=[A-Z])")
 _GLYPH_BULLETS = set("•◦▪▫■□●○‣⁃∙·*-–—")
 _FINAL_PUNCTUATION = tuple(".,;:!?…\"”’)]")
@@ -34,6 +36,9 @@ def heading_level(line: str, is_first: bool = False) -> int | None:
         return None
     if text.endswith(_FINAL_PUNCTUATION):
         return None
+    markdown = MARKDOWN_HEADING_RE.match(text)
+    if markdown:
+        return min(len(markdown.group(1)), 6)
     numbered = NUMBERED_HEADING_RE.match(text)
     if numbered:
         number = numbered.group(1)
@@ -79,7 +84,7 @@ def _chunk_blocks(chunk: list[str], vocab: Vocabulary, is_first_of_doc: bool) ->
     if len(chunk) == 1:
         level = heading_level(chunk[0], is_first=is_first_of_doc)
         if level is not None:
-            return [RawBlock("heading", join_lines(chunk, vocab), level)]
+            return [RawBlock("heading", join_lines([chunk[0].strip().lstrip("#")], vocab), level)]
     for index, line in enumerate(chunk):
         bullet = BULLET_RE.match(line)
         if bullet:
