@@ -97,3 +97,11 @@ def test_report_renders_in_headless_chromium(inputs: ReportInputs, repo_root: Pa
     assert 'id="network-frame"' in dom
     assert 'data-network-nodes="2"' in dom  # the network's SVG rendered inside the report
     assert "data-js-error=" not in dom
+
+
+def test_captions_render_their_markup_and_escape_text() -> None:
+    from reviewflow.report import caption_html
+
+    html = str(caption_html("Tables (``results/tables/``) are **tidy**:\n\n- ``a``: first <b>\n  continued\n- second"))
+    assert "<code>results/tables/</code>" in html and "<strong>tidy</strong>" in html
+    assert "<li><code>a</code>: first &lt;b&gt; continued</li><li>second</li>" in html

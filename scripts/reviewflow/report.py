@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import csv
 import json
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,6 +21,7 @@ from markupsafe import Markup
 
 from reviewflow.manifest import read_rows
 from reviewflow.paths import REPO_ROOT
+from reviewflow.safety import escape_html
 
 TEMPLATE_DIR = REPO_ROOT / "workflow" / "report"
 NOT_PRODUCED = "not produced in this run"
@@ -52,6 +54,31 @@ def _read_csv(path: Path | None) -> list[dict[str, str]] | None:
         return None
     with open(path, encoding="utf-8", newline="") as handle:
         return list(csv.DictReader(handle))
+
+
+def caption_html(rst: str) -> Markup:
+    """The small subset of reStructuredText our captions use: paragraphs, '- ' lists, ``code``, **bold**."""
+
+    def inline(text: str) -> str:
+        text = escape_html(text)
+        text = re.sub(r"``(.+?)``", r"<code>\1</code>", text)
+        return re.sub(r"\*\*(.+?)\*\*", r"<strong>\1</strong>", text)
+
+    parts = []
+    for block in re.split(r"\n\s*\n", rst.strip()):
+        lines = block.splitlines()
+        if lines and lines[0].lstrip().startswith("- "):
+            items, current = [], []
+            for line in lines:
+                if line.lstrip().startswith("- ") and current:
+                    items.append(" ".join(current))
+                    current = []
+                current.append(line.strip().removeprefix("- "))
+            items.append(" ".join(current))
+            parts.append("<ul>" + "".join(f"<li>{inline(item)}</li>" for item in items) + "</ul>")
+        elif block.strip():
+            parts.append(f"<p>{inline(' '.join(line.strip() for line in lines))}</p>")
+    return Markup("".join(parts))
 
 
 def data_uri(path: Path) -> str:
@@ -100,7 +127,7 @@ def render(inputs: ReportInputs, provenance: dict[str, Any], title: str) -> str:
         agreement=_read_csv(inputs.agreement),
         conflicts=_read_csv(inputs.conflicts),
         changes=Path(inputs.changes).read_text(encoding="utf-8") if _exists(inputs.changes) else None,
-        captions=inputs.captions,
+        captions={key: caption_html(text) for key, text in inputs.captions.items()},
         provenance=provenance,
         not_produced=NOT_PRODUCED,
     )
