@@ -316,3 +316,11 @@ def test_a_new_practice_added_to_the_yaml_is_coded_and_offered_by_the_form(tmp_p
     assert coded.rows[0]["practices"] == ["peer_support"]
     filled = fill_form(coded, resources(form_path)[0], {})
     assert filled["fields"]["recommended_practices"]["value"] == ["peer_support"]
+
+
+def test_page_numbers_come_from_the_page_map():
+    ingested = make_ingested([("paragraph", "Providers should offer counseling."), ("paragraph", "Shelters must be safe.")])
+    second = ingested["blocks"][1]["start"]
+    ingested["pages"] = [{"number": 1, "start": 0, "end": second, "chars": second, "has_text_layer": True},
+                         {"number": 2, "start": second, "end": len(ingested["text"]), "chars": 1, "has_text_layer": True}]
+    assert [r["page"] for r in code_ingested(ingested, DEFAULT_FORM).rows] == [1, 2]

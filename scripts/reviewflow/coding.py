@@ -86,14 +86,11 @@ def _codebook_order(form: Form) -> dict[str, int]:
     return order
 
 
-def _page_of(pages: Sequence[Mapping[str, Any]], offset: int) -> int:
-    number = 0
-    for page in pages:
-        if page["start"] <= offset:
-            number = int(page["number"])
-        else:
-            break
-    return number
+def _page_of(pages: Sequence[Mapping[str, Any]], starts: Sequence[int], offset: int) -> int:
+    """Page number holding ``offset`` (pages in order; ``starts`` their start offsets)."""
+    if not pages:
+        return 0
+    return int(pages[max(bisect.bisect_right(starts, offset) - 1, 0)]["number"])
 
 
 def _section_of(sections: Sequence[Mapping[str, Any]], offset: int) -> str:
@@ -125,6 +122,7 @@ def segment_document(ingested: Mapping[str, Any], form: Form, nlp: Any, matcher:
     blocks = [b for b in ingested.get("blocks") or [] if b["end"] > b["start"]]
     sections = ingested.get("sections") or []
     pages = ingested.get("pages") or []
+    page_starts = [page["start"] for page in pages]
     wanted = [b for b in blocks if _section_of(sections, b["start"]) != "references"]
     docs = nlp.pipe((text[b["start"]:b["end"]] for b in wanted), batch_size=batch_size)
     segments: list[Segment] = []
@@ -144,7 +142,7 @@ def segment_document(ingested: Mapping[str, Any], form: Form, nlp: Any, matcher:
             heading = Heading(level, heading_text, hits, is_title=not seen_heading and section != "body")
             seen_heading = True
             start, end = _strip_span(text, block["start"], block["end"])
-            segments.append(Segment("heading", start, end, text[start:end], _page_of(pages, start), section,
+            segments.append(Segment("heading", start, end, text[start:end], _page_of(pages, page_starts, start), section,
                                     hits, list(stack)))
             stack.append(heading)
             previous_block = ("heading", False)
@@ -152,7 +150,7 @@ def segment_document(ingested: Mapping[str, Any], form: Form, nlp: Any, matcher:
         if block["kind"] == "list_item":
             start, end = _strip_span(text, block["start"], block["end"])
             lead_in = previous_block is not None and previous_block[1]
-            segments.append(Segment("list_item", start, end, text[start:end], _page_of(pages, start), section,
+            segments.append(Segment("list_item", start, end, text[start:end], _page_of(pages, page_starts, start), section,
                                     hits, list(stack), lead_in_recommends=lead_in))
             # A run of list items keeps the lead-in of the first one.
             previous_block = ("list_item", lead_in)
@@ -164,7 +162,7 @@ def segment_document(ingested: Mapping[str, Any], form: Form, nlp: Any, matcher:
             if end <= start:
                 continue
             own = [h for h in hits if sent.start <= h.start < sent.end]
-            segments.append(Segment("sentence", start, end, text[start:end], _page_of(pages, start), section,
+            segments.append(Segment("sentence", start, end, text[start:end], _page_of(pages, page_starts, start), section,
                                     own, list(stack)))
             if index == len(sentences) - 1:
                 last_recommends = bool(_LEAD_IN_END.search(sent.text)) and any(
