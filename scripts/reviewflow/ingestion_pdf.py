@@ -7,11 +7,13 @@ How a page is read (each step is a function below):
 2. Columns: the gutter is the vertical band in the middle half of the page that the fewest words
    cross (coverage from word x-extents). It counts as a gutter when it is at least 4 pt wide, both
    sides hold text, and most left-side words have no gutter-crossing word on their row. Rows that
-   cross it (titles, author lists, a full-width abstract) are full-width; they cut the page into
-   zones read top to bottom, each zone left column first, then right column.
+   cross it, or whose only gap there is a word space (titles, author lists, a full-width abstract),
+   are full-width; they cut the page into zones read top to bottom, each zone left column first,
+   then right column.
 3. Lines are words on one baseline within a zone and column, joined with a space only where the gap
    is wider than the word tolerance (so a word split by a font change, e.g. an italic ending, stays
-   whole).
+   whole); sub- and superscripts join the line they belong to. Accents drawn as separate characters
+   (`Schu¨tze`) are put back on their letter.
 4. After all pages are read: lines repeated in the top or bottom margin on at least 40 % of pages
    (digits ignored) are running headers/footers and go; margin lines that are only a page number
    (`12`, `Page 3 of 11`, `iv`) go too.
@@ -20,8 +22,10 @@ How a page is read (each step is a function below):
    Levels rank heading sizes, largest first; bold body-size headings come after the larger ones.
 6. Blocks: a new paragraph starts at a heading, a vertical gap clearly above the usual line gap, a
    first-line indent or a hanging outdent (against the zone's usual left edge), or a numbered /
-   bulleted line in a list. A paragraph cut by a column or page break is continued when its text
-   has no final punctuation or the next part starts in lower case.
+   bulleted line in a list; hanging-indent reference lists are told from first-line indents by the
+   length of the line before the indented ones. A paragraph cut by a column or page break is
+   continued when its text has no final punctuation or the next part starts in lower case, past
+   small print (footnotes, a first-page footer) at the column's foot.
 The PDF is read page by page and each page's cache is released, so memory stays flat.
 """
 
@@ -435,7 +439,7 @@ def _split_group(lines: list[Line], body: float, page: int) -> list[_Piece]:
     # Paragraph style is decided per stretch between headings: an abstract, a reference list with
     # hanging indents and body text with first-line indents differ on one page.
     for end in [i for i, kind in enumerate(kinds) if kind is not None] + [len(lines)]:
-        pieces.extend(_split_stretch(lines, kinds, bullet, start, end, usual_gap, right, page, bool(pieces)))
+        pieces.extend(_split_stretch(lines, kinds, bullet, start, end, usual_gap, right, page))
         if end < len(lines):
             if kinds[end] in {"size", "bold"}:  # a heading's first line
                 line = lines[end]
@@ -464,7 +468,7 @@ def _bullet_lines(lines: list[Line], kinds: list[str | None]) -> list[bool]:
 
 
 def _split_stretch(lines: list[Line], kinds: list[str | None], bullet: list[bool], start: int, end: int,
-                   usual_gap: float, right: float, page: int, has_pieces: bool) -> list[_Piece]:
+                   usual_gap: float, right: float, page: int) -> list[_Piece]:
     stretch = [i for i in range(start, end) if kinds[i] is None]
     if not stretch:
         return []
@@ -593,14 +597,13 @@ def pages_to_blocks(pages: list[PageLines], vocab: Vocabulary) -> list[RawPage]:
                 target.text = joined
                 if target_page is not raw:
                     target.breaks.append((page.number, offset))
-                    for moved in passed_small_print:
-                        if moved in target_page.blocks:
-                            target_page.blocks.remove(moved)
-                            raw.blocks.append(moved)
+                    moving = {id(moved) for moved in passed_small_print}
+                    if target_page is not None:
+                        target_page.blocks = [b for b in target_page.blocks if id(b) not in moving]
+                    raw.blocks.extend(passed_small_print)
                     target_page = raw
                     passed_small_print = []
                 continue
-            block.page_of_start = page.number
             raw.blocks.append(block)
             last = block
             if block.kind == "heading":

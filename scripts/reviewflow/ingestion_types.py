@@ -12,7 +12,6 @@ class RawBlock:
     level: int | None = None  # headings only, 1 = top
     # A paragraph continued across a page break: (page number, offset in `text` where that page starts).
     breaks: list[tuple[int, int]] = field(default_factory=list)
-    page_of_start: int = 0  # set by readers that continue blocks across pages
 
 
 @dataclass
