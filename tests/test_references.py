@@ -72,9 +72,11 @@ def test_apa_hanging_entries_over_several_lines():
 def test_one_entry_per_line_and_blank_lines_between():
     text = ("Hodge, D. R. (2008). Sexual trafficking in the United States. Social Work, 53(2), 143-152.\n\n"
             "Raymond, J. G., & Hughes, D. M. (2001). Sex trafficking of women in the United States. CATW.\n\n"
-            "Van der Berg, A. (2010). A title. Journal, 1, 2-3.\n")
+            "Van der Berg, A. (2010). A title. Journal, 1, 2-3.\n"
+            "Zimmerman, C., Yun, K., Watts, C., \u2026 Regan, L. (2003). The health risks. London: LSHTM.\n")
     refs = parse_references(doc_from_text("Body.", text))
-    assert keys(refs) == [("hodge", "2008"), ("raymond", "2001"), ("vanderberg", "2010")]
+    assert keys(refs) == [("hodge", "2008"), ("raymond", "2001"), ("vanderberg", "2010"), ("zimmerman", "2003")]
+    assert refs[3].authors == ("Zimmerman", "Yun", "Watts", "Regan")
 
 
 def test_entries_ending_with_a_doi_url():
@@ -139,6 +141,20 @@ def test_html_paragraphs_are_entries_even_without_author():
     refs = parse_references(record)
     assert keys(refs) == [("tzvetkova", "2002"), ("", "2000")]
     assert refs[1].title.startswith("Victims of Trafficking and Violence Protection Act")
+
+
+def test_pdf_blocks_start_entries_only_after_a_sentence_end():
+    text = ("Raymond, J. G., & Hughes, D. M. (2001). Sex trafficking of women in the United States: International\n\n"
+            "and domestic trends. Coalition Against Trafficking in Women.\n\n"
+            "Victims of Trafficking and Violence Protection Act of 2000, Pub. L. No. 106-386 (2000).\n\n"
+            "Tzvetkova, M. (2002). NGO responses to trafficking in women. Gender & Development, 10(1), 60-68.\n\n"
+            "In Proceedings of Nothing, a continuation block after a column break.\n")
+    record = doc_from_text("Body.", text)
+    record["format"] = "pdf"
+    refs = parse_references(record)
+    assert keys(refs) == [("raymond", "2001"), ("", "2000"), ("tzvetkova", "2002")]
+    assert refs[0].raw.endswith("Coalition Against Trafficking in Women.")
+    assert refs[2].raw.endswith("after a column break.")
 
 
 def test_no_references_section_gives_no_entries():

@@ -71,7 +71,8 @@ _LEADING_INITIALS_RE = re.compile(r"^((?:[A-Z\u00c0-\u00de][a-z]?\.\s*-?\s*)+)(?
 _TRAILING_INITIALS_RE = re.compile(r"^(?P<rest>.*?\S)\s+[A-Z]{1,4}(?:\s+(?:Jr|Sr|II|III|IV)\.?)?\.?$")
 _GLUED_INITIALS_RE = re.compile(r"^(?P<rest>.*?[a-z\u00df-\u00ff'’])[A-Z]{1,4}(?:Jr|Sr)?$")
 _GENERATION_RE = re.compile(r"^(?:Jr|Sr|II|III|IV)\.?$")
-_ET_AL_RE = re.compile(r"\bet\s*al\.?", re.IGNORECASE)
+# "et al." and APA 7's ellipsis before the last of many authors ("Treppete, M., … Regan, L.").
+_ET_AL_RE = re.compile(r"\bet\s*al\.?|…|\.\.\.", re.IGNORECASE)
 _EDITORS_RE = re.compile(r"\(?\b(?:eds?|editors?)\.?\)?\s*$", re.IGNORECASE)
 _SENTENCE_END_RE = re.compile(r"(?<=[^\s.A-Z])[.?]\s+(?=[A-Z0-9\u00c0-\u024f“\"'‘(\[])")
 _TERMINAL_CHARS = ".)]/>0123456789"
@@ -536,19 +537,25 @@ def _names_year_span(lines: Sequence[_Line], index: int) -> int | None:
     return next((i for i, bound in enumerate(bounds) if names_end <= bound), len(bounds) - 1)
 
 
-def split_entries(lines: Sequence[_Line], paragraphs_are_entries: bool = False) -> list[tuple[str, int]]:
+def split_entries(lines: Sequence[_Line], blocks: str = "") -> list[tuple[str, int]]:
     """(raw text, start offset) of each entry, in list order.
 
-    `paragraphs_are_entries`: every block starts an entry too (HTML `<p>`/`<li>` and text paragraphs
-    are written by people, one entry each; PDF layout blocks are not, as entries run across columns).
+    Blocks also start entries that have no names-and-year opening (a statute, an anonymous report):
+    `blocks="all"` for HTML `<p>`/`<li>` and text paragraphs, written one entry each; `blocks="checked"`
+    for PDF layout blocks, which an entry may straddle at a column or page break, so a block counts
+    only when the text before it ends a sentence and it opens with a capital, not with "In", "pp." ….
     """
     if not lines:
         return []
     starts = _numbered_starts(lines)
     if not starts:
         starts = _author_date_starts(lines)
-        if paragraphs_are_entries:
-            starts = sorted(set(starts) | {i for i, line in enumerate(lines) if line.block_start})
+        if blocks:
+            not_openers = vocabulary().not_openers
+            extra = {i for i, line in enumerate(lines) if line.block_start and (blocks == "all" or i == 0 or (
+                _ends_sentence(lines[i - 1].text) and _is_capitalized(line.text)
+                and line.text.split()[0].strip(".,:").lower() not in not_openers))}
+            starts = sorted(set(starts) | extra)
     if not starts:
         return []
     entries: list[tuple[str, int]] = []
@@ -581,8 +588,8 @@ def parse_references(doc: Mapping[str, Any]) -> list[Reference]:
     pages = doc.get("pages") or []
     page_starts = [int(p["start"]) for p in pages]
     references = []
-    paragraphs = str(doc.get("format", "")) in {"html", "txt"}
-    for position, (raw, start) in enumerate(split_entries(lines, paragraphs), start=1):
+    blocks = "all" if str(doc.get("format", "")) in {"html", "txt"} else "checked"
+    for position, (raw, start) in enumerate(split_entries(lines, blocks), start=1):
         page = int(pages[max(bisect.bisect_right(page_starts, start) - 1, 0)]["number"]) if pages else 0
         references.append(parse_entry(raw, position=position, page=page))
     return references
