@@ -215,3 +215,13 @@ def test_bad_reference_file_is_reported_not_fatal(tmp_path):
     summary = json.loads(outputs["summary"].read_text(encoding="utf-8"))
     assert any("fcadv2005.csv" in p and "missing column" in p for p in summary["problems"])
     assert summary["edges"] == 6
+
+
+def test_reference_list_of_a_document_no_longer_in_the_manifest_is_left_out(tmp_path):
+    inputs = write_corpus(tmp_path)
+    stale = tmp_path / "references" / "gone2004.csv"
+    write_csv(stale, [{"position": 1, "raw": "x", "authors": "Smith", "year": "2001", "suffix": "",
+                       "title": "Shelter for survivors of trafficking", "container": "", "page": 1}], REFERENCE_COLUMNS)
+    network, outputs = run(tmp_path, tmp_path / "out", {**inputs, "references": [*inputs["references"], stale]})
+    assert network.summary["references_total"] == 8 and network.summary["edges"] == 6
+    assert any("gone2004" in p for p in network.summary["problems"])

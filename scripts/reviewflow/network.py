@@ -89,13 +89,17 @@ def build_network(documents: Sequence[Any], references: Mapping[str, Sequence[Ma
     internal: Counter[str] = Counter()
     edges: dict[tuple[str, str], _Edge] = defaultdict(_Edge)
     for doc_id in sorted(references):
+        if doc_id not in known:
+            problems.append(f"results/references/{doc_id}.csv: '{doc_id}' is not in the manifest; its reference list "
+                            "is left out. Fix: delete the file, or add the document to the manifest.")
+            continue
         rows = match_rows(({**row, "doc_id": doc_id} for row in references[doc_id]), index)
         for row in rows:
             totals[doc_id] += 1
             target = row["matched_doc_id"]
             if target:
                 internal[doc_id] += 1
-                if target != doc_id and doc_id in known:
+                if target != doc_id:
                     edges[(doc_id, target)].reference_entries += 1
         matched.extend(rows)
 
