@@ -107,3 +107,14 @@ def test_auto_field_needs_a_source(tmp_path):
     del data["form"]["fields"][1]["source"]
     with pytest.raises(FormError, match=r"form.fields\[1\].*'source' is a required property"):
         load_form(_write(tmp_path, data))
+
+
+def test_a_malformed_pattern_gets_the_pattern_syntax_as_fix(tmp_path):
+    data = _data()
+    data["codebook"]["service_areas"][1]["patterns"].append({"pattern": [{"LOWER": "hostel"}]})  # no id
+    data["codebook"]["practices"][2]["colour"] = "red"
+    with pytest.raises(FormError) as info:
+        load_form(_write(tmp_path, data))
+    problems = info.value.problems
+    assert any("codebook.service_areas[1].patterns[" in p and "a token pattern needs an id" in p for p in problems)
+    assert any("codebook.practices[2]" in p and "'colour' was unexpected" in p and "check its spelling" in p for p in problems)

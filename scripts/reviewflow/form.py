@@ -116,14 +116,34 @@ def _path_text(parts: Sequence[Any]) -> str:
     return text or "(top level)"
 
 
+_PATTERN_HELP = ("write a phrase string, {phrase: ..., attr: LOWER or LEMMA}, or {id: a_name, pattern: [token dicts]} "
+                 "(a token pattern needs an id)")
+
+
+def _fix_for(error: jsonschema.ValidationError) -> str:
+    """The fix for one schema error, in the researcher's terms."""
+    if error.validator == "oneOf" and "patterns" in map(str, error.absolute_path):
+        return _PATTERN_HELP
+    if error.validator == "enum":
+        return "use one of the listed values"
+    if error.validator == "required":
+        return "add it"
+    if error.validator == "additionalProperties":
+        return "remove or rename the key (check its spelling)"
+    if error.validator == "pattern":
+        return "use lower-case letters, digits and underscores, starting with a letter"
+    if error.validator == "type":
+        return f"write a {error.validator_value}"
+    return f"correct it as described in {schema_path('form').name}"
+
+
 def _schema_problems(data: Any, path: Path) -> list[str]:
     validator = jsonschema.Draft202012Validator(read_yaml(schema_path("form")))
     problems = []
     for error in sorted(validator.iter_errors(data), key=lambda e: (list(map(str, e.absolute_path)), e.message)):
-        # oneOf failures hide the useful sub-error; report the most specific one.
-        best = jsonschema.exceptions.best_match([error]) if error.context else error
-        where = _path_text(list(best.absolute_path))
-        problems.append(f"{path}: {where}: {best.message}. Fix: correct it as described in {schema_path('form').name}.")
+        where = _path_text(list(error.absolute_path))
+        message = error.message if len(error.message) <= 200 else error.message[:197] + "..."
+        problems.append(f"{path}: {where}: {message}. Fix: {_fix_for(error)}.")
     return problems
 
 
