@@ -16,6 +16,8 @@ rule code:
         code=library_digest("coding", "citations", "form"),
         batch_size=config["coding"].get("batch_size", 256),
         spacy_pipeline=config["coding"].get("spacy_pipeline", ""),
+    conda:
+        "../envs/reviewflow.yaml"
     log:
         "logs/coding/{doc}.log",
     group:

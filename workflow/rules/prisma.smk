@@ -10,6 +10,8 @@ rule prisma:
         png="results/figures/prisma.png",
     params:
         code=library_digest("prisma"),
+    conda:
+        "../envs/reviewflow.yaml"
     log:
         "logs/prisma.log",
     script:

@@ -35,6 +35,8 @@ rule report:
         figures=REPORT_FIGURES,
         config=config,
         code=library_digest("report", "provenance"),
+    conda:
+        "../envs/reviewflow.yaml"
     log:
         "logs/report.log",
     script:

@@ -25,6 +25,8 @@ rule synthesize:
     params:
         include_mentions=config["synthesis"].get("include_mentions", False),
         code=[library_digest("synthesis"), library_digest("tables"), library_digest("figures")],
+    conda:
+        "../envs/reviewflow.yaml"
     log:
         "logs/synthesize.log",
     script:
