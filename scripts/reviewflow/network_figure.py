@@ -11,6 +11,8 @@ if TYPE_CHECKING:
 
 #: Above this many documents only the most cited are labelled, so labels stay readable.
 MAX_LABELS = 40
+#: Above this many links they are drawn as plain lines rather than curved arrows.
+MAX_ARROWS = 600
 DPI = 300
 
 
@@ -21,8 +23,9 @@ def doc_type_colours(doc_types: list[str]) -> dict[str, str]:
     return {t: palette[i % len(palette)] for i, t in enumerate(sorted(set(doc_types)))}
 
 
-def node_size(cited_by: int) -> float:
-    return 40.0 + 70.0 * cited_by
+def node_size(cited_by: int, most_cited: int, largest: float = 900.0) -> float:
+    """Marker area (points²) proportional to citations received, the most cited document `largest`."""
+    return 30.0 + (largest - 30.0) * cited_by / max(most_cited, 1)
 
 
 def render_figure(network: Network, kind: str) -> bytes:
@@ -30,6 +33,7 @@ def render_figure(network: Network, kind: str) -> bytes:
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
+    from matplotlib.collections import LineCollection
     from matplotlib.lines import Line2D
     from matplotlib.patches import FancyArrowPatch
 
@@ -49,23 +53,33 @@ def render_figure(network: Network, kind: str) -> bytes:
     with plt.rc_context(rc):
         fig, ax = plt.subplots(figsize=(width, height))
         # Marker size is an area in points²; arrows stop at the rim (radius in points).
-        rim = {r["doc_id"]: node_size(int(r["cited_by"])) ** 0.5 / 2.0 + 1.5 for r in nodes}
-        for edge in network.edges:
-            (x1, y1), (x2, y2) = positions[edge["source"]], positions[edge["target"]]
-            style = {"both": "-", "reference_list": "--", "in_text": ":"}[edge["via"]]
-            ax.add_patch(FancyArrowPatch((x1, y1), (x2, y2), arrowstyle="-|>", mutation_scale=9,
-                                         connectionstyle="arc3,rad=0.18", linestyle=style, linewidth=0.7,
-                                         color="#555555", alpha=0.5, shrinkA=rim[edge["source"]],
-                                         shrinkB=rim[edge["target"]], zorder=1))
+        most_cited = max((int(r["cited_by"]) for r in nodes), default=0)
+        # Keep the largest marker within one row of its year's column (rows are height / tallest apart).
+        largest = min(900.0, (72.0 * height / (tallest + 1)) ** 2 * 0.8)
+        area = {r["doc_id"]: node_size(int(r["cited_by"]), most_cited, largest) for r in nodes}
+        rim = {doc_id: a ** 0.5 / 2.0 + 1.5 for doc_id, a in area.items()}
+        if len(network.edges) <= MAX_ARROWS:
+            for edge in network.edges:
+                (x1, y1), (x2, y2) = positions[edge["source"]], positions[edge["target"]]
+                style = {"both": "-", "reference_list": "--", "in_text": ":"}[edge["via"]]
+                ax.add_patch(FancyArrowPatch((x1, y1), (x2, y2), arrowstyle="-|>", mutation_scale=9,
+                                             connectionstyle="arc3,rad=0.18", linestyle=style, linewidth=0.7,
+                                             color="#555555", alpha=0.5, shrinkA=rim[edge["source"]],
+                                             shrinkB=rim[edge["target"]], zorder=1))
+        else:
+            # Thousands of arrow patches take minutes to draw; a large corpus gets plain faint lines.
+            segments = [(positions[e["source"]], positions[e["target"]]) for e in network.edges]
+            ax.add_collection(LineCollection(segments, colors="#555555", linewidths=0.3, zorder=1,
+                                             alpha=max(0.03, min(0.4, 300.0 / len(segments)))))
+        ax.scatter([positions[r["doc_id"]][0] for r in nodes], [positions[r["doc_id"]][1] for r in nodes],
+                   s=[area[r["doc_id"]] for r in nodes], c=[colours[r["doc_type"]] for r in nodes],
+                   edgecolors="black", linewidths=0.5, zorder=3)
         for row in nodes:
-            x, y = positions[row["doc_id"]]
-            ax.scatter([x], [y], s=node_size(int(row["cited_by"])), color=colours[row["doc_type"]],
-                       edgecolors="black", linewidths=0.5, zorder=3)
             if row["doc_id"] in labelled:
-                ax.annotate(row["citation"] or row["doc_id"], (x, y), xytext=(0, -rim[row["doc_id"]] - 1),
-                            textcoords="offset points", ha="center", va="top", fontsize=6.5, zorder=4,
-                            bbox={"boxstyle": "round,pad=0.15", "facecolor": "white", "edgecolor": "none",
-                                  "alpha": 0.85})
+                ax.annotate(row["citation"] or row["doc_id"], positions[row["doc_id"]],
+                            xytext=(0, -rim[row["doc_id"]] - 1), textcoords="offset points", ha="center", va="top",
+                            fontsize=6.5, zorder=4, bbox={"boxstyle": "round,pad=0.15", "facecolor": "white",
+                                                          "edgecolor": "none", "alpha": 0.85})
         dated = [int(x) for x in years if any(str(r["year"]).isdigit() and float(r["year"]) == x for r in nodes)]
         ticks = sorted(set(dated))
         labels = [str(t) for t in ticks]
