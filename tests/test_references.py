@@ -247,6 +247,16 @@ def test_no_match_keeps_reference_external(index, authors, year, suffix, title):
     assert match_reference(authors, year, suffix, title, index) is None
 
 
+def test_equally_fitting_documents_leave_the_entry_external(index):
+    match = match_reference(["Clawson"], "2008", "", "", index)
+    assert match is not None and match.doc_id == ""
+    assert match.basis == "ambiguous: clawson2008, clawson_dutch2008a, clawson_dutch2008b fit equally"
+    # A co-author tells them apart even without a title.
+    assert match_reference(["Clawson", "Salomon"], "2008", "", "", index).doc_id == "clawson2008"
+    rows = match_rows([{"authors": "Clawson", "year": "2008", "suffix": "", "title": ""}], index)
+    assert rows[0]["matched_doc_id"] == "" and rows[0]["score"] == "" and rows[0]["match_basis"].startswith("ambiguous")
+
+
 def test_author_year_only_scores_below_title_match(index):
     with_title = match_reference(["Aron"], "2006", "", "Comprehensive services for survivors of human trafficking", index)
     fcadv = match_reference(["FCADV"], "2004", "", "", index)

@@ -704,6 +704,8 @@ class MatchIndex:
 
 @dataclass(frozen=True)
 class Match:
+    """A matched corpus document; `doc_id` is empty when several fit equally (see `basis`)."""
+
     doc_id: str
     score: float
     basis: str
@@ -742,7 +744,7 @@ def match_reference(authors: Sequence[str], year: str, suffix: str, title: str, 
     folded_title = fold_words(title)
     folded_main = main_title(title)
     co_authors = {fold(a) for a in authors[1:]}
-    best: tuple[float, float, str, Match] | None = None
+    ranked: list[tuple[float, float, str, Match]] = []
     for doc_id, (entry, author_score, author_basis) in sorted(candidates.items()):
         if suffix and entry.suffix and suffix != entry.suffix:
             continue
@@ -759,10 +761,16 @@ def match_reference(authors: Sequence[str], year: str, suffix: str, title: str, 
             basis = f"{author_basis}+year{suffix_note} only ({missing})"
         agreement = len(co_authors & entry.surnames) / max(len(co_authors | (entry.surnames - set(keys))), 1) if co_authors else 0.0
         # A suffix that agrees beats one the entry lacks; co-authors break ties between same-year works.
-        rank = (score + (5.0 if suffix_note else 0.0), agreement, doc_id)
-        if best is None or (rank[0], rank[1]) > (best[0], best[1]):
-            best = (rank[0], rank[1], doc_id, Match(doc_id, score, basis))
-    return best[3] if best else None
+        ranked.append((score + (5.0 if suffix_note else 0.0), agreement, doc_id, Match(doc_id, score, basis)))
+    if not ranked:
+        return None
+    ranked.sort(key=lambda r: (-r[0], -r[1], r[2]))
+    tied = [r[2] for r in ranked if (r[0], r[1]) == (ranked[0][0], ranked[0][1])]
+    if len(tied) > 1:
+        # "Clawson, 2008" with no title or suffix fits 2008a, 2008b and Clawson et al. 2008 alike: a
+        # wrong link would be worse than none, so the entry stays external and says why.
+        return Match("", 0.0, f"ambiguous: {', '.join(tied)} fit equally")
+    return ranked[0][3]
 
 
 def match_rows(rows: Iterable[Mapping[str, Any]], index: MatchIndex) -> list[dict[str, Any]]:
@@ -772,8 +780,9 @@ def match_rows(rows: Iterable[Mapping[str, Any]], index: MatchIndex) -> list[dic
         authors = [a for a in str(row.get("authors", "")).split(";") if a]
         match = match_reference(authors, str(row.get("year", "")), str(row.get("suffix", "")),
                                 str(row.get("title", "")), index)
-        out.append({**row, "matched_doc_id": match.doc_id if match else "",
-                    "score": f"{match.score:.1f}" if match else "", "match_basis": match.basis if match else ""})
+        found = bool(match and match.doc_id)
+        out.append({**row, "matched_doc_id": match.doc_id if found else "",
+                    "score": f"{match.score:.1f}" if found else "", "match_basis": match.basis if match else ""})
     return out
 
 
