@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 CORES ?= all
 
-.PHONY: run test lint bench clean surrogates
+.PHONY: run test lint bench clean clean-all surrogates
 
 $(BIN)/python:
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "error: $(PYTHON) not found; install Python 3.11 or run 'make PYTHON=/path/to/python3.11'"; exit 1; }
@@ -33,5 +33,11 @@ bench: $(STAMP)
 surrogates: $(STAMP)
 	$(BIN)/python scripts/render_surrogates.py
 
+# Removes generated results but keeps results/history/ (the run snapshots behind results/changes.md).
 clean:
-	rm -rf results .snakemake
+	find results -mindepth 1 -maxdepth 1 ! -name history -exec rm -rf {} + 2>/dev/null || true
+	rm -rf logs
+
+# Removes everything generated, including the run history.
+clean-all:
+	rm -rf results logs .snakemake

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import json
 import hashlib
 from pathlib import Path
 
@@ -132,3 +133,19 @@ def test_real_citation_resolver_builds_once_and_resolves(tmp_path):
     miss = {"raw": "Smith, 1999", "authors": ["Smith"], "et_al": False, "year": "1999", "suffix": "", "narrative": False}
     assert resolve(hit) == "aron2006"
     assert resolve(miss) is None
+
+
+def test_acronym_given_in_one_document_resolves_in_another() -> None:
+    from reviewflow.citations import find_citations
+    from reviewflow.combine import citation_resolver, resolve_citations
+    from reviewflow.manifest import Document
+
+    fcadv = Document(doc_id="wiscasa2004", citation="Wisconsin Coalition, 2004", authors="Wisconsin Coalition Against Sexual Assault",
+                     year="2004", year_suffix="", title="", container="", doi="", doc_type="ngo_report",
+                     search_strategy="organization", file="documents/f.html", surrogate=False, verified=False, notes="")
+    first = find_citations("Shelters should be separate (Wisconsin Coalition Against Sexual Assault [WisCASA], 2004).")
+    later = find_citations("Advocates agree (WisCASA, 2004).")
+    rows = [{"citations_json": json.dumps([c.to_json() for c in first])},
+            {"citations_json": json.dumps([c.to_json() for c in later])}]
+    assert resolve_citations(rows, citation_resolver([fcadv])) == (2, 2)
+    assert [row["cited_doc_ids"] for row in rows] == ["wiscasa2004", "wiscasa2004"]

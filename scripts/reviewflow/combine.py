@@ -77,10 +77,17 @@ class Combined:
 
 def resolve_citations(rows: Iterable[dict[str, str]], resolve: Resolve) -> tuple[int, int]:
     """Fill ``cited_doc_ids`` from ``citations_json``; return (citations read, citations resolved)."""
+    rows = list(rows)
+    parsed = [json.loads(row.get("citations_json") or "[]") for row in rows]
+    # A corporate name given with its acronym in one document ("... [FCADV], 2004") lets the bare
+    # acronym resolve in every other document, so the resolver first sees all citations.
+    learn = getattr(resolve, "learn", None)
+    if learn is not None:
+        learn([item for items in parsed for item in items])
     read = resolved = 0
-    for row in rows:
+    for row, items in zip(rows, parsed):
         found = set()
-        for item in json.loads(row.get("citations_json") or "[]"):
+        for item in items:
             read += 1
             doc_id = resolve(item)
             if doc_id:
@@ -145,7 +152,15 @@ def citation_resolver(documents: Sequence[Any]) -> Resolve:
     from reviewflow.citations import Citation, CitationResolver
 
     resolver = CitationResolver(documents)
-    return lambda item: resolver.resolve(Citation.from_json(item))
+
+    def resolve(item: Mapping[str, Any]) -> str | None:
+        return resolver.resolve(Citation.from_json(item))
+
+    def learn(items: Sequence[Mapping[str, Any]]) -> None:
+        resolver.learn_acronyms(Citation.from_json(item) for item in items)
+
+    resolve.learn = learn  # type: ignore[attr-defined]
+    return resolve
 
 
 def combine_files(*, coded: Sequence[str | Path], decisions: Sequence[str | Path], manifest: str | Path,

@@ -21,6 +21,8 @@ rule network:
         html="results/network/citations.html",
     params:
         code=library_digest("network", "references"),
+    conda:
+        "../envs/reviewflow.yaml"
     log:
         "logs/network.log",
     script:

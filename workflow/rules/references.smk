@@ -10,6 +10,8 @@ rule references:
         csv="results/references/{doc}.csv",
     params:
         code=library_digest("references"),
+    conda:
+        "../envs/reviewflow.yaml"
     log:
         "logs/references/{doc}.log",
     group:

@@ -22,6 +22,8 @@ rule combine:
         # the list itself, so that removing a sheet reruns the step
         decisions=DECISION_FILES,
         code=library_digest("combine", "review", "citations"),
+    conda:
+        "../envs/reviewflow.yaml"
     log:
         "logs/combine.log",
     script:
@@ -39,6 +41,8 @@ rule agreement:
     params:
         decisions=DECISION_FILES,
         code=library_digest("agreement", "review"),
+    conda:
+        "../envs/reviewflow.yaml"
     log:
         "logs/agreement.log",
     script:
@@ -55,6 +59,8 @@ rule review_sheet:
     params:
         citations={doc_id: document.citation for doc_id, document in DOCUMENTS.items()},
         code=library_digest("review"),
+    conda:
+        "../envs/reviewflow.yaml"
     log:
         "logs/review_sheet.log",
     script:
@@ -74,6 +80,8 @@ rule history:
         documents=[[doc_id, DOCUMENTS[doc_id].citation] for doc_id in DOC_IDS],
         history_dir="results/history",
         code=library_digest("history"),
+    conda:
+        "../envs/reviewflow.yaml"
     log:
         "logs/history.log",
     script:
