@@ -1,6 +1,6 @@
-"""The workflow end to end on a tiny corpus: every stage runs, bad documents don't stop the rest,
-outputs are deterministic, an added document reruns only its own jobs and the aggregates, and the
-workflow passes `snakemake --lint`."""
+"""The workflow end to end on the default corpus plus a broken PDF: every stage runs, a bad document
+doesn't stop the rest, the synthesis reproduces the review's attributions, outputs are deterministic,
+an added document reruns only its own jobs and the aggregates, and `snakemake --lint` is clean."""
 
 from __future__ import annotations
 
@@ -19,8 +19,7 @@ pytestmark = pytest.mark.slow
 REPO = Path(__file__).resolve().parents[1]
 SNAKEMAKE = str(Path(sys.executable).parent / "snakemake")
 COPY = ["Snakefile", "workflow", "scripts", "extraction_forms", "config"]
-# One document of each format from the default corpus, plus a broken PDF.
-TINY = ["aron2006", "fcadv2004", "armstrong2008", "clawson_dutch2008a"]
+SHARED = REPO.parent / "shared"
 PER_DOCUMENT_RULES = {"ingest", "code", "references"}
 
 
@@ -31,7 +30,8 @@ def _run(workdir: Path, *args: str, check: bool = True) -> subprocess.CompletedP
     return result
 
 
-def _make_workdir(tmp: Path, doc_ids: list[str]) -> Path:
+def _make_workdir(tmp: Path, doc_ids: list[str] | None = None) -> Path:
+    """A copy of the workflow with the default corpus (or the listed documents) and a broken PDF."""
     work = tmp / "review"
     work.mkdir()
     for name in COPY:
@@ -45,7 +45,7 @@ def _make_workdir(tmp: Path, doc_ids: list[str]) -> Path:
     with open(REPO / "corpus" / "manifest.csv", encoding="utf-8", newline="") as handle:
         reader = csv.DictReader(handle)
         columns = reader.fieldnames
-        rows = [row for row in reader if row["doc_id"] in doc_ids]
+        rows = [row for row in reader if doc_ids is None or row["doc_id"] in doc_ids]
     for row in rows:
         shutil.copy2(REPO / "corpus" / row["file"], work / "corpus" / row["file"])
     # A corrupt PDF: the run must go on and report it.
@@ -58,6 +58,11 @@ def _make_workdir(tmp: Path, doc_ids: list[str]) -> Path:
         writer.writeheader()
         writer.writerows([*rows, broken])
     return work
+
+
+def _default_ids() -> list[str]:
+    with open(REPO / "corpus" / "manifest.csv", encoding="utf-8", newline="") as handle:
+        return [row["doc_id"] for row in csv.DictReader(handle)]
 
 
 def _digest(folder: Path) -> dict[str, str]:
@@ -81,7 +86,7 @@ def _dry_run_jobs(workdir: Path) -> list[tuple[str, str]]:
 
 @pytest.fixture(scope="module")
 def finished_run(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    work = _make_workdir(tmp_path_factory.mktemp("e2e"), TINY)
+    work = _make_workdir(tmp_path_factory.mktemp("e2e"))
     _run(work, "--cores", "2", "--profile", "workflow/profiles/default")
     return work
 
@@ -91,7 +96,7 @@ def test_every_stage_produces_its_outputs(finished_run: Path) -> None:
     for relative in ["ingest_report.csv", "coding.csv", "tables/synthesis.xlsx", "network/citations.graphml",
                      "figures/prisma.svg", "report.html", "changes.md"]:
         assert (results / relative).is_file(), relative
-    for doc in TINY:
+    for doc in _default_ids():
         assert (results / "text" / f"{doc}.json").is_file()
         assert (results / "coded" / f"{doc}.csv").is_file()
 
@@ -101,9 +106,24 @@ def test_broken_document_is_reported_and_the_rest_runs(finished_run: Path) -> No
         status = {row["doc_id"]: row for row in csv.DictReader(handle)}
     assert status["broken2010"]["status"] == "error"
     assert "broken2010.pdf" in status["broken2010"]["message"]
-    assert all(status[doc]["status"] in {"ok", "warning"} for doc in TINY)
+    assert all(status[doc]["status"] == "ok" for doc in _default_ids())
+    excluded = (finished_run / "results" / "tables" / "excluded_documents.csv").read_text(encoding="utf-8")
+    assert "broken2010" in excluded
     report = (finished_run / "results" / "report.html").read_text(encoding="utf-8")
     assert "broken2010" in report
+
+
+def test_synthesis_reproduces_the_reviews_attributions(finished_run: Path) -> None:
+    if not (SHARED / "domain" / "attributions.csv").is_file():
+        pytest.skip("../shared is absent (attributions.csv)")
+    import pandas as pd
+
+    from reviewflow.synthesis import attribution_agreement
+
+    support = pd.read_csv(finished_run / "results" / "tables" / "support.csv", dtype=str, keep_default_na=False)
+    agreement = attribution_agreement(support, SHARED / "domain" / "attributions.csv")
+    assert agreement["precision"] >= 0.95, agreement["extra"]
+    assert agreement["recall"] >= 0.95, agreement["missing"]
 
 
 def test_aggregates_are_byte_identical_when_rerun(finished_run: Path) -> None:
@@ -116,14 +136,16 @@ def test_aggregates_are_byte_identical_when_rerun(finished_run: Path) -> None:
 def test_added_document_reruns_only_its_jobs_and_the_aggregates(finished_run: Path) -> None:
     assert _dry_run_jobs(finished_run) == []  # nothing to do after a complete run
     manifest = finished_run / "corpus" / "manifest.csv"
-    with open(REPO / "corpus" / "manifest.csv", encoding="utf-8", newline="") as handle:
-        new = next(row for row in csv.DictReader(handle) if row["doc_id"] == "hodge2008")
-    shutil.copy2(REPO / "corpus" / new["file"], finished_run / "corpus" / new["file"])
+    with open(manifest, encoding="utf-8", newline="") as handle:
+        template = next(row for row in csv.DictReader(handle) if row["doc_id"] == "coonan2004")
+    new = dict(template, doc_id="update2011", citation="Update, 2011", authors="Update, U.", year="2011",
+               title="A later report", file="documents/update2011.txt")
+    shutil.copy2(finished_run / "corpus" / template["file"], finished_run / "corpus" / new["file"])
     with open(manifest, "a", encoding="utf-8", newline="") as handle:
         csv.DictWriter(handle, fieldnames=list(new), lineterminator="\n").writerow(new)
     jobs = _dry_run_jobs(finished_run)
     per_document = {(rule, doc) for rule, doc in jobs if rule in PER_DOCUMENT_RULES}
-    assert per_document == {(rule, "hodge2008") for rule in PER_DOCUMENT_RULES}
+    assert per_document == {(rule, "update2011") for rule in PER_DOCUMENT_RULES}
     assert {rule for rule, doc in jobs if not doc} >= {"combine", "synthesize", "network", "report"}
 
 
