@@ -1,8 +1,10 @@
 """Ingestion speed against bare pdfplumber, on the same PDFs in one run.
 
-    .venv/bin/python bench/bench_ingestion.py [--repeat 3] [PDF ...]
+    .venv/bin/python bench/bench_ingestion.py [--repeat 3] [--synthetic-pages 200] [PDF ...]
 
-Default inputs: ../shared/pdfs/*.pdf and corpus/documents/*.pdf. For each file it prints the pages,
+Default inputs: ../shared/pdfs/*.pdf and corpus/documents/*.pdf, plus (with --synthetic-pages N) an
+N-page two-column PDF drawn with reportlab in a temporary folder, to see speed and memory on a long
+document. For each file it prints the pages,
 the best-of-N seconds of `page.extract_text()` over all pages (bare pdfplumber) and of
 `reviewflow.ingestion.ingest_file`, pages per second of each and their ratio (ingestion time /
 bare time; the aim is at most 1.5). The spaCy lexicon is loaded once before timing, as a long-running
@@ -37,6 +39,30 @@ def bare_pdfplumber(path: Path) -> int:
     return pages
 
 
+def synthetic_pdf(path: Path, n_pages: int) -> Path:
+    """Two columns of 10 pt text with a running head and page numbers on every page."""
+    from reportlab.lib.pagesizes import letter
+    from reportlab.pdfgen import canvas
+
+    words = ("survivors need safe shelter and qualified interpreters. Case managers coordinate legal "
+             "advocacy, mental health care and job training across every phase of recovery.").split()
+    pdf = canvas.Canvas(str(path), pagesize=letter, invariant=1)
+    width, height = letter
+    for number in range(1, n_pages + 1):
+        pdf.setFont("Times-Roman", 8)
+        pdf.drawString(72, height - 40, "Synthetic benchmark document - running head")
+        pdf.drawCentredString(width / 2, 36, str(number))
+        pdf.setFont("Times-Roman", 10)
+        for column, x in enumerate((72, 72 + 234 + 18)):
+            for row in range(56):
+                start = (number * 7 + column * 3 + row * 5) % len(words)
+                line = " ".join((words * 3)[start:start + 7])
+                pdf.drawString(x, height - 80 - row * 11.5, line)
+        pdf.showPage()
+    pdf.save()
+    return path
+
+
 def best_of(repeat: int, action) -> float:  # noqa: ANN001
     best = float("inf")
     for _ in range(repeat):
@@ -50,10 +76,16 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("pdfs", nargs="*", type=Path)
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--synthetic-pages", type=int, default=0, help="add a synthetic PDF of this many pages")
     args = parser.parse_args()
     logging.getLogger("pdfminer").setLevel(logging.ERROR)
     pdfs = args.pdfs or sorted((REPO.parent / "shared" / "pdfs").glob("*.pdf")) + sorted(
         (REPO / "corpus" / "documents").glob("*.pdf"))
+    if args.synthetic_pages:
+        import tempfile
+
+        folder = Path(tempfile.mkdtemp(prefix="bench_ingestion_"))
+        pdfs.append(synthetic_pdf(folder / f"synthetic_{args.synthetic_pages}p.pdf", args.synthetic_pages))
     if not pdfs:
         print("no PDFs found: pass some on the command line")
         return 1

@@ -147,27 +147,35 @@ def keeps_hyphen(left: str, right: str, vocab: Vocabulary) -> bool:
     return vocab.knows(left) and vocab.knows(right)
 
 
+def join_pair(left: str, right: str, vocab: Vocabulary) -> str:
+    """`left` and `right` (both already clean) joined as consecutive lines: a space, or nothing where
+    a word hyphenated at the line break is rejoined. Looks only at the end of `left`, so joining onto
+    a long paragraph costs the same as onto a short one."""
+    if not left:
+        return right
+    if not right:
+        return left
+    if left.endswith(("-", "\u2010", "\u2011")) and not left.endswith(("--", " -")):
+        fragment = _TRAILING_FRAGMENT_RE.search(left[-80:])
+        following = _LEADING_FRAGMENT_RE.match(right)
+        if fragment and following:
+            if keeps_hyphen(fragment.group(1), following.group(1), vocab):
+                return left[:-1] + "-" + right
+            return left[:-1] + right
+        # `1990-` + `1995`, `pre-` + `(and post-)`: a hyphen after a non-letter is always real.
+        return left + right
+    return left + " " + right
+
+
 def join_lines(lines: list[str], vocab: Vocabulary) -> str:
     """Join the lines of one block with spaces, rejoining words hyphenated at a line break."""
-    out = ""
+    parts: list[str] = []  # joined once at the end: appending to one long string would be quadratic
     for raw in lines:
         line = squeeze_spaces(raw)
         if not line:
             continue
-        if not out:
-            out = line
-            continue
-        if out.endswith(("-", "\u2010", "\u2011")) and not out.endswith(("--", " -")):
-            fragment = _TRAILING_FRAGMENT_RE.search(out)
-            following = _LEADING_FRAGMENT_RE.match(line)
-            if fragment and following:
-                if keeps_hyphen(fragment.group(1), following.group(1), vocab):
-                    out = out[:-1] + "-" + line
-                else:
-                    out = out[:-1] + line
-                continue
-            # `1990-` + `1995`, `pre-` + `(and post-)`: a hyphen after a non-letter is always real.
-            out = out + line
-            continue
-        out = out + " " + line
-    return out
+        if parts:
+            joined = join_pair(parts[-1], line, vocab)
+            parts[-1] = joined[: len(joined) - len(line)]  # the previous line with its boundary fixed
+        parts.append(line)
+    return "".join(parts)

@@ -38,9 +38,10 @@ import re
 import statistics
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
-from reviewflow.ingestion_normalize import Vocabulary, attach_accents, join_lines, normalize_chars
+from reviewflow.ingestion_normalize import Vocabulary, attach_accents, join_lines, join_pair, normalize_chars
 from reviewflow.ingestion_types import RawBlock, RawPage
 
 X_TOLERANCE_RATIO = 0.15
@@ -233,6 +234,11 @@ def _merge_adjacent_full_bands(groups: list[list[dict]], full: dict[int, list[di
     return merged
 
 
+@lru_cache(maxsize=512)
+def _is_bold(fontname: str) -> bool:
+    return bool(_BOLD_RE.search(fontname))
+
+
 def _rows(words: list[dict]) -> list[list[dict]]:
     """Words grouped by baseline (vertical middles within half a word height), top to bottom."""
     ordered = sorted(words, key=lambda w: ((w["top"] + w["bottom"]) / 2, w["x0"]))
@@ -297,7 +303,7 @@ def build_lines(words: list[dict], group: int) -> list[Line]:
             parts.append(text)
             sizes[round(word["size"], 1)] += len(text)
             n_chars += len(text)
-            if not _BOLD_RE.search(word.get("fontname") or "") and any(ch.isalpha() for ch in text):
+            if not _is_bold(word.get("fontname") or "") and any(ch.isalpha() for ch in text):
                 regular_words += 1
             previous = word
         lines.append(Line(
@@ -577,7 +583,7 @@ def pages_to_blocks(pages: list[PageLines], vocab: Vocabulary) -> list[RawPage]:
                     and last_piece.level_key == piece.level_key
                     and -1 <= piece.lines[0].top - last_piece.lines[-1].bottom < 1.2 * piece.lines[0].height):
                 # A title's last short line falls beside the gutter, in another group: same heading.
-                last.text = join_lines([last.text, text], vocab)
+                last.text = join_pair(last.text, text, vocab)
                 last_piece.lines.extend(piece.lines)
                 continue
             last_piece = piece
@@ -592,7 +598,7 @@ def pages_to_blocks(pages: list[PageLines], vocab: Vocabulary) -> list[RawPage]:
             if (piece.continues and not small_print and open_block is not None and block.kind == "paragraph"
                     and _continues(open_block.text, text)):
                 target = open_block
-                joined = join_lines([target.text, text], vocab)
+                joined = join_pair(target.text, text, vocab)
                 offset = len(joined) - len(text)  # where this page's part begins, for the page map
                 target.text = joined
                 if target_page is not raw:
@@ -617,7 +623,7 @@ def pages_to_blocks(pages: list[PageLines], vocab: Vocabulary) -> list[RawPage]:
 
 
 def _continues(previous: str, following: str) -> bool:
-    if not _TERMINAL_RE.search(previous.rstrip()):
+    if not _TERMINAL_RE.search(previous[-8:].rstrip()):  # the tail only: paragraphs can be long
         return True
     return following[:1].islower()
 
