@@ -255,3 +255,13 @@ creet.
     doc = ingest_file(markdown)
     assert [(b["kind"], b.get("level")) for b in doc["blocks"]] == [("heading", 1), ("heading", 2), ("paragraph", None)]
     assert doc["text"] == "Notes on care\n\nHousing\n\nProvide transitional housing."
+
+
+def test_unwrapped_text_has_one_paragraph_per_line(tmp_path: Path) -> None:
+    long_line = ("Programs should offer survivors a safe place to stay during the first days after they leave the "
+                 "trafficking situation, and should explain every option in the survivor's own language.")
+    path = tmp_path / "web_copy.txt"
+    path.write_text(f"Safety Planning\n{long_line}\n{long_line.replace('Programs', 'Agencies')}\n", encoding="utf-8")
+    doc = ingest_file(path)
+    assert [b["kind"] for b in doc["blocks"]] == ["heading", "paragraph", "paragraph"]
+    assert _texts(doc)[2].startswith("Agencies should offer")

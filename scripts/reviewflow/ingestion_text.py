@@ -2,7 +2,9 @@
 
 Rules (documented in the module so reviewers can predict the result):
 - a form feed (\\f) starts a new page; otherwise the file is one page;
-- a blank line ends a block; hard-wrapped lines inside a block are joined (hyphenation repaired);
+- a blank line ends a block; hard-wrapped lines inside a block are joined (hyphenation repaired).
+  A file that is not hard-wrapped (more than 20 % of its lines longer than 100 characters) has one
+  paragraph per line, so a heading needs no blank line after it there;
 - a line is a heading when it stands alone (blank line or a list after it), is short (≤ 14 words,
   ≤ 120 characters; the first line ≤ 25 words), has letters, starts with a capital or a section number and ends without
   sentence punctuation; numbered headings (`2.1 Methods`) get the depth of their number as level,
@@ -22,6 +24,7 @@ from reviewflow.ingestion_types import RawBlock, RawPage
 BULLET_RE = re.compile(r"^\s*(?:[•◦▪▫■□●○‣⁃∙·*\-–—]|\(?\d{1,3}[.)]|\([a-zA-Z]\)|[a-z]\))\s+(?=\S)")
 MARKDOWN_HEADING_RE = re.compile(r"^(#{1,6})\s+\S")
 NUMBERED_HEADING_RE = re.compile(r"^\s*((?:\d{1,2}|[IVX]{1,5}|[A-Z])(?:\.\d{1,2})*)\.?\s+(?=[A-Z])")
+WRAP_WIDTH = 100  # a file whose lines are mostly this short or shorter is hard-wrapped
 _GLYPH_BULLETS = set("•◦▪▫■□●○‣⁃∙·*-–—")
 _FINAL_PUNCTUATION = tuple(".,;:!?…\"”’)]")
 
@@ -108,6 +111,18 @@ def _chunk_blocks(chunk: list[str], vocab: Vocabulary, is_first_of_doc: bool) ->
     return blocks
 
 
+def _unwrapped_parts(chunk: list[str]) -> list[list[str]]:
+    """Lines of a file that is not hard-wrapped: each its own block, except indented lines that
+    continue a bullet item."""
+    parts: list[list[str]] = []
+    for line in chunk:
+        if parts and line[:1].isspace() and not BULLET_RE.match(line) and BULLET_RE.match(parts[-1][0]):
+            parts[-1].append(line)
+        else:
+            parts.append([line])
+    return parts
+
+
 def parse_text(text: str) -> list[RawPage]:
     """Pages of blocks from the decoded contents of a text file."""
     text = normalize_chars(text.replace("\r\n", "\n").replace("\r", "\n"))
@@ -115,13 +130,17 @@ def parse_text(text: str) -> list[RawPage]:
     pieces = text.split("\f")
     if len(pieces) > 1 and not pieces[-1].strip():
         pieces.pop()  # a trailing form feed ends the last page; it does not start an empty one
+    lengths = [len(line.strip()) for line in text.split("\n") if line.strip()]
+    # Hard-wrapped files keep lines short; in the others every line is a paragraph of its own.
+    hard_wrapped = sum(1 for n in lengths if n <= WRAP_WIDTH) >= 0.8 * len(lengths) if lengths else True
     pages: list[RawPage] = []
     first = True
     for page_text in pieces:
         blocks: list[RawBlock] = []
         for chunk in _chunks(page_text):
-            blocks.extend(_chunk_blocks(chunk, vocab, is_first_of_doc=first))
-            first = False
+            for part in [chunk] if hard_wrapped else _unwrapped_parts(chunk):
+                blocks.extend(_chunk_blocks(part, vocab, is_first_of_doc=first))
+                first = False
         pages.append(RawPage(blocks=blocks, has_text_layer=bool(blocks)))
     return pages
 
