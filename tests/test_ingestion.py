@@ -265,3 +265,19 @@ def test_unwrapped_text_has_one_paragraph_per_line(tmp_path: Path) -> None:
     doc = ingest_file(path)
     assert [b["kind"] for b in doc["blocks"]] == ["heading", "paragraph", "paragraph"]
     assert _texts(doc)[2].startswith("Agencies should offer")
+
+
+def test_real_text_excerpt(shared_dir: Path) -> None:
+    path = shared_dir / "texts" / "hhs-aspe-2009-promising-services-excerpt.txt"
+    if not path.exists():
+        pytest.skip("the HHS excerpt is not in ../shared/texts")
+    doc = ingest_file(path)
+    assert doc["quality"]["status"] == "ok"
+    headings = _texts(doc, "heading")
+    assert headings[0].startswith("Human Trafficking Into and Within the United States")
+    for expected in ("Components of Promising Services/Strategies", "Safety Planning", "Trauma-Informed Programming"):
+        assert expected in headings
+    items = _texts(doc, "list_item")
+    assert "Incorporate safety planning (for staff and client)" in items
+    assert "Establish trauma-informed programming" in items
+    assert section_of(doc, doc["text"].index("Physical and emotional safety")) == "body"
