@@ -10,11 +10,19 @@ Sections (names in `data/ingestion.yaml`, matched against whole headings, sectio
 - `references` starts at a References / Bibliography / Works Cited / Literature Cited / Reference List
   heading and runs to the end, or to an Appendix heading (back to `body`) or an Acknowledgements-like
   heading (filed with `front_matter`, as non-content);
-- `front_matter` is everything before the first heading that is neither the document's first block
-  (its title) nor an Abstract / Keywords heading — title, authors and abstract in a paper, the title
-  alone in most reports. Acknowledgements, funding and competing-interest declarations are filed with
-  `front_matter` wherever they stand, so that `body` is the content a review codes;
+- `front_matter` opens the document: when an Abstract / Keywords heading stands among its first 25
+  blocks, everything up to the first later heading that is not one of those (title, authors,
+  abstract of a paper); otherwise only the title (a first block that is a heading), because the
+  paragraphs before a report's first section heading are its content. Acknowledgements, funding,
+  author details and competing-interest declarations are filed with `front_matter` wherever they
+  stand, so that `body` is the content a review codes;
+- a paragraph that is only a section name (`References` in the body font) counts as that heading;
 - everything else is `body`.
+
+Page map: a paragraph that runs over a page (or column) break is one block, so a page's `start` can
+fall inside a block; a block's `page` is the page it starts on. Page ranges never overlap and an
+empty page (no text layer) has `start == end` at the next page's start, so `page_of` (a bisect on
+starts) never returns it. `quality.n_pages` counts the pages read (at most `max_pages`).
 """
 
 from __future__ import annotations
