@@ -52,7 +52,8 @@ MAX_HEADING_LINES = 4
 MAX_HEADING_WORDS = 30
 
 _BOLD_RE = re.compile(r"bold|black|heavy|semibold|demi|-medi|medium|[.,-]b$|\bcmbx|cmb\d|-bd\b|bd$", re.I)
-_PAGE_NUMBER_RE = re.compile(r"^(?:page\s*)?(?:\d{1,4}|[ivxlc]{1,7})(?:\s*(?:of|/)\s*\d{1,4})?$", re.I)
+_PAGE_NUMBER_RE = re.compile(
+    r"^(?:page\s*)?(?:\d{1,4}|(?=[ivxlc])c{0,3}(?:xc|xl|l?x{0,3})(?:ix|iv|v?i{0,3}))(?:\s*(?:of|/)\s*\d{1,4})?$", re.I)
 _BULLETS = "•◦▪▫■□●○‣⁃∙·"
 _LIST_START_RE = re.compile(r"^(?:[•◦▪▫■□●○‣⁃∙·\-–—]\s|\[\d{1,3}\]|\d{1,3}\.\s|\(\d{1,3}\)\s)")
 _TERMINAL_RE = re.compile(r"[.!?:;]['\"”’)\]]?$")
