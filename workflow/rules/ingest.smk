@@ -13,6 +13,8 @@ rule ingest:
         max_pages=config["ingest"]["max_pages"],
         source=lambda wildcards: DOCUMENTS[wildcards.doc].file,
         code=library_digest("ingestion"),
+    conda:
+        "../envs/reviewflow.yaml"
     log:
         "logs/ingest/{doc}.log",
     group:
@@ -26,6 +28,8 @@ rule ingest_report:
         texts=per_document("results/text/{doc}.json"),
     output:
         csv="results/ingest_report.csv",
+    conda:
+        "../envs/reviewflow.yaml"
     log:
         "logs/ingest/report.log",
     script:
