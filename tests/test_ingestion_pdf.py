@@ -62,6 +62,9 @@ def test_real_pdfs_ingest_cleanly(shared_pdfs: dict[str, Path], name: str, pages
                   "primary DVT prophylactic agent"),
         (BMC2010, "they may also be left in place for permanent filtration if necessary. The versatility of the "
                   "retrievable filter has virtually eliminated"),
+        # a numbered reference running from page 3 to page 4, and one from the left to the right column
+        (BMC2010, "embolism in patients with proximal deep-vein thrombosis. Prevention du Risque"),
+        (BMC2010, "Gunther Tulip Retrievable Vena Cava Filter: results from the Registry"),
     ],
 )
 def test_columns_are_read_in_order(shared_pdfs: dict[str, Path], name: str, phrase: str) -> None:

@@ -531,8 +531,8 @@ def _split_stretch(lines: list[Line], kinds: list[str | None], bullet: list[bool
                 line = dataclasses.replace(line, text=line.text[1:].lstrip())
             piece = _Piece("list_item" if is_item else "paragraph", [line], page)
             # The first piece of a column may continue the last paragraph of the previous column,
-            # unless it opens with a paragraph indent.
-            piece.continues = i == 0 and not (not hanging and line.x0 > left + 0.8 * em)
+            # unless it opens with a paragraph indent (in a list, an indent marks a continuation).
+            piece.continues = i == 0 and (hanging or in_list or not line.x0 > left + 0.8 * em)
             pieces.append(piece)
         else:
             pieces[-1].lines.append(line)
