@@ -250,6 +250,7 @@ def ingest_file(path: Path | str, doc_id: str | None = None, max_pages: int = 40
     the corpus folder so the output does not depend on where the corpus sits.
     """
     path = Path(path)
+    max_pages = max(1, int(max_pages))
     doc_id = doc_id or default_doc_id(path)
     source = source if source is not None else path.as_posix()
     declared = FORMATS.get(path.suffix.lower())
