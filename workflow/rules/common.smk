@@ -18,7 +18,7 @@ try:
     DOCUMENTS = {d.doc_id: d for d in load_manifest(config["manifest"], config["corpus_dir"])}
 except ManifestError as error:
     raise WorkflowError(
-        f"The manifest has {len(error.problems)} problem(s); no job was started:\n" + str(error)
+        f"The manifest has {len(error.problems)} problem(s); no job was started:\n{error}"
     )
 
 try:
