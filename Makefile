@@ -19,7 +19,6 @@ $(STAMP): $(BIN)/python pyproject.toml requirements.lock
 
 run: $(STAMP)
 	$(BIN)/snakemake --cores $(CORES) --profile workflow/profiles/default
-	@echo "Report: $(CURDIR)/results/report.html"
 
 test: $(STAMP)
 	$(BIN)/python -m pytest

@@ -24,3 +24,16 @@ rule all:
         "results/report.html",
         "results/changes.md",
     default_target: True
+
+
+onsuccess:
+    from reviewflow.summary import run_summary
+
+    print(run_summary("results"))
+
+
+onerror:
+    from reviewflow.summary import run_summary
+
+    print("The run stopped with an error (see the messages above and logs/).")
+    print(run_summary("results"))
