@@ -55,6 +55,9 @@ REPORT_COLUMNS: tuple[str, ...] = (
 )
 ADJUDICATION_STEM = "adjudicated"
 SEGMENTS_SHEET = "segments"
+MANUAL_SHEET = "manual_fields"
+MANUAL_CSV_SUFFIX = ".manual_fields.csv"
+MANUAL_REQUIRED_COLUMNS: tuple[str, ...] = ("doc_id", "field", "value")
 CODE_KINDS: tuple[str, ...] = ("service_areas", "practices", "needs")
 
 # Fixed workbook metadata and zip entry times: the same segments give a byte-identical sheet.
@@ -237,7 +240,7 @@ def build_review_workbook(segment_rows: Sequence[Mapping[str, Any]], manual_rows
     workbook = Workbook()
     segments = workbook.active
     segments.title = SEGMENTS_SHEET
-    manual = workbook.create_sheet("manual_fields")
+    manual = workbook.create_sheet(MANUAL_SHEET)
     guide = workbook.create_sheet("instructions")
     for sheet, columns, rows in ((segments, SEGMENT_SHEET_COLUMNS, segment_rows), (manual, MANUAL_SHEET_COLUMNS, manual_rows)):
         sheet.append(list(columns))
@@ -330,6 +333,8 @@ def decision_files(folder: str | Path) -> list[Path]:
         path for path in folder.iterdir()
         if path.is_file() and path.suffix.lower() in (".xlsx", ".csv")
         and not path.name.startswith((".", "~$")) and not path.stem.lower().startswith("readme")
+        # a CSV reviewer's manual fields live beside their decisions, not in a decisions sheet of their own
+        and not path.name.lower().endswith(MANUAL_CSV_SUFFIX)
     )
 
 
@@ -593,3 +598,119 @@ def _report_order(row: Mapping[str, Any]) -> tuple[str, int, str, str]:
     number = row.get("row", "")
     return (str(row.get("source", "")), int(number) if str(number).isdigit() else 0,
             str(row.get("segment_id", "")), str(row.get("status", "")))
+
+
+# --------------------------------------------------------------------------------------------------
+# Manual form fields (the "manual_fields" sheet)
+
+
+@dataclass(frozen=True)
+class ManualValue:
+    """One reviewer's value for one manual form field of one document, as read from one row."""
+
+    doc_id: str
+    field: str
+    value: str
+    reviewer: str
+    note: str
+    source: str
+    row: int
+    adjudicated: bool = False
+
+
+def manual_field_sources(decision_paths: Iterable[str | Path]) -> list[Path]:
+    """Where manual field values are read from: every decisions workbook (its "manual_fields" sheet)
+    and, for a CSV decisions file ``ana.csv``, the sibling ``ana.manual_fields.csv`` when it exists."""
+    sources: list[Path] = []
+    for path in sorted(Path(p) for p in decision_paths):
+        if path.suffix.lower() == ".xlsx" or path.name.lower().endswith(MANUAL_CSV_SUFFIX):
+            sources.append(path)
+        else:
+            sibling = path.with_name(path.stem + MANUAL_CSV_SUFFIX)
+            if sibling.is_file():
+                sources.append(sibling)
+    return sources
+
+
+def _read_manual_table(path: Path) -> tuple[str, list[str], list[list[str]]] | None:
+    """(where, header, rows) of the manual fields of one source; None for a workbook without the sheet."""
+    if path.suffix.lower() != ".xlsx":
+        header, rows = _read_table(path)
+        return str(path), header, rows
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(path, read_only=True, data_only=True)
+    except Exception as error:  # openpyxl raises several types for damaged or non-xlsx files
+        raise ReviewflowError(f"{path}: cannot be read as an .xlsx workbook ({error}). "
+                              "Fix: save it from the spreadsheet program as 'Excel Workbook (.xlsx)'.") from None
+    try:
+        if MANUAL_SHEET not in workbook.sheetnames:
+            renamed = [name for name in workbook.sheetnames if _normalized(name) == MANUAL_SHEET]
+            if renamed:
+                raise ReviewflowError(
+                    f"{path}: sheet '{MANUAL_SHEET}' is missing (found '{renamed[0]}', which differs only in case, "
+                    f"spaces or hyphens). Fix: rename the sheet to exactly '{MANUAL_SHEET}'. "
+                    "Its values are not used until then.")
+            return None  # a reviewer who only checked segments: nothing to read
+        table = [list(row) for row in workbook[MANUAL_SHEET].iter_rows(values_only=True)]
+    finally:
+        workbook.close()
+    where = f"{path} (sheet '{MANUAL_SHEET}')"
+    if not table:
+        return where, [], []
+    header = [str(v) if v is not None else "" for v in table[0]]
+    return where, header, [[_text(v) for v in row] for row in table[1:]]
+
+
+def manual_header_problem(where: str, header: Sequence[str]) -> str | None:
+    """One message naming every missing or renamed column of a manual fields sheet, or None."""
+    present = set(header)
+    problems = []
+    for column in MANUAL_SHEET_COLUMNS:
+        if column in present:
+            continue
+        lookalikes = [h for h in header if h and _normalized(h) == column]
+        if lookalikes:
+            problems.append(f"column '{column}' is missing (found '{lookalikes[0]}', which differs only in case, "
+                            "spaces or hyphens)")
+        elif column in MANUAL_REQUIRED_COLUMNS:
+            problems.append(f"column '{column}' is missing")
+    if not problems:
+        return None
+    shown = ", ".join(f"'{h}'" for h in header if h)
+    return (f"{where}: " + "; ".join(problems) + f" (header: {shown or 'empty'}). Fix: rename the header cells to exactly "
+            f"{', '.join(repr(c) for c in MANUAL_SHEET_COLUMNS)} (lower case, underscores), or start again from the "
+            f"'{MANUAL_SHEET}' sheet of results/review/review_sheet.xlsx. These values are not used until then.")
+
+
+def load_manual_sheet(path: str | Path) -> tuple[list[ManualValue], list[dict[str, Any]]]:
+    """The filled manual field values of one source, and ``sheet_error`` report rows for a refused sheet.
+
+    A row with an empty value (a field the reviewer did not fill) is skipped. The reviewer is the
+    ``reviewer`` cell, else the decisions file's name (``ana.xlsx`` and ``ana.manual_fields.csv`` → ``ana``).
+    Checking doc ids, field ids and values against the corpus and the form is the caller's job.
+    """
+    path = Path(path)
+    stem = path.name[: -len(MANUAL_CSV_SUFFIX)] if path.name.lower().endswith(MANUAL_CSV_SUFFIX) else path.stem
+    try:
+        table = _read_manual_table(path)
+        problem = manual_header_problem(table[0], table[1]) if table is not None else None
+    except ReviewflowError as error:
+        table, problem = None, str(error)
+    if problem:
+        return [], [{"source": str(path), "row": "", "reviewer": "", "doc_id": "", "field": "", "value": "",
+                     "status": "sheet_error", "message": problem, "note": ""}]
+    if table is None:
+        return [], []
+    _, header, rows = table
+    values = []
+    for index, cells in enumerate(rows, start=2):
+        record = dict(zip(header, cells))
+        if not record.get("value", ""):
+            continue
+        values.append(ManualValue(
+            doc_id=record.get("doc_id", "").lower(), field=record.get("field", "").lower(), value=record["value"],
+            reviewer=record.get("reviewer", "") or stem, note=record.get("note", ""), source=str(path), row=index,
+            adjudicated=stem.lower() == ADJUDICATION_STEM))
+    return values, []

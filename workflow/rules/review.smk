@@ -2,11 +2,14 @@
 # - combine: all coded documents in one table, in-text citations resolved, reviewer decisions applied;
 # - agreement: automatic coding vs reviewers and reviewer vs reviewer (kappa), conflicts to resolve;
 # - review_sheet: the workbook a reviewer fills (`snakemake results/review/review_sheet.xlsx`);
+# - forms_table: every document's extraction form in one table, reviewers' manual field values applied;
 # - history: a snapshot per changed run under results/history/ and what changed since the last one.
 # Reviewer sheets in corpus/decisions/ are read, never written.
-from reviewflow.review import decision_files
+from reviewflow.review import decision_files, manual_field_sources
 
 DECISION_FILES = [str(path) for path in decision_files(config["decisions_dir"])]
+# the "manual_fields" sheet of each workbook, or <name>.manual_fields.csv beside a CSV decisions file
+MANUAL_FIELD_SOURCES = [str(path) for path in manual_field_sources(DECISION_FILES)]
 
 
 rule combine:
@@ -65,6 +68,27 @@ rule review_sheet:
         "logs/review_sheet.log",
     script:
         "../../scripts/review_sheet.py"
+
+
+rule forms_table:
+    input:
+        forms=per_document("results/forms/{doc}.json"),
+        manual=MANUAL_FIELD_SOURCES,
+        form=config["form"],
+    output:
+        table="results/forms.csv",
+        conflicts="results/review/manual_field_conflicts.csv",
+        report="results/review/manual_fields_report.csv",
+    params:
+        # the list itself, so that removing a sheet reruns the step
+        manual=MANUAL_FIELD_SOURCES,
+        code=library_digest("extraction_table", "review"),
+    conda:
+        "../envs/reviewflow.yaml"
+    log:
+        "logs/forms_table.log",
+    script:
+        "../../scripts/forms_table.py"
 
 
 rule history:
