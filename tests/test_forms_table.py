@@ -11,7 +11,8 @@ from review_fixtures import default_form, small_corpus, write_form_json
 
 from reviewflow.extraction_table import TABLE_COLUMNS, build_forms_table, forms_table_files
 from reviewflow.review import (
-    MANUAL_SHEET_COLUMNS, decision_files, export_review_sheet, load_manual_sheet, manual_field_sources,
+    MANUAL_SHEET_COLUMNS, decision_files, export_review_sheet, load_manual_sheet, manual_field_files,
+    manual_field_sources,
 )
 
 
@@ -107,7 +108,11 @@ def test_two_reviewers_disagree_then_adjudication(tmp_path, form):
     files = decision_files(tmp_path / "decisions")
     assert [p.name for p in files] == ["adjudicated.csv", "ana.xlsx", "ben.xlsx"]  # the sibling is not a decisions sheet
     assert [p.name for p in manual_field_sources(files)] == ["adjudicated.manual_fields.csv", "ana.xlsx", "ben.xlsx"]
-    settled = build_forms_table(forms(tmp_path), files, form)
+    # a sibling without its decisions file is still read: its values are never lost
+    (tmp_path / "decisions" / "adjudicated.csv").unlink()
+    assert [p.name for p in manual_field_files(tmp_path / "decisions")] == [
+        "adjudicated.manual_fields.csv", "ana.xlsx", "ben.xlsx"]
+    settled = build_forms_table(forms(tmp_path), manual_field_files(tmp_path / "decisions"), form)
     row = table(settled, *key)
     assert (row["value"], row["status"], row["reviewer"], row["note"]) == ("true", "filled", "chair", "chair: met in May")
     assert settled.conflicts == []

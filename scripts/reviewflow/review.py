@@ -220,7 +220,8 @@ def instruction_lines(form: Any) -> list[str]:
         "   each decision with its fate, and results/review/agreement.csv the agreement between coders.",
         "6. When two reviewers disagree, the automatic codes stay until a sheet named corpus/decisions/adjudicated.xlsx",
         "   (or .csv) decides the segment; an adjudicated decision always wins.",
-        "7. 'manual_fields' lists the form fields that the coder does not fill; record their values there for the report.",
+        "7. 'manual_fields' lists the form fields that the coder does not fill (one row per document and field): write",
+        "   the value in 'value' (and your name in 'reviewer'); it is read back into results/forms.csv. Leave rows empty that you did not assess.",
         "",
         f"Extraction form: {form.id} version {form.version}",
         "phases: " + "; ".join(book.ids("phases")),
@@ -630,6 +631,17 @@ def manual_field_sources(decision_paths: Iterable[str | Path]) -> list[Path]:
             if sibling.is_file():
                 sources.append(sibling)
     return sources
+
+
+def manual_field_files(folder: str | Path) -> list[Path]:
+    """Every source of manual field values in ``folder``: the decisions workbooks and every
+    ``*.manual_fields.csv``, also one whose ``<name>.csv`` is missing (its values would otherwise be lost)."""
+    folder = Path(folder)
+    if not folder.is_dir():
+        return []
+    siblings = [path for path in folder.iterdir() if path.is_file() and not path.name.startswith((".", "~$"))
+                and path.name.lower().endswith(MANUAL_CSV_SUFFIX)]
+    return manual_field_sources(decision_files(folder) + siblings)
 
 
 def _read_manual_table(path: Path) -> tuple[str, list[str], list[list[str]]] | None:

@@ -5,11 +5,11 @@
 # - forms_table: every document's extraction form in one table, reviewers' manual field values applied;
 # - history: a snapshot per changed run under results/history/ and what changed since the last one.
 # Reviewer sheets in corpus/decisions/ are read, never written.
-from reviewflow.review import decision_files, manual_field_sources
+from reviewflow.review import decision_files, manual_field_files
 
 DECISION_FILES = [str(path) for path in decision_files(config["decisions_dir"])]
-# the "manual_fields" sheet of each workbook, or <name>.manual_fields.csv beside a CSV decisions file
-MANUAL_FIELD_SOURCES = [str(path) for path in manual_field_sources(DECISION_FILES)]
+# the "manual_fields" sheet of each workbook, and every <name>.manual_fields.csv (CSV reviewers)
+MANUAL_FIELD_SOURCES = [str(path) for path in manual_field_files(config["decisions_dir"])]
 
 
 rule combine:
