@@ -23,6 +23,7 @@ rule all:
     input:
         "results/report.html",
         "results/changes.md",
+        "results/forms.csv",
     default_target: True
 
 
