@@ -394,11 +394,9 @@ def _normalized(name: str) -> str:
     return re.sub(r"[\s\-]+", "_", name.strip().lower())
 
 
-def header_problem(path: Path, header: Sequence[str]) -> str | None:
+def columns_problem(where: str, header: Sequence[str], known: Sequence[str], required: Sequence[str],
+                    restart: str) -> str | None:
     """One message naming every missing or renamed column of a sheet, or None when it is usable."""
-    schema = _schema()
-    known = list(schema["properties"])
-    required = list(schema["required"])
     present = set(header)
     problems = []
     for column in known:
@@ -413,9 +411,16 @@ def header_problem(path: Path, header: Sequence[str]) -> str | None:
     if not problems:
         return None
     shown = ", ".join(f"'{h}'" for h in header if h)
-    return (f"{path}: " + "; ".join(problems) + f" (header: {shown or 'empty'}). Fix: rename the header cells to exactly "
-            f"{', '.join(repr(c) for c in known)} (lower case, underscores), or start again from "
-            "results/review/review_sheet.xlsx (`python -m reviewflow review export`). This sheet is not used until then.")
+    return (f"{where}: " + "; ".join(problems) + f" (header: {shown or 'empty'}). Fix: rename the header cells to exactly "
+            f"{', '.join(repr(c) for c in known)} (lower case, underscores), or start again from {restart}.")
+
+
+def header_problem(path: Path, header: Sequence[str]) -> str | None:
+    """The problem of a decisions sheet's header, or None when it is usable."""
+    schema = _schema()
+    return columns_problem(str(path), header, list(schema["properties"]), list(schema["required"]),
+                           "results/review/review_sheet.xlsx (`python -m reviewflow review export`). "
+                           "This sheet is not used until then")
 
 
 def _row_problems(record: Mapping[str, str], codebook: Any) -> list[str]:
@@ -676,24 +681,10 @@ def _read_manual_table(path: Path) -> tuple[str, list[str], list[list[str]]] | N
 
 
 def manual_header_problem(where: str, header: Sequence[str]) -> str | None:
-    """One message naming every missing or renamed column of a manual fields sheet, or None."""
-    present = set(header)
-    problems = []
-    for column in MANUAL_SHEET_COLUMNS:
-        if column in present:
-            continue
-        lookalikes = [h for h in header if h and _normalized(h) == column]
-        if lookalikes:
-            problems.append(f"column '{column}' is missing (found '{lookalikes[0]}', which differs only in case, "
-                            "spaces or hyphens)")
-        elif column in MANUAL_REQUIRED_COLUMNS:
-            problems.append(f"column '{column}' is missing")
-    if not problems:
-        return None
-    shown = ", ".join(f"'{h}'" for h in header if h)
-    return (f"{where}: " + "; ".join(problems) + f" (header: {shown or 'empty'}). Fix: rename the header cells to exactly "
-            f"{', '.join(repr(c) for c in MANUAL_SHEET_COLUMNS)} (lower case, underscores), or start again from the "
-            f"'{MANUAL_SHEET}' sheet of results/review/review_sheet.xlsx. These values are not used until then.")
+    """The problem of a manual fields sheet's header, or None when it is usable."""
+    return columns_problem(where, header, MANUAL_SHEET_COLUMNS, MANUAL_REQUIRED_COLUMNS,
+                           f"the '{MANUAL_SHEET}' sheet of results/review/review_sheet.xlsx. "
+                           "These values are not used until then")
 
 
 def load_manual_sheet(path: str | Path) -> tuple[list[ManualValue], list[dict[str, Any]]]:
