@@ -174,10 +174,17 @@ def test_citations_attach_to_their_sentence_and_skip_personal_communications():
     first, second = rows
     assert first["citations_raw"] == ["Clawson & Dutch, 2008a"]
     cited = json.loads(first["citations_json"])
-    assert cited == [{"authors": ["Clawson", "Dutch"], "et_al": False, "narrative": False,
+    assert cited == [{"acronym": "", "authors": ["Clawson", "Dutch"], "et_al": False, "narrative": False,
                       "raw": "Clawson & Dutch, 2008a", "suffix": "a", "year": "2008"}]
     assert [c["narrative"] for c in json.loads(second["citations_json"])] == [True]
     assert not any("personal communication" in raw for raw in second["citations_raw"])
+
+
+def test_citation_json_keeps_a_corporate_authors_acronym():
+    rows = code([("paragraph", "Shelters should keep their address confidential (Northern Shelter Network [NSN], 2011). "
+                               "Staff should receive safety training (NSN, 2011).")]).rows
+    cited = json.loads(rows[0]["citations_json"])
+    assert [c["acronym"] for c in cited] == ["NSN"]
 
 
 def test_error_documents_give_a_header_only_csv_and_an_error_form(tmp_path):

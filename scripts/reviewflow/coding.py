@@ -36,7 +36,8 @@ COLUMNS: tuple[str, ...] = (
     "is_recommendation", "recommendation_kind", "polarity", "service_areas", "practices", "needs",
     "phase", "phase_source", "citations_raw", "citations_json", "evidence",
 )
-CITATION_KEYS: tuple[str, ...] = ("raw", "authors", "et_al", "year", "suffix", "narrative")
+# "acronym" lets the resolver learn "(Florida Coalition ... [FCADV], 2004)" and resolve a later "(FCADV, 2004)".
+CITATION_KEYS: tuple[str, ...] = ("raw", "authors", "et_al", "year", "suffix", "narrative", "acronym")
 DEFAULT_BATCH_SIZE = 256
 _LEAD_IN_END = re.compile(r"[:\u2013\u2014-]\s*$")
 _WHITESPACE = re.compile(r"\s+")
