@@ -288,7 +288,7 @@ def test_accuracy_on_the_hhs_aspe_2009_excerpt(shared_dir):
     assert dev["is_recommendation"]["f1"] >= 0.9
     assert held_out["codes_on_recommendations"]["micro"]["f1"] >= 0.72
     assert held_out["is_recommendation"]["f1"] >= 0.72
-    assert overall["polarity"]["micro"]["f1"] >= 0.9
+    assert overall["polarity"]["micro"]["f1"] >= 0.97
     assert overall["citations"]["micro"]["f1"] >= 0.9
 
 
@@ -296,6 +296,15 @@ def test_negation_inside_a_relative_clause_is_not_a_prohibition():
     rows = code([("paragraph", "Staff should use interpreters for survivors who do not speak English. "
                                "Do not use family members as interpreters. Be honest about what you can and cannot do.")]).rows
     assert [r["polarity"] for r in rows] == ["do", "do_not", "do"]
+
+
+def test_negation_in_a_subordinate_clause_does_not_prohibit():
+    rows = code([("paragraph", "Programs should provide interpreters for clients who do not speak Spanish. "
+                               "Staff should offer the dental care they had never received. "
+                               "Shelters must ensure that the street address does not appear online. "
+                               "If a client is unsure, do not pressure her to testify. "
+                               "Advocates who work nights should never share a client's location.")]).rows
+    assert [r["polarity"] for r in rows] == ["do", "do", "do", "do_not", "do_not"]
 
 
 def test_time_cues_and_repatriation_wording():

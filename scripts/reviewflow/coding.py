@@ -132,7 +132,10 @@ def segment_document(ingested: Mapping[str, Any], form: Form, nlp: Any, matcher:
     previous_block: tuple[str, bool] | None = None  # (kind, recommends-and-ends-with-colon)
     for block, doc in zip(wanted, docs, strict=True):
         hits = matcher.hits(doc)
+        tokens = [token.text for token in doc]
         section = _section_of(sections, block["start"])
+        if block["kind"] in ("heading", "list_item"):
+            hits = _keep_governing_prohibitions(tokens, hits, 0)
         if block["kind"] == "heading":
             level = int(block.get("level") or 1)
             while stack and stack[-1].level >= level:
@@ -162,7 +165,7 @@ def segment_document(ingested: Mapping[str, Any], form: Form, nlp: Any, matcher:
             start, end = _strip_span(text, block["start"] + sent.start_char, block["start"] + sent.end_char)
             if end <= start:
                 continue
-            own = [h for h in hits if sent.start <= h.start < sent.end]
+            own = _keep_governing_prohibitions(tokens, [h for h in hits if sent.start <= h.start < sent.end], sent.start)
             segments.append(Segment("sentence", start, end, text[start:end], _page_of(pages, page_starts, start), section,
                                     own, list(stack)))
             if index == len(sentences) - 1:
@@ -170,6 +173,42 @@ def segment_document(ingested: Mapping[str, Any], form: Form, nlp: Any, matcher:
                     h.group == "cue" and h.code in ("deontic", "recommendation_headings") for h in own)
         previous_block = ("paragraph", last_recommends)
     return segments
+
+
+_CLAUSE_MARKER = "clause_"
+_CLAUSE_BREAKS = frozenset({",", ";", ":", "(", ")", "\u2013", "\u2014"})
+
+
+def governing_prohibitions(tokens: Sequence[str], hits: Sequence[Hit], first: int) -> list[Hit]:
+    """The do_not hits of one segment (tokens from ``first``) that prohibit, not describe.
+
+    No parser is available, so a token window stands in for the clause: a negation is dropped when a
+    clause opener (a ``clause_*`` pattern of the do_not cue) lies between it and the previous comma
+    or the segment's start, unless the negation holds a deontic modal ("should not"), which governs
+    the main clause wherever it stands.
+    """
+    openers = [h for h in hits if h.group == "cue" and h.code == "do_not" and h.name.startswith(_CLAUSE_MARKER)]
+    deontic = [h for h in hits if h.group == "cue" and h.code == "deontic"]
+    kept: list[Hit] = []
+    for hit in hits:
+        if hit.group != "cue" or hit.code != "do_not" or hit.name.startswith(_CLAUSE_MARKER):
+            continue
+        if any(d.start < hit.end and hit.start < d.end for d in deontic):
+            kept.append(hit)
+            continue
+        boundary = first
+        for index in range(hit.start - 1, first - 1, -1):
+            if tokens[index] in _CLAUSE_BREAKS:
+                boundary = index + 1
+                break
+        if not any(boundary <= o.start and o.end <= hit.start for o in openers):
+            kept.append(hit)
+    return kept
+
+
+def _keep_governing_prohibitions(tokens: Sequence[str], hits: list[Hit], first: int) -> list[Hit]:
+    governing = set(governing_prohibitions(tokens, hits, first))
+    return [h for h in hits if h.group != "cue" or h.code != "do_not" or h in governing]
 
 
 # --------------------------------------------------------------------------------------- decisions
