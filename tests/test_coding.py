@@ -307,6 +307,30 @@ def test_negation_in_a_subordinate_clause_does_not_prohibit():
     assert [r["polarity"] for r in rows] == ["do", "do", "do", "do_not", "do_not"]
 
 
+def test_a_predicate_cue_recommends_only_in_a_main_clause():
+    rows = code([("paragraph", "Safety planning is essential for every new client. "
+                               "Local coalitions that require a signed agreement meet monthly. "
+                               "Advocates have found that follow-up calls are a key part of retention.")]).rows
+    assert by_text(rows, "Safety planning")["recommendation_kind"] == "explicit"
+    assert by_text(rows, "Local coalitions")["is_recommendation"] is False  # relative clause: a description
+    # After a verb of reporting, "that" introduces the finding, which keeps its force.
+    assert by_text(rows, "Advocates have found")["recommendation_kind"] == "explicit"
+
+
+def test_codes_never_come_from_the_names_inside_a_citation():
+    rows = code([("paragraph", "Outreach workers meet girls where they are (Center for Housing Education, 2006).")]).rows
+    row = rows[0]
+    assert row["service_areas"] == [] and row["citations_raw"] == ["Center for Housing Education, 2006"]
+
+
+def test_a_described_practice_needs_the_program_to_act():
+    promising = {"title": "Promising practices in aftercare"}
+    rows = code([("paragraph", "Many clients doubt that the shelter is willing to help with housing. "
+                               "The shelter carries out weekly housing clinics.")], document_row=promising).rows
+    assert by_text(rows, "Many clients")["is_recommendation"] is False  # an attitude, not a practice
+    assert by_text(rows, "The shelter carries")["recommendation_kind"] == "described_practice"
+
+
 def test_time_cues_and_repatriation_wording():
     rows = code([("list_item", "Arrange a medical exam within 72 hours"),
                  ("paragraph", "Programs should help survivors return home safely if they wish to be repatriated.")]).rows

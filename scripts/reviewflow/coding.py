@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from reviewflow.citations import Citation, find_citations
 from reviewflow.coding_nlp import CodebookMatcher, Hit, resources
 from reviewflow.errors import ReviewflowError
 from reviewflow.fileio import write_csv
@@ -76,7 +77,7 @@ class Segment:
     hits: list[Hit]
     headings: list[Heading]
     lead_in_recommends: bool = False
-    citations: list[Any] = field(default_factory=list)
+    citations: list[Citation] = field(default_factory=list)
 
 
 def _codebook_order(form: Form) -> dict[str, int]:
@@ -131,11 +132,13 @@ def segment_document(ingested: Mapping[str, Any], form: Form, nlp: Any, matcher:
     seen_heading = False
     previous_block: tuple[str, bool] | None = None  # (kind, recommends-and-ends-with-colon)
     for block, doc in zip(wanted, docs, strict=True):
-        hits = matcher.hits(doc)
+        first_segment = len(segments)
+        citations = find_citations(doc.text)
+        hits = _outside_citations(doc, matcher.hits(doc), citations)
         tokens = [token.text for token in doc]
         section = _section_of(sections, block["start"])
         if block["kind"] in ("heading", "list_item"):
-            hits = _keep_governing_prohibitions(tokens, hits, 0)
+            hits = _keep_governing(tokens, hits, 0)
         if block["kind"] == "heading":
             level = int(block.get("level") or 1)
             while stack and stack[-1].level >= level:
@@ -150,6 +153,7 @@ def segment_document(ingested: Mapping[str, Any], form: Form, nlp: Any, matcher:
                                     hits, list(stack)))
             stack.append(heading)
             previous_block = ("heading", False)
+            _attach_citations(segments[first_segment:], block["start"], citations)
             continue
         if block["kind"] == "list_item":
             start, end = _strip_span(text, block["start"], block["end"])
@@ -158,6 +162,7 @@ def segment_document(ingested: Mapping[str, Any], form: Form, nlp: Any, matcher:
                                     hits, list(stack), lead_in_recommends=lead_in))
             # A run of list items keeps the lead-in of the first one.
             previous_block = ("list_item", lead_in)
+            _attach_citations(segments[first_segment:], block["start"], citations)
             continue
         last_recommends = False
         sentences = list(doc.sents)
@@ -165,50 +170,77 @@ def segment_document(ingested: Mapping[str, Any], form: Form, nlp: Any, matcher:
             start, end = _strip_span(text, block["start"] + sent.start_char, block["start"] + sent.end_char)
             if end <= start:
                 continue
-            own = _keep_governing_prohibitions(tokens, [h for h in hits if sent.start <= h.start < sent.end], sent.start)
+            own = _keep_governing(tokens, [h for h in hits if sent.start <= h.start < sent.end], sent.start)
             segments.append(Segment("sentence", start, end, text[start:end], _page_of(pages, page_starts, start), section,
                                     own, list(stack)))
             if index == len(sentences) - 1:
                 last_recommends = bool(_LEAD_IN_END.search(sent.text)) and any(
-                    h.group == "cue" and h.code in ("deontic", "recommendation_headings") for h in own)
+                    h.group == "cue" and h.code in _RECOMMENDING_CUES for h in own)
         previous_block = ("paragraph", last_recommends)
+        _attach_citations(segments[first_segment:], block["start"], citations)
     return segments
 
 
+def _outside_citations(doc: Any, hits: list[Hit], citations: Sequence[Citation]) -> list[Hit]:
+    """Hits that do not lie inside an in-text citation.
+
+    A cited author names a source, not the sentence's subject: "(Girls Educational & Mentoring
+    Services, 2006)" is not about education, "(Young Women's Empowerment Project)" not about empowerment.
+    """
+    if not citations:
+        return hits
+    spans = [(c.start, c.end) for c in citations]
+
+    def inside(hit: Hit) -> bool:
+        start = doc[hit.start].idx
+        end = doc[hit.end - 1].idx + len(doc[hit.end - 1].text)
+        return any(s <= start and end <= e for s, e in spans)
+
+    return [h for h in hits if not inside(h)]
+
+
 _CLAUSE_MARKER = "clause_"
+_RECOMMENDING_CUES = frozenset({"deontic", "deontic_predicate", "recommendation_headings"})
 _CLAUSE_BREAKS = frozenset({",", ";", ":", "(", ")", "\u2013", "\u2014"})
 
 
-def governing_prohibitions(tokens: Sequence[str], hits: Sequence[Hit], first: int) -> list[Hit]:
-    """The do_not hits of one segment (tokens from ``first``) that prohibit, not describe.
+def _in_subordinate_clause(tokens: Sequence[str], hit: Hit, openers: Sequence[Hit], first: int) -> bool:
+    """A clause opener lies between ``hit`` and the previous clause break (or the segment's start)."""
+    boundary = first
+    for index in range(hit.start - 1, first - 1, -1):
+        if tokens[index] in _CLAUSE_BREAKS:
+            boundary = index + 1
+            break
+    return any(boundary <= o.start and o.end <= hit.start for o in openers)
 
-    No parser is available, so a token window stands in for the clause: a negation is dropped when a
-    clause opener (a ``clause_*`` pattern of the do_not cue) lies between it and the previous comma
-    or the segment's start, unless the negation holds a deontic modal ("should not"), which governs
-    the main clause wherever it stands.
+
+def _keep_governing(tokens: Sequence[str], hits: list[Hit], first: int) -> list[Hit]:
+    """The hits of one segment (tokens from ``first``) without the cues of subordinate clauses.
+
+    No parser is available, so a token window stands in for the clause: a cue is in a subordinate
+    clause when a clause opener (a ``clause_*`` pattern of the do_not cue) lies between it and the
+    previous comma or the segment's start. There a bare negation describes ("survivors who do not
+    speak English") and a predicate cue reports ("task forces that require collaboration", "research
+    has shown that relationships are a key factor"); neither recommends. A negation holding a
+    deontic modal ("should not") governs the main clause wherever it stands. The openers themselves
+    are markers and are dropped too.
     """
     openers = [h for h in hits if h.group == "cue" and h.code == "do_not" and h.name.startswith(_CLAUSE_MARKER)]
     deontic = [h for h in hits if h.group == "cue" and h.code == "deontic"]
-    kept: list[Hit] = []
-    for hit in hits:
-        if hit.group != "cue" or hit.code != "do_not" or hit.name.startswith(_CLAUSE_MARKER):
-            continue
-        if any(d.start < hit.end and hit.start < d.end for d in deontic):
-            kept.append(hit)
-            continue
-        boundary = first
-        for index in range(hit.start - 1, first - 1, -1):
-            if tokens[index] in _CLAUSE_BREAKS:
-                boundary = index + 1
-                break
-        if not any(boundary <= o.start and o.end <= hit.start for o in openers):
-            kept.append(hit)
-    return kept
 
+    def dropped(hit: Hit) -> bool:
+        if hit.group != "cue":
+            return False
+        if hit.code == "do_not" and hit.name.startswith(_CLAUSE_MARKER):
+            return True  # a marker, never a prohibition itself
+        if hit.code == "do_not":
+            holds_modal = any(d.start < hit.end and hit.start < d.end for d in deontic)
+            return not holds_modal and _in_subordinate_clause(tokens, hit, openers, first)
+        if hit.code == "deontic_predicate":
+            return _in_subordinate_clause(tokens, hit, openers, first)
+        return False
 
-def _keep_governing_prohibitions(tokens: Sequence[str], hits: list[Hit], first: int) -> list[Hit]:
-    governing = set(governing_prohibitions(tokens, hits, first))
-    return [h for h in hits if h.group != "cue" or h.code != "do_not" or h in governing]
+    return [h for h in hits if not dropped(h)]
 
 
 # --------------------------------------------------------------------------------------- decisions
@@ -250,7 +282,7 @@ def code_segment(segment: Segment, promising_document: bool, order: Mapping[str,
 
     # Recommendation?
     kind = "none"
-    deontic = _cue(hits, "deontic")
+    deontic = _cue(hits, "deontic") + _cue(hits, "deontic_predicate")
     excluded = _cue(hits, "non_recommendation")
     rec_heading = _recommendation_heading(segment.headings)
     if excluded:
@@ -324,26 +356,17 @@ def code_segment(segment: Segment, promising_document: bool, order: Mapping[str,
 
 
 # --------------------------------------------------------------------------------------- citations
-def _attach_citations(ingested: Mapping[str, Any], segments: list[Segment]) -> None:
-    """Each in-text citation of a block goes to the segment whose span holds its start."""
-    from reviewflow.citations import find_citations
-
-    text: str = ingested.get("text") or ""
-    starts = [s.start for s in segments]  # segments are in text order
-    for block in ingested.get("blocks") or []:
-        first = bisect.bisect_left(starts, block["start"])
-        last = bisect.bisect_left(starts, block["end"])
-        inside = segments[first:last]
-        if not inside:
+def _attach_citations(segments: Sequence[Segment], block_start: int, citations: Sequence[Citation]) -> None:
+    """Each in-text citation of a block goes to the block's segment whose span holds its start."""
+    if not segments:
+        return
+    starts = [s.start for s in segments]
+    for citation in citations:
+        if citation.personal_communication:
             continue
-        for citation in find_citations(text[block["start"]:block["end"]]):
-            if getattr(citation, "personal_communication", False):
-                continue
-            offset = block["start"] + citation.start
-            # A citation between two sentences (after the full stop) belongs to the one before.
-            index = max(bisect.bisect_right([s.start for s in inside], offset) - 1, 0)
-            target = inside[index]
-            target.citations.append(citation)
+        # A citation between two sentences (after the full stop) belongs to the one before.
+        index = max(bisect.bisect_right(starts, block_start + citation.start) - 1, 0)
+        segments[index].citations.append(citation)
 
 
 def citation_json(citation: Any) -> dict[str, Any]:
@@ -372,7 +395,6 @@ def code_ingested(ingested: Mapping[str, Any], form_path: str | Path, document_r
         messages = list(quality.get("messages") or []) or [f"{doc_id}: no text to code"]
         return CodedDocument(doc_id, [], [], "error", messages, False)
     segments = segment_document(ingested, form, nlp, matcher, batch_size)
-    _attach_citations(ingested, segments)
     titles = [str((document_row or {}).get("title") or "")]
     titles += [s.text for s in segments if s.kind == "heading" and s.section != "body"][:1]
     promising = is_promising_document(form, matcher, nlp, titles)
