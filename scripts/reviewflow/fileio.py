@@ -18,6 +18,8 @@ from typing import Any
 
 import yaml
 
+from reviewflow.safety import neutralize_formula
+
 
 def atomic_write_bytes(path: str | Path, data: bytes) -> None:
     """Write ``data`` to ``path`` atomically (temp file in the same folder, then rename)."""
@@ -53,13 +55,19 @@ def read_yaml(path: str | Path) -> Any:
         return yaml.safe_load(handle)
 
 
-def csv_text(rows: Iterable[Mapping[str, Any]], columns: Sequence[str]) -> str:
-    """Render rows as CSV with a fixed column order and ``\\n`` line endings."""
+def csv_text(rows: Iterable[Mapping[str, Any]], columns: Sequence[str], neutralize: bool = True) -> str:
+    """Render rows as CSV with a fixed column order and ``\\n`` line endings.
+
+    Results are opened in spreadsheets and their text comes from documents and reviewers, so a cell a
+    spreadsheet would run as a formula gets an apostrophe (``neutralize``). Files a researcher owns
+    (the manifest) are written back as they are, with ``neutralize=False``.
+    """
+    cell = (lambda value: neutralize_formula(_cell(value))) if neutralize else _cell
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=list(columns), lineterminator="\n", extrasaction="ignore")
     writer.writeheader()
     for row in rows:
-        writer.writerow({key: _cell(row.get(key, "")) for key in columns})
+        writer.writerow({key: cell(row.get(key, "")) for key in columns})
     return buffer.getvalue()
 
 

@@ -122,4 +122,4 @@ def load_manifest(path: str | Path, corpus_dir: str | Path | None = None) -> lis
 def write_rows(path: str | Path, rows: list[dict[str, str]]) -> None:
     """Rewrite the manifest atomically, keeping any extra columns a researcher added."""
     extra = sorted({key for row in rows for key in row} - set(COLUMNS))
-    atomic_write_text(path, csv_text(rows, [*COLUMNS, *extra]))
+    atomic_write_text(path, csv_text(rows, [*COLUMNS, *extra], neutralize=False))

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import html
+import re
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+# "-0.25" or "+3" is read as a number, never as a formula: a kappa or a score stays a number.
+_PLAIN_NUMBER = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
 
 
 def escape_html(text: object) -> str:
@@ -15,8 +18,9 @@ def escape_html(text: object) -> str:
 def neutralize_formula(value: object) -> object:
     """Prefix a cell that a spreadsheet would evaluate as a formula with an apostrophe.
 
-    Non-string values pass through unchanged, so numbers stay numbers.
+    Non-string values and strings that are plain numbers pass through unchanged, so numbers stay
+    numbers.
     """
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES) and not _PLAIN_NUMBER.fullmatch(value):
         return "'" + value
     return value
