@@ -5,11 +5,16 @@ from __future__ import annotations
 import json
 
 from reviewflow.fileio import write_csv
-from reviewflow.history import FIRST_RUN, list_snapshots, read_table1_cells, update_history
+import pytest
+
+from reviewflow import history
+from reviewflow.history import FIRST_RUN, NO_CHANGE, list_snapshots, read_table1_cells, update_history
 
 TABLE1_COLUMNS = ("phase", "phase_label", "need", "need_label", "code", "default_phase", "role", "n_documents",
                   "n_primary", "citations", "doc_ids")
 EDGE_COLUMNS = ("source", "target", "via", "n_in_text", "n_recommendations")
+AREA_COLUMNS = ("code", "code_label", "code_kind", "phase", "phase_label", "role", "n_documents", "n_primary",
+                "citations", "doc_ids")
 CITATIONS = {"aron2006": "Aron et al., 2006", "caliber2007": "Caliber, 2007", "hodge2008": "Hodge, 2008"}
 
 
@@ -21,10 +26,17 @@ def write_run(folder, cells, edges):
     write_csv(folder / "network" / "edges.csv", [{"source": s, "target": t, "via": v} for s, t, v in edges], EDGE_COLUMNS)
 
 
-def run(results, docs):
+def write_areas(folder, cells):
+    rows = [{"code": code, "phase": phase, "role": role, "doc_ids": ";".join(docs), "n_documents": len(docs)}
+            for (code, phase, role), docs in cells.items()]
+    write_csv(folder / "tables" / "service_areas_long.csv", rows, AREA_COLUMNS)
+
+
+def run(results, docs, tables=None):
     return update_history(table1=results / "tables" / "table1_long.csv", edges=results / "network" / "edges.csv",
                           documents=[(d, CITATIONS[d]) for d in docs], history_dir=results / "history",
-                          changes_md=results / "changes.md", changes_json=results / "changes.json")
+                          changes_md=results / "changes.md", changes_json=results / "changes.json",
+                          tables=tables)
 
 
 RUN1_CELLS = {
@@ -39,7 +51,8 @@ def test_first_run_then_added_document_then_identical_rerun(tmp_path):
     first = run(tmp_path, ["aron2006", "caliber2007"])
     assert first.created and first.snapshot.name.startswith("0001-")
     assert FIRST_RUN in (tmp_path / "changes.md").read_text()
-    assert json.loads((tmp_path / "changes.json").read_text())["first_run"] is True
+    first_json = json.loads((tmp_path / "changes.json").read_text())
+    assert first_json["changed_since_previous_run"] is True and first_json["latest_change"]["first_run"] is True
 
     # run 2: hodge2008 joins the corpus, supports emergency shelter and cites Aron; caliber's edge is lost
     cells = dict(RUN1_CELLS)
@@ -47,24 +60,102 @@ def test_first_run_then_added_document_then_identical_rerun(tmp_path):
     write_run(tmp_path, cells, [("hodge2008", "aron2006", "both")])
     second = run(tmp_path, ["aron2006", "caliber2007", "hodge2008"])
     assert second.created and second.snapshot.name.startswith("0002-")
-    changes = second.changes
+    assert second.changes["changed_since_previous_run"] is True
+    changes = second.changes["latest_change"]
+    assert changes["by_this_run"] is True
     assert changes["previous"] == first.snapshot.name and changes["documents"] == {"added": ["hodge2008"], "removed": []}
     assert changes["table1"] == [{"phase": "immediate", "need": "emergency_shelter", "role": "support",
                                   "added": ["hodge2008"], "removed": []}]
     assert changes["edges"]["added"] == [{"source": "hodge2008", "target": "aron2006", "via": "both"}]
     assert changes["edges"]["removed"] == [{"source": "caliber2007", "target": "aron2006", "via": "in_text"}]
     markdown = (tmp_path / "changes.md").read_text()
+    assert f"This run changed the synthesis or the citation network: new snapshot `{second.snapshot.name}`" in markdown
+    assert NO_CHANGE not in markdown
     assert "- added: Hodge, 2008 (hodge2008)" in markdown
     assert "| immediate | emergency_shelter | support | Hodge, 2008 (hodge2008) | – |" in markdown
     assert "- new edge: hodge2008 → aron2006 (both)" in markdown
     assert "- lost edge: caliber2007 → aron2006 (in_text)" in markdown
 
-    before = {p: p.read_bytes() for p in (tmp_path / "changes.md", tmp_path / "changes.json")}
+    # run 3 changes nothing: no snapshot, and changes.md says so before showing run 2's change as earlier
     (tmp_path / "changes.md").unlink()  # Snakemake deletes declared outputs before rerunning the rule
     third = run(tmp_path, ["aron2006", "caliber2007", "hodge2008"])
     assert not third.created and third.snapshot == second.snapshot
     assert [p.name for p in list_snapshots(tmp_path / "history")] == [first.snapshot.name, second.snapshot.name]
-    assert {p: p.read_bytes() for p in before} == before
+    unchanged = (tmp_path / "changes.md").read_text()
+    assert unchanged.startswith(f"# Changes since the previous run\n\n**{NO_CHANGE}.** ")
+    assert f"identical to snapshot `{second.snapshot.name}`" in unchanged
+    assert (f"## Earlier: the latest change (snapshot `{second.snapshot.name}`, compared with "
+            f"`{first.snapshot.name}`)") in unchanged
+    assert "### Documents\n\n- added: Hodge, 2008 (hodge2008)" in unchanged  # under the "Earlier" heading
+    assert "This run changed" not in unchanged
+    third_json = json.loads((tmp_path / "changes.json").read_text())
+    assert third_json["changed_since_previous_run"] is False and third_json["snapshot"] == second.snapshot.name
+    assert third_json["latest_change"]["by_this_run"] is False
+    assert third_json["latest_change"]["documents"]["added"] == ["hodge2008"]
+
+    # run 4, again identical: not a byte of the changes files moves
+    before = {p: p.read_bytes() for p in (tmp_path / "changes.md", tmp_path / "changes.json")}
+    fourth = run(tmp_path, ["aron2006", "caliber2007", "hodge2008"])
+    assert not fourth.created and {p: p.read_bytes() for p in before} == before
+
+
+def test_unchanged_rerun_of_the_first_run_says_no_change(tmp_path):
+    write_run(tmp_path, RUN1_CELLS, [])
+    run(tmp_path, ["aron2006"])
+    again = run(tmp_path, ["aron2006"])
+    markdown = (tmp_path / "changes.md").read_text()
+    assert not again.created and f"**{NO_CHANGE}.**" in markdown
+    assert f"## Earlier: the latest change (snapshot `{again.snapshot.name}`, {FIRST_RUN})" in markdown
+
+
+def test_other_synthesis_tables_are_kept_and_compared(tmp_path):
+    write_run(tmp_path, RUN1_CELLS, [])
+    areas = {("mental_health", "stabilization", "support"): ["aron2006"]}
+    write_areas(tmp_path, areas)
+    tables = {"service_areas": tmp_path / "tables" / "service_areas_long.csv"}
+    first = run(tmp_path, ["aron2006", "caliber2007"], tables)
+    assert (first.snapshot / "service_areas_long.csv").read_bytes() == tables["service_areas"].read_bytes()
+    # only a service-area cell changes: that is a change, with its own snapshot and section
+    write_areas(tmp_path, {("mental_health", "stabilization", "support"): ["aron2006", "caliber2007"]})
+    second = run(tmp_path, ["aron2006", "caliber2007"], tables)
+    assert second.created
+    (table,) = second.changes["latest_change"]["other_tables"]
+    assert table["compared"] and table["cells"] == [{"code": "mental_health", "phase": "stabilization",
+                                                     "role": "support", "added": ["caliber2007"], "removed": []}]
+    markdown = (tmp_path / "changes.md").read_text()
+    assert "## Core service areas by phase" in markdown
+    assert "| mental_health | stabilization | support | Caliber, 2007 (caliber2007) | – |" in markdown
+    assert "No Table 1 cell changed." in markdown
+
+
+def test_snapshot_without_the_other_tables_is_read_and_not_compared(tmp_path):
+    write_run(tmp_path, RUN1_CELLS, [])
+    old = run(tmp_path, ["aron2006"])  # a snapshot from before the other tables were kept
+    assert sorted(p.name for p in old.snapshot.iterdir()) == ["documents.csv", "edges.csv", "table1_long.csv"]
+    write_areas(tmp_path, {("mental_health", "stabilization", "support"): ["aron2006"]})
+    new = run(tmp_path, ["aron2006"], {"service_areas": tmp_path / "tables" / "service_areas_long.csv"})
+    (table,) = new.changes["latest_change"]["other_tables"]
+    assert new.created and not table["compared"] and "earlier snapshot does not hold" in table["reason"]
+    assert "Not compared: the earlier snapshot does not hold service_areas_long.csv." in (tmp_path / "changes.md").read_text()
+
+
+def test_a_failed_write_of_the_changes_leaves_no_snapshot(tmp_path, monkeypatch):
+    write_run(tmp_path, RUN1_CELLS, [])
+    run(tmp_path, ["aron2006"])
+    write_run(tmp_path, RUN1_CELLS, [("caliber2007", "aron2006", "in_text")])
+
+    def fail(path, text):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(history, "atomic_write_text", fail)
+    with pytest.raises(OSError):
+        run(tmp_path, ["aron2006"])
+    assert len(list_snapshots(tmp_path / "history")) == 1
+    assert [p.name for p in (tmp_path / "history").iterdir() if p.name.startswith(".")] == []
+    monkeypatch.undo()
+    # the rerun reports the change, not "no change"
+    rerun = run(tmp_path, ["aron2006"])
+    assert rerun.created and rerun.changes["latest_change"]["edges"]["added"][0]["source"] == "caliber2007"
 
 
 def test_snapshot_names_are_deterministic_and_reverting_makes_a_new_one(tmp_path):
@@ -74,12 +165,12 @@ def test_snapshot_names_are_deterministic_and_reverting_makes_a_new_one(tmp_path
     assert run(a, ["aron2006"]).snapshot.name == run(b, ["aron2006"]).snapshot.name
     write_run(a, {**RUN1_CELLS, ("immediate", "emergency_shelter", "support"): []}, [])
     changed = run(a, ["aron2006"])
-    assert changed.changes["table1"][0]["removed"] == ["aron2006"]
+    assert changed.changes["latest_change"]["table1"][0]["removed"] == ["aron2006"]
     write_run(a, RUN1_CELLS, [])  # back to the first content: a third snapshot, same hash as the first
     reverted = run(a, ["aron2006"])
     names = [p.name for p in list_snapshots(a / "history")]
     assert len(names) == 3 and names[2].startswith("0003-") and names[2][5:] == names[0][5:]
-    assert reverted.changes["table1"][0]["added"] == ["aron2006"]
+    assert reverted.changes["latest_change"]["table1"][0]["added"] == ["aron2006"]
 
 
 def test_interrupted_snapshot_folder_is_ignored(tmp_path):

@@ -1,18 +1,28 @@
 """Run history of the living review: snapshots of the synthesis and network, and what changed.
 
-Every run whose Table 1, citation network or document list differs from the latest snapshot keeps a
-new snapshot in ``results/history/<run>/`` (``table1_long.csv``, ``edges.csv``, ``documents.csv``),
-named ``NNNN-<first 12 hex of the content's sha256>`` so names sort in run order and the same
-content always gets the same hash. ``results/changes.md`` and ``results/changes.json`` describe the
-difference between the two latest snapshots: documents added or removed, documents added to or
-removed from each Table 1 cell, network edges gained or lost. They are a function of the snapshots
-only, so a rerun with identical inputs neither adds a snapshot nor changes a byte of them.
+Every run whose synthesis tables, citation network or document list differs from the latest
+snapshot keeps a new snapshot in ``results/history/<run>/``: ``table1_long.csv``, ``edges.csv``,
+``documents.csv`` and, when the run passes them, the long tables of the service areas, practices and
+evidence basis. A snapshot is named ``NNNN-<first 12 hex of the content's sha256>`` so names sort in
+run order and the same content always gets the same hash. A run identical to the latest snapshot adds
+none: the history holds one snapshot per run that changed something, never two identical ones in a
+row (a revert to older content is a change, so it gets a snapshot of its own).
+
+``results/changes.md`` and ``results/changes.json`` say first whether this run changed anything:
+
+- a run that made a snapshot describes the difference from the snapshot before it: documents added
+  or removed, documents added to or removed from each Table 1 cell (and each cell of the other
+  tables), network edges gained or lost;
+- a run identical to the latest snapshot says so plainly, and then shows the latest change (that
+  snapshot against its predecessor) under a heading that labels it as earlier.
+
+Both are a function of the snapshots and of whether this run matched the latest one, so reruns
+with identical inputs neither add a snapshot nor change a byte of them after the first "no change".
 
 Why the snapshots are not a declared Snakemake output: Snakemake deletes a rule's outputs before
 running it, which would erase the history. Only ``changes.md``/``changes.json`` are declared, so
-``snakemake --delete-all-output`` leaves ``results/history/`` alone (the next run then rewrites the
-same changes). ``make clean`` (``rm -rf results``) deletes the history with everything else: copy
-``results/history/`` elsewhere first if the record matters.
+``snakemake --delete-all-output`` and ``make clean`` leave ``results/history/`` alone; only
+``make clean-all`` (or deleting the folder) removes it.
 """
 
 from __future__ import annotations
@@ -28,35 +38,61 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from reviewflow.errors import ReviewflowError
 from reviewflow.fileio import atomic_write_text, csv_text, write_json
 
 TABLE1 = "table1_long.csv"
 EDGES = "edges.csv"
 DOCUMENTS = "documents.csv"
-SNAPSHOT_FILES: tuple[str, ...] = (TABLE1, EDGES, DOCUMENTS)
+# Every snapshot has these; a folder without one of them is an interrupted run's leftover.
+CORE_FILES: tuple[str, ...] = (TABLE1, EDGES, DOCUMENTS)
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    """One more synthesis table kept in the snapshots and compared cell by cell."""
+
+    name: str  # the key callers pass it under
+    file: str  # its name inside a snapshot
+    label: str
+    key: tuple[str, ...]  # the columns that identify one cell
+
+
+OTHER_TABLES: tuple[TableSpec, ...] = (
+    TableSpec("service_areas", "service_areas_long.csv", "Core service areas by phase", ("code", "phase", "role")),
+    TableSpec("practices", "practices_long.csv", "Service-delivery practices", ("code", "phase", "role")),
+    TableSpec("evidence_basis", "evidence_basis_long.csv", "Evidence basis", ("level", "id")),
+)
+SNAPSHOT_FILES: tuple[str, ...] = CORE_FILES + tuple(spec.file for spec in OTHER_TABLES)
 SNAPSHOT_NAME = re.compile(r"^(\d{4,})-([0-9a-f]{12})$")
 FIRST_RUN = "first run: no previous snapshot"
+NO_CHANGE = "No change since the previous run"
 
 
-# --- reading the three snapshot files ---------------------------------------------------------------
+# --- reading the snapshot files ---------------------------------------------------------------------
 
 def _rows(path: Path) -> list[dict[str, str]]:
     with open(path, encoding="utf-8", newline="") as handle:
         return [{k: v or "" for k, v in row.items() if k is not None} for row in csv.DictReader(handle)]
 
 
-def read_table1_cells(path: str | Path) -> dict[tuple[str, str, str], set[str]]:
-    """(phase, need, role) → doc_ids of Table 1 in long form, in table order.
+def read_cells(path: str | Path, key: Sequence[str]) -> dict[tuple[str, ...], set[str]]:
+    """cell key → doc_ids of a long synthesis table, cells in table order.
 
-    The synthesis writes one row per (phase, need, role) with ``doc_ids`` ``;``-joined; a row per
-    document (``doc_id``) is read too, and a file without ``role`` counts every row as support.
+    The synthesis writes one row per cell with ``doc_ids`` ``;``-joined; a row per document
+    (``doc_id``) is read too, and an empty or missing ``role`` counts as support.
     """
-    cells: dict[tuple[str, str, str], set[str]] = {}
+    cells: dict[tuple[str, ...], set[str]] = {}
     for row in _rows(Path(path)):
-        key = (row.get("phase", ""), row.get("need", ""), row.get("role", "") or "support")
-        found = cells.setdefault(key, set())
-        found.update(part.strip() for part in re.split(r";", row.get("doc_ids", "") or row.get("doc_id", "")) if part.strip())
+        cell = tuple(row.get(column, "") or ("support" if column == "role" else "") for column in key)
+        found = cells.setdefault(cell, set())
+        found.update(part.strip() for part in (row.get("doc_ids", "") or row.get("doc_id", "")).split(";") if part.strip())
     return cells
+
+
+def read_table1_cells(path: str | Path) -> dict[tuple[str, ...], set[str]]:
+    """(phase, need, role) → doc_ids of Table 1 in long form."""
+    return read_cells(path, ("phase", "need", "role"))
 
 
 def read_edges(path: str | Path) -> dict[tuple[str, str], str]:
@@ -71,18 +107,30 @@ def read_documents(path: str | Path) -> dict[str, str]:
 
 # --- snapshots --------------------------------------------------------------------------------------
 
-def snapshot_contents(table1: str | Path, edges: str | Path, documents: Sequence[tuple[str, str]]) -> dict[str, bytes]:
+def snapshot_contents(table1: str | Path, edges: str | Path, documents: Sequence[tuple[str, str]],
+                      tables: Mapping[str, str | Path] | None = None) -> dict[str, bytes]:
+    """The bytes of every file of this run's snapshot; ``tables`` maps OTHER_TABLES names to their long CSV."""
+    specs = {spec.name: spec for spec in OTHER_TABLES}
+    unknown = sorted(set(tables or {}) - set(specs))
+    if unknown:
+        raise ReviewflowError(f"history: unknown table(s) {', '.join(unknown)}. Fix: pass only {', '.join(specs)}.")
     docs = [{"doc_id": doc_id, "citation": citation} for doc_id, citation in sorted(documents)]
-    return {
+    contents = {
         TABLE1: Path(table1).read_bytes(),
         EDGES: Path(edges).read_bytes(),
         DOCUMENTS: csv_text(docs, ("doc_id", "citation")).encode("utf-8"),
     }
+    contents.update({specs[name].file: Path(path).read_bytes() for name, path in (tables or {}).items()})
+    return contents
 
 
 def content_hash(contents: Mapping[str, bytes]) -> str:
+    """Hash of the files present, in SNAPSHOT_FILES order (a snapshot of only the core files keeps
+    the hash it had before the other tables were kept)."""
     digest = hashlib.sha256()
     for name in SNAPSHOT_FILES:
+        if name not in contents:
+            continue
         data = contents[name]
         digest.update(f"{name}\0{len(data)}\0".encode())
         digest.update(data)
@@ -95,66 +143,69 @@ def list_snapshots(history_dir: str | Path) -> list[Path]:
     if not folder.is_dir():
         return []
     found = [(int(m.group(1)), p) for p in folder.iterdir() if p.is_dir() and (m := SNAPSHOT_NAME.match(p.name))
-             and all((p / name).is_file() for name in SNAPSHOT_FILES)]
+             and all((p / name).is_file() for name in CORE_FILES)]
     return [path for _, path in sorted(found)]
 
 
-def record_snapshot(history_dir: str | Path, contents: Mapping[str, bytes]) -> tuple[Path, bool]:
-    """The snapshot holding ``contents``: the latest one when it already does, else a new one.
-
-    Returns (snapshot folder, created). The new folder is filled under a temporary name and renamed,
-    so an interrupted run never leaves a half snapshot that looks complete.
-    """
-    history = Path(history_dir)
-    snapshots = list_snapshots(history)
-    digest = content_hash(contents)
-    if snapshots and snapshots[-1].name.endswith(f"-{digest}"):
-        return snapshots[-1], False
-    number = int(SNAPSHOT_NAME.match(snapshots[-1].name).group(1)) + 1 if snapshots else 1  # type: ignore[union-attr]
-    target = history / f"{number:04d}-{digest}"
-    history.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(dir=history, prefix=".incoming-"))
-    try:
-        for name in SNAPSHOT_FILES:
-            (staging / name).write_bytes(contents[name])
-        os.replace(staging, target)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
-    return target, True
+def _next_name(snapshots: Sequence[Path], digest: str) -> str:
+    match = SNAPSHOT_NAME.match(snapshots[-1].name) if snapshots else None
+    return f"{int(match.group(1)) + 1 if match else 1:04d}-{digest}"
 
 
 # --- comparing two snapshots ------------------------------------------------------------------------
 
-def compare(previous: Path | None, current: Path) -> dict[str, Any]:
-    """What changed from ``previous`` to ``current`` (None: the first snapshot), as JSON-ready data."""
+def _cell_changes(now: Mapping[tuple[str, ...], set[str]], before: Mapping[tuple[str, ...], set[str]],
+                  key: Sequence[str]) -> list[dict[str, Any]]:
+    changed = []
+    for cell in list(now) + [k for k in before if k not in now]:
+        docs_now, docs_before = now.get(cell, set()), before.get(cell, set())
+        if docs_now != docs_before:
+            changed.append({**dict(zip(key, cell)), "added": sorted(docs_now - docs_before),
+                            "removed": sorted(docs_before - docs_now)})
+    return changed
+
+
+def _other_tables(previous: Path, current: Path) -> list[dict[str, Any]]:
+    result = []
+    for spec in OTHER_TABLES:
+        here, there = (current / spec.file).is_file(), (previous / spec.file).is_file()
+        if not here and not there:
+            continue
+        entry: dict[str, Any] = {"table": spec.name, "label": spec.label, "key": list(spec.key)}
+        if here and there:
+            entry.update(compared=True, cells=_cell_changes(read_cells(current / spec.file, spec.key),
+                                                            read_cells(previous / spec.file, spec.key), spec.key))
+        else:
+            missing = "the earlier snapshot" if here else "the later snapshot"
+            entry.update(compared=False, cells=[], reason=f"{missing} does not hold {spec.file}")
+        result.append(entry)
+    return result
+
+
+def compare(previous: Path | None, current: Path, name: str | None = None) -> dict[str, Any]:
+    """What changed from snapshot ``previous`` to ``current`` (None: the first snapshot), as JSON-ready
+    data. ``name`` is the snapshot's name when ``current`` is still its staging folder."""
     docs_now = read_documents(current / DOCUMENTS)
     cells_now = read_table1_cells(current / TABLE1)
     edges_now = read_edges(current / EDGES)
     base: dict[str, Any] = {
-        "current": current.name,
+        "snapshot": name or current.name,
         "totals": {"documents": len(docs_now), "edges": len(edges_now),
                    "table1_cells_with_documents": sum(bool(v) for v in cells_now.values())},
     }
     if previous is None:
-        return {**base, "first_run": True, "previous": None, "message": FIRST_RUN,
-                "documents": {"added": [], "removed": []}, "table1": [],
-                "edges": {"added": [], "removed": [], "via_changed": []}}
+        return {**base, "first_run": True, "previous": None,
+                "documents": {"added": [], "removed": []}, "table1": [], "other_tables": [],
+                "edges": {"added": [], "removed": [], "via_changed": []}, "citations": docs_now}
     docs_before = read_documents(previous / DOCUMENTS)
-    cells_before = read_table1_cells(previous / TABLE1)
     edges_before = read_edges(previous / EDGES)
-    table1 = []
-    for key in list(cells_now) + [k for k in cells_before if k not in cells_now]:
-        now, before = cells_now.get(key, set()), cells_before.get(key, set())
-        if now != before:
-            table1.append({"phase": key[0], "need": key[1], "role": key[2],
-                           "added": sorted(now - before), "removed": sorted(before - now)})
     edge = lambda key, via: {"source": key[0], "target": key[1], "via": via}  # noqa: E731
     return {
-        **base, "first_run": False, "previous": previous.name, "message": "",
+        **base, "first_run": False, "previous": previous.name,
         "documents": {"added": sorted(set(docs_now) - set(docs_before)),
                       "removed": sorted(set(docs_before) - set(docs_now))},
-        "table1": table1,
+        "table1": _cell_changes(cells_now, read_table1_cells(previous / TABLE1), ("phase", "need", "role")),
+        "other_tables": _other_tables(previous, current),
         "edges": {
             "added": [edge(k, edges_now[k]) for k in sorted(set(edges_now) - set(edges_before))],
             "removed": [edge(k, edges_before[k]) for k in sorted(set(edges_before) - set(edges_now))],
@@ -165,48 +216,99 @@ def compare(previous: Path | None, current: Path) -> dict[str, Any]:
     }
 
 
-def render_markdown(changes: Mapping[str, Any]) -> str:
-    names = changes.get("citations", {})
+def changes_document(change: Mapping[str, Any], *, changed: bool) -> dict[str, Any]:
+    """changes.json: whether this run changed anything, and the latest change (this run's or earlier)."""
+    snapshot = change["snapshot"]
+    if not changed:
+        message = (f"{NO_CHANGE}: its synthesis tables, citation network and documents are identical to "
+                   f"snapshot {snapshot}; no snapshot was added. The latest change, shown as 'latest_change', "
+                   "is an earlier run's.")
+    elif change["first_run"]:
+        message = f"New snapshot {snapshot}: {FIRST_RUN}."
+    else:
+        message = f"This run changed the synthesis or network: new snapshot {snapshot}, compared with {change['previous']}."
+    return {"changed_since_previous_run": changed, "snapshot": snapshot, "message": message,
+            "totals": change["totals"], "latest_change": {**change, "by_this_run": changed}}
+
+
+# --- Markdown ---------------------------------------------------------------------------------------
+
+def _md(text: str) -> str:
+    return text.replace("|", "\\|")
+
+
+def _totals_line(totals: Mapping[str, int]) -> str:
+    return (f"This run: {totals['documents']} documents, {totals['table1_cells_with_documents']} Table 1 cells "
+            f"with documents, {totals['edges']} citation-network edges.")
+
+
+def _change_sections(change: Mapping[str, Any], level: str) -> list[str]:
+    """The sections describing one change (``level``: the Markdown heading marks)."""
+    names = change.get("citations", {})
 
     def cite(doc_id: str) -> str:
         return f"{names[doc_id]} ({doc_id})" if names.get(doc_id) else doc_id
 
-    totals = changes["totals"]
-    lines = ["# Changes since the previous run", ""]
-    if changes["first_run"]:
-        lines += [f"Snapshot `{changes['current']}` in `results/history/`: {FIRST_RUN}.", "",
-                  f"This run: {totals['documents']} documents, {totals['table1_cells_with_documents']} Table 1 cells "
-                  f"with documents, {totals['edges']} citation-network edges.", ""]
-        return "\n".join(lines)
-    lines += [f"Snapshot `{changes['current']}` compared with `{changes['previous']}` (both in `results/history/`). "
-              f"This run: {totals['documents']} documents, {totals['table1_cells_with_documents']} Table 1 cells with "
-              f"documents, {totals['edges']} citation-network edges.", "", "## Documents", ""]
-    docs = changes["documents"]
-    lines += [f"- added: {cite(d)}" for d in docs["added"]] + [f"- removed: {cite(d)}" for d in docs["removed"]]
-    if not docs["added"] and not docs["removed"]:
-        lines.append("No document added or removed.")
-    lines += ["", "## Table 1 cells", ""]
-    if changes["table1"]:
-        lines += ["| phase | need | role | documents added | documents removed |", "|---|---|---|---|---|"]
-        for cell in changes["table1"]:
+    def cells_table(columns: Sequence[str], cells: Sequence[Mapping[str, Any]]) -> list[str]:
+        rows = ["| " + " | ".join(columns) + " | documents added | documents removed |",
+                "|" + "---|" * (len(columns) + 2)]
+        for cell in cells:
             added = "; ".join(cite(d) for d in cell["added"]) or "–"
             removed = "; ".join(cite(d) for d in cell["removed"]) or "–"
-            lines.append(f"| {cell['phase']} | {cell['need']} | {cell['role']} | {_md(added)} | {_md(removed)} |")
+            rows.append("| " + " | ".join(_md(str(cell[c])) for c in columns) + f" | {_md(added)} | {_md(removed)} |")
+        return rows
+
+    lines = [f"{level} Documents", ""]
+    docs = change["documents"]
+    if change["first_run"]:
+        lines.append(f"{change['totals']['documents']} documents in the first snapshot; nothing to compare with.")
     else:
-        lines.append("No Table 1 cell changed.")
-    lines += ["", "## Citation network", ""]
-    edges = changes["edges"]
+        lines += [f"- added: {cite(d)}" for d in docs["added"]] + [f"- removed: {cite(d)}" for d in docs["removed"]]
+        if not docs["added"] and not docs["removed"]:
+            lines.append("No document added or removed.")
+    if change["first_run"]:
+        return lines + [""]
+    lines += ["", f"{level} Table 1 cells", ""]
+    lines += cells_table(("phase", "need", "role"), change["table1"]) if change["table1"] else ["No Table 1 cell changed."]
+    for table in change.get("other_tables", []):
+        lines += ["", f"{level} {table['label']}", ""]
+        if not table["compared"]:
+            lines.append(f"Not compared: {table['reason']}.")
+        elif table["cells"]:
+            lines += cells_table(table["key"], table["cells"])
+        else:
+            lines.append("No cell changed.")
+    lines += ["", f"{level} Citation network", ""]
+    edges = change["edges"]
     lines += [f"- new edge: {e['source']} → {e['target']} ({e['via']})" for e in edges["added"]]
     lines += [f"- lost edge: {e['source']} → {e['target']} ({e['via']})" for e in edges["removed"]]
     lines += [f"- edge {e['source']} → {e['target']} now via {e['after']} (was {e['before']})" for e in edges["via_changed"]]
     if not any(edges.values()):
         lines.append("No edge gained or lost.")
-    return "\n".join(lines) + "\n"
+    return lines + [""]
 
 
-def _md(text: str) -> str:
-    return text.replace("|", "\\|")
+def render_markdown(document: Mapping[str, Any]) -> str:
+    change = document["latest_change"]
+    lines = ["# Changes since the previous run", ""]
+    if not document["changed_since_previous_run"]:
+        lines += [f"**{NO_CHANGE}.** This run's synthesis tables, citation network and documents are identical to "
+                  f"snapshot `{change['snapshot']}`, the latest in `results/history/`; no snapshot was added.", "",
+                  _totals_line(document["totals"]), ""]
+        against = f"compared with `{change['previous']}`" if change["previous"] else FIRST_RUN
+        lines += [f"## Earlier: the latest change (snapshot `{change['snapshot']}`, {against})", "",
+                  "What an earlier run changed; this run changed nothing.", ""]
+        return "\n".join(lines + _change_sections(change, "###")).rstrip("\n") + "\n"
+    if change["first_run"]:
+        lines += [f"New snapshot `{change['snapshot']}` in `results/history/`: {FIRST_RUN}.", ""]
+    else:
+        lines += [f"This run changed the synthesis or the citation network: new snapshot `{change['snapshot']}`, "
+                  f"compared with `{change['previous']}` (both in `results/history/`).", ""]
+    lines += [_totals_line(document["totals"]), ""]
+    return "\n".join(lines + _change_sections(change, "##")).rstrip("\n") + "\n"
 
+
+# --- one run ----------------------------------------------------------------------------------------
 
 @dataclass(frozen=True)
 class HistoryResult:
@@ -215,24 +317,55 @@ class HistoryResult:
     changes: dict[str, Any]
 
 
+def _write_changes(document: Mapping[str, Any], changes_md: str | Path, changes_json: str | Path) -> None:
+    write_json(changes_json, document)
+    atomic_write_text(changes_md, render_markdown(document))
+
+
 def update_history(*, table1: str | Path, edges: str | Path, documents: Sequence[tuple[str, str]],
-                   history_dir: str | Path, changes_md: str | Path, changes_json: str | Path) -> HistoryResult:
-    """Snapshot this run if it differs from the latest snapshot, then write the changes files."""
-    snapshot, created = record_snapshot(history_dir, snapshot_contents(table1, edges, documents))
-    snapshots = list_snapshots(history_dir)
-    index = snapshots.index(snapshot)
-    changes = compare(snapshots[index - 1] if index else None, snapshot)
-    write_json(changes_json, changes)
-    atomic_write_text(changes_md, render_markdown(changes))
-    return HistoryResult(snapshot, created, changes)
+                   history_dir: str | Path, changes_md: str | Path, changes_json: str | Path,
+                   tables: Mapping[str, str | Path] | None = None) -> HistoryResult:
+    """Snapshot this run if it differs from the latest snapshot, and write the changes files.
+
+    A new snapshot is filled under a temporary name and renamed only after the changes files are
+    written: an interrupted run leaves neither a half snapshot that looks complete nor a complete
+    snapshot whose change was never reported (the rerun would otherwise call it "no change").
+    """
+    history = Path(history_dir)
+    contents = snapshot_contents(table1, edges, documents, tables)
+    digest = content_hash(contents)
+    snapshots = list_snapshots(history)
+    if snapshots and snapshots[-1].name.endswith(f"-{digest}"):
+        latest = snapshots[-1]
+        document = changes_document(compare(snapshots[-2] if len(snapshots) > 1 else None, latest), changed=False)
+        _write_changes(document, changes_md, changes_json)
+        return HistoryResult(latest, False, document)
+    target = history / _next_name(snapshots, digest)
+    history.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(dir=history, prefix=".incoming-"))
+    try:
+        for name, data in contents.items():
+            (staging / name).write_bytes(data)
+        document = changes_document(compare(snapshots[-1] if snapshots else None, staging, target.name), changed=True)
+        _write_changes(document, changes_md, changes_json)
+        os.replace(staging, target)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return HistoryResult(target, True, document)
 
 
 def log_lines(result: HistoryResult) -> list[str]:
-    c = result.changes
-    verb = "new snapshot" if result.created else "unchanged since snapshot"
-    if c["first_run"]:
-        return [f"{verb} {result.snapshot}", FIRST_RUN]
-    return [f"{verb} {result.snapshot} (previous {c['previous']})",
-            f"documents +{len(c['documents']['added'])} -{len(c['documents']['removed'])}; "
-            f"Table 1 cells changed {len(c['table1'])}; edges +{len(c['edges']['added'])} -{len(c['edges']['removed'])}"]
-
+    change = result.changes["latest_change"]
+    if not result.created:
+        head = [f"{NO_CHANGE}: unchanged since snapshot {result.snapshot}; changes.md says so and shows that "
+                "snapshot's change as earlier"]
+    else:
+        head = [f"new snapshot {result.snapshot}" + (f" (previous {change['previous']})" if change["previous"] else "")]
+    if change["first_run"]:
+        return head + [FIRST_RUN]
+    others = sum(len(t["cells"]) for t in change["other_tables"])
+    return head + [f"{'earlier change: ' if not result.created else ''}documents +{len(change['documents']['added'])} "
+                   f"-{len(change['documents']['removed'])}; Table 1 cells changed {len(change['table1'])}; "
+                   f"other table cells changed {others}; edges +{len(change['edges']['added'])} "
+                   f"-{len(change['edges']['removed'])}"]

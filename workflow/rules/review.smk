@@ -94,6 +94,9 @@ rule forms_table:
 rule history:
     input:
         table1="results/tables/table1_needs_long.csv",
+        service_areas="results/tables/service_areas_long.csv",
+        practices="results/tables/practices_long.csv",
+        evidence_basis="results/tables/evidence_basis_long.csv",
         edges="results/network/edges.csv",
     output:
         # Only the report is declared: Snakemake deletes declared outputs before a job, and the
