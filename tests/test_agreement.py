@@ -87,3 +87,47 @@ def test_no_decisions_gives_header_only_files_and_a_log_line(tmp_path, codebook)
     assert (out / "agreement.csv").read_text() == csv_text([], AGREEMENT_COLUMNS)
     assert (out / "conflicts.csv").read_text() == csv_text([], CONFLICT_COLUMNS)
     assert NO_DECISIONS in result.log
+
+
+# Hand-computed, per need (Table 1 rows): 8 segments, each automatically coded ongoing_mental_health.
+# "drop" = edit with codes_override mental_health only (the need removed), "keep+" = edit that keeps the
+# need and adds transitional_housing.
+#   segment:  0    1    2    3     4     5      6     7
+#   ana:      acc  acc  acc  acc   acc   drop   drop  drop    → need yes on 5, no on 3
+#   ben:      acc  acc  acc  drop  drop  keep+  drop  drop    → need yes on 4, no on 4
+# ongoing_mental_health, ana vs ben: both yes 3, ana only 2, ben only 1, both no 2:
+#   p_o = 5/8 = 0.625; p_e = (5/8)(4/8) + (3/8)(4/8) = 0.5; kappa = (0.625 - 0.5) / 0.5 = 0.25
+# auto (yes everywhere) vs ana: p_o = 5/8, p_e = 1 * 5/8, kappa = 0; vs ben: p_o = 4/8, kappa = 0
+# transitional_housing, ana vs ben: only ben on segment 5: p_o = 7/8, p_e = 1 * 7/8, kappa = 0
+DROP = {"decision": "edit", "codes_override": "mental_health"}
+KEEP_PLUS = {"decision": "edit", "codes_override": "mental_health;ongoing_mental_health;transitional_housing"}
+ACCEPT = {"decision": "accept"}
+ANA_NEEDS = [ACCEPT] * 5 + [DROP] * 3
+BEN_NEEDS = [ACCEPT] * 3 + [DROP, DROP, KEEP_PLUS, DROP, DROP]
+
+
+def test_per_need_agreement_matches_hand_computation(tmp_path, codebook):
+    rows = [segment("hodge2008", f"Programs should offer counseling, point {i}.", areas="mental_health",
+                    needs="ongoing_mental_health", phase="stabilization") for i in range(8)]
+    write_coded(tmp_path, "hodge2008", rows)
+    ids = [row["segment_id"] for row in rows]
+    sheets = [write_decisions_csv(tmp_path / "decisions" / f"{name}.csv",
+                                  [{"segment_id": sid, **d} for sid, d in zip(ids, decisions)])
+              for name, decisions in (("ana", ANA_NEEDS), ("ben", BEN_NEEDS))]
+    result = agreement(sorted((tmp_path / "coded").glob("*.csv")), sheets, codebook)
+    rows_by = {(r["rater_a"], r["rater_b"], r["code"]): r for r in result.agreement}
+    need = rows_by[("ana", "ben", "need:ongoing_mental_health")]
+    assert (need["n_segments"], need["n_agree"], need["percent_agreement"], need["kappa"]) == (8, 5, "62.5", "0.250")
+    assert (rows_by[("auto", "ana", "need:ongoing_mental_health")]["percent_agreement"],
+            rows_by[("auto", "ana", "need:ongoing_mental_health")]["kappa"]) == ("62.5", "0.000")
+    assert rows_by[("auto", "ben", "need:ongoing_mental_health")]["percent_agreement"] == "50.0"
+    housing = rows_by[("ana", "ben", "need:transitional_housing")]
+    assert (housing["n_agree"], housing["percent_agreement"], housing["kappa"]) == (7, "87.5", "0.000")
+    # every need of the codebook has a row per pair, in codebook order after the practices
+    codes = [r["code"] for r in result.agreement if (r["rater_a"], r["rater_b"]) == ("ana", "ben")]
+    assert [c for c in codes if c.startswith("need:")] == [f"need:{n}" for n in codebook.ids("needs")]
+    assert codes.index("need:" + codebook.ids("needs")[0]) > max(i for i, c in enumerate(codes) if c.startswith("practice:"))
+    # the conflicts name the need that differs
+    differs = {c["segment_id"]: c["differs_in"] for c in result.conflicts}
+    assert differs[ids[3]] == "need:ongoing_mental_health"
+    assert differs[ids[5]] == "need:ongoing_mental_health;need:transitional_housing"

@@ -3,7 +3,8 @@
 For every pair of coders (``auto`` and each reviewer; each two reviewers) and every code, on the
 segments both coded: the number of segments, percent agreement and Cohen's kappa
 (``sklearn.metrics.cohen_kappa_score``). The codes compared are ``is_recommendation``, each service
-area and each practice as a yes/no code (``area:<id>``, ``practice:<id>``), and ``phase`` as one
+area, practice and need as a yes/no code (``area:<id>``, ``practice:<id>``, ``need:<id>``; the needs
+are the rows of Table 1, so a reviewer's effect on each row is visible), and ``phase`` as one
 category (empty phase is its own category, ``none``).
 
 A reviewer's coding of a segment follows from their decision (``reviewflow.review.Decision.coding``):
@@ -49,6 +50,8 @@ def code_specs(codebook: Any) -> list[CodeSpec]:
         specs.append(CodeSpec(f"area:{area}", lambda c, a=area: a in c.service_areas))
     for practice in codebook.ids("practices"):
         specs.append(CodeSpec(f"practice:{practice}", lambda c, p=practice: p in c.practices))
+    for need in codebook.ids("needs"):
+        specs.append(CodeSpec(f"need:{need}", lambda c, n=need: n in c.needs))
     specs.append(CodeSpec("phase", lambda c: c.phase or "none"))
     return specs
 
@@ -98,8 +101,7 @@ def agreement_rows(raters: Mapping[str, Mapping[str, Coding]], codebook: Any) ->
 
 
 def _differences(a: Coding, b: Coding, codebook: Any) -> list[str]:
-    return [spec.name for spec in code_specs(codebook) if spec.value(a) != spec.value(b)] + (
-        ["needs"] if a.needs != b.needs else [])
+    return [spec.name for spec in code_specs(codebook) if spec.value(a) != spec.value(b)]
 
 
 def conflict_rows(segments: Mapping[str, Mapping[str, str]], decisions: Sequence[Decision], codebook: Any,
