@@ -331,6 +331,37 @@ def test_a_described_practice_needs_the_program_to_act():
     assert by_text(rows, "The shelter carries")["recommendation_kind"] == "described_practice"
 
 
+def test_avoid_prohibits_as_the_main_verb_not_as_the_last_of_positive_steps():
+    rows = code([("paragraph", "Avoid using relatives as interpreters. Staff should avoid asking about immigration "
+                               "status at intake. Offer choices, explain each step, and avoid anything that "
+                               "repeats the control survivors lived under.")]).rows
+    assert [r["polarity"] for r in rows] == ["do_not", "do_not", "do"]
+
+
+def test_pressing_a_survivor_to_disclose_is_a_trauma_informed_care_caution():
+    row = code([("paragraph", "Never push a survivor to talk about the abuse.")]).rows[0]
+    assert (row["polarity"], row["practices"]) == ("do_not", ["trauma_informed_care"])
+
+
+def test_a_disclaimer_under_a_recommendation_heading_is_not_a_recommendation():
+    rows = code([("heading", "Tips for service providers"),
+                 ("paragraph", "It is not legal advice. Advocates should explain each legal step.")]).rows
+    assert by_text(rows, "It is not")["is_recommendation"] is False
+    assert by_text(rows, "Advocates should")["is_recommendation"] is True
+
+
+def test_after_the_crisis_is_not_the_crisis_phase():
+    row = code([("paragraph", "Providers should offer job training once the crisis has passed.")]).rows[0]
+    assert row["phase"] == "stabilization" and row["phase_source"] == "cue"
+
+
+def test_a_need_outside_its_phase_gives_way_to_the_same_codes_need_in_that_phase():
+    row = code([("paragraph", "During the stabilization period, victims need legal advocacy to apply for a "
+                              "T-visa.")]).rows[0]
+    assert row["phase"] == "stabilization"
+    assert "immigration_status" in row["needs"] and "crisis_legal_advocacy" not in row["needs"]
+
+
 def test_time_cues_and_repatriation_wording():
     rows = code([("list_item", "Arrange a medical exam within 72 hours"),
                  ("paragraph", "Programs should help survivors return home safely if they wish to be repatriated.")]).rows

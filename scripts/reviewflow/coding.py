@@ -334,6 +334,14 @@ def code_segment(segment: Segment, promising_document: bool, order: Mapping[str,
                 needs.append(need["id"])
                 evidence.append(f"need:{need['id']}:phase_cue")
 
+    if cued_phase:
+        # Two needs of one code, one of them in the cued phase: that one is meant. "Legal advocacy to
+        # obtain a T-visa during stabilization" is the stabilization immigration need, not also the
+        # crisis legal advocacy need moved into stabilization.
+        phase_of = {n["id"]: (n["phase"], n["code"]) for n in form.codebook.needs}
+        placed = {phase_of[n][1] for n in needs if phase_of[n][0] == cued_phase}
+        needs = [n for n in needs if phase_of[n][0] == cued_phase or phase_of[n][1] not in placed]
+
     phase, phase_source = "", ""
     if cued_phase:
         phase, phase_source = cued_phase, "cue"

@@ -164,22 +164,25 @@ class CodebookMatcher:
         return _drop_contained(sorted(found, key=lambda h: (h.start, h.end, h.group, h.code, h.name)))
 
 
-_CODE_GROUPS = ("area", "practice")
+# Groups whose codes compete for the same words: areas with practices, phases with phases.
+_COMPETING = {"area": "codes", "practice": "codes", "phase": "phases"}
 
 
 def _drop_contained(hits: list[Hit]) -> list[Hit]:
-    """Drop an area/practice hit lying inside a longer hit of another area/practice code.
+    """Drop a hit lying inside a longer hit of another code it competes with.
 
-    "mental health care" is mental health, not also physical "health care"; the longest phrase
-    written in the codebook decides, as in spaCy's filter_spans.
+    "mental health care" is mental health, not also physical "health care"; "once the crisis has
+    passed" is after the crisis, not in it. The longest phrase written in the codebook decides, as in
+    spaCy's filter_spans.
     """
-    coded = [h for h in hits if h.group in _CODE_GROUPS]
+    competing = [h for h in hits if h.group in _COMPETING]
 
     def inside_longer(hit: Hit) -> bool:
-        return any(other.code != hit.code and other.start <= hit.start and hit.end <= other.end
-                   and other.end - other.start > hit.end - hit.start for other in coded)
+        return any(_COMPETING[other.group] == _COMPETING[hit.group] and other.code != hit.code
+                   and other.start <= hit.start and hit.end <= other.end
+                   and other.end - other.start > hit.end - hit.start for other in competing)
 
-    return [h for h in hits if h.group not in _CODE_GROUPS or not inside_longer(h)]
+    return [h for h in hits if h.group not in _COMPETING or not inside_longer(h)]
 
 
 _CACHE: dict[tuple[str, str, str], tuple[Form, Language, CodebookMatcher]] = {}
