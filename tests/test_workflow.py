@@ -124,6 +124,9 @@ def test_synthesis_reproduces_the_reviews_attributions(finished_run: Path) -> No
     agreement = attribution_agreement(support, SHARED / "domain" / "attributions.csv")
     assert agreement["precision"] >= 0.95, agreement["extra"]
     assert agreement["recall"] >= 0.95, agreement["missing"]
+    # The review's do-not recommendations are cautions, and nothing else is.
+    cautions = attribution_agreement(support, SHARED / "domain" / "attributions.csv", cautions_only=True)
+    assert (cautions["missing"], cautions["extra"]) == ([], [])
 
 
 def test_aggregates_are_byte_identical_when_rerun(finished_run: Path) -> None:

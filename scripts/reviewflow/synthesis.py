@@ -391,6 +391,9 @@ def _rank(codebook: Codebook):
     return key
 
 
+_PROHIBITION = re.compile(r"\bnever\b|\bdo-not recommendation\b", re.IGNORECASE)
+
+
 # --- tables as tidy data ----------------------------------------------------------------------------
 
 class _DocumentIndex:
@@ -544,16 +547,21 @@ def synthesize_files(*, coding_csv: str | Path, ingest_report_csv: str | Path, f
 
 # --- checking the synthesis against the review ------------------------------------------------------
 
-def attribution_agreement(support_df: pd.DataFrame, attributions_csv: str | Path) -> dict[str, Any]:
+def attribution_agreement(support_df: pd.DataFrame, attributions_csv: str | Path,
+                          cautions_only: bool = False) -> dict[str, Any]:
     """Agreement of (document, service area or practice) pairs between the support table and the review's
     attributions (`document,category,phase,recommendation`; rows without a category are skipped).
 
     Every support row counts, whatever its role, because the review attributes cautions to areas too.
+    With ``cautions_only``, only the attributions the review states as prohibitions (their wording says
+    "never" or "a do-not recommendation") are compared with the caution rows.
     """
-    attributions = read_csv_strings(attributions_csv, ("document", "category"), "the attributions table")
+    attributions = read_csv_strings(attributions_csv, ("document", "category", "recommendation"),
+                                    "the attributions table")
     expected = {(r.document.strip(), r.category.strip()) for r in attributions.itertuples(index=False)
-                if r.category.strip()}
-    found = {(str(d), str(c)) for d, c in zip(support_df["doc_id"], support_df["code"]) if c}
+                if r.category.strip() and (not cautions_only or _PROHIBITION.search(r.recommendation))}
+    rows = support_df[support_df["role"] == ROLE_CAUTION] if cautions_only else support_df
+    found = {(str(d), str(c)) for d, c in zip(rows["doc_id"], rows["code"]) if c}
     hits = expected & found
     return {
         "precision": len(hits) / len(found) if found else 0.0,
