@@ -20,7 +20,7 @@ def test_default_log_has_the_reviews_four_strategies(repo_root: Path) -> None:
 
 def test_diagram_shows_unknowns_and_the_corpus_note(repo_root: Path) -> None:
     log = load_search_log(repo_root / "corpus" / "search_log.yaml")
-    texts = "\n".join(box.text for box in layout(log, 19)[0])
+    texts = "\n".join(box.text for box in layout(log, 19).boxes)
     assert "(n = 49)" in texts and "(n = 22)" in texts and "(n = 5)" in texts
     assert "Duplicate records (n = not reported)" in texts
     assert "Studies included in review (n = 20)" in texts and "Documents in this corpus (n = 19)" in texts
@@ -37,13 +37,81 @@ def test_files_are_byte_identical_across_runs(repo_root: Path, tmp_path: Path) -
     assert b"not reported" in (tmp_path / "a.svg").read_bytes()
 
 
-def test_update_arm_is_drawn(repo_root: Path, tmp_path: Path) -> None:
+def _update_log(repo_root: Path, tmp_path: Path, **included: object) -> Path:
+    """The default log as the first update of the review: 20 studies (22 reports) before, 4 new."""
     log = yaml.safe_load((repo_root / "corpus" / "search_log.yaml").read_text(encoding="utf-8"))
-    log["previous_review"] = {"studies_included": 20, "reports_included": None}
+    log["previous_review"] = {"studies_included": 20, "reports_included": 22}
+    log["included"].update(by_source={"database": 3, "internet": 1, "organization": 0, "expert": 0}, total=4,
+                           reports=5)
+    log["included"].update(included)
+    path = tmp_path / "log.yaml"
+    path.write_text(yaml.safe_dump(log, sort_keys=False), encoding="utf-8")
+    return path
+
+
+def test_update_uses_the_updated_review_template(repo_root: Path, tmp_path: Path) -> None:
+    log = load_search_log(_update_log(repo_root, tmp_path, total_with_previous=24))
+    diagram = layout(log, 24)
+    texts = "\n".join(box.text for box in diagram.boxes)
+    assert [title for _, _, title in diagram.headers] == [
+        "Previous studies", "Identification of new studies via databases and registers",
+        "Identification of new studies via other methods"]
+    assert ("Studies included in previous version of review (n = 20)\n"
+            "Reports of studies included in previous version of review (n = 22)") in texts
+    assert "New studies included in review (n = 4)\nReports of new included studies (n = 5)" in texts
+    assert "Total studies included in review (n = 24)\nReports of total included studies (n = 27)" in texts
+    assert "(n = 4)" not in texts.split("New studies")[0]  # the new count is not printed as the total
+    previous, new, total = diagram.boxes[13:16]
+    assert (13, 15) in diagram.arrows and (14, 15) in diagram.arrows  # previous and new both flow into the total
+    assert previous.x + previous.width < new.x and total.y + total.height <= new.y
+    assert corpus_note(log, 24) == "All 24 included documents are in this corpus."
+    assert "24 documents (20 from the previous version, 4 new); this corpus holds 23" in corpus_note(log, 23)
+    draw_prisma(log, 24, tmp_path / "u.svg", tmp_path / "u.png")
+    assert b"Previous studies" in (tmp_path / "u.svg").read_bytes()
+
+
+def test_unknown_previous_count_makes_the_total_unknown(repo_root: Path, tmp_path: Path) -> None:
+    path = _update_log(repo_root, tmp_path)
+    log = yaml.safe_load(path.read_text(encoding="utf-8"))
+    log["previous_review"] = {"studies_included": None}
+    path.write_text(yaml.safe_dump(log), encoding="utf-8")
+    texts = "\n".join(box.text for box in layout(load_search_log(path), 24).boxes)
+    assert "Total studies included in review (n = not reported)" in texts
+    assert "Reports of total included studies (n = not reported)" in texts
+
+
+def test_new_review_keeps_the_new_review_template(repo_root: Path) -> None:
+    diagram = layout(load_search_log(repo_root / "corpus" / "search_log.yaml"), 19)
+    assert len(diagram.boxes) == 14 and (diagram.width, diagram.height) == (100, 104)
+    assert not any("Previous" in title or "new studies" in title for _, _, title in diagram.headers)
+
+
+@pytest.mark.parametrize(("included", "previous", "expected"), [
+    ({"total_with_previous": 25}, None,
+     "'included/total_with_previous': 25 is not previous_review/studies_included (20) + included/total (4) = 24"),
+    ({"reports": 3}, None, "'included/reports': 3 reports for 4 studies"),
+    ({}, {"studies_included": 20, "reports_included": 18},
+     "'previous_review/reports_included': 18 reports for 20 studies"),
+])
+def test_inconsistent_update_counts_are_reported(repo_root: Path, tmp_path: Path, included: dict[str, int],
+                                                 previous: dict[str, int] | None, expected: str) -> None:
+    path = _update_log(repo_root, tmp_path, **included)
+    if previous:
+        log = yaml.safe_load(path.read_text(encoding="utf-8"))
+        log["previous_review"] = previous
+        path.write_text(yaml.safe_dump(log), encoding="utf-8")
+    with pytest.raises(ReviewflowError) as caught:
+        load_search_log(path)
+    assert expected in str(caught.value) and str(path) in str(caught.value) and "Fix:" in str(caught.value)
+
+
+def test_total_with_previous_needs_a_previous_review(repo_root: Path, tmp_path: Path) -> None:
+    log = yaml.safe_load((repo_root / "corpus" / "search_log.yaml").read_text(encoding="utf-8"))
+    log["included"]["total_with_previous"] = 20
     path = tmp_path / "log.yaml"
     path.write_text(yaml.safe_dump(log), encoding="utf-8")
-    texts = "\n".join(box.text for box in layout(load_search_log(path), 24)[0])
-    assert "Included in previous version (n = 20)" in texts
+    with pytest.raises(ReviewflowError, match="'previous_review' is null"):
+        load_search_log(path)
 
 
 def test_bad_log_lists_every_problem(repo_root: Path, tmp_path: Path) -> None:

@@ -1,4 +1,11 @@
-"""PRISMA 2020 flow diagram from the search log (corpus/search_log.yaml)."""
+"""PRISMA 2020 flow diagram from the search log (corpus/search_log.yaml).
+
+A log with ``previous_review: null`` is drawn on the PRISMA 2020 template for new reviews. A log with
+a previous review is drawn on the template for updated reviews: a "Previous studies" column (studies
+and reports included in the previous version), then this update's searches, "New studies included
+in review" (``included/total``, which then counts only the new studies) and "Total studies included
+in review" = previous + new. Counts that contradict each other stop the run with one message each.
+"""
 
 from __future__ import annotations
 
@@ -36,23 +43,63 @@ def load_search_log(path: str | Path) -> dict[str, Any]:
         for error in sorted(validator.iter_errors(log), key=lambda e: list(map(str, e.absolute_path)))
     ]
     if not problems:
-        ids = {s["id"] for group in log["identification"].values() for s in group}
-        for source_id in log["included"]["by_source"]:
-            if source_id not in ids:
-                problems.append(f"{path}: field 'included/by_source/{source_id}': no identification source has this id. "
-                                f"Fix: use one of {sorted(ids)}.")
-        counts = list(log["included"]["by_source"].values())
-        total = log["included"]["total"]
-        if total is not None and None not in counts and sum(counts) != total:
-            problems.append(f"{path}: field 'included/total': {total} is not the sum of by_source ({sum(counts)}). "
-                            "Fix: correct one of them.")
+        problems = [f"{path}: {problem}" for problem in count_problems(log)]
     if problems:
         raise ReviewflowError("\n".join(problems))
     return log
 
 
+def count_problems(log: dict[str, Any]) -> list[str]:
+    """Counts of a schema-valid log that contradict each other (unknown counts are never checked)."""
+    problems = []
+    ids = {s["id"] for group in log["identification"].values() for s in group}
+    included = log["included"]
+    for source_id in included["by_source"]:
+        if source_id not in ids:
+            problems.append(f"field 'included/by_source/{source_id}': no identification source has this id. "
+                            f"Fix: use one of {sorted(ids)}.")
+    counts = list(included["by_source"].values())
+    total = included["total"]
+    if total is not None and None not in counts and sum(counts) != total:
+        problems.append(f"field 'included/total': {total} is not the sum of by_source ({sum(counts)}). "
+                        "Fix: correct one of them.")
+    previous = log.get("previous_review")
+    # every included study is described by at least one report
+    pairs = [("included/reports", included.get("reports"), "included/total", total)]
+    if previous:
+        pairs.append(("previous_review/reports_included", previous.get("reports_included"),
+                      "previous_review/studies_included", previous["studies_included"]))
+    for reports_field, reports, studies_field, studies in pairs:
+        if reports is not None and studies is not None and reports < studies:
+            problems.append(f"field '{reports_field}': {reports} reports for {studies} studies ('{studies_field}'); "
+                            "every included study has at least one report. Fix: correct one of them.")
+    stated = included.get("total_with_previous")
+    if stated is not None and not previous:
+        problems.append("field 'included/total_with_previous' is for an updated review, but 'previous_review' is null. "
+                        "Fix: fill previous_review (studies_included, reports_included) or remove total_with_previous.")
+    elif stated is not None:
+        computed = grand_total(log)
+        if computed is not None and computed != stated:
+            problems.append(
+                f"field 'included/total_with_previous': {stated} is not previous_review/studies_included "
+                f"({previous['studies_included']}) + included/total ({total}) = {computed}. Fix: correct one of "
+                "them; in an updated review included/total and by_source count only the studies new in this update.")
+    return problems
+
+
 def count(value: int | None) -> str:
     return NOT_REPORTED if value is None else str(value)
+
+
+def _sum(*values: int | None) -> int | None:
+    return None if any(v is None for v in values) else sum(v for v in values if v is not None)
+
+
+def grand_total(log: dict[str, Any]) -> int | None:
+    """Studies in the review in all: previous version's + this search's (None: not reported)."""
+    previous = log.get("previous_review")
+    total = log["included"]["total"]
+    return _sum(previous["studies_included"], total) if previous else total
 
 
 @dataclass(frozen=True)
@@ -63,6 +110,21 @@ class Box:
     height: float
     text: str
     emphasis: bool = False
+
+
+@dataclass(frozen=True)
+class Diagram:
+    """Boxes and arrows on a width x height canvas, with the column headers and the phase bands."""
+
+    boxes: list[Box]
+    arrows: list[tuple[int, int]]
+    width: float = 100
+    height: float = 104
+    headers: tuple[tuple[float, float, str], ...] = (
+        (7, 47, "Identification of studies via databases and registers"),
+        (57, 42, "Identification of studies via other methods"))
+    phases: tuple[tuple[float, float, str], ...] = ((78, 96.5, "Identification"), (27, 72, "Screening"),
+                                                    (7, 23, "Included"))
 
 
 def _source_lines(sources: list[dict[str, Any]]) -> list[str]:
@@ -78,54 +140,88 @@ def _reasons(reasons: list[dict[str, Any]]) -> list[str]:
 
 
 def corpus_note(log: dict[str, Any], n_corpus: int) -> str:
-    total = log["included"]["total"]
+    total = grand_total(log)
     note = log["included"].get("note", "").strip()
     if total is not None and total == n_corpus:
         return f"All {total} included documents are in this corpus."
-    head = f"The review included {count(total)} documents; this corpus holds {n_corpus}."
+    previous = log.get("previous_review")
+    parts = (f" ({count(previous['studies_included'])} from the previous version, "
+             f"{count(log['included']['total'])} new)") if previous else ""
+    head = f"The review included {count(total)} documents{parts}; this corpus holds {n_corpus}."
     return f"{head} {note}".strip()
 
 
-def layout(log: dict[str, Any], n_corpus: int) -> tuple[list[Box], list[tuple[int, int]]]:
-    """Boxes (in a 100 x 100 canvas) and arrows between them, in the PRISMA 2020 arrangement."""
+def _search_boxes(log: dict[str, Any], dx: float, dy: float) -> list[Box]:
+    """The identification and screening boxes of this search, shifted by (dx, dy)."""
     ident = log["identification"]
     removed = log["removed_before_screening"]
     db = log["screening"]["databases_and_registers"]
     other = log["screening"]["other_methods"]
-    included = log["included"]
-    boxes = [
+    at = lambda x, y, w, h, text: Box(x + dx, y + dy, w, h, text)  # noqa: E731
+    return [
         # 0-1: identification, databases column
-        Box(7, 80, 25, 16, "Records identified from:\n" + "\n".join(_source_lines(ident["databases_and_registers"]))),
-        Box(34, 80, 20, 16, "Records removed before screening:\n"
-            f"Duplicate records (n = {count(removed.get('duplicates'))})\n"
-            f"Marked ineligible by automation tools (n = {count(removed.get('automation'))})\n"
-            f"Removed for other reasons (n = {count(removed.get('other'))})"),
+        at(7, 80, 25, 16, "Records identified from:\n" + "\n".join(_source_lines(ident["databases_and_registers"]))),
+        at(34, 80, 20, 16, "Records removed before screening:\n"
+           f"Duplicate records (n = {count(removed.get('duplicates'))})\n"
+           f"Marked ineligible by automation tools (n = {count(removed.get('automation'))})\n"
+           f"Removed for other reasons (n = {count(removed.get('other'))})"),
         # 2: identification, other methods column
-        Box(57, 80, 25, 16, "Records identified from:\n" + "\n".join(_source_lines(ident["other_methods"]))),
+        at(57, 80, 25, 16, "Records identified from:\n" + "\n".join(_source_lines(ident["other_methods"]))),
         # 3-8: screening, databases column
-        Box(7, 61, 25, 9, f"Records screened\n(n = {count(db.get('screened'))})"),
-        Box(34, 61, 20, 9, f"Records excluded\n(n = {count(db.get('excluded'))})"),
-        Box(7, 47, 25, 9, f"Reports sought for retrieval\n(n = {count(db.get('sought'))})"),
-        Box(34, 47, 20, 9, f"Reports not retrieved\n(n = {count(db.get('not_retrieved'))})"),
-        Box(7, 29, 25, 13, f"Reports assessed for eligibility\n(n = {count(db.get('assessed'))})"),
-        Box(34, 29, 20, 13, "Reports excluded:\n" + "\n".join(_reasons(db.get("excluded_with_reasons", [])))),
+        at(7, 61, 25, 9, f"Records screened\n(n = {count(db.get('screened'))})"),
+        at(34, 61, 20, 9, f"Records excluded\n(n = {count(db.get('excluded'))})"),
+        at(7, 47, 25, 9, f"Reports sought for retrieval\n(n = {count(db.get('sought'))})"),
+        at(34, 47, 20, 9, f"Reports not retrieved\n(n = {count(db.get('not_retrieved'))})"),
+        at(7, 29, 25, 13, f"Reports assessed for eligibility\n(n = {count(db.get('assessed'))})"),
+        at(34, 29, 20, 13, "Reports excluded:\n" + "\n".join(_reasons(db.get("excluded_with_reasons", [])))),
         # 9-12: screening, other methods column
-        Box(57, 47, 25, 9, f"Reports sought for retrieval\n(n = {count(other.get('sought'))})"),
-        Box(84, 47, 15, 9, f"Reports not retrieved\n(n = {count(other.get('not_retrieved'))})"),
-        Box(57, 29, 25, 13, f"Reports assessed for eligibility\n(n = {count(other.get('assessed'))})"),
-        Box(84, 29, 15, 13, "Reports excluded:\n" + "\n".join(_reasons(other.get("excluded_with_reasons", [])))),
+        at(57, 47, 25, 9, f"Reports sought for retrieval\n(n = {count(other.get('sought'))})"),
+        at(84, 47, 15, 9, f"Reports not retrieved\n(n = {count(other.get('not_retrieved'))})"),
+        at(57, 29, 25, 13, f"Reports assessed for eligibility\n(n = {count(other.get('assessed'))})"),
+        at(84, 29, 15, 13, "Reports excluded:\n" + "\n".join(_reasons(other.get("excluded_with_reasons", [])))),
     ]
+
+
+SEARCH_ARROWS: list[tuple[int, int]] = [(0, 1), (0, 3), (3, 4), (3, 5), (5, 6), (5, 7), (7, 8), (2, 9), (9, 10),
+                                        (9, 11), (11, 12)]
+
+
+def layout(log: dict[str, Any], n_corpus: int) -> Diagram:
+    """The PRISMA 2020 diagram: the template for new reviews, or, when the log has a previous review,
+    the template for updated reviews (a "Previous studies" column on the left, new and total studies)."""
+    included = log["included"]
     by_source = ", ".join(f"{SOURCE_LABELS.get(k, k)}: {count(v)}" for k, v in included["by_source"].items())
-    lines = [f"Studies included in review (n = {count(included['total'])})", by_source]
+    reports = [f"Reports of included studies (n = {count(included['reports'])})"] if "reports" in included else []
     previous = log.get("previous_review")
-    if previous:
-        lines.insert(1, f"Included in previous version (n = {count(previous.get('studies_included'))}); "
-                        f"new in this update (n = {count(included['total'])})")
-    lines.append(f"Documents in this corpus (n = {n_corpus})")
-    boxes.append(Box(7, 8, 75, 14, "\n".join(lines), emphasis=True))  # 13
-    arrows = [(0, 1), (0, 3), (3, 4), (3, 5), (5, 6), (5, 7), (7, 8), (2, 9), (9, 10), (9, 11), (11, 12),
-              (7, 13), (11, 13)]
-    return boxes, arrows
+    if not previous:
+        boxes = _search_boxes(log, 0, 0)
+        lines = [f"Studies included in review (n = {count(included['total'])})", *reports, by_source,
+                 f"Documents in this corpus (n = {n_corpus})"]
+        boxes.append(Box(7, 8, 75, 14, "\n".join(lines), emphasis=True))  # 13
+        return Diagram(boxes, SEARCH_ARROWS + [(7, 13), (11, 13)])
+    # Updated review: this search's columns move right (dx) and up (dy) to make room for the previous
+    # studies column and for the two included boxes (new, then total) of the template.
+    dx, dy = 27, 12
+    boxes = _search_boxes(log, dx, dy)
+    new_reports = included.get("reports")
+    boxes += [
+        Box(7, 80 + dy, 24, 16, f"Studies included in previous version of review "
+                                f"(n = {count(previous['studies_included'])})\n"
+                                f"Reports of studies included in previous version of review "
+                                f"(n = {count(previous.get('reports_included'))})"),  # 13
+        Box(7 + dx, 22, 75, 10, "\n".join([f"New studies included in review (n = {count(included['total'])})",
+                                           f"Reports of new included studies (n = {count(new_reports)})",
+                                           by_source])),  # 14
+        Box(7, 8, 75 + dx, 10, "\n".join([
+            f"Total studies included in review (n = {count(grand_total(log))})",
+            f"Reports of total included studies (n = {count(_sum(previous.get('reports_included'), new_reports))})",
+            f"Documents in this corpus (n = {n_corpus})"]), emphasis=True),  # 15
+    ]
+    return Diagram(boxes, SEARCH_ARROWS + [(7, 14), (11, 14), (14, 15), (13, 15)], width=100 + dx, height=104 + dy,
+                   headers=((7, 24, "Previous studies"),
+                            (7 + dx, 47, "Identification of new studies via databases and registers"),
+                            (57 + dx, 42, "Identification of new studies via other methods")),
+                   phases=((78 + dy, 96.5 + dy, "Identification"), (27 + dy, 72 + dy, "Screening"), (7, 35, "Included")))
 
 
 def _wrap(text: str, width_units: float) -> str:
@@ -144,20 +240,22 @@ def _anchor(box: Box, towards: Box) -> tuple[float, float]:
 
 def draw_prisma(log: dict[str, Any], n_corpus: int, svg_path: str | Path, png_path: str | Path) -> None:
     """Draw the diagram to SVG and PNG, byte-identical for the same inputs."""
-    boxes, arrows = layout(log, n_corpus)
+    diagram = layout(log, n_corpus)
+    boxes, top = diagram.boxes, diagram.height
     with plt.rc_context({"svg.hashsalt": "reviewflow", "svg.fonttype": "none", "font.family": "DejaVu Sans"}):
-        fig = plt.figure(figsize=(11, 10))
+        # the canvas grows with the template (updated reviews are wider and taller), the scale stays
+        fig = plt.figure(figsize=(11 * diagram.width / 100, 10 * top / 104))
         ax = fig.add_axes((0, 0, 1, 1))
-        ax.set_xlim(0, 100)
-        ax.set_ylim(0, 104)
+        ax.set_xlim(0, diagram.width)
+        ax.set_ylim(0, top)
         ax.axis("off")
-        ax.text(50, 102.6, "PRISMA 2020 flow diagram", ha="center", va="center", fontsize=13, weight="bold")
-        for x, title in ((7, "Identification of studies via databases and registers"),
-                         (57, "Identification of studies via other methods")):
-            ax.add_patch(FancyBboxPatch((x, 97), 47 if x == 7 else 42, 1.6, boxstyle="round,pad=0.3",
+        ax.text(diagram.width / 2, top - 1.4, "PRISMA 2020 flow diagram", ha="center", va="center", fontsize=13,
+                weight="bold")
+        for x, width, title in diagram.headers:
+            ax.add_patch(FancyBboxPatch((x, top - 7), width, 1.6, boxstyle="round,pad=0.3",
                                         fc="#f2c14e", ec="#8a6d1f", lw=0.8))
-            ax.text(x + (47 if x == 7 else 42) / 2, 97.8, title, ha="center", va="center", fontsize=8.5, weight="bold")
-        for y0, y1, label in ((78, 96.5, "Identification"), (27, 72, "Screening"), (7, 23, "Included")):
+            ax.text(x + width / 2, top - 6.2, title, ha="center", va="center", fontsize=8.5, weight="bold")
+        for y0, y1, label in diagram.phases:
             ax.add_patch(FancyBboxPatch((0.8, y0), 3.4, y1 - y0, boxstyle="round,pad=0.2", fc="#a9c6e8", ec="#4a6f99", lw=0.8))
             ax.text(2.5, (y0 + y1) / 2, label, rotation=90, ha="center", va="center", fontsize=9, weight="bold")
         for box in boxes:
@@ -165,7 +263,7 @@ def draw_prisma(log: dict[str, Any], n_corpus: int, svg_path: str | Path, png_pa
                                         fc="#fff6dd" if box.emphasis else "white", ec="black", lw=0.8))
             ax.text(box.x + 0.8, box.y + box.height - 0.8, _wrap(box.text, box.width), ha="left", va="top",
                     fontsize=7.5, linespacing=1.25)
-        for start, end in arrows:
+        for start, end in diagram.arrows:
             a, b = boxes[start], boxes[end]
             tail = _anchor(a, b)
             if b.y + b.height <= a.y:  # downward: land on the top of the target, straight down
@@ -174,7 +272,7 @@ def draw_prisma(log: dict[str, Any], n_corpus: int, svg_path: str | Path, png_pa
                 head = (b.x, tail[1])
             ax.add_patch(FancyArrowPatch(tail, head, arrowstyle="-|>", mutation_scale=10, lw=0.8, color="black",
                                          shrinkA=2, shrinkB=2))
-        note = _wrap("Note. " + corpus_note(log, n_corpus), 95)
+        note = _wrap("Note. " + corpus_note(log, n_corpus), diagram.width - 5)
         ax.text(7, 4.5, note, ha="left", va="top", fontsize=7.5, style="italic")
         fig.savefig(svg_path, format="svg", metadata={"Date": None})
         fig.savefig(png_path, format="png", dpi=200, metadata={"Software": None})
