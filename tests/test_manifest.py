@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import csv
+import sys
 from pathlib import Path
 
 import pytest
@@ -71,3 +72,10 @@ def test_default_manifest_lists_19_surrogates(repo_root: Path) -> None:
     assert len(rows) == 19
     assert all(row["surrogate"] == "true" for row in rows)
     assert sum(row["file"].endswith(".pdf") for row in rows) >= 8
+
+
+def test_rule_scripts_do_not_shadow_the_standard_library(repo_root: Path) -> None:
+    # common.smk puts scripts/ first on sys.path to load the manifest; a scripts/code.py there made
+    # `import pdb` (which imports the standard library's `code`) fail in every job.
+    names = {path.stem for path in (repo_root / "scripts").glob("*.py")}
+    assert not names & set(sys.stdlib_module_names)

@@ -23,4 +23,4 @@ rule code:
     group:
         "per_document"
     script:
-        "../../scripts/code.py"
+        "../../scripts/code_document.py"
