@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from reviewflow.cli import main
 from reviewflow.manifest import COLUMNS, ManifestError, load_manifest, read_rows, write_rows
 
 
@@ -29,7 +30,8 @@ def _corpus(tmp_path: Path, rows: list[dict[str, str]]) -> Path:
 
 
 def test_valid_manifest_loads(tmp_path: Path) -> None:
-    path = _corpus(tmp_path, [_row(), _row(doc_id="jones2008", file="documents/jones2008.txt", year="2008", year_suffix="a")])
+    path = _corpus(tmp_path, [_row(), _row(doc_id="jones2008", citation="Jones, 2008a", file="documents/jones2008.txt",
+                                          year="2008", year_suffix="a")])
     documents = load_manifest(path)
     assert [d.doc_id for d in documents] == ["smith2009", "jones2008"]
     assert documents[1].year_label == "2008a"
@@ -57,8 +59,85 @@ def test_missing_column_is_named(tmp_path: Path) -> None:
         writer = csv.DictWriter(handle, fieldnames=columns, extrasaction="ignore")
         writer.writeheader()
         writer.writerows(rows)
-    with pytest.raises(ManifestError, match="column 'search_strategy': missing"):
+    with pytest.raises(ManifestError, match="column 'search_strategy': missing") as caught:
         load_manifest(path)
+    assert len(caught.value.problems) == 1 and "row 1 (header)" in caught.value.problems[0]
+
+
+def _problems(path: Path) -> list[str]:
+    with pytest.raises(ManifestError) as caught:
+        load_manifest(path)
+    return caught.value.problems
+
+
+def test_missing_column_is_reported_once_not_per_row(tmp_path: Path) -> None:
+    path = _corpus(tmp_path, [_row(), _row(doc_id="jones2008", file="documents/jones2008.txt")])
+    text = path.read_text(encoding="utf-8").replace(",search_strategy,", ",strategy,", 1)
+    path.write_text(text, encoding="utf-8")
+    problems = _problems(path)
+    assert len(problems) == 1
+    assert "row 1 (header), column 'search_strategy': missing from the header" in problems[0]
+
+
+def test_semicolon_delimited_manifest_gives_one_message_saying_so(tmp_path: Path) -> None:
+    path = _corpus(tmp_path, [_row(), _row(doc_id="jones2008", file="documents/jones2008.txt")])
+    rows = [line.split(",") for line in path.read_text(encoding="utf-8").splitlines()]
+    path.write_text("".join(";".join(cells) + "\n" for cells in rows), encoding="utf-8")
+    problems = _problems(path)
+    assert len(problems) == 1
+    assert str(path) in problems[0] and "row 1 (header)" in problems[0] and "semicolons" in problems[0]
+    assert "comma delimited" in problems[0]
+
+
+@pytest.mark.parametrize("content, expected", [
+    ("", "the file is empty (no header row)"),
+    (",".join(COLUMNS) + "\n", "no documents: the header is there but no row follows"),
+])
+def test_empty_or_header_only_manifest_is_refused(tmp_path: Path, content: str, expected: str,
+                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "manifest.csv"
+    path.write_text(content, encoding="utf-8")
+    assert main(["corpus", "validate", "--manifest", str(path)]) == 1
+    out = capsys.readouterr().out
+    assert expected in out and str(path) in out and "Fix:" in out and "no problems" not in out
+
+
+def test_cells_beyond_the_header_are_reported(tmp_path: Path) -> None:
+    path = _corpus(tmp_path, [_row()])
+    path.write_text(path.read_text(encoding="utf-8").rstrip("\n") + ",Smith; 2009,extra\n", encoding="utf-8")
+    problems = _problems(path)
+    assert len(problems) == 1
+    assert "row 2 (doc_id 'smith2009'): 2 cell(s) beyond the 14 columns" in problems[0]
+    assert "'Smith; 2009'" in problems[0] and "double quotes" in problems[0]
+
+
+def test_two_rows_with_one_file_are_flagged(tmp_path: Path) -> None:
+    path = _corpus(tmp_path, [_row(), _row(doc_id="smith2009b", year_suffix="", file="./documents/smith2009.txt")])
+    problems = _problems(path)
+    assert len(problems) == 1
+    assert "row 3 (doc_id 'smith2009b'), column 'file'" in problems[0] and "also the file of row 2" in problems[0]
+
+
+def test_doc_type_error_lists_the_allowed_values(tmp_path: Path) -> None:
+    path = _corpus(tmp_path, [_row(doc_type="blog")])
+    (problem,) = _problems(path)
+    assert "column 'doc_type': invalid value 'blog'" in problem
+    assert "use one of journal_article, government_report, ngo_report," in problem and "other" in problem
+
+
+@pytest.mark.parametrize("citation, year_suffix, example", [
+    ("Clawson & Dutch, 2008", "a", "Clawson & Dutch, 2008a"),
+    ("Clawson & Dutch, 2008b", "a", "Clawson & Dutch, 2008a"),
+    ("Clawson & Dutch, 2008a", "", "Clawson & Dutch, 2008"),
+    ("Clawson & Dutch", "", "Clawson & Dutch, 2008"),
+])
+def test_citation_must_end_with_the_rows_year_and_suffix(tmp_path: Path, citation: str, year_suffix: str,
+                                                         example: str) -> None:
+    path = _corpus(tmp_path, [_row(citation=citation, year="2008", year_suffix=year_suffix)])
+    (problem,) = _problems(path)
+    assert "row 2 (doc_id 'smith2009'), column 'citation'" in problem
+    assert f"does not end with 2008{year_suffix}" in problem and f"Fix: write the citation as '{example}'" in problem
+
 
 
 def test_rewrite_keeps_researcher_columns(tmp_path: Path) -> None:

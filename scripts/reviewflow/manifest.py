@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import csv
+import os
+import re
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
+from typing import Any
 
 import jsonschema
 
@@ -20,13 +24,11 @@ _FIXES = {
     "doc_id": "use lower-case letters, digits and underscores, e.g. 'smith2009'",
     "year": "write the four-digit year, e.g. 2009 (put a/b in year_suffix)",
     "year_suffix": "leave empty or write one lower-case letter",
-    "doc_type": "use one of the types listed in workflow/schemas/manifest.schema.yaml",
-    "search_strategy": "use database, internet, organization or expert",
     "file": "give the path relative to corpus/, ending in .pdf, .html, .htm or .txt",
-    "surrogate": "write true or false",
-    "verified": "write true or false",
     "doi": "write a bare DOI such as 10.1000/xyz, or leave it empty",
 }
+# Spreadsheets set to a language with decimal commas save "CSV" with semicolons; some tools write tabs.
+_DELIMITERS = ((";", "semicolon"), ("\t", "tab"))
 
 
 class ManifestError(ValueError):
@@ -60,47 +62,191 @@ class Document:
         return f"{self.year}{self.year_suffix}"
 
 
-def read_rows(path: str | Path) -> list[dict[str, str]]:
+@dataclass(frozen=True)
+class ManifestTable:
+    """The manifest as read: header, rows, and the non-empty cells of a row beyond the header."""
+
+    header: tuple[str, ...]
+    rows: list[dict[str, str]]
+    overflow: dict[int, list[str]]  # spreadsheet row number -> cells csv.DictReader would drop
+
+
+@cache
+def _schema() -> dict[str, Any]:
+    return read_yaml(schema_path("manifest"))
+
+
+def allowed_values(column: str) -> tuple[str, ...]:
+    """The values the schema allows in an enumerated column, in the schema's order."""
+    return tuple(_schema()["properties"][column]["enum"])
+
+
+def _line(index: int) -> int:
+    return index + 2  # rows as a spreadsheet numbers them: the header is row 1
+
+
+def read_table(path: str | Path) -> ManifestTable:
     """Read the manifest as raw strings; missing optional columns become empty strings."""
     with open(path, encoding="utf-8-sig", newline="") as handle:
         reader = csv.DictReader(handle)
-        rows = []
-        for raw in reader:
+        header = tuple(name.strip() for name in reader.fieldnames or ())
+        rows: list[dict[str, str]] = []
+        overflow: dict[int, list[str]] = {}
+        for index, raw in enumerate(reader):
+            # DictReader files cells beyond the header under the key None.
+            extra = [cell.strip() for cell in raw.get(None) or [] if cell.strip()]
+            if extra:
+                overflow[_line(index)] = extra
             row = {key.strip(): (value or "").strip() for key, value in raw.items() if key is not None}
             for optional in ("year_suffix", "doi"):
                 row.setdefault(optional, "")
             rows.append(row)
-    return rows
+    return ManifestTable(header=header, rows=rows, overflow=overflow)
 
 
-def validate_rows(rows: list[dict[str, str]], manifest_path: str | Path, corpus_dir: str | Path | None = None) -> list[str]:
-    """Every problem of the manifest, one message each naming the row (as in a spreadsheet) and column."""
+def read_rows(path: str | Path) -> list[dict[str, str]]:
+    """The manifest's rows as raw strings (see ``read_table`` for the header and overflow cells)."""
+    return read_table(path).rows
+
+
+def _wrong_delimiter(header: tuple[str, ...]) -> str | None:
+    """'semicolon' or 'tab' when the required columns are not found because of that separator."""
+    if all(column in header for column in _schema()["required"]):
+        return None
+    for delimiter, name in _DELIMITERS:
+        if any(delimiter in cell for cell in header):
+            return name
+    return None
+
+
+def _quoted(names: list[str]) -> str:
+    return ", ".join(f"'{name}'" for name in names)
+
+
+def _unreadable_header(header: tuple[str, ...], path: str | Path) -> list[str]:
+    """Header problems that make the rows unreadable or lose values (so a rewrite is refused too)."""
+    where = f"{path}: row 1 (header)"
+    delimiter = _wrong_delimiter(header)
+    if delimiter:
+        return [f"{where}: the columns are separated by {delimiter}s, not commas, so the required "
+                f"columns are not found. Fix: save the file as 'CSV UTF-8 (comma delimited)' (a spreadsheet "
+                f"set to a language with decimal commas writes {delimiter}s), or replace the {delimiter}s "
+                "between columns with commas."]
+    return [f"{where}, column '{name}': appears {header.count(name)} times, and only the last one's values "
+            "would be read. Fix: rename or merge the repeated columns."
+            for name in sorted({name for name in header if header.count(name) > 1})]
+
+
+def header_problems(header: tuple[str, ...], path: str | Path) -> list[str]:
+    """Problems of the header row, each reported once (not once per row)."""
+    if not header:
+        return [f"{path}: the file is empty (no header row). Fix: start it with the header line "
+                f"'{','.join(COLUMNS)}' and one row per document (or `python -m reviewflow corpus add`), "
+                "or restore it from version control."]
+    problems = _unreadable_header(header, path)
+    missing = [column for column in _schema()["required"] if column not in header]
+    if missing and not _wrong_delimiter(header):
+        label = "column" if len(missing) == 1 else "columns"
+        problems.append(f"{path}: row 1 (header), {label} {_quoted(missing)}: missing from the header. Fix: add "
+                        f"the {label} to the header and a value in every row (see workflow/schemas/manifest.schema.yaml).")
+    return problems
+
+
+def overflow_problems(table: ManifestTable, path: str | Path) -> list[str]:
+    """Rows with more cells than the header has columns: those values would be lost."""
+    problems = []
+    for line, cells in sorted(table.overflow.items()):
+        doc_id = table.rows[line - _line(0)].get("doc_id", "")
+        shown = ", ".join(repr(cell[:40]) for cell in cells[:3]) + (", ..." if len(cells) > 3 else "")
+        problems.append(f"{path}: row {line} (doc_id '{doc_id}'): {len(cells)} cell(s) beyond the "
+                        f"{len(table.header)} columns of the header ({shown}). Fix: put double quotes around "
+                        "a value that contains a comma, or name the extra column in the header.")
+    return problems
+
+
+def rewrite_problems(table: ManifestTable, path: str | Path) -> list[str]:
+    """Problems that would make a rewrite of the manifest lose what the researcher wrote.
+
+    A missing column is not one: the rewrite adds it, empty, and validation then names it.
+    """
+    return _unreadable_header(table.header, path) + overflow_problems(table, path)
+
+
+def _citation_problem(row: dict[str, str], where: str) -> str | None:
+    """The citation is printed verbatim in the tables, so it must carry the row's year and suffix."""
+    year, suffix, citation = row.get("year", ""), row.get("year_suffix", ""), row.get("citation", "")
+    if not citation or not re.fullmatch(r"\d{4}", year) or not re.fullmatch(r"[a-z]?", suffix):
+        return None  # reported as a missing or invalid value already
+    label = f"{year}{suffix}"
+    if re.search(rf"(?<![0-9]){label}$", citation):
+        return None
+    trailing_year = re.search(r"\d{4}[a-z]?$", citation)
+    example = citation[: trailing_year.start()] + label if trailing_year else f"{citation}, {label}"
+    return (f"{where}, column 'citation': {citation!r} does not end with {label}, the row's year and "
+            f"year_suffix. Fix: write the citation as '{example}', or correct year/year_suffix.")
+
+
+def validate_rows(rows: list[dict[str, str]], manifest_path: str | Path, corpus_dir: str | Path | None = None,
+                  header: tuple[str, ...] | None = None) -> list[str]:
+    """Every problem of the rows, one message each naming the row (as in a spreadsheet) and column.
+
+    With ``header``, a required column missing from it is left to ``header_problems`` (reported once).
+    """
     manifest_path = Path(manifest_path)
     corpus_dir = Path(corpus_dir) if corpus_dir is not None else manifest_path.parent
-    validator = jsonschema.Draft202012Validator(read_yaml(schema_path("manifest")))
+    validator = jsonschema.Draft202012Validator(_schema())
     problems: list[str] = []
     seen: dict[str, int] = {}
+    files: dict[str, tuple[int, str]] = {}
     for index, row in enumerate(rows):
-        line = index + 2  # header is line 1
-        where = f"{manifest_path}: row {line} (doc_id '{row.get('doc_id', '')}')"
+        line = _line(index)
+        doc_id = row.get("doc_id", "")
+        where = f"{manifest_path}: row {line} (doc_id '{doc_id}')"
         for error in sorted(validator.iter_errors(row), key=lambda e: (list(e.path), e.message)):
             if error.validator == "required":
                 column = error.message.split("'")[1]
-                problems.append(f"{where}, column '{column}': missing. Fix: add the column '{column}' to the header.")
+                if header is None or column in header:
+                    problems.append(f"{where}, column '{column}': missing. Fix: add the column '{column}' to the header.")
                 continue
             column = str(error.path[0]) if error.path else "?"
             value = row.get(column, "")
-            fix = _FIXES.get(column, "correct the value")
+            if error.validator == "enum":
+                fix = "use one of " + ", ".join(str(allowed) for allowed in error.validator_value)
+            else:
+                fix = _FIXES.get(column, "correct the value")
             problems.append(f"{where}, column '{column}': invalid value {value!r}. Fix: {fix}.")
-        doc_id = row.get("doc_id", "")
+        citation = _citation_problem(row, where)
+        if citation:
+            problems.append(citation)
         if doc_id in seen:
             problems.append(f"{where}, column 'doc_id': duplicate of row {seen[doc_id]}. Fix: give each document its own doc_id.")
         elif doc_id:
             seen[doc_id] = line
         file = row.get("file", "")
-        if file and not (corpus_dir / file).is_file():
+        if not file:
+            continue
+        key = os.path.normpath(file)
+        if key in files:
+            other_line, other_id = files[key]
+            problems.append(f"{where}, column 'file': {file} is also the file of row {other_line} (doc_id '{other_id}'). "
+                            "Fix: give each document its own file, or delete the duplicate row.")
+        else:
+            files[key] = (line, doc_id)
+        if not (corpus_dir / file).is_file():
             problems.append(f"{where}, column 'file': {corpus_dir / file} does not exist. Fix: put the document there or correct the path.")
     return problems
+
+
+def validate_table(table: ManifestTable, manifest_path: str | Path, corpus_dir: str | Path | None = None) -> list[str]:
+    """Every problem of the manifest: the header once, then an empty table, overflow cells and rows."""
+    problems = header_problems(table.header, manifest_path)
+    if not table.header or _wrong_delimiter(table.header):
+        return problems  # the rows cannot be read column by column
+    if not table.rows:
+        problems.append(f"{manifest_path}: no documents: the header is there but no row follows. Fix: add one row "
+                        "per included document (by hand or with `python -m reviewflow corpus add`).")
+    problems += overflow_problems(table, manifest_path)
+    return problems + validate_rows(table.rows, manifest_path, corpus_dir, header=table.header)
 
 
 def load_manifest(path: str | Path, corpus_dir: str | Path | None = None) -> list[Document]:
@@ -108,14 +254,14 @@ def load_manifest(path: str | Path, corpus_dir: str | Path | None = None) -> lis
     path = Path(path)
     if not path.is_file():
         raise ManifestError([f"{path}: manifest not found. Fix: create it (see README, 'Adding literature')."])
-    rows = read_rows(path)
-    problems = validate_rows(rows, path, corpus_dir)
+    table = read_table(path)
+    problems = validate_table(table, path, corpus_dir)
     if problems:
         raise ManifestError(problems)
     return [
         Document(**{**{c: row.get(c, "") for c in COLUMNS},
                     "surrogate": row["surrogate"] == "true", "verified": row["verified"] == "true"})
-        for row in rows
+        for row in table.rows
     ]
 
 
