@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 CORES ?= all
 
-.PHONY: run test lint bench clean clean-all surrogates
+.PHONY: run test lint bench clean clean-all surrogates readme
 
 $(BIN)/python:
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "error: $(PYTHON) not found; install Python 3.11 or run 'make PYTHON=/path/to/python3.11'"; exit 1; }
@@ -31,6 +31,10 @@ bench: $(STAMP)
 
 surrogates: $(STAMP)
 	$(BIN)/python scripts/render_surrogates.py
+
+# Rewrites README.md's generated blocks (Table 1, citation network) from the default corpus's results/.
+readme: run
+	$(BIN)/python scripts/update_readme.py
 
 # Removes generated results but keeps results/history/ (the run snapshots behind results/changes.md).
 clean:

@@ -22,7 +22,8 @@ COPY = ["Snakefile", "workflow", "scripts", "corpus", "extraction_forms", "confi
 
 
 def snakemake(workdir: Path, cores: int, *extra: str) -> tuple[float, str]:
-    command = [str(REPO / ".venv" / "bin" / "snakemake"), "--cores", str(cores), "--profile",
+    # The snakemake beside this interpreter: the repository's .venv, or whichever environment runs the bench.
+    command = [str(Path(sys.executable).parent / "snakemake"), "--cores", str(cores), "--profile",
                "workflow/profiles/default", *extra]
     start = time.perf_counter()
     result = subprocess.run(command, cwd=workdir, capture_output=True, text=True, check=False)

@@ -129,6 +129,15 @@ def test_synthesis_reproduces_the_reviews_attributions(finished_run: Path) -> No
     assert (cautions["missing"], cautions["extra"]) == ([], [])
 
 
+def test_the_readme_shows_the_table_1_the_code_produces(finished_run: Path) -> None:
+    from reviewflow.readme import block, table_rows
+
+    produced = (finished_run / "results" / "tables" / "table1_needs.md").read_text(encoding="utf-8")
+    shown = block((REPO / "README.md").read_text(encoding="utf-8"), "table1")
+    # The run adds a broken PDF, which changes only the notes under the table, not its rows.
+    assert table_rows(shown) == table_rows(produced), "README.md is stale: run `make readme`"
+
+
 def test_aggregates_are_byte_identical_when_rerun(finished_run: Path) -> None:
     before = {**_digest(finished_run / "results" / "tables"), **_digest(finished_run / "results" / "network")}
     _run(finished_run, "--cores", "2", "--forcerun", "combine", "--profile", "workflow/profiles/default")
