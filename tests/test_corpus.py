@@ -69,6 +69,10 @@ def test_bibtex_import_adds_entries_and_refuses_duplicates(corpus: Path, capsys:
     assert documents["hodge2008"].doc_type == "journal_article"
     assert documents["muraya2016"].citation == "Muraya & Fry, 2016"
     assert documents["muraya2016"].container == "Trauma, Violence, & Abuse"
+    # A techreport may be a government's or an NGO's: 'other', and the researcher is asked to choose.
+    assert documents["muraya2016"].doc_type == "other"
+    assert ("check: " in out.out and "doc_id 'muraya2016'" in out.out
+            and "'techreport' is a report, which may be a government_report, ngo_report or issue_brief" in out.out)
     assert (corpus / "corpus" / "documents" / "hodge2008.pdf").read_bytes().startswith(b"%PDF")
     assert documents["aron2006"].title == "Comprehensive services for survivors of human trafficking"
 
@@ -111,3 +115,88 @@ def test_citation_forms_and_title_normalization() -> None:
     assert citation_for(["Aron", "Zweig", "Newmark"], "2006") == "Aron et al., 2006"
     assert citation_for(["Clawson", "Dutch"], "2008", "a") == "Clawson & Dutch, 2008a"
     assert normalize_title("Sexual Trafficking -- in the {U.S.}!") == normalize_title("sexual trafficking in the u s")
+
+
+CORPORATE_BIB = r"""
+@techreport{tip2008,
+  author = {{U.S. Department of State}},
+  title = {Trafficking in Persons Report},
+  institution = {U.S. Department of State}, year = {2008},
+  file = {docs/muraya.txt}
+}
+@report{who2009,
+  author = {{World Health Organization} and M{\"u}ller, J{\"o}rg},
+  title = {Caring for trafficked persons}, institution = {WHO}, year = {2009},
+  file = {docs/hodge.pdf}
+}
+"""
+
+
+def test_bibtex_corporate_authors_are_kept_whole(corpus: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    manifest = corpus / "corpus" / "manifest.csv"
+    bib = corpus / "import" / "corporate.bib"
+    bib.write_text(CORPORATE_BIB, encoding="utf-8")
+    assert main(["corpus", "add", "--bib", str(bib), "--manifest", str(manifest)]) == 0
+    out = capsys.readouterr().out
+    documents = {d.doc_id: d for d in load_manifest(manifest)}
+    state = documents["usdepartmentofstate2008"]
+    assert state.citation == "U.S. Department of State, 2008"
+    assert state.authors == "U.S. Department of State"
+    who = documents["worldhealthorganization2009"]
+    assert who.citation == "World Health Organization & Müller, 2009"
+    assert who.authors == "World Health Organization; Müller, J."
+    assert state.doc_type == who.doc_type == "other"
+    assert "'techreport' is a report" in out and "'report' is a report" in out
+
+
+def test_ris_corporate_author_and_name_suffix(corpus: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    manifest = corpus / "corpus" / "manifest.csv"
+    ris = corpus / "import" / "corporate.ris"
+    # RIS personal names are 'Last, First[, Suffix]'; a name without a comma is an organization.
+    ris.write_text("TY  - RPRT\nAU  - U.S. Department of State\nAU  - Smith, John, Jr.\n"
+                   "TI  - Trafficking in Persons Report\nPY  - 2010\nER  - \n", encoding="utf-8")
+    assert main(["corpus", "add", "--ris", str(ris), "--file", str(corpus / "import" / "docs" / "muraya.txt"),
+                 "--manifest", str(manifest)]) == 0
+    out = capsys.readouterr().out
+    row = [r for r in read_rows(manifest) if r["doc_id"] == "usdepartmentofstate2010"][0]
+    assert row["citation"] == "U.S. Department of State & Smith, 2010"
+    assert row["authors"] == "U.S. Department of State; Smith, J."
+    assert row["doc_type"] == "other" and "RIS type 'RPRT' is a report" in out
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("TY  - JOUR\nAU  - Tzvetkova, Marina\nTI  - NGO responses\nPY  - 2002\n",
+     "the record starting at line 1 has no 'ER  - ' line before the end of the file"),
+    ("TY  - JOUR\nAU  - Tzvetkova, Marina\nTI  - NGO responses\nTY  - JOUR\nTI  - Other\nPY  - 2003\nER  - \n",
+     "the record starting at line 1 has no 'ER  - ' line before the next record starts at line 4"),
+    ("TY  - JOUR\nAU  - Tzvetkova, Marina\nthis line is garbage\nTI  - NGO responses\nPY  - 2002\nER  - \n",
+     "line 3 (record starting at line 1): 'this line is garbage' is not a RIS line"),
+    ("@article{x, title = {Not RIS}, year = 2001}\n", "line 1: '@article{x, title = {Not RIS}, year = 2001}' outside a record"),
+    ("", "no RIS record (no line 'TY  - ...')"),
+])
+def test_malformed_ris_names_file_line_and_fix(corpus: Path, capsys: pytest.CaptureFixture[str], text: str,
+                                               expected: str) -> None:
+    manifest = corpus / "corpus" / "manifest.csv"
+    before = manifest.read_bytes()
+    ris = corpus / "import" / "broken.ris"
+    ris.write_text(text, encoding="utf-8")
+    status = main(["corpus", "add", "--ris", str(ris), "--file", str(corpus / "import" / "docs" / "muraya.txt"),
+                   "--manifest", str(manifest)])
+    err = capsys.readouterr().err
+    assert status == 2
+    assert f"{ris}: {expected}" in err and "Fix:" in err and "no entries found" not in err
+    assert manifest.read_bytes() == before
+
+
+def test_add_refuses_to_rewrite_a_manifest_that_would_lose_cells(corpus: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    manifest = corpus / "corpus" / "manifest.csv"
+    manifest.write_text(manifest.read_text(encoding="utf-8").rstrip("\n") + ",unquoted, comma\n", encoding="utf-8")
+    before = manifest.read_bytes()
+    ris = corpus / "import" / "t.ris"
+    ris.write_text(RIS, encoding="utf-8")
+    assert main(["corpus", "add", "--ris", str(ris), "--file", str(corpus / "import" / "docs" / "muraya.txt"),
+                 "--manifest", str(manifest)]) == 2
+    err = capsys.readouterr().err
+    assert "nothing was added" in err and "row 2 (doc_id 'aron2006'): 2 cell(s) beyond the 14 columns" in err
+    assert manifest.read_bytes() == before
+    assert not (corpus / "corpus" / "documents" / "tzvetkova2002.txt").exists()

@@ -16,10 +16,10 @@ from pathlib import Path
 
 import bibtexparser
 import rispy
-from bibtexparser import middlewares
+from bibtexparser import Library, middlewares, model
 
 from reviewflow.errors import ReviewflowError
-from reviewflow.manifest import COLUMNS, read_rows, validate_rows, write_rows
+from reviewflow.manifest import COLUMNS, allowed_values, read_table, rewrite_problems, validate_rows, write_rows
 
 BIBTEX_TYPES = {
     "article": "journal_article",
@@ -38,6 +38,13 @@ RIS_TYPES = {
     "GOVDOC": "government_report",
     "SLIDE": "presentation",
 }
+# A report's export type does not tell a government's report from an NGO's or an issue brief, so
+# these stay 'other' and the researcher is asked to choose (never guessed from the publisher's name).
+REPORT_TYPES = {"techreport", "report", "RPRT"}
+# RIS gives every line a tag. An untagged line is accepted only after the free-text fields (abstract,
+# notes), where multi-paragraph text continues; elsewhere rispy would glue it to the field above
+# (a stray line after an AU line becomes an author), so it is reported instead.
+RIS_CONTINUED_TAGS = {"AB", "N1", "N2"}
 DOCUMENT_SUFFIXES = (".pdf", ".html", ".htm", ".txt")
 
 
@@ -54,6 +61,7 @@ class Entry:
     doi: str
     doc_type: str
     type_note: str
+    type_check: str = ""  # printed after import when doc_type needs the researcher's choice
     file: str = ""
     extra_notes: list[str] = field(default_factory=list)
 
@@ -62,6 +70,7 @@ class Entry:
 class AddResult:
     added: list[dict[str, str]]
     refused: list[str]
+    checks: list[str] = field(default_factory=list)  # added, but a value needs the researcher's eye
 
 
 def normalize_title(title: str) -> str:
@@ -109,14 +118,63 @@ def _bibtex_file_field(value: str) -> str:
     return candidates[0] if candidates else value.strip()
 
 
+def _doc_type(format_name: str, source_type: str, mapping: dict[str, str]) -> tuple[str, str, str]:
+    """(doc_type, note for the manifest, check to print) for an export's entry type."""
+    doc_type = mapping.get(source_type, "other")
+    note = f"doc_type derived from {format_name} type '{source_type}'; check it."
+    if doc_type != "other":
+        return doc_type, note, ""
+    if source_type in REPORT_TYPES:
+        why = (f"{format_name} type '{source_type}' is a report, which may be a government_report, ngo_report "
+               "or issue_brief")
+    else:
+        why = f"{format_name} type '{source_type}' matches none of the manifest's types"
+    return doc_type, note, (f"doc_type set to 'other': {why}. Fix: set doc_type in the manifest to the fitting one of "
+                            f"{', '.join(allowed_values('doc_type'))}.")
+
+
+def _brace_protected(text: str) -> bool:
+    """True for '{...}' whose first brace closes at the end: BibTeX's way to keep a name whole."""
+    depth = 0
+    for position, char in enumerate(text):
+        depth += (char == "{") - (char == "}")
+        if depth == 0:
+            return position == len(text) - 1 and text.startswith("{")
+    return False
+
+
+_LATEX = middlewares.LatexDecodingMiddleware()
+
+
+def _decode_latex(text: str) -> str:
+    """LaTeX to Unicode with bibtexparser's decoder (it skips split author lists, so names come here)."""
+    block = _LATEX.transform_entry(model.Entry("misc", "name", [model.Field("name", text)]), Library())
+    # An undecodable name comes back as an error block: keep it as written rather than lose it.
+    return str(block.fields[0].value) if isinstance(block, model.Entry) else text
+
+
+def _bibtex_person(person: middlewares.NameParts) -> tuple[str, str]:
+    """(surname, 'Surname, I. I.') of one split BibTeX name.
+
+    Names are split before LaTeX decoding: decoding first would drop the braces of
+    ``{U.S. Department of State}`` and split it into given names 'U.S. Department', von 'of', last 'State'.
+    """
+    if not (person.first or person.von or person.jr) and len(person.last) == 1 and _brace_protected(person.last[0]):
+        corporate = _decode_latex(person.last[0]).strip()
+        return corporate, corporate
+    surname = _decode_latex(" ".join(person.von + person.last)).strip()
+    initials = _initials([_decode_latex(name) for name in person.first])
+    return surname, f"{surname}, {initials}" if initials else surname
+
+
 def parse_bibtex(path: Path) -> list[Entry]:
     text = path.read_text(encoding="utf-8-sig")
     library = bibtexparser.parse_string(
         text,
         append_middleware=[
-            middlewares.LatexDecodingMiddleware(),
             middlewares.SeparateCoAuthors(),
             middlewares.SplitNameParts(),
+            middlewares.LatexDecodingMiddleware(),  # decodes the other fields; names: _bibtex_person
         ],
     )
     if library.failed_blocks:
@@ -129,37 +187,85 @@ def parse_bibtex(path: Path) -> list[Entry]:
     for item in library.entries:
         fields = {key.lower(): value.value for key, value in item.fields_dict.items()}
         people = fields.get("author") or fields.get("editor") or []
-        if isinstance(people, str):  # a corporate author in double braces stays one string
-            people = [people]
-        surnames, authors = [], []
-        for person in people:
-            if isinstance(person, str):
-                surnames.append(person)
-                authors.append(person)
-                continue
-            surname = " ".join(person.von + person.last)
-            surnames.append(surname)
-            initials = _initials(person.first)
-            authors.append(f"{surname}, {initials}" if initials else surname)
+        names = [_bibtex_person(person) for person in people]
         entry_type = item.entry_type.lower()
+        doc_type, type_note, type_check = _doc_type("BibTeX", entry_type, BIBTEX_TYPES)
         entries.append(Entry(
             source=f"{path.name} entry '{item.key}'",
-            surnames=surnames,
-            authors="; ".join(authors),
+            surnames=[surname for surname, _ in names],
+            authors="; ".join(author for _, author in names),
             year=str(fields.get("year", "")).strip(),
             title=str(fields.get("title", "")).strip(),
             container=str(fields.get("journal") or fields.get("booktitle") or fields.get("publisher")
                           or fields.get("institution") or fields.get("organization") or "").strip(),
             doi=normalize_doi(str(fields.get("doi", ""))),
-            doc_type=BIBTEX_TYPES.get(entry_type, "other"),
-            type_note=f"doc_type derived from BibTeX type '{entry_type}'; check it.",
+            doc_type=doc_type,
+            type_note=type_note,
+            type_check=type_check,
             file=_bibtex_file_field(str(fields["file"])) if "file" in fields else "",
         ))
     return entries
 
 
+def ris_structure_problems(text: str, name: str) -> list[str]:
+    """Where a RIS file breaks the format, one message per problem with its line number.
+
+    rispy skips what it cannot place: a record without 'ER' is dropped, a stray line is glued to
+    the field above. Checking first turns that silent loss into a message.
+    """
+    parser = rispy.RisParser()
+    problems: list[str] = []
+    opened: int | None = None  # line of the open record's TY
+    last_tag: str | None = None
+    closed_any = False
+    lines = text.split(parser.newline)  # as rispy splits them, so line numbers agree
+    for number, raw in enumerate(lines, start=1):
+        line = raw.rstrip("\r")
+        tag, _ = parser.parse_line(line)
+        shown = line.strip()[:60]
+        if tag == "TY":
+            if opened is not None:
+                problems.append(f"{name}: the record starting at line {opened} has no 'ER  - ' line before the next "
+                                f"record starts at line {number}. Fix: add a line 'ER  - ' at the end of that record.")
+            opened, last_tag = number, tag
+        elif opened is None:
+            if shown:
+                what = f"tag '{tag}'" if tag else f"{shown!r}"
+                problems.append(f"{name}: line {number}: {what} outside a record. Fix: every record starts with a "
+                                "'TY  - ' line and ends with an 'ER  - ' line; delete the line or move it into its record.")
+        elif tag == "ER":
+            opened, last_tag, closed_any = None, None, True
+        elif tag is not None:
+            last_tag = tag
+        elif shown and last_tag not in RIS_CONTINUED_TAGS:
+            problems.append(f"{name}: line {number} (record starting at line {opened}): {shown!r} is not a RIS line "
+                            "(two capital letters or a capital and a digit, two spaces, '-', a space, the value). "
+                            "Fix: join it to the line above if it continues that value, or delete it.")
+    if opened is not None:
+        problems.append(f"{name}: the record starting at line {opened} has no 'ER  - ' line before the end of the "
+                        "file. Fix: add a line 'ER  - ' at the end of the record.")
+    elif not closed_any and not problems:
+        problems.append(f"{name}: no RIS record (no line 'TY  - ...'). Fix: export the references as RIS (.ris) "
+                        "from the reference manager or database.")
+    return problems
+
+
+def _ris_person(person: str) -> tuple[str, str]:
+    """(surname, 'Surname, I. I.') of one RIS name.
+
+    The RIS format writes a person as 'Last, First[, Suffix]'; a name without a comma is an
+    organization's and is kept whole.
+    """
+    surname, *rest = [part.strip() for part in person.split(",")]
+    initials = _initials(rest[0].split()) if rest else ""
+    return surname, f"{surname}, {initials}" if initials else surname
+
+
 def parse_ris(path: Path) -> list[Entry]:
     text = path.read_text(encoding="utf-8-sig")
+    problems = ris_structure_problems(text, str(path))
+    if problems:
+        raise ReviewflowError("the RIS file is malformed; nothing was added:\n" + "\n".join(problems))
     try:
         records = rispy.loads(text)
     except Exception as error:  # rispy raises plain IOError/ValueError subclasses
@@ -167,25 +273,22 @@ def parse_ris(path: Path) -> list[Entry]:
     entries = []
     for index, record in enumerate(records, start=1):
         people = record.get("authors") or record.get("first_authors") or []
-        surnames, authors = [], []
-        for person in people:
-            surname, _, given = person.partition(",")
-            surnames.append(surname.strip())
-            initials = _initials(given.split())
-            authors.append(f"{surname.strip()}, {initials}" if initials else surname.strip())
+        names = [_ris_person(person) for person in people]
         year_match = re.search(r"\d{4}", str(record.get("year") or record.get("publication_year") or record.get("date") or ""))
         ris_type = str(record.get("type_of_reference", "")).upper()
+        doc_type, type_note, type_check = _doc_type("RIS", ris_type, RIS_TYPES)
         file_links = record.get("file_attachments1") or record.get("file_attachments2") or ""
         entries.append(Entry(
             source=f"{path.name} record {index}",
-            surnames=surnames,
-            authors="; ".join(authors),
+            surnames=[surname for surname, _ in names],
+            authors="; ".join(author for _, author in names),
             year=year_match.group(0) if year_match else "",
             title=str(record.get("primary_title") or record.get("title") or "").strip(),
             container=str(record.get("secondary_title") or record.get("journal_name") or record.get("publisher") or "").strip(),
             doi=normalize_doi(str(record.get("doi", ""))),
-            doc_type=RIS_TYPES.get(ris_type, "other"),
-            type_note=f"doc_type derived from RIS type '{ris_type}'; check it.",
+            doc_type=doc_type,
+            type_note=type_note,
+            type_check=type_check,
             file=str(file_links).strip(),
         ))
     return entries
@@ -217,7 +320,14 @@ def add_entries(
     used, resolved against ``base_dir`` (the folder of the BibTeX/RIS file).
     """
     corpus_dir = manifest_path.parent
-    rows = read_rows(manifest_path) if manifest_path.is_file() else []
+    rows: list[dict[str, str]] = []
+    if manifest_path.is_file():
+        table = read_table(manifest_path)
+        unsafe = rewrite_problems(table, manifest_path)
+        if unsafe:  # rewriting would lose cells the researcher wrote
+            raise ReviewflowError("the manifest cannot be rewritten without losing values; nothing was added:\n"
+                                  + "\n".join(unsafe))
+        rows = table.rows
     if document is not None and len(entries) != 1:
         raise ReviewflowError(
             f"--file {document} was given, but the import holds {len(entries)} entries. "
@@ -228,6 +338,7 @@ def add_entries(
     titles = {(normalize_title(row["title"]), row["year"]): row["doc_id"] for row in rows if row.get("title")}
     added: list[dict[str, str]] = []
     refused: list[str] = []
+    checks: list[str] = []
     copies: list[tuple[Path, Path]] = []
     for entry in entries:
         key = (normalize_title(entry.title), entry.year)
@@ -281,6 +392,8 @@ def add_entries(
             titles[key] = doc_id
         added.append(row)
         copies.append((source_file, target))
+        if entry.type_check:
+            checks.append(f"{manifest_path}: doc_id '{doc_id}': {entry.type_check}")
     if added:
         for source_file, target in copies:
             target.parent.mkdir(parents=True, exist_ok=True)
@@ -293,7 +406,7 @@ def add_entries(
                 target.unlink(missing_ok=True)
             raise ReviewflowError("the new rows would make the manifest invalid; nothing was added:\n" + "\n".join(problems))
         write_rows(manifest_path, rows + added)
-    return AddResult(added=added, refused=refused)
+    return AddResult(added=added, refused=refused, checks=checks)
 
 
 def cli_add(args) -> int:
@@ -312,6 +425,8 @@ def cli_add(args) -> int:
     )
     for row in result.added:
         print(f"added {row['doc_id']}: {row['citation']} -> {row['file']}")
+    for message in result.checks:
+        print(f"check: {message}")
     for message in result.refused:
         print(message, file=sys.stderr)
     print(f"{args.manifest}: {len(result.added)} added, {len(result.refused)} refused.")
