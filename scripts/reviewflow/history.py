@@ -242,50 +242,67 @@ def _totals_line(totals: Mapping[str, int]) -> str:
             f"with documents, {totals['edges']} citation-network edges.")
 
 
-def _change_sections(change: Mapping[str, Any], level: str) -> list[str]:
-    """The sections describing one change (``level``: the Markdown heading marks)."""
+@dataclass(frozen=True)
+class Section:
+    """One part of a change, ready to render as Markdown (changes.md) or HTML (the report)."""
+
+    title: str
+    items: tuple[str, ...] = ()  # a bulleted list
+    columns: tuple[str, ...] = ()  # or a table
+    rows: tuple[tuple[str, ...], ...] = ()
+    text: str = ""  # or one sentence, when there is nothing to list
+
+
+def change_sections(change: Mapping[str, Any]) -> list[Section]:
+    """The sections describing one change (a ``latest_change`` of changes.json), citations spelled out."""
     names = change.get("citations", {})
 
     def cite(doc_id: str) -> str:
         return f"{names[doc_id]} ({doc_id})" if names.get(doc_id) else doc_id
 
-    def cells_table(columns: Sequence[str], cells: Sequence[Mapping[str, Any]]) -> list[str]:
-        rows = ["| " + " | ".join(columns) + " | documents added | documents removed |",
-                "|" + "---|" * (len(columns) + 2)]
-        for cell in cells:
-            added = "; ".join(cite(d) for d in cell["added"]) or "–"
-            removed = "; ".join(cite(d) for d in cell["removed"]) or "–"
-            rows.append("| " + " | ".join(_md(str(cell[c])) for c in columns) + f" | {_md(added)} | {_md(removed)} |")
-        return rows
+    def cells(title: str, key: Sequence[str], changed: Sequence[Mapping[str, Any]], empty: str) -> Section:
+        if not changed:
+            return Section(title, text=empty)
+        rows = tuple(tuple(str(cell[c]) for c in key) + ("; ".join(cite(d) for d in cell["added"]) or "–",
+                                                          "; ".join(cite(d) for d in cell["removed"]) or "–")
+                     for cell in changed)
+        return Section(title, columns=(*key, "documents added", "documents removed"), rows=rows)
 
-    lines = [f"{level} Documents", ""]
     docs = change["documents"]
     if change["first_run"]:
-        lines.append(f"{change['totals']['documents']} documents in the first snapshot; nothing to compare with.")
-    else:
-        lines += [f"- added: {cite(d)}" for d in docs["added"]] + [f"- removed: {cite(d)}" for d in docs["removed"]]
-        if not docs["added"] and not docs["removed"]:
-            lines.append("No document added or removed.")
-    if change["first_run"]:
-        return lines + [""]
-    lines += ["", f"{level} Table 1 cells", ""]
-    lines += cells_table(("phase", "need", "role"), change["table1"]) if change["table1"] else ["No Table 1 cell changed."]
+        return [Section("Documents", text=f"{change['totals']['documents']} documents in the first snapshot; "
+                                          "nothing to compare with.")]
+    sections = [
+        Section("Documents", items=tuple([f"added: {cite(d)}" for d in docs["added"]]
+                                         + [f"removed: {cite(d)}" for d in docs["removed"]]),
+                text="" if docs["added"] or docs["removed"] else "No document added or removed."),
+        cells("Table 1 cells", ("phase", "need", "role"), change["table1"], "No Table 1 cell changed."),
+    ]
     for table in change.get("other_tables", []):
-        lines += ["", f"{level} {table['label']}", ""]
         if not table["compared"]:
-            lines.append(f"Not compared: {table['reason']}.")
-        elif table["cells"]:
-            lines += cells_table(table["key"], table["cells"])
+            sections.append(Section(table["label"], text=f"Not compared: {table['reason']}."))
         else:
-            lines.append("No cell changed.")
-    lines += ["", f"{level} Citation network", ""]
+            sections.append(cells(table["label"], table["key"], table["cells"], "No cell changed."))
     edges = change["edges"]
-    lines += [f"- new edge: {e['source']} → {e['target']} ({e['via']})" for e in edges["added"]]
-    lines += [f"- lost edge: {e['source']} → {e['target']} ({e['via']})" for e in edges["removed"]]
-    lines += [f"- edge {e['source']} → {e['target']} now via {e['after']} (was {e['before']})" for e in edges["via_changed"]]
-    if not any(edges.values()):
-        lines.append("No edge gained or lost.")
-    return lines + [""]
+    items = ([f"new edge: {e['source']} → {e['target']} ({e['via']})" for e in edges["added"]]
+             + [f"lost edge: {e['source']} → {e['target']} ({e['via']})" for e in edges["removed"]]
+             + [f"edge {e['source']} → {e['target']} now via {e['after']} (was {e['before']})" for e in edges["via_changed"]])
+    sections.append(Section("Citation network", items=tuple(items), text="" if items else "No edge gained or lost."))
+    return sections
+
+
+def _markdown_sections(sections: Sequence[Section], level: str) -> list[str]:
+    lines: list[str] = []
+    for section in sections:
+        lines += [f"{level} {section.title}", ""]
+        lines += [f"- {item}" for item in section.items]
+        if section.columns:
+            lines += ["| " + " | ".join(section.columns) + " |", "|" + "---|" * len(section.columns)]
+            lines += ["| " + " | ".join(_md(value) for value in row) + " |" for row in section.rows]
+        if section.text:
+            lines.append(section.text)
+        lines.append("")
+    return lines
 
 
 def render_markdown(document: Mapping[str, Any]) -> str:
@@ -298,14 +315,14 @@ def render_markdown(document: Mapping[str, Any]) -> str:
         against = f"compared with `{change['previous']}`" if change["previous"] else FIRST_RUN
         lines += [f"## Earlier: the latest change (snapshot `{change['snapshot']}`, {against})", "",
                   "What an earlier run changed; this run changed nothing.", ""]
-        return "\n".join(lines + _change_sections(change, "###")).rstrip("\n") + "\n"
+        return "\n".join(lines + _markdown_sections(change_sections(change), "###")).rstrip("\n") + "\n"
     if change["first_run"]:
         lines += [f"New snapshot `{change['snapshot']}` in `results/history/`: {FIRST_RUN}.", ""]
     else:
         lines += [f"This run changed the synthesis or the citation network: new snapshot `{change['snapshot']}`, "
                   f"compared with `{change['previous']}` (both in `results/history/`).", ""]
     lines += [_totals_line(document["totals"]), ""]
-    return "\n".join(lines + _change_sections(change, "##")).rstrip("\n") + "\n"
+    return "\n".join(lines + _markdown_sections(change_sections(change), "##")).rstrip("\n") + "\n"
 
 
 # --- one run ----------------------------------------------------------------------------------------
