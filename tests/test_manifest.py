@@ -102,6 +102,15 @@ def test_empty_or_header_only_manifest_is_refused(tmp_path: Path, content: str, 
     assert expected in out and str(path) in out and "Fix:" in out and "no problems" not in out
 
 
+def test_repeated_header_column_is_reported(tmp_path: Path) -> None:
+    # csv.DictReader keeps only the last of two same-named columns: the first one's values would be lost.
+    path = _corpus(tmp_path, [_row(notes="first note")])
+    lines = path.read_text(encoding="utf-8").splitlines()
+    path.write_text(f"{lines[0]},notes\n{lines[1]},second note\n", encoding="utf-8")
+    (problem,) = _problems(path)
+    assert "row 1 (header), column 'notes': appears 2 times" in problem and "Fix:" in problem
+
+
 def test_cells_beyond_the_header_are_reported(tmp_path: Path) -> None:
     path = _corpus(tmp_path, [_row()])
     path.write_text(path.read_text(encoding="utf-8").rstrip("\n") + ",Smith; 2009,extra\n", encoding="utf-8")
