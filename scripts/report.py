@@ -20,6 +20,7 @@ inputs = ReportInputs(
     network_summary=Path(sm.input.network_summary),
     agreement=Path(sm.input.agreement),
     conflicts=Path(sm.input.conflicts),
+    decisions_report=Path(sm.input.decisions_report),
     changes=Path(sm.input.changes),
     captions={"tables": captions.get("synthesis", ""), "network": captions.get("network", "")},
 )

@@ -7,9 +7,13 @@ from pathlib import Path
 
 import pytest
 
+from reviewflow.agreement import AGREEMENT_COLUMNS, CONFLICT_COLUMNS
+from reviewflow.fileio import csv_text, write_csv
+from reviewflow.history import update_history
 from reviewflow.prisma import draw_prisma, load_search_log
 from reviewflow.provenance import collect
-from reviewflow.report import ReportInputs, render
+from reviewflow.report import ReportInputs, network_summary_rows, render
+from reviewflow.review import REPORT_COLUMNS
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 
@@ -43,9 +47,27 @@ def inputs(tmp_path: Path, repo_root: Path) -> ReportInputs:
     draw_prisma(load_search_log(repo_root / "corpus" / "search_log.yaml"), 2,
                 results / "figures" / "prisma.svg", results / "figures" / "prisma.png")
     (results / "network" / "citations.html").write_text(NETWORK, encoding="utf-8")
-    (results / "network" / "summary.json").write_text('{"density": 0.5, "components": 1}', encoding="utf-8")
-    (results / "review" / "agreement.csv").write_text("comparison,code,n,percent_agreement,kappa\n", encoding="utf-8")
-    (results / "changes.md").write_text("# Changes\n\nfirst run: no previous snapshot\n", encoding="utf-8")
+    (results / "network" / "summary.json").write_text(
+        '{"density": 0.5, "documents": 2, "edges_by_via": {"both": 1, "in_text": 2}, "isolated_documents": [],'
+        ' "most_cited": [{"citation": "Aron et al., 2006", "cited_by": 1, "doc_id": "aron2006", "pagerank": "0.5"}],'
+        ' "problems": ["1 reference <i>unmatched</i>"], "share_internal": 0.8462}', encoding="utf-8")
+    # the files as the pipeline writes them: agreement's own columns, history's own changes.json
+    (results / "review" / "agreement.csv").write_text(csv_text([], AGREEMENT_COLUMNS), encoding="utf-8")
+    write_csv(results / "decisions_report.csv", [
+        {"source": "corpus/decisions/carl.csv", "status": "sheet_error",
+         "message": "corpus/decisions/carl.csv: column 'decision' is missing <script>x()</script>"},
+        {"source": "corpus/decisions/ana.csv", "row": 6, "reviewer": "ana", "segment_id": "0123456789abcdef",
+         "decision": "accept", "status": "unmatched", "message": "segment 0123456789abcdef is not in the coded documents"},
+        {"source": "corpus/decisions/ana.csv", "row": 2, "reviewer": "ana", "segment_id": "aaaa", "decision": "accept",
+         "status": "applied", "message": "applied (decided by ana)"},
+    ], REPORT_COLUMNS)
+    write_csv(results / "tables" / "t1_long.csv", [{"phase": "immediate", "need": "emergency_shelter", "role": "support",
+                                                    "doc_ids": "aron2006"}], ("phase", "need", "role", "doc_ids"))
+    write_csv(results / "network" / "edges.csv", [], ("source", "target", "via"))
+    for _ in range(2):  # a first run, then a rerun that changes nothing
+        update_history(table1=results / "tables" / "t1_long.csv", edges=results / "network" / "edges.csv",
+                       documents=[("aron2006", "Aron et al., 2006")], history_dir=results / "history",
+                       changes_md=results / "changes.md", changes_json=results / "changes.json")
     return ReportInputs(
         manifest=manifest,
         form=repo_root / "corpus" / "search_log.yaml",  # any file: only hashed here
@@ -56,7 +78,8 @@ def inputs(tmp_path: Path, repo_root: Path) -> ReportInputs:
         network_html=results / "network" / "citations.html",
         network_summary=results / "network" / "summary.json",
         agreement=results / "review" / "agreement.csv",
-        changes=results / "changes.md",
+        decisions_report=results / "decisions_report.csv",
+        changes=results / "changes.json",
     )
 
 
@@ -77,6 +100,65 @@ def test_report_is_self_contained_and_escaped(inputs: ReportInputs, repo_root: P
     assert "2023-11-14 22:13 UTC" in html
 
 
+def test_network_summary_is_readable_text_and_tables(inputs: ReportInputs, repo_root: Path,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    html = _render(inputs, repo_root, monkeypatch)
+    summary = html[html.index('id="network-summary"'):html.index('id="network-frame"')]
+    assert "{'" not in summary and "[]" not in summary  # no Python dict or list shown raw
+    assert "<th>Citation links by how they were found</th><td>reference list and in-text: 1; in-text only: 2</td>" in summary
+    assert "<th>document</th><th>doc_id</th><th>cited by</th><th>PageRank</th>" in summary
+    assert "<td>Aron et al., 2006</td><td>aron2006</td><td>1</td><td>0.5</td>" in summary
+    assert "<li>1 reference &lt;i&gt;unmatched&lt;/i&gt;</li>" in summary
+    assert "<th>Documents without any link</th><td>none</td>" in summary and "84.6%" in summary
+    # a key the report does not know yet is still shown, with a label made from its name
+    (rows,) = [r for r in network_summary_rows({"new_measure": [1, 2]}) if r.title == "New measure"]
+    assert rows.text == "1, 2"
+
+
+def test_changes_are_html_and_say_when_nothing_changed(inputs: ReportInputs, repo_root: Path,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    html = _render(inputs, repo_root, monkeypatch)
+    changes = html[html.index('<section id="changes">'):html.index('<section id="provenance">')]
+    assert "<strong>No change since the previous run.</strong>" in changes
+    assert "<h3>Earlier: the latest change (snapshot <code>0001-" in changes
+    assert "<h4>Documents</h4>" in changes and "<pre>" not in changes and "# Changes" not in changes
+
+
+def test_decision_problems_are_shown_escaped(inputs: ReportInputs, repo_root: Path,
+                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    html = _render(inputs, repo_root, monkeypatch)
+    problems = html[html.index('id="decision-problems"'):]
+    problems = problems[:problems.index("</table>")]
+    assert "applied 1, sheet_error 1, unmatched 1." in html
+    assert "column &#x27;decision&#x27; is missing &lt;script&gt;x()&lt;/" in problems and "<script>x()" not in html
+    assert "<td>unmatched</td>" in problems and "0123456789abcdef" in problems
+    assert "applied (decided by ana)" not in problems  # only what needs acting on
+    assert "corpus/<wbr>decisions/<wbr>carl.csv" in problems  # long paths may wrap
+
+
+def test_conflicts_table_wraps_and_agreement_is_one_row_per_code(inputs: ReportInputs, repo_root: Path,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    review = Path(inputs.agreement).parent
+    write_csv(review / "agreement.csv", [
+        {"rater_a": a, "rater_b": b, "code": code, "n_segments": 4, "n_agree": 3, "percent_agreement": "75.0",
+         "kappa": kappa, "note": ""}
+        for a, b in (("auto", "ana"), ("ana", "ben")) for code, kappa in (("is_recommendation", "0.500"), ("phase", ""))
+    ], AGREEMENT_COLUMNS)
+    write_csv(review / "conflicts.csv", [{"segment_id": "s1", "doc_id": "aron2006", "sentence": "Programs should <b>x</b>.",
+                                          "differs_in": "area:mental_health;is_recommendation",
+                                          "status": "unresolved: decide it in corpus/decisions/adjudicated.xlsx"}],
+              CONFLICT_COLUMNS)
+    inputs.conflicts = review / "conflicts.csv"
+    html = _render(inputs, repo_root, monkeypatch)
+    assert '<table class="wrap" id="conflicts-table">' in html and "Programs should &lt;b&gt;x&lt;/b&gt;." in html
+    assert "area:mental_<wbr>health;<wbr>is_<wbr>recommendation" in html
+    table = html[html.index('id="agreement-table"'):]
+    table = table[:table.index("</table>")]
+    assert "<th>auto vs ana<br><small>4 segments</small></th><th>ana vs ben<br><small>4 segments</small></th>" in table
+    assert "<tr><td>is_recommendation</td><td>75.0% · κ 0.500</td><td>75.0% · κ 0.500</td></tr>" in table
+    assert "<tr><td>phase</td><td>75.0% · κ –</td><td>75.0% · κ –</td></tr>" in table
+
+
 def test_report_is_deterministic_with_fixed_date(inputs: ReportInputs, repo_root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     assert _render(inputs, repo_root, monkeypatch) == _render(inputs, repo_root, monkeypatch)
 
@@ -88,7 +170,8 @@ def test_report_renders_in_headless_chromium(inputs: ReportInputs, repo_root: Pa
     page.write_text(_render(inputs, repo_root, monkeypatch), encoding="utf-8")
     command = [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                "--disable-background-networking", "--disable-component-update", "--disable-sync",
-               f"--user-data-dir={tmp_path / 'profile'}", "--virtual-time-budget=5000", "--dump-dom", page.as_uri()]
+               f"--user-data-dir={tmp_path / 'profile'}", "--virtual-time-budget=5000", "--window-size=1400,1000",
+               "--dump-dom", page.as_uri()]
     result = subprocess.run(command, capture_output=True, text=True, timeout=120, check=False)
     dom = result.stdout
     assert result.returncode == 0, result.stderr[-2000:]
@@ -97,6 +180,7 @@ def test_report_renders_in_headless_chromium(inputs: ReportInputs, repo_root: Pa
     assert 'id="network-frame"' in dom
     assert 'data-network-nodes="2"' in dom  # the network's SVG rendered inside the report
     assert "data-js-error=" not in dom
+    assert "data-overflow-x=" not in dom  # nothing wider than the 1400 px window
 
 
 def test_captions_render_their_markup_and_escape_text() -> None:

@@ -19,12 +19,34 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 
+from reviewflow.history import Section, change_sections
 from reviewflow.manifest import read_rows
 from reviewflow.paths import REPO_ROOT
 from reviewflow.safety import escape_html
 
 TEMPLATE_DIR = REPO_ROOT / "workflow" / "report"
 NOT_PRODUCED = "not produced in this run"
+# decisions_report.csv statuses a reviewer must act on (the others: applied, superseded)
+DECISION_PROBLEMS: tuple[str, ...] = ("sheet_error", "invalid", "unmatched", "conflict")
+DECISION_PROBLEM_COLUMNS: tuple[str, ...] = ("status", "source", "row", "reviewer", "segment_id", "doc_id", "message")
+# network/summary.json keys in reading order, with labels a reader understands
+NETWORK_LABELS: dict[str, str] = {
+    "documents": "Documents",
+    "edges": "Citation links",
+    "edges_by_via": "Citation links by how they were found",
+    "in_text_citations": "In-text citations behind the links",
+    "density": "Density",
+    "weakly_connected_components": "Weakly connected components",
+    "isolated_documents": "Documents without any link",
+    "references_total": "Reference-list entries",
+    "references_internal": "Reference-list entries citing a corpus document",
+    "share_internal": "Share of reference-list entries citing a corpus document",
+    "documents_without_reference_list": "Documents without a parsed reference list",
+    "most_cited": "Most cited within the corpus",
+    "problems": "Problems",
+}
+VIA_LABELS = {"both": "reference list and in-text", "reference_list": "reference list only", "in_text": "in-text only"}
+COLUMN_LABELS = {"citation": "document", "doc_id": "doc_id", "cited_by": "cited by", "pagerank": "PageRank"}
 
 
 @dataclass
@@ -41,7 +63,8 @@ class ReportInputs:
     network_summary: Path | None = None
     agreement: Path | None = None
     conflicts: Path | None = None
-    changes: Path | None = None
+    decisions_report: Path | None = None
+    changes: Path | None = None  # results/changes.json
     captions: dict[str, str] = field(default_factory=dict)
 
 
@@ -103,9 +126,75 @@ def overview(manifest_rows: list[dict[str, str]], ingest_rows: list[dict[str, st
     }
 
 
+def _scalar(value: Any) -> str:
+    return "none" if value in (None, "", [], {}) else str(value)
+
+
+def network_summary_rows(summary: dict[str, Any]) -> list[Section]:
+    """summary.json as labelled rows: counts as text, lists as lists, the most cited as a small table
+    (known keys in reading order, then any other key, so nothing the network reports is hidden)."""
+    rows = []
+    for key in list(NETWORK_LABELS) + sorted(k for k in summary if k not in NETWORK_LABELS):
+        if key not in summary:
+            continue
+        value, label = summary[key], NETWORK_LABELS.get(key, key.replace("_", " ").capitalize())
+        if key == "share_internal" and isinstance(value, (int, float)):
+            rows.append(Section(label, text=f"{100 * value:.1f}%"))
+        elif isinstance(value, dict):
+            rows.append(Section(label, text="; ".join(f"{VIA_LABELS.get(k, k)}: {v}" for k, v in value.items())
+                                or "none"))
+        elif isinstance(value, list) and value and all(isinstance(v, dict) for v in value):
+            columns = [c for c in COLUMN_LABELS if any(c in v for v in value)]
+            columns += sorted({c for v in value for c in v} - set(columns))
+            rows.append(Section(label, columns=tuple(COLUMN_LABELS.get(c, c) for c in columns),
+                                rows=tuple(tuple(_scalar(v.get(c)) for c in columns) for v in value)))
+        elif isinstance(value, list) and key == "problems":
+            rows.append(Section(label, items=tuple(str(v) for v in value), text="" if value else "none"))
+        elif isinstance(value, list):
+            rows.append(Section(label, text=", ".join(str(v) for v in value) or "none"))
+        else:
+            rows.append(Section(label, text=_scalar(value)))
+    return rows
+
+
+def breakable(text: object) -> Markup:
+    """Escaped text that may wrap after '/', '_' and ';' (paths, ids and id lists in narrow table cells)."""
+    # split before escaping, so that the ';' of an entity such as &lt; is never taken for a break point
+    parts = re.split(r"(?<=[/_;])", "" if text is None else str(text))
+    return Markup("<wbr>".join(escape_html(part) for part in parts if part))
+
+
+def agreement_matrix(rows: list[dict[str, str]] | None) -> dict[str, Any] | None:
+    """agreement.csv pivoted for reading: one row per code, one column per pair of coders, each cell
+    "percent · kappa" (the CSV has one row per pair and code: hundreds of rows for a few reviewers)."""
+    if not rows:
+        return None
+    pairs: dict[tuple[str, str], str] = {}
+    cells: dict[str, dict[tuple[str, str], str]] = {}
+    for row in rows:
+        pair = (row["rater_a"], row["rater_b"])
+        pairs.setdefault(pair, row["n_segments"])
+        kappa = row["kappa"] or "–"
+        cells.setdefault(row["code"], {})[pair] = f"{row['percent_agreement']}% · κ {kappa}"
+    return {"pairs": [{"label": f"{a} vs {b}", "n_segments": n} for (a, b), n in pairs.items()],
+            "rows": [(code, [by_pair.get(pair, "") for pair in pairs]) for code, by_pair in cells.items()]}
+
+
+def decision_problems(rows: list[dict[str, str]] | None) -> dict[str, Any] | None:
+    """What decisions_report.csv holds for the reviewer: counts per status and the rows to act on
+    (refused sheets and rows, decisions whose segment no longer exists, conflicts)."""
+    if rows is None:
+        return None
+    problems = [{column: row.get(column, "") for column in DECISION_PROBLEM_COLUMNS}
+                for row in rows if row.get("status") in DECISION_PROBLEMS]
+    return {"counts": sorted(Counter(row.get("status", "") for row in rows).items()), "problems": problems,
+            "columns": DECISION_PROBLEM_COLUMNS}
+
+
 def render(inputs: ReportInputs, provenance: dict[str, Any], title: str) -> str:
     env = Environment(loader=FileSystemLoader(TEMPLATE_DIR), autoescape=select_autoescape(["html", "j2"]),
                       keep_trailing_newline=True)
+    env.filters["breakable"] = breakable
     manifest_rows = read_rows(inputs.manifest)
     ingest_rows = _read_csv(inputs.ingest_report)
     problems = [row for row in ingest_rows or [] if row.get("status") != "ok"]
@@ -114,6 +203,7 @@ def render(inputs: ReportInputs, provenance: dict[str, Any], title: str) -> str:
     figures = [(name, data_uri(Path(p)) if _exists(p) else None) for name, p in inputs.figures.items()]
     summary = json.loads(Path(inputs.network_summary).read_text(encoding="utf-8")) if _exists(inputs.network_summary) else None
     network_srcdoc = Path(inputs.network_html).read_text(encoding="utf-8") if _exists(inputs.network_html) else None
+    changes = json.loads(Path(inputs.changes).read_text(encoding="utf-8")) if _exists(inputs.changes) else None
     return env.get_template("report.html.j2").render(
         title=title,
         overview=overview(manifest_rows, ingest_rows),
@@ -121,12 +211,15 @@ def render(inputs: ReportInputs, provenance: dict[str, Any], title: str) -> str:
         figures=figures,
         prisma=data_uri(Path(inputs.prisma)) if _exists(inputs.prisma) else None,
         network_srcdoc=network_srcdoc,
-        network_summary=summary,
+        network_summary=network_summary_rows(summary) if summary is not None else None,
         ingest_problems=problems,
         ingest_known=ingest_rows is not None,
         agreement=_read_csv(inputs.agreement),
+        agreement_matrix=agreement_matrix(_read_csv(inputs.agreement)),
         conflicts=_read_csv(inputs.conflicts),
-        changes=Path(inputs.changes).read_text(encoding="utf-8") if _exists(inputs.changes) else None,
+        decisions=decision_problems(_read_csv(inputs.decisions_report)),
+        changes=changes,
+        change_sections=change_sections(changes["latest_change"]) if changes else [],
         captions={key: caption_html(text) for key, text in inputs.captions.items()},
         provenance=provenance,
         not_produced=NOT_PRODUCED,

@@ -26,7 +26,8 @@ rule report:
         network_summary="results/network/summary.json",
         agreement="results/review/agreement.csv",
         conflicts="results/review/conflicts.csv",
-        changes="results/changes.md",
+        decisions_report="results/decisions_report.csv",
+        changes="results/changes.json",
         captions=["workflow/report/synthesis.rst", "workflow/report/network.rst"],
     output:
         "results/report.html",
@@ -34,7 +35,8 @@ rule report:
         tables=REPORT_TABLES,
         figures=REPORT_FIGURES,
         config=config,
-        code=library_digest("report", "provenance"),
+        # the report renders changes.json with history's sections
+        code=library_digest("report", "provenance", "history"),
     conda:
         "../envs/reviewflow.yaml"
     log:
