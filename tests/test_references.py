@@ -6,12 +6,16 @@ import argparse
 import csv
 
 import pytest
+from rapidfuzz import fuzz
 
 from reviewflow.manifest import COLUMNS, write_rows
 from reviewflow.references import (
+    CORPORATE_THRESHOLD,
     MatchIndex,
     cli_references,
+    corporate_candidates,
     fold,
+    fold_words,
     match_reference,
     match_rows,
     parse_entry,
@@ -265,6 +269,46 @@ def test_author_year_only_scores_below_title_match(index):
                        {"authors": "FCADV", "year": "2004", "suffix": "", "title": ""}], index)
     assert [r["matched_doc_id"] for r in rows] == ["", "fcadv2004"]
     assert rows[0]["score"] == "" and rows[1]["score"] == f"{fcadv.score:.1f}"
+
+
+# Two organizations of one year that a citation label shortens alike ("Polaris, 2010").
+POLARIS = [
+    {"doc_id": "polaris_project2010", "citation": "Polaris, 2010", "authors": "Polaris Project", "year": "2010",
+     "year_suffix": "", "title": ""},
+    {"doc_id": "polaris_foundation2010", "citation": "Polaris, 2010", "authors": "Polaris Foundation", "year": "2010",
+     "year_suffix": "", "title": ""},
+]
+
+
+def test_corporate_author_written_differently_goes_through_the_fuzzy_fallback():
+    index = MatchIndex.build(MANIFEST + POLARIS)
+    # The name followed by its acronym is no manifest key; the acronym among its words is.
+    match = match_reference(["The Advocates for Human Rights (TAHR)"], "2008", "",
+                            "Sex trafficking needs assessment for Minnesota", index)
+    assert match is not None and match.doc_id == "tahr2008" and match.basis.startswith("corporate author~100")
+    # Both organizations fit a "Polaris" name equally: the entry stays external, and says why.
+    tie = match_reference(["Polaris Institute"], "2010", "", "", index)
+    assert tie is not None and tie.doc_id == ""
+    assert tie.basis == "ambiguous: polaris_foundation2010, polaris_project2010 fit equally"
+    assert match_reference(["Project Polaris"], "2010", "", "", index).doc_id == "polaris_project2010"
+    assert match_reference(["International Organization for Migration"], "2004", "", "", index) is None
+
+
+@pytest.mark.parametrize("name", [
+    "The Advocates for Human Rights (TAHR)", "Advocates Human Rights The", "Rights for Human Advocates",
+    "Wisconsin Coalition (WCASA)", "Coalition Wisconsin Against Assault Sexual", "Florida Coalition Against Domestic Violance",
+    "Polaris Institute", "Project Polaris", "Polaris Projects", "Foundation Polaris", "RIPPLE Network", "R I P P L E",
+    "International Organization for Migration", "", "The",
+])
+def test_corporate_blocking_finds_what_comparing_every_key_finds(name):
+    index = MatchIndex.build(MANIFEST + POLARIS)
+    for block in index.corporate_by_year.values():
+        scanned = []
+        for entry in block.entries:
+            similarity = max(fuzz.token_set_ratio(fold_words(name), key) for key in entry.keys)
+            if similarity >= CORPORATE_THRESHOLD:
+                scanned.append((entry.doc_id, similarity))
+        assert [(entry.doc_id, score) for entry, score in corporate_candidates(name, block)] == scanned
 
 
 def test_cli_references_matches_a_text_document(tmp_path):

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import bisect
+import math
 import re
 import sys
 import unicodedata
@@ -31,7 +32,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
 
 from reviewflow.errors import ReviewflowError
 from reviewflow.fileio import read_yaml, write_csv
@@ -51,6 +52,11 @@ MATCHED_COLUMNS: tuple[str, ...] = (
 TITLE_THRESHOLD = 65.0
 #: Score of a match on author and year alone (the manifest or the entry has no title).
 AUTHOR_YEAR_ONLY_SCORE = 70.0
+#: A corporate author written differently from the manifest (`token_set_ratio`, 0–100) matches from here.
+CORPORATE_THRESHOLD = 90.0
+# The corporate prefilter scores with `fuzz.ratio`, which can differ from `token_set_ratio` in the
+# last bits of a float; a lower cutoff keeps every key the exact score would accept.
+_CORPORATE_PREFILTER = CORPORATE_THRESHOLD - 1.0
 
 _YEAR = r"(?P<year>1[5-9]\d\d|20\d\d)(?P<suffix>[a-z]?)"
 # "(2005)", "(2005a)", "(2005, May 3)", "(n.d.)", "(2008/2009)"
@@ -682,23 +688,80 @@ def title_similarity(title: str, entry: CorpusEntry, folded: str | None = None, 
     return max(whole, fuzz.ratio(main, entry.main_title) if entry.main_title else 0.0)
 
 
+@dataclass(frozen=True)
+class CorporateBlock:
+    """One year's corporate entries, indexed so that the fuzzy fallback reads only keys that can fit.
+
+    A key scores 100 when it is one of the reference's words (`Caliber Associates` → `caliber`,
+    `… (WHO)` → `who`): `by_key` finds those. Otherwise the score is a ratio of the reference's sorted
+    words to the key, which a length difference alone caps: `lengths` (sorted, with `keys`) bounds
+    the keys worth scoring.
+    """
+
+    entries: tuple[CorpusEntry, ...]  # manifest order, which decides between duplicate doc_ids
+    by_key: Mapping[str, tuple[int, ...]]  # key -> positions in `entries`
+    keys: tuple[str, ...]  # distinct keys, by length
+    lengths: tuple[int, ...]
+
+    @classmethod
+    def build(cls, entries: Sequence[CorpusEntry]) -> CorporateBlock:
+        by_key: dict[str, list[int]] = defaultdict(list)
+        for position, entry in enumerate(entries):
+            for key in sorted(entry.keys):
+                by_key[key].append(position)
+        keys = tuple(sorted(by_key, key=lambda k: (len(k), k)))
+        return cls(tuple(entries), {k: tuple(v) for k, v in by_key.items()}, keys, tuple(len(k) for k in keys))
+
+
+def corporate_candidates(name: str, block: CorporateBlock) -> list[tuple[CorpusEntry, float]]:
+    """Entries of `block` whose best key scores at least CORPORATE_THRESHOLD against `name`, with that
+    score, in manifest order: what `token_set_ratio` against every key of every entry would give."""
+    query = fold_words(name)
+    words = set(query.split())
+    if not words:
+        return []
+    near = {word for word in words if word in block.by_key}
+    joined = " ".join(sorted(words))
+    # ratio >= c (as a share) needs |len(a) - len(b)| <= (1 - c)(len(a) + len(b)); floor and ceil
+    # only widen the window.
+    share = _CORPORATE_PREFILTER / 100.0
+    low = bisect.bisect_left(block.lengths, math.floor(len(joined) * share / (2.0 - share)))
+    high = bisect.bisect_right(block.lengths, math.ceil(len(joined) * (2.0 - share) / share))
+    # Scored in C over the window; the exact score below runs on the few keys that pass.
+    near.update(key for key, _, _ in process.extract(joined, block.keys[low:high], scorer=fuzz.ratio,
+                                                      score_cutoff=_CORPORATE_PREFILTER, limit=None))
+    best: dict[int, float] = {}
+    for key in near:
+        similarity = fuzz.token_set_ratio(query, key)
+        if similarity >= CORPORATE_THRESHOLD:
+            for position in block.by_key[key]:
+                best[position] = max(best.get(position, 0.0), similarity)
+    return [(block.entries[position], best[position]) for position in sorted(best)]
+
+
 @dataclass
 class MatchIndex:
-    """Corpus entries blocked by year, then by author key: a lookup costs one dict access per key."""
+    """Corpus entries blocked by year, then by author key: a lookup costs one dict access per key.
+
+    Corporate entries (a key longer than a surname) are also blocked by year for the fuzzy fallback,
+    which `CorporateBlock` keeps from reading every organization of that year.
+    """
 
     by_year: dict[str, dict[str, list[CorpusEntry]]] = field(default_factory=dict)
-    corporate_by_year: dict[str, list[CorpusEntry]] = field(default_factory=dict)
+    corporate_by_year: dict[str, CorporateBlock] = field(default_factory=dict)
 
     @classmethod
     def build(cls, documents: Iterable[Any]) -> MatchIndex:
         index = cls()
+        corporate: dict[str, list[CorpusEntry]] = {}
         for doc in documents:
             entry = corpus_entry(doc)
             block = index.by_year.setdefault(entry.year, {})
             for key in sorted(entry.keys):
                 block.setdefault(key, []).append(entry)
             if any(len(k) > 12 for k in entry.keys):
-                index.corporate_by_year.setdefault(entry.year, []).append(entry)
+                corporate.setdefault(entry.year, []).append(entry)
+        index.corporate_by_year = {year: CorporateBlock.build(entries) for year, entries in corporate.items()}
         return index
 
 
@@ -734,11 +797,10 @@ def match_reference(authors: Sequence[str], year: str, suffix: str, title: str, 
     for key in keys:
         for entry in block.get(key, ()):
             candidates.setdefault(entry.doc_id, (entry, 100.0, "author"))
-    if not candidates and (corporate or len(keys[0]) > 12):
-        for entry in index.corporate_by_year.get(year, ()):
-            similarity = max(fuzz.token_set_ratio(fold_words(authors[0]), key) for key in entry.keys)
-            if similarity >= 90:
-                candidates[entry.doc_id] = (entry, float(similarity), f"corporate author~{similarity:.0f}")
+    corporate_block = index.corporate_by_year.get(year)
+    if not candidates and corporate_block and (corporate or len(keys[0]) > 12):
+        for entry, similarity in corporate_candidates(authors[0], corporate_block):
+            candidates[entry.doc_id] = (entry, float(similarity), f"corporate author~{similarity:.0f}")
     if not candidates:
         return None
     folded_title = fold_words(title)
