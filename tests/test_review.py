@@ -10,8 +10,8 @@ from openpyxl import load_workbook
 from review_fixtures import default_form, segment_id, small_corpus
 
 from reviewflow.review import (
-    REVIEWER_COLUMNS, SEGMENT_SHEET_COLUMNS, decision_files, export_review_sheet, load_decision_sheet,
-    read_segments, resolve_decisions,
+    MANUAL_SHEET_COLUMNS, REVIEWER_COLUMNS, SEGMENT_SHEET_COLUMNS, decision_files, export_review_sheet,
+    load_decision_sheet, load_manual_sheet, read_segments, resolve_decisions,
 )
 
 
@@ -67,21 +67,30 @@ def test_export_is_byte_identical(tmp_path, form):
     assert first == second
 
 
-def test_filled_sheet_round_trip(tmp_path, form):
+def fill_exported_sheet(tmp_path: Path, form, cells: dict[tuple[int, str | int], str], sheet_name: str = "segments"):
+    """The exported review workbook with ``cells`` ((row, column name or number) → value) filled, saved as
+    corpus/decisions/ana.xlsx as a reviewer would; returns (the small corpus, the saved path)."""
     docs = small_corpus(tmp_path)
-    out = export(tmp_path, form, tmp_path / "review" / "review_sheet.xlsx")
-    book = load_workbook(out)
-    sheet = book["segments"]
-    col = {name: SEGMENT_SHEET_COLUMNS.index(name) + 1 for name in SEGMENT_SHEET_COLUMNS}
-    sheet.cell(row=2, column=col["decision"], value="accept")
-    sheet.cell(row=3, column=col["decision"], value="Edit")  # case is forgiven in values
-    sheet.cell(row=3, column=col["codes_override"], value="shelter_housing; transitional_housing")
-    sheet.cell(row=3, column=col["phase_override"], value="recovery")  # an alias of stabilization
-    sheet.cell(row=5, column=col["decision"], value="reject")
-    sheet.cell(row=5, column=col["note"], value="'=not a formula")
+    book = load_workbook(export(tmp_path, form, tmp_path / "review" / "review_sheet.xlsx"))
+    columns = SEGMENT_SHEET_COLUMNS if sheet_name == "segments" else MANUAL_SHEET_COLUMNS
+    for (row, column), value in cells.items():
+        number = column if isinstance(column, int) else columns.index(column) + 1
+        book[sheet_name].cell(row=row, column=number, value=value)
     saved = tmp_path / "decisions" / "ana.xlsx"
     saved.parent.mkdir()
     book.save(saved)
+    return docs, saved
+
+
+def test_filled_sheet_round_trip(tmp_path, form):
+    docs, saved = fill_exported_sheet(tmp_path, form, {
+        (2, "decision"): "accept",
+        (3, "decision"): "Edit",  # case is forgiven in values
+        (3, "codes_override"): "shelter_housing; transitional_housing",
+        (3, "phase_override"): "recovery",  # an alias of stabilization
+        (5, "decision"): "reject",
+        (5, "note"): "'=not a formula",
+    })
 
     decisions, problems = load_decision_sheet(saved, form.codebook)
     assert problems == []
@@ -95,6 +104,35 @@ def test_filled_sheet_round_trip(tmp_path, form):
     assert edit.phase_override == "stabilization"
     assert decisions[2].note == "=not a formula"  # the export's apostrophe is stripped again
     assert decisions[0].doc_id == "aron2006"
+
+
+def test_formula_in_a_decisions_cell_refuses_its_row_naming_file_row_and_column(tmp_path, form):
+    docs, saved = fill_exported_sheet(tmp_path, form, {
+        (2, "decision"): "accept",
+        (2, "note"): "=1+1",  # openpyxl stores a string starting with '=' as a formula
+        (3, "decision"): "reject",
+        (3, len(SEGMENT_SHEET_COLUMNS) + 1): "=2+2",  # an extra column: ignored
+        (4, "note"): "=3+3",  # no decision in this row: nothing to refuse
+    })
+    assert load_workbook(saved)["segments"].cell(row=2, column=SEGMENT_SHEET_COLUMNS.index("note") + 1).data_type == "f"
+
+    decisions, problems = load_decision_sheet(saved, form.codebook)
+    assert [d.segment_id for d in decisions] == [docs["aron2006"][1]["segment_id"]]
+    (problem,) = problems
+    assert problem["status"] == "invalid" and problem["row"] == 2
+    assert problem["segment_id"] == docs["aron2006"][0]["segment_id"]
+    assert problem["message"].startswith(f"{saved}: row 2: column 'note' holds the formula =1+1. ")
+    assert "Fix: type the value itself" in problem["message"]
+
+
+def test_formula_in_the_manual_fields_sheet_is_refused(tmp_path, form):
+    _, saved = fill_exported_sheet(tmp_path, form, {(2, "value"): "=SUM(1,2)", (3, "value"): "typed"}, "manual_fields")
+    values, refused = load_manual_sheet(saved)
+    assert [(v.row, v.value) for v in values] == [(3, "typed")]
+    (row,) = refused
+    field = load_workbook(saved)["manual_fields"].cell(row=2, column=MANUAL_SHEET_COLUMNS.index("field") + 1).value
+    assert (row["status"], row["row"], row["field"]) == ("invalid", 2, field)
+    assert row["message"].startswith(f"{saved} (sheet 'manual_fields'): row 2: column 'value' holds the formula =SUM(1,2)")
 
 
 def test_renamed_column_refuses_the_sheet_with_one_message(tmp_path, form):
@@ -178,6 +216,10 @@ def test_resolution_conflict_agreement_adjudication_and_vanished(tmp_path, form)
     assert statuses[("ana", s5)] == statuses[("ben", s5)] == "superseded"
     assert statuses[("adjudicated", s5)] == "applied"
     assert len(resolution.report) == 8  # every decision read has a line
+    # CSV sheets have no doc_id column: the report names the coded segment's document
+    doc_ids = {(Path(r["source"]).stem, r["segment_id"]): r["doc_id"] for r in resolution.report}
+    assert doc_ids[("ben", s2)] == "aron2006" and doc_ids[("adjudicated", s5)] == "clawson2009"
+    assert doc_ids[("ana", gone)] == ""  # a segment that no longer exists has no document to name
 
 
 def test_later_row_of_same_reviewer_wins(tmp_path, form):

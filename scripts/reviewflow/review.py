@@ -24,6 +24,7 @@ unmatched, invalid, sheet_error); none is dropped silently.
 from __future__ import annotations
 
 import csv
+import dataclasses
 import datetime
 import functools
 import io
@@ -361,33 +362,73 @@ def _text(value: Any) -> str:
     return text
 
 
-def _read_table(path: Path) -> tuple[list[str], list[list[str]]]:
-    """Header and rows of a sheet (xlsx: the "segments" sheet, else the first one)."""
-    if path.suffix.lower() == ".xlsx":
-        from openpyxl import load_workbook
+@dataclass(frozen=True)
+class Formula:
+    """A cell holding a spreadsheet formula: reviewflow never computes formulas, it reports them."""
 
-        try:
-            workbook = load_workbook(path, read_only=True, data_only=True)
-        except Exception as error:  # openpyxl raises several types for damaged or non-xlsx files
-            raise ReviewflowError(f"{path}: cannot be read as an .xlsx workbook ({error}). "
-                                  "Fix: save it from the spreadsheet program as 'Excel Workbook (.xlsx)'.") from None
+    row: int  # sheet row number (the header is row 1)
+    column: str  # the header of its column
+    text: str
+
+
+def formula_message(where: str, row: int, formulas: Sequence[Formula]) -> str:
+    cells = "; ".join(f"column '{f.column}' holds the formula {f.text}" for f in formulas)
+    return (f"{where}: row {row}: {cells}. reviewflow reads what is typed and never computes formulas (read "
+            "without it, the cell would be empty or a stale result). Fix: type the value itself (to keep text "
+            "that starts with '=', put an apostrophe before it); the row is not used until then.")
+
+
+def _open_workbook(path: Path) -> Any:
+    from openpyxl import load_workbook
+
+    try:
+        # data_only=False: a formula cell reads as its formula text (data_only=True would give None,
+        # or the value last computed by a spreadsheet program), so it can be reported
+        return load_workbook(path, read_only=True, data_only=False)
+    except Exception as error:  # openpyxl raises several types for damaged or non-xlsx files
+        raise ReviewflowError(f"{path}: cannot be read as an .xlsx workbook ({error}). "
+                              "Fix: save it from the spreadsheet program as 'Excel Workbook (.xlsx)'.") from None
+
+
+def _sheet_table(sheet: Any) -> tuple[list[str], list[list[str]], list[Formula]]:
+    """Header, rows as text and the formula cells of a worksheet."""
+    table = [list(row) for row in sheet.iter_rows()]
+    if not table:
+        return [], [], []
+    # The header is kept as typed: a header cell with a stray space is reported, not silently accepted.
+    header = [str(cell.value) if cell.value is not None else "" for cell in table[0]]
+    rows, formulas = [], []
+    for number, cells in enumerate(table[1:], start=2):
+        values = []
+        for index, cell in enumerate(cells):
+            value = cell.value
+            if getattr(cell, "data_type", None) == "f":
+                value = str(getattr(value, "text", value))  # array formulas carry their text in .text
+                column = header[index] if index < len(header) and header[index] else f"column {index + 1}"
+                formulas.append(Formula(number, column, value))
+            values.append(_text(value))
+        rows.append(values)
+    return header, rows, formulas
+
+
+def _read_table(path: Path) -> tuple[list[str], list[list[str]], list[Formula]]:
+    """Header, rows and formula cells of a sheet (xlsx: the "segments" sheet, else the first one)."""
+    if path.suffix.lower() == ".xlsx":
+        workbook = _open_workbook(path)
         try:
             sheet = workbook[SEGMENTS_SHEET] if SEGMENTS_SHEET in workbook.sheetnames else workbook.worksheets[0]
-            table = [list(row) for row in sheet.iter_rows(values_only=True)]
+            return _sheet_table(sheet)
         finally:
             workbook.close()
-    else:
-        try:
-            with open(path, encoding="utf-8-sig", newline="") as handle:
-                table = [list(row) for row in csv.reader(handle)]
-        except UnicodeDecodeError:
-            raise ReviewflowError(f"{path}: is not UTF-8 text. Fix: save it as 'CSV UTF-8' "
-                                  "or save the workbook as .xlsx.") from None
+    try:
+        with open(path, encoding="utf-8-sig", newline="") as handle:
+            table = [list(row) for row in csv.reader(handle)]
+    except UnicodeDecodeError:
+        raise ReviewflowError(f"{path}: is not UTF-8 text. Fix: save it as 'CSV UTF-8' "
+                              "or save the workbook as .xlsx.") from None
     if not table:
-        return [], []
-    # The header is kept as typed: a header cell with a stray space is reported, not silently accepted.
-    header = [str(v) if v is not None else "" for v in table[0]]
-    return header, [[_text(v) for v in row] for row in table[1:]]
+        return [], [], []
+    return table[0], [[_text(v) for v in row] for row in table[1:]], []  # CSV has no formulas, only text
 
 
 def _normalized(name: str) -> str:
@@ -467,8 +508,9 @@ def load_decision_sheet(path: str | Path, codebook: Any) -> tuple[list[Decision]
     path = Path(path)
     stem_reviewer = path.stem
     adjudicated = path.stem.lower() == ADJUDICATION_STEM
+    formulas: list[Formula] = []
     try:
-        header, table = _read_table(path)
+        header, table, formulas = _read_table(path)
         problem = header_problem(path, header)
     except ReviewflowError as error:
         problem = str(error)
@@ -477,6 +519,10 @@ def load_decision_sheet(path: str | Path, codebook: Any) -> tuple[list[Decision]
     decisions: list[Decision] = []
     report: list[dict[str, Any]] = []
     known = set(_schema()["properties"])
+    formulas_in_row: dict[int, list[Formula]] = defaultdict(list)
+    for formula in formulas:
+        if formula.column in known:  # extra columns are ignored, their formulas too
+            formulas_in_row[formula.row].append(formula)
     for index, values in enumerate(table, start=2):
         cells = dict(zip(header, values))
         record = {column: cells.get(column, "") for column in known if column in cells}
@@ -493,6 +539,9 @@ def load_decision_sheet(path: str | Path, codebook: Any) -> tuple[list[Decision]
             codes_override=split_ids(record.get("codes_override", "")), phase_override=phase or record["phase_override"],
             reviewer=record.get("reviewer", "") or stem_reviewer, note=record.get("note", ""), source=str(path),
             row=index, doc_id=cells.get("doc_id", ""), adjudicated=adjudicated)
+        if formulas_in_row.get(index):
+            report.append(decision.report_row("invalid", formula_message(str(path), index, formulas_in_row[index])))
+            continue
         problems = _row_problems(record, codebook)
         if problems:
             report.append(decision.report_row("invalid", f"{path}: row {index}: " + "; ".join(problems)
@@ -551,6 +600,10 @@ def resolve_decisions(decisions: Sequence[Decision], segments: Mapping[str, Mapp
     ``unmatched`` (the segment's text changed or its document left the corpus) and kept in the report.
     """
     result = Resolution()
+    # The document of a decision is the coded segment's (a CSV sheet need not have a doc_id column,
+    # and a typed doc_id may be wrong); a decision on an unknown segment keeps what the sheet says.
+    decisions = [dataclasses.replace(d, doc_id=segments[d.segment_id].get("doc_id", "") or d.doc_id)
+                 if d.segment_id in segments else d for d in decisions]
     last: dict[tuple[str, str], Decision] = {}
     for decision in decisions:  # files in name order, rows in order: the later row wins
         key = (decision.segment_id, decision.reviewer)
@@ -649,18 +702,13 @@ def manual_field_files(folder: str | Path) -> list[Path]:
     return manual_field_sources(decision_files(folder) + siblings)
 
 
-def _read_manual_table(path: Path) -> tuple[str, list[str], list[list[str]]] | None:
-    """(where, header, rows) of the manual fields of one source; None for a workbook without the sheet."""
+def _read_manual_table(path: Path) -> tuple[str, list[str], list[list[str]], list[Formula]] | None:
+    """(where, header, rows, formula cells) of the manual fields of one source; None for a workbook
+    without the sheet."""
     if path.suffix.lower() != ".xlsx":
-        header, rows = _read_table(path)
-        return str(path), header, rows
-    from openpyxl import load_workbook
-
-    try:
-        workbook = load_workbook(path, read_only=True, data_only=True)
-    except Exception as error:  # openpyxl raises several types for damaged or non-xlsx files
-        raise ReviewflowError(f"{path}: cannot be read as an .xlsx workbook ({error}). "
-                              "Fix: save it from the spreadsheet program as 'Excel Workbook (.xlsx)'.") from None
+        header, rows, formulas = _read_table(path)
+        return str(path), header, rows, formulas
+    workbook = _open_workbook(path)
     try:
         if MANUAL_SHEET not in workbook.sheetnames:
             renamed = [name for name in workbook.sheetnames if _normalized(name) == MANUAL_SHEET]
@@ -670,14 +718,10 @@ def _read_manual_table(path: Path) -> tuple[str, list[str], list[list[str]]] | N
                     f"spaces or hyphens). Fix: rename the sheet to exactly '{MANUAL_SHEET}'. "
                     "Its values are not used until then.")
             return None  # a reviewer who only checked segments: nothing to read
-        table = [list(row) for row in workbook[MANUAL_SHEET].iter_rows(values_only=True)]
+        header, rows, formulas = _sheet_table(workbook[MANUAL_SHEET])
     finally:
         workbook.close()
-    where = f"{path} (sheet '{MANUAL_SHEET}')"
-    if not table:
-        return where, [], []
-    header = [str(v) if v is not None else "" for v in table[0]]
-    return where, header, [[_text(v) for v in row] for row in table[1:]]
+    return f"{path} (sheet '{MANUAL_SHEET}')", header, rows, formulas
 
 
 def manual_header_problem(where: str, header: Sequence[str]) -> str | None:
@@ -688,7 +732,8 @@ def manual_header_problem(where: str, header: Sequence[str]) -> str | None:
 
 
 def load_manual_sheet(path: str | Path) -> tuple[list[ManualValue], list[dict[str, Any]]]:
-    """The filled manual field values of one source, and ``sheet_error`` report rows for a refused sheet.
+    """The filled manual field values of one source, and report rows for what is refused: the sheet
+    (``sheet_error``) or a row with a formula cell (``invalid``).
 
     A row with an empty value (a field the reviewer did not fill) is skipped. The reviewer is the
     ``reviewer`` cell, else the decisions file's name (``ana.xlsx`` and ``ana.manual_fields.csv`` → ``ana``).
@@ -706,14 +751,24 @@ def load_manual_sheet(path: str | Path) -> tuple[list[ManualValue], list[dict[st
                      "status": "sheet_error", "message": problem, "note": ""}]
     if table is None:
         return [], []
-    _, header, rows = table
-    values = []
+    where, header, rows, formulas = table
+    formulas_in_row: dict[int, list[Formula]] = defaultdict(list)
+    for formula in formulas:
+        if formula.column in MANUAL_SHEET_COLUMNS:
+            formulas_in_row[formula.row].append(formula)
+    values, refused = [], []
     for index, cells in enumerate(rows, start=2):
         record = dict(zip(header, cells))
         if not record.get("value", ""):
+            continue
+        if formulas_in_row.get(index):
+            refused.append({"source": str(path), "row": index, "reviewer": record.get("reviewer", "") or stem,
+                            "doc_id": record.get("doc_id", "").lower(), "field": record.get("field", "").lower(),
+                            "value": record["value"], "status": "invalid",
+                            "message": formula_message(where, index, formulas_in_row[index]), "note": record.get("note", "")})
             continue
         values.append(ManualValue(
             doc_id=record.get("doc_id", "").lower(), field=record.get("field", "").lower(), value=record["value"],
             reviewer=record.get("reviewer", "") or stem, note=record.get("note", ""), source=str(path), row=index,
             adjudicated=stem.lower() == ADJUDICATION_STEM))
-    return values, []
+    return values, refused
