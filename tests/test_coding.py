@@ -107,6 +107,15 @@ def test_described_practice_only_in_promising_practice_documents():
     assert by_text(under_heading, "The program")["recommendation_kind"] == "explicit"
 
 
+def test_a_described_practice_is_a_recommendation_even_without_a_code_for_it():
+    # Whether a text recommends is one question, which codes apply another: a practice the codebook has
+    # no code for (peer mentoring here) is still recommended, and simply adds to no cell.
+    rows = code([("paragraph", "The program pairs each newcomer with a peer mentor.")],
+                document_row={"title": "Promising practices in aftercare"}).rows
+    assert rows[0]["recommendation_kind"] == "described_practice"
+    assert (rows[0]["service_areas"], rows[0]["practices"]) == ([], [])
+
+
 def test_do_not_recommendations_keep_their_polarity():
     rows = code([
         ("paragraph", "Never use persons accompanying the survivor as interpreters. No survivor should be subjected "
@@ -286,8 +295,11 @@ def test_accuracy_on_the_hhs_aspe_2009_excerpt(shared_dir):
     dev, held_out = evaluate(gold, pred, "dev"), evaluate(gold, pred, "held_out")
     assert dev["codes_on_recommendations"]["micro"]["f1"] >= 0.85
     assert dev["is_recommendation"]["f1"] >= 0.9
-    assert held_out["codes_on_recommendations"]["micro"]["f1"] >= 0.72
-    assert held_out["is_recommendation"]["f1"] >= 0.72
+    assert held_out["codes_on_recommendations"]["micro"]["f1"] >= 0.76
+    assert held_out["is_recommendation"]["f1"] >= 0.8
+    # The targets, on the whole gold (dev + held-out).
+    assert overall["codes_on_recommendations"]["micro"]["f1"] >= 0.85
+    assert overall["is_recommendation"]["f1"] >= 0.9
     assert overall["polarity"]["micro"]["f1"] >= 0.97
     assert overall["citations"]["micro"]["f1"] >= 0.9
 

@@ -297,7 +297,7 @@ def code_segment(segment: Segment, promising_document: bool, order: Mapping[str,
     elif segment.kind == "list_item" and segment.lead_in_recommends:
         kind = "explicit"
         evidence.append("cue:recommending_lead_in:list")
-    elif segment.kind != "heading" and (promising_document or rec_heading is not None) and (areas or practices):
+    elif segment.kind != "heading" and (promising_document or rec_heading is not None):
         described = _cue(hits, "described_practice")
         if described:
             kind = "described_practice"
