@@ -373,9 +373,10 @@ class Formula:
 
 def formula_message(where: str, row: int, formulas: Sequence[Formula]) -> str:
     cells = "; ".join(f"column '{f.column}' holds the formula {f.text}" for f in formulas)
-    return (f"{where}: row {row}: {cells}. reviewflow reads what is typed and never computes formulas (read "
-            "without it, the cell would be empty or a stale result). Fix: type the value itself (to keep text "
-            "that starts with '=', put an apostrophe before it); the row is not used until then.")
+    return (f"{where}: row {row}: {cells}. reviewflow reads what is typed and never computes a formula "
+            "(otherwise the cell would read as empty, or as the result a spreadsheet last computed). Fix: type "
+            "the value itself (to keep text that starts with '=', put an apostrophe before it); the row is not "
+            "used until then.")
 
 
 def _open_workbook(path: Path) -> Any:
