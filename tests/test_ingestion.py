@@ -80,7 +80,7 @@ def _check_shape(doc: dict) -> None:
     for before, after in zip(blocks, blocks[1:]):
         assert text[before["end"]:after["start"]] == "\n\n"
     for block in blocks:
-        assert block["kind"] in {"heading", "paragraph", "list_item"}
+        assert block["kind"] in {"heading", "paragraph", "list_item", "notice"}
         assert ("level" in block) == (block["kind"] == "heading")
         assert text[block["start"]:block["end"]].strip() == text[block["start"]:block["end"]]
     sections = doc["sections"]

@@ -146,3 +146,50 @@ def test_headings_front_matter_and_hyphenation(shared_pdfs: dict[str, Path]) -> 
     bmc = _ingest(shared_pdfs, BMC2010)
     assert "heparin-induced thrombocytopenia" in bmc["text"]
     assert "Although DVT alone is not life-threatening" in bmc["text"]
+
+
+@pytest.mark.parametrize(
+    ("name", "notices", "continued"),
+    [
+        # The first-page venue footer sits under both columns while the last paragraph runs on to page 2.
+        (ACL2007, ("Proceedings of the 45th Annual Meeting of the Association of Computational Linguistics",
+                   "Prague, Czech Republic, June 2007. c 2007 Association for Computational Linguistics"),
+         "we employ an instance of the distributional hypothesis (Harris, 1985), which can be phrased"),
+        (ACL2014, ("Proceedings of the 52nd Annual Meeting of the Association for Computational Linguistics",
+                   "Baltimore, Maryland, USA, June 23-25 2014. c 2014 Association for Computational Linguistics"),
+         None),
+        (BMC2010, ("© 2010 Datta et al; licensee BioMed Central Ltd.",),
+         "Search terms included"),
+    ],
+)
+def test_first_page_small_print_keeps_its_page_and_leaves_the_body(
+        shared_pdfs: dict[str, Path], name: str, notices: tuple[str, ...], continued: str | None) -> None:
+    doc = _ingest(shared_pdfs, name)
+    text = doc["text"]
+    body = _section_text(doc, "body")
+    ends = []
+    for notice in notices:
+        start = text.index(notice)
+        block = next(b for b in doc["blocks"] if b["start"] <= start < b["end"])
+        assert block["kind"] == "notice" and block["start"] == start
+        assert block["page"] == 1 and page_of(doc, start) == 1 and page_of(doc, block["end"] - 1) == 1
+        assert section_of(doc, start) == "front_matter"
+        assert notice not in body
+        ends.append(block["end"])
+    # Content footnotes are small print too, but stay body paragraphs.
+    assert all(b["kind"] != "notice" for b in doc["blocks"] if text[b["start"]:b["start"] + 1].isdigit())
+    if continued:
+        # The paragraph it interrupted is still one block, from page 1 to page 2, after the notice.
+        at = text.index(continued)
+        paragraph = next(b for b in doc["blocks"] if b["start"] <= at < b["end"])
+        assert paragraph["start"] > max(ends) and paragraph["page"] == 1 and section_of(doc, at) == "body"
+        assert page_of(doc, paragraph["end"] - 1) == 2
+
+
+def test_kerned_space_characters_separate_words(shared_pdfs: dict[str, Path]) -> None:
+    # The BMC back-page advert sets "published immediately" with a space character only 0.9 pt wide
+    # in effect, narrower than the word-gap tolerance.
+    bmc = _ingest(shared_pdfs, BMC2010)
+    assert "peer reviewed and published immediately upon acceptance" in bmc["text"]
+    assert "publishedimmediately" not in bmc["text"]
+    assert "every scientist" in bmc["text"]  # a word drawn in two pieces without a blank stays whole

@@ -17,10 +17,15 @@ Sections (names in `data/ingestion.yaml`, matched against whole headings, sectio
   author details and competing-interest declarations are filed with `front_matter` wherever they
   stand, so that `body` is the content a review codes;
 - a paragraph that is only a section name (`References` in the body font) counts as that heading;
+- a `notice` block (PDF small print that is a venue, copyright or licence line: `Proceedings of the
+  45th Annual Meeting …`, `© 2010 … licensee BioMed Central`) is filed with `front_matter` where it
+  stands, so it never pollutes `body`; inside the reference list it stays `references`, which is one
+  span that the reference parser reads whole;
 - everything else is `body`.
 
 Page map: a paragraph that runs over a page (or column) break is one block, so a page's `start` can
-fall inside a block; a block's `page` is the page it starts on. Page ranges never overlap and an
+fall inside a block; a block's `page` is the page it starts on. Small print at the foot of a page
+that such a paragraph runs past stands before that paragraph, so it keeps its own page. Page ranges never overlap and an
 empty page (no text layer) has `start == end` at the next page's start, so `page_of` (a bisect on
 starts) never returns it. `quality.n_pages` counts the pages read (at most `max_pages`).
 """
@@ -85,6 +90,17 @@ def section_patterns() -> dict[str, tuple[str, ...]]:
             ("references", "back_to_body", "non_content", "front_matter")}
 
 
+@lru_cache(maxsize=1)
+def _notice_res() -> tuple[re.Pattern[str], ...]:
+    return tuple(re.compile(str(pattern), re.IGNORECASE) for pattern in read_yaml(PATTERNS_PATH).get("notices", ()))
+
+
+def is_notice(text: str) -> bool:
+    """Whether a piece of small print is a venue, copyright or licence line (`notices` in
+    data/ingestion.yaml), not content."""
+    return any(regex.search(text) for regex in _notice_res())
+
+
 _HEADING_NUMBER_RE = re.compile(r"^\s*(?:(?:\d{1,2}(?:\.\d{1,2})*|[IVXLC]{1,6}|[A-Z])[.):]?\s+|\d{1,2}\.\s*)")
 
 
@@ -130,6 +146,10 @@ def _assign_sections(blocks: list[dict[str, Any]], texts: list[str], text_length
             continue
         if index == front_end:
             current = "body"
+        if blocks[index]["kind"] == "notice":
+            # Not content, wherever it falls; the section around it goes on after it.
+            names.append(current if current == "references" else "front_matter")
+            continue
         if role == "references":
             current = "references"
         elif role == "back_to_body":

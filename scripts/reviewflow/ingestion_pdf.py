@@ -10,10 +10,11 @@ How a page is read (each step is a function below):
    cross it, or whose only gap there is a word space (titles, author lists, a full-width abstract),
    are full-width; they cut the page into zones read top to bottom, each zone left column first,
    then right column.
-3. Lines are words on one baseline within a zone and column, joined with a space only where the gap
-   is wider than the word tolerance (so a word split by a font change, e.g. an italic ending, stays
-   whole); sub- and superscripts join the line they belong to. Accents drawn as separate characters
-   (`Schu¨tze`) are put back on their letter.
+3. Lines are words on one baseline within a zone and column, joined with a space where the gap is
+   wider than the word tolerance or the PDF draws a space character between them (a kerned space can
+   be narrower than the tolerance); otherwise not, so a word split by a font change, e.g. an italic
+   ending, stays whole. Sub- and superscripts join the line they belong to. Accents drawn as separate
+   characters (`Schu¨tze`) are put back on their letter.
 4. After all pages are read: lines repeated in the top or bottom margin on at least 40 % of pages
    (digits ignored) are running headers/footers and go; margin lines that are only a page number
    (`12`, `Page 3 of 11`, `iv`) go too.
@@ -24,13 +25,18 @@ How a page is read (each step is a function below):
    first-line indent or a hanging outdent (against the zone's usual left edge), or a numbered /
    bulleted line in a list; hanging-indent reference lists are told from first-line indents by the
    length of the line before the indented ones. A paragraph cut by a column or page break is
-   continued when its text has no final punctuation or the next part starts in lower case, past
-   small print (footnotes, a first-page footer) at the column's foot.
+   continued when its text has no final punctuation or the next part starts in lower case, in the
+   same font size, and (for a zone that starts right below it on the same page) without a paragraph
+   gap, past small print (footnotes, a first-page footer) at the column's foot. Small print passed
+   at a page break is put before the paragraph it interrupted, so it stays on its own page in the
+   page map. Small print that is a venue, copyright or licence line (`notices` in
+   data/ingestion.yaml) is a `notice` block, which the sections file with `front_matter`.
 The PDF is read page by page and each page's cache is released, so memory stays flat.
 """
 
 from __future__ import annotations
 
+import bisect
 import dataclasses
 import logging
 import math
@@ -87,6 +93,34 @@ class PageLines:
     has_text_layer: bool = True
     cid_words: int = 0
     n_words: int = 0
+
+
+@dataclass(frozen=True)
+class Blanks:
+    """The space characters of a page, sorted by x0: evidence of a word break that pdfplumber's words
+    no longer carry (it drops blanks when it splits words at them)."""
+
+    x0s: tuple[float, ...] = ()
+    boxes: tuple[tuple[float, float, float], ...] = ()  # (x0, top, bottom), in x0 order
+
+    @classmethod
+    def from_chars(cls, chars: list[dict]) -> Blanks:
+        boxes = sorted((c["x0"], c["top"], c["bottom"]) for c in chars
+                       if c["text"].isspace() and c.get("upright", True))
+        return cls(tuple(box[0] for box in boxes), tuple(boxes))
+
+    def between(self, left: dict, right: dict) -> bool:
+        """Whether a space character starts between the end of word `left` and the start of `right`
+        on their line. The slack absorbs rounding: the blank's x0 is the previous glyph's x1."""
+        slack = 0.05 * min(left["size"], right["size"])
+        top, bottom = min(left["top"], right["top"]), max(left["bottom"], right["bottom"])
+        index = bisect.bisect_left(self.x0s, left["x1"] - slack)
+        while index < len(self.boxes) and self.boxes[index][0] <= right["x0"] + slack:
+            _, blank_top, blank_bottom = self.boxes[index]
+            if top <= (blank_top + blank_bottom) / 2 <= bottom:
+                return True
+            index += 1
+        return False
 
 
 @dataclass
@@ -283,7 +317,7 @@ def _attach_scripts(rows: list[list[dict]]) -> list[list[dict]]:
     return merged
 
 
-def build_lines(words: list[dict], group: int) -> list[Line]:
+def build_lines(words: list[dict], group: int, blanks: Blanks = Blanks()) -> list[Line]:
     """Words of one zone/column grouped into lines by baseline and ordered left to right."""
     rows = _attach_scripts(_rows(words))
     lines: list[Line] = []
@@ -298,8 +332,10 @@ def build_lines(words: list[dict], group: int) -> list[Line]:
             text = word["text"]
             if previous is not None:
                 gap = word["x0"] - previous["x1"]
-                # extract_words already split at every wider gap, so a narrow one is a font change.
-                if gap > X_TOLERANCE_RATIO * min(word["size"], previous["size"]) * 0.9:
+                # extract_words already split at every wider gap and at every space character, so a
+                # narrow gap without a blank in it is a font change inside one word.
+                if gap > X_TOLERANCE_RATIO * min(word["size"], previous["size"]) * 0.9 or blanks.between(
+                        previous, word):
                     parts.append(" ")
             parts.append(text)
             sizes[round(word["size"], 1)] += len(text)
@@ -335,8 +371,9 @@ def read_page_lines(page, number: int) -> PageLines:  # noqa: ANN001 - pdfplumbe
         kept.append(word)
     result.n_words = len(kept)
     result.has_text_layer = bool(kept)
+    blanks = Blanks.from_chars(page.chars)  # page.chars is cached by extract_words: no second parse
     for index, group in enumerate(reading_groups(kept, width)):
-        result.lines.extend(build_lines(group, index))
+        result.lines.extend(build_lines(group, index, blanks))
     return result
 
 
@@ -412,6 +449,7 @@ class _Piece:
     page: int
     level_key: tuple[float, int] | None = None  # (size, bold) of a heading, ranked into levels later
     continues: bool = False  # may continue the previous piece (column / page break)
+    gap: float = 0.0  # the usual gap between lines of its group (points)
 
 
 def _split_group(lines: list[Line], body: float, page: int) -> list[_Piece]:
@@ -454,6 +492,8 @@ def _split_group(lines: list[Line], body: float, page: int) -> list[_Piece]:
             elif pieces:
                 pieces[-1].lines.append(lines[end])  # "cont": the next line of a heading
         start = end + 1
+    for piece in pieces:
+        piece.gap = usual_gap
     return pieces
 
 
@@ -570,9 +610,8 @@ def pages_to_blocks(pages: list[PageLines], vocab: Vocabulary) -> list[RawPage]:
     raw_pages: list[RawPage] = []
     last: RawBlock | None = None
     last_piece: _Piece | None = None
-    open_block: RawBlock | None = None  # the last main-text paragraph, which a column break may continue
-    target_page: RawPage | None = None  # the page whose block list holds open_block's last part
-    passed_small_print: list[RawBlock] = []
+    open_: _OpenBlock | None = None  # the last main-text block, which a column or page break may continue
+    passed_small_print: list[RawBlock] = []  # small print read since open_'s last part
     for page, pieces, body in zip(pages, all_pieces, page_bodies):
         raw = RawPage(blocks=[], has_text_layer=page.has_text_layer)
         for piece in pieces:
@@ -591,36 +630,92 @@ def pages_to_blocks(pages: list[PageLines], vocab: Vocabulary) -> list[RawPage]:
             small_print = piece.kind != "heading" and statistics.median(l.size for l in piece.lines) < 0.9 * body
             if piece.kind == "heading":
                 block = RawBlock("heading", text, levels.get(piece.level_key, 1) if piece.level_key else 1)
+            elif small_print and _is_notice(text):
+                block = RawBlock("notice", text)
             else:
                 block = RawBlock(piece.kind, text)
-            # A paragraph cut by a column or page break continues past the footnotes at the column's
-            # foot. Small print passed over at a page break moves after the joined paragraph (and so
-            # counts on the following page), which keeps page ranges contiguous.
-            if (piece.continues and not small_print and open_block is not None and block.kind == "paragraph"
-                    and _continues(open_block.text, text)):
-                target = open_block
+            if (piece.continues and not small_print and open_ is not None and block.kind == "paragraph"
+                    and _continues(open_.block.text, text)
+                    and _may_continue(open_, piece, same_page=open_.tail is raw)
+                    and _small_print_placeable(open_, passed_small_print, raw)):
+                target = open_.block
                 joined = join_pair(target.text, text, vocab)
                 offset = len(joined) - len(text)  # where this page's part begins, for the page map
                 target.text = joined
-                if target_page is not raw:
+                if open_.tail is not raw:
                     target.breaks.append((page.number, offset))
-                    moving = {id(moved) for moved in passed_small_print}
-                    if target_page is not None:
-                        target_page.blocks = [b for b in target_page.blocks if id(b) not in moving]
-                    raw.blocks.extend(passed_small_print)
-                    target_page = raw
+                    _move_before(open_.tail, passed_small_print, target)
+                    open_.tail = raw
                     passed_small_print = []
+                open_.last_line, open_.gap = piece.lines[-1], piece.gap
                 continue
             raw.blocks.append(block)
             last = block
             if block.kind == "heading":
-                open_block = None
+                open_ = None
             elif not small_print:
-                open_block, target_page, passed_small_print = block, raw, []
+                open_ = _OpenBlock(block, home=raw, tail=raw, last_line=piece.lines[-1], gap=piece.gap)
+                passed_small_print = []
             else:
                 passed_small_print.append(block)
         raw_pages.append(raw)
     return raw_pages
+
+
+@dataclass
+class _OpenBlock:
+    """The main-text block a column or page break may continue, and where its parts are."""
+
+    block: RawBlock
+    home: RawPage  # the page whose block list holds the block (the page it starts on)
+    tail: RawPage  # the page its last part is on
+    last_line: Line
+    gap: float  # usual line gap of the group its last part came from
+
+
+def _may_continue(open_: _OpenBlock, piece: _Piece, same_page: bool) -> bool:
+    """Whether the layout lets `piece` continue the open block: the rules between two lines of one
+    column (font size; vertical gap) hold across groups too. The gap counts only for a group that
+    starts right under the last line on the same page (a short byline zone above a full-width
+    notice): a column top is above it, the next column or zone below a figure is beside it, and a
+    new page starts anywhere."""
+    first, last = piece.lines[0], open_.last_line
+    if abs(first.size - last.size) >= 1.0:
+        return False
+    drop = first.top - last.bottom
+    under = same_page and drop >= -1 and min(first.x1, last.x1) > max(first.x0, last.x0)
+    if under:
+        return drop <= max(open_.gap, piece.gap) + 0.5 * first.size
+    return True
+
+
+def _small_print_placeable(open_: _OpenBlock, passed: list[RawBlock], page: RawPage) -> bool:
+    """Whether the small print passed on the open block's last page can keep that page when the block
+    continues on `page`: it goes before the block, which needs the block to start on that page. A
+    paragraph that already fills a whole earlier page is not continued instead (rare), so that the page
+    map stays true."""
+    if open_.tail is page or open_.home is open_.tail:
+        return True
+    on_tail = {id(block) for block in open_.tail.blocks}
+    return not any(id(block) in on_tail for block in passed)
+
+
+def _move_before(page: RawPage, passed: list[RawBlock], target: RawBlock) -> None:
+    """Put the small print of `page` that was read after `target` (its foot) just before `target`:
+    the text after `target` belongs to the next page once `target` runs on there."""
+    moving = [block for block in passed if any(block is b for b in page.blocks)]
+    if not moving or not any(block is target for block in page.blocks):
+        return
+    ids = {id(block) for block in moving}
+    kept = [block for block in page.blocks if id(block) not in ids]
+    at = next(index for index, block in enumerate(kept) if block is target)
+    page.blocks = kept[:at] + moving + kept[at:]
+
+
+def _is_notice(text: str) -> bool:
+    from reviewflow.ingestion import is_notice  # the patterns are data, kept with the section names
+
+    return is_notice(text)
 
 
 def _continues(previous: str, following: str) -> bool:

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 @dataclass
 class RawBlock:
-    kind: str  # heading | paragraph | list_item
+    kind: str  # heading | paragraph | list_item | notice (PDF venue/copyright small print)
     text: str
     level: int | None = None  # headings only, 1 = top
     # A paragraph continued across a page break: (page number, offset in `text` where that page starts).
