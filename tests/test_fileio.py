@@ -33,3 +33,12 @@ def test_the_manifest_is_written_back_as_the_researcher_wrote_it(tmp_path):
     write_rows(path, [{"doc_id": "smith2010", "notes": "-- checked by hand", "citation": "Smith, 2010"}])
     assert "-- checked by hand" in path.read_text(encoding="utf-8")
     assert "'--" not in path.read_text(encoding="utf-8")
+
+
+def test_a_stage_reads_back_exactly_the_text_the_previous_stage_computed(tmp_path):
+    from reviewflow.fileio import read_csv_rows
+
+    rows = [{"sentence": "=HYPERLINK(\"x\")", "note": "'quoted by the author", "kappa": "-0.25"}]
+    path = tmp_path / "coded.csv"
+    write_csv(path, rows, ["sentence", "note", "kappa", "absent"])
+    assert read_csv_rows(path) == [{**rows[0], "absent": ""}]

@@ -83,7 +83,8 @@ def test_reviewer_value_fills_the_manual_field(tmp_path, form):
     with open(paths["table_out"], encoding="utf-8", newline="") as handle:
         rows = list(csv.DictReader(handle))
     assert list(rows[0]) == list(TABLE_COLUMNS)
-    assert any(r["value"] == "=SUM(A1) looks like a formula but is a note" for r in rows)
+    # The file is opened in spreadsheets: the reviewer's text is kept, neutralized.
+    assert any(r["value"] == "'=SUM(A1) looks like a formula but is a note" for r in rows)
 
 
 def test_two_reviewers_disagree_then_adjudication(tmp_path, form):

@@ -14,12 +14,14 @@ def test_summary_lists_failed_documents_and_decision_problems(tmp_path: Path) ->
     (tmp_path / "decisions_report.csv").write_text(
         "source,row,reviewer,segment_id,doc_id,decision,codes_override,phase_override,status,message,note\n"
         "corpus/decisions/ana.csv,3,ana,abc,a2001,accept,,,applied,,\n"
-        "corpus/decisions/ana.csv,4,ana,gone,,accept,,,unmatched,segment gone no longer exists,\n",
+        "corpus/decisions/ana.csv,4,ana,gone,,accept,,,unmatched,segment gone no longer exists,\n"
+        "corpus/decisions/bob.csv,,,,,,,,sheet_error,missing column segment_id,\n",
         encoding="utf-8")
     text = run_summary(tmp_path)
     assert "Ingestion: 1 of 2 documents ok." in text
     assert "error: b2002 (documents/b.pdf): documents/b.pdf: no text layer" in text
     assert "unmatched: corpus/decisions/ana.csv row 4" in text
+    assert "sheet_error: corpus/decisions/bob.csv: missing column segment_id" in text  # no empty "row"
     assert "applied" not in text
 
 

@@ -18,7 +18,7 @@ from typing import Any
 
 import yaml
 
-from reviewflow.safety import neutralize_formula
+from reviewflow.safety import neutralize_formula, restore_formula_text
 
 
 def atomic_write_bytes(path: str | Path, data: bytes) -> None:
@@ -73,6 +73,20 @@ def csv_text(rows: Iterable[Mapping[str, Any]], columns: Sequence[str], neutrali
 
 def write_csv(path: str | Path, rows: Iterable[Mapping[str, Any]], columns: Sequence[str]) -> None:
     atomic_write_text(path, csv_text(rows, columns))
+
+
+def read_csv_rows(path: str | Path) -> list[dict[str, str]]:
+    """Rows of a CSV result as strings (a missing cell is ""), with neutralized formulas undone, so a
+    stage reads back exactly the text the previous stage computed."""
+    with open(path, encoding="utf-8", newline="") as handle:
+        return [{key: restore_formula_text(value or "") for key, value in row.items() if key is not None}
+                for row in csv.DictReader(handle)]
+
+
+def csv_columns(path: str | Path) -> list[str]:
+    """The header of a CSV file (empty for an empty file)."""
+    with open(path, encoding="utf-8", newline="") as handle:
+        return next(csv.reader(handle), [])
 
 
 def _cell(value: Any) -> str:

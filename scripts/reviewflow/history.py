@@ -27,7 +27,6 @@ running it, which would erase the history. Only ``changes.md``/``changes.json`` 
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import os
 import re
@@ -39,7 +38,7 @@ from pathlib import Path
 from typing import Any
 
 from reviewflow.errors import ReviewflowError
-from reviewflow.fileio import atomic_write_text, csv_text, write_json
+from reviewflow.fileio import atomic_write_text, csv_text, read_csv_rows, write_json
 
 TABLE1 = "table1_long.csv"
 EDGES = "edges.csv"
@@ -72,8 +71,7 @@ NO_CHANGE = "No change since the previous run"
 # --- reading the snapshot files ---------------------------------------------------------------------
 
 def _rows(path: Path) -> list[dict[str, str]]:
-    with open(path, encoding="utf-8", newline="") as handle:
-        return [{k: v or "" for k, v in row.items() if k is not None} for row in csv.DictReader(handle)]
+    return read_csv_rows(path)
 
 
 def read_cells(path: str | Path, key: Sequence[str]) -> dict[tuple[str, ...], set[str]]:

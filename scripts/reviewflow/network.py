@@ -23,7 +23,8 @@ from typing import Any
 import networkx as nx
 
 from reviewflow.errors import ReviewflowError
-from reviewflow.fileio import atomic_write_bytes, atomic_write_text, csv_text, read_json, write_json
+from reviewflow.fileio import (atomic_write_bytes, atomic_write_text, csv_columns, csv_text, read_csv_rows, read_json,
+                              write_json)
 from reviewflow.references import MATCHED_COLUMNS, MatchIndex, match_rows, read_reference_rows
 
 NODE_COLUMNS: tuple[str, ...] = (
@@ -189,13 +190,11 @@ def build_network(documents: Sequence[Any], references: Mapping[str, Sequence[Ma
 # ------------------------------------------------------------------------------------ reading inputs
 def read_coding_rows(path: str | Path) -> list[dict[str, str]]:
     path = Path(path)
-    with open(path, encoding="utf-8", newline="") as handle:
-        reader = csv.DictReader(handle)
-        missing = [c for c in ("doc_id", "cited_doc_ids") if c not in (reader.fieldnames or [])]
-        if missing:
-            raise ReviewflowError(f"{path}: missing column(s) {', '.join(missing)}. Fix: rerun the combine step "
-                                  "(results/coding.csv must follow docs/data-contracts.md).")
-        return [{k: (v or "") for k, v in row.items() if k is not None} for row in reader]
+    missing = [c for c in ("doc_id", "cited_doc_ids") if c not in csv_columns(path)]
+    if missing:
+        raise ReviewflowError(f"{path}: missing column(s) {', '.join(missing)}. Fix: rerun the combine step "
+                              "(results/coding.csv must follow docs/data-contracts.md).")
+    return read_csv_rows(path)
 
 
 def read_evidence_basis(path: str | Path) -> str:

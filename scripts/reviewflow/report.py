@@ -8,7 +8,6 @@ autoescape; the HTML fragments inlined verbatim are the pipeline's own, already-
 from __future__ import annotations
 
 import base64
-import csv
 import json
 import re
 from collections import Counter
@@ -19,6 +18,7 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 
+from reviewflow.fileio import read_csv_rows
 from reviewflow.history import Section, change_sections
 from reviewflow.manifest import read_rows
 from reviewflow.paths import REPO_ROOT
@@ -75,8 +75,7 @@ def _exists(path: Path | None) -> bool:
 def _read_csv(path: Path | None) -> list[dict[str, str]] | None:
     if not _exists(path):
         return None
-    with open(path, encoding="utf-8", newline="") as handle:
-        return list(csv.DictReader(handle))
+    return read_csv_rows(path)
 
 
 def caption_html(rst: str) -> Markup:

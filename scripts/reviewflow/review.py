@@ -39,7 +39,7 @@ from typing import Any
 import jsonschema
 
 from reviewflow.errors import ReviewflowError
-from reviewflow.fileio import atomic_write_bytes, read_json, read_yaml
+from reviewflow.fileio import atomic_write_bytes, read_csv_rows, read_json, read_yaml
 from reviewflow.paths import schema_path
 from reviewflow.safety import FORMULA_PREFIXES, neutralize_formula
 
@@ -80,8 +80,7 @@ def read_segments(paths: Iterable[str | Path]) -> list[dict[str, str]]:
     """Rows of the coded CSV files, files in doc_id (file stem) order, rows in text order."""
     rows: list[dict[str, str]] = []
     for path in sorted((Path(p) for p in paths), key=lambda p: p.stem):
-        with open(path, encoding="utf-8", newline="") as handle:
-            rows.extend({k: v or "" for k, v in row.items() if k is not None} for row in csv.DictReader(handle))
+        rows.extend(read_csv_rows(path))
     return rows
 
 

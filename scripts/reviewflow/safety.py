@@ -24,3 +24,10 @@ def neutralize_formula(value: object) -> object:
     if isinstance(value, str) and value.startswith(FORMULA_PREFIXES) and not _PLAIN_NUMBER.fullmatch(value):
         return "'" + value
     return value
+
+
+def restore_formula_text(value: str) -> str:
+    """The text ``neutralize_formula`` was given: our own CSV results read back exactly as computed."""
+    if value.startswith("'") and neutralize_formula(value[1:]) != value[1:]:
+        return value[1:]
+    return value

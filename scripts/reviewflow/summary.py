@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-import csv
 import json
 from pathlib import Path
+
+from reviewflow.fileio import read_csv_rows
 
 DECISION_PROBLEMS = ("sheet_error", "invalid", "unmatched", "conflict")
 
@@ -12,8 +13,12 @@ DECISION_PROBLEMS = ("sheet_error", "invalid", "unmatched", "conflict")
 def _rows(path: Path) -> list[dict[str, str]]:
     if not path.is_file():
         return []
-    with open(path, encoding="utf-8", newline="") as handle:
-        return list(csv.DictReader(handle))
+    return read_csv_rows(path)
+
+
+def _where(row: dict[str, str]) -> str:
+    """The sheet, and its row when the problem has one (a sheet-wide error has none)."""
+    return f"{row.get('source', '')} row {row['row']}" if row.get("row") else row.get("source", "")
 
 
 def run_summary(results: str | Path) -> str:
@@ -29,8 +34,7 @@ def run_summary(results: str | Path) -> str:
     decisions = [row for row in _rows(results / "decisions_report.csv") if row.get("status") in DECISION_PROBLEMS]
     if decisions:
         lines.append(f"Reviewer decisions: {len(decisions)} problem(s), see {results / 'decisions_report.csv'}:")
-        lines.extend(f"  {row['status']}: {row.get('source', '')} row {row.get('row', '')}: {row.get('message', '')}"
-                     for row in decisions[:20])
+        lines.extend(f"  {row['status']}: {_where(row)}: {row.get('message', '')}" for row in decisions[:20])
         if len(decisions) > 20:
             lines.append(f"  ... and {len(decisions) - 20} more")
     summary_path = results / "network" / "summary.json"

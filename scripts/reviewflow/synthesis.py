@@ -30,6 +30,7 @@ import pandas as pd
 from reviewflow.errors import ReviewflowError
 from reviewflow.fileio import read_json, read_yaml
 from reviewflow.manifest import Document
+from reviewflow.safety import restore_formula_text
 
 ANY_PHASE = "any_phase"
 ANY_PHASE_LABEL = "Any phase"
@@ -173,6 +174,10 @@ def read_csv_strings(path: str | Path, required: Sequence[str], what: str) -> pd
     if not path.is_file():
         raise ReviewflowError(f"{path}: {what} not found. Fix: run the stage that writes it first.")
     frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
+    for column in frame.columns:  # undo the formula neutralization of our own CSV results
+        quoted = frame[column].str.startswith("'")
+        if quoted.any():
+            frame.loc[quoted, column] = frame.loc[quoted, column].map(restore_formula_text)
     missing = [c for c in required if c not in frame.columns]
     if missing:
         raise ReviewflowError(f"{path}: {what} lacks the column(s) {', '.join(missing)}. Fix: regenerate it with "
