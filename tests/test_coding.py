@@ -374,6 +374,13 @@ def test_a_need_outside_its_phase_gives_way_to_the_same_codes_need_in_that_phase
     assert "immigration_status" in row["needs"] and "crisis_legal_advocacy" not in row["needs"]
 
 
+def test_gender_specific_means_specialized_shelter_only_for_a_shelter():
+    rows = code([("paragraph", "Shelters should offer gender-specific housing. "
+                               "A gender-specific recovery group should meet weekly.")]).rows
+    assert "specialized_shelter" in by_text(rows, "Shelters should")["practices"]
+    assert "specialized_shelter" not in by_text(rows, "A gender-specific")["practices"]
+
+
 def test_time_cues_and_repatriation_wording():
     rows = code([("list_item", "Arrange a medical exam within 72 hours"),
                  ("paragraph", "Programs should help survivors return home safely if they wish to be repatriated.")]).rows
