@@ -184,8 +184,8 @@ def segment_document(ingested: Mapping[str, Any], form: Form, nlp: Any, matcher:
 def _outside_citations(doc: Any, hits: list[Hit], citations: Sequence[Citation]) -> list[Hit]:
     """Hits that do not lie inside an in-text citation.
 
-    A cited author names a source, not the sentence's subject: "(Girls Educational & Mentoring
-    Services, 2006)" is not about education, "(Young Women's Empowerment Project)" not about empowerment.
+    A cited author names a source, not the sentence's subject: a sentence citing "(Center for Housing
+    Education, 2006)" is about neither housing nor education.
     """
     if not citations:
         return hits

@@ -396,9 +396,6 @@ def _rank(codebook: Codebook):
     return key
 
 
-_PROHIBITION = re.compile(r"\bnever\b|\bdo-not recommendation\b", re.IGNORECASE)
-
-
 # --- tables as tidy data ----------------------------------------------------------------------------
 
 class _DocumentIndex:
@@ -551,6 +548,9 @@ def synthesize_files(*, coding_csv: str | Path, ingest_report_csv: str | Path, f
 
 
 # --- checking the synthesis against the review ------------------------------------------------------
+
+# How attributions.csv words a prohibition: "never coerce ...", "... (a do-not recommendation)".
+_PROHIBITION = re.compile(r"\bnever\b|\bdo-not recommendation\b", re.IGNORECASE)
 
 def attribution_agreement(support_df: pd.DataFrame, attributions_csv: str | Path,
                           cautions_only: bool = False) -> dict[str, Any]:
