@@ -381,6 +381,16 @@ def test_gender_specific_means_specialized_shelter_only_for_a_shelter():
     assert "specialized_shelter" not in by_text(rows, "A gender-specific")["practices"]
 
 
+def test_a_notice_between_a_lead_in_and_its_list_is_skipped():
+    ingested = make_ingested([("paragraph", "Providers should offer the following services:"),
+                              ("notice", "Proceedings of the Annual Meeting, pages 1-8, 2007."),
+                              ("list_item", "Interpreters at intake."), ("list_item", "Counseling.")])
+    rows = code_ingested(ingested, DEFAULT_FORM).rows
+    assert [r["sentence"] for r in rows if r["segment_kind"] == "list_item"] == ["Interpreters at intake.", "Counseling."]
+    assert all(r["is_recommendation"] for r in rows if r["segment_kind"] == "list_item")
+    assert not any("Proceedings" in r["sentence"] for r in rows)
+
+
 def test_time_cues_and_repatriation_wording():
     rows = code([("list_item", "Arrange a medical exam within 72 hours"),
                  ("paragraph", "Programs should help survivors return home safely if they wish to be repatriated.")]).rows

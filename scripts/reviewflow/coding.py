@@ -125,7 +125,9 @@ def segment_document(ingested: Mapping[str, Any], form: Form, nlp: Any, matcher:
     sections = ingested.get("sections") or []
     pages = ingested.get("pages") or []
     page_starts = [page["start"] for page in pages]
-    wanted = [b for b in blocks if _section_of(sections, b["start"]) != "references"]
+    # A notice (venue or copyright small print) can stand between a lead-in and its list when a page
+    # breaks there; it is neither content nor context, so it is not read at all.
+    wanted = [b for b in blocks if _section_of(sections, b["start"]) != "references" and b["kind"] != "notice"]
     docs = nlp.pipe((text[b["start"]:b["end"]] for b in wanted), batch_size=batch_size)
     segments: list[Segment] = []
     stack: list[Heading] = []
