@@ -203,6 +203,7 @@ def render(inputs: ReportInputs, provenance: dict[str, Any], title: str) -> str:
     summary = json.loads(Path(inputs.network_summary).read_text(encoding="utf-8")) if _exists(inputs.network_summary) else None
     network_srcdoc = Path(inputs.network_html).read_text(encoding="utf-8") if _exists(inputs.network_html) else None
     changes = json.loads(Path(inputs.changes).read_text(encoding="utf-8")) if _exists(inputs.changes) else None
+    agreement = _read_csv(inputs.agreement)
     return env.get_template("report.html.j2").render(
         title=title,
         overview=overview(manifest_rows, ingest_rows),
@@ -213,8 +214,8 @@ def render(inputs: ReportInputs, provenance: dict[str, Any], title: str) -> str:
         network_summary=network_summary_rows(summary) if summary is not None else None,
         ingest_problems=problems,
         ingest_known=ingest_rows is not None,
-        agreement=_read_csv(inputs.agreement),
-        agreement_matrix=agreement_matrix(_read_csv(inputs.agreement)),
+        agreement=agreement,
+        agreement_matrix=agreement_matrix(agreement),
         conflicts=_read_csv(inputs.conflicts),
         decisions=decision_problems(_read_csv(inputs.decisions_report)),
         changes=changes,
