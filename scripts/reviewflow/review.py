@@ -31,7 +31,7 @@ import io
 import re
 import zipfile
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -378,6 +378,15 @@ def formula_message(where: str, row: int, formulas: Sequence[Formula]) -> str:
             "used until then.")
 
 
+def _formulas_by_row(formulas: Iterable[Formula], columns: Collection[str]) -> dict[int, list[Formula]]:
+    """The formula cells of a sheet's known ``columns`` by row (extra columns are ignored, their formulas too)."""
+    by_row: dict[int, list[Formula]] = defaultdict(list)
+    for formula in formulas:
+        if formula.column in columns:
+            by_row[formula.row].append(formula)
+    return by_row
+
+
 def _open_workbook(path: Path) -> Any:
     from openpyxl import load_workbook
 
@@ -519,10 +528,7 @@ def load_decision_sheet(path: str | Path, codebook: Any) -> tuple[list[Decision]
     decisions: list[Decision] = []
     report: list[dict[str, Any]] = []
     known = set(_schema()["properties"])
-    formulas_in_row: dict[int, list[Formula]] = defaultdict(list)
-    for formula in formulas:
-        if formula.column in known:  # extra columns are ignored, their formulas too
-            formulas_in_row[formula.row].append(formula)
+    formulas_in_row = _formulas_by_row(formulas, known)
     for index, values in enumerate(table, start=2):
         cells = dict(zip(header, values))
         record = {column: cells.get(column, "") for column in known if column in cells}
@@ -752,10 +758,7 @@ def load_manual_sheet(path: str | Path) -> tuple[list[ManualValue], list[dict[st
     if table is None:
         return [], []
     where, header, rows, formulas = table
-    formulas_in_row: dict[int, list[Formula]] = defaultdict(list)
-    for formula in formulas:
-        if formula.column in MANUAL_SHEET_COLUMNS:
-            formulas_in_row[formula.row].append(formula)
+    formulas_in_row = _formulas_by_row(formulas, MANUAL_SHEET_COLUMNS)
     values, refused = [], []
     for index, cells in enumerate(rows, start=2):
         record = dict(zip(header, cells))
