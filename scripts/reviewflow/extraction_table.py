@@ -68,11 +68,6 @@ class FormsTable:
         ] + self.problem_lines()
 
 
-def _report_row(value: ManualValue, status: str, message: str) -> dict[str, Any]:
-    return {"source": value.source, "row": value.row, "reviewer": value.reviewer, "doc_id": value.doc_id,
-            "field": value.field, "value": value.value, "status": status, "message": message, "note": value.note}
-
-
 def _cell_text(value: Any) -> str:
     if value is None:
         return ""
@@ -127,31 +122,31 @@ def resolve_manual_values(values: Sequence[ManualValue], doc_ids: Iterable[str],
     normalized: dict[ManualValue, str] = {}
     for value in values:  # sources in name order, rows in order: the later row wins
         if value.doc_id not in known_docs:
-            report.append(_report_row(value, "unknown_document", (
+            report.append(value.report_row("unknown_document", (
                 f"{value.source}: row {value.row}: document '{value.doc_id}' is not in the corpus (the manifest "
                 "has no such doc_id); not applied. Fix: correct the doc_id, or add the document to the manifest.")))
             continue
         spec = specs.get(value.field)
         if spec is None:
-            report.append(_report_row(value, "unknown_field", (
+            report.append(value.report_row("unknown_field", (
                 f"{value.source}: row {value.row}: field '{value.field}' is not in the extraction form {form.id}; "
                 f"not applied. Fix: use one of the manual fields {', '.join(manual_ids)}.")))
             continue
         if spec.mode != "manual":
-            report.append(_report_row(value, "not_manual", (
+            report.append(value.report_row("not_manual", (
                 f"{value.source}: row {value.row}: field '{value.field}' is filled automatically, not by reviewers; "
                 f"not applied. Fix: record corrections to it as segment decisions, or as a note in a manual field.")))
             continue
         text, problem = normalize_value(value.value, spec)
         if problem:
-            report.append(_report_row(value, "invalid", (
+            report.append(value.report_row("invalid", (
                 f"{value.source}: row {value.row}: field '{value.field}' ({spec.type}): {problem}. "
                 "Fix: correct the value; it is not applied until then.")))
             continue
         key = (value.doc_id, value.field, value.reviewer)
         if key in last:
             earlier = last[key]
-            report.append(_report_row(earlier, "superseded", (
+            report.append(earlier.report_row("superseded", (
                 f"{value.source}: row {value.row} gives this field again for {value.reviewer}; the later row is used")))
         last[key] = value
         normalized[value] = text
@@ -169,9 +164,9 @@ def resolve_manual_values(values: Sequence[ManualValue], doc_ids: Iterable[str],
                                             "reviewer": names, "note": notes}
             for value in group:
                 if value in deciders:
-                    report.append(_report_row(value, "applied", f"applied (given by {names.replace(';', ', ')})"))
+                    report.append(value.report_row("applied", f"applied (given by {names.replace(';', ', ')})"))
                 else:
-                    report.append(_report_row(value, "superseded", f"superseded by the adjudicated value ({names})"))
+                    report.append(value.report_row("superseded", f"superseded by the adjudicated value ({names})"))
             continue
         resolved[(doc_id, field_id)] = {"value": "", "status": "conflict", "source": "auto", "reviewer": names,
                                         "note": notes}
@@ -181,7 +176,7 @@ def resolve_manual_values(values: Sequence[ManualValue], doc_ids: Iterable[str],
                           "values": " | ".join(normalized[v] for v in deciders),
                           "sources": ";".join(f"{v.source}:{v.row}" for v in deciders), "status": "conflict"})
         for value in group:
-            report.append(_report_row(value, "conflict", (
+            report.append(value.report_row("conflict", (
                 f"{where} ({summary}); the field is left empty. Fix: give the value in "
                 "corpus/decisions/adjudicated.xlsx (sheet 'manual_fields') or adjudicated.manual_fields.csv")))
     report.sort(key=lambda r: (str(r["source"]), int(r["row"]) if str(r["row"]).isdigit() else 0, r["status"]))

@@ -682,6 +682,10 @@ class ManualValue:
     row: int
     adjudicated: bool = False
 
+    def report_row(self, status: str, message: str) -> dict[str, Any]:
+        return {"source": self.source, "row": self.row, "reviewer": self.reviewer, "doc_id": self.doc_id,
+                "field": self.field, "value": self.value, "status": status, "message": message, "note": self.note}
+
 
 def manual_field_sources(decision_paths: Iterable[str | Path]) -> list[Path]:
     """Where manual field values are read from: every decisions workbook (its "manual_fields" sheet)
@@ -764,14 +768,12 @@ def load_manual_sheet(path: str | Path) -> tuple[list[ManualValue], list[dict[st
         record = dict(zip(header, cells))
         if not record.get("value", ""):
             continue
-        if formulas_in_row.get(index):
-            refused.append({"source": str(path), "row": index, "reviewer": record.get("reviewer", "") or stem,
-                            "doc_id": record.get("doc_id", "").lower(), "field": record.get("field", "").lower(),
-                            "value": record["value"], "status": "invalid",
-                            "message": formula_message(where, index, formulas_in_row[index]), "note": record.get("note", "")})
-            continue
-        values.append(ManualValue(
+        value = ManualValue(
             doc_id=record.get("doc_id", "").lower(), field=record.get("field", "").lower(), value=record["value"],
             reviewer=record.get("reviewer", "") or stem, note=record.get("note", ""), source=str(path), row=index,
-            adjudicated=stem.lower() == ADJUDICATION_STEM))
+            adjudicated=stem.lower() == ADJUDICATION_STEM)
+        if formulas_in_row.get(index):
+            refused.append(value.report_row("invalid", formula_message(where, index, formulas_in_row[index])))
+        else:
+            values.append(value)
     return values, refused
