@@ -70,10 +70,6 @@ NO_CHANGE = "No change since the previous run"
 
 # --- reading the snapshot files ---------------------------------------------------------------------
 
-def _rows(path: Path) -> list[dict[str, str]]:
-    return read_csv_rows(path)
-
-
 def read_cells(path: str | Path, key: Sequence[str]) -> dict[tuple[str, ...], set[str]]:
     """cell key → doc_ids of a long synthesis table, cells in table order.
 
@@ -81,7 +77,7 @@ def read_cells(path: str | Path, key: Sequence[str]) -> dict[tuple[str, ...], se
     (``doc_id``) is read too, and an empty or missing ``role`` counts as support.
     """
     cells: dict[tuple[str, ...], set[str]] = {}
-    for row in _rows(Path(path)):
+    for row in read_csv_rows(path):
         cell = tuple(row.get(column, "") or ("support" if column == "role" else "") for column in key)
         found = cells.setdefault(cell, set())
         found.update(part.strip() for part in (row.get("doc_ids", "") or row.get("doc_id", "")).split(";") if part.strip())
@@ -95,12 +91,12 @@ def read_table1_cells(path: str | Path) -> dict[tuple[str, ...], set[str]]:
 
 def read_edges(path: str | Path) -> dict[tuple[str, str], str]:
     """(source, target) → via."""
-    return {(row["source"], row["target"]): row.get("via", "") for row in _rows(Path(path))}
+    return {(row["source"], row["target"]): row.get("via", "") for row in read_csv_rows(path)}
 
 
 def read_documents(path: str | Path) -> dict[str, str]:
     """doc_id → citation."""
-    return {row["doc_id"]: row.get("citation", "") for row in _rows(Path(path))}
+    return {row["doc_id"]: row.get("citation", "") for row in read_csv_rows(path)}
 
 
 # --- snapshots --------------------------------------------------------------------------------------
