@@ -43,6 +43,7 @@ from reviewflow.fileio import atomic_write_text, csv_text, read_csv_rows, write_
 TABLE1 = "table1_long.csv"
 EDGES = "edges.csv"
 DOCUMENTS = "documents.csv"
+TABLE1_KEY: tuple[str, ...] = ("phase", "need", "role")  # the columns that identify one Table 1 cell
 # Every snapshot has these; a folder without one of them is an interrupted run's leftover.
 CORE_FILES: tuple[str, ...] = (TABLE1, EDGES, DOCUMENTS)
 
@@ -86,7 +87,7 @@ def read_cells(path: str | Path, key: Sequence[str]) -> dict[tuple[str, ...], se
 
 def read_table1_cells(path: str | Path) -> dict[tuple[str, ...], set[str]]:
     """(phase, need, role) → doc_ids of Table 1 in long form."""
-    return read_cells(path, ("phase", "need", "role"))
+    return read_cells(path, TABLE1_KEY)
 
 
 def read_edges(path: str | Path) -> dict[tuple[str, str], str]:
@@ -198,7 +199,7 @@ def compare(previous: Path | None, current: Path, name: str | None = None) -> di
         **base, "first_run": False, "previous": previous.name,
         "documents": {"added": sorted(set(docs_now) - set(docs_before)),
                       "removed": sorted(set(docs_before) - set(docs_now))},
-        "table1": _cell_changes(cells_now, read_table1_cells(previous / TABLE1), ("phase", "need", "role")),
+        "table1": _cell_changes(cells_now, read_table1_cells(previous / TABLE1), TABLE1_KEY),
         "other_tables": _other_tables(previous, current),
         "edges": {
             "added": [edge(k, edges_now[k]) for k in sorted(set(edges_now) - set(edges_before))],
@@ -270,7 +271,7 @@ def change_sections(change: Mapping[str, Any]) -> list[Section]:
         Section("Documents", items=tuple([f"added: {cite(d)}" for d in docs["added"]]
                                          + [f"removed: {cite(d)}" for d in docs["removed"]]),
                 text="" if docs["added"] or docs["removed"] else "No document added or removed."),
-        cells("Table 1 cells", ("phase", "need", "role"), change["table1"], "No Table 1 cell changed."),
+        cells("Table 1 cells", TABLE1_KEY, change["table1"], "No Table 1 cell changed."),
     ]
     for table in change.get("other_tables", []):
         if not table["compared"]:
