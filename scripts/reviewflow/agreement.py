@@ -100,8 +100,8 @@ def agreement_rows(raters: Mapping[str, Mapping[str, Coding]], codebook: Any) ->
     return rows
 
 
-def _differences(a: Coding, b: Coding, codebook: Any) -> list[str]:
-    return [spec.name for spec in code_specs(codebook) if spec.value(a) != spec.value(b)]
+def _differences(a: Coding, b: Coding, specs: Sequence[CodeSpec]) -> list[str]:
+    return [spec.name for spec in specs if spec.value(a) != spec.value(b)]
 
 
 def conflict_rows(segments: Mapping[str, Mapping[str, str]], decisions: Sequence[Decision], codebook: Any,
@@ -111,13 +111,14 @@ def conflict_rows(segments: Mapping[str, Mapping[str, str]], decisions: Sequence
     for decision in decisions:
         if not decision.adjudicated:
             by_segment[decision.segment_id].append(decision)
+    specs = code_specs(codebook)
     rows = []
     for segment_id, group in sorted(by_segment.items()):
         auto = Coding.from_row(segments[segment_id])
         codings = [d.coding(auto, codebook) for d in group]
         if len(set(codings)) < 2:
             continue
-        differs = sorted({name for a, b in combinations(codings, 2) for name in _differences(a, b, codebook)})
+        differs = sorted({name for a, b in combinations(codings, 2) for name in _differences(a, b, specs)})
         adjudicated = applied.get(segment_id)
         settled = adjudicated is not None and any(d.adjudicated for d in decisions
                                                   if d.segment_id == segment_id and d.reviewer in adjudicated.reviewers)
