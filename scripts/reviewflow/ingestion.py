@@ -84,15 +84,20 @@ def _binary_kind(head: bytes) -> str:
 
 # --------------------------------------------------------------------------------------- sections
 @lru_cache(maxsize=1)
+def _patterns_data() -> dict[str, Any]:
+    return read_yaml(PATTERNS_PATH)
+
+
+@lru_cache(maxsize=1)
 def section_patterns() -> dict[str, tuple[str, ...]]:
-    data = read_yaml(PATTERNS_PATH)
+    data = _patterns_data()
     return {key: tuple(str(name).lower() for name in data.get(key, ())) for key in
             ("references", "back_to_body", "non_content", "front_matter")}
 
 
 @lru_cache(maxsize=1)
 def _notice_res() -> tuple[re.Pattern[str], ...]:
-    return tuple(re.compile(str(pattern), re.IGNORECASE) for pattern in read_yaml(PATTERNS_PATH).get("notices", ()))
+    return tuple(re.compile(str(pattern), re.IGNORECASE) for pattern in _patterns_data().get("notices", ()))
 
 
 def is_notice(text: str) -> bool:
