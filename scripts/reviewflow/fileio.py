@@ -75,18 +75,19 @@ def write_csv(path: str | Path, rows: Iterable[Mapping[str, Any]], columns: Sequ
     atomic_write_text(path, csv_text(rows, columns))
 
 
+def read_csv_table(path: str | Path) -> tuple[list[str], list[dict[str, str]]]:
+    """Header and rows of a CSV result, cells as strings (a missing cell is ""), with neutralized
+    formulas undone, so a stage reads back exactly the text the previous stage computed."""
+    with open(path, encoding="utf-8", newline="") as handle:
+        reader = csv.DictReader(handle)
+        rows = [{key: restore_formula_text(value or "") for key, value in row.items() if key is not None}
+                for row in reader]
+        return list(reader.fieldnames or []), rows
+
+
 def read_csv_rows(path: str | Path) -> list[dict[str, str]]:
-    """Rows of a CSV result as strings (a missing cell is ""), with neutralized formulas undone, so a
-    stage reads back exactly the text the previous stage computed."""
-    with open(path, encoding="utf-8", newline="") as handle:
-        return [{key: restore_formula_text(value or "") for key, value in row.items() if key is not None}
-                for row in csv.DictReader(handle)]
-
-
-def csv_columns(path: str | Path) -> list[str]:
-    """The header of a CSV file (empty for an empty file)."""
-    with open(path, encoding="utf-8", newline="") as handle:
-        return next(csv.reader(handle), [])
+    """The rows of ``read_csv_table``."""
+    return read_csv_table(path)[1]
 
 
 def _cell(value: Any) -> str:

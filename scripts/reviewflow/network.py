@@ -23,8 +23,7 @@ from typing import Any
 import networkx as nx
 
 from reviewflow.errors import ReviewflowError
-from reviewflow.fileio import (atomic_write_bytes, atomic_write_text, csv_columns, csv_text, read_csv_rows, read_json,
-                              write_json)
+from reviewflow.fileio import atomic_write_bytes, atomic_write_text, csv_text, read_csv_table, read_json, write_json
 from reviewflow.references import MATCHED_COLUMNS, MatchIndex, match_rows, read_reference_rows
 
 NODE_COLUMNS: tuple[str, ...] = (
@@ -190,11 +189,12 @@ def build_network(documents: Sequence[Any], references: Mapping[str, Sequence[Ma
 # ------------------------------------------------------------------------------------ reading inputs
 def read_coding_rows(path: str | Path) -> list[dict[str, str]]:
     path = Path(path)
-    missing = [c for c in ("doc_id", "cited_doc_ids") if c not in csv_columns(path)]
+    columns, rows = read_csv_table(path)
+    missing = [c for c in ("doc_id", "cited_doc_ids") if c not in columns]
     if missing:
         raise ReviewflowError(f"{path}: missing column(s) {', '.join(missing)}. Fix: rerun the combine step "
                               "(results/coding.csv must follow docs/data-contracts.md).")
-    return read_csv_rows(path)
+    return rows
 
 
 def read_evidence_basis(path: str | Path) -> str:

@@ -35,7 +35,7 @@ from typing import Any
 from rapidfuzz import fuzz, process
 
 from reviewflow.errors import ReviewflowError
-from reviewflow.fileio import csv_columns, read_csv_rows, read_yaml, write_csv
+from reviewflow.fileio import read_csv_table, read_yaml, write_csv
 from reviewflow.paths import PACKAGE_DIR
 
 PATTERNS_PATH = PACKAGE_DIR / "data" / "references.yaml"
@@ -608,11 +608,12 @@ def reference_rows(references: Iterable[Reference]) -> list[dict[str, Any]]:
 def read_reference_rows(path: str | Path) -> list[dict[str, str]]:
     """A `results/references/{doc}.csv` file, checked for the contract's columns."""
     path = Path(path)
-    missing = [c for c in REFERENCE_COLUMNS if c not in csv_columns(path)]
+    columns, rows = read_csv_table(path)
+    missing = [c for c in REFERENCE_COLUMNS if c not in columns]
     if missing:
         raise ReviewflowError(f"{path}: missing column(s) {', '.join(missing)}. Fix: delete the file and rerun "
                               "the `references` rule for this document.")
-    return read_csv_rows(path)
+    return rows
 
 
 # ------------------------------------------------------------------------------------ matching
