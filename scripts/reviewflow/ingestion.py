@@ -383,19 +383,17 @@ REPORT_COLUMNS: tuple[str, ...] = ("doc_id", "file", "format", "status", "n_page
 
 
 def report_row(record: dict[str, Any]) -> dict[str, Any]:
-    """One row of results/ingest_report.csv for an ingested record."""
-    from reviewflow.safety import neutralize_formula
-
+    """One row of results/ingest_report.csv for an ingested record (write_csv neutralizes formulas)."""
     quality = record.get("quality") or {}
     return {
         "doc_id": record.get("doc_id", ""),
-        "file": neutralize_formula(record.get("source", "")),
+        "file": record.get("source", ""),
         "format": record.get("format", ""),
         "status": quality.get("status", ""),
         "n_pages": quality.get("n_pages", 0),
         "chars": len(record.get("text") or ""),
         "pages_without_text": [str(n) for n in quality.get("pages_without_text") or []],
-        "message": neutralize_formula(" | ".join(quality.get("messages") or [])),
+        "message": " | ".join(quality.get("messages") or []),
     }
 
 
