@@ -31,6 +31,8 @@ from reviewflow.coding_nlp import CodebookMatcher, Hit, resources
 from reviewflow.errors import ReviewflowError
 from reviewflow.fileio import write_csv
 from reviewflow.form import Form
+from reviewflow.embedding import embed
+from reviewflow.recommender import RecommendationModel, split_features, word_features
 
 COLUMNS: tuple[str, ...] = (
     "doc_id", "segment_id", "page", "char_start", "char_end", "segment_kind", "heading", "sentence",
@@ -64,6 +66,7 @@ class Heading:
     text: str
     hits: list[Hit]
     is_title: bool
+    words: tuple[str, ...] = ()
 
 
 @dataclass
@@ -78,6 +81,7 @@ class Segment:
     headings: list[Heading]
     lead_in_recommends: bool = False
     citations: list[Citation] = field(default_factory=list)
+    words: tuple[str, ...] = ()  # lower-cased lemmas, for the learned scorer
 
 
 def _codebook_order(form: Form) -> dict[str, int]:
@@ -148,11 +152,12 @@ def segment_document(ingested: Mapping[str, Any], form: Form, nlp: Any, matcher:
             heading_text = _WHITESPACE.sub(" ", doc.text).strip()
             # The document's title names the document, not a part of it: it never makes the whole
             # text a "recommendations" section (the promising-practice-document cue reads it instead).
-            heading = Heading(level, heading_text, hits, is_title=not seen_heading and section != "body")
+            heading = Heading(level, heading_text, hits, is_title=not seen_heading and section != "body",
+                              words=_words(doc))
             seen_heading = True
             start, end = _strip_span(text, block["start"], block["end"])
             segments.append(Segment("heading", start, end, text[start:end], _page_of(pages, page_starts, start), section,
-                                    hits, list(stack)))
+                                    hits, list(stack), words=_words(doc)))
             stack.append(heading)
             previous_block = ("heading", False)
             _attach_citations(segments[first_segment:], block["start"], citations)
@@ -161,7 +166,7 @@ def segment_document(ingested: Mapping[str, Any], form: Form, nlp: Any, matcher:
             start, end = _strip_span(text, block["start"], block["end"])
             lead_in = previous_block is not None and previous_block[1]
             segments.append(Segment("list_item", start, end, text[start:end], _page_of(pages, page_starts, start), section,
-                                    hits, list(stack), lead_in_recommends=lead_in))
+                                    hits, list(stack), lead_in_recommends=lead_in, words=_words(doc)))
             # A run of list items keeps the lead-in of the first one.
             previous_block = ("list_item", lead_in)
             _attach_citations(segments[first_segment:], block["start"], citations)
@@ -174,13 +179,17 @@ def segment_document(ingested: Mapping[str, Any], form: Form, nlp: Any, matcher:
                 continue
             own = _keep_governing(tokens, [h for h in hits if sent.start <= h.start < sent.end], sent.start)
             segments.append(Segment("sentence", start, end, text[start:end], _page_of(pages, page_starts, start), section,
-                                    own, list(stack)))
+                                    own, list(stack), words=_words(sent)))
             if index == len(sentences) - 1:
                 last_recommends = bool(_LEAD_IN_END.search(sent.text)) and any(
                     h.group == "cue" and h.code in _RECOMMENDING_CUES for h in own)
         previous_block = ("paragraph", last_recommends)
         _attach_citations(segments[first_segment:], block["start"], citations)
     return segments
+
+
+def _words(span: Any) -> tuple[str, ...]:
+    return tuple(token.lemma_ or token.lower_ for token in span if not token.is_space)
 
 
 def _outside_citations(doc: Any, hits: list[Hit], citations: Sequence[Citation]) -> list[Hit]:
@@ -269,8 +278,7 @@ def is_promising_document(form: Form, matcher: CodebookMatcher, nlp: Any, titles
     return False
 
 
-def code_segment(segment: Segment, promising_document: bool, order: Mapping[str, int],
-                 form: Form) -> dict[str, Any]:
+def code_segment(segment: Segment, order: Mapping[str, int], form: Form) -> dict[str, Any]:
     """The coded row of one segment (without doc_id, segment_id and citations)."""
     hits = segment.hits
     evidence: list[str] = []
@@ -299,17 +307,19 @@ def code_segment(segment: Segment, promising_document: bool, order: Mapping[str,
     elif segment.kind == "list_item" and segment.lead_in_recommends:
         kind = "explicit"
         evidence.append("cue:recommending_lead_in:list")
-    elif segment.kind != "heading" and (promising_document or rec_heading is not None):
-        described = _cue(hits, "described_practice")
-        if described:
-            kind = "described_practice"
-            evidence += [h.evidence for h in described]
+    elif segment.kind != "heading" and _cue(hits, "review_language") and (areas or practices):
+        kind = "explicit"
+        evidence += [h.evidence for h in _cue(hits, "review_language")]
+    elif segment.kind != "heading" and _cue(hits, "described_practice"):
+        # What a program does for survivors is practice in any document, not only in one that calls
+        # itself promising: the decision is the sentence's.
+        kind = "described_practice"
+        evidence += [h.evidence for h in _cue(hits, "described_practice")]
     is_recommendation = kind != "none"
     polarity = ""
     if is_recommendation:
-        do_not = _cue(hits, "do_not")
-        polarity = "do_not" if do_not else "do"
-        evidence += [h.evidence for h in do_not]
+        polarity, polarity_evidence = _polarity(hits)
+        evidence += polarity_evidence
 
     # Phase: the segment's own cue, else its heading's cue.
     phase_hits = [h for h in hits if h.group == "phase"]
@@ -365,6 +375,64 @@ def code_segment(segment: Segment, promising_document: bool, order: Mapping[str,
     }
 
 
+def _polarity(hits: Sequence[Hit]) -> tuple[str, list[str]]:
+    do_not = _cue(hits, "do_not")
+    return ("do_not" if do_not else "do"), [h.evidence for h in do_not]
+
+
+# --------------------------------------------------------------------------------------- learned scorer
+def segment_features(segment: Segment, rule_kind: str, promising_document: bool) -> list[str]:
+    """What the learned scorer sees of a segment: its words, its context and what the rules found."""
+    features = word_features(segment.words)
+    features += [f"seg:{segment.kind}", f"rule:{rule_kind}"]
+    for hit in segment.hits:
+        if hit.group == "cue":
+            features += [f"cue:{hit.code}", f"cue:{hit.code}:{hit.name}"]
+        elif hit.group in ("area", "practice"):
+            features.append("topic")
+    nearest = segment.headings[-1] if segment.headings else None
+    if nearest is not None:
+        features += [f"h:{word}" for word in nearest.words if word.isalpha()]
+        if nearest.text.rstrip().endswith("?"):
+            features.append("heading_question")
+    if _recommendation_heading(segment.headings) is not None:
+        features.append("under_recommendation_heading")
+    if segment.lead_in_recommends:
+        features.append("lead_in_recommends")
+    if segment.citations:
+        features.append("cited")
+    if promising_document:
+        features.append("promising_document")
+    if any(mark in segment.text for mark in ('"', "\u201c", "\u201d")):
+        features.append("quoted")
+    return features
+
+
+def apply_model(row: dict[str, Any], segment: Segment, probability: float, threshold: float) -> None:
+    """Decide recommendation? with the scorer's probability; the rules' decision stays in the evidence.
+
+    The scorer sees the rules' cues as features, so it decides alone; ``decided_by`` says whether the
+    rules agreed (``both``), or only the rules or only the model called the segment a recommendation.
+    A segment only the model calls a recommendation is ``described_practice`` when a described-practice
+    cue fired, else ``explicit``.
+    """
+    by_rules = bool(row["is_recommendation"])
+    by_model = probability >= threshold
+    row["confidence"] = round(probability, 3)
+    row["decided_by"] = "both" if by_rules and by_model else "rules" if by_rules else "model" if by_model else ""
+    evidence = list(row["evidence"])
+    evidence.append(f"model:{probability:.2f}")
+    if by_model and not by_rules:
+        row["recommendation_kind"] = "described_practice" if _cue(segment.hits, "described_practice") else "explicit"
+        row["polarity"], polarity_evidence = _polarity(segment.hits)
+        evidence += polarity_evidence
+    elif by_rules and not by_model:
+        evidence.append("rules_overruled:" + row["recommendation_kind"])
+        row["recommendation_kind"], row["polarity"] = "none", ""
+    row["is_recommendation"] = by_model
+    row["evidence"] = list(dict.fromkeys(evidence))
+
+
 # --------------------------------------------------------------------------------------- citations
 def _attach_citations(segments: Sequence[Segment], block_start: int, citations: Sequence[Citation]) -> None:
     """Each in-text citation of a block goes to the block's segment whose span holds its start."""
@@ -393,11 +461,20 @@ class CodedDocument:
     status: str
     messages: list[str]
     promising: bool
+    features: list[list[str]] = field(default_factory=list)  # the scorer's features, one list per row
+    vectors: Any = None  # the rows' sentence embeddings (numpy array), when computed
 
 
 def code_ingested(ingested: Mapping[str, Any], form_path: str | Path, document_row: Mapping[str, Any] | None = None,
-                  batch_size: int = DEFAULT_BATCH_SIZE, pipeline: str = "") -> CodedDocument:
-    """Code one ingested document. A document whose ingestion failed gives no rows and status error."""
+                  batch_size: int = DEFAULT_BATCH_SIZE, pipeline: str = "",
+                  model: RecommendationModel | None = None, with_vectors: bool = False) -> CodedDocument:
+    """Code one ingested document. A document whose ingestion failed gives no rows and status error.
+
+    With a ``model``, the learned scorer decides recommendation? for every segment but headings (see
+    ``apply_model``); without one, the rules decide. ``features`` holds each row's scorer features
+    either way, and ``vectors`` their sentence embeddings when a model is given or ``with_vectors``
+    (the training script labels them with gold).
+    """
     form, nlp, matcher = resources(form_path, pipeline)
     doc_id = str(ingested.get("doc_id") or (document_row or {}).get("doc_id") or "")
     quality = ingested.get("quality") or {}
@@ -409,12 +486,17 @@ def code_ingested(ingested: Mapping[str, Any], form_path: str | Path, document_r
     titles += [s.text for s in segments if s.kind == "heading" and s.section != "body"][:1]
     promising = is_promising_document(form, matcher, nlp, titles)
     order = _codebook_order(form)
+    body = [segment for segment in segments if segment.section == "body"]
+    vectors = embed([segment.text for segment in body]) if model is not None or with_vectors else None
     rows: list[dict[str, Any]] = []
+    features: list[list[str]] = []
     occurrences: dict[str, int] = {}
-    for segment in segments:
-        if segment.section != "body":
-            continue
-        row = code_segment(segment, promising, order, form)
+    for index, segment in enumerate(body):
+        row = code_segment(segment, order, form)
+        features.append(segment_features(segment, row["recommendation_kind"], promising))
+        if model is not None and vectors is not None and segment.kind != "heading":
+            probability = model.probability(*split_features(features[-1]), vectors[index])
+            apply_model(row, segment, probability, model.threshold)
         normalized = _WHITESPACE.sub(" ", segment.text).strip().lower()
         occurrences[normalized] = occurrences.get(normalized, 0) + 1
         cites = [citation_json(c) for c in segment.citations]
@@ -425,7 +507,7 @@ def code_ingested(ingested: Mapping[str, Any], form_path: str | Path, document_r
         })
         rows.append(row)
     return CodedDocument(doc_id, rows, segments, quality.get("status", "ok"), list(quality.get("messages") or []),
-                         promising)
+                         promising, features, vectors)
 
 
 def write_coded_csv(path: str | Path, rows: Sequence[Mapping[str, Any]], extra_columns: Sequence[str] = ()) -> None:

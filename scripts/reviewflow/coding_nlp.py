@@ -23,6 +23,7 @@ from reviewflow.errors import ReviewflowError
 from reviewflow.form import Form, load_form
 
 KEY_SEPARATOR = "\x1f"
+EXCLUDE_PREFIX = "exclude_"  # group of a code's exclusion patterns (other word senses)
 _FOOTNOTE_END = re.compile(r"[.!?]\[\d+\]$")
 _FOOTNOTE_OPEN = re.compile(r"[.!?]\[\d+$")
 
@@ -132,6 +133,8 @@ class CodebookMatcher:
             for entry in entries:
                 for pattern in entry.get("patterns") or []:
                     self._add(group, entry["id"], pattern, lemma_phrases)
+                for pattern in entry.get("exclude") or []:
+                    self._add(EXCLUDE_PREFIX + group, entry["id"], pattern, lemma_phrases)
         for cue, patterns in book.cues.items():
             for pattern in patterns or []:
                 self._add("cue", cue, pattern, lemma_phrases)
@@ -161,7 +164,22 @@ class CodebookMatcher:
             for match_id, start, end in matcher(doc):
                 group, code, name = strings[match_id].split(KEY_SEPARATOR)
                 found.add(Hit(group, code, name, start, end))
-        return _drop_contained(sorted(found, key=lambda h: (h.start, h.end, h.group, h.code, h.name)))
+        ordered = sorted(found, key=lambda h: (h.start, h.end, h.group, h.code, h.name))
+        return _drop_contained(_drop_excluded(ordered))
+
+
+def _drop_excluded(hits: list[Hit]) -> list[Hit]:
+    """Drop a code's hits that overlap one of that code's exclusions (another word sense); the
+    exclusions themselves are markers and are dropped too."""
+    exclusions = [h for h in hits if h.group.startswith(EXCLUDE_PREFIX)]
+    if not exclusions:
+        return hits
+
+    def excluded(hit: Hit) -> bool:
+        return any(e.group == EXCLUDE_PREFIX + hit.group and e.code == hit.code
+                   and e.start < hit.end and hit.start < e.end for e in exclusions)
+
+    return [h for h in hits if not h.group.startswith(EXCLUDE_PREFIX) and not excluded(h)]
 
 
 # Groups whose codes compete for the same words: areas with practices, phases with phases.

@@ -23,6 +23,7 @@ from typing import Any
 from sklearn.metrics import cohen_kappa_score, precision_recall_fscore_support
 
 from reviewflow.errors import ReviewflowError
+from reviewflow.gold import SCORED_KINDS, GoldRow, align
 
 CODE_COLUMNS: tuple[str, ...] = ("service_areas", "practices")
 
@@ -200,3 +201,94 @@ def cli_evaluate(args: argparse.Namespace) -> int:
               file=sys.stderr)
         return 1
     return 0
+
+
+# --------------------------------------------------------------------------------------- sentence gold
+def _row_codes(row: Mapping[str, Any]) -> set[str]:
+    codes: set[str] = set()
+    for column in CODE_COLUMNS:
+        value = row.get(column) or ""
+        codes |= set(value) if isinstance(value, (list, tuple, set, frozenset)) else _split(str(value))
+    return codes
+
+
+def _row_is_recommendation(row: Mapping[str, Any]) -> bool:
+    value = row.get("is_recommendation")
+    return value if isinstance(value, bool) else _true(str(value))
+
+
+def _ratio(numerator: int, denominator: int) -> float:
+    return numerator / denominator if denominator else 0.0
+
+
+def counts_scores(tp: int, fp: int, fn: int) -> dict[str, Any]:
+    precision, recall = _ratio(tp, tp + fp), _ratio(tp, tp + fn)
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return {"tp": tp, "fp": fp, "fn": fn, "precision": precision, "recall": recall, "f1": f1}
+
+
+def score_sentence_gold(gold: Sequence[GoldRow], pred: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
+    """Recommendation P/R and code micro-P/R/F1 of coded rows against a sentence gold.
+
+    Scoring follows the gold's README: explicit and described rows are recommendations, none rows are
+    not, skip and heading rows are left out of that measure; codes are scored on every row but
+    headings, with true positives predicted ∩ required, false negatives required − predicted and false
+    positives predicted − (required ∪ optional). A row covered by several segments takes the union of
+    their codes and is a recommendation when any of them is; a row no segment covers is predicted
+    empty.
+    """
+    alignment = align(gold, [str(row.get("sentence") or "") for row in pred])
+    rec = {"tp": 0, "fp": 0, "fn": 0}
+    codes = {"tp": 0, "fp": 0, "fn": 0}
+    per_code: dict[str, dict[str, int]] = {}
+    misses: list[dict[str, Any]] = []
+    for row, covering in zip(gold, alignment.segments_of_row, strict=True):
+        predicted_rec = any(_row_is_recommendation(pred[i]) for i in covering)
+        predicted_codes = set().union(*(_row_codes(pred[i]) for i in covering)) if covering else set()
+        if row.kind in SCORED_KINDS:
+            if row.is_recommendation and predicted_rec:
+                rec["tp"] += 1
+            elif row.is_recommendation:
+                rec["fn"] += 1
+                misses.append({"idx": row.idx, "error": "missed_recommendation", "sentence": row.sentence})
+            elif predicted_rec:
+                rec["fp"] += 1
+                misses.append({"idx": row.idx, "error": "false_recommendation", "sentence": row.sentence})
+        if row.kind == "heading":
+            continue
+        outcomes = (("tp", predicted_codes & row.required), ("fn", row.required - predicted_codes),
+                    ("fp", predicted_codes - row.required - row.optional))
+        for outcome, found in outcomes:
+            codes[outcome] += len(found)
+            for code in found:
+                per_code.setdefault(code, {"tp": 0, "fp": 0, "fn": 0})[outcome] += 1
+    return {
+        "n_rows": len(gold), "n_segments": len(pred), "unplaced_segments": len(alignment.unplaced_segments),
+        "uncovered_rows": sum(1 for c in alignment.segments_of_row if not c),
+        "recommendation": counts_scores(**rec), "codes": counts_scores(**codes),
+        "per_code": {code: counts_scores(**c) for code, c in sorted(per_code.items())},
+        "errors": misses,
+    }
+
+
+def pool_scores(results: Iterable[Mapping[str, Any]]) -> dict[str, Any]:
+    """Pooled (micro) figures over several texts' ``score_sentence_gold`` results."""
+    results = list(results)
+    pooled: dict[str, Any] = {}
+    for facet in ("recommendation", "codes"):
+        pooled[facet] = counts_scores(*(sum(r[facet][k] for r in results) for k in ("tp", "fp", "fn")))
+    return pooled
+
+
+def format_sentence_report(name: str, result: Mapping[str, Any]) -> str:
+    rec, codes = result["recommendation"], result["codes"]
+    lines = [f"== {name}: {result.get('n_rows', '-')} gold rows, {result.get('n_segments', '-')} segments"
+             + (f", {result['uncovered_rows']} row(s) no segment covers" if result.get("uncovered_rows") else ""),
+             f"recommendation  P {_fmt(rec['precision'])}  R {_fmt(rec['recall'])}  F1 {_fmt(rec['f1'])}  "
+             f"(tp {rec['tp']}, fp {rec['fp']}, fn {rec['fn']})",
+             f"codes (areas + practices, micro)  P {_fmt(codes['precision'])}  R {_fmt(codes['recall'])}  "
+             f"F1 {_fmt(codes['f1'])}  (tp {codes['tp']}, fp {codes['fp']}, fn {codes['fn']})"]
+    for code, s in (result.get("per_code") or {}).items():
+        lines.append(f"    {code:26s} tp {s['tp']:3d} fp {s['fp']:3d} fn {s['fn']:3d}  P {_fmt(s['precision'])} "
+                     f"R {_fmt(s['recall'])} F1 {_fmt(s['f1'])}")
+    return "\n".join(lines)

@@ -152,6 +152,8 @@ def _iter_patterns(codebook: Mapping[str, Any]) -> Iterator[tuple[str, Any]]:
         for index, entry in enumerate(codebook.get(kind) or []):
             for p_index, pattern in enumerate(entry.get("patterns") or []):
                 yield f"codebook.{kind}[{index}].patterns[{p_index}]", pattern
+            for p_index, pattern in enumerate(entry.get("exclude") or []):
+                yield f"codebook.{kind}[{index}].exclude[{p_index}]", pattern
     for cue, patterns in (codebook.get("cues") or {}).items():
         for p_index, pattern in enumerate(patterns or []):
             yield f"codebook.cues.{cue}[{p_index}]", pattern
