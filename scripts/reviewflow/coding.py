@@ -143,6 +143,8 @@ def segment_document(ingested: Mapping[str, Any], form: Form, nlp: Any, matcher:
         hits = _outside_citations(doc, matcher.hits(doc), citations)
         tokens = [token.text for token in doc]
         section = _section_of(sections, block["start"])
+        if block["kind"] != "heading":
+            hits = _outside_proper_names(tokens, hits)
         if block["kind"] in ("heading", "list_item"):
             hits = _keep_governing(tokens, hits, 0)
         if block["kind"] == "heading":
@@ -190,6 +192,48 @@ def segment_document(ingested: Mapping[str, Any], form: Form, nlp: Any, matcher:
 
 def _words(span: Any) -> tuple[str, ...]:
     return tuple(token.lemma_ or token.lower_ for token in span if not token.is_space)
+
+
+_NAME_CONNECTORS = frozenset({"and", "of", "for", "the", "on", "to", "&", "in", "against", "-"})
+_TOPIC_GROUPS = frozenset({"area", "practice", "need", "phase"})
+_MIN_NAME_WORDS = 3
+
+
+def _proper_name_runs(tokens: Sequence[str]) -> list[tuple[int, int]]:
+    """Token spans of multi-word names: runs of at least three capitalized words, which may be joined
+    by connectors ("Substance Abuse and Mental Health Services Administration")."""
+    runs: list[tuple[int, int]] = []
+    start, capitalized, last = -1, 0, -1
+    for index, token in enumerate([*tokens, ""]):
+        if token[:1].isupper() and any(ch.islower() for ch in token[1:]) or token.isupper() and len(token) > 1:
+            if start < 0:
+                start, capitalized = index, 0
+            capitalized += 1
+            last = index
+        elif start >= 0 and token.lower() in _NAME_CONNECTORS:
+            continue
+        else:
+            if start >= 0 and capitalized >= _MIN_NAME_WORDS:
+                runs.append((start, last + 1))
+            start = -1
+    return runs
+
+
+def _outside_proper_names(tokens: Sequence[str], hits: list[Hit]) -> list[Hit]:
+    """Topic hits that are not words of an organisation's or a law's name.
+
+    "the Substance Abuse and Mental Health Services Administration establishes ..." is about neither
+    substance abuse nor mental health; "Girls Educational and Mentoring Services" is not education.
+    A segment that is capitalized throughout (a title-case list item) keeps its hits.
+    """
+    runs = _proper_name_runs(tokens)
+    if not runs:
+        return hits
+    words = sum(1 for token in tokens if any(ch.isalpha() for ch in token))
+    if sum(end - start for start, end in runs) >= 0.8 * max(words, 1):
+        return hits
+    return [h for h in hits if h.group not in _TOPIC_GROUPS
+            or not any(start <= h.start and h.end <= end for start, end in runs)]
 
 
 def _outside_citations(doc: Any, hits: list[Hit], citations: Sequence[Citation]) -> list[Hit]:
@@ -278,49 +322,77 @@ def is_promising_document(form: Form, matcher: CodebookMatcher, nlp: Any, titles
     return False
 
 
-def code_segment(segment: Segment, order: Mapping[str, int], form: Form) -> dict[str, Any]:
-    """The coded row of one segment (without doc_id, segment_id and citations)."""
+def rule_decision(segment: Segment) -> tuple[str, list[str]]:
+    """The rules' answer to "is this segment a recommendation?": its kind and the cues that decided."""
+    hits = segment.hits
+    if segment.kind == "heading":
+        # A heading like "Recommendations" announces recommendations; it is not one itself.
+        deontic = [] if _cue(hits, "recommendation_headings") else _cue(hits, "deontic") + _cue(hits, "deontic_predicate")
+        return ("explicit", [h.evidence for h in deontic]) if deontic and not _cue(hits, "non_recommendation") \
+            else ("none", [h.evidence for h in _cue(hits, "non_recommendation")])
+    excluded = _cue(hits, "non_recommendation")
+    if excluded:
+        return "none", [h.evidence for h in excluded]
+    deontic = _cue(hits, "deontic") + _cue(hits, "deontic_predicate")
+    if deontic:
+        return "explicit", [h.evidence for h in deontic]
+    rec_heading = _recommendation_heading(segment.headings)
+    if rec_heading is not None:
+        return "explicit", ["cue:under_recommendation_heading:" + _WHITESPACE.sub("_", rec_heading.text.lower())[:60]]
+    if segment.kind == "list_item" and segment.lead_in_recommends:
+        return "explicit", ["cue:recommending_lead_in:list"]
+    if _cue(hits, "review_language") and any(h.group in ("area", "practice") for h in hits):
+        return "explicit", [h.evidence for h in _cue(hits, "review_language")]
+    if _cue(hits, "described_practice"):
+        # What a program does for survivors is practice in any document, not only in one that calls
+        # itself promising: the decision is the sentence's.
+        return "described_practice", [h.evidence for h in _cue(hits, "described_practice")]
+    return "none", []
+
+
+def code_segment(segment: Segment, order: Mapping[str, int], form: Form, kind: str | None = None,
+                 decision_evidence: Sequence[str] = ()) -> dict[str, Any]:
+    """The coded row of one segment (without doc_id, segment_id and citations).
+
+    ``kind`` is the recommendation decision (the rules' when not given). A segment without codes of
+    its own takes its heading's codes only when it is a recommendation: under "Safe housing", "Offer a
+    private room" is about housing, but a case narrative or a cross-reference there is not.
+    """
+    if kind is None:
+        kind, decision_evidence = rule_decision(segment)
     hits = segment.hits
     evidence: list[str] = []
     nearest = segment.headings[-1] if segment.headings else None
+    is_recommendation = kind != "none"
 
     areas, practices = _codes(hits, "area"), _codes(hits, "practice")
     evidence += [h.evidence for h in hits if h.group in ("area", "practice")]
-    if not areas and not practices and nearest is not None and segment.kind != "heading":
+    if not areas and not practices and nearest is not None and segment.kind != "heading" and is_recommendation:
         areas, practices = _codes(nearest.hits, "area"), _codes(nearest.hits, "practice")
         evidence += [f"heading:{code}" for code in areas + practices]
-
-    # Recommendation?
-    kind = "none"
-    deontic = _cue(hits, "deontic") + _cue(hits, "deontic_predicate")
-    excluded = _cue(hits, "non_recommendation")
-    rec_heading = _recommendation_heading(segment.headings)
-    if excluded:
-        evidence += [h.evidence for h in excluded]
-    elif deontic and not (segment.kind == "heading" and _cue(hits, "recommendation_headings")):
-        # A heading like "Recommendations" announces recommendations; it is not one itself.
-        kind = "explicit"
-        evidence += [h.evidence for h in deontic]
-    elif segment.kind != "heading" and rec_heading is not None:
-        kind = "explicit"
-        evidence.append("cue:under_recommendation_heading:" + _WHITESPACE.sub("_", rec_heading.text.lower())[:60])
-    elif segment.kind == "list_item" and segment.lead_in_recommends:
-        kind = "explicit"
-        evidence.append("cue:recommending_lead_in:list")
-    elif segment.kind != "heading" and _cue(hits, "review_language") and (areas or practices):
-        kind = "explicit"
-        evidence += [h.evidence for h in _cue(hits, "review_language")]
-    elif segment.kind != "heading" and _cue(hits, "described_practice"):
-        # What a program does for survivors is practice in any document, not only in one that calls
-        # itself promising: the decision is the sentence's.
-        kind = "described_practice"
-        evidence += [h.evidence for h in _cue(hits, "described_practice")]
-    is_recommendation = kind != "none"
+    evidence += list(decision_evidence)
     polarity = ""
     if is_recommendation:
         polarity, polarity_evidence = _polarity(hits)
         evidence += polarity_evidence
+    needs, phase, phase_source, phase_evidence = _needs_and_phase(segment, set(areas) | set(practices), order, form)
+    evidence += phase_evidence
+    return {
+        "page": segment.page, "char_start": segment.start, "char_end": segment.end,
+        "segment_kind": segment.kind, "heading": nearest.text if nearest else "", "sentence": segment.text,
+        "is_recommendation": is_recommendation, "recommendation_kind": kind, "polarity": polarity,
+        "service_areas": sorted(areas, key=order.get), "practices": sorted(practices, key=order.get),
+        "needs": sorted(needs, key=order.get), "phase": phase, "phase_source": phase_source,
+        "evidence": list(dict.fromkeys(evidence)),
+    }
 
+
+def _needs_and_phase(segment: Segment, coded: set[str], order: Mapping[str, int],
+                     form: Form) -> tuple[list[str], str, str, list[str]]:
+    """Needs, phase, phase source and their evidence for a segment coded with ``coded``."""
+    hits = segment.hits
+    nearest = segment.headings[-1] if segment.headings else None
+    evidence: list[str] = []
     # Phase: the segment's own cue, else its heading's cue.
     phase_hits = [h for h in hits if h.group == "phase"]
     if not phase_hits and nearest is not None and segment.kind != "heading":
@@ -330,7 +402,6 @@ def code_segment(segment: Segment, order: Mapping[str, int], form: Form) -> dict
 
     # Needs: the need's code must be coded, and its own pattern must match or the cued phase must be
     # its default phase with no other need of the same code in that phase (see the codebook comment).
-    coded = set(areas) | set(practices)
     own_needs = {h.code for h in hits if h.group == "need"}
     needs: list[str] = []
     for need in form.codebook.needs:
@@ -364,15 +435,7 @@ def code_segment(segment: Segment, order: Mapping[str, int], form: Form) -> dict
             phase, phase_source = defaults.pop(), "need_default"
     elif len(cued) > 1:
         evidence += sorted({h.evidence for h in phase_hits})
-
-    return {
-        "page": segment.page, "char_start": segment.start, "char_end": segment.end,
-        "segment_kind": segment.kind, "heading": nearest.text if nearest else "", "sentence": segment.text,
-        "is_recommendation": is_recommendation, "recommendation_kind": kind, "polarity": polarity,
-        "service_areas": sorted(areas, key=order.get), "practices": sorted(practices, key=order.get),
-        "needs": sorted(needs, key=order.get), "phase": phase, "phase_source": phase_source,
-        "evidence": list(dict.fromkeys(evidence)),
-    }
+    return needs, phase, phase_source, evidence
 
 
 def _polarity(hits: Sequence[Hit]) -> tuple[str, list[str]]:
@@ -408,29 +471,25 @@ def segment_features(segment: Segment, rule_kind: str, promising_document: bool)
     return features
 
 
-def apply_model(row: dict[str, Any], segment: Segment, probability: float, threshold: float) -> None:
-    """Decide recommendation? with the scorer's probability; the rules' decision stays in the evidence.
+def model_decision(segment: Segment, rule_kind: str, rule_evidence: Sequence[str], probability: float,
+                   threshold: float) -> tuple[str, list[str], str]:
+    """Kind, evidence and ``decided_by`` once the scorer's probability is known.
 
     The scorer sees the rules' cues as features, so it decides alone; ``decided_by`` says whether the
     rules agreed (``both``), or only the rules or only the model called the segment a recommendation.
     A segment only the model calls a recommendation is ``described_practice`` when a described-practice
     cue fired, else ``explicit``.
     """
-    by_rules = bool(row["is_recommendation"])
-    by_model = probability >= threshold
-    row["confidence"] = round(probability, 3)
-    row["decided_by"] = "both" if by_rules and by_model else "rules" if by_rules else "model" if by_model else ""
-    evidence = list(row["evidence"])
-    evidence.append(f"model:{probability:.2f}")
-    if by_model and not by_rules:
-        row["recommendation_kind"] = "described_practice" if _cue(segment.hits, "described_practice") else "explicit"
-        row["polarity"], polarity_evidence = _polarity(segment.hits)
-        evidence += polarity_evidence
-    elif by_rules and not by_model:
-        evidence.append("rules_overruled:" + row["recommendation_kind"])
-        row["recommendation_kind"], row["polarity"] = "none", ""
-    row["is_recommendation"] = by_model
-    row["evidence"] = list(dict.fromkeys(evidence))
+    by_rules, by_model = rule_kind != "none", probability >= threshold
+    evidence = [*rule_evidence, f"model:{probability:.2f}"]
+    if by_rules and by_model:
+        return rule_kind, evidence, "both"
+    if by_rules:
+        return "none", [*evidence, f"rules_overruled:{rule_kind}"], "rules"
+    if by_model:
+        kind = "described_practice" if _cue(segment.hits, "described_practice") else "explicit"
+        return kind, evidence, "model"
+    return "none", evidence, ""
 
 
 # --------------------------------------------------------------------------------------- citations
@@ -492,11 +551,15 @@ def code_ingested(ingested: Mapping[str, Any], form_path: str | Path, document_r
     features: list[list[str]] = []
     occurrences: dict[str, int] = {}
     for index, segment in enumerate(body):
-        row = code_segment(segment, order, form)
-        features.append(segment_features(segment, row["recommendation_kind"], promising))
+        kind, evidence = rule_decision(segment)
+        features.append(segment_features(segment, kind, promising))
+        confidence, decided_by = "", "rules" if kind != "none" else ""
         if model is not None and vectors is not None and segment.kind != "heading":
             probability = model.probability(*split_features(features[-1]), vectors[index])
-            apply_model(row, segment, probability, model.threshold)
+            kind, evidence, decided_by = model_decision(segment, kind, evidence, probability, model.threshold)
+            confidence = f"{probability:.3f}"
+        row = code_segment(segment, order, form, kind, evidence)
+        row.update({"confidence": confidence, "decided_by": decided_by})
         normalized = _WHITESPACE.sub(" ", segment.text).strip().lower()
         occurrences[normalized] = occurrences.get(normalized, 0) + 1
         cites = [citation_json(c) for c in segment.citations]
