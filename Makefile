@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 CORES ?= all
 
-.PHONY: run test lint bench clean clean-all surrogates readme
+.PHONY: run test lint bench clean clean-all surrogates readme model
 
 $(BIN)/python:
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "error: $(PYTHON) not found; install Python 3.11 or run 'make PYTHON=/path/to/python3.11'"; exit 1; }
@@ -28,6 +28,11 @@ lint: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/run_all.py
+
+# Rebuilds the learned recommendation scorer from the hand-coded real texts in ../shared/texts
+# (byte-identical for the same texts, gold and form; tests/test_recommender.py checks that).
+model: $(STAMP)
+	$(BIN)/python scripts/train_recommender.py
 
 surrogates: $(STAMP)
 	$(BIN)/python scripts/render_surrogates.py

@@ -4,12 +4,14 @@ from reviewflow.coding import code_ingested, write_coded_csv
 from reviewflow.coding_form import fill_form
 from reviewflow.coding_nlp import resources
 from reviewflow.fileio import read_json, write_json
+from reviewflow.recommender import load_model
 
 ingested = read_json(snakemake.input.text)  # noqa: F821
 row = dict(snakemake.params.document_row)  # noqa: F821
 pipeline = snakemake.params.spacy_pipeline or ""  # noqa: F821
+model = load_model(snakemake.input.model) if "model" in snakemake.input.keys() else None  # noqa: F821
 coded = code_ingested(ingested, snakemake.input.form, document_row=row,  # noqa: F821
-                      batch_size=int(snakemake.params.batch_size), pipeline=pipeline)  # noqa: F821
+                      batch_size=int(snakemake.params.batch_size), pipeline=pipeline, model=model)  # noqa: F821
 form = resources(snakemake.input.form, pipeline)[0]  # noqa: F821
 write_coded_csv(snakemake.output.csv, coded.rows)  # noqa: F821
 write_json(snakemake.output.form, fill_form(coded, form, row))  # noqa: F821

@@ -32,12 +32,12 @@ from reviewflow.errors import ReviewflowError
 from reviewflow.fileio import write_csv
 from reviewflow.form import Form
 from reviewflow.embedding import embed
-from reviewflow.recommender import RecommendationModel, split_features, word_features
+from reviewflow.recommender import RecommendationModel, load_model, split_features, word_features
 
 COLUMNS: tuple[str, ...] = (
     "doc_id", "segment_id", "page", "char_start", "char_end", "segment_kind", "heading", "sentence",
     "is_recommendation", "recommendation_kind", "polarity", "service_areas", "practices", "needs",
-    "phase", "phase_source", "citations_raw", "citations_json", "evidence",
+    "phase", "phase_source", "citations_raw", "citations_json", "evidence", "confidence", "decided_by",
 )
 # "acronym" lets the resolver learn "(Florida Coalition ... [FCADV], 2004)" and resolve a later "(FCADV, 2004)".
 CITATION_KEYS: tuple[str, ...] = ("raw", "authors", "et_al", "year", "suffix", "narrative", "acronym")
@@ -79,7 +79,7 @@ class Segment:
     section: str
     hits: list[Hit]
     headings: list[Heading]
-    lead_in_recommends: bool = False
+    lead_in: str = ""  # for a list item: "recommending" or "plain" lead-in ("...:" before the list), or ""
     citations: list[Citation] = field(default_factory=list)
     words: tuple[str, ...] = ()  # lower-cased lemmas, for the learned scorer
 
@@ -136,7 +136,7 @@ def segment_document(ingested: Mapping[str, Any], form: Form, nlp: Any, matcher:
     segments: list[Segment] = []
     stack: list[Heading] = []
     seen_heading = False
-    previous_block: tuple[str, bool] | None = None  # (kind, recommends-and-ends-with-colon)
+    previous_block: tuple[str, str] | None = None  # (kind, lead-in its list items get)
     for block, doc in zip(wanted, docs, strict=True):
         first_segment = len(segments)
         citations = find_citations(doc.text)
@@ -161,19 +161,19 @@ def segment_document(ingested: Mapping[str, Any], form: Form, nlp: Any, matcher:
             segments.append(Segment("heading", start, end, text[start:end], _page_of(pages, page_starts, start), section,
                                     hits, list(stack), words=_words(doc)))
             stack.append(heading)
-            previous_block = ("heading", False)
+            previous_block = ("heading", "")
             _attach_citations(segments[first_segment:], block["start"], citations)
             continue
         if block["kind"] == "list_item":
             start, end = _strip_span(text, block["start"], block["end"])
-            lead_in = previous_block is not None and previous_block[1]
+            lead_in = previous_block[1] if previous_block is not None else ""
             segments.append(Segment("list_item", start, end, text[start:end], _page_of(pages, page_starts, start), section,
-                                    hits, list(stack), lead_in_recommends=lead_in, words=_words(doc)))
+                                    hits, list(stack), lead_in=lead_in, words=_words(doc)))
             # A run of list items keeps the lead-in of the first one.
             previous_block = ("list_item", lead_in)
             _attach_citations(segments[first_segment:], block["start"], citations)
             continue
-        last_recommends = False
+        last_lead_in = ""
         sentences = list(doc.sents)
         for index, sent in enumerate(sentences):
             start, end = _strip_span(text, block["start"] + sent.start_char, block["start"] + sent.end_char)
@@ -182,10 +182,10 @@ def segment_document(ingested: Mapping[str, Any], form: Form, nlp: Any, matcher:
             own = _keep_governing(tokens, [h for h in hits if sent.start <= h.start < sent.end], sent.start)
             segments.append(Segment("sentence", start, end, text[start:end], _page_of(pages, page_starts, start), section,
                                     own, list(stack), words=_words(sent)))
-            if index == len(sentences) - 1:
-                last_recommends = bool(_LEAD_IN_END.search(sent.text)) and any(
-                    h.group == "cue" and h.code in _RECOMMENDING_CUES for h in own)
-        previous_block = ("paragraph", last_recommends)
+            if index == len(sentences) - 1 and _LEAD_IN_END.search(sent.text):
+                recommends = any(h.group == "cue" and h.code in _RECOMMENDING_CUES for h in own)
+                last_lead_in = "recommending" if recommends else "plain"
+        previous_block = ("paragraph", last_lead_in)
         _attach_citations(segments[first_segment:], block["start"], citations)
     return segments
 
@@ -339,7 +339,7 @@ def rule_decision(segment: Segment) -> tuple[str, list[str]]:
     rec_heading = _recommendation_heading(segment.headings)
     if rec_heading is not None:
         return "explicit", ["cue:under_recommendation_heading:" + _WHITESPACE.sub("_", rec_heading.text.lower())[:60]]
-    if segment.kind == "list_item" and segment.lead_in_recommends:
+    if segment.kind == "list_item" and segment.lead_in == "recommending":
         return "explicit", ["cue:recommending_lead_in:list"]
     if _cue(hits, "review_language") and any(h.group in ("area", "practice") for h in hits):
         return "explicit", [h.evidence for h in _cue(hits, "review_language")]
@@ -460,8 +460,8 @@ def segment_features(segment: Segment, rule_kind: str, promising_document: bool)
             features.append("heading_question")
     if _recommendation_heading(segment.headings) is not None:
         features.append("under_recommendation_heading")
-    if segment.lead_in_recommends:
-        features.append("lead_in_recommends")
+    if segment.lead_in:
+        features.append(f"lead_in:{segment.lead_in}")
     if segment.citations:
         features.append("cited")
     if promising_document:
@@ -472,16 +472,19 @@ def segment_features(segment: Segment, rule_kind: str, promising_document: bool)
 
 
 def model_decision(segment: Segment, rule_kind: str, rule_evidence: Sequence[str], probability: float,
-                   threshold: float) -> tuple[str, list[str], str]:
+                   threshold: float, margin: float) -> tuple[str, list[str], str]:
     """Kind, evidence and ``decided_by`` once the scorer's probability is known.
 
-    The scorer sees the rules' cues as features, so it decides alone; ``decided_by`` says whether the
-    rules agreed (``both``), or only the rules or only the model called the segment a recommendation.
-    A segment only the model calls a recommendation is ``described_practice`` when a described-practice
-    cue fired, else ``explicit``.
+    The scorer sees the rules' cues as features, so where it is sure (its probability at least
+    ``margin`` from the threshold) it decides; where it is not, the rules' decision stands.
+    ``decided_by`` says whether both called the segment a recommendation, or only the rules or only
+    the model did. A segment only the model calls a recommendation is ``described_practice`` when a
+    described-practice cue fired, else ``explicit``.
     """
     by_rules, by_model = rule_kind != "none", probability >= threshold
     evidence = [*rule_evidence, f"model:{probability:.2f}"]
+    if by_rules != by_model and abs(probability - threshold) < margin:
+        return rule_kind, [*evidence, "model_unsure"], "rules" if by_rules else ""
     if by_rules and by_model:
         return rule_kind, evidence, "both"
     if by_rules:
@@ -556,7 +559,8 @@ def code_ingested(ingested: Mapping[str, Any], form_path: str | Path, document_r
         confidence, decided_by = "", "rules" if kind != "none" else ""
         if model is not None and vectors is not None and segment.kind != "heading":
             probability = model.probability(*split_features(features[-1]), vectors[index])
-            kind, evidence, decided_by = model_decision(segment, kind, evidence, probability, model.threshold)
+            kind, evidence, decided_by = model_decision(segment, kind, evidence, probability, model.threshold,
+                                                        model.margin)
             confidence = f"{probability:.3f}"
         row = code_segment(segment, order, form, kind, evidence)
         row.update({"confidence": confidence, "decided_by": decided_by})
@@ -588,7 +592,8 @@ def cli_code(args: argparse.Namespace) -> int:
     ingested = ingest_file(path, doc_id=args.doc_id)
     for message in (ingested.get("quality") or {}).get("messages") or []:
         print(f"{ingested['quality']['status']}: {message}", file=sys.stderr)
-    coded = code_ingested(ingested, args.form)
+    model = load_model(args.model) if args.model else None
+    coded = code_ingested(ingested, args.form, model=model)
     resolve = _resolver(args.manifest, coded.rows)
     for row in coded.rows:
         row["cited_doc_ids"] = _resolve_row(row, resolve)

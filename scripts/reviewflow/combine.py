@@ -33,7 +33,7 @@ from reviewflow.review import (
 CODED_COLUMNS: tuple[str, ...] = (
     "doc_id", "segment_id", "page", "char_start", "char_end", "segment_kind", "heading", "sentence",
     "is_recommendation", "recommendation_kind", "polarity", "service_areas", "practices", "needs", "phase",
-    "phase_source", "citations_raw", "citations_json", "evidence",
+    "phase_source", "citations_raw", "citations_json", "evidence", "confidence", "decided_by",
 )
 ADDED_COLUMNS: tuple[str, ...] = ("cited_doc_ids", "decision", "reviewer", "codes_source")
 

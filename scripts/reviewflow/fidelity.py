@@ -17,7 +17,7 @@ from typing import Any
 from reviewflow.coding import CodedDocument, code_ingested
 from reviewflow.evaluation import pool_scores, read_rows, score_sentence_gold
 from reviewflow.gold import SCORED_KINDS, GoldRow, gold_labels_for_segments, read_sentence_gold, rows_from_segment_gold
-from reviewflow.recommender import DEFAULT_C, Example, RecommendationModel, split_features, train
+from reviewflow.recommender import DEFAULT_C, DEFAULT_MARGIN, Example, RecommendationModel, split_features, train
 
 SEGMENT_GOLD = {"hhs-aspe-2009-promising-services-excerpt": ("hhs_aspe_2009", "hhs_aspe_2009.csv")}
 
@@ -63,13 +63,13 @@ def training_examples(texts: Sequence[GoldText], form_path: str | Path) -> dict[
 
 
 def leave_one_out(texts: Sequence[GoldText], form_path: str | Path, c: float = DEFAULT_C,
-                  threshold: float = 0.5) -> dict[str, Any]:
+                  threshold: float = 0.5, margin: float = DEFAULT_MARGIN) -> dict[str, Any]:
     """Per text: rules alone, and the scorer trained on the other texts; plus pooled figures."""
     examples = training_examples(texts, form_path)
     per_text: dict[str, dict[str, Any]] = {}
     for text in texts:
         others = [e for name, items in examples.items() if name != text.name for e in items]
-        model = train(others, c=c, threshold=threshold)
+        model = train(others, c=c, threshold=threshold, margin=margin)
         per_text[text.name] = {
             "rules": score_sentence_gold(text.gold, code_ingested(text.ingested, form_path).rows),
             "model": score_sentence_gold(text.gold, code_ingested(text.ingested, form_path, model=model).rows),

@@ -10,6 +10,7 @@ REPO_ROOT = PACKAGE_DIR.parents[1]
 SCHEMA_DIR = REPO_ROOT / "workflow" / "schemas"
 DEFAULT_MANIFEST = REPO_ROOT / "corpus" / "manifest.csv"
 DEFAULT_FORM = REPO_ROOT / "extraction_forms" / "macy_johns_2011.yaml"
+DEFAULT_RECOMMENDATION_MODEL = PACKAGE_DIR / "data" / "recommendation_model.json"
 
 
 def schema_path(name: str) -> Path:

@@ -32,6 +32,7 @@ from reviewflow.errors import ReviewflowError
 MODEL_FORMAT = "reviewflow-recommendation-model/2"
 N_FEATURES = 2 ** 20
 DEFAULT_THRESHOLD = 0.5
+DEFAULT_MARGIN = 0.1  # the model overrules the rules only when its probability is this far from the threshold
 DEFAULT_C = 1.0
 DEFAULT_WORD_SCALE = 0.2
 WORD_PREFIXES = ("w:", "b:", "first:", "first2:", "h:", "len:")
@@ -101,6 +102,7 @@ class RecommendationModel:
     bias: float
     word_scale: float = DEFAULT_WORD_SCALE
     threshold: float = DEFAULT_THRESHOLD
+    margin: float = DEFAULT_MARGIN
     examples: list[Example] = field(default_factory=list)
     meta: dict[str, Any] = field(default_factory=dict)
 
@@ -116,7 +118,8 @@ class RecommendationModel:
 
         return {
             "format": MODEL_FORMAT, "n_features": N_FEATURES, "embedding": EMBEDDING_MODEL,
-            "embedding_dim": EMBEDDING_DIM, "threshold": self.threshold, "word_scale": self.word_scale,
+            "embedding_dim": EMBEDDING_DIM, "threshold": self.threshold, "margin": self.margin,
+            "word_scale": self.word_scale,
             "bias": round(self.bias, 6), "rule_weights": sparse(self.rule_weights),
             "word_weights": sparse(self.word_weights),
             "dense_weights": [round(float(w), 6) for w in self.dense_weights],
@@ -147,7 +150,8 @@ def _matrix(examples: Sequence[Example], word_scale: float) -> Any:
 
 
 def train(examples: Sequence[Example], c: float = DEFAULT_C, threshold: float = DEFAULT_THRESHOLD,
-          word_scale: float = DEFAULT_WORD_SCALE, meta: Mapping[str, Any] | None = None) -> RecommendationModel:
+          word_scale: float = DEFAULT_WORD_SCALE, meta: Mapping[str, Any] | None = None,
+          margin: float = DEFAULT_MARGIN) -> RecommendationModel:
     """L2-regularized logistic regression (lbfgs, deterministic), the two classes balanced by weight."""
     from sklearn.linear_model import LogisticRegression
 
@@ -166,7 +170,7 @@ def train(examples: Sequence[Example], c: float = DEFAULT_C, threshold: float = 
     return RecommendationModel(
         {i: float(coef[i]) for i in rule_used}, {i: float(coef[N_FEATURES + i]) for i in word_used},
         np.asarray(coef[2 * N_FEATURES:], dtype=np.float64), float(model.intercept_[0]), word_scale, threshold,
-        list(examples), {**(meta or {}), "c": c, "n_examples": len(examples), "n_recommendations": positives})
+        margin, list(examples), {**(meta or {}), "c": c, "n_examples": len(examples), "n_recommendations": positives})
 
 
 def refit(base: RecommendationModel, extra: Sequence[Example], weight: float = 2.0,
@@ -180,7 +184,7 @@ def refit(base: RecommendationModel, extra: Sequence[Example], weight: float = 2
     examples = [e for e in base.examples if e.key not in replaced]
     examples += [Example(e.rules, e.words, e.vector, e.label, weight, e.source) for e in extra]
     info = {**base.meta, **(meta or {}), "base_model": base.digest, "n_decisions": len(extra)}
-    return train(examples, float(base.meta.get("c", DEFAULT_C)), base.threshold, base.word_scale, info)
+    return train(examples, float(base.meta.get("c", DEFAULT_C)), base.threshold, base.word_scale, info, base.margin)
 
 
 def load_model(path: str | Path) -> RecommendationModel:
@@ -201,7 +205,7 @@ def load_model(path: str | Path) -> RecommendationModel:
         {int(i): float(w) for i, w in data["rule_weights"]}, {int(i): float(w) for i, w in data["word_weights"]},
         np.asarray(data["dense_weights"], dtype=np.float64), float(data["bias"]),
         float(data.get("word_scale", DEFAULT_WORD_SCALE)), float(data.get("threshold", DEFAULT_THRESHOLD)),
-        [Example.from_json(e) for e in data.get("examples") or []], dict(data.get("meta") or {}))
+        float(data.get("margin", DEFAULT_MARGIN)), [Example.from_json(e) for e in data.get("examples") or []], dict(data.get("meta") or {}))
 
 
 def model_json(model: RecommendationModel) -> str:

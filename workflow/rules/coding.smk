@@ -6,6 +6,7 @@
 
 rule code:
     input:
+        unpack(recommendation_model_input),
         text="results/text/{doc}.json",
         form=config["form"],
     output:
@@ -13,7 +14,7 @@ rule code:
         form="results/forms/{doc}.json",
     params:
         document_row=document_row,
-        code=library_digest("coding", "citations", "form"),
+        code=library_digest("coding", "citations", "form", "recommender", "embedding"),
         batch_size=config["coding"].get("batch_size", 256),
         spacy_pipeline=config["coding"].get("spacy_pipeline", ""),
     conda:

@@ -42,6 +42,12 @@ def document_row(wildcards):
     return dict(vars(DOCUMENTS[wildcards.doc]))
 
 
+def recommendation_model_input(wildcards):
+    """The scorer's model file as an input of coding (none when the rules decide alone)."""
+    path = config["coding"].get("recommendation_model", "")
+    return {"model": path} if path else {}
+
+
 def per_document(pattern):
     return expand(pattern, doc=DOC_IDS)
 
