@@ -15,7 +15,8 @@ import yaml
 from reviewflow import __version__
 
 STACK = ("snakemake", "pandas", "spacy", "spacy-lookups-data", "pdfplumber", "networkx", "matplotlib", "rapidfuzz",
-         "bibtexparser", "rispy", "jsonschema", "openpyxl", "jinja2", "scikit-learn", "reportlab", "beautifulsoup4")
+         "bibtexparser", "rispy", "jsonschema", "openpyxl", "jinja2", "scikit-learn", "reportlab", "beautifulsoup4",
+         "wordllama")
 
 
 def file_sha256(path: str | Path) -> str:
@@ -52,8 +53,23 @@ def package_versions(names: tuple[str, ...] = STACK) -> dict[str, str]:
     return versions
 
 
+def recommendation_model(path: str | Path | None) -> dict[str, Any]:
+    """What the learned scorer is and what it was trained on (empty when the rules decide alone)."""
+    if not path:
+        return {}
+    from reviewflow.recommender import load_model
+
+    model = load_model(path)
+    trained_on = [f"{t['text']} ({t['segments']} segments, gold sha256 {str(t['gold_sha256'])[:12]})"
+                  for t in model.meta.get("trained_on") or []]
+    return {"path": str(path), "digest": model.digest, "examples": model.meta.get("n_examples", len(model.examples)),
+            "decisions": model.meta.get("n_decisions", 0), "trained_on": trained_on,
+            "version": model.meta.get("reviewflow_version", ""), "how": model.meta.get("how", "")}
+
+
 def collect(config: dict[str, Any], form_path: str | Path, repo: str | Path) -> dict[str, Any]:
     return {
+        "recommendation_model": recommendation_model((config.get("coding") or {}).get("recommendation_model")),
         "reviewflow_version": __version__,
         "git_commit": git_commit(repo),
         "config_yaml": yaml.safe_dump(config, sort_keys=True, allow_unicode=True),

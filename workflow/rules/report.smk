@@ -29,6 +29,7 @@ rule report:
         decisions_report="results/decisions_report.csv",
         changes="results/changes.json",
         captions=["workflow/report/synthesis.rst", "workflow/report/network.rst"],
+        **recommendation_model_input(None),
     output:
         "results/report.html",
     params:
@@ -36,7 +37,7 @@ rule report:
         figures=REPORT_FIGURES,
         config=config,
         # the report renders changes.json with history's sections
-        code=library_digest("report", "provenance", "history"),
+        code=library_digest("report", "provenance", "history", "recommender"),
     conda:
         "../envs/reviewflow.yaml"
     log:
