@@ -1,5 +1,6 @@
 """Coding speed: segments per second on the default corpus (corpus/documents, via ingest_file) and on the
-real HHS/ASPE 2009 excerpt in ../shared/texts. Ingestion is timed separately and excluded.
+real HHS/ASPE 2009 excerpt in ../shared/texts, with the rules alone and with the shipped learned scorer
+(as the workflow runs). Ingestion is timed separately and excluded.
 
     .venv/bin/python bench/bench_coding.py [--repeat 3]
 """
@@ -13,12 +14,18 @@ from pathlib import Path
 from reviewflow.coding import code_ingested
 from reviewflow.coding_nlp import resources
 from reviewflow.ingestion import ingest_file
-from reviewflow.paths import DEFAULT_FORM, REPO_ROOT
+from reviewflow.paths import DEFAULT_FORM, DEFAULT_RECOMMENDATION_MODEL, REPO_ROOT
+from reviewflow.recommender import RecommendationModel, load_model
 
 SHARED_TEXT = REPO_ROOT.parent / "shared" / "texts" / "hhs-aspe-2009-promising-services-excerpt.txt"
 
 
 def bench(name: str, paths: list[Path], repeat: int) -> None:
+    for label, model in (("rules", None), ("rules + scorer", load_model(DEFAULT_RECOMMENDATION_MODEL))):
+        _bench(f"{name} [{label}]", paths, repeat, model)
+
+
+def _bench(name: str, paths: list[Path], repeat: int, model: RecommendationModel | None) -> None:
     started = time.perf_counter()
     ingested = [ingest_file(path) for path in paths]
     ingest_seconds = time.perf_counter() - started
@@ -26,7 +33,7 @@ def bench(name: str, paths: list[Path], repeat: int) -> None:
     segments = 0
     for _ in range(repeat):
         started = time.perf_counter()
-        segments = sum(len(code_ingested(record, DEFAULT_FORM).rows) for record in ingested)
+        segments = sum(len(code_ingested(record, DEFAULT_FORM, model=model).rows) for record in ingested)
         best = min(best, time.perf_counter() - started)
     chars = sum(len(record.get("text") or "") for record in ingested)
     print(f"{name}: {len(paths)} document(s), {chars} characters, {segments} segments; "

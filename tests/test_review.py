@@ -7,11 +7,12 @@ from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
-from review_fixtures import default_form, segment_id, small_corpus
+from openpyxl.utils import get_column_letter
+from review_fixtures import default_form, segment_id, small_corpus, write_coded
 
 from reviewflow.review import (
     MANUAL_SHEET_COLUMNS, REVIEWER_COLUMNS, SEGMENT_SHEET_COLUMNS, decision_files, export_review_sheet,
-    load_decision_sheet, load_manual_sheet, read_segments, resolve_decisions,
+    load_decision_sheet, load_manual_sheet, order_segments, read_segments, resolve_decisions,
 )
 
 
@@ -53,7 +54,8 @@ def test_export_sheet_layout_and_neutralized_formula(tmp_path, form):
     assert rows[0]["citation"] == "Aron et al., 2006" and rows[0]["page"] == 1
     assert all(r[c] is None for r in rows for c in REVIEWER_COLUMNS)
     validations = {str(dv.sqref): dv.formula1 for dv in sheet.data_validations.dataValidation}
-    assert validations["M2:M6"] == '"accept,reject,edit"'
+    decision_letter = get_column_letter(SEGMENT_SHEET_COLUMNS.index("decision") + 1)
+    assert validations[f"{decision_letter}2:{decision_letter}6"] == '"accept,reject,edit"'
     manual = [[c.value for c in row] for row in book["manual_fields"].iter_rows(min_row=2)]
     assert [r[:2] for r in manual] == [["aron2006", "quality_appraisal_notes"], ["aron2006", "include_in_synthesis"],
                                        ["clawson2009", "quality_appraisal_notes"], ["clawson2009", "include_in_synthesis"]]
@@ -253,3 +255,91 @@ def test_cli_export_and_agreement(tmp_path, form, capsys):
     assert rows[0]["code"] == "is_recommendation" and rows[0]["percent_agreement"] == "0.0"
     with pytest.raises(ReviewflowError, match="no coded documents"):
         cli_export(Namespace(results=str(tmp_path / "empty"), out=None))
+
+
+# --------------------------------------------------------------------------------------------------
+# Sheet order and the scorer's columns
+
+
+def scored_corpus(results: Path) -> dict[str, list[dict]]:
+    """The small corpus with the scorer's confidence and decided_by filled as a model run writes them
+    (one row without a confidence: coded by the rules alone)."""
+    docs = small_corpus(results)
+    scores = {"aron2006": [("0.910", "both"), ("0.480", "rules"), ("0.050", "")],
+              "clawson2009": [("", ""), ("0.620", "model")]}
+    for doc_id, rows in docs.items():
+        for row, (confidence, decided_by) in zip(rows, scores[doc_id], strict=True):
+            row.update(confidence=confidence, decided_by=decided_by)
+        write_coded(results, doc_id, rows)
+    return docs
+
+
+def sheet_rows(path: Path) -> list[dict]:
+    sheet = load_workbook(path)["segments"]
+    header = [c.value for c in sheet[1]]
+    return [dict(zip(header, (c.value for c in row))) for row in sheet.iter_rows(min_row=2)]
+
+
+def test_sheet_shows_confidence_and_decided_by_beside_the_automatic_codes(tmp_path, form):
+    scored_corpus(tmp_path)
+    rows = sheet_rows(export(tmp_path, form, tmp_path / "sheet.xlsx"))
+    assert SEGMENT_SHEET_COLUMNS.index("confidence") == SEGMENT_SHEET_COLUMNS.index("phase") + 1
+    assert SEGMENT_SHEET_COLUMNS[-len(REVIEWER_COLUMNS):] == REVIEWER_COLUMNS
+    assert [(r["confidence"], r["decided_by"]) for r in rows] == [
+        (0.91, "both"), (0.48, "rules"), (0.05, None), (None, None), (0.62, "model")]  # numbers, so a reviewer can sort
+
+
+def test_least_confident_order_puts_the_uncertain_first_and_unscored_last(tmp_path, form):
+    docs = scored_corpus(tmp_path)
+    default = sheet_rows(export(tmp_path, form, tmp_path / "document.xlsx"))
+    assert [r["segment_id"] for r in default] == [row["segment_id"] for doc in ("aron2006", "clawson2009")
+                                                  for row in docs[doc]]
+    out = tmp_path / "uncertain.xlsx"
+    export_review_sheet(sorted((tmp_path / "coded").glob("*.csv")), sorted((tmp_path / "forms").glob("*.json")),
+                        form, out, order="least-confident")
+    assert [r["confidence"] for r in sheet_rows(out)] == [0.48, 0.62, 0.91, 0.05, None]
+    again = tmp_path / "again.xlsx"
+    export_review_sheet(sorted((tmp_path / "coded").glob("*.csv")), sorted((tmp_path / "forms").glob("*.json")),
+                        form, again, order="least-confident")
+    assert again.read_bytes() == out.read_bytes()
+
+
+def test_order_ties_keep_the_document_order_and_bad_cells_count_as_unscored():
+    rows = [{"segment_id": "a", "confidence": "0.600"}, {"segment_id": "b", "confidence": "oops"},
+            {"segment_id": "c", "confidence": "0.400"}, {"segment_id": "d", "confidence": ""},
+            {"segment_id": "e", "confidence": "0.600"}, {"segment_id": "f"}]
+    assert [r["segment_id"] for r in order_segments(rows, "least-confident")] == ["a", "c", "e", "b", "d", "f"]
+    assert order_segments(rows, "document") == rows
+    from reviewflow.errors import ReviewflowError
+    with pytest.raises(ReviewflowError, match="least-confident"):
+        order_segments(rows, "random")
+
+
+def test_decision_sheets_read_with_or_without_the_scorer_columns(tmp_path, form):
+    docs = scored_corpus(tmp_path)
+    first, second = docs["aron2006"][0]["segment_id"], docs["aron2006"][1]["segment_id"]
+    old = write_decisions_csv(tmp_path / "decisions" / "old.csv", [{"segment_id": first, "decision": "reject"}])
+    new = write_decisions_csv(tmp_path / "decisions" / "new.csv",
+                              [{"segment_id": second, "confidence": "0.48", "decided_by": "rules", "decision": "accept"}],
+                              header=["segment_id", "confidence", "decided_by", *REVIEWER_COLUMNS])
+    assert [(d.segment_id, d.decision) for d in load_decision_sheet(old, form.codebook)[0]] == [(first, "reject")]
+    assert [(d.segment_id, d.decision) for d in load_decision_sheet(new, form.codebook)[0]] == [(second, "accept")]
+    book = load_workbook(export(tmp_path, form, tmp_path / "review" / "review_sheet.xlsx"))
+    book["segments"].cell(row=3, column=SEGMENT_SHEET_COLUMNS.index("decision") + 1, value="accept")
+    book.save(tmp_path / "decisions" / "ana.xlsx")
+    decisions, problems = load_decision_sheet(tmp_path / "decisions" / "ana.xlsx", form.codebook)
+    assert problems == [] and [(d.segment_id, d.decision) for d in decisions] == [(second, "accept")]
+
+
+def test_cli_export_least_confident(tmp_path, form, capsys):
+    from argparse import Namespace
+
+    from reviewflow.cli import main
+    from reviewflow.review import cli_export
+
+    scored_corpus(tmp_path)
+    assert cli_export(Namespace(results=str(tmp_path), out=None, order="least-confident")) == 0
+    assert "least confident first" in capsys.readouterr().out
+    assert sheet_rows(tmp_path / "review" / "review_sheet.xlsx")[0]["confidence"] == 0.48
+    assert main(["review", "export", "--results", str(tmp_path), "--out", str(tmp_path / "cli.xlsx")]) == 0
+    assert [r["confidence"] for r in sheet_rows(tmp_path / "cli.xlsx")][:2] == [0.91, 0.48]

@@ -5,11 +5,16 @@ Input is the ingested JSON (docs/data-contracts.md, `results/text/{doc}.json`); 
 All vocabulary lives in the form's codebook; this module holds only the decision rules:
 
 * headings and list items are segments of their own; paragraphs are split into sentences;
-* a segment is an ``explicit`` recommendation when a deontic cue fires, when it sits under a
-  recommendation heading, or when it is a list item introduced by a recommending lead-in ("Providers
-  should:"); it is a ``described_practice`` when it describes what a program does, in a
-  promising-practice document or under a recommendation heading; otherwise ``none``;
-* codes come from the segment's own matches, or from its heading when it has none of its own;
+* the rules call a segment an ``explicit`` recommendation when a deontic cue fires, when it sits under
+  a recommendation heading, when it is a list item introduced by a recommending lead-in ("Providers
+  should:"), or when review language ("X is emphasized") states a coded practice; a
+  ``described_practice`` when it describes what a program does for survivors, in any document;
+  otherwise ``none`` (``rule_decision``);
+* with a learned scorer (``reviewflow.recommender``; the rules' cues are among its features), the
+  scorer decides where it is sure and the rules where it is not (``model_decision``); every segment
+  gets its confidence;
+* codes come from the segment's own matches (outside citations and names of organisations), or from
+  its heading when it is a recommendation with none of its own;
 * the phase comes from a phase cue (the segment's, else its heading's), else from the needs' defaults.
 """
 

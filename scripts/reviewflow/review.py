@@ -47,8 +47,10 @@ DECISION_VALUES: tuple[str, ...] = ("accept", "reject", "edit")
 REVIEWER_COLUMNS: tuple[str, ...] = ("decision", "codes_override", "phase_override", "reviewer", "note")
 SEGMENT_SHEET_COLUMNS: tuple[str, ...] = (
     "segment_id", "doc_id", "citation", "page", "quote", "in_text_citations", "is_recommendation", "polarity",
-    "service_areas", "practices", "needs", "phase",
+    "service_areas", "practices", "needs", "phase", "confidence", "decided_by",
 ) + REVIEWER_COLUMNS
+# How the export orders segments: as the documents run, or the scorer's most uncertain first.
+SHEET_ORDERS: tuple[str, ...] = ("document", "least-confident")
 MANUAL_SHEET_COLUMNS: tuple[str, ...] = ("doc_id", "field", "label", "value", "reviewer", "note")
 REPORT_COLUMNS: tuple[str, ...] = (
     "source", "row", "reviewer", "segment_id", "doc_id", "decision", "codes_override", "phase_override",
@@ -67,6 +69,7 @@ _ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 _COLUMN_WIDTHS = {
     "segment_id": 18, "doc_id": 18, "citation": 22, "page": 6, "quote": 80, "in_text_citations": 24,
     "is_recommendation": 10, "polarity": 9, "service_areas": 24, "practices": 24, "needs": 24, "phase": 14,
+    "confidence": 11, "decided_by": 11,
     "decision": 11, "codes_override": 30, "phase_override": 15, "reviewer": 12, "note": 40,
     "field": 22, "label": 36, "value": 50,
 }
@@ -173,11 +176,40 @@ def _cell_value(value: Any) -> Any:
     return value
 
 
+def _confidence(segment: Mapping[str, str]) -> float | None:
+    """The scorer's probability of a coded row, None where it has none (headings, rules alone, bad cell)."""
+    try:
+        value = float(segment.get("confidence", "") or "nan")
+    except ValueError:
+        return None
+    return value if 0.0 <= value <= 1.0 else None
+
+
+def order_segments(segments: Sequence[Mapping[str, str]], order: str = "document") -> list[Mapping[str, str]]:
+    """The segments in the sheet's order.
+
+    ``least-confident`` puts first the segments whose confidence is nearest 0.5, where the scorer is
+    least sure and a reviewer's decision (and a refit, ``review refit-model``) changes most; segments
+    without a confidence come last; ties keep the document order, so the sheet is deterministic.
+    """
+    if order == "document":
+        return list(segments)
+    if order != "least-confident":
+        raise ReviewflowError(f"sheet order '{order}' is unknown. Fix: use one of {', '.join(SHEET_ORDERS)}.")
+
+    def key(item: tuple[int, Mapping[str, str]]) -> tuple[int, float, int]:
+        confidence = _confidence(item[1])
+        return (1, 0.0, item[0]) if confidence is None else (0, abs(confidence - 0.5), item[0])
+
+    return [segment for _, segment in sorted(enumerate(segments), key=key)]
+
+
 def segment_sheet_rows(segments: Sequence[Mapping[str, str]], citations: Mapping[str, str]) -> list[dict[str, Any]]:
-    """Rows of the "segments" sheet: the automatic codes and empty reviewer columns."""
+    """Rows of the "segments" sheet: the automatic codes, the scorer's confidence and empty reviewer columns."""
     rows = []
     for seg in segments:
         page = seg.get("page", "")
+        confidence = _confidence(seg)
         rows.append({
             "segment_id": seg.get("segment_id", ""), "doc_id": seg.get("doc_id", ""),
             "citation": citations.get(seg.get("doc_id", ""), ""),
@@ -185,6 +217,8 @@ def segment_sheet_rows(segments: Sequence[Mapping[str, str]], citations: Mapping
             "in_text_citations": seg.get("citations_raw", ""), "is_recommendation": seg.get("is_recommendation", ""),
             "polarity": seg.get("polarity", ""), "service_areas": seg.get("service_areas", ""),
             "practices": seg.get("practices", ""), "needs": seg.get("needs", ""), "phase": seg.get("phase", ""),
+            "confidence": seg.get("confidence", "") if confidence is None else confidence,
+            "decided_by": seg.get("decided_by", ""),
             **{column: "" for column in REVIEWER_COLUMNS},
         })
     return rows
@@ -215,6 +249,10 @@ def instruction_lines(form: Any) -> list[str]:
         "   accept = the codes are right; reject = not a recommendation (kept but left out of the synthesis);",
         "   edit = replace the codes: write codebook ids in codes_override (separated by ';') and/or a phase in phase_override.",
         "3. Write your name in 'reviewer' (or leave it empty: the file name is used). 'note' is free text.",
+        "   'confidence' is the learned scorer's probability that the segment is a recommendation (empty for headings,",
+        "   or when the rules code alone); 'decided_by' says who called it one: both, rules or model. Segments near 0.5",
+        "   are where a decision teaches the scorer most (`python -m reviewflow review export --order least-confident`",
+        "   lists them first; `python -m reviewflow review refit-model` refits the scorer with the decisions).",
         "4. Do not rename, move or delete the header cells; extra columns are ignored.",
         "5. Rerun the workflow: decisions are applied to results/coding.csv; results/decisions_report.csv lists",
         "   each decision with its fate, and results/review/agreement.csv the agreement between coders.",
@@ -290,9 +328,9 @@ def workbook_bytes(workbook: Any) -> bytes:
 
 
 def export_review_sheet(coded_paths: Iterable[str | Path], form_paths: Iterable[str | Path], form: Any,
-                        out: str | Path, citations: Mapping[str, str] | None = None) -> int:
-    """Write the review workbook; return the number of segment rows."""
-    segments = read_segments(coded_paths)
+                        out: str | Path, citations: Mapping[str, str] | None = None, order: str = "document") -> int:
+    """Write the review workbook; return the number of segment rows (in ``order``, see ``order_segments``)."""
+    segments = order_segments(read_segments(coded_paths), order)
     forms = [read_json(path) for path in sorted(form_paths, key=lambda p: Path(p).stem)]
     workbook = build_review_workbook(
         segment_sheet_rows(segments, citations or {}), manual_sheet_rows(forms, form), instruction_lines(form),
@@ -302,7 +340,7 @@ def export_review_sheet(coded_paths: Iterable[str | Path], form_paths: Iterable[
 
 
 def cli_export(args: Any) -> int:
-    """``python -m reviewflow review export [--results results] [--out ...]``."""
+    """``python -m reviewflow review export [--results results] [--out ...] [--order document|least-confident]``."""
     from reviewflow.form import load_form
     from reviewflow.manifest import read_rows
     from reviewflow.paths import DEFAULT_FORM, DEFAULT_MANIFEST
@@ -316,8 +354,11 @@ def cli_export(args: Any) -> int:
     manifest = Path(getattr(args, "manifest", None) or DEFAULT_MANIFEST)
     citations = {row["doc_id"]: row.get("citation", "") for row in read_rows(manifest)} if manifest.is_file() else {}
     out = Path(args.out) if args.out else results / "review" / "review_sheet.xlsx"
-    count = export_review_sheet(coded, sorted((results / "forms").glob("*.json")), form, out, citations)
-    print(f"{out}: {count} segments from {len(coded)} documents. Save a filled copy as corpus/decisions/<your name>.xlsx.")
+    order = getattr(args, "order", None) or "document"
+    count = export_review_sheet(coded, sorted((results / "forms").glob("*.json")), form, out, citations, order)
+    ordered = ", least confident first" if order == "least-confident" else ""
+    print(f"{out}: {count} segments from {len(coded)} documents{ordered}. "
+          "Save a filled copy as corpus/decisions/<your name>.xlsx.")
     return 0
 
 

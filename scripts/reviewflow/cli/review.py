@@ -1,4 +1,4 @@
-"""`review export` and `review agreement`: the human in the loop."""
+"""`review export`, `review agreement` and `review refit-model`: the human in the loop."""
 
 from __future__ import annotations
 
@@ -6,19 +6,34 @@ import argparse
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    parser = subparsers.add_parser("review", help="reviewer sheets and agreement")
+    parser = subparsers.add_parser("review", help="reviewer sheets, agreement, and refitting the scorer with decisions")
     actions = parser.add_subparsers(dest="review_command", metavar="ACTION")
     actions.required = True
 
     export = actions.add_parser("export", help="write results/review/review_sheet.xlsx for a reviewer")
     export.add_argument("--results", default="results", help="results folder of a finished run (default: %(default)s)")
     export.add_argument("--out", default=None, help="default: RESULTS/review/review_sheet.xlsx")
+    export.add_argument("--order", choices=("document", "least-confident"), default="document",
+                        help="segment order: document = documents in doc_id order, text order within; "
+                             "least-confident = the scorer's most uncertain segments first, where a decision "
+                             "teaches it most (default: %(default)s)")
     export.set_defaults(handler=_export)
 
     agreement = actions.add_parser("agreement", help="agreement between automatic coding and reviewers")
     agreement.add_argument("--results", default="results")
     agreement.add_argument("--decisions", default="corpus/decisions", help="folder of reviewer sheets (default: %(default)s)")
     agreement.set_defaults(handler=_agreement)
+
+    refit = actions.add_parser("refit-model", help="refit the recommendation scorer with this review's reviewer decisions")
+    refit.add_argument("--results", default="results", help="results folder of a run with decisions applied (default: %(default)s)")
+    refit.add_argument("--config", default="config/config.yaml",
+                       help="workflow config; its coding.recommendation_model is the base model (default: %(default)s)")
+    refit.add_argument("--out", default=None, help="model file to write (default: RESULTS/model/recommendation_model.json)")
+    refit.add_argument("--weight", type=float, default=2.0,
+                       help="weight of a decision against a training segment of the base model (default: %(default)s)")
+    refit.add_argument("--force", action="store_true",
+                       help="replace an existing refit at --out even when it was made with more decisions")
+    refit.set_defaults(handler=_refit_model)
 
 
 def _export(args: argparse.Namespace) -> int:
@@ -31,3 +46,9 @@ def _agreement(args: argparse.Namespace) -> int:
     from reviewflow.agreement import cli_agreement
 
     return cli_agreement(args)
+
+
+def _refit_model(args: argparse.Namespace) -> int:
+    from reviewflow.refit import cli_refit_model
+
+    return cli_refit_model(args)
