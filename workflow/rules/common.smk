@@ -28,6 +28,14 @@ except FormError as error:
 
 DOC_IDS = sorted(DOCUMENTS)
 
+_MODEL = config["coding"].get("recommendation_model", "")
+if _MODEL and not Path(_MODEL).is_file():
+    raise WorkflowError(
+        f"coding.recommendation_model: {_MODEL}: file not found; no job was started. Fix: give the path of a "
+        "model file (`make model` builds the shipped one, `python -m reviewflow review refit-model` a "
+        "review's own), or set it to \"\" to let the rules alone decide."
+    )
+
 
 wildcard_constraints:
     doc="[a-z][a-z0-9_]*",
