@@ -5,6 +5,11 @@ codes, and a ``split`` column such as dev / held_out). For each facet — is_rec
 areas + practices, phase, polarity, citations — it reports per-code precision, recall, F1 and Cohen's
 kappa (scikit-learn), with micro and macro averages. Ids present on one side only are reported, not
 silently dropped.
+
+A sentence gold (``idx,kind,required,optional,sentence``, see ``reviewflow.gold``) is made without the
+coder's segments, so it is aligned to them by the text's letters and scored by its own rules
+(``score_sentence_gold``): recommendation precision/recall and code micro scores, per code, with the
+rows the coder got wrong.
 """
 
 from __future__ import annotations
@@ -189,20 +194,6 @@ def format_report(result: Mapping[str, Any]) -> str:
     return "\n".join(lines)
 
 
-def cli_evaluate(args: argparse.Namespace) -> int:
-    """`python -m reviewflow evaluate --gold GOLD.csv --pred PRED.csv`: prints the report for all
-    matched segments and for each gold split."""
-    gold, pred = read_rows(args.gold), read_rows(args.pred)
-    splits = sorted({row.get("split") for row in gold.values() if row.get("split")})
-    reports = [evaluate(gold, pred)] + [evaluate(gold, pred, split) for split in splits]
-    print("\n\n".join(format_report(r) for r in reports))
-    if not reports[0]["n_matched"]:
-        print(f"error: no segment_id of {args.pred} is in {args.gold}: were they coded from the same text and doc_id?",
-              file=sys.stderr)
-        return 1
-    return 0
-
-
 # --------------------------------------------------------------------------------------- sentence gold
 def _row_codes(row: Mapping[str, Any]) -> set[str]:
     codes: set[str] = set()
@@ -227,6 +218,36 @@ def counts_scores(tp: int, fp: int, fn: int) -> dict[str, Any]:
     return {"tp": tp, "fp": fp, "fn": fn, "precision": precision, "recall": recall, "f1": f1}
 
 
+def _tally_recommendation(row: GoldRow, predicted: bool, counts: dict[str, int], errors: list[dict[str, Any]]) -> None:
+    """Count one scored row in the recommendation measure; a miss or false alarm is also listed."""
+    if row.is_recommendation and predicted:
+        counts["tp"] += 1
+    elif row.is_recommendation:
+        counts["fn"] += 1
+        errors.append({"idx": row.idx, "error": "missed_recommendation", "sentence": row.sentence})
+    elif predicted:
+        counts["fp"] += 1
+        errors.append({"idx": row.idx, "error": "false_recommendation", "sentence": row.sentence})
+
+
+def _tally_codes(row: GoldRow, predicted: set[str], counts: dict[str, int], per_code: dict[str, dict[str, int]],
+                 errors: list[dict[str, Any]]) -> None:
+    """Count one row's codes by the README's rule; a row with a missed or false code is also listed."""
+    outcomes = {"tp": predicted & row.required, "fn": row.required - predicted,
+                "fp": predicted - row.required - row.optional}
+    for outcome, found in outcomes.items():
+        counts[outcome] += len(found)
+        for code in found:
+            per_code.setdefault(code, {"tp": 0, "fp": 0, "fn": 0})[outcome] += 1
+    if outcomes["fn"] or outcomes["fp"]:
+        errors.append({"idx": row.idx, "missed": sorted(outcomes["fn"]), "false": sorted(outcomes["fp"]),
+                       "sentence": row.sentence})
+
+
+def _phase_scores(n: int, correct: int) -> dict[str, Any]:
+    return {"n": n, "correct": correct, "accuracy": correct / n if n else None}
+
+
 def score_sentence_gold(gold: Sequence[GoldRow], pred: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
     """Recommendation P/R and code micro-P/R/F1 of coded rows against a sentence gold.
 
@@ -235,39 +256,31 @@ def score_sentence_gold(gold: Sequence[GoldRow], pred: Sequence[Mapping[str, Any
     headings, with true positives predicted ∩ required, false negatives required − predicted and false
     positives predicted − (required ∪ optional). A row covered by several segments takes the union of
     their codes and is a recommendation when any of them is; a row no segment covers is predicted
-    empty.
+    empty. Where the gold codes a phase (the HHS segment gold), a row's phase is right when its
+    segments name that phase and no other.
     """
     alignment = align(gold, [str(row.get("sentence") or "") for row in pred])
     rec = {"tp": 0, "fp": 0, "fn": 0}
     codes = {"tp": 0, "fp": 0, "fn": 0}
     per_code: dict[str, dict[str, int]] = {}
-    misses: list[dict[str, Any]] = []
+    errors: list[dict[str, Any]] = []
+    code_errors: list[dict[str, Any]] = []
+    phased = phase_correct = 0
     for row, covering in zip(gold, alignment.segments_of_row, strict=True):
-        predicted_rec = any(_row_is_recommendation(pred[i]) for i in covering)
-        predicted_codes = set().union(*(_row_codes(pred[i]) for i in covering)) if covering else set()
         if row.kind in SCORED_KINDS:
-            if row.is_recommendation and predicted_rec:
-                rec["tp"] += 1
-            elif row.is_recommendation:
-                rec["fn"] += 1
-                misses.append({"idx": row.idx, "error": "missed_recommendation", "sentence": row.sentence})
-            elif predicted_rec:
-                rec["fp"] += 1
-                misses.append({"idx": row.idx, "error": "false_recommendation", "sentence": row.sentence})
-        if row.kind == "heading":
-            continue
-        outcomes = (("tp", predicted_codes & row.required), ("fn", row.required - predicted_codes),
-                    ("fp", predicted_codes - row.required - row.optional))
-        for outcome, found in outcomes:
-            codes[outcome] += len(found)
-            for code in found:
-                per_code.setdefault(code, {"tp": 0, "fp": 0, "fn": 0})[outcome] += 1
+            _tally_recommendation(row, any(_row_is_recommendation(pred[i]) for i in covering), rec, errors)
+        if row.kind != "heading":
+            _tally_codes(row, set().union(*(_row_codes(pred[i]) for i in covering)), codes, per_code, code_errors)
+        if row.phase:
+            phased += 1
+            phase_correct += ({str(pred[i].get("phase") or "") for i in covering} - {""}) == {row.phase}
     return {
         "n_rows": len(gold), "n_segments": len(pred), "unplaced_segments": len(alignment.unplaced_segments),
         "uncovered_rows": sum(1 for c in alignment.segments_of_row if not c),
         "recommendation": counts_scores(**rec), "codes": counts_scores(**codes),
         "per_code": {code: counts_scores(**c) for code, c in sorted(per_code.items())},
-        "errors": misses,
+        "phase": _phase_scores(phased, phase_correct),
+        "errors": errors, "code_errors": code_errors,
     }
 
 
@@ -277,13 +290,17 @@ def pool_scores(results: Iterable[Mapping[str, Any]]) -> dict[str, Any]:
     pooled: dict[str, Any] = {}
     for facet in ("recommendation", "codes"):
         pooled[facet] = counts_scores(*(sum(r[facet][k] for r in results) for k in ("tp", "fp", "fn")))
+    phases = [r["phase"] for r in results if "phase" in r]
+    pooled["phase"] = _phase_scores(sum(p["n"] for p in phases), sum(p["correct"] for p in phases))
     return pooled
 
 
 def format_sentence_report(name: str, result: Mapping[str, Any]) -> str:
     rec, codes = result["recommendation"], result["codes"]
     lines = [f"== {name}: {result.get('n_rows', '-')} gold rows, {result.get('n_segments', '-')} segments"
-             + (f", {result['uncovered_rows']} row(s) no segment covers" if result.get("uncovered_rows") else ""),
+             + (f", {result['uncovered_rows']} row(s) no segment covers" if result.get("uncovered_rows") else "")
+             + (f", {result['unplaced_segments']} segment(s) not in the gold's text"
+                if result.get("unplaced_segments") else ""),
              f"recommendation  P {_fmt(rec['precision'])}  R {_fmt(rec['recall'])}  F1 {_fmt(rec['f1'])}  "
              f"(tp {rec['tp']}, fp {rec['fp']}, fn {rec['fn']})",
              f"codes (areas + practices, micro)  P {_fmt(codes['precision'])}  R {_fmt(codes['recall'])}  "
@@ -291,4 +308,105 @@ def format_sentence_report(name: str, result: Mapping[str, Any]) -> str:
     for code, s in (result.get("per_code") or {}).items():
         lines.append(f"    {code:26s} tp {s['tp']:3d} fp {s['fp']:3d} fn {s['fn']:3d}  P {_fmt(s['precision'])} "
                      f"R {_fmt(s['recall'])} F1 {_fmt(s['f1'])}")
+    phase = result.get("phase") or {}
+    if phase.get("n"):
+        lines.append(f"phase (rows the gold gives a phase)  accuracy {_fmt(phase['accuracy'])}  "
+                     f"({phase['correct']} of {phase['n']})")
     return "\n".join(lines)
+
+
+def _clip(text: str, width: int = 100) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= width else text[:width] + "…"
+
+
+def format_errors(result: Mapping[str, Any]) -> str:
+    """The gold rows the coder got wrong, in text order: recommendation errors, then code errors."""
+    lines = [f"-- recommendation errors ({len(result['errors'])})"]
+    for error in result["errors"]:
+        lines.append(f"  {error['idx']:4d} {error['error'].replace('_', ' '):22s} {_clip(error['sentence'])}")
+    code_errors = result.get("code_errors") or []
+    lines.append(f"-- code errors ({len(code_errors)})")
+    for error in code_errors:
+        found = "; ".join(part for part in (f"missed {', '.join(error['missed'])}" if error["missed"] else "",
+                                            f"false {', '.join(error['false'])}" if error["false"] else "") if part)
+        lines.append(f"  {error['idx']:4d} {found}: {_clip(error['sentence'])}")
+    return "\n".join(lines)
+
+
+def read_coded_rows(path: str | Path, doc_id: str | None = None) -> list[dict[str, str]]:
+    """The rows of a CSV written by `code`, one document's, in text order (by char_start where given).
+
+    The sentence gold is aligned by position in the text, so rows must be in text order and of one
+    document: a file of several documents needs ``doc_id``.
+    """
+    from reviewflow.fileio import read_csv_table
+
+    path = Path(path)
+    if not path.is_file():
+        raise ReviewflowError(f"{path}: file not found. Fix: give the path of a CSV written by `code`.")
+    header, rows = read_csv_table(path)
+    if "sentence" not in header:
+        raise ReviewflowError(f"{path}: has no sentence column. Fix: score the CSV that `code` writes, "
+                              "which holds every segment's sentence.")
+    documents = sorted({row.get("doc_id", "") for row in rows})
+    if doc_id is not None:
+        rows = [row for row in rows if row.get("doc_id", "") == doc_id]
+        if not rows:
+            raise ReviewflowError(f"{path}: no row has doc_id {doc_id}. Fix: pass one of {', '.join(documents)}.")
+    elif len(documents) > 1:
+        raise ReviewflowError(f"{path}: holds {len(documents)} documents ({', '.join(documents[:5])}"
+                              f"{' ...' if len(documents) > 5 else ''}). Fix: pass --doc-id with the gold's document.")
+    if rows and all((row.get("char_start") or "").isdigit() for row in rows):
+        rows.sort(key=lambda row: int(row["char_start"]))
+    return rows
+
+
+def _cli_sentence_gold(args: argparse.Namespace) -> int:
+    """Score a `code` CSV against a sentence gold; fails when most gold rows find no segment, which
+    means the CSV was coded from another text (a few shared sentences align by chance)."""
+    from reviewflow.fileio import write_json
+    from reviewflow.gold import read_sentence_gold
+
+    gold = read_sentence_gold(args.gold)
+    if not gold:
+        raise ReviewflowError(f"{args.gold}: has a header but no rows. Fix: add the text's rows.")
+    result = score_sentence_gold(gold, read_coded_rows(args.pred, getattr(args, "doc_id", None)))
+    if getattr(args, "json", None):
+        write_json(args.json, {"gold": str(args.gold), "pred": str(args.pred), **result})
+    covered = result["n_rows"] - result["uncovered_rows"]
+    if 2 * covered < result["n_rows"]:
+        print(f"error: only {covered} of {result['n_rows']} rows of {args.gold} align with the segments of "
+              f"{args.pred}. Fix: code the text this gold was made for (`code TEXT --out PRED.csv`) and score "
+              "that file.", file=sys.stderr)
+        return 1
+    print(format_sentence_report(Path(args.gold).stem, result))
+    if getattr(args, "errors", False):
+        print(format_errors(result))
+    return 0
+
+
+def cli_evaluate(args: argparse.Namespace) -> int:
+    """`python -m reviewflow evaluate --gold GOLD.csv --pred PRED.csv`.
+
+    A sentence gold (``idx,kind,required,optional,sentence``) is aligned to the coded segments by the
+    text's letters; any other gold is joined on segment_id and reported for all matched segments and
+    for each gold split.
+    """
+    from reviewflow.gold import is_sentence_gold
+
+    if is_sentence_gold(args.gold):
+        return _cli_sentence_gold(args)
+    gold, pred = read_rows(args.gold), read_rows(args.pred)
+    splits = sorted({row.get("split") for row in gold.values() if row.get("split")})
+    reports = [evaluate(gold, pred)] + [evaluate(gold, pred, split) for split in splits]
+    if getattr(args, "json", None):
+        from reviewflow.fileio import write_json
+
+        write_json(args.json, {"gold": str(args.gold), "pred": str(args.pred), "reports": reports})
+    print("\n\n".join(format_report(r) for r in reports))
+    if not reports[0]["n_matched"]:
+        print(f"error: no segment_id of {args.pred} is in {args.gold}: were they coded from the same text and doc_id?",
+              file=sys.stderr)
+        return 1
+    return 0

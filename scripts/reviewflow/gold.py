@@ -1,9 +1,10 @@
 """Sentence-level gold (the format of `../shared/texts/gold/README.md`) and its alignment to segments.
 
 A gold file has one row per sentence, heading, list item or attribution line of a text, in order:
-``idx,kind,required,optional,sentence``. The coder segments the text its own way, so rows and
-segments are aligned by position in the text's letters only (a–z, lower-cased): whitespace,
-punctuation and the coder's segmentation never break the alignment.
+``idx,kind,required,optional,sentence`` (an optional ``phase`` column is read where present). The
+coder segments the text its own way, so rows and segments are aligned by position in the text's
+letters only (a–z, lower-cased): whitespace, punctuation and the coder's segmentation never break the
+alignment.
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ class GoldRow:
     required: frozenset[str]
     optional: frozenset[str]
     sentence: str
+    phase: str = ""  # only where the gold codes the phase the text names (the HHS segment gold); "" = not coded
 
     @property
     def is_recommendation(self) -> bool:
@@ -46,7 +48,12 @@ def _codes(cell: str | None) -> frozenset[str]:
 
 
 def is_sentence_gold(path: str | Path) -> bool:
-    """True when the file's header is the sentence-gold header (not a segment_id-keyed gold)."""
+    """True when the file's header is the sentence-gold header (not a segment_id-keyed gold).
+
+    A missing file is not one, so the caller's reader reports it with its own message and fix.
+    """
+    if not Path(path).is_file():
+        return False
     with open(path, encoding="utf-8-sig", newline="") as handle:
         header = next(csv.reader(handle), [])
     return tuple(h.strip() for h in header[:len(GOLD_COLUMNS)]) == GOLD_COLUMNS
@@ -74,7 +81,7 @@ def read_sentence_gold(path: str | Path) -> list[GoldRow]:
                 raise ReviewflowError(f"{path}, line {line}: idx '{raw.get('idx')}' is not a number. "
                                       "Fix: number the rows 0, 1, 2, ...") from None
             rows.append(GoldRow(idx, kind, _codes(raw.get("required")), _codes(raw.get("optional")),
-                                raw.get("sentence") or ""))
+                                raw.get("sentence") or "", (raw.get("phase") or "").strip()))
     return rows
 
 
@@ -146,5 +153,5 @@ def rows_from_segment_gold(gold: Mapping[str, Mapping[str, str]], text: str) -> 
             kind = {"explicit": "explicit", "described_practice": "described"}.get(row.get("recommendation_kind", ""), "none")
         codes = _codes(row.get("service_areas")) | _codes(row.get("practices"))
         rows.append(GoldRow(idx, kind, codes if kind != "heading" else frozenset(), frozenset(),
-                            text[int(row["char_start"]):int(row["char_end"])]))
+                            text[int(row["char_start"]):int(row["char_end"])], (row.get("phase") or "").strip()))
     return rows
