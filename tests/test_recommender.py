@@ -85,13 +85,15 @@ def test_the_model_decides_only_where_it_is_sure():
     segment = code([("paragraph", "Providers should offer housing.")]).segments[0]
     kind, evidence = rule_decision(segment)
     assert kind == "explicit"
-    assert model_decision(segment, kind, evidence, 0.9, 0.5, 0.1)[::2] == ("explicit", "both")
-    overruled = model_decision(segment, kind, evidence, 0.1, 0.5, 0.1)
+    assert model_decision(segment, kind, evidence, 0.9, 0.5, 0.4, 0.1)[::2] == ("explicit", "both")
+    overruled = model_decision(segment, kind, evidence, 0.1, 0.5, 0.4, 0.1)
     assert overruled[0] == "none" and overruled[2] == "rules" and "rules_overruled:explicit" in overruled[1]
-    unsure = model_decision(segment, kind, evidence, 0.45, 0.5, 0.1)
+    unsure = model_decision(segment, kind, evidence, 0.45, 0.5, 0.4, 0.1)
     assert unsure[0] == "explicit" and "model_unsure" in unsure[1]
     quiet = code([("paragraph", "Survivors often arrive at night.")]).segments[0]
-    assert model_decision(quiet, "none", [], 0.8, 0.5, 0.1)[::2] == ("explicit", "model")
+    # Adding a recommendation the rules missed takes more certainty than vetoing one of theirs.
+    assert model_decision(quiet, "none", [], 0.8, 0.5, 0.4, 0.1)[::2] == ("none", "")
+    assert model_decision(quiet, "none", [], 0.95, 0.5, 0.4, 0.1)[::2] == ("explicit", "model")
 
 
 def test_coding_with_the_shipped_model_gives_every_segment_a_confidence():

@@ -477,18 +477,20 @@ def segment_features(segment: Segment, rule_kind: str, promising_document: bool)
 
 
 def model_decision(segment: Segment, rule_kind: str, rule_evidence: Sequence[str], probability: float,
-                   threshold: float, margin: float) -> tuple[str, list[str], str]:
+                   threshold: float, add_margin: float, veto_margin: float) -> tuple[str, list[str], str]:
     """Kind, evidence and ``decided_by`` once the scorer's probability is known.
 
-    The scorer sees the rules' cues as features, so where it is sure (its probability at least
-    ``margin`` from the threshold) it decides; where it is not, the rules' decision stands.
+    The scorer sees the rules' cues as features, so where it is sure it decides: it adds a
+    recommendation the rules missed only at ``threshold + add_margin`` or above, and vetoes one of theirs
+    only at ``threshold - veto_margin`` or below; elsewhere the rules' decision stands.
     ``decided_by`` says whether both called the segment a recommendation, or only the rules or only
     the model did. A segment only the model calls a recommendation is ``described_practice`` when a
     described-practice cue fired, else ``explicit``.
     """
     by_rules, by_model = rule_kind != "none", probability >= threshold
     evidence = [*rule_evidence, f"model:{probability:.2f}"]
-    if by_rules != by_model and abs(probability - threshold) < margin:
+    unsure = probability < threshold + add_margin if by_model else probability > threshold - veto_margin
+    if by_rules != by_model and unsure:
         return rule_kind, [*evidence, "model_unsure"], "rules" if by_rules else ""
     if by_rules and by_model:
         return rule_kind, evidence, "both"
@@ -565,7 +567,7 @@ def code_ingested(ingested: Mapping[str, Any], form_path: str | Path, document_r
         if model is not None and vectors is not None and segment.kind != "heading":
             probability = model.probability(*split_features(features[-1]), vectors[index])
             kind, evidence, decided_by = model_decision(segment, kind, evidence, probability, model.threshold,
-                                                        model.margin)
+                                                        model.add_margin, model.veto_margin)
             confidence = f"{probability:.3f}"
         row = code_segment(segment, order, form, kind, evidence)
         row.update({"confidence": confidence, "decided_by": decided_by})

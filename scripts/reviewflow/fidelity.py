@@ -21,7 +21,9 @@ from typing import Any
 from reviewflow.coding import CodedDocument, code_ingested
 from reviewflow.evaluation import pool_scores, read_rows, score_sentence_gold
 from reviewflow.gold import SCORED_KINDS, GoldRow, gold_labels_for_segments, read_sentence_gold, rows_from_segment_gold
-from reviewflow.recommender import DEFAULT_C, DEFAULT_MARGIN, Example, RecommendationModel, refit, split_features, train
+from reviewflow.recommender import (
+    DEFAULT_ADD_MARGIN, DEFAULT_C, DEFAULT_VETO_MARGIN, Example, RecommendationModel, refit, split_features, train,
+)
 
 SEGMENT_GOLD = {"hhs-aspe-2009-promising-services-excerpt": ("hhs_aspe_2009", "hhs_aspe_2009.csv")}
 NEAR_DUPLICATE = 0.8  # Jaccard similarity of two segments' word features above which they count as one text
@@ -97,7 +99,8 @@ def score_text(text: GoldText, form_path: str | Path, model: RecommendationModel
 
 
 def leave_one_out(texts: Sequence[GoldText], form_path: str | Path, c: float = DEFAULT_C,
-                  threshold: float = 0.5, margin: float = DEFAULT_MARGIN,
+                  threshold: float = 0.5, add_margin: float = DEFAULT_ADD_MARGIN,
+                  veto_margin: float = DEFAULT_VETO_MARGIN,
                   examples: Mapping[str, Sequence[Example]] | None = None) -> dict[str, Any]:
     """Per text: rules alone, and the scorer trained on the other texts; plus pooled figures.
 
@@ -106,7 +109,8 @@ def leave_one_out(texts: Sequence[GoldText], form_path: str | Path, c: float = D
     examples = examples if examples is not None else training_examples(texts, form_path)
     per_text: dict[str, dict[str, Any]] = {}
     for text in texts:
-        model = train(_others(examples, text.name), c=c, threshold=threshold, margin=margin,
+        model = train(_others(examples, text.name), c=c, threshold=threshold, add_margin=add_margin,
+                      veto_margin=veto_margin,
                       meta={"trained_on": [{"text": name} for name in examples if name != text.name]})
         per_text[text.name] = {"rules": score_text(text, form_path), "model": score_text(text, form_path, model)}
     pooled = {variant: pool_scores(r[variant] for r in per_text.values()) for variant in ("rules", "model")}

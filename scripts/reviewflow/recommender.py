@@ -32,7 +32,12 @@ from reviewflow.errors import ReviewflowError
 MODEL_FORMAT = "reviewflow-recommendation-model/2"
 N_FEATURES = 2 ** 20
 DEFAULT_THRESHOLD = 0.5
-DEFAULT_MARGIN = 0.1  # the model overrules the rules only when its probability is this far from the threshold
+# The model overrules the rules only when sure: to add a recommendation the rules missed, its probability
+# must reach threshold + ADD_MARGIN; to veto one, fall to threshold - VETO_MARGIN. Measured leave one
+# document out on the real texts (bench/bench_fidelity.py), the scorer's additions at p >= 0.6 were all
+# false positives while its vetoes at p <= 0.4 were all right, hence the asymmetry.
+DEFAULT_ADD_MARGIN = 0.4
+DEFAULT_VETO_MARGIN = 0.1
 DEFAULT_C = 1.0
 DEFAULT_WORD_SCALE = 0.2
 WORD_PREFIXES = ("w:", "b:", "first:", "first2:", "h:", "len:")
@@ -102,7 +107,8 @@ class RecommendationModel:
     bias: float
     word_scale: float = DEFAULT_WORD_SCALE
     threshold: float = DEFAULT_THRESHOLD
-    margin: float = DEFAULT_MARGIN
+    add_margin: float = DEFAULT_ADD_MARGIN
+    veto_margin: float = DEFAULT_VETO_MARGIN
     examples: list[Example] = field(default_factory=list)
     meta: dict[str, Any] = field(default_factory=dict)
 
@@ -118,7 +124,8 @@ class RecommendationModel:
 
         return {
             "format": MODEL_FORMAT, "n_features": N_FEATURES, "embedding": EMBEDDING_MODEL,
-            "embedding_dim": EMBEDDING_DIM, "threshold": self.threshold, "margin": self.margin,
+            "embedding_dim": EMBEDDING_DIM, "threshold": self.threshold, "add_margin": self.add_margin,
+            "veto_margin": self.veto_margin,
             "word_scale": self.word_scale,
             "bias": round(self.bias, 6), "rule_weights": sparse(self.rule_weights),
             "word_weights": sparse(self.word_weights),
@@ -151,7 +158,7 @@ def _matrix(examples: Sequence[Example], word_scale: float) -> Any:
 
 def train(examples: Sequence[Example], c: float = DEFAULT_C, threshold: float = DEFAULT_THRESHOLD,
           word_scale: float = DEFAULT_WORD_SCALE, meta: Mapping[str, Any] | None = None,
-          margin: float = DEFAULT_MARGIN) -> RecommendationModel:
+          add_margin: float = DEFAULT_ADD_MARGIN, veto_margin: float = DEFAULT_VETO_MARGIN) -> RecommendationModel:
     """L2-regularized logistic regression (lbfgs, deterministic), the two classes balanced by weight."""
     from sklearn.linear_model import LogisticRegression
 
@@ -170,7 +177,7 @@ def train(examples: Sequence[Example], c: float = DEFAULT_C, threshold: float = 
     return RecommendationModel(
         {i: float(coef[i]) for i in rule_used}, {i: float(coef[N_FEATURES + i]) for i in word_used},
         np.asarray(coef[2 * N_FEATURES:], dtype=np.float64), float(model.intercept_[0]), word_scale, threshold,
-        margin, list(examples), {**(meta or {}), "c": c, "n_examples": len(examples), "n_recommendations": positives})
+        add_margin, veto_margin, list(examples), {**(meta or {}), "c": c, "n_examples": len(examples), "n_recommendations": positives})
 
 
 def refit(base: RecommendationModel, extra: Sequence[Example], weight: float = 2.0,
@@ -184,7 +191,8 @@ def refit(base: RecommendationModel, extra: Sequence[Example], weight: float = 2
     examples = [e for e in base.examples if e.key not in replaced]
     examples += [Example(e.rules, e.words, e.vector, e.label, weight, e.source) for e in extra]
     info = {**base.meta, **(meta or {}), "base_model": base.digest, "n_decisions": len(extra)}
-    return train(examples, float(base.meta.get("c", DEFAULT_C)), base.threshold, base.word_scale, info, base.margin)
+    return train(examples, float(base.meta.get("c", DEFAULT_C)), base.threshold, base.word_scale, info,
+                 base.add_margin, base.veto_margin)
 
 
 def load_model(path: str | Path) -> RecommendationModel:
@@ -205,7 +213,8 @@ def load_model(path: str | Path) -> RecommendationModel:
         {int(i): float(w) for i, w in data["rule_weights"]}, {int(i): float(w) for i, w in data["word_weights"]},
         np.asarray(data["dense_weights"], dtype=np.float64), float(data["bias"]),
         float(data.get("word_scale", DEFAULT_WORD_SCALE)), float(data.get("threshold", DEFAULT_THRESHOLD)),
-        float(data.get("margin", DEFAULT_MARGIN)), [Example.from_json(e) for e in data.get("examples") or []], dict(data.get("meta") or {}))
+        float(data.get("add_margin", DEFAULT_ADD_MARGIN)), float(data.get("veto_margin", DEFAULT_VETO_MARGIN)),
+        [Example.from_json(e) for e in data.get("examples") or []], dict(data.get("meta") or {}))
 
 
 def model_json(model: RecommendationModel) -> str:
