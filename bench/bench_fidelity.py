@@ -29,7 +29,13 @@ import argparse
 import time
 from pathlib import Path
 
-from reviewflow.fidelity import format_curves, format_table, leave_one_out, learning_curves, load_gold_texts, training_examples
+from reviewflow.coding import code_ingested
+from reviewflow.evaluation import read_rows
+from reviewflow.fidelity import (
+    SEGMENT_GOLD as SEGMENT_GOLD_FILES, attribution_scores, format_curves, format_table, leave_one_out, learning_curves,
+    load_gold_texts, training_examples,
+)
+from reviewflow.recommender import train
 from reviewflow.paths import DEFAULT_FORM, REPO_ROOT
 
 TEXTS = REPO_ROOT.parent / "shared" / "texts"
@@ -58,6 +64,7 @@ def main() -> None:
     print("Leave one document out (model = scorer trained on the other texts):\n")
     print(format_table(loo))
     print(f"\n({time.perf_counter() - started:.1f} s)\n")
+    print_attributions(texts, examples)
     curves = learning_curves(texts, examples, DEFAULT_FORM, args.base, args.sizes, args.seed)
     print(f"Learning curve (base scorer trained on {', '.join(args.base)}; decisions from the other texts, seed "
           f"{args.seed}; pooled over the held-out texts):\n")
@@ -66,6 +73,25 @@ def main() -> None:
         if curve["base_near_copies"]:
             print(f"note: the base scorer holds {curve['base_near_copies']} near-copies of {name}'s segments")
     print(f"\nbench_fidelity took {time.perf_counter() - started:.1f} s")
+
+
+def print_attributions(texts: list, examples: dict) -> None:
+    """The review text's (cited work, code) pairs, for the texts whose segment gold lists citations."""
+    doc_ids = {doc_id: gold_file for doc_id, gold_file in SEGMENT_GOLD_FILES.values()}
+    for text in texts:
+        if text.name not in doc_ids:
+            continue
+        gold = read_rows(SEGMENT_GOLD / doc_ids[text.name])
+        model = train([e for name, items in examples.items() if name != text.name for e in items])
+        lines = []
+        for variant, used in (("rules", None), ("model", model)):
+            s = attribution_scores(gold, code_ingested(text.ingested, DEFAULT_FORM, model=used).rows)
+            lines.append(f"| {text.name} | {variant} | {s['precision']:.2f} | {s['recall']:.2f} | {s['f1']:.2f} | "
+                         f"{s['n_gold']} | {s['n_pred']} |")
+        print("(cited work, code) pairs the review text attributes through its citations "
+              "(model trained without this text):\n")
+        print("| text | variant | P | R | F1 | gold pairs | predicted pairs |\n|---|---|---:|---:|---:|---:|---:|")
+        print("\n".join(lines) + "\n")
 
 
 if __name__ == "__main__":

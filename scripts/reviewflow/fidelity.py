@@ -246,3 +246,33 @@ def _reference(references: Mapping[str, Any] | None, name: str, names: Sequence[
         return references["per_text"].get(name)
     chosen = [references["per_text"][n] for n in names if n in references["per_text"]]
     return {variant: pool_scores(r[variant] for r in chosen) for variant in ("rules", "model")}
+
+
+# --------------------------------------------------------------------------------------- attributions
+def _pairs(keys: Iterable[str], codes: Iterable[str]) -> set[tuple[str, str]]:
+    codes = list(codes)
+    return {(key, code) for key in keys if key for code in codes}
+
+
+def attribution_scores(segment_gold: Mapping[str, Mapping[str, str]],
+                       coded_rows: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
+    """(cited work, code) pairs a review's text attributes through its in-text citations: those of the
+    gold's recommendation segments against those of the coded recommendations, as sets.
+
+    This is what the review's synthesis is built from: a recommendation coded ``mental_health`` that
+    cites (Caliber, 2007) says Caliber 2007 supports mental health care. Works are compared by first
+    author and year (``evaluation.citation_key``).
+    """
+    from reviewflow.evaluation import _split, _true, citation_key, counts_scores, predicted_citation_keys
+
+    gold: set[tuple[str, str]] = set()
+    for row in segment_gold.values():
+        if _true(row.get("is_recommendation")):
+            gold |= _pairs((citation_key(c) for c in _split(row.get("citations"))),
+                           _split(row.get("service_areas")) | _split(row.get("practices")))
+    pred: set[tuple[str, str]] = set()
+    for row in coded_rows:
+        if row.get("is_recommendation") is True or str(row.get("is_recommendation")).lower() == "true":
+            pred |= _pairs(predicted_citation_keys(row), [*row.get("service_areas", []), *row.get("practices", [])])
+    return {**counts_scores(len(gold & pred), len(pred - gold), len(gold - pred)), "n_gold": len(gold),
+            "n_pred": len(pred)}
