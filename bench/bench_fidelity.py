@@ -32,11 +32,19 @@ from pathlib import Path
 from reviewflow.coding import code_ingested
 from reviewflow.evaluation import read_rows
 from reviewflow.fidelity import (
-    SEGMENT_GOLD as SEGMENT_GOLD_FILES, attribution_scores, format_curves, format_table, leave_one_out, learning_curves,
-    load_gold_texts, training_examples,
+    SEGMENT_GOLD as SEGMENT_GOLD_FILES,
 )
-from reviewflow.recommender import train
+from reviewflow.fidelity import (
+    attribution_scores,
+    format_curves,
+    format_table,
+    learning_curves,
+    leave_one_out,
+    load_gold_texts,
+    training_examples,
+)
 from reviewflow.paths import DEFAULT_FORM, REPO_ROOT
+from reviewflow.recommender import train
 
 TEXTS = REPO_ROOT.parent / "shared" / "texts"
 SEGMENT_GOLD = REPO_ROOT / "tests" / "gold"

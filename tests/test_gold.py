@@ -4,7 +4,6 @@ segments by the text's letters whatever the segmentation, punctuation or case.""
 from __future__ import annotations
 
 import pytest
-
 from reviewflow.errors import ReviewflowError
 from reviewflow.gold import (
     GoldRow,
@@ -20,7 +19,7 @@ HEADER = "idx,kind,required,optional,sentence\n"
 
 
 def row(idx: int, sentence: str, kind: str = "none", required: str = "", optional: str = "") -> GoldRow:
-    split = lambda cell: frozenset(c for c in cell.split(";") if c)  # noqa: E731
+    split = lambda cell: frozenset(c for c in cell.split(";") if c)
     return GoldRow(idx, kind, split(required), split(optional), sentence)
 
 

@@ -9,12 +9,19 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-
 from reviewflow.coding import code_ingested, model_decision, rule_decision
 from reviewflow.errors import ReviewflowError
 from reviewflow.paths import DEFAULT_FORM, DEFAULT_RECOMMENDATION_MODEL, REPO_ROOT
 from reviewflow.recommender import (
-    Example, hashed, load_model, model_json, refit, split_features, train, word_features, write_model,
+    Example,
+    hashed,
+    load_model,
+    model_json,
+    refit,
+    split_features,
+    train,
+    word_features,
+    write_model,
 )
 from test_coding import code, make_ingested
 

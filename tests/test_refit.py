@@ -14,8 +14,6 @@ from pathlib import Path
 import pytest
 import yaml
 from review_fixtures import default_form
-from test_coding import make_ingested
-
 from reviewflow.coding import code_ingested, write_coded_csv
 from reviewflow.combine import combine
 from reviewflow.errors import ReviewflowError
@@ -23,10 +21,16 @@ from reviewflow.fileio import read_csv_rows, write_csv, write_json
 from reviewflow.paths import DEFAULT_FORM, DEFAULT_RECOMMENDATION_MODEL
 from reviewflow.recommender import Example, load_model, split_features, train, write_model
 from reviewflow.refit import (
-    DECISION_SOURCE_PREFIX, DecisionExamples, decided_segments, decision_examples, decision_label, refit_files,
+    DECISION_SOURCE_PREFIX,
+    DecisionExamples,
+    decided_segments,
+    decision_examples,
+    decision_label,
+    refit_files,
     refit_from_decisions,
 )
 from reviewflow.review import REPORT_COLUMNS
+from test_coding import make_ingested
 
 TRAINING = [  # (sentence, is it a recommendation?)
     ("Providers should offer safe housing to survivors.", 1),
@@ -41,9 +45,9 @@ TRAINING = [  # (sentence, is it a recommendation?)
 REVIEW_DOC = "aron2006"
 REVIEW_BLOCKS = [
     ("heading", "Housing and safety"),
-    ("paragraph", "Agencies should provide emergency shelter on the first night. "
+    ("paragraph", ("Agencies should provide emergency shelter on the first night. "
                   "The interviews took place in 2005. "
-                  "Survivors often need help finding stable housing."),
+                  "Survivors often need help finding stable housing.")),
 ]
 REJECTED = "Agencies should provide emergency shelter"  # the base calls it a recommendation, the reviewer does not
 EDITED = "Survivors often need help"  # the base does not, the reviewer says it recommends

@@ -33,10 +33,10 @@ from typing import Any
 
 from reviewflow.citations import Citation, find_citations
 from reviewflow.coding_nlp import CodebookMatcher, Hit, resources
+from reviewflow.embedding import embed
 from reviewflow.errors import ReviewflowError
 from reviewflow.fileio import write_csv
 from reviewflow.form import Form
-from reviewflow.embedding import embed
 from reviewflow.recommender import RecommendationModel, load_model, split_features, word_features
 
 COLUMNS: tuple[str, ...] = (

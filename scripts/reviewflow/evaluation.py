@@ -301,10 +301,10 @@ def format_sentence_report(name: str, result: Mapping[str, Any]) -> str:
              + (f", {result['uncovered_rows']} row(s) no segment covers" if result.get("uncovered_rows") else "")
              + (f", {result['unplaced_segments']} segment(s) not in the gold's text"
                 if result.get("unplaced_segments") else ""),
-             f"recommendation  P {_fmt(rec['precision'])}  R {_fmt(rec['recall'])}  F1 {_fmt(rec['f1'])}  "
-             f"(tp {rec['tp']}, fp {rec['fp']}, fn {rec['fn']})",
-             f"codes (areas + practices, micro)  P {_fmt(codes['precision'])}  R {_fmt(codes['recall'])}  "
-             f"F1 {_fmt(codes['f1'])}  (tp {codes['tp']}, fp {codes['fp']}, fn {codes['fn']})"]
+             (f"recommendation  P {_fmt(rec['precision'])}  R {_fmt(rec['recall'])}  F1 {_fmt(rec['f1'])}  "
+             f"(tp {rec['tp']}, fp {rec['fp']}, fn {rec['fn']})"),
+             (f"codes (areas + practices, micro)  P {_fmt(codes['precision'])}  R {_fmt(codes['recall'])}  "
+             f"F1 {_fmt(codes['f1'])}  (tp {codes['tp']}, fp {codes['fp']}, fn {codes['fn']})")]
     for code, s in (result.get("per_code") or {}).items():
         lines.append(f"    {code:26s} tp {s['tp']:3d} fp {s['fp']:3d} fn {s['fn']:3d}  P {_fmt(s['precision'])} "
                      f"R {_fmt(s['recall'])} F1 {_fmt(s['f1'])}")

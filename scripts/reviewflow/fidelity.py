@@ -22,7 +22,14 @@ from reviewflow.coding import CodedDocument, code_ingested
 from reviewflow.evaluation import pool_scores, read_rows, score_sentence_gold
 from reviewflow.gold import SCORED_KINDS, GoldRow, gold_labels_for_segments, read_sentence_gold, rows_from_segment_gold
 from reviewflow.recommender import (
-    DEFAULT_ADD_MARGIN, DEFAULT_C, DEFAULT_VETO_MARGIN, Example, RecommendationModel, refit, split_features, train,
+    DEFAULT_ADD_MARGIN,
+    DEFAULT_C,
+    DEFAULT_VETO_MARGIN,
+    Example,
+    RecommendationModel,
+    refit,
+    split_features,
+    train,
 )
 
 SEGMENT_GOLD = {"hhs-aspe-2009-promising-services-excerpt": ("hhs_aspe_2009", "hhs_aspe_2009.csv")}

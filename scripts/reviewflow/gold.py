@@ -123,15 +123,15 @@ def align(gold: Sequence[GoldRow], segment_texts: Sequence[str]) -> Alignment:
         cursor = end
         best, best_overlap = None, 0
         first = max(bisect.bisect_right(row_starts, start) - 1, 0)
-        for row in range(first, len(gold)):
-            if row_starts[row] >= end:
+        for number in range(first, len(gold)):
+            if row_starts[number] >= end:
                 break
-            overlap = min(end, row_ends[row]) - max(start, row_starts[row])
-            shorter = min(end - start, row_ends[row] - row_starts[row])
+            overlap = min(end, row_ends[number]) - max(start, row_starts[number])
+            shorter = min(end - start, row_ends[number] - row_starts[number])
             if overlap > 0 and 2 * overlap >= shorter:
-                segments_of_row[row].append(index)
+                segments_of_row[number].append(index)
             if overlap > best_overlap:
-                best, best_overlap = row, overlap
+                best, best_overlap = number, overlap
         row_of_segment.append(best)
     return Alignment(segments_of_row, row_of_segment, unplaced)
 

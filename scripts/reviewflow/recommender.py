@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import itertools
 import json
 import math
 from collections.abc import Iterable, Mapping, Sequence
@@ -58,7 +59,7 @@ def split_features(features: Sequence[str]) -> tuple[tuple[int, ...], tuple[int,
 def word_features(words: Sequence[str]) -> list[str]:
     """Unigrams, bigrams and the opening words of a segment (lower-cased lemmas, punctuation kept)."""
     features = [f"w:{w}" for w in words]
-    features += [f"b:{a}_{b}" for a, b in zip(words, words[1:], strict=False)]
+    features += [f"b:{a}_{b}" for a, b in itertools.pairwise(words)]
     alpha = [w for w in words if any(ch.isalpha() for ch in w)]
     if alpha:
         features.append(f"first:{alpha[0]}")

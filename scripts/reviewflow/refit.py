@@ -32,6 +32,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import yaml
+
 from reviewflow.errors import ReviewflowError
 from reviewflow.recommender import Example, RecommendationModel, refit, split_features
 
@@ -247,9 +249,9 @@ class RefitOutcome:
         accepted = counts.get("accept_recommendation", 0), counts.get("accept_not_recommendation", 0)
         out = str(self.out)
         lines = [
-            f"{out}: refitted with {len(self.found.used)} reviewer decision(s): "
+            (f"{out}: refitted with {len(self.found.used)} reviewer decision(s): "
             f"{counts['recommendation']} recommendation(s) ({counts.get('edit', 0)} edit, {accepted[0]} accept) and "
-            f"{counts['not_recommendation']} not ({counts.get('reject', 0)} reject, {accepted[1]} accept)",
+            f"{counts['not_recommendation']} not ({counts.get('reject', 0)} reject, {accepted[1]} accept)"),
             f"base model {self.base_path} ({self.base.digest}) -> new model {self.model.digest}",
         ]
         if self.files:
@@ -272,7 +274,7 @@ def load_config(path: str | Path) -> dict[str, Any]:
     except FileNotFoundError:
         raise ReviewflowError(f"{path}: config not found. Fix: pass --config with the workflow's config file "
                               "(config/config.yaml).") from None
-    except Exception as error:  # yaml raises several error types
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as error:
         raise ReviewflowError(f"{path}: not readable YAML ({error}). Fix: correct the file.") from None
     if not isinstance(config, dict):
         raise ReviewflowError(f"{path}: not a config mapping. Fix: use config/config.yaml as the template.")
@@ -335,8 +337,8 @@ def _stale_note(coding_csv: Path, decisions_dir: Path) -> list[str]:
     newer = [p for p in decision_files(decisions_dir) if p.stat().st_mtime > coding_csv.stat().st_mtime]
     if not newer:
         return []
-    return [f"note: {', '.join(str(p) for p in newer)} changed after {coding_csv} was written; its decisions count "
-            "only once the workflow has run again (`make run`), then refit."]
+    return [(f"note: {', '.join(str(p) for p in newer)} changed after {coding_csv} was written; its decisions count "
+            "only once the workflow has run again (`make run`), then refit.")]
 
 
 def check_output(out: Path, usable: int, force: bool) -> None:
