@@ -510,3 +510,25 @@ def test_page_numbers_come_from_the_page_map():
     ingested["pages"] = [{"number": 1, "start": 0, "end": second, "chars": second, "has_text_layer": True},
                          {"number": 2, "start": second, "end": len(ingested["text"]), "chars": 1, "has_text_layer": True}]
     assert [r["page"] for r in code_ingested(ingested, DEFAULT_FORM).rows] == [1, 2]
+
+
+@pytest.mark.parametrize("sentence, kind", [
+    ("You do not need to be an expert to help survivors.", "none"),
+    ("I needed to be strong.", "none"),
+    ("Providers need to screen every new client.", "explicit"),
+    ("As you work to respond to trafficking in your community, consider the protective factors.", "explicit"),
+    ("The survey asked whether agencies identify, refer or support survivors.", "none"),
+    ("Providers can play a key role in promoting resiliency.", "explicit"),
+    ("Building trusting relationships is at the heart of this work.", "explicit"),
+    ("The National Association of Case Management defines case management as a collaborative process.",
+     "described_practice"),
+])
+def test_sentence_level_cues(sentence, kind):
+    assert code([("paragraph", sentence)]).rows[0]["recommendation_kind"] == kind, sentence
+
+
+def test_list_items_after_a_ways_to_lead_in_are_recommendations():
+    rows = code([("paragraph", "Ways to support this shift in practice include:"),
+                 ("list_item", "Posting signs that outline the policy in waiting rooms."),
+                 ("list_item", "Conducting assessments only when alone with individuals.")]).rows
+    assert [r["recommendation_kind"] for r in rows] == ["explicit", "explicit", "explicit"]

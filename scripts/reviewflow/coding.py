@@ -260,6 +260,7 @@ def _outside_citations(doc: Any, hits: list[Hit], citations: Sequence[Citation])
 
 
 _CLAUSE_MARKER = "clause_"
+_OPENING_CLAUSE, _AFTER_OPENING_CLAUSE = "opening_clause", "after_opening_clause"
 _RECOMMENDING_CUES = frozenset({"deontic", "deontic_predicate", "recommendation_headings"})
 _CLAUSE_BREAKS = frozenset({",", ";", ":", "(", ")", "\u2013", "\u2014"})
 
@@ -287,10 +288,17 @@ def _keep_governing(tokens: Sequence[str], hits: list[Hit], first: int) -> list[
     """
     openers = [h for h in hits if h.group == "cue" and h.code == "do_not" and h.name.startswith(_CLAUSE_MARKER)]
     deontic = [h for h in hits if h.group == "cue" and h.code == "deontic"]
+    opens_with_clause = any(h.name == _OPENING_CLAUSE and h.start == first for h in deontic)
 
     def dropped(hit: Hit) -> bool:
         if hit.group != "cue":
             return False
+        if hit.name == _OPENING_CLAUSE:
+            return True  # a marker: "If ...", "During ..." opens the segment
+        if hit.name == _AFTER_OPENING_CLAUSE:
+            # ", ask ..." is an imperative only after an opening clause ("If she agrees, ask ...");
+            # elsewhere the comma joins a list ("to identify, provide and refer").
+            return not opens_with_clause
         if hit.code == "do_not" and hit.name.startswith(_CLAUSE_MARKER):
             return True  # a marker, never a prohibition itself
         if hit.code == "do_not":
