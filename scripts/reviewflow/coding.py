@@ -150,7 +150,7 @@ def segment_document(ingested: Mapping[str, Any], form: Form, nlp: Any, matcher:
         section = _section_of(sections, block["start"])
         if block["kind"] != "heading":
             hits = _outside_proper_names(tokens, hits)
-        if block["kind"] in ("heading", "list_item"):
+        if block["kind"] == "heading":
             hits = _keep_governing(tokens, hits, 0)
         if block["kind"] == "heading":
             level = int(block.get("level") or 1)
@@ -170,10 +170,21 @@ def segment_document(ingested: Mapping[str, Any], form: Form, nlp: Any, matcher:
             _attach_citations(segments[first_segment:], block["start"], citations)
             continue
         if block["kind"] == "list_item":
-            start, end = _strip_span(text, block["start"], block["end"])
             lead_in = previous_block[1] if previous_block is not None else ""
+            sentences = list(doc.sents)
+            # An item that runs on into sentences of its own ("Difficulty identifying victims. The hidden
+            # nature of the crime ...") is the item, then those sentences: each is decided and coded alone.
+            item = sentences[0] if len(sentences) > 1 else doc[:]
+            start, end = _strip_span(text, block["start"] + item.start_char, block["start"] + item.end_char)
+            own = _keep_governing(tokens, [h for h in hits if h.start < item.end], 0)
             segments.append(Segment("list_item", start, end, text[start:end], _page_of(pages, page_starts, start), section,
-                                    hits, list(stack), lead_in=lead_in, words=_words(doc)))
+                                    own, list(stack), lead_in=lead_in, words=_words(item)))
+            for sent in sentences[1:]:
+                start, end = _strip_span(text, block["start"] + sent.start_char, block["start"] + sent.end_char)
+                if end > start:
+                    governing = _keep_governing(tokens, [h for h in hits if sent.start <= h.start < sent.end], sent.start)
+                    segments.append(Segment("sentence", start, end, text[start:end], _page_of(pages, page_starts, start),
+                                            section, governing, list(stack), words=_words(sent)))
             # A run of list items keeps the lead-in of the first one.
             previous_block = ("list_item", lead_in)
             _attach_citations(segments[first_segment:], block["start"], citations)
