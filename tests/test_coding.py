@@ -166,6 +166,7 @@ def test_names_of_organisations_and_laws_are_not_topics():
     ("The family was their only safety net.", "safety_confidentiality"),
     ("Shelter staff met weekly with the police.", "shelter_housing"),
     ("Staff completed a training certification last year.", "legal_immigration"),
+    ("Programs should undergo formal assessments every year.", "needs_assessment"),
 ])
 def test_exclusions_in_the_codebook_drop_other_word_senses(sentence, code_id):
     row = code([("paragraph", sentence)]).rows[0]
