@@ -72,6 +72,19 @@ def bench_processes(paths: list[Path], processes: int, repeat: int) -> None:
           f"(best of {repeat}) = {segments / best:.0f} segments/s")
 
 
+def bench_long_block(sizes_kb: tuple[int, ...] = (10, 40, 160, 640)) -> None:
+    """One paragraph of growing length: coding time should grow linearly with it."""
+    sentence = "Providers should offer safe housing to survivors (Aron et al., 2006). "
+    for size in sizes_kb:
+        text = sentence * (size * 1000 // len(sentence))
+        record = {"doc_id": "long", "text": text, "blocks": [{"kind": "paragraph", "start": 0, "end": len(text), "page": 1}],
+                  "pages": [{"number": 1, "start": 0, "end": len(text)}], "sections": [], "quality": {"status": "ok"}}
+        started = time.perf_counter()
+        segments = len(code_ingested(record, DEFAULT_FORM).rows)
+        seconds = time.perf_counter() - started
+        print(f"one {size} KB paragraph [rules]: {segments} segments in {seconds:.2f} s = {segments / seconds:.0f} segments/s")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=3)
@@ -86,6 +99,7 @@ def main() -> None:
     if SHARED_TEXT.is_file():
         bench("HHS/ASPE 2009 excerpt", [SHARED_TEXT], args.repeat)
         bench("HHS/ASPE 2009 excerpt x20 (one long document)", [_repeated(SHARED_TEXT, 20)], 1)
+    bench_long_block()
     if corpus:
         bench_processes(corpus, args.processes, args.repeat)
 

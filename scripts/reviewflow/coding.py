@@ -23,6 +23,7 @@ from __future__ import annotations
 import argparse
 import bisect
 import hashlib
+import itertools
 import json
 import re
 import sys
@@ -152,6 +153,7 @@ def segment_document(ingested: Mapping[str, Any], form: Form, nlp: Any, matcher:
             hits = _outside_proper_names(tokens, hits)
         if block["kind"] == "heading":
             hits = _keep_governing(tokens, hits, 0)
+        hit_starts = [h.start for h in hits]  # hits are sorted by start
         if block["kind"] == "heading":
             level = int(block.get("level") or 1)
             while stack and stack[-1].level >= level:
@@ -182,7 +184,7 @@ def segment_document(ingested: Mapping[str, Any], form: Form, nlp: Any, matcher:
             for sent in sentences[1:]:
                 start, end = _strip_span(text, block["start"] + sent.start_char, block["start"] + sent.end_char)
                 if end > start:
-                    governing = _keep_governing(tokens, [h for h in hits if sent.start <= h.start < sent.end], sent.start)
+                    governing = _keep_governing(tokens, _hits_between(hits, hit_starts, sent.start, sent.end), sent.start)
                     segments.append(Segment("sentence", start, end, text[start:end], _page_of(pages, page_starts, start),
                                             section, governing, list(stack), words=_words(sent)))
             # A run of list items keeps the lead-in of the first one.
@@ -195,7 +197,7 @@ def segment_document(ingested: Mapping[str, Any], form: Form, nlp: Any, matcher:
             start, end = _strip_span(text, block["start"] + sent.start_char, block["start"] + sent.end_char)
             if end <= start:
                 continue
-            own = _keep_governing(tokens, [h for h in hits if sent.start <= h.start < sent.end], sent.start)
+            own = _keep_governing(tokens, _hits_between(hits, hit_starts, sent.start, sent.end), sent.start)
             segments.append(Segment("sentence", start, end, text[start:end], _page_of(pages, page_starts, start), section,
                                     own, list(stack), words=_words(sent)))
             if index == len(sentences) - 1 and _LEAD_IN_END.search(sent.text):
@@ -252,6 +254,11 @@ def _outside_proper_names(tokens: Sequence[str], hits: list[Hit]) -> list[Hit]:
             or not any(start <= h.start and h.end <= end for start, end in runs)]
 
 
+def _hits_between(hits: Sequence[Hit], starts: Sequence[int], first: int, end: int) -> list[Hit]:
+    """The hits starting in tokens [first, end), found by bisection so that a long block stays linear."""
+    return list(hits[bisect.bisect_left(starts, first):bisect.bisect_left(starts, end)])
+
+
 def _outside_citations(doc: Any, hits: list[Hit], citations: Sequence[Citation]) -> list[Hit]:
     """Hits that do not lie inside an in-text citation.
 
@@ -260,12 +267,17 @@ def _outside_citations(doc: Any, hits: list[Hit], citations: Sequence[Citation])
     """
     if not citations:
         return hits
-    spans = [(c.start, c.end) for c in citations]
+    spans = sorted((c.start, c.end) for c in citations)
+    span_starts = [start for start, _ in spans]
+    # The furthest end of the citations opening at or before each one: a hit lies inside some
+    # citation exactly when the furthest end among those opening at or before it reaches its end.
+    furthest = list(itertools.accumulate((end for _, end in spans), max))
 
     def inside(hit: Hit) -> bool:
         start = doc[hit.start].idx
         end = doc[hit.end - 1].idx + len(doc[hit.end - 1].text)
-        return any(s <= start and end <= e for s, e in spans)
+        index = bisect.bisect_right(span_starts, start) - 1
+        return index >= 0 and end <= furthest[index]
 
     return [h for h in hits if not inside(h)]
 

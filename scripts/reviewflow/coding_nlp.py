@@ -7,17 +7,21 @@ says what kind of code it is (``area``, ``practice``, ``need``, ``phase``, ``cue
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import spacy
+from spacy.attrs import SENT_START
 from spacy.language import Language
 from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc
+from thinc.types import Ints2d
 
 from reviewflow.errors import ReviewflowError
 from reviewflow.form import Form, load_form
@@ -77,18 +81,24 @@ def _sentence_repair(doc: Doc) -> Doc:
     token that does not begin in lower case, and a footnote marker after a full stop ends a sentence.
     """
     texts = [token.text for token in doc]
+    # All boundaries are read and written as one array: setting Token.is_sent_start one token at a
+    # time makes spaCy re-check the whole Doc each time, which is quadratic in the block's length.
+    starts = doc.to_array([SENT_START]).astype("int64")  # 1 start, -1 not a start, 0 unset
     depth = 0
     for index, text in enumerate(texts):
         if index > 0:
             first = text[:1]
             if depth > 0 or not (first.isupper() or first in "\"'\u201c\u2018"):
-                doc[index].is_sent_start = False
+                starts[index] = -1
             elif _FOOTNOTE_END.search(texts[index - 1]) or (
                 texts[index - 1] == "]" and index > 1 and _FOOTNOTE_OPEN.search(texts[index - 2])
             ):
-                doc[index].is_sent_start = True
+                starts[index] = 1
         if "(" in text or "[" in text or ")" in text or "]" in text:
             depth = max(depth + text.count("(") + text.count("[") - text.count(")") - text.count("]"), 0)
+    if len(texts):
+        starts[0] = 1
+        doc.from_array([SENT_START], cast(Ints2d, starts.astype("uint64").reshape(-1, 1)))
     return doc
 
 
@@ -168,16 +178,24 @@ class CodebookMatcher:
         return _drop_contained(_drop_excluded(ordered))
 
 
+def _near(hits: Sequence[Hit], starts: Sequence[int], longest: int, hit: Hit) -> Sequence[Hit]:
+    """The hits (sorted by start) that can overlap ``hit``: they start less than ``longest`` tokens
+    before its end. A bounded window keeps a long block linear, not quadratic, in its hits."""
+    return hits[bisect.bisect_left(starts, hit.start - longest + 1):bisect.bisect_left(starts, hit.end)]
+
+
 def _drop_excluded(hits: list[Hit]) -> list[Hit]:
     """Drop a code's hits that overlap one of that code's exclusions (another word sense); the
     exclusions themselves are markers and are dropped too."""
     exclusions = [h for h in hits if h.group.startswith(EXCLUDE_PREFIX)]
     if not exclusions:
         return hits
+    starts = [e.start for e in exclusions]
+    longest = max(e.end - e.start for e in exclusions)
 
     def excluded(hit: Hit) -> bool:
         return any(e.group == EXCLUDE_PREFIX + hit.group and e.code == hit.code
-                   and e.start < hit.end and hit.start < e.end for e in exclusions)
+                   and e.start < hit.end and hit.start < e.end for e in _near(exclusions, starts, longest, hit))
 
     return [h for h in hits if not h.group.startswith(EXCLUDE_PREFIX) and not excluded(h)]
 
@@ -194,11 +212,16 @@ def _drop_contained(hits: list[Hit]) -> list[Hit]:
     spaCy's filter_spans.
     """
     competing = [h for h in hits if h.group in _COMPETING]
+    if not competing:
+        return hits
+    starts = [h.start for h in competing]
+    longest = max(h.end - h.start for h in competing)
 
     def inside_longer(hit: Hit) -> bool:
         return any(_COMPETING[other.group] == _COMPETING[hit.group] and other.code != hit.code
                    and other.start <= hit.start and hit.end <= other.end
-                   and other.end - other.start > hit.end - hit.start for other in competing)
+                   and other.end - other.start > hit.end - hit.start
+                   for other in _near(competing, starts, longest, hit))
 
     return [h for h in hits if h.group not in _COMPETING or not inside_longer(h)]
 
