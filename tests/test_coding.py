@@ -533,3 +533,14 @@ def test_list_items_after_a_ways_to_lead_in_are_recommendations():
                  ("list_item", "Posting signs that outline the policy in waiting rooms."),
                  ("list_item", "Conducting assessments only when alone with individuals.")]).rows
     assert [r["recommendation_kind"] for r in rows] == ["explicit", "explicit", "explicit"]
+
+
+def test_a_paragraph_longer_than_spacy_accepts_is_coded_in_pieces():
+    # A lost page structure can leave one "paragraph" of over a million characters; spaCy refuses
+    # texts that long, and the document must still be coded rather than take the run down.
+    sentence = "Providers should offer safe housing to survivors. "
+    text = sentence * (1_100_000 // len(sentence))
+    rows = code([("paragraph", text)]).rows
+    assert len(rows) == text.count("Providers")
+    assert all(r["is_recommendation"] and r["service_areas"] == ["shelter_housing"] for r in rows[:3] + rows[-3:])
+    assert rows[-1]["char_end"] <= len(text) and rows[0]["char_start"] == 0

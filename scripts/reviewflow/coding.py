@@ -137,7 +137,8 @@ def segment_document(ingested: Mapping[str, Any], form: Form, nlp: Any, matcher:
     page_starts = [page["start"] for page in pages]
     # A notice (venue or copyright small print) can stand between a lead-in and its list when a page
     # breaks there; it is neither content nor context, so it is not read at all.
-    wanted = [b for b in blocks if _section_of(sections, b["start"]) != "references" and b["kind"] != "notice"]
+    wanted = [piece for b in blocks if _section_of(sections, b["start"]) != "references" and b["kind"] != "notice"
+              for piece in _pieces(text, b)]
     docs = nlp.pipe((text[b["start"]:b["end"]] for b in wanted), batch_size=batch_size)
     segments: list[Segment] = []
     stack: list[Heading] = []
@@ -206,6 +207,33 @@ def segment_document(ingested: Mapping[str, Any], form: Form, nlp: Any, matcher:
         previous_block = ("paragraph", last_lead_in)
         _attach_citations(segments[first_segment:], block["start"], citations)
     return segments
+
+
+MAX_BLOCK_CHARS = 100_000
+_PIECE_BREAK = re.compile(r"[.!?][\"')\]\u201d\u2019]*\s+")
+
+
+def _pieces(text: str, block: Mapping[str, Any], limit: int = MAX_BLOCK_CHARS) -> list[Mapping[str, Any]]:
+    """A block, or for a very long one consecutive paragraphs of at most ``limit`` characters cut after
+    a sentence's end (or, with none in reach, at whitespace or at the limit).
+
+    spaCy refuses a text over its ``max_length`` (1,000,000 characters), and nobody writes a paragraph
+    that long: it is a PDF or HTML page whose structure was lost. Cut up, it is coded like any other
+    text instead of taking the whole run down.
+    """
+    start, end = block["start"], block["end"]
+    if end - start <= limit:
+        return [block]
+    pieces: list[Mapping[str, Any]] = []
+    while end - start > limit:
+        window = text[start:start + limit]
+        breaks = [m.end() for m in _PIECE_BREAK.finditer(window)]
+        cut = breaks[-1] if breaks else (window.rfind(" ") + 1 or limit)
+        pieces.append({**block, "kind": "paragraph" if block["kind"] == "heading" else block["kind"],
+                       "start": start, "end": start + cut})
+        start += cut
+    pieces.append({**block, "start": start, "end": end})
+    return pieces
 
 
 def _words(span: Any) -> tuple[str, ...]:
