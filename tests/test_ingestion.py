@@ -150,6 +150,25 @@ def test_html_drops_boilerplate_and_maps_tags(tmp_path: Path) -> None:
     assert section_of(doc, text.index("Clawson")) == "references"
 
 
+def test_html_drops_menus_written_as_plain_links_but_keeps_text_with_links(tmp_path: Path) -> None:
+    path = tmp_path / "state2010.html"
+    path.write_text(
+        "<html><body><div><a href='/'>Home</a> <a href='/i'>Issues &amp; Press</a> <a href='/t'>Travel</a> "
+        "<a href='/c'>Careers</a></div>"
+        "<h1>Services for survivors</h1>"
+        "<p>Providers should offer <a href='/h'>safe housing</a> and <a href='/l'>legal aid</a> to every survivor "
+        "who asks, with an <a href='/i'>interpreter</a> where needed.</p>"
+        "<ul><li><a href='/a'>Fact sheets</a></li><li><a href='/b'>Hotline</a></li><li><a href='/c'>Grants</a></li></ul>"
+        "<ol><li>Aron, L. (2006). <a href='/r'>Services for survivors</a>. Urban Institute, Washington, DC.</li>"
+        "<li>Caliber (2007). <a href='/s'>Evaluation</a>. Caliber Associates, Fairfax, Virginia.</li>"
+        "<li>Hodge, D. (2008). <a href='/t'>Sexual trafficking</a>. Social Work 53, 143-152.</li></ol>"
+        "</body></html>", encoding="utf-8")
+    text = ingest_file(path)["text"]
+    assert "Travel" not in text and "Careers" not in text and "Hotline" not in text
+    assert "Providers should offer safe housing and legal aid to every survivor" in text
+    assert "Urban Institute" in text and "Social Work 53" in text
+
+
 def test_form_feeds_are_pages_and_page_of_bisects(tmp_path: Path) -> None:
     path = tmp_path / "paged.txt"
     path.write_text("First page text.\n\nMore on page one.\f\f Third page starts here.\n\fFourth.\f", encoding="utf-8")

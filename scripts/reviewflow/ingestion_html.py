@@ -6,7 +6,8 @@
   inside a block that also holds other blocks becomes a paragraph of its own;
 - `script`, `style`, `nav`, `header` (except an article's own), `footer`, `aside`, `form`, `noscript`, `iframe`, `svg`,
   `button`, `select` and elements with ARIA roles navigation/banner/contentinfo/search are dropped,
-  as is anything hidden (`hidden`, `aria-hidden="true"`, inline `display:none`);
+  as is anything hidden (`hidden`, `aria-hidden="true"`, inline `display:none`) and a menu written as
+  plain links (a list, div or paragraph of three or more short links that is almost all link text);
 - when the page has a `<main>` element (or role=main, or a single `<article>`) holding at least 30 %
   of the text, only that is read; class names marking skip links, screen-reader labels, breadcrumbs,
   cookie/share bars and sidebars drop their elements too;
@@ -43,7 +44,26 @@ _BOILERPLATE_CLASS_RE = re.compile(
 _HIDDEN_STYLE_RE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 
 
+# A menu written as plain links ("Home Issues & Press Travel ..."): a block that is almost all link text,
+# in several short links. A reference list or a paragraph with links has text of its own around them.
+_LINK_MENU_TAGS = {"ul", "ol", "dl", "div", "p", "td"}
+_LINK_MENU_MIN_LINKS = 3
+_LINK_MENU_DENSITY = 0.8
+_LINK_MENU_MEAN_CHARS = 40
+
+
+def _is_link_menu(tag: Tag) -> bool:
+    links = tag.find_all("a")
+    if len(links) < _LINK_MENU_MIN_LINKS:
+        return False
+    link_chars = sum(len(link.get_text(" ", strip=True)) for link in links)
+    total = len(tag.get_text(" ", strip=True))
+    return total > 0 and link_chars >= _LINK_MENU_DENSITY * total and link_chars / len(links) < _LINK_MENU_MEAN_CHARS
+
+
 def _is_boilerplate(tag: Tag) -> bool:
+    if tag.name in _LINK_MENU_TAGS and _is_link_menu(tag):
+        return True
     if tag.name in BOILERPLATE_TAGS:
         # An article's own <header> holds its title and byline; the page's <header> is the site's.
         return not (tag.name == "header" and tag.find_parent(["article", "main"]) is not None)
