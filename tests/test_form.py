@@ -118,3 +118,23 @@ def test_a_malformed_pattern_gets_the_pattern_syntax_as_fix(tmp_path):
     problems = info.value.problems
     assert any("codebook.service_areas[1].patterns[" in p and "a token pattern needs an id" in p for p in problems)
     assert any("codebook.practices[2]" in p and "'colour' was unexpected" in p and "check its spelling" in p for p in problems)
+
+
+def test_a_lexicon_in_a_token_pattern_is_expanded_and_an_unknown_one_named(tmp_path):
+    from reviewflow.form import expand_lexicons
+
+    expanded = expand_lexicons([{"LEMMA": {"IN_LEXICON": "verb", "NOT_IN": ["be"]}}])
+    assert "explore" in expanded[0]["LEMMA"]["IN"] and expanded[0]["LEMMA"]["NOT_IN"] == ["be"]
+    data = _data()
+    data["codebook"]["service_areas"][0]["patterns"].append({"id": "acts", "pattern": [{"LEMMA": {"IN_LEXICON": "verbs"}}]})
+    with pytest.raises(FormError) as info:
+        load_form(_write(tmp_path, data))
+    assert any("unknown lexicon 'verbs'" in p and "Fix: use one of verb" in p for p in info.value.problems)
+
+
+def test_code_exclusions_are_validated_like_patterns(tmp_path):
+    data = _data()
+    data["codebook"]["service_areas"][0]["exclude"] = [{"id": "broken", "pattern": [{"LOWERCASE": "food"}]}]
+    with pytest.raises(FormError) as info:
+        load_form(_write(tmp_path, data))
+    assert any("codebook.service_areas[0].exclude[0]" in p and "invalid token pattern" in p for p in info.value.problems)

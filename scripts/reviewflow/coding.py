@@ -312,6 +312,7 @@ def _outside_citations(doc: Any, hits: list[Hit], citations: Sequence[Citation])
 
 _CLAUSE_MARKER = "clause_"
 _OPENING_CLAUSE, _AFTER_OPENING_CLAUSE = "opening_clause", "after_opening_clause"
+_ACTOR_ACTS = "actor_acts"  # an actor and any verb: practice only in a main clause
 _RECOMMENDING_CUES = frozenset({"deontic", "deontic_predicate", "recommendation_headings"})
 _CLAUSE_BREAKS = frozenset({",", ";", ":", "(", ")", "\u2013", "\u2014"})
 
@@ -355,7 +356,7 @@ def _keep_governing(tokens: Sequence[str], hits: list[Hit], first: int) -> list[
         if hit.code == "do_not":
             holds_modal = any(d.start < hit.end and hit.start < d.end for d in deontic)
             return not holds_modal and _in_subordinate_clause(tokens, hit, openers, first)
-        if hit.code == "deontic_predicate":
+        if hit.code == "deontic_predicate" or hit.name == _ACTOR_ACTS:
             return _in_subordinate_clause(tokens, hit, openers, first)
         return False
 

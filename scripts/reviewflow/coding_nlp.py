@@ -24,7 +24,7 @@ from spacy.tokens import Doc
 from thinc.types import Ints2d
 
 from reviewflow.errors import ReviewflowError
-from reviewflow.form import Form, load_form
+from reviewflow.form import Form, expand_lexicons, load_form
 
 KEY_SEPARATOR = "\x1f"
 EXCLUDE_PREFIX = "exclude_"  # group of a code's exclusion patterns (other word senses)
@@ -158,7 +158,7 @@ class CodebookMatcher:
             pattern = {"phrase": pattern}
         if "pattern" in pattern:
             key = KEY_SEPARATOR.join((group, code, pattern["id"]))
-            self.tokens.add(key, [pattern["pattern"]])
+            self.tokens.add(key, [expand_lexicons(pattern["pattern"])])
             return
         phrase = pattern["phrase"]
         key = KEY_SEPARATOR.join((group, code, pattern.get("id") or phrase.lower()))

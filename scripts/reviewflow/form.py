@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -206,6 +207,40 @@ def _cross_problems(data: Mapping[str, Any], path: Path) -> list[str]:
     return problems
 
 
+LEXICONS: dict[str, str] = {"verb": "verb", "noun": "noun", "adjective": "adj", "adverb": "adv"}
+
+
+@lru_cache(maxsize=None)
+def lexicon(name: str) -> tuple[str, ...]:
+    """The base forms spaCy's English lemmatizer data knows for a part of speech (WordNet's lists):
+    ``{LEMMA: {IN_LEXICON: verb}}`` in a token pattern matches any word that can be a verb."""
+    from spacy.lookups import load_lookups
+
+    table = load_lookups("en", ["lemma_index"]).get_table("lemma_index")
+    return tuple(sorted(set(table[LEXICONS[name]])))
+
+
+def expand_lexicons(pattern: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """A token pattern with every ``{IN_LEXICON: name}`` value replaced by ``{IN: [the lexicon's words]}``
+    (its ``NOT_IN``, if any, kept), as spaCy's Matcher reads it."""
+    expanded: list[dict[str, Any]] = []
+    for token in pattern:
+        spec: dict[str, Any] = {}
+        for attr, value in token.items():
+            if isinstance(value, Mapping) and "IN_LEXICON" in value:
+                value = {**{k: v for k, v in value.items() if k != "IN_LEXICON"}, "IN": list(lexicon(value["IN_LEXICON"]))}
+            spec[attr] = value
+        expanded.append(spec)
+    return expanded
+
+
+def _lexicon_problems(pattern: Sequence[Mapping[str, Any]], where: str, path: Path) -> list[str]:
+    names = [value["IN_LEXICON"] for token in pattern for value in token.values()
+             if isinstance(value, Mapping) and "IN_LEXICON" in value]
+    return [f"{path}: {where}: unknown lexicon '{name}'. Fix: use one of {', '.join(LEXICONS)}."
+            for name in names if name not in LEXICONS]
+
+
 def _pattern_problems(codebook: Mapping[str, Any], path: Path) -> list[str]:
     """Token patterns must be valid for spaCy's Matcher (checked with its own validator)."""
     token_patterns = [(where, p) for where, p in _iter_patterns(codebook) if isinstance(p, dict) and "pattern" in p]
@@ -219,7 +254,11 @@ def _pattern_problems(codebook: Mapping[str, Any], path: Path) -> list[str]:
     for where, pattern in token_patterns:
         matcher = Matcher(vocab, validate=True)
         try:
-            matcher.add("check", [pattern["pattern"]])
+            lexicon_problems = _lexicon_problems(pattern["pattern"], where, path)
+            if lexicon_problems:
+                problems.extend(lexicon_problems)
+                continue
+            matcher.add("check", [expand_lexicons(pattern["pattern"])])
         except Exception as error:  # spaCy raises MatchPatternError/ValueError with details
             detail = " ".join(str(error).split())
             problems.append(f"{path}: {where}: invalid token pattern ({detail[:300]}). "
