@@ -554,3 +554,13 @@ def test_a_paragraph_longer_than_spacy_accepts_is_coded_in_pieces():
     assert len(rows) == text.count("Providers")
     assert all(r["is_recommendation"] and r["service_areas"] == ["shelter_housing"] for r in rows[:3] + rows[-3:])
     assert rows[-1]["char_end"] <= len(text) and rows[0]["char_start"] == 0
+
+
+def test_plain_word_patterns_become_phrases_with_the_same_matches():
+    from reviewflow.coding_nlp import _as_phrases
+
+    assert _as_phrases([{"LOWER": {"IN": ["is", "are"]}}, {"LOWER": "key"}]) == [("is", "key"), ("are", "key")]
+    assert _as_phrases([{"LOWER": "is"}, {"LOWER": "key", "OP": "?"}]) is None  # an operator: stays a token pattern
+    assert _as_phrases([{"LEMMA": "need"}, {"LOWER": "to"}]) is None
+    row = code([("paragraph", "Safety planning is the first step for every client.")]).rows[0]
+    assert "cue:deontic_predicate:first_step" in row["evidence"]

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import bisect
 import hashlib
+import itertools
+import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -158,7 +160,11 @@ class CodebookMatcher:
             pattern = {"phrase": pattern}
         if "pattern" in pattern:
             key = KEY_SEPARATOR.join((group, code, pattern["id"]))
-            self.tokens.add(key, [expand_lexicons(pattern["pattern"])])
+            phrases = _as_phrases(pattern["pattern"])
+            if phrases is not None:
+                self.lower.add(key, [Doc(self.nlp.vocab, words=list(words)) for words in phrases])
+            else:
+                self.tokens.add(key, [expand_lexicons(pattern["pattern"])])
             return
         phrase = pattern["phrase"]
         key = KEY_SEPARATOR.join((group, code, pattern.get("id") or phrase.lower()))
@@ -176,6 +182,33 @@ class CodebookMatcher:
                 found.add(Hit(group, code, name, start, end))
         ordered = sorted(found, key=lambda h: (h.start, h.end, h.group, h.code, h.name))
         return _drop_contained(_drop_excluded(ordered))
+
+
+MAX_PHRASES_PER_PATTERN = 256
+
+
+def _as_phrases(pattern: Sequence[dict[str, Any]]) -> list[tuple[str, ...]] | None:
+    """The fixed word sequences a token pattern of plain lower-case words stands for, or None.
+
+    ``[{LOWER: {IN: [is, are]}}, {LOWER: key}]`` matches exactly "is key" and "are key": as phrases
+    they are found by hash lookup, while spaCy's Matcher tries every token pattern at every token, so
+    moving them keeps coding fast as the codebook grows. Patterns with operators, other attributes or
+    too many combinations stay token patterns.
+    """
+    choices: list[list[str]] = []
+    for token in pattern:
+        if set(token) != {"LOWER"}:
+            return None
+        value = token["LOWER"]
+        if isinstance(value, str):
+            choices.append([value])
+        elif isinstance(value, dict) and set(value) == {"IN"} and all(isinstance(v, str) for v in value["IN"]):
+            choices.append(list(dict.fromkeys(value["IN"])))
+        else:
+            return None
+    if math.prod(len(c) for c in choices) > MAX_PHRASES_PER_PATTERN:
+        return None
+    return list(itertools.product(*choices))
 
 
 def _near(hits: Sequence[Hit], starts: Sequence[int], longest: int, hit: Hit) -> Sequence[Hit]:
