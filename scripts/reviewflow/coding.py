@@ -150,63 +150,71 @@ def segment_document(ingested: Mapping[str, Any], form: Form, nlp: Any, matcher:
         hits = _outside_citations(doc, matcher.hits(doc), citations)
         tokens = [token.text for token in doc]
         section = _section_of(sections, block["start"])
-        if block["kind"] != "heading":
-            hits = _outside_proper_names(tokens, hits)
         if block["kind"] == "heading":
             hits = _keep_governing(tokens, hits, 0)
-        hit_starts = [h.start for h in hits]  # hits are sorted by start
+        else:
+            hits = _outside_proper_names(tokens, hits)
+        view = _BlockView(text, block["start"], tokens, hits, [h.start for h in hits], section, pages, page_starts)
         if block["kind"] == "heading":
             level = int(block.get("level") or 1)
             while stack and stack[-1].level >= level:
                 stack.pop()
             heading_text = _WHITESPACE.sub(" ", doc.text).strip()
+            words = _words(doc)
             # The document's title names the document, not a part of it: it never makes the whole
             # text a "recommendations" section (the promising-practice-document cue reads it instead).
-            heading = Heading(level, heading_text, hits, is_title=not seen_heading and section != "body",
-                              words=_words(doc))
+            heading = Heading(level, heading_text, hits, is_title=not seen_heading and section != "body", words=words)
             seen_heading = True
             start, end = _strip_span(text, block["start"], block["end"])
             segments.append(Segment("heading", start, end, text[start:end], _page_of(pages, page_starts, start), section,
-                                    hits, list(stack), words=_words(doc)))
+                                    hits, list(stack), words=words))
             stack.append(heading)
             previous_block = ("heading", "")
             _attach_citations(segments[first_segment:], block["start"], citations)
             continue
+        sentences = list(doc.sents)
         if block["kind"] == "list_item":
             lead_in = previous_block[1] if previous_block is not None else ""
-            sentences = list(doc.sents)
             # An item that runs on into sentences of its own ("Difficulty identifying victims. The hidden
             # nature of the crime ...") is the item, then those sentences: each is decided and coded alone.
-            item = sentences[0] if len(sentences) > 1 else doc[:]
-            start, end = _strip_span(text, block["start"] + item.start_char, block["start"] + item.end_char)
-            own = _keep_governing(tokens, [h for h in hits if h.start < item.end], 0)
-            segments.append(Segment("list_item", start, end, text[start:end], _page_of(pages, page_starts, start), section,
-                                    own, list(stack), lead_in=lead_in, words=_words(item)))
-            for sent in sentences[1:]:
-                start, end = _strip_span(text, block["start"] + sent.start_char, block["start"] + sent.end_char)
-                if end > start:
-                    governing = _keep_governing(tokens, _hits_between(hits, hit_starts, sent.start, sent.end), sent.start)
-                    segments.append(Segment("sentence", start, end, text[start:end], _page_of(pages, page_starts, start),
-                                            section, governing, list(stack), words=_words(sent)))
+            segments.append(view.segment("list_item", sentences[0] if len(sentences) > 1 else doc[:], stack, lead_in))
+            segments += [seg for seg in (view.segment("sentence", sent, stack) for sent in sentences[1:]) if seg.end > seg.start]
             # A run of list items keeps the lead-in of the first one.
             previous_block = ("list_item", lead_in)
             _attach_citations(segments[first_segment:], block["start"], citations)
             continue
         last_lead_in = ""
-        sentences = list(doc.sents)
         for index, sent in enumerate(sentences):
-            start, end = _strip_span(text, block["start"] + sent.start_char, block["start"] + sent.end_char)
-            if end <= start:
+            segment = view.segment("sentence", sent, stack)
+            if segment.end <= segment.start:
                 continue
-            own = _keep_governing(tokens, _hits_between(hits, hit_starts, sent.start, sent.end), sent.start)
-            segments.append(Segment("sentence", start, end, text[start:end], _page_of(pages, page_starts, start), section,
-                                    own, list(stack), words=_words(sent)))
+            segments.append(segment)
             if index == len(sentences) - 1 and _LEAD_IN_END.search(sent.text):
-                recommends = any(h.group == "cue" and h.code in _RECOMMENDING_CUES for h in own)
+                recommends = any(h.group == "cue" and h.code in _RECOMMENDING_CUES for h in segment.hits)
                 last_lead_in = "recommending" if recommends else "plain"
         previous_block = ("paragraph", last_lead_in)
         _attach_citations(segments[first_segment:], block["start"], citations)
     return segments
+
+
+@dataclass(frozen=True)
+class _BlockView:
+    """One block as segment_document reads it: its text's offset, tokens and hits (sorted by start)."""
+    text: str
+    offset: int  # the block's start in the document's text
+    tokens: list[str]
+    hits: list[Hit]
+    hit_starts: list[int]
+    section: str
+    pages: Sequence[Mapping[str, Any]]
+    page_starts: list[int]
+
+    def segment(self, kind: str, span: Any, stack: Sequence[Heading], lead_in: str = "") -> Segment:
+        """The segment of one sentence (or list item) of the block, with the hits that govern it."""
+        start, end = _strip_span(self.text, self.offset + span.start_char, self.offset + span.end_char)
+        own = _keep_governing(self.tokens, _hits_between(self.hits, self.hit_starts, span.start, span.end), span.start)
+        return Segment(kind, start, end, self.text[start:end], _page_of(self.pages, self.page_starts, start),
+                       self.section, own, list(stack), lead_in=lead_in, words=_words(span))
 
 
 MAX_BLOCK_CHARS = 100_000
@@ -390,17 +398,15 @@ def is_promising_document(form: Form, matcher: CodebookMatcher, nlp: Any, titles
 def rule_decision(segment: Segment) -> tuple[str, list[str]]:
     """The rules' answer to "is this segment a recommendation?": its kind and the cues that decided."""
     hits = segment.hits
-    if segment.kind == "heading":
-        # A heading like "Recommendations" announces recommendations; it is not one itself.
-        deontic = [] if _cue(hits, "recommendation_headings") else _cue(hits, "deontic") + _cue(hits, "deontic_predicate")
-        return ("explicit", [h.evidence for h in deontic]) if deontic and not _cue(hits, "non_recommendation") \
-            else ("none", [h.evidence for h in _cue(hits, "non_recommendation")])
     excluded = _cue(hits, "non_recommendation")
     if excluded:
         return "none", [h.evidence for h in excluded]
     deontic = _cue(hits, "deontic") + _cue(hits, "deontic_predicate")
-    if deontic:
+    # A heading like "Recommendations" announces recommendations; it is not one itself.
+    if deontic and not (segment.kind == "heading" and _cue(hits, "recommendation_headings")):
         return "explicit", [h.evidence for h in deontic]
+    if segment.kind == "heading":
+        return "none", []
     rec_heading = _recommendation_heading(segment.headings)
     if rec_heading is not None:
         return "explicit", ["cue:under_recommendation_heading:" + _WHITESPACE.sub("_", rec_heading.text.lower())[:60]]
@@ -415,16 +421,15 @@ def rule_decision(segment: Segment) -> tuple[str, list[str]]:
     return "none", []
 
 
-def code_segment(segment: Segment, order: Mapping[str, int], form: Form, kind: str | None = None,
-                 decision_evidence: Sequence[str] = ()) -> dict[str, Any]:
-    """The coded row of one segment (without doc_id, segment_id and citations).
+def code_segment(segment: Segment, order: Mapping[str, int], form: Form, kind: str,
+                 decision_evidence: Sequence[str]) -> dict[str, Any]:
+    """The coded row of one segment (without doc_id, segment_id and citations), whose recommendation
+    decision is ``kind`` (``rule_decision``'s, or ``model_decision``'s), with the evidence that decided.
 
-    ``kind`` is the recommendation decision (the rules' when not given). A segment without codes of
-    its own takes its heading's codes only when it is a recommendation: under "Safe housing", "Offer a
-    private room" is about housing, but a case narrative or a cross-reference there is not.
+    A segment without codes of its own takes its heading's codes only when it is a recommendation:
+    under "Safe housing", "Offer a private room" is about housing, but a case narrative or a
+    cross-reference there is not.
     """
-    if kind is None:
-        kind, decision_evidence = rule_decision(segment)
     hits = segment.hits
     evidence: list[str] = []
     nearest = segment.headings[-1] if segment.headings else None
@@ -599,8 +604,8 @@ def code_ingested(ingested: Mapping[str, Any], form_path: str | Path, document_r
                   model: RecommendationModel | None = None, with_vectors: bool = False) -> CodedDocument:
     """Code one ingested document. A document whose ingestion failed gives no rows and status error.
 
-    With a ``model``, the learned scorer decides recommendation? for every segment but headings (see
-    ``apply_model``); without one, the rules decide. ``features`` holds each row's scorer features
+    With a ``model``, the learned scorer decides recommendation? for every segment but headings where
+    it is sure (``model_decision``); without one, the rules decide. ``features`` holds each row's scorer features
     either way, and ``vectors`` their sentence embeddings when a model is given or ``with_vectors``
     (the training script labels them with gold).
     """
