@@ -30,21 +30,10 @@ import time
 from pathlib import Path
 
 from reviewflow.coding import code_ingested
-from reviewflow.evaluation import read_rows
-from reviewflow.fidelity import (
-    SEGMENT_GOLD as SEGMENT_GOLD_FILES,
-)
-from reviewflow.fidelity import (
-    attribution_scores,
-    format_curves,
-    format_table,
-    learning_curves,
-    leave_one_out,
-    load_gold_texts,
-    training_examples,
-)
+from reviewflow.evaluation import attribution_scores, read_rows
+from reviewflow.fidelity import SEGMENT_GOLD as SEGMENT_GOLD_FILES
+from reviewflow.fidelity import format_curves, format_table, learning_curves, leave_one_out, load_gold_texts, training_examples
 from reviewflow.paths import DEFAULT_FORM, REPO_ROOT
-from reviewflow.recommender import train
 
 TEXTS = REPO_ROOT.parent / "shared" / "texts"
 SEGMENT_GOLD = REPO_ROOT / "tests" / "gold"
@@ -72,7 +61,7 @@ def main() -> None:
     print("Leave one document out (model = scorer trained on the other texts):\n")
     print(format_table(loo))
     print(f"\n({time.perf_counter() - started:.1f} s)\n")
-    print_attributions(texts, examples)
+    print_attributions(texts, loo["models"])
     curves = learning_curves(texts, examples, DEFAULT_FORM, args.base, args.sizes, args.seed)
     print(f"Learning curve (base scorer trained on {', '.join(args.base)}; decisions from the other texts, seed "
           f"{args.seed}; pooled over the held-out texts):\n")
@@ -83,16 +72,16 @@ def main() -> None:
     print(f"\nbench_fidelity took {time.perf_counter() - started:.1f} s")
 
 
-def print_attributions(texts: list, examples: dict) -> None:
-    """The review text's (cited work, code) pairs, for the texts whose segment gold lists citations."""
+def print_attributions(texts: list, models: dict) -> None:
+    """The review text's (cited work, code) pairs, for the texts whose segment gold lists citations, by
+    the rules and by the scorer the leave-one-out run trained without that text."""
     doc_ids = {doc_id: gold_file for doc_id, gold_file in SEGMENT_GOLD_FILES.values()}
     for text in texts:
         if text.name not in doc_ids:
             continue
         gold = read_rows(SEGMENT_GOLD / doc_ids[text.name])
-        model = train([e for name, items in examples.items() if name != text.name for e in items])
         lines = []
-        for variant, used in (("rules", None), ("model", model)):
+        for variant, used in (("rules", None), ("model", models[text.name])):
             s = attribution_scores(gold, code_ingested(text.ingested, DEFAULT_FORM, model=used).rows)
             lines.append(f"| {text.name} | {variant} | {s['precision']:.2f} | {s['recall']:.2f} | {s['f1']:.2f} | "
                          f"{s['n_gold']} | {s['n_pred']} |")

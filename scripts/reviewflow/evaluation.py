@@ -98,19 +98,14 @@ def multilabel_scores(gold: Sequence[set[str]], pred: Sequence[set[str]], labels
     """Per-label binary scores, micro (pooled decisions) and macro (mean over labels with gold support)."""
     labels = sorted(set(labels) if labels is not None else set().union(*gold, *pred)) if (gold or pred) else []
     per_label = {label: binary_scores([label in g for g in gold], [label in p for p in pred]) for label in labels}
-    tp = sum(s["tp"] for s in per_label.values())
-    fp = sum(s["fp"] for s in per_label.values())
-    fn = sum(s["fn"] for s in per_label.values())
-    precision = tp / (tp + fp) if tp + fp else 0.0
-    recall = tp / (tp + fn) if tp + fn else 0.0
-    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    micro = counts_scores(*(sum(s[key] for s in per_label.values()) for key in ("tp", "fp", "fn")))
     supported = [s for s in per_label.values() if s["support"]]
     macro = {key: (sum(s[key] for s in supported) / len(supported) if supported else 0.0)
              for key in ("precision", "recall", "f1")}
     kappas = [s["kappa"] for s in supported if s["kappa"] is not None]
     macro["kappa"] = sum(kappas) / len(kappas) if kappas else None
     return {"n_segments": len(gold), "per_label": per_label,
-            "micro": {"precision": precision, "recall": recall, "f1": f1, "tp": tp, "fp": fp, "fn": fn},
+            "micro": micro,
             "macro": macro}
 
 
@@ -410,3 +405,23 @@ def cli_evaluate(args: argparse.Namespace) -> int:
               file=sys.stderr)
         return 1
     return 0
+
+
+# --------------------------------------------------------------------------------------- attributions
+def attribution_scores(segment_gold: Mapping[str, Mapping[str, str]],
+                       coded_rows: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
+    """(cited work, code) pairs a review's text attributes through its in-text citations: those of the
+    gold's recommendation segments against those of the coded recommendations, as sets.
+
+    This is what the review's synthesis is built from: a recommendation coded ``mental_health`` that
+    cites (Caliber, 2007) says Caliber 2007 supports mental health care. Works are compared by first
+    author and year (``citation_key``).
+    """
+    def pairs(rows: Iterable[Mapping[str, Any]], keys: Any) -> set[tuple[str, str]]:
+        return {(key, code) for row in rows if _row_is_recommendation(row)
+                for key in keys(row) if key for code in _row_codes(row)}
+
+    gold = pairs(segment_gold.values(), lambda row: {citation_key(c) for c in _split(row.get("citations"))})
+    pred = pairs(coded_rows, predicted_citation_keys)
+    return {**counts_scores(len(gold & pred), len(pred - gold), len(gold - pred)), "n_gold": len(gold),
+            "n_pred": len(pred)}

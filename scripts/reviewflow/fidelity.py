@@ -109,19 +109,21 @@ def leave_one_out(texts: Sequence[GoldText], form_path: str | Path, c: float = D
                   threshold: float = 0.5, add_margin: float = DEFAULT_ADD_MARGIN,
                   veto_margin: float = DEFAULT_VETO_MARGIN,
                   examples: Mapping[str, Sequence[Example]] | None = None) -> dict[str, Any]:
-    """Per text: rules alone, and the scorer trained on the other texts; plus pooled figures.
+    """Per text: rules alone, and the scorer trained on the other texts; plus pooled figures, and the
+    scorers (``models``, by held-out text) for further measures on the same split.
 
     ``examples`` (from ``training_examples``) saves coding every text again when the caller has them.
     """
     examples = examples if examples is not None else training_examples(texts, form_path)
     per_text: dict[str, dict[str, Any]] = {}
+    models: dict[str, RecommendationModel] = {}
     for text in texts:
-        model = train(_others(examples, text.name), c=c, threshold=threshold, add_margin=add_margin,
+        model = models[text.name] = train(_others(examples, text.name), c=c, threshold=threshold, add_margin=add_margin,
                       veto_margin=veto_margin,
                       meta={"trained_on": [{"text": name} for name in examples if name != text.name]})
         per_text[text.name] = {"rules": score_text(text, form_path), "model": score_text(text, form_path, model)}
     pooled = {variant: pool_scores(r[variant] for r in per_text.values()) for variant in ("rules", "model")}
-    return {"per_text": per_text, "pooled": pooled}
+    return {"per_text": per_text, "pooled": pooled, "models": models}
 
 
 # --------------------------------------------------------------------------------------- learning curve
@@ -253,33 +255,3 @@ def _reference(references: Mapping[str, Any] | None, name: str, names: Sequence[
         return references["per_text"].get(name)
     chosen = [references["per_text"][n] for n in names if n in references["per_text"]]
     return {variant: pool_scores(r[variant] for r in chosen) for variant in ("rules", "model")}
-
-
-# --------------------------------------------------------------------------------------- attributions
-def _pairs(keys: Iterable[str], codes: Iterable[str]) -> set[tuple[str, str]]:
-    codes = list(codes)
-    return {(key, code) for key in keys if key for code in codes}
-
-
-def attribution_scores(segment_gold: Mapping[str, Mapping[str, str]],
-                       coded_rows: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
-    """(cited work, code) pairs a review's text attributes through its in-text citations: those of the
-    gold's recommendation segments against those of the coded recommendations, as sets.
-
-    This is what the review's synthesis is built from: a recommendation coded ``mental_health`` that
-    cites (Caliber, 2007) says Caliber 2007 supports mental health care. Works are compared by first
-    author and year (``evaluation.citation_key``).
-    """
-    from reviewflow.evaluation import _split, _true, citation_key, counts_scores, predicted_citation_keys
-
-    gold: set[tuple[str, str]] = set()
-    for row in segment_gold.values():
-        if _true(row.get("is_recommendation")):
-            gold |= _pairs((citation_key(c) for c in _split(row.get("citations"))),
-                           _split(row.get("service_areas")) | _split(row.get("practices")))
-    pred: set[tuple[str, str]] = set()
-    for row in coded_rows:
-        if row.get("is_recommendation") is True or str(row.get("is_recommendation")).lower() == "true":
-            pred |= _pairs(predicted_citation_keys(row), [*row.get("service_areas", []), *row.get("practices", [])])
-    return {**counts_scores(len(gold & pred), len(pred - gold), len(gold - pred)), "n_gold": len(gold),
-            "n_pred": len(pred)}
