@@ -35,6 +35,7 @@ from typing import Any
 import yaml
 
 from reviewflow.errors import ReviewflowError
+from reviewflow.paths import DEFAULT_FORM, DEFAULT_RECOMMENDATION_MODEL, REPO_ROOT
 from reviewflow.recommender import Example, RecommendationModel, refit, split_features
 
 DECISION_SOURCE_PREFIX = "decision:"  # Example.source of a reviewer decision: "decision:{doc_id}"
@@ -285,7 +286,7 @@ def base_model_path(config: Mapping[str, Any], config_path: str | Path) -> Path:
     """The model the workflow codes with (the config's coding.recommendation_model): the refit's base."""
     value = (config.get("coding") or {}).get("recommendation_model", None)
     if value is None:  # the config schema's default
-        value = "scripts/reviewflow/data/recommendation_model.json"
+        value = DEFAULT_RECOMMENDATION_MODEL.relative_to(REPO_ROOT)
     if not str(value).strip():
         raise ReviewflowError(f"{config_path}: {CONFIG_MODEL_KEY} is empty (the rules code alone), so there is no "
                               "model to refit. Fix: set it to the shipped model, "
@@ -297,8 +298,6 @@ def base_model_path(config: Mapping[str, Any], config_path: str | Path) -> Path:
 def _resolve(value: str) -> Path:
     """A path of the config: relative to the working directory, as Snakemake reads it, else to the
     repository (the command run from elsewhere with the repository's config)."""
-    from reviewflow.paths import REPO_ROOT
-
     path = Path(value)
     if not path.is_absolute() and not path.exists() and (REPO_ROOT / path).exists():
         return REPO_ROOT / path
@@ -344,7 +343,6 @@ def _stale_note(coding_csv: Path, decisions_dir: Path) -> list[str]:
 def check_output(out: Path, usable: int, force: bool) -> None:
     """Refuse to replace what ``out`` holds by less: a refit made with more decisions, or a file that is
     no model at all (a mistyped --out). ``force`` replaces either."""
-    from reviewflow.paths import DEFAULT_RECOMMENDATION_MODEL
     from reviewflow.recommender import load_model
 
     if out.resolve() == DEFAULT_RECOMMENDATION_MODEL.resolve():
@@ -411,7 +409,7 @@ def refit_files(results: str | Path, config_path: str | Path, out: str | Path | 
     base_path = base_model_path(config, config_path)
     base = _load_base(base_path, config_path)
     texts = _read_ingested(results, (d.doc_id for d in decided_segments(rows)))
-    form = _resolve(str(config.get("form", "extraction_forms/macy_johns_2011.yaml")))
+    form = _resolve(str(config.get("form", DEFAULT_FORM.relative_to(REPO_ROOT))))
     found = decision_examples(rows, texts, form, _document_rows(config))
     report = results / "decisions_report.csv"
     files = decision_file_counts(read_csv_rows(report) if report.is_file() else [], found.used)
