@@ -35,6 +35,15 @@ if _MODEL and not Path(_MODEL).is_file():
         "model file (`make model` builds the shipped one, `python -m reviewflow review refit-model` a "
         "review's own), or set it to \"\" to let the rules alone decide."
     )
+if _MODEL:
+    from reviewflow.errors import ReviewflowError  # noqa: E402
+    from reviewflow.recommender import load_model  # noqa: E402
+
+    # A damaged model would fail every coding job alike: refuse it once, before any job starts.
+    try:
+        load_model(_MODEL)
+    except ReviewflowError as error:
+        raise WorkflowError(f"coding.recommendation_model: {error} No job was started.")
 
 
 wildcard_constraints:
