@@ -1,12 +1,21 @@
 """Snakemake entry point: the citation network (results/network/)."""
 
-from reviewflow.network import run_network, summary_line
+from reviewflow.network import evidence_field_ids, run_network, summary_line
 
-inputs, outputs = snakemake.input, snakemake.output  # noqa: F821
+inputs, outputs, params = snakemake.input, snakemake.output, snakemake.params  # noqa: F821
+# The form fields carrying the evidence basis, found by their role (`source:`) in the extraction form.
+# The rule passes them as a param (so a renamed field reruns the network); without it, read the form.
+if hasattr(params, "evidence_fields"):
+    evidence_fields = list(params.evidence_fields)
+else:
+    from reviewflow.form import load_form
+
+    evidence_fields = list(evidence_field_ids(load_form(snakemake.config["form"])))  # noqa: F821
 network = run_network(inputs.manifest, inputs.coding, inputs.references, inputs.forms,
                       {key: outputs[key] for key in ("graphml", "gexf", "nodes", "edges", "matched", "summary",
                                                      "png", "svg", "html")},
-                      corpus_dir=snakemake.config["corpus_dir"])  # noqa: F821
+                      corpus_dir=snakemake.config["corpus_dir"],  # noqa: F821
+                      evidence_fields=evidence_fields)
 with open(snakemake.log[0], "w", encoding="utf-8") as handle:  # noqa: F821
     print(summary_line(network), file=handle)
     for problem in network.summary["problems"]:

@@ -5,9 +5,12 @@ import sys
 from pathlib import Path
 
 import pytest
+import yaml
 
 from reviewflow.cli import main
-from reviewflow.manifest import COLUMNS, ManifestError, load_manifest, read_rows, write_rows
+from reviewflow.manifest import (
+    COLUMNS, ManifestError, check_search_strategies, load_manifest, read_rows, write_rows,
+)
 
 
 def _row(**overrides: str) -> dict[str, str]:
@@ -167,3 +170,62 @@ def test_rule_scripts_do_not_shadow_the_standard_library(repo_root: Path) -> Non
     # `import pdb` (which imports the standard library's `code`) fail in every job.
     names = {path.stem for path in (repo_root / "scripts").glob("*.py")}
     assert not names & set(sys.stdlib_module_names)
+
+
+# A second review's search log: a trial register and human-trafficking resource libraries beside the
+# databases, as another review would record them (shape of corpus/search_log.yaml).
+SECOND_REVIEW_LOG = {
+    "review": "A second review",
+    "identification": {
+        "databases_and_registers": [
+            {"id": "database", "label": "Databases", "source": "PubMed, PsycINFO", "identified": 310},
+            {"id": "trial_register", "label": "Trial registers", "source": "ClinicalTrials.gov, ISRCTN",
+             "identified": 12},
+        ],
+        "other_methods": [
+            {"id": "resource_library", "label": "Resource libraries",
+             "source": "Human trafficking resource libraries (HTRC, Polaris)", "identified": 41},
+        ],
+    },
+}
+
+
+def test_search_strategy_may_be_any_source_id_or_empty(tmp_path: Path) -> None:
+    rows = [_row(search_strategy="trial_register"),
+            _row(doc_id="jones2008", citation="Jones, 2008", year="2008", file="documents/jones2008.txt",
+                 search_strategy=""),
+            _row(doc_id="lee2010", citation="Lee, 2010", year="2010", file="documents/lee2010.txt",
+                 search_strategy="Trial Register")]
+    path = _corpus(tmp_path, rows)
+    (problem,) = _problems(path)
+    assert "row 4 (doc_id 'lee2010'), column 'search_strategy': invalid value 'Trial Register'" in problem
+    assert "Fix: write the id of an identification source of the search log" in problem
+
+
+def test_search_strategy_not_in_the_search_log_is_reported(tmp_path: Path) -> None:
+    rows = [_row(search_strategy="trial_register"),
+            _row(doc_id="jones2008", citation="Jones, 2008", year="2008", file="documents/jones2008.txt",
+                 search_strategy="resource_library"),
+            _row(doc_id="lee2010", citation="Lee, 2010", year="2010", file="documents/lee2010.txt",
+                 search_strategy="registry"),
+            _row(doc_id="kim2011", citation="Kim, 2011", year="2011", file="documents/kim2011.txt",
+                 search_strategy="")]
+    path = _corpus(tmp_path, rows)
+    documents = load_manifest(path)
+    (problem,) = check_search_strategies(documents, SECOND_REVIEW_LOG, manifest_path=path,
+                                         search_log_path="corpus/search_log.yaml")
+    assert problem.startswith(f"{path}: row 4 (doc_id 'lee2010'), column 'search_strategy': 'registry'")
+    assert "not an identification source of corpus/search_log.yaml" in problem
+    assert "(its ids: database, trial_register, resource_library)" in problem
+    assert "Fix: write one of those ids, or add a source with id 'registry'" in problem
+    # Raw rows and a path to the log work too, with the same row numbers.
+    log = tmp_path / "search_log.yaml"
+    log.write_text(yaml.safe_dump(SECOND_REVIEW_LOG), encoding="utf-8")
+    (again,) = check_search_strategies(read_rows(path), log, manifest_path=path)
+    assert "row 4 (doc_id 'lee2010')" in again and f"source of {log}" in again
+
+
+def test_default_manifest_names_only_sources_of_the_default_search_log(repo_root: Path) -> None:
+    documents = load_manifest(repo_root / "corpus" / "manifest.csv", repo_root / "corpus")
+    assert check_search_strategies(documents, repo_root / "corpus" / "search_log.yaml") == []
+    assert {d.search_strategy for d in documents} <= {"database", "internet", "organization", "expert"}

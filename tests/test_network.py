@@ -12,7 +12,8 @@ import pytest
 
 from reviewflow.fileio import write_csv, write_json
 from reviewflow.manifest import COLUMNS, write_rows
-from reviewflow.network import run_network
+from reviewflow.form import Field
+from reviewflow.network import evidence_field_ids, run_network
 from reviewflow.references import REFERENCE_COLUMNS
 
 OUTPUTS = {"graphml": "citations.graphml", "gexf": "citations.gexf", "nodes": "nodes.csv", "edges": "edges.csv",
@@ -225,3 +226,61 @@ def test_reference_list_of_a_document_no_longer_in_the_manifest_is_left_out(tmp_
     network, outputs = run(tmp_path, tmp_path / "out", {**inputs, "references": [*inputs["references"], stale]})
     assert network.summary["references_total"] == 8 and network.summary["edges"] == 6
     assert any("gone2004" in p for p in network.summary["problems"])
+
+
+# A second review's form names its evidence fields as it likes; their role (`source`) is what counts.
+RENAMED_FIELDS = (
+    Field(id="document_type", label="Document type", type="single_choice", mode="auto", source="manifest"),
+    Field(id="design_category", label="Primary or secondary", type="single_choice", mode="auto",
+          source="evidence_category"),
+    Field(id="study_design", label="Study design", type="multiple_choice", mode="auto", source="evidence_basis"),
+    Field(id="quality_appraisal_notes", label="Quality notes", type="text", mode="manual"),
+)
+
+
+def test_evidence_field_ids_follow_the_roles_methods_first():
+    assert evidence_field_ids(RENAMED_FIELDS) == ("study_design", "design_category")
+    assert evidence_field_ids(RENAMED_FIELDS[:1]) == ()
+
+
+def _rename_forms(inputs: dict, root: Path) -> dict:
+    """The corpus's filled forms as the renamed form writes them (keyed by field id), plus a document
+    whose form says only its category."""
+    forms = []
+    for path in inputs["forms"]:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        data["fields"] = {"study_design": data["fields"]["evidence_basis"],
+                          "design_category": {"value": None, "mode": "auto", "status": "empty", "evidence": []}}
+        write_json(path, data)
+        forms.append(path)
+    only_category = root / "forms" / "jones2007a.json"
+    write_json(only_category, {"doc_id": "jones2007a", "form_id": "f", "form_version": "1", "fields": {
+        "study_design": {"value": [], "mode": "auto", "status": "empty", "evidence": []},
+        "design_category": {"value": "secondary", "mode": "auto", "status": "filled", "evidence": []}}})
+    return {**inputs, "forms": [*forms, only_category]}
+
+
+def test_renamed_evidence_fields_give_the_same_nodes(tmp_path):
+    inputs = _rename_forms(write_corpus(tmp_path), tmp_path)
+    outputs = {key: tmp_path / "out" / name for key, name in OUTPUTS.items() if key in ("nodes", "summary")}
+    network = run_network(inputs["manifest"], inputs["coding"], inputs["references"], inputs["forms"], outputs,
+                          corpus_dir=inputs["corpus_dir"], evidence_fields=evidence_field_ids(RENAMED_FIELDS))
+    nodes = {n["doc_id"]: n for n in read_csv(outputs["nodes"])}
+    assert nodes["review2009"]["evidence_basis"] == "expert_opinion"
+    assert nodes["smith2001"]["evidence_basis"] == "primary_data"
+    assert nodes["jones2007a"]["evidence_basis"] == "secondary"  # the category, when no method is named
+    assert nodes["fcadv2005"]["evidence_basis"] == ""
+    assert network.summary["problems"] == []
+    # Read by the default id, the renamed forms give nothing: the defect this parameter fixes.
+    default = run_network(inputs["manifest"], inputs["coding"], inputs["references"], inputs["forms"], {},
+                          corpus_dir=inputs["corpus_dir"])
+    assert {n["doc_id"]: n["evidence_basis"] for n in default.nodes}["review2009"] == ""
+
+
+def test_form_without_evidence_field_leaves_nodes_empty_with_a_note(tmp_path):
+    inputs = write_corpus(tmp_path)
+    network = run_network(inputs["manifest"], inputs["coding"], inputs["references"], inputs["forms"], {},
+                          corpus_dir=inputs["corpus_dir"], evidence_fields=())
+    assert all(n["evidence_basis"] == "" for n in network.nodes)
+    (problem,) = network.summary["problems"]
+    assert "no field with source: evidence_basis or source: evidence_category" in problem and "Fix:" in problem

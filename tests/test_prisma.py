@@ -6,7 +6,7 @@ import pytest
 import yaml
 
 from reviewflow.errors import ReviewflowError
-from reviewflow.prisma import corpus_note, draw_prisma, layout, load_search_log
+from reviewflow.prisma import corpus_note, draw_prisma, layout, load_search_log, source_ids, source_labels
 
 
 def test_default_log_has_the_reviews_four_strategies(repo_root: Path) -> None:
@@ -135,3 +135,62 @@ def test_inconsistent_total_is_reported(repo_root: Path, tmp_path: Path) -> None
     path.write_text(yaml.safe_dump(log), encoding="utf-8")
     with pytest.raises(ReviewflowError, match="not the sum of by_source"):
         load_search_log(path)
+
+
+def test_default_log_labels_its_sources_as_the_diagram_always_did(repo_root: Path) -> None:
+    log = load_search_log(repo_root / "corpus" / "search_log.yaml")
+    assert source_labels(log) == {"database": "Databases", "internet": "Internet search",
+                                  "organization": "Organizations", "expert": "Expert nominations"}
+    included = layout(log, 19).boxes[13].text
+    assert "Databases: 3, Internet search: 9, Organizations: 3, Expert nominations: 5" in included
+
+
+def _second_review_log(tmp_path: Path) -> Path:
+    """A review that searched databases, a trial register and human-trafficking resource libraries, and
+    had documents nominated by a helpline (a source without a label)."""
+    log = {
+        "review": "Second review (2015)",
+        "previous_review": None,
+        "identification": {
+            "databases_and_registers": [
+                {"id": "database", "label": "Databases", "source": "PubMed, PsycINFO, CINAHL", "identified": 310},
+                {"id": "trial_register", "label": "Trial registers", "source": "ClinicalTrials.gov, ISRCTN",
+                 "identified": 12},
+            ],
+            "other_methods": [
+                {"id": "resource_library", "label": "Human trafficking resource libraries",
+                 "source": "HTRC and Polaris resource libraries", "identified": 41},
+                {"id": "helpline", "source": "Documents sent by the national helpline", "identified": 3},
+            ],
+        },
+        "removed_before_screening": {"duplicates": 20, "automation": None, "other": None},
+        "screening": {"databases_and_registers": {"screened": 302, "excluded": 250, "excluded_with_reasons": []},
+                      "other_methods": {"sought": 44, "excluded_with_reasons": []}},
+        "included": {"by_source": {"database": 6, "trial_register": 2, "resource_library": 4, "helpline": 1},
+                     "total": 13},
+    }
+    path = tmp_path / "search_log.yaml"
+    path.write_text(yaml.safe_dump(log, sort_keys=False), encoding="utf-8")
+    return path
+
+
+def test_sources_and_their_labels_come_from_the_search_log(tmp_path: Path) -> None:
+    log = load_search_log(_second_review_log(tmp_path))
+    assert source_ids(log) == ["database", "trial_register", "resource_library", "helpline"]
+    diagram = layout(log, 13)
+    assert ("Databases: 6, Trial registers: 2, Human trafficking resource libraries: 4, helpline: 1"
+            in diagram.boxes[13].text)
+    assert "ClinicalTrials.gov, ISRCTN (n = 12)" in diagram.boxes[0].text
+    assert "HTRC and Polaris resource libraries (n = 41)" in diagram.boxes[2].text
+    draw_prisma(log, 13, tmp_path / "p.svg", tmp_path / "p.png")
+    assert b"Trial registers: 2" in (tmp_path / "p.svg").read_bytes()
+
+
+def test_empty_source_label_is_refused(tmp_path: Path) -> None:
+    path = _second_review_log(tmp_path)
+    log = yaml.safe_load(path.read_text(encoding="utf-8"))
+    log["identification"]["databases_and_registers"][1]["label"] = ""
+    path.write_text(yaml.safe_dump(log), encoding="utf-8")
+    with pytest.raises(ReviewflowError) as caught:
+        load_search_log(path)
+    assert "identification/databases_and_registers/1/label" in str(caught.value) and str(path) in str(caught.value)

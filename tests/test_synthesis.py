@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import csv
+import json
 from pathlib import Path
 
 import pandas as pd
 import pytest
-from synthesis_fixtures import SEGMENTS, write_corpus
+import yaml
+from synthesis_fixtures import FORM_FIELDS, SEGMENTS, write_corpus
 
 from reviewflow.errors import ReviewflowError
 from reviewflow.synthesis import (
-    ANY_PHASE, attribution_agreement, format_citations, rests_on_primary_data, synthesize_files,
+    ANY_PHASE, EvidenceFields, attribution_agreement, evidence_basis, format_citations, rests_on_primary_data,
+    synthesize_files,
 )
 
 ALL_FIVE = "(Aron et al., 2006; Caliber, 2007; Clawson & Dutch, 2008a; Clawson & Dutch, 2008b; Clawson et al., 2008)"
@@ -224,3 +227,80 @@ def test_phase_names_of_other_schemes_map_through_the_aliases(tmp_path):
     # An unknown phase is reported and the need falls back to its default phase.
     assert need_cell(result, "immediate", "emergency_shelter")["doc_ids"] == "caliber2007"
     assert any("unknown phase 'orbit'" in p for p in result.problems)
+
+
+# --- evidence fields found by their role, whatever the form calls them -------------------------------
+
+# The primary/secondary category as coding fills it, for the one document that names no method.
+CATEGORY = {"clawson2008": "primary"}
+
+
+def _with_evidence_fields(corpus: dict[str, object], basis_id: str | None, category_id: str | None
+                          ) -> dict[str, object]:
+    """The fixture corpus with its form's evidence fields given these ids (None: no such field), and
+    every filled form keyed by them, as the code stage writes `results/forms/{doc}.json`."""
+    form_path = Path(str(corpus["form_path"]))
+    form = yaml.safe_load(form_path.read_text(encoding="utf-8"))
+    fields = []
+    if basis_id:
+        fields.append({**FORM_FIELDS[0], "id": basis_id, "label": "Study design"})
+    if category_id:
+        fields.append({"id": category_id, "label": "Design category", "type": "single_choice", "mode": "auto",
+                       "source": "evidence_category", "choices": ["primary", "secondary"]})
+    form["form"]["fields"] = [*fields, *FORM_FIELDS[1:]]
+    form_path.write_text(yaml.safe_dump(form, sort_keys=False), encoding="utf-8")
+    for path in corpus["form_json_paths"]:  # type: ignore[attr-defined]
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+        methods = data["fields"].pop("evidence_basis")
+        category = CATEGORY.get(data["doc_id"])
+        if basis_id:
+            data["fields"][basis_id] = methods
+        if category_id:
+            data["fields"][category_id] = {"value": category, "mode": "auto",
+                                           "status": "filled" if category else "empty", "evidence": []}
+        Path(path).write_text(json.dumps(data), encoding="utf-8")
+    return corpus
+
+
+def test_evidence_fields_are_found_by_their_role_not_their_id(tmp_path):
+    default = synthesize_files(**_with_evidence_fields(write_corpus(tmp_path / "a"), "evidence_basis",
+                                                       "evidence_category"))
+    renamed = synthesize_files(**_with_evidence_fields(write_corpus(tmp_path / "b"), "study_design",
+                                                       "design_category"))
+    assert renamed.evidence_fields == EvidenceFields(basis=("study_design",), category=("design_category",))
+    assert renamed.basis == default.basis == {
+        "aron2006": "primary", "caliber2007": "primary", "clawson2008": "primary", "clawson_dutch2008a": "other",
+        "clawson_dutch2008b": "other", "fcadv2004": "primary"}
+    # The evidence table and the cells the gap map colours by (n_primary) agree, row for row.
+    for table in ("evidence", "needs", "service_areas", "practices"):
+        pd.testing.assert_frame_equal(getattr(renamed, table), getattr(default, table))
+    shelter = renamed.evidence.set_index(["level", "id"]).loc[("need", "emergency_shelter")]
+    assert (shelter["n_documents"], shelter["n_primary"], shelter["n_unknown"]) == (5, 3, 0)
+    assert renamed.problems == default.problems
+
+
+def test_forms_filled_under_other_field_ids_are_reported(tmp_path):
+    corpus = _with_evidence_fields(write_corpus(tmp_path), "study_design", "design_category")
+    basis, problems = evidence_basis(corpus["form_json_paths"], form_path="extraction_forms/fixture.yaml")
+    assert set(basis.values()) == {"unknown"}  # read by the shipped form's ids, nothing is found
+    (problem,) = problems
+    assert "6 filled form(s)" in problem and "evidence_basis, evidence_category" in problem
+    assert "extraction_forms/fixture.yaml" in problem and "Fix: rerun the code stage" in problem
+
+
+def test_form_with_only_a_category_field(tmp_path):
+    result = synthesize_files(**_with_evidence_fields(write_corpus(tmp_path), None, "design_category"))
+    assert result.evidence_fields == EvidenceFields(basis=(), category=("design_category",))
+    assert result.basis["clawson2008"] == "primary" and result.basis["aron2006"] == "unknown"
+
+
+def test_form_without_evidence_fields_says_basis_unknown_for_all(tmp_path):
+    corpus = _with_evidence_fields(write_corpus(tmp_path), None, None)
+    result = synthesize_files(**corpus)
+    assert set(result.basis.values()) == {"unknown"}
+    supported = result.evidence[result.evidence["n_documents"] > 0]
+    assert (supported["n_unknown"] == supported["n_documents"]).all() and (supported["n_primary"] == 0).all()
+    (problem,) = [p for p in result.problems if "evidence basis is unknown" in p]
+    assert problem.startswith(f"{corpus['form_path']}: no form field has source: evidence_basis")
+    assert "Fix: add a field with `source: evidence_basis`" in problem
+    assert result.evidence_fields == EvidenceFields(basis=(), category=())

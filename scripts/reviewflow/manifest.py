@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import os
 import re
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -26,6 +27,8 @@ _FIXES = {
     "year_suffix": "leave empty or write one lower-case letter",
     "file": "give the path relative to corpus/, ending in .pdf, .html, .htm or .txt",
     "doi": "write a bare DOI such as 10.1000/xyz, or leave it empty",
+    "search_strategy": "write the id of an identification source of the search log (lower-case letters, digits "
+                       "and underscores, e.g. 'database'), or leave it empty",
 }
 # Spreadsheets set to a language with decimal commas save "CSV" with semicolons; some tools write tabs.
 _DELIMITERS = ((";", "semicolon"), ("\t", "tab"))
@@ -269,3 +272,40 @@ def write_rows(path: str | Path, rows: list[dict[str, str]]) -> None:
     """Rewrite the manifest atomically, keeping any extra columns a researcher added."""
     extra = sorted({key for row in rows for key in row} - set(COLUMNS))
     atomic_write_text(path, csv_text(rows, [*COLUMNS, *extra], neutralize=False))
+
+
+# The search log's identification groups, as in workflow/schemas/search_log.schema.yaml.
+_SEARCH_LOG_GROUPS = ("databases_and_registers", "other_methods")
+
+
+def check_search_strategies(documents: Iterable[Document | Mapping[str, str]],
+                            search_log: Mapping[str, Any] | str | Path, *, manifest_path: str | Path = "corpus/manifest.csv",
+                            search_log_path: str | Path | None = None) -> list[str]:
+    """Manifest rows whose search_strategy is not the id of an identification source of the search log.
+
+    `documents`: the manifest's documents (or raw rows) in manifest order, as `load_manifest` returns
+    them, so that the n-th is spreadsheet row n + 1. `search_log`: the loaded log, or its path. An empty
+    search_strategy is allowed (the source is not known). One message per row, naming the manifest,
+    the row and doc_id, the value, the known ids and the fix.
+    """
+    if not isinstance(search_log, Mapping):
+        search_log_path = search_log_path or search_log
+        search_log = read_yaml(search_log)
+    log_name = str(search_log_path or "corpus/search_log.yaml")
+    identification = search_log.get("identification") if isinstance(search_log, Mapping) else None
+    identification = identification if isinstance(identification, Mapping) else {}
+    known = [str(source["id"]) for group in _SEARCH_LOG_GROUPS for source in identification.get(group) or []
+             if isinstance(source, Mapping) and source.get("id")]
+    known_text = ", ".join(known) if known else "none: the log lists no identification source"
+    problems = []
+    for index, document in enumerate(documents):
+        row = document if isinstance(document, Mapping) else vars(document)
+        value = str(row.get("search_strategy") or "").strip()
+        if not value or value in known:
+            continue
+        problems.append(
+            f"{manifest_path}: row {_line(index)} (doc_id '{row.get('doc_id', '')}'), column 'search_strategy': "
+            f"{value!r} is not an identification source of {log_name} (its ids: {known_text}). Fix: write one of "
+            f"those ids, or add a source with id '{value}' (and its label) to identification.databases_and_registers "
+            f"or identification.other_methods of {log_name}.")
+    return problems

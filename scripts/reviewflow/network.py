@@ -33,6 +33,11 @@ NODE_COLUMNS: tuple[str, ...] = (
 EDGE_COLUMNS: tuple[str, ...] = ("source", "target", "via", "n_in_text", "n_recommendations",
                                  "n_reference_entries", "contexts")
 MOST_CITED = 10
+# The roles (a form field's `source:`) whose value a node's `evidence_basis` shows, the methods first and
+# the primary/secondary category when they are empty. The filled forms key fields by id, and each
+# review names its fields as it likes, so the ids come from the form (`evidence_field_ids`).
+EVIDENCE_SOURCES: tuple[str, ...] = ("evidence_basis", "evidence_category")
+DEFAULT_EVIDENCE_FIELDS: tuple[str, ...] = ("evidence_basis",)
 
 
 @dataclass
@@ -197,18 +202,38 @@ def read_coding_rows(path: str | Path) -> list[dict[str, str]]:
     return rows
 
 
-def read_evidence_basis(path: str | Path) -> str:
-    """`fields.evidence_basis.value` of a `results/forms/{doc}.json`, lists `;`-joined; "" when absent."""
-    form = read_json(path)
-    value = ((form.get("fields") or {}).get("evidence_basis") or {}).get("value", "")
+def evidence_field_ids(form: Any) -> tuple[str, ...]:
+    """Ids of the fields of a loaded extraction form (`reviewflow.form.Form`, or its fields) whose
+    `source` is an evidence role, methods (`evidence_basis`) first, then the category."""
+    fields = list(getattr(form, "fields", form))
+    return tuple(f.id for source in EVIDENCE_SOURCES for f in fields if f.source == source)
+
+
+def _text(value: Any) -> str:
     if isinstance(value, (list, tuple)):
         return ";".join(str(v) for v in value)
     return "" if value is None else str(value)
 
 
-def load_inputs(reference_paths: Iterable[str | Path], form_paths: Iterable[str | Path]
+def read_evidence_basis(path: str | Path, fields: Sequence[str] = DEFAULT_EVIDENCE_FIELDS) -> str:
+    """The first non-empty value among `fields` (ids) of a `results/forms/{doc}.json`, lists `;`-joined;
+    "" when every one is empty or absent."""
+    values = read_json(path).get("fields") or {}
+    for field_id in (fields,) if isinstance(fields, str) else fields:  # one id given as a bare string
+        text = _text((values.get(field_id) or {}).get("value", ""))
+        if text:
+            return text
+    return ""
+
+
+def load_inputs(reference_paths: Iterable[str | Path], form_paths: Iterable[str | Path],
+                evidence_fields: Sequence[str] = DEFAULT_EVIDENCE_FIELDS
                 ) -> tuple[dict[str, list[dict[str, str]]], dict[str, str], list[str]]:
-    """Reference rows and evidence basis per doc_id (from the file names); a bad file is reported, not fatal."""
+    """Reference rows and evidence basis per doc_id (from the file names); a bad file is reported, not fatal.
+
+    `evidence_fields`: the form's field ids that carry the evidence basis (see `evidence_field_ids`); none
+    leaves every node's evidence_basis empty, with one problem saying why.
+    """
     problems: list[str] = []
     references: dict[str, list[dict[str, str]]] = {}
     for path in sorted(map(Path, reference_paths)):
@@ -218,22 +243,33 @@ def load_inputs(reference_paths: Iterable[str | Path], form_paths: Iterable[str 
             problems.append(str(error) if isinstance(error, ReviewflowError) else
                             f"{path}: unreadable ({error}). Fix: delete it and rerun the `references` rule.")
     evidence: dict[str, str] = {}
-    for path in sorted(map(Path, form_paths)):
+    forms = sorted(map(Path, form_paths))
+    evidence_fields = (evidence_fields,) if isinstance(evidence_fields, str) else tuple(evidence_fields)
+    if forms and not evidence_fields:
+        problems.append("the extraction form has no field with source: evidence_basis or source: evidence_category, "
+                        "so every node's evidence_basis is empty. Fix: add such a field to form.fields of the "
+                        "extraction form (config `form:`) and rerun the code stage.")
+    for form_path in forms:
         try:
-            evidence[path.stem] = read_evidence_basis(path)
+            evidence[form_path.stem] = read_evidence_basis(form_path, evidence_fields)
         except (OSError, ValueError, AttributeError) as error:
-            problems.append(f"{path}: unreadable extraction form ({error}). Fix: rerun the `code` rule for this document.")
+            problems.append(f"{form_path}: unreadable extraction form ({error}). "
+                            "Fix: rerun the `code` rule for this document.")
     return references, evidence, problems
 
 
 def run_network(manifest: str | Path, coding: str | Path, reference_paths: Iterable[str | Path],
                 form_paths: Iterable[str | Path], outputs: Mapping[str, str | Path],
-                corpus_dir: str | Path | None = None) -> Network:
-    """The `network` rule: read every input, build the network, write every output."""
+                corpus_dir: str | Path | None = None,
+                evidence_fields: Sequence[str] = DEFAULT_EVIDENCE_FIELDS) -> Network:
+    """The `network` rule: read every input, build the network, write every output.
+
+    `evidence_fields`: ids of the form fields with an evidence role, `evidence_field_ids(load_form(...))`.
+    """
     from reviewflow.manifest import load_manifest
 
     documents = load_manifest(manifest, corpus_dir)
-    references, evidence_basis, problems = load_inputs(reference_paths, form_paths)
+    references, evidence_basis, problems = load_inputs(reference_paths, form_paths, evidence_fields)
     network = build_network(documents, references, read_coding_rows(coding), evidence_basis, problems)
     write_network(network, outputs)
     return network

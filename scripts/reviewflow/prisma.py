@@ -10,6 +10,7 @@ in review" = previous + new. Counts that contradict each other stop the run with
 from __future__ import annotations
 
 import textwrap
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -26,8 +27,7 @@ from reviewflow.fileio import read_yaml  # noqa: E402
 from reviewflow.paths import schema_path  # noqa: E402
 
 NOT_REPORTED = "not reported"
-SOURCE_LABELS = {"database": "Databases", "internet": "Internet search", "organization": "Organizations",
-                 "expert": "Expert nominations"}
+SOURCE_GROUPS = ("databases_and_registers", "other_methods")
 
 
 def load_search_log(path: str | Path) -> dict[str, Any]:
@@ -85,6 +85,25 @@ def count_problems(log: dict[str, Any]) -> list[str]:
                 f"({previous['studies_included']}) + included/total ({total}) = {computed}. Fix: correct one of "
                 "them; in an updated review included/total and by_source count only the studies new in this update.")
     return problems
+
+
+def sources(log: Mapping[str, Any]) -> list[Mapping[str, Any]]:
+    """The identification sources of a log, databases and registers first, in the log's order."""
+    identification = log.get("identification") or {}
+    return [s for group in SOURCE_GROUPS for s in identification.get(group) or [] if isinstance(s, Mapping)]
+
+
+def source_ids(log: Mapping[str, Any]) -> list[str]:
+    """The ids of the log's identification sources (what the manifest's search_strategy may name)."""
+    return [str(s["id"]) for s in sources(log) if s.get("id")]
+
+
+def source_labels(log: Mapping[str, Any]) -> dict[str, str]:
+    """id -> the short label where the diagram lists included documents by source (the id when unlabelled).
+
+    The sources are the review's own (trial registers, resource libraries, ...), so their names come
+    from the log, not from a list in the code."""
+    return {str(s["id"]): str(s.get("label") or s["id"]) for s in sources(log) if s.get("id")}
 
 
 def count(value: int | None) -> str:
@@ -190,7 +209,8 @@ def layout(log: dict[str, Any], n_corpus: int) -> Diagram:
     """The PRISMA 2020 diagram: the template for new reviews, or, when the log has a previous review,
     the template for updated reviews (a "Previous studies" column on the left, new and total studies)."""
     included = log["included"]
-    by_source = ", ".join(f"{SOURCE_LABELS.get(k, k)}: {count(v)}" for k, v in included["by_source"].items())
+    labels = source_labels(log)
+    by_source = ", ".join(f"{labels.get(k, k)}: {count(v)}" for k, v in included["by_source"].items())
     reports = [f"Reports of included studies (n = {count(included['reports'])})"] if "reports" in included else []
     previous = log.get("previous_review")
     if not previous:

@@ -12,8 +12,10 @@ Rules, in one place:
   area or practice but none of its needs supports that code in the segment's phase, which may be empty:
   such support counts only in the "any phase" column.
 - `do_not` recommendations are cautions, reported beside the support, never mixed into it.
-- A document rests on primary data when its form's `evidence_basis` value says so: a listed method that
+- A document rests on primary data when its form's evidence-basis value says so: a listed method that
   codebook.evidence_basis marks `basis: primary`, or the word "primary" (see `rests_on_primary_data`).
+  The fields are found by their role (`source: evidence_basis` / `source: evidence_category` in the
+  extraction form), not by their id, so a form may call them what it likes (see `EvidenceFields`).
 """
 
 from __future__ import annotations
@@ -23,14 +25,17 @@ from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
 from reviewflow.errors import ReviewflowError
-from reviewflow.fileio import read_json, read_yaml
+from reviewflow.fileio import read_json
 from reviewflow.manifest import Document
 from reviewflow.safety import restore_formula_text
+
+if TYPE_CHECKING:
+    from reviewflow.form import Form
 
 ANY_PHASE = "any_phase"
 ANY_PHASE_LABEL = "Any phase"
@@ -114,10 +119,15 @@ def load_codebook(form_path: str | Path) -> Codebook:
     reads the form; a FormError names the file, the problem and the fix)."""
     from reviewflow.form import load_form
 
-    book = load_form(form_path).codebook
+    return codebook_of(load_form(form_path))
+
+
+def codebook_of(form: Form) -> Codebook:
+    """The synthesis codebook of a loaded extraction form."""
+    book = form.codebook
     return codebook_from_mapping({**{kind: list(book[kind]) for kind in
                                      ("phases", "service_areas", "practices", "needs", "evidence_basis")},
-                                  "phase_aliases": dict(book.phase_aliases)}, form_path)
+                                  "phase_aliases": dict(book.phase_aliases)}, form.path)
 
 
 def codebook_from_mapping(codebook: Any, source: str | Path) -> Codebook:
@@ -237,23 +247,71 @@ def rests_on_primary_data(value: Any, primary_methods: Iterable[str] = (),
     return None
 
 
+# The roles (a form field's `source:`) that carry a document's evidence basis. The filled forms
+# (`results/forms/{doc}.json`) key their fields by id, which each review names as it likes.
+SOURCE_EVIDENCE_BASIS, SOURCE_EVIDENCE_CATEGORY = "evidence_basis", "evidence_category"
+
+
+@dataclass(frozen=True)
+class EvidenceFields:
+    """Ids of the form fields that decide the evidence basis, by role, in the form's order.
+
+    ``basis``: fields with ``source: evidence_basis`` (the methods named; they decide first);
+    ``category``: fields with ``source: evidence_category`` (primary / secondary; they decide when
+    every basis field is empty). The default is the shipped form's field ids.
+    """
+
+    basis: tuple[str, ...] = ("evidence_basis",)
+    category: tuple[str, ...] = ("evidence_category",)
+
+    @property
+    def ids(self) -> tuple[str, ...]:
+        return self.basis + self.category
+
+
+DEFAULT_EVIDENCE_FIELDS = EvidenceFields()
+
+
+def evidence_fields(form: Form) -> EvidenceFields:
+    """The evidence fields of a loaded extraction form, found by their `source` role."""
+    return EvidenceFields(basis=tuple(f.id for f in form.fields if f.source == SOURCE_EVIDENCE_BASIS),
+                          category=tuple(f.id for f in form.fields if f.source == SOURCE_EVIDENCE_CATEGORY))
+
+
 def _field_value(fields: Any, field_id: str) -> Any:
     entry = fields.get(field_id) if isinstance(fields, dict) else None
     return entry.get("value") if isinstance(entry, dict) else None
 
 
-def evidence_basis(form_json_paths: Iterable[str | Path], codebook: Codebook | None = None
+def _verdict(fields: Any, ids: Sequence[str], primary: Iterable[str] = (),
+             secondary: Iterable[str] = ()) -> bool | None:
+    """Primary when any of the fields says primary; None when every one is empty or missing."""
+    verdicts = [rests_on_primary_data(_field_value(fields, field_id), primary, secondary) for field_id in ids]
+    known = [v for v in verdicts if v is not None]
+    return any(known) if known else None
+
+
+def evidence_basis(form_json_paths: Iterable[str | Path], codebook: Codebook | None = None,
+                   fields: EvidenceFields = DEFAULT_EVIDENCE_FIELDS, *, form_path: str | Path = "the extraction form"
                    ) -> tuple[dict[str, str], list[str]]:
     """doc_id -> primary / other / unknown, from each `results/forms/{doc}.json`; plus problems found.
 
-    The `evidence_basis` field decides (see `rests_on_primary_data`); when it is empty, the form's
-    `evidence_category` field (primary / secondary), where present, does.
+    The ``fields.basis`` fields decide (see `rests_on_primary_data`); when they are empty, the
+    ``fields.category`` fields (primary / secondary), where present, do. A form without either role
+    leaves every document unknown, with one problem saying so (`form_path` names the form in it).
     """
     primary = codebook.primary_methods if codebook else frozenset()
     secondary = codebook.secondary_methods if codebook else frozenset()
     basis: dict[str, str] = {}
     problems: list[str] = []
-    for path in sorted(Path(p) for p in form_json_paths):
+    if not fields.ids:
+        problems.append(f"{form_path}: no form field has source: evidence_basis or source: evidence_category, so every "
+                        "document's evidence basis is unknown (none counts as resting on primary data). Fix: add a "
+                        "field with `source: evidence_basis` (choices_from: evidence_basis) or `source: "
+                        "evidence_category` (choices: [primary, secondary]) to form.fields and rerun the code stage.")
+    stale: list[str] = []
+    paths = sorted(Path(p) for p in form_json_paths)
+    for path in paths:
         try:
             data = read_json(path)
         except (OSError, ValueError) as error:
@@ -262,11 +320,19 @@ def evidence_basis(form_json_paths: Iterable[str | Path], codebook: Codebook | N
             basis[path.stem] = BASIS_UNKNOWN
             continue
         doc_id = str(data.get("doc_id") or path.stem) if isinstance(data, dict) else path.stem
-        fields = data.get("fields", {}) if isinstance(data, dict) else {}
-        verdict = rests_on_primary_data(_field_value(fields, "evidence_basis"), primary, secondary)
+        values = data.get("fields", {}) if isinstance(data, dict) else {}
+        if fields.ids and not (isinstance(values, dict) and any(f in values for f in fields.ids)):
+            stale.append(doc_id)
+        verdict = _verdict(values, fields.basis, primary, secondary)
         if verdict is None:
-            verdict = rests_on_primary_data(_field_value(fields, "evidence_category"))
+            verdict = _verdict(values, fields.category)
         basis[doc_id] = BASIS_UNKNOWN if verdict is None else (BASIS_PRIMARY if verdict else BASIS_OTHER)
+    if stale:
+        # Forms filled with an older version of the form, whose evidence fields had other ids.
+        shown = ", ".join(stale[:10]) + (", ..." if len(stale) > 10 else "")
+        problems.append(f"{paths[0].parent}: {len(stale)} filled form(s) ({shown}) have none of the evidence fields "
+                        f"{', '.join(fields.ids)} that {form_path} declares; their evidence basis counts as unknown. "
+                        "Fix: rerun the code stage so the filled forms follow the current extraction form.")
     return basis, problems
 
 
@@ -503,6 +569,8 @@ class Synthesis:
     practices: pd.DataFrame
     evidence: pd.DataFrame
     problems: list[str]
+    # The form fields the evidence basis was read from (the evidence table's note names them).
+    evidence_fields: EvidenceFields = field(default_factory=EvidenceFields)
 
 
 def synthesize(coding: pd.DataFrame, ingest_report: pd.DataFrame, codebook: Codebook,
@@ -539,11 +607,16 @@ def synthesize_files(*, coding_csv: str | Path, ingest_report_csv: str | Path, f
         documents = load_manifest(manifest_path, corpus_dir)
     except ManifestError as error:
         raise ReviewflowError(str(error)) from error
-    codebook = load_codebook(form_path)
-    basis, basis_problems = evidence_basis(form_json_paths, codebook)
+    from reviewflow.form import load_form
+
+    form = load_form(form_path)
+    codebook = codebook_of(form)
+    fields = evidence_fields(form)
+    basis, basis_problems = evidence_basis(form_json_paths, codebook, fields, form_path=form_path)
     result = synthesize(read_coding(coding_csv), read_ingest_report(ingest_report_csv), codebook,
                         documents, basis, include_mentions=include_mentions, coding_source=str(coding_csv))
     result.problems = basis_problems + result.problems
+    result.evidence_fields = fields
     return result
 
 
