@@ -4,6 +4,10 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 CORES ?= all
+# The review to run: its config names its corpus, form and results folder (`make run CONFIG=...`).
+CONFIG ?= config/config.yaml
+# Read from the config only where needed (clean): the review's results folder.
+RESULTS_DIR = $(shell $(BIN)/python -c "import sys; sys.path.insert(0, 'scripts'); from reviewflow.config import load_config; print(load_config('$(CONFIG)').values['results_dir'])")
 
 .PHONY: run test lint bench clean clean-all surrogates readme model
 
@@ -17,8 +21,9 @@ $(STAMP): $(BIN)/python pyproject.toml requirements.lock
 	$(BIN)/python -m pip install --quiet -c requirements.lock -e '.[test]'
 	touch $(STAMP)
 
+# --replace-workflow-config: the run uses CONFIG alone, not CONFIG on top of the default review's.
 run: $(STAMP)
-	$(BIN)/snakemake --cores $(CORES) --profile workflow/profiles/default
+	$(BIN)/snakemake --cores $(CORES) --profile workflow/profiles/default --configfile $(CONFIG) --replace-workflow-config
 
 test: $(STAMP)
 	$(BIN)/python -m pytest
@@ -41,11 +46,12 @@ surrogates: $(STAMP)
 readme: run
 	$(BIN)/python scripts/update_readme.py
 
-# Removes generated results but keeps results/history/ (the run snapshots behind results/changes.md).
-clean:
-	find results -mindepth 1 -maxdepth 1 ! -name history -exec rm -rf {} + 2>/dev/null || true
-	rm -rf logs
+# Removes the review's generated results but keeps its history/ (the run snapshots behind changes.md)
+# and the note of which review the folder belongs to.
+clean: $(STAMP)
+	@dir="$(RESULTS_DIR)"; [ -n "$$dir" ] || exit 1; \
+	find "$$dir" -mindepth 1 -maxdepth 1 ! -name history ! -name .review.json -exec rm -rf {} + 2>/dev/null || true
 
-# Removes everything generated, including the run history.
-clean-all:
-	rm -rf results logs .snakemake
+# Removes everything generated for the review, including its run history.
+clean-all: $(STAMP)
+	@dir="$(RESULTS_DIR)"; [ -n "$$dir" ] || exit 1; rm -rf "$$dir"

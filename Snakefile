@@ -5,6 +5,8 @@ from snakemake.utils import min_version
 min_version("9.0")
 
 
+# The default review. Another review is another config: `make run CONFIG=config/muraya_fry_2015.yaml`
+# (or `snakemake --configfile X --replace-workflow-config`); its results_dir keeps its outputs apart.
 configfile: "config/config.yaml"
 
 
@@ -21,20 +23,20 @@ include: "workflow/rules/report.smk"
 
 rule all:
     input:
-        "results/report.html",
-        "results/changes.md",
-        "results/forms.csv",
+        results("report.html"),
+        results("changes.md"),
+        results("forms.csv"),
     default_target: True
 
 
 onsuccess:
     from reviewflow.summary import run_summary
 
-    print(run_summary("results"))
+    print(run_summary(RESULTS))
 
 
 onerror:
     from reviewflow.summary import run_summary
 
-    print("The run stopped with an error (see the messages above and logs/).")
-    print(run_summary("results"))
+    print(f"The run stopped with an error (see the messages above and {RESULTS}/logs/).")
+    print(run_summary(RESULTS))

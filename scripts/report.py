@@ -5,10 +5,13 @@ from pathlib import Path
 from reviewflow.fileio import atomic_write_text
 from reviewflow.form import load_form
 from reviewflow.provenance import collect
-from reviewflow.report import ReportInputs, render
+from reviewflow.report import ReportInputs, fill_caption, render
 
 sm = snakemake  # noqa: F821
-captions = {Path(p).stem: Path(p).read_text(encoding="utf-8").strip() for p in sm.input.captions}
+form = load_form(sm.input.form)
+# The captions are templates: the review's own names, counts, phases and results folder go in.
+captions = {Path(p).stem: fill_caption(Path(p).read_text(encoding="utf-8").strip(), form, str(p), sm.params.results_dir)
+            for p in sm.input.captions}
 inputs = ReportInputs(
     manifest=Path(sm.input.manifest),
     form=Path(sm.input.form),
@@ -22,9 +25,9 @@ inputs = ReportInputs(
     conflicts=Path(sm.input.conflicts),
     decisions_report=Path(sm.input.decisions_report),
     changes=Path(sm.input.changes),
+    decisions_dir=str(sm.config["decisions_dir"]),
     captions={"tables": captions.get("synthesis", ""), "network": captions.get("network", "")},
 )
-form = load_form(sm.input.form)
 html = render(inputs, collect(dict(sm.params.config), sm.input.form, Path.cwd()), form.title)
 atomic_write_text(sm.output[0], html)
 with open(sm.log[0], "w", encoding="utf-8") as handle:

@@ -4,6 +4,7 @@ from pathlib import Path
 
 from reviewflow import figures, tables
 from reviewflow.errors import ReviewflowError
+from reviewflow.form import load_form
 from reviewflow.synthesis import synthesize_files
 
 inputs, outputs, params = snakemake.input, snakemake.output, snakemake.params  # noqa: F821
@@ -13,8 +14,10 @@ with open(snakemake.log[0], "w", encoding="utf-8") as log:  # noqa: F821
         form_path=inputs.form, manifest_path=inputs.manifest, corpus_dir=snakemake.config["corpus_dir"],  # noqa: F821
         include_mentions=bool(params.include_mentions),
     )
-    written = tables.write_tables(result, Path(outputs.support).parent)
-    written += figures.write_figures(result, Path(outputs.heatmap[0]).parent)
+    wording = load_form(inputs.form).wording  # the review's own titles and labels
+    tables_dir = Path(outputs.support).parent
+    written = tables.write_tables(result, tables_dir, wording, tables_dir.as_posix())
+    written += figures.write_figures(result, Path(outputs.heatmap[0]).parent, wording)
     # The rule's outputs and the library's file names must agree, or Snakemake would lose track of files.
     declared = {str(Path(p)) for p in outputs}
     produced = {str(p) for p in written}
@@ -31,5 +34,9 @@ with open(snakemake.log[0], "w", encoding="utf-8") as log:  # noqa: F821
           f"(ingestion failed): {', '.join(result.excluded['doc_id']) or 'none'}", file=log)
     basis_counts = {b: sum(v == b for v in result.basis.values()) for b in ("primary", "other", "unknown")}
     print(f"evidence basis of the forms: {basis_counts}", file=log)
+    # The fields are found by their role in the form; naming them shows which ids were read.
+    fields = result.evidence_fields
+    print(f"evidence fields (by source role): evidence_basis = {', '.join(fields.basis) or 'none'}; "
+          f"evidence_category = {', '.join(fields.category) or 'none'}", file=log)
     for problem in result.problems:
         print(f"problem: {problem}", file=log)

@@ -69,6 +69,33 @@ FORM_FIELDS = [
      "source": "coded_needs", "choices_from": "needs"},
 ]
 
+# Another review on the same documents: its own phase ids and names for every codebook list, one table
+# and one figure retitled, every other title left to the generic defaults built from these names.
+OTHER_PHASES = {"immediate": "rescue", "stabilization": "recovery", "reintegration": "reintegration"}
+OTHER_WORDING = {
+    "labels": {"phase": "Stage", "service_area": "Service", "practice": "Approach", "need": "Concern"},
+    "plural": {"phase": "stages", "service_area": "services", "practice": "approaches", "need": "concerns"},
+    "recommended_by": "Supported by",
+    "cautioned_by": "Warned against by",
+    "tables": {"practices": {"title": "Approaches to care: who recommends them", "heading": "Approaches to care"}},
+    "figures": {"evidence_gap_map": {"title": "Gaps: services and approaches", "caption": "Where evidence is missing"}},
+}
+# Wording of the default review (Macy & Johns) that another review's outputs must never show.
+MACY_STRINGS = ("Survivors' needs", "continuum of care", "Core service areas", "core service areas",
+                "Service-delivery", "service-delivery", "Service area", "Practice", "interviews, focus groups, surveys",
+                "each service area", "delivery practices", "immediate", "stabilization", "Recommended by",
+                "Cautioned by")
+
+
+def other_codebook() -> dict:
+    """CODEBOOK with the other review's phase ids (rescue, recovery, reintegration) and labels."""
+    book = json.loads(json.dumps(CODEBOOK))
+    book["phases"] = [{"id": OTHER_PHASES[p["id"]], "label": OTHER_PHASES[p["id"]].capitalize()} for p in book["phases"]]
+    for need in book["needs"]:
+        need["phase"] = OTHER_PHASES[need["phase"]]
+    return book
+
+
 CODING_COLUMNS = ["doc_id", "segment_id", "page", "char_start", "char_end", "segment_kind", "heading", "sentence",
                   "is_recommendation", "recommendation_kind", "polarity", "service_areas", "practices", "needs",
                   "phase", "phase_source", "citations_raw", "citations_json", "evidence", "cited_doc_ids",
@@ -110,9 +137,15 @@ SEGMENTS = [
 
 
 def write_corpus(root: Path, citations: dict[str, str] | None = None,
-                 segments: list[tuple] | None = None) -> dict[str, object]:
-    """Write the fixture corpus under `root`; returns the keyword arguments of `synthesize_files`."""
+                 segments: list[tuple] | None = None, other_review: bool = False) -> dict[str, object]:
+    """Write the fixture corpus under `root`; returns the keyword arguments of `synthesize_files`.
+
+    ``other_review``: the form is another review's (``other_codebook``, ``OTHER_WORDING``) and the
+    segments carry its phase ids."""
     citations = citations or {}
+    segments = segments if segments is not None else SEGMENTS
+    if other_review:
+        segments = [(*row[:7], OTHER_PHASES.get(row[7], row[7]), *row[8:]) for row in segments]
     corpus = root / "corpus"
     (corpus / "documents").mkdir(parents=True)
     manifest_rows = []
@@ -138,8 +171,7 @@ def write_corpus(root: Path, citations: dict[str, str] | None = None,
         forms.append(path)
 
     coding_rows = []
-    for segment_id, doc_id, is_rec, polarity, areas, practices, needs, phase, decision, sentence in (
-            segments if segments is not None else SEGMENTS):
+    for segment_id, doc_id, is_rec, polarity, areas, practices, needs, phase, decision, sentence in segments:
         coding_rows.append({
             "doc_id": doc_id, "segment_id": segment_id, "page": "2", "char_start": "0", "char_end": "10",
             "segment_kind": "sentence", "heading": "", "sentence": sentence, "is_recommendation": is_rec,
@@ -156,8 +188,10 @@ def write_corpus(root: Path, citations: dict[str, str] | None = None,
 
     form = root / "extraction_forms" / "fixture.yaml"
     form.parent.mkdir(parents=True)
-    form.write_text(yaml.safe_dump({"form": {"id": "fixture", "version": "1", "title": "Fixture form",
-                                             "fields": FORM_FIELDS}, "codebook": CODEBOOK},
+    header = {"id": "fixture", "version": "1", "title": "Fixture form", "fields": FORM_FIELDS}
+    if other_review:
+        header["wording"] = OTHER_WORDING
+    form.write_text(yaml.safe_dump({"form": header, "codebook": other_codebook() if other_review else CODEBOOK},
                                    sort_keys=False), encoding="utf-8")
     return {"coding_csv": results / "coding.csv", "ingest_report_csv": results / "ingest_report.csv",
             "form_json_paths": forms, "form_path": form, "manifest_path": corpus / "manifest.csv",

@@ -11,6 +11,8 @@ from PIL import Image
 from synthesis_fixtures import write_corpus
 
 from reviewflow import figures
+from reviewflow.form import load_form
+from reviewflow.paths import DEFAULT_FORM
 from reviewflow.synthesis import synthesize_files
 
 
@@ -69,3 +71,26 @@ def test_byte_identical_across_runs(result, tmp_path, monkeypatch):
     figures.write_figures(result, tmp_path / "second")
     for name in figures.output_files():
         assert (tmp_path / "first" / name).read_bytes() == (tmp_path / "second" / name).read_bytes(), name
+
+
+def _titles(folder: Path) -> tuple[str, str]:
+    return ((folder / f"{figures.HEATMAP}.svg").read_text(encoding="utf-8"),
+            (folder / f"{figures.GAP_MAP}.svg").read_text(encoding="utf-8"))
+
+
+def test_the_default_form_keeps_the_review_s_figure_titles(result, tmp_path):
+    figures.write_figures(result, tmp_path, load_form(DEFAULT_FORM).wording)
+    heatmap, gap_map = _titles(tmp_path)
+    assert "<!-- Documents recommending each service area, by phase -->" in heatmap
+    assert "<!-- Evidence gap map: service areas (top) and delivery practices (bottom) -->" in gap_map
+
+
+def test_another_review_s_figures_carry_its_titles(tmp_path):
+    kwargs = write_corpus(tmp_path / "corpus", other_review=True)
+    figures.write_figures(synthesize_files(**kwargs), tmp_path / "out", load_form(kwargs["form_path"]).wording)
+    heatmap, gap_map = _titles(tmp_path / "out")
+    assert "<!-- Documents recommending services, by phase -->" in heatmap  # the generic title, in its names
+    assert "<!-- Gaps: services and approaches -->" in gap_map  # its own title
+    assert "<!-- Rescue -->" in heatmap
+    for svg in (heatmap, gap_map):
+        assert "service area" not in svg and "delivery practices" not in svg

@@ -138,3 +138,146 @@ def test_code_exclusions_are_validated_like_patterns(tmp_path):
     with pytest.raises(FormError) as info:
         load_form(_write(tmp_path, data))
     assert any("codebook.service_areas[0].exclude[0]" in p and "invalid token pattern" in p for p in info.value.problems)
+
+
+# --- wording --------------------------------------------------------------------------------------
+
+def test_default_form_words_its_outputs_as_the_review_does():
+    wording = load_form(DEFAULT_FORM).wording
+    assert {name: (t.title, t.heading) for name, t in wording.tables.items()} == {
+        "table1_needs": ("Survivors' needs across the continuum of care, with the documents that recommend services "
+                         "for them", "Survivors' needs across the continuum of care"),
+        "service_areas": ("Core service areas by phase: documents recommending them", "Core service areas by phase"),
+        "practices": ("Service-delivery practices: documents recommending them", "Service-delivery practices"),
+        "evidence_basis": ("Evidence basis: supporting documents resting on primary data", "Evidence basis"),
+    }
+    assert {name: (f.title, f.caption) for name, f in wording.figures.items()} == {
+        "heatmap_areas_phases": ("Documents recommending each service area, by phase",
+                                 "Documents recommending each service area, by phase"),
+        "evidence_gap_map": ("Evidence gap map: service areas (top) and delivery practices (bottom)",
+                             "Evidence gap map: documents (size) and share resting on primary data (colour)"),
+    }
+    assert (wording.labels.service_area, wording.labels.practice, wording.labels.need, wording.labels.phase) == (
+        "Service area", "Practice", "Need", "Phase")
+    assert (wording.recommended_by, wording.cautioned_by) == ("Recommended by", "Cautioned by")
+    assert wording.primary_data_examples == "interviews, focus groups, surveys"
+
+
+def test_another_review_s_names_make_its_default_titles(tmp_path):
+    data = _data()
+    data["form"]["wording"] = {"labels": {"service_area": "Service", "practice": "Approach"},
+                               "plural": {"service_area": "services", "practice": "approaches"},
+                               "figures": {"heatmap_areas_phases": {"title": "Services in each phase"}}}
+    wording = load_form(_write(tmp_path, data)).wording
+    assert wording.labels.service_area == "Service" and wording.labels.need == "Need"  # the rest: generic
+    assert wording.tables["service_areas"].title == "Services by phase: documents recommending them"
+    assert wording.tables["service_areas"].heading == "Services by phase"
+    assert wording.tables["practices"].title == "Approaches: documents recommending them"
+    assert wording.tables["table1_needs"].title == "Needs by phase, with the documents that recommend services for them"
+    # a title given without a caption is the caption too
+    assert wording.figures["heatmap_areas_phases"].caption == "Services in each phase"
+    assert wording.figures["evidence_gap_map"].title == "Evidence gap map: services (top) and approaches (bottom)"
+
+
+def test_a_form_without_wording_gets_generic_words_and_its_own_methods(tmp_path):
+    data = _data()
+    del data["form"]["wording"]
+    wording = load_form(_write(tmp_path, data)).wording
+    texts = [wording.recommended_by, wording.cautioned_by, *wording.labels.by_list().values(),
+             *wording.plural.by_list().values(), *(t.title for t in wording.tables.values()),
+             *(t.heading for t in wording.tables.values()), *(f.title for f in wording.figures.values()),
+             *(f.caption for f in wording.figures.values())]
+    for macy in ("Survivors", "continuum", "Core service", "Service-delivery", "each service area", "delivery practices"):
+        assert not any(macy in text for text in texts), macy
+    # the evidence note's examples are the codebook's primary-data methods, by label
+    assert wording.primary_data_examples == ("Interviews with survivors; Interviews or focus groups with providers, "
+                                             "advocates or law enforcement; Survey")
+
+
+def test_the_schema_words_exactly_the_registry_s_tables_and_figures(repo_root):
+    from reviewflow.outputs import synthesis_figure_names, synthesis_table_names
+
+    schema = yaml.safe_load((repo_root / "workflow" / "schemas" / "form.schema.yaml").read_text(encoding="utf-8"))
+    wording = schema["$defs"]["wording"]["properties"]
+    assert list(wording["tables"]["properties"]) == synthesis_table_names()
+    assert list(wording["figures"]["properties"]) == synthesis_figure_names()
+
+
+def test_wording_of_an_unknown_table_is_refused(tmp_path):
+    data = _data()
+    data["form"]["wording"]["tables"]["table2"] = {"title": "Table two"}
+    with pytest.raises(FormError) as info:
+        load_form(_write(tmp_path, data))
+    (problem,) = info.value.problems
+    assert "form.wording.tables" in problem and "'table2' was unexpected" in problem and "Fix:" in problem
+
+
+# --- empty lists and cross-references -------------------------------------------------------------
+
+@pytest.mark.parametrize("kind", ["phases", "service_areas", "practices", "needs"])
+def test_an_empty_codebook_list_is_refused(tmp_path, kind):
+    data = _data()
+    data["codebook"][kind] = []
+    path = _write(tmp_path, data)
+    with pytest.raises(FormError) as info:
+        load_form(path)
+    (problem,) = info.value.problems
+    assert problem.startswith(f"{path}: codebook.{kind}: [] should be non-empty.")
+    assert "Fix: list at least one entry" in problem
+
+
+def test_a_phase_may_not_take_the_synthesis_any_phase_id(tmp_path):
+    data = _data()
+    data["codebook"]["phases"][2]["id"] = "any_phase"
+    for need in data["codebook"]["needs"]:
+        if need["phase"] == "reintegration":
+            need["phase"] = "any_phase"
+    data["codebook"]["phase_aliases"] = {k: v for k, v in data["codebook"]["phase_aliases"].items()
+                                         if v != "reintegration"}
+    with pytest.raises(FormError) as info:
+        load_form(_write(tmp_path, data))
+    (problem,) = info.value.problems
+    assert "codebook.phases[2].id: 'any_phase'" in problem and "Fix: give the phase another id" in problem
+
+
+def test_a_phase_alias_that_could_never_match_is_named(tmp_path):
+    data = _data()
+    data["codebook"]["phase_aliases"]["Rescue phase"] = "immediate"
+    with pytest.raises(FormError) as info:
+        load_form(_write(tmp_path, data))
+    (problem,) = info.value.problems
+    assert "codebook.phase_aliases.Rescue phase" in problem and "Fix: write it as 'rescue phase'" in problem
+
+
+def test_an_auto_field_must_choose_from_the_list_it_is_filled_from(tmp_path):
+    data = _data()
+    fields = {spec["id"]: index for index, spec in enumerate(data["form"]["fields"])}
+    data["form"]["fields"][fields["recommended_services"]]["choices_from"] = "practices"
+    origin = data["form"]["fields"][fields["population_origin"]]
+    origin["choices"] = ["international", "adults"]  # adults is of the age dimension
+    with pytest.raises(FormError) as info:
+        load_form(_write(tmp_path, data))
+    problems = info.value.problems
+    assert len(problems) == 2
+    assert any(f"form.fields[{fields['recommended_services']}].choices_from: a field with source coded_service_areas "
+               "is filled from codebook.service_areas, not codebook.practices. Fix: write choices_from: service_areas."
+               in p for p in problems)
+    assert any(f"form.fields[{fields['population_origin']}].choices: 'adults' not among the codebook.population ids"
+               in p and "['international', 'domestic']" in p for p in problems)
+
+
+def test_report_headings_and_column_labels_must_differ(tmp_path):
+    data = _data()
+    wording = data["form"]["wording"]
+    wording["tables"]["practices"]["heading"] = "Core service areas by phase"
+    wording["figures"]["evidence_gap_map"]["caption"] = wording["figures"]["heatmap_areas_phases"]["caption"]
+    wording["cautioned_by"] = "Recommended by"
+    with pytest.raises(FormError) as info:
+        load_form(_write(tmp_path, data))
+    problems = info.value.problems
+    assert len(problems) == 3
+    assert any("form.wording.tables.practices.heading: 'Core service areas by phase' is also the report's heading "
+               "of service_areas" in p for p in problems)
+    assert any("form.wording.figures.evidence_gap_map.caption" in p for p in problems)
+    assert any("form.wording: the column label(s) ['Recommended by'] would head two columns" in p for p in problems)
+    assert all("Fix:" in p for p in problems)

@@ -8,7 +8,10 @@ from reviewflow.fileio import write_csv
 import pytest
 
 from reviewflow import history
+from reviewflow.form import load_form, make_wording
 from reviewflow.history import FIRST_RUN, NO_CHANGE, list_snapshots, read_table1_cells, update_history
+from reviewflow.outputs import SYNTHESIS_TABLES
+from reviewflow.paths import DEFAULT_FORM
 
 TABLE1_COLUMNS = ("phase", "phase_label", "need", "need_label", "code", "default_phase", "role", "n_documents",
                   "n_primary", "citations", "doc_ids")
@@ -32,11 +35,12 @@ def write_areas(folder, cells):
     write_csv(folder / "tables" / "service_areas_long.csv", rows, AREA_COLUMNS)
 
 
-def run(results, docs, tables=None):
+def run(results, docs, tables=None, wording="default"):
+    """One history run; the wording is the default review's unless told otherwise (None: generic)."""
     return update_history(table1=results / "tables" / "table1_long.csv", edges=results / "network" / "edges.csv",
                           documents=[(d, CITATIONS[d]) for d in docs], history_dir=results / "history",
                           changes_md=results / "changes.md", changes_json=results / "changes.json",
-                          tables=tables)
+                          tables=tables, wording=load_form(DEFAULT_FORM).wording if wording == "default" else wording)
 
 
 RUN1_CELLS = {
@@ -185,3 +189,41 @@ def test_table1_reader_accepts_one_row_per_document(tmp_path):
     write_csv(path, [{"phase": "immediate", "need": "basic_needs", "doc_id": "aron2006"},
                      {"phase": "immediate", "need": "basic_needs", "doc_id": "hodge2008"}], ("phase", "need", "doc_id"))
     assert read_table1_cells(path) == {("immediate", "basic_needs", "support"): {"aron2006", "hodge2008"}}
+
+
+def _area_change(tmp_path, wording):
+    """Two runs whose only change is a service-area cell; returns the changes.md of the second."""
+    write_run(tmp_path, RUN1_CELLS, [])
+    tables = {"service_areas": tmp_path / "tables" / "service_areas_long.csv"}
+    write_areas(tmp_path, {("mental_health", "recovery", "support"): ["aron2006"]})
+    run(tmp_path, ["aron2006", "caliber2007"], tables, wording)
+    write_areas(tmp_path, {("mental_health", "recovery", "support"): ["aron2006", "caliber2007"]})
+    second = run(tmp_path, ["aron2006", "caliber2007"], tables, wording)
+    assert second.created
+    return (tmp_path / "changes.md").read_text()
+
+
+def test_sections_of_the_other_tables_are_titled_in_the_form_s_words(tmp_path):
+    other = make_wording({"plural": {"service_area": "services"}, "tables": {"practices": {"heading": "Approaches"}}})
+    markdown = _area_change(tmp_path / "other", other)
+    assert "## Services by phase" in markdown
+    assert not any(s in markdown for s in ("Core service areas", "Service-delivery", "Survivors"))
+    generic = _area_change(tmp_path / "generic", None)
+    assert "## Service areas by phase" in generic and "Core service areas" not in generic
+
+
+def test_rewording_the_form_is_no_change_of_the_synthesis(tmp_path):
+    write_run(tmp_path, RUN1_CELLS, [])
+    tables = {"service_areas": tmp_path / "tables" / "service_areas_long.csv"}
+    write_areas(tmp_path, {("mental_health", "stabilization", "support"): ["aron2006"]})
+    run(tmp_path, ["aron2006"], tables)
+    again = run(tmp_path, ["aron2006"], tables, make_wording({"tables": {"service_areas": {"heading": "Services"}}}))
+    assert not again.created and len(list_snapshots(tmp_path / "history")) == 1
+
+
+def test_the_snapshot_files_and_keys_come_from_the_registry():
+    assert history.TABLE1 == "table1_long.csv" and history.TABLE1_KEY == ("phase", "need", "role")
+    assert [t.name for t in history.OTHER_TABLES] == [t.name for t in SYNTHESIS_TABLES[1:]]
+    # the file names older snapshots hold, so their hash and comparison stay as they were
+    assert history.SNAPSHOT_FILES == ("table1_long.csv", "edges.csv", "documents.csv", "service_areas_long.csv",
+                                      "practices_long.csv", "evidence_basis_long.csv")

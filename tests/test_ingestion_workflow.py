@@ -59,7 +59,7 @@ def test_ingest_rules_on_a_tiny_corpus(repo_root: Path, tmp_path: Path) -> None:
     assert rows["notes2009"]["chars"] == str(len("Notes\n\nProvide emergency shelter."))
     record = json.loads((workdir / "results" / "text" / "agency2008.json").read_text(encoding="utf-8"))
     assert record["text"] == "Aftercare\n\nUse qualified interpreters." and record["source"] == "documents/agency2008.html"
-    summary = (workdir / "logs" / "ingest" / "report.log").read_text(encoding="utf-8")
+    summary = (workdir / "results" / "logs" / "ingest" / "report.log").read_text(encoding="utf-8")
     assert "3 document(s): 2 ok, 0 warning(s), 1 error(s)" in summary
     assert "ERROR broken2003: documents/broken2003.pdf" in summary
     assert "ERROR broken2003" in result.stderr

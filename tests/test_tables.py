@@ -10,9 +10,11 @@ from pathlib import Path
 import pandas as pd
 import pytest
 from openpyxl import load_workbook
-from synthesis_fixtures import write_corpus
+from synthesis_fixtures import MACY_STRINGS, write_corpus
 
 from reviewflow import tables
+from reviewflow.form import load_form
+from reviewflow.paths import DEFAULT_FORM
 from reviewflow.synthesis import synthesize_files
 
 EVIL_CITATION = "<script>alert(1)</script> Aron & Co_50% #1, 2006"
@@ -21,9 +23,18 @@ FORMULA_CITATION = '=HYPERLINK("http://example.invalid","FCADV"), 2004'
 
 @pytest.fixture
 def written(tmp_path: Path) -> Path:
+    """The fixture synthesis in the default review's words (as the pipeline writes it for Macy & Johns)."""
     result = synthesize_files(**write_corpus(tmp_path / "corpus"))
-    tables.write_tables(result, tmp_path / "out")
+    tables.write_tables(result, tmp_path / "out", load_form(DEFAULT_FORM).wording)
     return tmp_path / "out"
+
+
+@pytest.fixture
+def other(tmp_path: Path) -> Path:
+    """Another review's form: other phase ids, names and titles (tests/synthesis_fixtures.OTHER_WORDING)."""
+    kwargs = write_corpus(tmp_path / "other_corpus", other_review=True)
+    tables.write_tables(synthesize_files(**kwargs), tmp_path / "other_out", load_form(kwargs["form_path"]).wording)
+    return tmp_path / "other_out"
 
 
 @pytest.fixture
@@ -41,12 +52,13 @@ def test_every_declared_file_is_written(written):
 
 def test_rule_declares_the_files_the_library_writes(repo_root):
     rule = (repo_root / "workflow" / "rules" / "synthesis.smk").read_text(encoding="utf-8")
-    names = re.search(r"SYNTHESIS_TABLES = \[(.*?)\]", rule).group(1)
+    names = re.search(r"SYNTHESIS_TABLES = (\[.*?\]|[\w.]*synthesis_table_names\(\))", rule).group(1)
     formats = re.search(r"SYNTHESIS_TABLE_FORMATS = \[(.*?)\]", rule).group(1)
-    assert re.findall(r'"([^"]+)"', names) == list(tables.TABLE_NAMES)
+    # the rule lists the tables, or takes them from the registry the library writes them from
+    assert names.endswith("synthesis_table_names()") or re.findall(r'"([^"]+)"', names) == list(tables.TABLE_NAMES)
     assert re.findall(r'"([^"]+)"', formats) == list(tables.FORMATS)
     for name in (tables.WORKBOOK, tables.EXCLUDED_CSV, tables.SUPPORT_CSV):
-        assert f'"results/tables/{name}"' in rule
+        assert f'"results/tables/{name}"' in rule or f'results("tables/{name}")' in rule
 
 
 def test_wide_csv_is_the_display_form_and_long_csv_the_tidy_form(written):
@@ -163,3 +175,68 @@ def test_a_corpus_without_any_coded_support_still_renders(tmp_path):
     assert len(wide) == 7 and set(wide["Documents"]) == {"0"}  # every need in its default phase, empty
     support = (tmp_path / "out" / tables.SUPPORT_CSV).read_text(encoding="utf-8")
     assert support == "doc_id,code,phase,need,polarity,role,segment_ids,pages\n"
+
+
+TODAY = {  # the default review's titles, exactly as its outputs have always carried them
+    "table1_needs": "**Table 1. Survivors' needs across the continuum of care, with the documents that recommend "
+                    "services for them**",
+    "service_areas": "**Core service areas by phase: documents recommending them**",
+    "practices": "**Service-delivery practices: documents recommending them**",
+    "evidence_basis": "**Evidence basis: supporting documents resting on primary data**",
+}
+
+
+def test_the_default_form_keeps_the_review_s_own_titles_and_columns(written):
+    for name, heading in TODAY.items():
+        assert (written / f"{name}.md").read_text(encoding="utf-8").splitlines()[0] == heading
+    practices = pd.read_csv(written / "practices.csv", dtype=str, keep_default_na=False)
+    assert list(practices.columns) == ["Practice", "Documents", "Recommended by", "Cautions", "Cautioned by"]
+    evidence = pd.read_csv(written / "evidence_basis.csv", dtype=str, keep_default_na=False)
+    assert list(dict.fromkeys(evidence["Level"])) == ["Need", "Service area", "Practice"]
+    assert ("one of its methods is marked basis: primary in the codebook (interviews, focus groups, surveys) or the "
+            "value reads 'primary'") in (written / "evidence_basis.md").read_text(encoding="utf-8")
+
+
+def test_another_review_s_form_words_every_table_and_none_of_the_default_review_s(other):
+    heads = {name: (other / f"{name}.md").read_text(encoding="utf-8").splitlines()[0] for name in tables.TABLE_NAMES}
+    assert heads == {
+        "table1_needs": "**Table 1. Concerns by phase, with the documents that recommend services for them**",
+        "service_areas": "**Services by phase: documents recommending them**",
+        "practices": "**Approaches to care: who recommends them**",
+        "evidence_basis": "**Evidence basis: supporting documents resting on primary data**",
+    }
+    needs = pd.read_csv(other / "table1_needs.csv", dtype=str, keep_default_na=False)
+    assert list(needs.columns) == ["Stage", "Concern", "Documents", "Supported by", "Cautions", "Warned against by"]
+    assert needs["Stage"].iloc[0] == "Rescue" and needs["Concern"].iloc[0] == "Emergency shelter"
+    areas = pd.read_csv(other / "service_areas.csv", dtype=str, keep_default_na=False)
+    assert list(areas.columns) == ["Service", "Rescue", "Recovery", "Reintegration", "Any phase",
+                                   "Cautions (any phase)"]
+    assert list(pd.read_csv(other / "practices.csv", dtype=str).columns)[0] == "Approach"
+    evidence = pd.read_csv(other / "evidence_basis.csv", dtype=str, keep_default_na=False)
+    assert list(dict.fromkeys(evidence["Level"])) == ["Concern", "Service", "Approach"]
+    # the evidence note names the form's own primary-data methods (its codebook's labels)
+    assert ("marked basis: primary in the codebook (Interviews with survivors) or"
+            in (other / "evidence_basis.md").read_text(encoding="utf-8"))
+    workbook = load_workbook(other / tables.WORKBOOK)
+    assert workbook["service_areas"]["A1"].value == "Services by phase: documents recommending them"
+    for name in tables.output_files():
+        if name.endswith(".xlsx"):
+            continue
+        text = (other / name).read_text(encoding="utf-8")
+        leaked = [s for s in MACY_STRINGS if s in text]
+        assert not leaked, f"{name} shows {leaked}"
+
+
+def test_without_a_form_the_titles_and_labels_are_generic(tmp_path):
+    result = synthesize_files(**write_corpus(tmp_path / "corpus"))
+    built = {t.name: t for t in tables.build_tables(result)}
+    assert [t.heading for t in built.values()] == [
+        "Table 1. Needs by phase, with the documents that recommend services for them",
+        "Service areas by phase: documents recommending them",
+        "Practices: documents recommending them",
+        "Evidence basis: supporting documents resting on primary data",
+    ]
+    assert list(built["service_areas"].wide.columns)[0] == "Service area"
+    assert list(built["table1_needs"].wide.columns)[:2] == ["Phase", "Need"]
+    # without the form, the note names no method: no review's examples are assumed
+    assert "in the codebook or the value reads 'primary'" in built["evidence_basis"].notes[-1]

@@ -26,7 +26,7 @@ from itertools import combinations
 from pathlib import Path
 from typing import Any
 
-from reviewflow.review import Coding, Decision, load_decisions, read_segments, resolve_decisions
+from reviewflow.review import Coding, Decision, adjudication_sheet, load_decisions, read_segments, resolve_decisions
 
 AUTO = "auto"
 AGREEMENT_COLUMNS: tuple[str, ...] = (
@@ -128,7 +128,8 @@ def conflict_rows(segments: Mapping[str, Mapping[str, str]], decisions: Sequence
             "sentence": row.get("sentence", ""), "reviewers": ";".join(d.reviewer for d in group),
             "decisions": " | ".join(_describe(d) for d in group), "differs_in": ";".join(differs),
             "status": (f"settled by adjudication ({adjudicated.decision})" if settled
-                       else "unresolved: automatic codes kept; decide it in corpus/decisions/adjudicated.xlsx"),
+                       else "unresolved: automatic codes kept; decide it in "
+                            f"{adjudication_sheet(group[0].source)}"),
         })
     return rows
 
@@ -199,19 +200,26 @@ def agreement_files(*, coded: Sequence[str | Path], decisions: Sequence[str | Pa
 
 
 def cli_agreement(args: Any) -> int:
-    """``python -m reviewflow review agreement [--results results] [--decisions corpus/decisions]``."""
+    """``python -m reviewflow review agreement [--config C] [--results R] [--decisions D]``: the config's
+    form, decisions and results folders unless --results/--decisions say otherwise."""
+    from reviewflow.config import check_results_owner, load_config
     from reviewflow.errors import ReviewflowError
-    from reviewflow.paths import DEFAULT_FORM
     from reviewflow.review import decision_files
 
-    results = Path(args.results)
+    config = load_config(getattr(args, "config", None))
+    results = Path(args.results) if getattr(args, "results", None) else config.results_dir
+    decisions = Path(args.decisions) if getattr(args, "decisions", None) else config.decisions_dir
     coded = sorted((results / "coded").glob("*.csv"))
     if not coded:
         raise ReviewflowError(f"{results / 'coded'}: no coded documents. Fix: run the workflow first, "
                               "or point --results at a finished run.")
+    # A mistyped folder must not rewrite agreement.csv with "no decisions yet".
+    if not decisions.is_dir():
+        raise ReviewflowError(f"{decisions}: no such folder of reviewer sheets; nothing was written. Fix: give the "
+                              f"folder that holds the sheets (this review's is {config.values['decisions_dir']}).")
+    check_results_owner(results, config.values["manifest"])
     out = results / "review"
-    result = agreement_files(coded=coded, decisions=decision_files(args.decisions),
-                             form=getattr(args, "form", None) or DEFAULT_FORM,
+    result = agreement_files(coded=coded, decisions=decision_files(decisions), form=config.form,
                              agreement_out=out / "agreement.csv", conflicts_out=out / "conflicts.csv")
     for line in result.log + summary_lines(result.agreement):
         print(line)

@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from reviewflow.fileio import read_json, write_csv
-from reviewflow.review import ManualValue, load_manual_sheet, manual_field_sources
+from reviewflow.review import ManualValue, adjudication_sheet, load_manual_sheet, manual_field_sources
 
 TABLE_COLUMNS: tuple[str, ...] = (
     "doc_id", "field", "label", "mode", "value", "status", "source", "reviewer", "note", "evidence_count",
@@ -178,7 +178,7 @@ def resolve_manual_values(values: Sequence[ManualValue], doc_ids: Iterable[str],
         for value in group:
             report.append(value.report_row("conflict", (
                 f"{where} ({summary}); the field is left empty. Fix: give the value in "
-                "corpus/decisions/adjudicated.xlsx (sheet 'manual_fields') or adjudicated.manual_fields.csv")))
+                f"{adjudication_sheet(value.source)} (sheet 'manual_fields') or adjudicated.manual_fields.csv")))
     report.sort(key=lambda r: (str(r["source"]), int(r["row"]) if str(r["row"]).isdigit() else 0, r["status"]))
     return resolved, conflicts, report
 

@@ -2,7 +2,8 @@
 (areas and practices × phases; bubble size = documents, colour = share resting on primary data).
 
 Drawn on the Agg canvas without pyplot (no global figure state), saved as PNG (300 dpi) and SVG with
-fixed metadata and a fixed SVG hash salt, so reruns give byte-identical files.
+fixed metadata and a fixed SVG hash salt, so reruns give byte-identical files. Their titles are the
+form's (``form.wording.figures``), generic without one.
 """
 
 from __future__ import annotations
@@ -19,10 +20,9 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
 from reviewflow.fileio import atomic_write_bytes
+from reviewflow.form import Wording, make_wording
+from reviewflow.outputs import GAP_MAP, HEATMAP, synthesis_figure_names
 from reviewflow.synthesis import ANY_PHASE, ROLE_SUPPORT, Synthesis
-
-HEATMAP = "heatmap_areas_phases"
-GAP_MAP = "evidence_gap_map"
 DPI = 300
 RC = {
     "svg.hashsalt": "reviewflow",
@@ -35,7 +35,7 @@ SVG_METADATA = {"Date": None, "Creator": None}
 
 
 def output_files() -> list[str]:
-    return [f"{stem}{ext}" for stem in (HEATMAP, GAP_MAP) for ext in (".png", ".svg")]
+    return [f"{stem}{ext}" for stem in synthesis_figure_names() for ext in (".png", ".svg")]
 
 
 def _support_matrix(long: pd.DataFrame, column: str) -> tuple[list[str], list[str], np.ndarray]:
@@ -69,7 +69,7 @@ def _any_phase_index(long: pd.DataFrame) -> int:
 
 def draw_heatmap(areas_long: pd.DataFrame, png: str | Path, svg: str | Path, title: str | None = None) -> None:
     """Documents recommending each service area in each phase, with the count in every cell; the last
-    column ('Any phase') also counts recommendations that name no phase."""
+    column ('Any phase') also counts recommendations that name no phase. Without a title, the generic one."""
     rows, columns, values = _support_matrix(areas_long, "n_documents")
     with matplotlib.rc_context(RC):
         figure = Figure(figsize=(1.3 * len(columns) + 3.2, 0.45 * len(rows) + 1.8), layout="constrained")
@@ -92,7 +92,7 @@ def draw_heatmap(areas_long: pd.DataFrame, png: str | Path, svg: str | Path, tit
             spine.set_visible(False)
         colour_bar = figure.colorbar(image, ax=axes, shrink=0.8)
         colour_bar.set_label("Documents")
-        axes.set_title(title or "Documents recommending each service area, by phase", fontsize=10)
+        axes.set_title(title or make_wording().figures[HEATMAP].title, fontsize=10)
         _save(figure, Path(png), Path(svg))
 
 
@@ -149,8 +149,7 @@ def draw_gap_map(areas_long: pd.DataFrame, practices_long: pd.DataFrame, png: st
         figure.legend(handles=handles, title="Documents", loc="outside lower center", ncols=len(handles),
                       frameon=False, handlelength=handle_size, handleheight=handle_size, handletextpad=0.4,
                       columnspacing=1.5)
-        axes.set_title(title or "Evidence gap map: service areas (top) and delivery practices (bottom)",
-                       fontsize=10)
+        axes.set_title(title or make_wording().figures[GAP_MAP].title, fontsize=10)
         _save(figure, Path(png), Path(svg))
 
 
@@ -171,10 +170,12 @@ def _wrap_all(labels: Sequence[str], width: int) -> list[str]:
     return [_wrap(label, width) for label in labels]
 
 
-def write_figures(result: Synthesis, out_dir: str | Path) -> list[Path]:
+def write_figures(result: Synthesis, out_dir: str | Path, wording: Wording | None = None) -> list[Path]:
+    """Both figures, titled in the form's words (``load_form(...).wording``; generic without one)."""
+    words = wording or make_wording()
     out_dir = Path(out_dir)
     heatmap = (out_dir / f"{HEATMAP}.png", out_dir / f"{HEATMAP}.svg")
     gap_map = (out_dir / f"{GAP_MAP}.png", out_dir / f"{GAP_MAP}.svg")
-    draw_heatmap(result.service_areas, *heatmap)
-    draw_gap_map(result.service_areas, result.practices, *gap_map)
+    draw_heatmap(result.service_areas, *heatmap, title=words.figures[HEATMAP].title)
+    draw_gap_map(result.service_areas, result.practices, *gap_map, title=words.figures[GAP_MAP].title)
     return [*heatmap, *gap_map]

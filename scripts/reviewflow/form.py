@@ -3,8 +3,13 @@
 The form is data a researcher edits (`extraction_forms/*.yaml`). ``load_form`` checks it against
 ``workflow/schemas/form.schema.yaml`` and then checks what a JSON Schema cannot express: ids unique
 across the codebook, every need pointing at an existing code and phase, phase aliases pointing at an
-existing phase, token patterns that spaCy's Matcher accepts. Every problem becomes one line of the
-``FormError`` message, naming the file, the field path and the fix.
+existing phase, token patterns that spaCy's Matcher accepts, fields drawing their choices from the
+list the coding fills them from. Every problem becomes one line of the ``FormError`` message, naming
+the file, the field path and the fix.
+
+``form.wording`` holds the review's own words for the outputs (column labels, titles); every key is
+optional, and what a form leaves out gets the generic default of ``reviewflow.outputs``, so another
+review is another form, never new code.
 """
 
 from __future__ import annotations
@@ -20,9 +25,17 @@ import yaml
 
 from reviewflow.errors import ReviewflowError
 from reviewflow.fileio import read_yaml
+from reviewflow.outputs import REPORT_FIGURES, SYNTHESIS_TABLES, fill, table_heading
 from reviewflow.paths import schema_path
 
 CODE_LISTS: tuple[str, ...] = ("phases", "service_areas", "practices", "needs")
+# The synthesis' own column for support that names no phase (reviewflow.synthesis.ANY_PHASE); not
+# imported, to keep pandas out of loading a form.
+RESERVED_PHASE = "any_phase"
+# The codebook list an auto field's values come from, by the field's source.
+SOURCE_LISTS: dict[str, str] = {"coded_needs": "needs", "coded_service_areas": "service_areas",
+                                "coded_practices": "practices", "evidence_basis": "evidence_basis",
+                                "population": "population"}
 PATTERN_LISTS: tuple[str, ...] = ("phases", "service_areas", "practices", "needs", "evidence_basis", "population")
 
 
@@ -91,6 +104,92 @@ class Codebook:
 
 
 @dataclass(frozen=True)
+class Names:
+    """One word per codebook list: a phase, a service area, a practice, a need."""
+
+    phase: str
+    service_area: str
+    practice: str
+    need: str
+
+    def by_list(self) -> dict[str, str]:
+        """Keyed by the codebook list's name (``service_areas``), as the title templates read them."""
+        return {"phases": self.phase, "service_areas": self.service_area, "practices": self.practice,
+                "needs": self.need}
+
+
+@dataclass(frozen=True)
+class TableWording:
+    title: str  # printed above the table
+    heading: str  # its short name: report heading, changes.md section
+
+
+@dataclass(frozen=True)
+class FigureWording:
+    title: str  # drawn on the figure
+    caption: str  # under it in the report
+
+
+DEFAULT_LABELS = Names(phase="Phase", service_area="Service area", practice="Practice", need="Need")
+DEFAULT_PLURAL = Names(phase="phases", service_area="service areas", practice="practices", need="needs")
+
+
+@dataclass(frozen=True)
+class Wording:
+    """The review's words in its outputs, every default filled (``make_wording``)."""
+
+    labels: Names  # column labels, singular ("Service area")
+    plural: Names  # running text, plural ("service areas")
+    recommended_by: str  # column of the citations supporting a row
+    cautioned_by: str  # column of the citations cautioning against it
+    primary_data_examples: str  # the primary-data methods named in the evidence note; "" names none
+    tables: Mapping[str, TableWording]  # every reviewflow.outputs.SYNTHESIS_TABLES name
+    figures: Mapping[str, FigureWording]  # every synthesis figure of reviewflow.outputs.REPORT_FIGURES
+
+
+def make_wording(spec: Mapping[str, Any] | None = None, primary_methods: Sequence[str] = ()) -> Wording:
+    """The wording of a form's ``form.wording`` (already schema-valid), defaults filled in.
+
+    ``primary_methods`` are the labels of the codebook's primary-data methods: the evidence note names
+    them unless the form words them itself.
+    """
+    spec = spec or {}
+
+    def names(key: str, default: Names) -> Names:
+        given = spec.get(key) or {}
+        return Names(**{name: str(given.get(name) or getattr(default, name)) for name in ("phase", "service_area",
+                                                                                           "practice", "need")})
+
+    plural = names("plural", DEFAULT_PLURAL)
+    table_spec, figure_spec = spec.get("tables") or {}, spec.get("figures") or {}
+    tables = {}
+    for table in SYNTHESIS_TABLES:
+        given = table_spec.get(table.name) or {}
+        title = str(given.get("title") or fill(table.default_title, plural.by_list()))
+        # A form that retitles a table but gives no heading gets its title as the heading.
+        heading = str(given.get("heading") or (title if given.get("title") else fill(table.default_heading,
+                                                                                      plural.by_list())))
+        tables[table.name] = TableWording(title, heading)
+    figures = {}
+    for figure in REPORT_FIGURES:
+        if not figure.synthesis:
+            continue
+        given = figure_spec.get(figure.name) or {}
+        title = str(given.get("title") or fill(figure.default_title, plural.by_list()))
+        caption = str(given.get("caption") or (title if given.get("title") else fill(figure.default_caption,
+                                                                                     plural.by_list())))
+        figures[figure.name] = FigureWording(title, caption)
+    examples = spec.get("primary_data_examples")
+    return Wording(
+        labels=names("labels", DEFAULT_LABELS), plural=plural,
+        recommended_by=str(spec.get("recommended_by") or "Recommended by"),
+        cautioned_by=str(spec.get("cautioned_by") or "Cautioned by"),
+        primary_data_examples=str(examples) if examples is not None else "; ".join(primary_methods),
+        tables=tables, figures=figures,
+    )
+
+
+@dataclass(frozen=True)
 class Form:
     path: Path
     id: str
@@ -99,6 +198,7 @@ class Form:
     fields: tuple[Field, ...]
     codebook: Codebook
     data: Mapping[str, Any]
+    wording: Wording = field(default_factory=make_wording)
 
     def field(self, field_id: str) -> Field:
         for item in self.fields:
@@ -135,6 +235,10 @@ def _fix_for(error: jsonschema.ValidationError) -> str:
         return "use lower-case letters, digits and underscores, starting with a letter"
     if error.validator == "type":
         return f"write a {error.validator_value}"
+    if error.validator == "minItems":
+        return "list at least one entry (the coding and the synthesis need every codebook list)"
+    if error.validator == "minLength":
+        return "write some text, or leave the key out"
     return f"correct it as described in {schema_path('form').name}"
 
 
@@ -181,9 +285,17 @@ def _cross_problems(data: Mapping[str, Any], path: Path) -> list[str]:
         if need["phase"] not in phases:
             problems.append(f"{path}: codebook.needs[{index}].phase: unknown phase '{need['phase']}' for need '{need['id']}'. "
                             f"Fix: use one of {sorted(phases)}.")
+    if RESERVED_PHASE in phases:
+        index = [p["id"] for p in codebook["phases"]].index(RESERVED_PHASE)
+        problems.append(f"{path}: codebook.phases[{index}].id: '{RESERVED_PHASE}' is the synthesis' own column for "
+                        "support that names no phase. Fix: give the phase another id.")
     for alias, target in (codebook.get("phase_aliases") or {}).items():
         if target not in phases:
             problems.append(f"{path}: codebook.phase_aliases.{alias}: unknown phase '{target}'. Fix: use one of {sorted(phases)}.")
+        if alias != alias.strip().lower():
+            # Phase names are looked up lower-cased, so this alias would never match.
+            problems.append(f"{path}: codebook.phase_aliases.{alias}: an alias is matched in lower case and never "
+                            f"as written. Fix: write it as '{alias.strip().lower()}'.")
     for key in ("evidence_basis", "population"):
         ids: set[str] = set()
         for index, entry in enumerate(codebook.get(key) or []):
@@ -203,7 +315,60 @@ def _cross_problems(data: Mapping[str, Any], path: Path) -> list[str]:
         if spec.get("source") == "population" and spec.get("dimension") not in dimensions:
             problems.append(f"{path}: form.fields[{index}].dimension: no codebook.population entry has dimension "
                             f"'{spec.get('dimension')}'. Fix: use one of {sorted(dimensions)}.")
+        problems.extend(_choice_problems(spec, index, codebook, path))
+    problems.extend(_wording_problems(data["form"].get("wording") or {}, path))
     problems.extend(_pattern_problems(codebook, path))
+    return problems
+
+
+def _choice_problems(spec: Mapping[str, Any], index: int, codebook: Mapping[str, Any], path: Path) -> list[str]:
+    """An auto field filled from a codebook list keeps only the choices that list holds: a choice from
+    another list would never be filled."""
+    expected = SOURCE_LISTS.get(str(spec.get("source") or ""))
+    if expected is None or spec.get("mode") != "auto" or spec.get("type") not in ("single_choice", "multiple_choice"):
+        return []
+    where = f"{path}: form.fields[{index}]"
+    if spec.get("choices_from"):
+        if spec["choices_from"] != expected:
+            return [f"{where}.choices_from: a field with source {spec['source']} is filled from codebook.{expected}, "
+                    f"not codebook.{spec['choices_from']}. Fix: write choices_from: {expected}."]
+        return []
+    entries = codebook.get(expected) or []
+    if expected == "population":
+        entries = [e for e in entries if e.get("dimension") == spec.get("dimension")]
+    known = [e["id"] for e in entries]
+    unknown = [choice for choice in spec.get("choices") or [] if choice not in known]
+    if not unknown:
+        return []
+    return [f"{where}.choices: {', '.join(repr(c) for c in unknown)} not among the codebook.{expected} ids this "
+            f"field is filled from, so never chosen. Fix: use ids of {known} or write choices_from: {expected}."]
+
+
+def _wording_problems(spec: Mapping[str, Any], path: Path) -> list[str]:
+    """The report lists tables and figures by heading: two alike would show only one of them."""
+    wording = make_wording(spec)
+    problems = []
+    for kind, headings in (("tables", [(t.name, table_heading(t, wording)) for t in SYNTHESIS_TABLES if t.in_report]),
+                           ("figures", [(f.name, wording.figures[f.name].caption if f.synthesis else f.default_caption)
+                                        for f in REPORT_FIGURES])):
+        seen: dict[str, str] = {}
+        for name, heading in headings:
+            if heading in seen:
+                key = "heading" if kind == "tables" else "caption"
+                problems.append(f"{path}: form.wording.{kind}.{name}.{key}: '{heading}' is also the report's "
+                                f"{key} of {seen[heading]}, which the report would then leave out. "
+                                f"Fix: give each its own {key}.")
+            seen.setdefault(heading, name)
+    # A table's columns are keyed by their labels: two alike would merge two columns.
+    labels = wording.labels
+    repeated = sorted({column for columns in (
+        (labels.phase, labels.need, "Documents", wording.recommended_by, "Cautions", wording.cautioned_by),
+        (labels.practice, "Documents", wording.recommended_by, "Cautions", wording.cautioned_by),
+    ) for column in columns if columns.count(column) > 1})
+    if repeated:
+        problems.append(f"{path}: form.wording: the column label(s) {repeated} would head two columns of one "
+                        "table. Fix: give labels, recommended_by and cautioned_by distinct values (Documents and "
+                        "Cautions are taken).")
     return problems
 
 
@@ -301,5 +466,7 @@ def load_form(path: str | Path) -> Form:
         evidence_basis=tuple(codebook.get("evidence_basis") or ()),
         population=tuple(codebook.get("population") or ()),
     )
+    wording = make_wording(data["form"].get("wording"),
+                           [str(e["label"]) for e in book.evidence_basis if e.get("basis") == "primary"])
     return Form(path=path, id=data["form"]["id"], version=str(data["form"]["version"]), title=data["form"]["title"],
-                fields=fields, codebook=book, data=data)
+                fields=fields, codebook=book, data=data, wording=wording)

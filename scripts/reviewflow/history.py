@@ -2,10 +2,11 @@
 
 Every run whose synthesis tables, citation network or document list differs from the latest
 snapshot keeps a new snapshot in ``results/history/<run>/``: ``table1_long.csv``, ``edges.csv``,
-``documents.csv`` and, when the run passes them, the long tables of the service areas, practices and
-evidence basis. A snapshot is named ``NNNN-<first 12 hex of the content's sha256>`` so names sort in
-run order and the same content always gets the same hash. A run identical to the latest snapshot adds
-none: the history holds one snapshot per run that changed something, never two identical ones in a
+``documents.csv`` and, when the run passes them, the long tables of the other synthesis tables
+(``reviewflow.outputs.SYNTHESIS_TABLES``; their sections are titled with the form's headings). A
+snapshot is named ``NNNN-<first 12 hex of the content's sha256>`` so names sort in run order and
+the same content always gets the same hash. A run identical to the latest snapshot adds none: the
+history holds one snapshot per run that changed something, never two identical ones in a
 row (a revert to older content is a change, so it gets a snapshot of its own).
 
 ``results/changes.md`` and ``results/changes.json`` say first whether this run changed anything:
@@ -39,31 +40,19 @@ from typing import Any
 
 from reviewflow.errors import ReviewflowError
 from reviewflow.fileio import atomic_write_text, csv_text, read_csv_rows, write_json
+from reviewflow.form import Wording, make_wording
+from reviewflow.outputs import SYNTHESIS_TABLES, SynthesisTable, synthesis_table
+from reviewflow.outputs import TABLE1 as TABLE1_NAME
 
-TABLE1 = "table1_long.csv"
+TABLE1 = synthesis_table(TABLE1_NAME).snapshot_file
 EDGES = "edges.csv"
 DOCUMENTS = "documents.csv"
-TABLE1_KEY: tuple[str, ...] = ("phase", "need", "role")  # the columns that identify one Table 1 cell
+TABLE1_KEY: tuple[str, ...] = synthesis_table(TABLE1_NAME).key  # the columns that identify one Table 1 cell
 # Every snapshot has these; a folder without one of them is an interrupted run's leftover.
 CORE_FILES: tuple[str, ...] = (TABLE1, EDGES, DOCUMENTS)
-
-
-@dataclass(frozen=True)
-class TableSpec:
-    """One more synthesis table kept in the snapshots and compared cell by cell."""
-
-    name: str  # the key callers pass it under
-    file: str  # its name inside a snapshot
-    label: str
-    key: tuple[str, ...]  # the columns that identify one cell
-
-
-OTHER_TABLES: tuple[TableSpec, ...] = (
-    TableSpec("service_areas", "service_areas_long.csv", "Core service areas by phase", ("code", "phase", "role")),
-    TableSpec("practices", "practices_long.csv", "Service-delivery practices", ("code", "phase", "role")),
-    TableSpec("evidence_basis", "evidence_basis_long.csv", "Evidence basis", ("level", "id")),
-)
-SNAPSHOT_FILES: tuple[str, ...] = CORE_FILES + tuple(spec.file for spec in OTHER_TABLES)
+# The other synthesis tables, kept in the snapshots when a run passes them and compared cell by cell.
+OTHER_TABLES: tuple[SynthesisTable, ...] = tuple(t for t in SYNTHESIS_TABLES if t.name != TABLE1_NAME)
+SNAPSHOT_FILES: tuple[str, ...] = CORE_FILES + tuple(spec.snapshot_file for spec in OTHER_TABLES)
 SNAPSHOT_NAME = re.compile(r"^(\d{4,})-([0-9a-f]{12})$")
 FIRST_RUN = "first run: no previous snapshot"
 NO_CHANGE = "No change since the previous run"
@@ -115,7 +104,7 @@ def snapshot_contents(table1: str | Path, edges: str | Path, documents: Sequence
         EDGES: Path(edges).read_bytes(),
         DOCUMENTS: csv_text(docs, ("doc_id", "citation")).encode("utf-8"),
     }
-    contents.update({specs[name].file: Path(path).read_bytes() for name, path in (tables or {}).items()})
+    contents.update({specs[name].snapshot_file: Path(path).read_bytes() for name, path in (tables or {}).items()})
     return contents
 
 
@@ -160,26 +149,29 @@ def _cell_changes(now: Mapping[tuple[str, ...], set[str]], before: Mapping[tuple
     return changed
 
 
-def _other_tables(previous: Path, current: Path) -> list[dict[str, Any]]:
+def _other_tables(previous: Path, current: Path, wording: Wording) -> list[dict[str, Any]]:
     result = []
     for spec in OTHER_TABLES:
-        here, there = (current / spec.file).is_file(), (previous / spec.file).is_file()
+        file = spec.snapshot_file
+        here, there = (current / file).is_file(), (previous / file).is_file()
         if not here and not there:
             continue
-        entry: dict[str, Any] = {"table": spec.name, "label": spec.label, "key": list(spec.key)}
+        entry: dict[str, Any] = {"table": spec.name, "label": wording.tables[spec.name].heading, "key": list(spec.key)}
         if here and there:
-            entry.update(compared=True, cells=_cell_changes(read_cells(current / spec.file, spec.key),
-                                                            read_cells(previous / spec.file, spec.key), spec.key))
+            entry.update(compared=True, cells=_cell_changes(read_cells(current / file, spec.key),
+                                                            read_cells(previous / file, spec.key), spec.key))
         else:
             missing = "the earlier snapshot" if here else "the later snapshot"
-            entry.update(compared=False, cells=[], reason=f"{missing} does not hold {spec.file}")
+            entry.update(compared=False, cells=[], reason=f"{missing} does not hold {file}")
         result.append(entry)
     return result
 
 
-def compare(previous: Path | None, current: Path, name: str | None = None) -> dict[str, Any]:
+def compare(previous: Path | None, current: Path, name: str | None = None,
+            wording: Wording | None = None) -> dict[str, Any]:
     """What changed from snapshot ``previous`` to ``current`` (None: the first snapshot), as JSON-ready
-    data. ``name`` is the snapshot's name when ``current`` is still its staging folder."""
+    data. ``name`` is the snapshot's name when ``current`` is still its staging folder; ``wording``
+    (the form's) labels the other tables, generic without one."""
     docs_now = read_documents(current / DOCUMENTS)
     cells_now = read_table1_cells(current / TABLE1)
     edges_now = read_edges(current / EDGES)
@@ -200,7 +192,7 @@ def compare(previous: Path | None, current: Path, name: str | None = None) -> di
         "documents": {"added": sorted(set(docs_now) - set(docs_before)),
                       "removed": sorted(set(docs_before) - set(docs_now))},
         "table1": _cell_changes(cells_now, read_table1_cells(previous / TABLE1), TABLE1_KEY),
-        "other_tables": _other_tables(previous, current),
+        "other_tables": _other_tables(previous, current, wording or make_wording()),
         "edges": {
             "added": [edge(k, edges_now[k]) for k in sorted(set(edges_now) - set(edges_before))],
             "removed": [edge(k, edges_before[k]) for k in sorted(set(edges_before) - set(edges_now))],
@@ -300,22 +292,24 @@ def _markdown_sections(sections: Sequence[Section], level: str) -> list[str]:
     return lines
 
 
-def render_markdown(document: Mapping[str, Any]) -> str:
+def render_markdown(document: Mapping[str, Any], history_dir: str = "results/history") -> str:
+    """changes.md from changes.json's content; ``history_dir`` is where the review keeps its snapshots."""
     change = document["latest_change"]
+    where = f"`{history_dir}/`"
     lines = ["# Changes since the previous run", ""]
     if not document["changed_since_previous_run"]:
         lines += [f"**{NO_CHANGE}.** This run's synthesis tables, citation network and documents are identical to "
-                  f"snapshot `{change['snapshot']}`, the latest in `results/history/`; no snapshot was added.", "",
+                  f"snapshot `{change['snapshot']}`, the latest in {where}; no snapshot was added.", "",
                   _totals_line(document["totals"]), ""]
         against = f"compared with `{change['previous']}`" if change["previous"] else FIRST_RUN
         lines += [f"## Earlier: the latest change (snapshot `{change['snapshot']}`, {against})", "",
                   "What an earlier run changed; this run changed nothing.", ""]
         return "\n".join(lines + _markdown_sections(change_sections(change), "###")).rstrip("\n") + "\n"
     if change["first_run"]:
-        lines += [f"New snapshot `{change['snapshot']}` in `results/history/`: {FIRST_RUN}.", ""]
+        lines += [f"New snapshot `{change['snapshot']}` in {where}: {FIRST_RUN}.", ""]
     else:
         lines += [f"This run changed the synthesis or the citation network: new snapshot `{change['snapshot']}`, "
-                  f"compared with `{change['previous']}` (both in `results/history/`).", ""]
+                  f"compared with `{change['previous']}` (both in {where}).", ""]
     lines += [_totals_line(document["totals"]), ""]
     return "\n".join(lines + _markdown_sections(change_sections(change), "##")).rstrip("\n") + "\n"
 
@@ -329,15 +323,20 @@ class HistoryResult:
     changes: dict[str, Any]
 
 
-def _write_changes(document: Mapping[str, Any], changes_md: str | Path, changes_json: str | Path) -> None:
+def _write_changes(document: Mapping[str, Any], changes_md: str | Path, changes_json: str | Path,
+                   history_dir: str | Path) -> None:
     write_json(changes_json, document)
-    atomic_write_text(changes_md, render_markdown(document))
+    atomic_write_text(changes_md, render_markdown(document, Path(history_dir).as_posix()))
 
 
 def update_history(*, table1: str | Path, edges: str | Path, documents: Sequence[tuple[str, str]],
                    history_dir: str | Path, changes_md: str | Path, changes_json: str | Path,
-                   tables: Mapping[str, str | Path] | None = None) -> HistoryResult:
+                   tables: Mapping[str, str | Path] | None = None, wording: Wording | None = None) -> HistoryResult:
     """Snapshot this run if it differs from the latest snapshot, and write the changes files.
+
+    ``tables`` maps OTHER_TABLES names to this run's long CSVs; ``wording`` (``load_form(...).wording``)
+    titles their sections, generic without one. The wording is not part of a snapshot: rewording a
+    table relabels the changes files but is no change of the synthesis.
 
     A new snapshot is filled under a temporary name and renamed only after the changes files are
     written: an interrupted run leaves neither a half snapshot that looks complete nor a complete
@@ -349,8 +348,9 @@ def update_history(*, table1: str | Path, edges: str | Path, documents: Sequence
     snapshots = list_snapshots(history)
     if snapshots and snapshots[-1].name.endswith(f"-{digest}"):
         latest = snapshots[-1]
-        document = changes_document(compare(snapshots[-2] if len(snapshots) > 1 else None, latest), changed=False)
-        _write_changes(document, changes_md, changes_json)
+        document = changes_document(compare(snapshots[-2] if len(snapshots) > 1 else None, latest, wording=wording),
+                                    changed=False)
+        _write_changes(document, changes_md, changes_json, history_dir)
         return HistoryResult(latest, False, document)
     target = history / _next_name(snapshots, digest)
     history.mkdir(parents=True, exist_ok=True)
@@ -358,8 +358,9 @@ def update_history(*, table1: str | Path, edges: str | Path, documents: Sequence
     try:
         for name, data in contents.items():
             (staging / name).write_bytes(data)
-        document = changes_document(compare(snapshots[-1] if snapshots else None, staging, target.name), changed=True)
-        _write_changes(document, changes_md, changes_json)
+        document = changes_document(compare(snapshots[-1] if snapshots else None, staging, target.name, wording),
+                                    changed=True)
+        _write_changes(document, changes_md, changes_json, history_dir)
         os.replace(staging, target)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)

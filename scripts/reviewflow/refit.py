@@ -32,8 +32,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from reviewflow.errors import ReviewflowError
 from reviewflow.paths import DEFAULT_FORM, DEFAULT_RECOMMENDATION_MODEL, REPO_ROOT
 from reviewflow.recommender import Example, RecommendationModel, refit, split_features
@@ -267,19 +265,10 @@ class RefitOutcome:
 
 
 def load_config(path: str | Path) -> dict[str, Any]:
-    from reviewflow.fileio import read_yaml
+    """The review's config as written (a refit needs only its paths, so it is not schema-checked here)."""
+    from reviewflow.config import read_config
 
-    path = Path(path)
-    try:
-        config = read_yaml(path)
-    except FileNotFoundError:
-        raise ReviewflowError(f"{path}: config not found. Fix: pass --config with the workflow's config file "
-                              "(config/config.yaml).") from None
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as error:
-        raise ReviewflowError(f"{path}: not readable YAML ({error}). Fix: correct the file.") from None
-    if not isinstance(config, dict):
-        raise ReviewflowError(f"{path}: not a config mapping. Fix: use config/config.yaml as the template.")
-    return config
+    return read_config(path)
 
 
 def base_model_path(config: Mapping[str, Any], config_path: str | Path) -> Path:
@@ -296,12 +285,9 @@ def base_model_path(config: Mapping[str, Any], config_path: str | Path) -> Path:
 
 
 def _resolve(value: str) -> Path:
-    """A path of the config: relative to the working directory, as Snakemake reads it, else to the
-    repository (the command run from elsewhere with the repository's config)."""
-    path = Path(value)
-    if not path.is_absolute() and not path.exists() and (REPO_ROOT / path).exists():
-        return REPO_ROOT / path
-    return path
+    from reviewflow.config import resolve
+
+    return resolve(value)
 
 
 def _load_base(path: Path, config_path: str | Path) -> RecommendationModel:
@@ -391,7 +377,7 @@ def _document_rows(config: Mapping[str, Any]) -> dict[str, dict[str, str]]:
     return {row["doc_id"]: row for row in read_rows(manifest)} if manifest.is_file() else {}
 
 
-def refit_files(results: str | Path, config_path: str | Path, out: str | Path | None = None,
+def refit_files(results: str | Path | None, config_path: str | Path, out: str | Path | None = None,
                 weight: float = DEFAULT_WEIGHT, force: bool = False) -> RefitOutcome:
     """Read the run's coding table, texts and base model; write the refitted model to ``out``.
 
@@ -401,10 +387,11 @@ def refit_files(results: str | Path, config_path: str | Path, out: str | Path | 
     from reviewflow.fileio import read_csv_rows
     from reviewflow.recommender import write_model
 
-    results = Path(results)
-    out_path = Path(out) if out else results / DEFAULT_OUT
     check_weight(weight)
     config = load_config(config_path)
+    # None: the config's own results folder (the schema's default when it names none)
+    results = Path(results) if results is not None else _resolve(str(config.get("results_dir", "results")))
+    out_path = Path(out) if out else results / DEFAULT_OUT
     coding_csv, rows = read_decided_table(results)
     base_path = base_model_path(config, config_path)
     base = _load_base(base_path, config_path)
@@ -427,7 +414,10 @@ def refit_files(results: str | Path, config_path: str | Path, out: str | Path | 
 
 def cli_refit_model(args: Any) -> int:
     """``python -m reviewflow review refit-model [--results results] [--config ...] [--out ...] [--weight 2.0]``."""
-    outcome = refit_files(args.results, args.config, args.out, float(args.weight), bool(getattr(args, "force", False)))
+    from reviewflow.config import default_config_path
+
+    outcome = refit_files(args.results, args.config or default_config_path(), args.out, float(args.weight),
+                          bool(getattr(args, "force", False)))
     for line in outcome.lines():
         print(line)
     return 0

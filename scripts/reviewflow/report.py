@@ -3,6 +3,10 @@
 Everything is inlined (figures as data URIs, the interactive network in an iframe's srcdoc), so the
 file opens offline and makes no external request. Text from documents is escaped by jinja2's
 autoescape; the HTML fragments inlined verbatim are the pipeline's own, already-escaped outputs.
+
+The captions (``workflow/report/*.rst``) are review-neutral templates: ``fill_caption`` puts the
+form's names, its phases and the codebook's counts into their ``${...}`` placeholders, so no review's
+wording or counts are written in them.
 """
 
 from __future__ import annotations
@@ -10,6 +14,7 @@ from __future__ import annotations
 import base64
 import json
 import re
+import string
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,7 +23,9 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 
+from reviewflow.errors import ReviewflowError
 from reviewflow.fileio import read_csv_rows
+from reviewflow.form import Form
 from reviewflow.history import Section, change_sections
 from reviewflow.manifest import read_rows
 from reviewflow.paths import REPO_ROOT
@@ -64,7 +71,8 @@ class ReportInputs:
     agreement: Path | None = None
     conflicts: Path | None = None
     decisions_report: Path | None = None
-    changes: Path | None = None  # results/changes.json
+    changes: Path | None = None  # <results_dir>/changes.json
+    decisions_dir: str = "corpus/decisions"  # named in the text, as the review's config says
     captions: dict[str, str] = field(default_factory=dict)
 
 
@@ -76,6 +84,27 @@ def _read_csv(path: Path | None) -> list[dict[str, str]] | None:
     if not _exists(path):
         return None
     return read_csv_rows(path)
+
+
+def caption_values(form: Form, results_dir: str = "results") -> dict[str, str]:
+    """What a caption's placeholders stand for: the plural names (``${service_areas}``), the counts
+    of the codebook lists (``${n_service_areas}``), the phases in codebook order (``${phase_list}``)
+    and the review's results folder (``${results}``)."""
+    book, plural = form.codebook, form.wording.plural.by_list()
+    values = {**plural, **{f"n_{kind}": str(len(book[kind])) for kind in plural}}
+    values["phase_list"] = ", ".join(str(p["id"]).replace("_", " ") for p in book.phases)
+    values["results"] = results_dir
+    return values
+
+
+def fill_caption(text: str, form: Form, source: str = "caption", results_dir: str = "results") -> str:
+    """A caption template with its ``${...}`` placeholders filled from the form (``caption_values``)."""
+    values = caption_values(form, results_dir)
+    try:
+        return string.Template(text).substitute(values)
+    except (KeyError, ValueError) as error:
+        raise ReviewflowError(f"{source}: unknown or malformed placeholder ({error}). Fix: use only "
+                              f"{', '.join('${' + key + '}' for key in values)}, and write $$ for a dollar sign.") from None
 
 
 def caption_html(rst: str) -> Markup:
@@ -206,6 +235,9 @@ def render(inputs: ReportInputs, provenance: dict[str, Any], title: str) -> str:
     agreement = _read_csv(inputs.agreement)
     return env.get_template("report.html.j2").render(
         title=title,
+        # the review's own folders, named in the report's text
+        results_dir=Path(inputs.decisions_report).parent.as_posix(),
+        decisions_dir=inputs.decisions_dir,
         overview=overview(manifest_rows, ingest_rows),
         tables=tables,
         figures=figures,

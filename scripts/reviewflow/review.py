@@ -57,6 +57,11 @@ REPORT_COLUMNS: tuple[str, ...] = (
     "status", "message", "note",
 )
 ADJUDICATION_STEM = "adjudicated"
+
+
+def adjudication_sheet(source: str) -> str:
+    """Where the adjudicated sheet goes: beside the reviewer sheet ``source``, in this review's decisions folder."""
+    return (Path(source).parent / f"{ADJUDICATION_STEM}.xlsx").as_posix()
 SEGMENTS_SHEET = "segments"
 MANUAL_SHEET = "manual_fields"
 MANUAL_CSV_SUFFIX = ".manual_fields.csv"
@@ -239,12 +244,13 @@ def manual_sheet_rows(forms: Sequence[Mapping[str, Any]], form: Any) -> list[dic
     return rows
 
 
-def instruction_lines(form: Any) -> list[str]:
+def instruction_lines(form: Any, decisions_dir: str = "corpus/decisions", results_dir: str = "results") -> list[str]:
+    """The sheet's instructions, naming this review's own decisions and results folders."""
     book = form.codebook
     return [
         "How to review the automatic coding",
         "",
-        "1. Save a copy of this workbook as corpus/decisions/<your name>.xlsx (or export the 'segments' sheet as CSV).",
+        f"1. Save a copy of this workbook as {decisions_dir}/<your name>.xlsx (or export the 'segments' sheet as CSV).",
         "2. In the 'segments' sheet, fill the 'decision' column for the segments you checked; leave it empty for the rest:",
         "   accept = the codes are right; reject = not a recommendation (kept but left out of the synthesis);",
         "   edit = replace the codes: write codebook ids in codes_override (separated by ';') and/or a phase in phase_override.",
@@ -254,12 +260,12 @@ def instruction_lines(form: Any) -> list[str]:
         "   are where a decision teaches the scorer most (`python -m reviewflow review export --order least-confident`",
         "   lists them first; `python -m reviewflow review refit-model` refits the scorer with the decisions).",
         "4. Do not rename, move or delete the header cells; extra columns are ignored.",
-        "5. Rerun the workflow: decisions are applied to results/coding.csv; results/decisions_report.csv lists",
-        "   each decision with its fate, and results/review/agreement.csv the agreement between coders.",
-        "6. When two reviewers disagree, the automatic codes stay until a sheet named corpus/decisions/adjudicated.xlsx",
+        f"5. Rerun the workflow: decisions are applied to {results_dir}/coding.csv; {results_dir}/decisions_report.csv lists",
+        f"   each decision with its fate, and {results_dir}/review/agreement.csv the agreement between coders.",
+        f"6. When two reviewers disagree, the automatic codes stay until a sheet named {decisions_dir}/adjudicated.xlsx",
         "   (or .csv) decides the segment; an adjudicated decision always wins.",
         "7. 'manual_fields' lists the form fields that the coder does not fill (one row per document and field): write",
-        "   the value in 'value' (and your name in 'reviewer'); it is read back into results/forms.csv. Leave rows empty that you did not assess.",
+        f"   the value in 'value' (and your name in 'reviewer'); it is read back into {results_dir}/forms.csv. Leave rows empty that you did not assess.",
         "",
         f"Extraction form: {form.id} version {form.version}",
         "phases: " + "; ".join(book.ids("phases")),
@@ -328,37 +334,46 @@ def workbook_bytes(workbook: Any) -> bytes:
 
 
 def export_review_sheet(coded_paths: Iterable[str | Path], form_paths: Iterable[str | Path], form: Any,
-                        out: str | Path, citations: Mapping[str, str] | None = None, order: str = "document") -> int:
-    """Write the review workbook; return the number of segment rows (in ``order``, see ``order_segments``)."""
+                        out: str | Path, citations: Mapping[str, str] | None = None, order: str = "document",
+                        decisions_dir: str = "corpus/decisions", results_dir: str = "results") -> int:
+    """Write the review workbook; return the number of segment rows (in ``order``, see ``order_segments``).
+    Its instructions name ``decisions_dir`` and ``results_dir``, the folders of the review it belongs to."""
     segments = order_segments(read_segments(coded_paths), order)
     forms = [read_json(path) for path in sorted(form_paths, key=lambda p: Path(p).stem)]
     workbook = build_review_workbook(
-        segment_sheet_rows(segments, citations or {}), manual_sheet_rows(forms, form), instruction_lines(form),
-        form.codebook.ids("phases"))
+        segment_sheet_rows(segments, citations or {}), manual_sheet_rows(forms, form),
+        instruction_lines(form, decisions_dir, results_dir), form.codebook.ids("phases"))
     atomic_write_bytes(out, workbook_bytes(workbook))
     return len(segments)
 
 
 def cli_export(args: Any) -> int:
-    """``python -m reviewflow review export [--results results] [--out ...] [--order document|least-confident]``."""
+    """``python -m reviewflow review export [--config C] [--results R] [--out ...] [--order ...]``: the review
+    is the config's (its form, manifest, decisions and results folders); --results/--out override."""
+    from reviewflow.config import check_results_owner, load_config
     from reviewflow.form import load_form
     from reviewflow.manifest import read_rows
-    from reviewflow.paths import DEFAULT_FORM, DEFAULT_MANIFEST
 
-    results = Path(args.results)
+    config = load_config(getattr(args, "config", None))
+    results = Path(args.results) if getattr(args, "results", None) else config.results_dir
     coded = sorted((results / "coded").glob("*.csv"))
     if not coded:
         raise ReviewflowError(f"{results / 'coded'}: no coded documents. Fix: run the workflow first "
-                              "(`make run` or `snakemake --cores all`), or point --results at a finished run.")
-    form = load_form(getattr(args, "form", None) or DEFAULT_FORM)
-    manifest = Path(getattr(args, "manifest", None) or DEFAULT_MANIFEST)
-    citations = {row["doc_id"]: row.get("citation", "") for row in read_rows(manifest)} if manifest.is_file() else {}
+                              f"(`make run CONFIG={config.path}`), or point --results at a finished run.")
     out = Path(args.out) if args.out else results / "review" / "review_sheet.xlsx"
+    if out.resolve().is_relative_to(results.resolve()):
+        check_results_owner(results, config.values["manifest"])
+    form = load_form(config.form)
+    manifest = config.manifest
+    citations = {row["doc_id"]: row.get("citation", "") for row in read_rows(manifest)} if manifest.is_file() else {}
     order = getattr(args, "order", None) or "document"
-    count = export_review_sheet(coded, sorted((results / "forms").glob("*.json")), form, out, citations, order)
+    decisions_dir = str(config.values["decisions_dir"])
+    count = export_review_sheet(coded, sorted((results / "forms").glob("*.json")), form, out, citations, order,
+                                decisions_dir=decisions_dir,
+                                results_dir=str(getattr(args, "results", None) or config.values["results_dir"]))
     ordered = ", least confident first" if order == "least-confident" else ""
     print(f"{out}: {count} segments from {len(coded)} documents{ordered}. "
-          "Save a filled copy as corpus/decisions/<your name>.xlsx.")
+          f"Save a filled copy as {decisions_dir}/<your name>.xlsx.")
     return 0
 
 
@@ -695,7 +710,7 @@ def resolve_decisions(decisions: Sequence[Decision], segments: Mapping[str, Mapp
             for decision in group:
                 result.report.append(decision.report_row(
                     "conflict", f"{where} ({summary}); the automatic codes stay. Fix: decide the segment in "
-                                "corpus/decisions/adjudicated.xlsx (or .csv)"))
+                                f"{adjudication_sheet(decision.source)} (or .csv)"))
     result.report.sort(key=_report_order)
     return result
 

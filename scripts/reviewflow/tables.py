@@ -1,5 +1,9 @@
 """Rendering the synthesis tables: CSV (tidy long and wide display form), Markdown, HTML, LaTeX (booktabs)
-and one XLSX workbook with a sheet per table. Every writer is deterministic (byte-identical on rerun)."""
+and one XLSX workbook with a sheet per table. Every writer is deterministic (byte-identical on rerun).
+
+Which tables there are comes from ``reviewflow.outputs``; their titles and column labels from the
+form's wording (``reviewflow.form.Wording``), generic when none is given.
+"""
 
 from __future__ import annotations
 
@@ -13,12 +17,15 @@ from pathlib import Path
 import pandas as pd
 
 from reviewflow.fileio import atomic_write_bytes, atomic_write_text, csv_text
+from reviewflow.form import Wording, make_wording
+from reviewflow.outputs import SYNTHESIS_TABLES, synthesis_table_names
 from reviewflow.safety import escape_html, neutralize_formula
 from reviewflow.synthesis import (
-    ANY_PHASE, EXCLUDED_COLUMNS, ROLE_CAUTION, ROLE_SUPPORT, SUPPORT_COLUMNS, Synthesis,
+    ANY_PHASE, DEFAULT_EVIDENCE_FIELDS, EXCLUDED_COLUMNS, ROLE_CAUTION, ROLE_SUPPORT, SUPPORT_COLUMNS, EvidenceFields,
+    Synthesis,
 )
 
-TABLE_NAMES = ("table1_needs", "service_areas", "practices", "evidence_basis")
+TABLE_NAMES: tuple[str, ...] = tuple(synthesis_table_names())
 FORMATS = (".csv", "_long.csv", ".md", ".html", ".tex")
 WORKBOOK = "synthesis.xlsx"
 EXCLUDED_CSV = "excluded_documents.csv"
@@ -65,17 +72,26 @@ def _count_and_citations(cell: pd.Series) -> str:
     return f"{cell['n_documents']} {cell['citations']}" if cell["n_documents"] else "0"
 
 
-def needs_wide(long: pd.DataFrame) -> pd.DataFrame:
+def _columns(frame_rows: list[dict[str, object]], columns: list[str]) -> pd.DataFrame:
+    # Two labels alike (a form calling needs and practices the same) would merge two columns silently.
+    if len(set(columns)) != len(columns):
+        raise ValueError(f"table columns must differ, got {columns}: give form.wording.labels distinct values")
+    return pd.DataFrame(frame_rows, columns=columns)
+
+
+def needs_wide(long: pd.DataFrame, wording: Wording | None = None) -> pd.DataFrame:
+    words = wording or make_wording()
+    phase, need_label = words.labels.phase, words.labels.need
     rows = []
-    for (phase, need), _ in long.groupby(["phase", "need"], sort=False):
-        support = _pick(long, phase=phase, need=need, role=ROLE_SUPPORT)
-        caution = _pick(long, phase=phase, need=need, role=ROLE_CAUTION)
+    for (phase_id, need), _ in long.groupby(["phase", "need"], sort=False):
+        support = _pick(long, phase=phase_id, need=need, role=ROLE_SUPPORT)
+        caution = _pick(long, phase=phase_id, need=need, role=ROLE_CAUTION)
         rows.append({
-            "Phase": support["phase_label"], "Need": support["need_label"],
-            "Documents": int(support["n_documents"]), "Recommended by": support["citations"],
-            "Cautions": int(caution["n_documents"]), "Cautioned by": caution["citations"],
+            phase: support["phase_label"], need_label: support["need_label"],
+            "Documents": int(support["n_documents"]), words.recommended_by: support["citations"],
+            "Cautions": int(caution["n_documents"]), words.cautioned_by: caution["citations"],
         })
-    return pd.DataFrame(rows, columns=["Phase", "Need", "Documents", "Recommended by", "Cautions", "Cautioned by"])
+    return _columns(rows, [phase, need_label, "Documents", words.recommended_by, "Cautions", words.cautioned_by])
 
 
 def code_phase_wide(long: pd.DataFrame, first_column: str) -> pd.DataFrame:
@@ -93,30 +109,36 @@ def code_phase_wide(long: pd.DataFrame, first_column: str) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=columns)
 
 
-def practices_wide(long: pd.DataFrame) -> pd.DataFrame:
+def practices_wide(long: pd.DataFrame, wording: Wording | None = None) -> pd.DataFrame:
+    words = wording or make_wording()
+    practice = words.labels.practice
     rows = []
     for code, _ in long.groupby("code", sort=False):
         support = _pick(long, code=code, phase=ANY_PHASE, role=ROLE_SUPPORT)
         caution = _pick(long, code=code, phase=ANY_PHASE, role=ROLE_CAUTION)
         rows.append({
-            "Practice": support["code_label"], "Documents": int(support["n_documents"]),
-            "Recommended by": support["citations"], "Cautions": int(caution["n_documents"]),
-            "Cautioned by": caution["citations"],
+            practice: support["code_label"], "Documents": int(support["n_documents"]),
+            words.recommended_by: support["citations"], "Cautions": int(caution["n_documents"]),
+            words.cautioned_by: caution["citations"],
         })
-    return pd.DataFrame(rows, columns=["Practice", "Documents", "Recommended by", "Cautions", "Cautioned by"])
+    return _columns(rows, [practice, "Documents", words.recommended_by, "Cautions", words.cautioned_by])
 
 
-_LEVEL_LABELS = {"need": "Need", "service_area": "Service area", "practice": "Practice"}
+def level_labels(wording: Wording) -> dict[str, str]:
+    """The evidence table's `level` values (synthesis' code kinds) → the form's column labels."""
+    return {"need": wording.labels.need, "service_area": wording.labels.service_area,
+            "practice": wording.labels.practice}
 
 
-def evidence_wide(long: pd.DataFrame, citations: dict[str, str]) -> pd.DataFrame:
+def evidence_wide(long: pd.DataFrame, citations: dict[str, str], wording: Wording | None = None) -> pd.DataFrame:
     from reviewflow.synthesis import format_citations
 
+    levels = level_labels(wording or make_wording())
     rows = []
     for r in long.itertuples(index=False):
         primary = [d for d in r.primary_doc_ids.split(";") if d]
         rows.append({
-            "Level": _LEVEL_LABELS.get(r.level, r.level), "Item": r.label, "Documents": int(r.n_documents),
+            "Level": levels.get(r.level, r.level), "Item": r.label, "Documents": int(r.n_documents),
             "Primary data": f"{r.n_primary} of {r.n_documents}", "Basis unknown": int(r.n_unknown),
             "Documents resting on primary data": format_citations(primary, citations),
         })
@@ -126,41 +148,55 @@ def evidence_wide(long: pd.DataFrame, citations: dict[str, str]) -> pd.DataFrame
 
 # --- notes under every table ------------------------------------------------------------------------
 
-def method_note(include_mentions: bool) -> str:
+def method_note(include_mentions: bool, tables_dir: str = "results/tables") -> str:
     counted = ("recommendation sentences and mere mentions (synthesis.include_mentions: true)" if include_mentions
                else "recommendation sentences only (synthesis.include_mentions: false)")
     return ("A document supports a cell when at least one of its coded segments, not rejected by a reviewer, "
             f"carries the code in that phase; counted: {counted}. A segment without a phase counts in its need's "
             "default phase, or only under 'any phase' when it names no need. Cautions are do-not recommendations. "
-            "Citations are in alphabetical order; results/tables/support.csv lists the sentences behind each cell.")
+            f"Citations are in alphabetical order; {tables_dir}/support.csv lists the sentences behind each cell.")
 
 
-def excluded_note(excluded: pd.DataFrame) -> str:
+def excluded_note(excluded: pd.DataFrame, tables_dir: str = "results/tables") -> str:
     if excluded.empty:
         return "No document was left out: every document's ingestion succeeded."
     listed = "; ".join(f"{r.citation} [{r.doc_id}]: {r.message}" for r in excluded.itertuples(index=False))
-    return (f"Left out because their ingestion failed ({len(excluded)}; see results/tables/excluded_documents.csv): "
+    return (f"Left out because their ingestion failed ({len(excluded)}; see {tables_dir}/excluded_documents.csv): "
             f"{listed}")
 
 
-EVIDENCE_NOTE = ("A document rests on primary data when the evidence_basis field of its form says so: one of its "
-                 "methods is marked basis: primary in the codebook (interviews, focus groups, surveys) or the value "
-                 "reads 'primary'; when that field is empty, the evidence_category field decides. 'Basis unknown': "
-                 "both are empty; such documents count as not resting on primary data.")
+def evidence_note(wording: Wording | None = None, fields: EvidenceFields = DEFAULT_EVIDENCE_FIELDS) -> str:
+    """How the evidence table decided each document's basis, naming the form's evidence fields (found by
+    their source role, see reviewflow.synthesis.EvidenceFields) and its primary-data methods."""
+    examples = (wording or make_wording()).primary_data_examples
+    methods = f"one of its methods is marked basis: primary in the codebook{f' ({examples})' if examples else ''}"
+    basis = f"the {' / '.join(fields.basis)} field" if fields.basis else ""
+    category = f"the {' / '.join(fields.category)} field" if fields.category else ""
+    unknown = "such documents count as not resting on primary data."
+    if basis and category:
+        return (f"A document rests on primary data when {basis} of its form says so: {methods} or the value reads "
+                f"'primary'; when that field is empty, {category} decides. 'Basis unknown': both are empty; {unknown}")
+    if basis:
+        return (f"A document rests on primary data when {basis} of its form says so: {methods} or the value reads "
+                f"'primary'. 'Basis unknown': it is empty; {unknown}")
+    if category:
+        return (f"A document rests on primary data when {category} of its form reads 'primary'. "
+                f"'Basis unknown': it is empty; {unknown}")
+    return ("The extraction form has no field with source: evidence_basis or source: evidence_category, so every "
+            f"document's basis is unknown; {unknown}")
 
 
-def build_tables(result: Synthesis) -> list[Table]:
-    common = (method_note(result.include_mentions), excluded_note(result.excluded))
-    return [
-        Table("table1_needs", "Survivors' needs across the continuum of care, with the documents that recommend "
-              "services for them", result.needs, needs_wide(result.needs), common, number="Table 1"),
-        Table("service_areas", "Core service areas by phase: documents recommending them",
-              result.service_areas, code_phase_wide(result.service_areas, "Service area"), common),
-        Table("practices", "Service-delivery practices: documents recommending them",
-              result.practices, practices_wide(result.practices), common),
-        Table("evidence_basis", "Evidence basis: supporting documents resting on primary data",
-              result.evidence, evidence_wide(result.evidence, result.citations), (*common, EVIDENCE_NOTE)),
-    ]
+def build_tables(result: Synthesis, wording: Wording | None = None, tables_dir: str = "results/tables") -> list[Table]:
+    """Every table of reviewflow.outputs.SYNTHESIS_TABLES, in the form's words (generic without one); the
+    notes name ``tables_dir``, the folder the tables are written to."""
+    words = wording or make_wording()
+    common = (method_note(result.include_mentions, tables_dir), excluded_note(result.excluded, tables_dir))
+    built = []
+    for spec in SYNTHESIS_TABLES:
+        long, wide, notes = spec.builder(result, words)
+        built.append(Table(spec.name, words.tables[spec.name].title, long, wide, (*common, *notes),
+                           number=spec.number))
+    return built
 
 
 # --- renderers --------------------------------------------------------------------------------------
@@ -322,11 +358,14 @@ def _xlsx_value(value: object) -> object:
 
 # --- writing everything -----------------------------------------------------------------------------
 
-def write_tables(result: Synthesis, out_dir: str | Path) -> list[Path]:
-    """Write every table file into `out_dir`; returns the paths written."""
+def write_tables(result: Synthesis, out_dir: str | Path, wording: Wording | None = None,
+                 tables_dir: str = "results/tables") -> list[Path]:
+    """Write every table file into `out_dir` in the form's words (``load_form(...).wording``; generic
+    without one); returns the paths written. The notes name ``tables_dir`` (the folder as the review's
+    user sees it, not where a test writes), so the bytes depend on the inputs alone."""
     out_dir = Path(out_dir)
     written: list[Path] = []
-    tables = build_tables(result)
+    tables = build_tables(result, wording, tables_dir)
     for table in tables:
         for suffix, text in ((".csv", frame_csv(table.wide)), ("_long.csv", frame_csv(table.long)),
                              (".md", to_markdown(table)), (".html", to_html(table)), (".tex", to_latex(table))):

@@ -7,11 +7,11 @@
 rule code:
     input:
         unpack(recommendation_model_input),
-        text="results/text/{doc}.json",
+        text=results("text/{doc}.json"),
         form=config["form"],
     output:
-        csv="results/coded/{doc}.csv",
-        form="results/forms/{doc}.json",
+        csv=results("coded/{doc}.csv"),
+        form=results("forms/{doc}.json"),
     params:
         document_row=document_row,
         code=library_digest("coding", "citations", "form", "recommender", "embedding"),
@@ -20,7 +20,7 @@ rule code:
     conda:
         "../envs/reviewflow.yaml"
     log:
-        "logs/coding/{doc}.log",
+        results("logs/coding/{doc}.log"),
     group:
         "per_document"
     script:

@@ -3,22 +3,53 @@
 import sys
 from pathlib import Path
 
+import yaml
+
 from snakemake.exceptions import WorkflowError
 from snakemake.utils import validate
 
 # The library is importable without installing it (e.g. on a cluster node sharing the repo).
 sys.path.insert(0, str(Path(workflow.basedir) / "scripts"))
 
-from reviewflow.manifest import ManifestError, load_manifest  # noqa: E402
+from reviewflow.manifest import ManifestError, check_search_strategies, load_manifest  # noqa: E402
 from reviewflow.form import FormError, load_form  # noqa: E402
 
 validate(config, "../schemas/config.schema.yaml")
+
+from reviewflow.config import check_results_owner, claim_results_dir  # noqa: E402
+from reviewflow.errors import ReviewflowError  # noqa: E402
+
+# Every output, log and history snapshot of this review lives under its results_dir.
+RESULTS = config["results_dir"].rstrip("/")
+
+
+def results(path):
+    """A path inside this review's results folder."""
+    return f"{RESULTS}/{path}"
+
+
+try:
+    check_results_owner(RESULTS, config["manifest"])
+except ReviewflowError as error:
+    raise WorkflowError(f"{error} No job was started.")
 
 try:
     DOCUMENTS = {d.doc_id: d for d in load_manifest(config["manifest"], config["corpus_dir"])}
 except ManifestError as error:
     raise WorkflowError(
         f"The manifest has {len(error.problems)} problem(s); no job was started:\n{error}"
+    )
+
+try:
+    _UNKNOWN_SOURCES = check_search_strategies(
+        DOCUMENTS.values(), config["search_log"], manifest_path=config["manifest"]
+    )
+except (OSError, UnicodeDecodeError, yaml.YAMLError):
+    _UNKNOWN_SOURCES = []  # an unreadable search log is the prisma rule's to report, with its fix
+if _UNKNOWN_SOURCES:
+    raise WorkflowError(
+        "The manifest names search sources that the search log does not define; no job was started:\n"
+        + "\n".join(_UNKNOWN_SOURCES)
     )
 
 try:
@@ -36,7 +67,6 @@ if _MODEL and not Path(_MODEL).is_file():
         "review's own), or set it to \"\" to let the rules alone decide."
     )
 if _MODEL:
-    from reviewflow.errors import ReviewflowError  # noqa: E402
     from reviewflow.recommender import load_model  # noqa: E402
 
     # A damaged model would fail every coding job alike: refuse it once, before any job starts.
@@ -44,6 +74,9 @@ if _MODEL:
         load_model(_MODEL)
     except ReviewflowError as error:
         raise WorkflowError(f"coding.recommendation_model: {error} No job was started.")
+
+# Only a review that passed every check marks the results folder as its own.
+claim_results_dir(RESULTS, config["manifest"])
 
 
 wildcard_constraints:

@@ -8,7 +8,7 @@ rule ingest:
         document=document_file,
         patterns="scripts/reviewflow/data/ingestion.yaml",
     output:
-        json="results/text/{doc}.json",
+        json=results("text/{doc}.json"),
     params:
         max_pages=config["ingest"]["max_pages"],
         source=lambda wildcards: DOCUMENTS[wildcards.doc].file,
@@ -16,7 +16,7 @@ rule ingest:
     conda:
         "../envs/reviewflow.yaml"
     log:
-        "logs/ingest/{doc}.log",
+        results("logs/ingest/{doc}.log"),
     group:
         "per_document"
     script:
@@ -25,12 +25,12 @@ rule ingest:
 
 rule ingest_report:
     input:
-        texts=per_document("results/text/{doc}.json"),
+        texts=per_document(results("text/{doc}.json")),
     output:
-        csv="results/ingest_report.csv",
+        csv=results("ingest_report.csv"),
     conda:
         "../envs/reviewflow.yaml"
     log:
-        "logs/ingest/report.log",
+        results("logs/ingest/report.log"),
     script:
         "../../scripts/ingest_report.py"

@@ -6,13 +6,13 @@ rule prisma:
         search_log=config["search_log"],
         manifest=config["manifest"],
     output:
-        svg="results/figures/prisma.svg",
-        png="results/figures/prisma.png",
+        svg=results("figures/prisma.svg"),
+        png=results("figures/prisma.png"),
     params:
         code=library_digest("prisma"),
     conda:
         "../envs/reviewflow.yaml"
     log:
-        "logs/prisma.log",
+        results("logs/prisma.log"),
     script:
         "../../scripts/prisma.py"

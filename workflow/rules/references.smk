@@ -4,16 +4,16 @@
 
 rule references:
     input:
-        text="results/text/{doc}.json",
+        text=results("text/{doc}.json"),
         patterns="scripts/reviewflow/data/references.yaml",
     output:
-        csv="results/references/{doc}.csv",
+        csv=results("references/{doc}.csv"),
     params:
         code=library_digest("references"),
     conda:
         "../envs/reviewflow.yaml"
     log:
-        "logs/references/{doc}.log",
+        results("logs/references/{doc}.log"),
     group:
         "per_document"
     script:

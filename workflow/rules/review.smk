@@ -5,6 +5,8 @@
 # - forms_table: every document's extraction form in one table, reviewers' manual field values applied;
 # - history: a snapshot per changed run under results/history/ and what changed since the last one.
 # Reviewer sheets in corpus/decisions/ are read, never written.
+from reviewflow.outputs import TABLE1, synthesis_table
+from reviewflow.history import OTHER_TABLES as HISTORY_TABLES
 from reviewflow.review import decision_files, manual_field_files
 
 DECISION_FILES = [str(path) for path in decision_files(config["decisions_dir"])]
@@ -14,13 +16,13 @@ MANUAL_FIELD_SOURCES = [str(path) for path in manual_field_files(config["decisio
 
 rule combine:
     input:
-        coded=per_document("results/coded/{doc}.csv"),
+        coded=per_document(results("coded/{doc}.csv")),
         decisions=DECISION_FILES,
         manifest=config["manifest"],
         form=config["form"],
     output:
-        coding="results/coding.csv",
-        report="results/decisions_report.csv",
+        coding=results("coding.csv"),
+        report=results("decisions_report.csv"),
     params:
         # the list itself, so that removing a sheet reruns the step
         decisions=DECISION_FILES,
@@ -28,57 +30,60 @@ rule combine:
     conda:
         "../envs/reviewflow.yaml"
     log:
-        "logs/combine.log",
+        results("logs/combine.log"),
     script:
         "../../scripts/combine.py"
 
 
 rule agreement:
     input:
-        coded=per_document("results/coded/{doc}.csv"),
+        coded=per_document(results("coded/{doc}.csv")),
         decisions=DECISION_FILES,
         form=config["form"],
     output:
-        agreement="results/review/agreement.csv",
-        conflicts="results/review/conflicts.csv",
+        agreement=results("review/agreement.csv"),
+        conflicts=results("review/conflicts.csv"),
     params:
         decisions=DECISION_FILES,
         code=library_digest("agreement", "review"),
     conda:
         "../envs/reviewflow.yaml"
     log:
-        "logs/agreement.log",
+        results("logs/agreement.log"),
     script:
         "../../scripts/agreement.py"
 
 
 rule review_sheet:
     input:
-        coded=per_document("results/coded/{doc}.csv"),
-        forms=per_document("results/forms/{doc}.json"),
+        coded=per_document(results("coded/{doc}.csv")),
+        forms=per_document(results("forms/{doc}.json")),
         form=config["form"],
     output:
-        xlsx="results/review/review_sheet.xlsx",
+        xlsx=results("review/review_sheet.xlsx"),
     params:
         citations={doc_id: document.citation for doc_id, document in DOCUMENTS.items()},
+        # named in the sheet's instructions
+        decisions_dir=config["decisions_dir"],
+        results_dir=lambda wildcards, output: str(Path(output.xlsx).parents[1]),
         code=library_digest("review"),
     conda:
         "../envs/reviewflow.yaml"
     log:
-        "logs/review_sheet.log",
+        results("logs/review_sheet.log"),
     script:
         "../../scripts/review_sheet.py"
 
 
 rule forms_table:
     input:
-        forms=per_document("results/forms/{doc}.json"),
+        forms=per_document(results("forms/{doc}.json")),
         manual=MANUAL_FIELD_SOURCES,
         form=config["form"],
     output:
-        table="results/forms.csv",
-        conflicts="results/review/manual_field_conflicts.csv",
-        report="results/review/manual_fields_report.csv",
+        table=results("forms.csv"),
+        conflicts=results("review/manual_field_conflicts.csv"),
+        report=results("review/manual_fields_report.csv"),
     params:
         # the list itself, so that removing a sheet reruns the step
         manual=MANUAL_FIELD_SOURCES,
@@ -86,30 +91,29 @@ rule forms_table:
     conda:
         "../envs/reviewflow.yaml"
     log:
-        "logs/forms_table.log",
+        results("logs/forms_table.log"),
     script:
         "../../scripts/forms_table.py"
 
 
 rule history:
     input:
-        table1="results/tables/table1_needs_long.csv",
-        service_areas="results/tables/service_areas_long.csv",
-        practices="results/tables/practices_long.csv",
-        evidence_basis="results/tables/evidence_basis_long.csv",
-        edges="results/network/edges.csv",
+        table1=results(f"tables/{synthesis_table(TABLE1).long_csv}"),
+        **{table.name: results(f"tables/{table.long_csv}") for table in HISTORY_TABLES},
+        edges=results("network/edges.csv"),
+        form=config["form"],
     output:
         # Only the report is declared: Snakemake deletes declared outputs before a job, and the
         # snapshots in results/history/ must survive every run (and --delete-all-output).
-        md="results/changes.md",
-        json="results/changes.json",
+        md=results("changes.md"),
+        json=results("changes.json"),
     params:
         documents=[[doc_id, DOCUMENTS[doc_id].citation] for doc_id in DOC_IDS],
-        history_dir="results/history",
-        code=library_digest("history"),
+        history_dir=results("history"),
+        code=library_digest("history", "outputs"),
     conda:
         "../envs/reviewflow.yaml"
     log:
-        "logs/history.log",
+        results("logs/history.log"),
     script:
         "../../scripts/history.py"

@@ -2,32 +2,35 @@
 # basis as tables (CSV long + wide, Markdown, HTML, LaTeX, one XLSX workbook), the audit trail behind
 # every cell (support.csv), the documents left out, and two figures (heatmap, evidence gap map).
 
-SYNTHESIS_TABLES = ["table1_needs", "service_areas", "practices", "evidence_basis"]
+from reviewflow.outputs import synthesis_table_names
+
+SYNTHESIS_TABLES = synthesis_table_names()
 SYNTHESIS_TABLE_FORMATS = [".csv", "_long.csv", ".md", ".html", ".tex"]
 
 
 rule synthesize:
     input:
-        coding="results/coding.csv",
-        ingest_report="results/ingest_report.csv",
-        forms=per_document("results/forms/{doc}.json"),
+        coding=results("coding.csv"),
+        ingest_report=results("ingest_report.csv"),
+        forms=per_document(results("forms/{doc}.json")),
         form=config["form"],
         manifest=config["manifest"],
     output:
         tables=expand(
-            "results/tables/{table}{fmt}", table=SYNTHESIS_TABLES, fmt=SYNTHESIS_TABLE_FORMATS
+            results("tables/{table}{fmt}"), table=SYNTHESIS_TABLES, fmt=SYNTHESIS_TABLE_FORMATS
         ),
-        workbook="results/tables/synthesis.xlsx",
-        excluded="results/tables/excluded_documents.csv",
-        support="results/tables/support.csv",
-        heatmap=multiext("results/figures/heatmap_areas_phases", ".png", ".svg"),
-        gap_map=multiext("results/figures/evidence_gap_map", ".png", ".svg"),
+        workbook=results("tables/synthesis.xlsx"),
+        excluded=results("tables/excluded_documents.csv"),
+        support=results("tables/support.csv"),
+        heatmap=multiext(results("figures/heatmap_areas_phases"), ".png", ".svg"),
+        gap_map=multiext(results("figures/evidence_gap_map"), ".png", ".svg"),
     params:
         include_mentions=config["synthesis"].get("include_mentions", False),
-        code=[library_digest("synthesis"), library_digest("tables"), library_digest("figures")],
+        code=[library_digest("synthesis"), library_digest("tables"), library_digest("figures"),
+              library_digest("outputs")],
     conda:
         "../envs/reviewflow.yaml"
     log:
-        "logs/synthesize.log",
+        results("logs/synthesize.log"),
     script:
         "../../scripts/synthesize.py"

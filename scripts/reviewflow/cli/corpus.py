@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 
-from reviewflow.paths import DEFAULT_MANIFEST
+from reviewflow.cli.options import add_config_option, fill_from_config
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -16,31 +17,52 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     source = add.add_mutually_exclusive_group(required=True)
     source.add_argument("--bib", help="BibTeX file")
     source.add_argument("--ris", help="RIS file")
-    add.add_argument("--file", help="the document (PDF/HTML/text) for a single entry; copied into corpus/documents/")
-    add.add_argument("--manifest", default=str(DEFAULT_MANIFEST), help="manifest to append to (default: %(default)s)")
-    add.add_argument("--search-strategy", default="database", choices=["database", "internet", "organization", "expert"],
-                     help="how the entries were found (default: %(default)s)")
+    add.add_argument("--file", help="the document (PDF/HTML/text) for a single entry; copied into the manifest's "
+                                    "documents/ folder")
+    add_config_option(add)
+    add.add_argument("--manifest", default=None, help="manifest to append to (default: the config's)")
+    add.add_argument("--search-strategy", default="database",
+                     help="how the entries were found: an identification source id of the review's search log "
+                          "(default: %(default)s)")
     add.set_defaults(handler=_add)
 
     check = actions.add_parser("validate", help="check the manifest and print every problem")
-    check.add_argument("--manifest", default=str(DEFAULT_MANIFEST))
+    add_config_option(check)
+    check.add_argument("--manifest", default=None, help="manifest to check (default: the config's)")
+    check.add_argument("--search-log", default=None,
+                       help="search log whose identification sources search_strategy must name (default: the config's)")
     check.set_defaults(handler=_validate)
 
 
 def _add(args: argparse.Namespace) -> int:
     from reviewflow.corpus import cli_add
+    from reviewflow.errors import ReviewflowError
+    from reviewflow.manifest import check_search_strategies
 
+    fill_from_config(args, manifest="manifest", search_log="search_log")
+    if Path(args.search_log).is_file():
+        entry = {"doc_id": "(the entries to add)", "search_strategy": args.search_strategy}
+        if check_search_strategies([entry], args.search_log, manifest_path=args.manifest):
+            raise ReviewflowError(f"--search-strategy {args.search_strategy!r} is not an identification source of "
+                                  f"{args.search_log}; nothing was added. Fix: give one of its source ids, or add "
+                                  "the source to the search log first.")
     return cli_add(args)
 
 
 def _validate(args: argparse.Namespace) -> int:
-    from reviewflow.manifest import ManifestError, load_manifest
+    from reviewflow.manifest import ManifestError, check_search_strategies, load_manifest
 
+    fill_from_config(args, manifest="manifest", search_log="search_log")
     try:
         documents = load_manifest(args.manifest)
     except ManifestError as error:
         for problem in error.problems:
             print(problem)
+        return 1
+    unknown_sources = check_search_strategies(documents, args.search_log, manifest_path=args.manifest)
+    for problem in unknown_sources:
+        print(problem)
+    if unknown_sources:
         return 1
     print(f"{args.manifest}: {len(documents)} documents, no problems.")
     return 0

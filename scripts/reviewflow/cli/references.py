@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import argparse
 
-from reviewflow.paths import DEFAULT_MANIFEST
+from reviewflow.cli.options import add_config_option, fill_from_config
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser("references", help="parse a document's reference list and match it to the corpus")
     parser.add_argument("path", help="a .pdf, .html or .txt file")
-    parser.add_argument("--manifest", default=str(DEFAULT_MANIFEST), help="corpus to match against (default: %(default)s)")
+    add_config_option(parser)
+    parser.add_argument("--manifest", default=None, help="corpus to match against (default: the config's)")
     parser.add_argument("--out", required=True, help="CSV file to write")
     parser.set_defaults(handler=_run)
 
@@ -18,4 +19,5 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def _run(args: argparse.Namespace) -> int:
     from reviewflow.references import cli_references
 
+    fill_from_config(args, manifest="manifest")
     return cli_references(args)
