@@ -1,6 +1,8 @@
 """Render the default corpus's surrogate sources (corpus/surrogates/*.md) into corpus/documents/.
 
-Usage: python scripts/render_surrogates.py [doc_id ...]
+Usage: python scripts/render_surrogates.py [--corpus DIR] [doc_id ...]
+--corpus names another corpus folder laid out the same way (DIR/surrogates/*.md, DIR/manifest.csv,
+rendered into DIR/documents/), e.g. --corpus corpus/muraya_fry_2015; the default is corpus/.
 Each document gets the format its manifest row names (.pdf, .html or .txt). A bad source is reported
 and skipped; the others are still rendered; the exit status is 1 when any source failed.
 """
@@ -20,8 +22,10 @@ from reviewflow.surrogates import render_corpus  # noqa: E402
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("doc_ids", nargs="*", help="render only these documents (default: every source)")
+    parser.add_argument("--corpus", default=None, metavar="DIR",
+                        help="corpus folder with surrogates/, manifest.csv and documents/ (default: corpus)")
     args = parser.parse_args(argv)
-    corpus = REPO_ROOT / "corpus"
+    corpus = REPO_ROOT / "corpus" if args.corpus is None else Path(args.corpus).resolve()
     results = render_corpus(corpus / "surrogates", corpus / "manifest.csv", corpus / "documents",
                             args.doc_ids or None)
     failed = 0
@@ -30,7 +34,8 @@ def main(argv: list[str] | None = None) -> int:
             failed += 1
             print(f"error: {result.error}", file=sys.stderr)
         else:
-            print(f"wrote {result.path.relative_to(REPO_ROOT)}")
+            path = result.path.resolve()
+            print(f"wrote {path.relative_to(REPO_ROOT) if path.is_relative_to(REPO_ROOT) else path}")
     return 1 if failed else 0
 
 
