@@ -200,3 +200,28 @@ def test_add_refuses_to_rewrite_a_manifest_that_would_lose_cells(corpus: Path, c
     assert "nothing was added" in err and "row 2 (doc_id 'aron2006'): 2 cell(s) beyond the 14 columns" in err
     assert manifest.read_bytes() == before
     assert not (corpus / "corpus" / "documents" / "tzvetkova2002.txt").exists()
+
+
+def test_capitalised_bibtex_field_names_import_like_lower_case_ones(corpus: Path,
+                                                                      capsys: pytest.CaptureFixture[str]) -> None:
+    # Web of Science exports write `Author = {...}`, `Title = {...}`.
+    wos = BIB.replace("author =", "Author =").replace("title =", "Title =").replace("year =", "Year =")
+    (corpus / "import" / "wos.bib").write_text(wos, encoding="utf-8")
+    assert main(["corpus", "add", "--bib", str(corpus / "import" / "wos.bib"),
+                 "--manifest", str(corpus / "corpus" / "manifest.csv")]) == 1  # 'again' is a duplicate
+    rows = {row["doc_id"]: row for row in read_rows(corpus / "corpus" / "manifest.csv")}
+    assert rows["hodge2008"]["authors"] == "Hodge, D. R." and rows["hodge2008"]["year"] == "2008"
+    assert rows["muraya2016"]["citation"] == "Muraya & Fry, 2016"
+
+
+@pytest.mark.parametrize("flag, name", [("--bib", "refs_cp1252.bib"), ("--ris", "refs_cp1252.ris")])
+def test_a_non_utf8_export_is_refused_with_the_file_and_the_fix(corpus: Path, capsys: pytest.CaptureFixture[str],
+                                                                flag: str, name: str) -> None:
+    text = BIB.replace("Hodge, David R.", "Hodgé, Dàvid R.") if flag == "--bib" else RIS.replace("Marina", "Marína")
+    (corpus / "import" / name).write_bytes(text.encode("cp1252"))
+    manifest = corpus / "corpus" / "manifest.csv"
+    before = manifest.read_bytes()
+    assert main(["corpus", "add", flag, str(corpus / "import" / name), "--manifest", str(manifest)]) == 2
+    message = capsys.readouterr().err
+    assert name in message and "not UTF-8" in message and "line" in message and "Fix: save it as UTF-8" in message
+    assert manifest.read_bytes() == before

@@ -229,3 +229,31 @@ def test_default_manifest_names_only_sources_of_the_default_search_log(repo_root
     documents = load_manifest(repo_root / "corpus" / "manifest.csv", repo_root / "corpus")
     assert check_search_strategies(documents, repo_root / "corpus" / "search_log.yaml") == []
     assert {d.search_strategy for d in documents} <= {"database", "internet", "organization", "expert"}
+
+
+def test_a_non_utf8_manifest_is_one_problem_naming_the_file_and_the_fix(tmp_path: Path) -> None:
+    path = _corpus(tmp_path, [_row(authors="Müller, J.", citation="Müller, 2009")])
+    path.write_bytes(path.read_text(encoding="utf-8").encode("cp1252"))
+    with pytest.raises(ManifestError) as raised:
+        load_manifest(path)
+    (problem,) = raised.value.problems
+    assert str(path) in problem and "not UTF-8" in problem and "line 2" in problem and "Fix: save it as UTF-8" in problem
+
+
+@pytest.mark.parametrize("file, expected", [
+    ("../outside.pdf", "leads outside the corpus folder"),
+    ("documents/../../outside.pdf", "leads outside the corpus folder"),
+    ("documents/link.pdf", "leads outside the corpus folder"),  # a symlink to a file outside
+    ("documents/" + "x" * 300 + ".pdf", "is not a usable path"),
+])
+def test_a_document_file_must_be_a_usable_path_inside_the_corpus_folder(tmp_path: Path, file: str,
+                                                                         expected: str) -> None:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    path = _corpus(corpus, [_row(), _row(doc_id="bad2009", citation="Bad, 2009", file=file)])
+    (tmp_path / "outside.pdf").write_bytes(b"%PDF-1.4 not part of the corpus")
+    (corpus / "documents" / "link.pdf").symlink_to(tmp_path / "outside.pdf")
+    with pytest.raises(ManifestError) as raised:
+        load_manifest(path)
+    (problem,) = raised.value.problems
+    assert "row 3 (doc_id 'bad2009'), column 'file'" in problem and expected in problem and "Fix:" in problem

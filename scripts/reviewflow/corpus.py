@@ -19,6 +19,7 @@ import rispy
 from bibtexparser import Library, middlewares, model
 
 from reviewflow.errors import ReviewflowError
+from reviewflow.fileio import read_utf8_text
 from reviewflow.manifest import COLUMNS, allowed_values, read_table, rewrite_problems, validate_rows, write_rows
 
 BIBTEX_TYPES = {
@@ -168,10 +169,12 @@ def _bibtex_person(person: middlewares.NameParts) -> tuple[str, str]:
 
 
 def parse_bibtex(path: Path) -> list[Entry]:
-    text = path.read_text(encoding="utf-8-sig")
+    text = read_utf8_text(path, "BibTeX file")
     library = bibtexparser.parse_string(
         text,
         append_middleware=[
+            # Web of Science writes `Author = {...}`: the name middlewares only see lower-case keys.
+            middlewares.NormalizeFieldKeys(),
             middlewares.SeparateCoAuthors(),
             middlewares.SplitNameParts(),
             middlewares.LatexDecodingMiddleware(),  # decodes the other fields; names: _bibtex_person
@@ -262,7 +265,7 @@ def _ris_person(person: str) -> tuple[str, str]:
 
 
 def parse_ris(path: Path) -> list[Entry]:
-    text = path.read_text(encoding="utf-8-sig")
+    text = read_utf8_text(path, "RIS file")
     problems = ris_structure_problems(text, str(path))
     if problems:
         raise ReviewflowError("the RIS file is malformed; nothing was added:\n" + "\n".join(problems))

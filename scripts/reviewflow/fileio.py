@@ -46,6 +46,26 @@ def write_json(path: str | Path, obj: Any) -> None:
     atomic_write_text(path, json.dumps(obj, ensure_ascii=False, indent=2, sort_keys=True) + "\n")
 
 
+def read_utf8_text(path: str | Path, what: str) -> str:
+    """A researcher's text file (``what``: "manifest", "BibTeX file", ...) as UTF-8, BOM dropped.
+
+    Files that are not UTF-8 (e.g. a Windows-1252 export) are refused with one message naming the
+    file, the first bad byte and the fix, rather than guessed: a wrong guess would turn every accented
+    author name into other letters without a word.
+    """
+    from reviewflow.errors import ReviewflowError
+
+    data = Path(path).read_bytes()
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        raise ReviewflowError(
+            f"{path}: the {what} is not UTF-8 text (byte 0x{data[error.start]:02x} on line {line}). Fix: save it "
+            "as UTF-8 (in a spreadsheet or text editor: Save As, encoding UTF-8; reference managers have a "
+            "UTF-8 export option).") from None
+
+
 def read_json(path: str | Path) -> Any:
     return json.loads(Path(path).read_text(encoding="utf-8"))
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import io
 import os
 import re
 from collections.abc import Iterable, Mapping
@@ -13,7 +14,8 @@ from typing import Any
 
 import jsonschema
 
-from reviewflow.fileio import atomic_write_text, csv_text, read_yaml
+from reviewflow.errors import ReviewflowError
+from reviewflow.fileio import atomic_write_text, csv_text, read_utf8_text, read_yaml
 from reviewflow.paths import schema_path
 
 COLUMNS: tuple[str, ...] = (
@@ -89,8 +91,9 @@ def _line(index: int) -> int:
 
 
 def read_table(path: str | Path) -> ManifestTable:
-    """Read the manifest as raw strings; missing optional columns become empty strings."""
-    with open(path, encoding="utf-8-sig", newline="") as handle:
+    """Read the manifest as raw strings; missing optional columns become empty strings.
+    A manifest that is not UTF-8 raises ReviewflowError naming the file and the fix."""
+    with io.StringIO(read_utf8_text(path, "manifest"), newline="") as handle:
         reader = csv.DictReader(handle)
         header = tuple(name.strip() for name in reader.fieldnames or ())
         rows: list[dict[str, str]] = []
@@ -235,9 +238,32 @@ def validate_rows(rows: list[dict[str, str]], manifest_path: str | Path, corpus_
                             "Fix: give each document its own file, or delete the duplicate row.")
         else:
             files[key] = (line, doc_id)
-        if not (corpus_dir / file).is_file():
-            problems.append(f"{where}, column 'file': {corpus_dir / file} does not exist. Fix: put the document there or correct the path.")
+        problem = file_problem(file, corpus_dir)
+        if problem:
+            problems.append(f"{where}, column 'file': {problem}")
     return problems
+
+
+def file_problem(file: str, corpus_dir: Path) -> str | None:
+    """Why a manifest `file` value cannot be the document's file, or None.
+
+    A document must be inside the corpus folder (after following symlinks): a path like
+    ``../../etc/passwd`` would otherwise be ingested and quoted into the results.
+    """
+    target = corpus_dir / file
+    try:
+        inside = target.resolve().is_relative_to(corpus_dir.resolve())
+        exists = inside and target.is_file()
+    except OSError as error:  # e.g. a name longer than the file system allows
+        return (f"{file[:60]!r}... is not a usable path ({error.strerror or error}). Fix: give the document a "
+                "shorter file name and write its path relative to the corpus folder, e.g. documents/<doc_id>.pdf.")
+    if not inside:
+        return (f"{file} leads outside the corpus folder {corpus_dir} (documents must be inside it; symlinks are "
+                f"followed). Fix: copy the document into {corpus_dir} (e.g. {corpus_dir / 'documents'}) and give its "
+                "path relative to that folder.")
+    if not exists:
+        return f"{target} does not exist. Fix: put the document there or correct the path."
+    return None
 
 
 def validate_table(table: ManifestTable, manifest_path: str | Path, corpus_dir: str | Path | None = None) -> list[str]:
@@ -257,7 +283,10 @@ def load_manifest(path: str | Path, corpus_dir: str | Path | None = None) -> lis
     path = Path(path)
     if not path.is_file():
         raise ManifestError([f"{path}: manifest not found. Fix: create it (see README, 'Adding literature')."])
-    table = read_table(path)
+    try:
+        table = read_table(path)
+    except ReviewflowError as error:
+        raise ManifestError([str(error)]) from None
     problems = validate_table(table, path, corpus_dir)
     if problems:
         raise ManifestError(problems)
