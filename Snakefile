@@ -39,4 +39,4 @@ onerror:
     from reviewflow.summary import run_summary
 
     print(f"The run stopped with an error (see the messages above and {RESULTS}/logs/).")
-    print(run_summary(RESULTS))
+    print(run_summary(RESULTS, failed_run=True))

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import re
 
 from reviewflow.fileio import write_csv
 import pytest
@@ -227,3 +229,26 @@ def test_the_snapshot_files_and_keys_come_from_the_registry():
     # the file names older snapshots hold, so their hash and comparison stay as they were
     assert history.SNAPSHOT_FILES == ("table1_long.csv", "edges.csv", "documents.csv", "service_areas_long.csv",
                                       "practices_long.csv", "evidence_basis_long.csv")
+
+
+def test_changes_md_shows_markup_from_the_manifest_as_text(tmp_path):
+    write_run(tmp_path, RUN1_CELLS, [])
+    run(tmp_path, ["aron2006", "caliber2007"])
+    write_run(tmp_path, RUN1_CELLS, [])
+    documents = [("aron2006", "Aron et al., 2006"), ("caliber2007", "Caliber, 2007"),
+                 ("evil2011", "<img src=x onerror=alert(1)> New | *bold*, 2011")]
+    update_history(table1=tmp_path / "tables" / "table1_long.csv", edges=tmp_path / "network" / "edges.csv",
+                   documents=documents,
+                   history_dir=tmp_path / "history", changes_md=tmp_path / "changes.md",
+                   changes_json=tmp_path / "changes.json")
+    markdown = (tmp_path / "changes.md").read_text(encoding="utf-8")
+    assert not re.search(r"(?<!\\)<img", markdown)  # every < escaped: no raw HTML for a Markdown viewer
+    assert "\\<img src=x onerror=alert(1)\\> New \\| \\*bold\\*, 2011 (evil2011)" in markdown
+
+
+def test_a_snapshot_is_as_readable_as_the_other_results(tmp_path):
+    write_run(tmp_path, RUN1_CELLS, [])
+    first = run(tmp_path, ["aron2006", "caliber2007"])
+    umask = os.umask(0)
+    os.umask(umask)
+    assert first.snapshot.stat().st_mode & 0o777 == 0o777 & ~umask  # as mkdir makes folders, not 0700

@@ -213,3 +213,13 @@ def test_the_synthesis_caption_is_filled_from_the_form(repo_root: Path, tmp_path
         network, load_form(write_corpus(tmp_path / "again", other_review=True)["form_path"]))
     with pytest.raises(ReviewflowError, match=r"caption: unknown or malformed placeholder .*Fix: use only"):
         fill_caption("the ${n_areas} areas", load_form(DEFAULT_FORM))
+
+
+@pytest.mark.parametrize("value, expected", [("1700000000", "2023-11-14 22:13 UTC"), ("", "UTC"),
+                                             ("2023-11-14", "SOURCE_DATE_EPOCH='2023-11-14' ignored")])
+def test_run_date_follows_source_date_epoch_and_survives_a_typo(monkeypatch: pytest.MonkeyPatch, value: str,
+                                                                expected: str) -> None:
+    from reviewflow.provenance import run_date
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", value)
+    assert expected in run_date()

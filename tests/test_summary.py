@@ -32,3 +32,11 @@ def test_summary_of_a_clean_run(tmp_path: Path) -> None:
     (tmp_path / "report.html").write_text("<html></html>", encoding="utf-8")
     text = run_summary(tmp_path)
     assert "No problems to act on." in text and "Report: " in text
+
+
+def test_after_a_failed_run_the_summary_never_says_no_problems(tmp_path: Path) -> None:
+    (tmp_path / "ingest_report.csv").write_text(
+        "doc_id,file,format,status,n_pages,chars,pages_without_text,message\na2001,a.txt,txt,ok,1,10,,\n",
+        encoding="utf-8")
+    text = run_summary(tmp_path, failed_run=True)
+    assert "No problems to act on." not in text and "may be an earlier run's" in text

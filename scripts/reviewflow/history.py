@@ -40,6 +40,7 @@ from typing import Any
 
 from reviewflow.errors import ReviewflowError
 from reviewflow.fileio import atomic_write_text, csv_text, read_csv_rows, write_json
+from reviewflow.safety import markdown_escape
 from reviewflow.form import Wording, make_wording
 from reviewflow.outputs import SYNTHESIS_TABLES, SynthesisTable, synthesis_table
 from reviewflow.outputs import TABLE1 as TABLE1_NAME
@@ -220,10 +221,6 @@ def changes_document(change: Mapping[str, Any], *, changed: bool) -> dict[str, A
 
 # --- Markdown ---------------------------------------------------------------------------------------
 
-def _md(text: str) -> str:
-    return text.replace("|", "\\|")
-
-
 def _totals_line(totals: Mapping[str, int]) -> str:
     return (f"This run: {totals['documents']} documents, {totals['table1_cells_with_documents']} Table 1 cells "
             f"with documents, {totals['edges']} citation-network edges.")
@@ -280,14 +277,17 @@ def change_sections(change: Mapping[str, Any]) -> list[Section]:
 
 def _markdown_sections(sections: Sequence[Section], level: str) -> list[str]:
     lines: list[str] = []
+    def md(text: str) -> str:  # every text here may come from the manifest or the form
+        return markdown_escape(text, underscores=False)
+
     for section in sections:
-        lines += [f"{level} {section.title}", ""]
-        lines += [f"- {item}" for item in section.items]
+        lines += [f"{level} {md(section.title)}", ""]
+        lines += [f"- {md(item)}" for item in section.items]
         if section.columns:
-            lines += ["| " + " | ".join(section.columns) + " |", "|" + "---|" * len(section.columns)]
-            lines += ["| " + " | ".join(_md(value) for value in row) + " |" for row in section.rows]
+            lines += ["| " + " | ".join(md(c) for c in section.columns) + " |", "|" + "---|" * len(section.columns)]
+            lines += ["| " + " | ".join(md(value) for value in row) + " |" for row in section.rows]
         if section.text:
-            lines.append(section.text)
+            lines.append(md(section.text))
         lines.append("")
     return lines
 
@@ -355,6 +355,8 @@ def update_history(*, table1: str | Path, edges: str | Path, documents: Sequence
     target = history / _next_name(snapshots, digest)
     history.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(dir=history, prefix=".incoming-"))
+    # mkdtemp makes the folder private (0700); a snapshot is as readable as the other results.
+    staging.chmod(0o777 & ~_umask())
     try:
         for name, data in contents.items():
             (staging / name).write_bytes(data)
@@ -366,6 +368,12 @@ def update_history(*, table1: str | Path, edges: str | Path, documents: Sequence
         shutil.rmtree(staging, ignore_errors=True)
         raise
     return HistoryResult(target, True, document)
+
+
+def _umask() -> int:
+    current = os.umask(0)
+    os.umask(current)
+    return current
 
 
 def log_lines(result: HistoryResult) -> list[str]:

@@ -31,3 +31,15 @@ def restore_formula_text(value: str) -> str:
     if value.startswith("'") and neutralize_formula(value[1:]) != value[1:]:
         return value[1:]
     return value
+
+
+_MARKDOWN_SPECIAL = "\\`*_[]<>|"
+
+
+def markdown_escape(value: object, underscores: bool = True) -> str:
+    """Text that Markdown shows literally: no table breaks, emphasis, links or raw HTML (manifest
+    citations and form wording end up in .md files that viewers render). ``underscores=False`` keeps
+    ``_`` as it is, for text full of code ids (``emergency_shelter``; inside a word it is no emphasis)."""
+    text = " ".join(str(value).split())
+    special = _MARKDOWN_SPECIAL if underscores else _MARKDOWN_SPECIAL.replace("_", "")
+    return "".join(f"\\{ch}" if ch in special else ch for ch in text)

@@ -21,8 +21,10 @@ def _where(row: dict[str, str]) -> str:
     return f"{row.get('source', '')} row {row['row']}" if row.get("row") else row.get("source", "")
 
 
-def run_summary(results: str | Path) -> str:
-    """Problems of the finished run (ingestion, reviewer sheets, network), then where the report is."""
+def run_summary(results: str | Path, failed_run: bool = False) -> str:
+    """Problems of the finished run (ingestion, reviewer sheets, network), then where the report is.
+    After a failed run (``failed_run``) the files read may be an earlier run's, so it never says
+    "no problems"."""
     results = Path(results)
     lines: list[str] = []
     ingest = _rows(results / "ingest_report.csv")
@@ -41,7 +43,9 @@ def run_summary(results: str | Path) -> str:
     if summary_path.is_file():
         problems = json.loads(summary_path.read_text(encoding="utf-8")).get("problems", [])
         lines.extend(f"Network: {problem}" for problem in problems)
-    if not failed and not decisions:
+    if failed_run:
+        lines.append("The files above may be an earlier run's: fix the error shown and rerun.")
+    elif not failed and not decisions:
         lines.append("No problems to act on.")
     report = results / "report.html"
     if report.is_file():

@@ -19,7 +19,7 @@ import pandas as pd
 from reviewflow.fileio import atomic_write_bytes, atomic_write_text, csv_text
 from reviewflow.form import Wording, make_wording
 from reviewflow.outputs import SYNTHESIS_TABLES, synthesis_table_names
-from reviewflow.safety import escape_html, neutralize_formula
+from reviewflow.safety import escape_html, markdown_escape, neutralize_formula
 from reviewflow.synthesis import (
     ANY_PHASE, DEFAULT_EVIDENCE_FIELDS, EXCLUDED_COLUMNS, ROLE_CAUTION, ROLE_SUPPORT, SUPPORT_COLUMNS, EvidenceFields,
     Synthesis,
@@ -203,15 +203,6 @@ def build_tables(result: Synthesis, wording: Wording | None = None, tables_dir: 
 
 def frame_csv(frame: pd.DataFrame) -> str:
     return csv_text(frame.to_dict("records"), list(frame.columns))
-
-
-_MARKDOWN_SPECIAL = "\\`*_[]<>|"
-
-
-def markdown_escape(value: object) -> str:
-    """Cell text that Markdown shows literally: no table breaks, emphasis or raw HTML."""
-    text = " ".join(str(value).split())
-    return "".join(f"\\{ch}" if ch in _MARKDOWN_SPECIAL else ch for ch in text)
 
 
 def to_markdown(table: Table) -> str:
