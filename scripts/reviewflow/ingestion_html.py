@@ -19,8 +19,9 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
-from bs4 import BeautifulSoup, Comment, NavigableString, Tag
+from bs4 import BeautifulSoup, CData, Comment, NavigableString, PageElement, Tag
 
 from reviewflow.ingestion_normalize import Vocabulary, join_lines, normalize_chars
 from reviewflow.ingestion_types import RawBlock, RawPage
@@ -52,17 +53,55 @@ _LINK_MENU_DENSITY = 0.8
 _LINK_MENU_MEAN_CHARS = 40
 
 
-def _is_link_menu(tag: Tag) -> bool:
-    links = tag.find_all("a")
-    if len(links) < _LINK_MENU_MIN_LINKS:
+class _TextStats:
+    """For every element under a root: the links below it, their text length, and the length of its
+    ``get_text(" ", strip=True)``, all computed in one pass from the leaves up. Asking each element
+    itself would read its whole subtree again at every level: quadratic in the nesting depth."""
+
+    def __init__(self, root: Tag) -> None:
+        # id(tag) -> [links, link_chars, chars, strings]
+        self._by_tag: dict[int, list[int]] = {}
+        for node in reversed([root, *root.descendants]):  # children before their parents
+            parent = node.parent
+            up = self._by_tag.setdefault(id(parent), [0, 0, 0, 0]) if node is not root and parent else None
+            if isinstance(node, Tag):
+                own = self._by_tag.setdefault(id(node), [0, 0, 0, 0])
+                if up is not None:
+                    is_link = node.name == "a"
+                    up[0] += own[0] + is_link
+                    up[1] += own[1] + (self._length(own) if is_link else 0)
+                    up[2] += own[2]
+                    up[3] += own[3]
+            elif type(node) in (NavigableString, CData) and up is not None:  # the strings get_text reads
+                text = node.strip()
+                if text:
+                    up[2] += len(text)
+                    up[3] += 1
+
+    @staticmethod
+    def _length(stats: list[int]) -> int:
+        return stats[2] + max(stats[3] - 1, 0)  # the strings joined by single spaces
+
+    def link_menu_figures(self, tag: Tag) -> tuple[int, int, int] | None:
+        """(links, link_chars, chars) of a tag under the root, None for any other."""
+        stats = self._by_tag.get(id(tag))
+        return (stats[0], stats[1], self._length(stats)) if stats is not None else None
+
+
+def _is_link_menu(tag: Tag, stats: _TextStats | None = None) -> bool:
+    figures = stats.link_menu_figures(tag) if stats is not None else None
+    if figures is None:
+        links = tag.find_all("a")
+        figures = (len(links), sum(len(link.get_text(" ", strip=True)) for link in links),
+                   len(tag.get_text(" ", strip=True)))
+    n_links, link_chars, total = figures
+    if n_links < _LINK_MENU_MIN_LINKS:
         return False
-    link_chars = sum(len(link.get_text(" ", strip=True)) for link in links)
-    total = len(tag.get_text(" ", strip=True))
-    return total > 0 and link_chars >= _LINK_MENU_DENSITY * total and link_chars / len(links) < _LINK_MENU_MEAN_CHARS
+    return total > 0 and link_chars >= _LINK_MENU_DENSITY * total and link_chars / n_links < _LINK_MENU_MEAN_CHARS
 
 
-def _is_boilerplate(tag: Tag) -> bool:
-    if tag.name in _LINK_MENU_TAGS and _is_link_menu(tag):
+def _is_boilerplate(tag: Tag, stats: _TextStats | None = None) -> bool:
+    if tag.name in _LINK_MENU_TAGS and _is_link_menu(tag, stats):
         return True
     if tag.name in BOILERPLATE_TAGS:
         # An article's own <header> holds its title and byline; the page's <header> is the site's.
@@ -98,14 +137,27 @@ class _Collector:
             self.items.append((self.kind, text, self.level))
 
 
-def _walk(node: Tag, out: _Collector) -> None:
-    for child in node.children:
+def _walk(root: Tag, out: _Collector) -> None:
+    # An explicit stack, not recursion: a page of a thousand unclosed <font> or <div> tags nests a
+    # thousand deep and would hit Python's recursion limit. Each entry: the children still to read,
+    # and the block state to restore once they are read (None for an inline element).
+    stats = _TextStats(root)
+    stack: list[tuple[Iterator[PageElement], tuple[str, int | None] | None]] = [(iter(root.children), None)]
+    while stack:
+        children, restore = stack[-1]
+        child = next(children, None)
+        if child is None:
+            stack.pop()
+            if restore is not None:
+                out.flush()
+                out.kind, out.level = restore
+            continue
         if isinstance(child, Comment):
             continue
         if isinstance(child, NavigableString):
             out.text(str(child))
             continue
-        if not isinstance(child, Tag) or _is_boilerplate(child):
+        if not isinstance(child, Tag) or _is_boilerplate(child, stats):
             continue
         name = child.name
         if name == "br":
@@ -118,7 +170,7 @@ def _walk(node: Tag, out: _Collector) -> None:
         if name == "tr":
             out.flush()
             cells = [" ".join(cell.get_text(" ").split()) for cell in child.find_all(["td", "th"], recursive=False)
-                     if not _is_boilerplate(cell)]
+                     if not _is_boilerplate(cell, stats)]
             cells = [cell for cell in cells if cell]
             if cells:
                 out.items.append(("paragraph", " | ".join(cells), None))
@@ -132,7 +184,7 @@ def _walk(node: Tag, out: _Collector) -> None:
                 out.items.extend((block.kind, block.text, block.level) for block in page.blocks)
             continue
         if name not in BLOCK_TAGS:
-            _walk(child, out)  # inline element: its text joins the current block
+            stack.append((iter(child.children), None))  # inline element: its text joins the current block
             continue
         out.flush()
         saved = (out.kind, out.level)
@@ -144,9 +196,7 @@ def _walk(node: Tag, out: _Collector) -> None:
             pass  # a div inside a heading is still the heading
         else:
             out.kind, out.level = ("list_item", None) if out.kind == "list_item" else ("paragraph", None)
-        _walk(child, out)
-        out.flush()
-        out.kind, out.level = saved
+        stack.append((iter(child.children), saved))
 
 
 def _content_root(soup: BeautifulSoup) -> Tag:
