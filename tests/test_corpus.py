@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import csv
+import io
 from pathlib import Path
 
 import pytest
@@ -225,3 +227,31 @@ def test_a_non_utf8_export_is_refused_with_the_file_and_the_fix(corpus: Path, ca
     message = capsys.readouterr().err
     assert name in message and "not UTF-8" in message and "line" in message and "Fix: save it as UTF-8" in message
     assert manifest.read_bytes() == before
+
+
+def test_corpus_add_keeps_every_byte_the_researcher_wrote(corpus: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # As a spreadsheet saves it: BOM, CRLF, every cell quoted, columns reordered, an extra column, spaces.
+    manifest = corpus / "corpus" / "manifest.csv"
+    header = ["citation", "doc_id", "authors", "year", "year_suffix", "title", "container", "doi", "doc_type",
+              "search_strategy", "file", "surrogate", "verified", "notes", "screener"]
+    values = ["Aron et al., 2006", "aron2006", "Aron, L. Y.; Zweig, J. M.; Newmark, L. C.", "2006", "",
+              "Comprehensive services for survivors of human trafficking", "Urban Institute", "", "ngo_report",
+              "internet", "documents/aron2006.txt", "false", "true", "kept  as written ", "Ann"]
+    original = ("\ufeff" + ",".join(f'"{h}"' for h in header) + "\r\n"
+                + ",".join(f'"{v}"' for v in values) + "\r\n").encode("utf-8")
+    manifest.write_bytes(original)
+    assert main(["corpus", "add", "--ris", str(_write_ris(corpus)), "--file", str(corpus / "import" / "docs" / "muraya.txt"),
+                 "--manifest", str(manifest)]) == 0
+    data = manifest.read_bytes()
+    assert data.startswith(original)  # not one byte of it changed
+    added = data[len(original):].decode("utf-8")
+    assert added.endswith("\r\n") and added.count("\r\n") == 1
+    row = dict(zip(header, next(csv.reader(io.StringIO(added)))))
+    assert row["doc_id"] == "tzvetkova2002" and row["file"] == "documents/tzvetkova2002.txt" and row["screener"] == ""
+    assert [d.doc_id for d in load_manifest(manifest)] == ["aron2006", "tzvetkova2002"]
+
+
+def _write_ris(corpus: Path) -> Path:
+    path = corpus / "import" / "one.ris"
+    path.write_text(RIS, encoding="utf-8")
+    return path

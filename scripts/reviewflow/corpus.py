@@ -20,7 +20,7 @@ from bibtexparser import Library, middlewares, model
 
 from reviewflow.errors import ReviewflowError
 from reviewflow.fileio import read_utf8_text
-from reviewflow.manifest import COLUMNS, allowed_values, read_table, rewrite_problems, validate_rows, write_rows
+from reviewflow.manifest import COLUMNS, allowed_values, append_rows, read_table, rewrite_problems, validate_rows
 
 BIBTEX_TYPES = {
     "article": "journal_article",
@@ -408,7 +408,8 @@ def add_entries(
             for _, target in copies:
                 target.unlink(missing_ok=True)
             raise ReviewflowError("the new rows would make the manifest invalid; nothing was added:\n" + "\n".join(problems))
-        write_rows(manifest_path, rows + added)
+        # appended, so every byte the researcher wrote stays as it was
+        append_rows(manifest_path, added)
     return AddResult(added=added, refused=refused, checks=checks)
 
 

@@ -15,7 +15,7 @@ from typing import Any
 import jsonschema
 
 from reviewflow.errors import ReviewflowError
-from reviewflow.fileio import atomic_write_text, csv_text, read_utf8_text, read_yaml
+from reviewflow.fileio import atomic_write_bytes, atomic_write_text, csv_text, read_utf8_text, read_yaml
 from reviewflow.paths import schema_path
 
 COLUMNS: tuple[str, ...] = (
@@ -295,6 +295,30 @@ def load_manifest(path: str | Path, corpus_dir: str | Path | None = None) -> lis
                     "surrogate": row["surrogate"] == "true", "verified": row["verified"] == "true"})
         for row in table.rows
     ]
+
+
+def append_rows(path: str | Path, rows: list[dict[str, str]]) -> None:
+    """Add rows at the end of the manifest and leave every byte already there as it is: line endings,
+    BOM, quoting, column order and extra columns stay the researcher's. The new rows follow the file's
+    header and line ending. A missing manifest is created; a header that lacks a column a new row fills
+    is rewritten with ``write_rows`` (nothing may be dropped)."""
+    path = Path(path)
+    if not path.is_file():
+        write_rows(path, rows)
+        return
+    data = path.read_bytes()
+    text = read_utf8_text(path, "manifest")
+    header = [name.strip() for name in next(csv.reader(io.StringIO(text, newline="")), [])]
+    if any(value and column not in header for row in rows for column, value in row.items()):
+        write_rows(path, read_rows(path) + rows)
+        return
+    newline = "\r\n" if b"\r\n" in data else "\n"
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator=newline)
+    for row in rows:
+        writer.writerow([row.get(column, "") for column in header])
+    separator = b"" if not data or data.endswith((b"\n", b"\r")) else newline.encode()
+    atomic_write_bytes(path, data + separator + out.getvalue().encode("utf-8"))
 
 
 def write_rows(path: str | Path, rows: list[dict[str, str]]) -> None:
