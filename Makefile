@@ -22,8 +22,11 @@ $(STAMP): $(BIN)/python pyproject.toml requirements.lock
 	touch $(STAMP)
 
 # --replace-workflow-config: the run uses CONFIG alone, not CONFIG on top of the default review's.
+# stale_lock.py first: a killed run's lock is removed (only when no other run works here).
+SNAKEMAKE_RUN = $(BIN)/snakemake --profile workflow/profiles/default --configfile $(CONFIG) --replace-workflow-config
 run: $(STAMP)
-	$(BIN)/snakemake --cores $(CORES) --profile workflow/profiles/default --configfile $(CONFIG) --replace-workflow-config
+	@$(BIN)/python scripts/stale_lock.py $(SNAKEMAKE_RUN)
+	$(SNAKEMAKE_RUN) --cores $(CORES)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest
