@@ -193,3 +193,33 @@ def test_kerned_space_characters_separate_words(shared_pdfs: dict[str, Path]) ->
     assert "peer reviewed and published immediately upon acceptance" in bmc["text"]
     assert "publishedimmediately" not in bmc["text"]
     assert "every scientist" in bmc["text"]  # a word drawn in two pieces without a blank stays whole
+
+
+def _surrogate_pdf() -> Path:
+    return Path(__file__).resolve().parents[1] / "corpus" / "documents" / "aron2006.pdf"
+
+
+def test_pages_that_fail_to_parse_are_not_called_scans(monkeypatch: pytest.MonkeyPatch) -> None:
+    from reviewflow import ingestion_pdf
+
+    def broken(page, number):
+        raise IndexError("list index out of range")  # what a damaged content stream does inside pdfminer
+
+    monkeypatch.setattr(ingestion_pdf, "read_page_lines", broken)
+    result = ingestion_pdf.read_pdf(_surrogate_pdf(), "documents/aron2006.pdf")
+    assert result.error is not None and "none of its" in result.error and "damaged, not scanned" in result.error
+    assert "OCR" not in result.error
+
+
+def test_a_damaged_page_list_gets_its_own_message(monkeypatch: pytest.MonkeyPatch) -> None:
+    import pdfplumber
+
+    from reviewflow import ingestion_pdf
+
+    def no_pages(self):
+        raise TypeError("'NoneType' object is not iterable")  # a page tree node without /Kids
+
+    monkeypatch.setattr(pdfplumber.PDF, "pages", property(no_pages))
+    result = ingestion_pdf.read_pdf(_surrogate_pdf(), "documents/aron2006.pdf")
+    assert result.error is not None and "list of pages is damaged (TypeError" in result.error
+    assert "re-save it from a PDF viewer" in result.error

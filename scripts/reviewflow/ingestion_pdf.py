@@ -736,16 +736,27 @@ def read_pdf(path: Path, source: str, max_pages: int = 400) -> PdfResult:
     logging.getLogger("pdfminer").setLevel(logging.ERROR)
     messages: list[str] = []
     page_lines: list[PageLines] = []
+    unreadable: list[int] = []  # pages whose parsing failed: not to be called scans
+    page_tree_error: str | None = None
     try:
         with pdfplumber.open(path) as pdf:
-            n_pages = len(pdf.pages)
-            for index, page in enumerate(pdf.pages):
+            try:
+                pages = pdf.pages
+            except (PdfminerException, PDFSyntaxError, PDFPasswordIncorrect, PDFEncryptionError):
+                raise
+            except Exception as error:  # a broken page tree fails while pdfminer lists the pages
+                page_tree_error = (f"{source}: the PDF's list of pages is damaged ({type(error).__name__}: {error}), "
+                                   "so no page can be found: download it again or re-save it from a PDF viewer")
+                pages = []
+            n_pages = len(pages)
+            for index, page in enumerate(pages):
                 if index >= max_pages:
                     break
                 try:
                     page_lines.append(read_page_lines(page, index + 1))
                 except Exception as error:  # one broken page must not lose the others
                     page_lines.append(PageLines(number=index + 1, width=0, height=0, has_text_layer=False))
+                    unreadable.append(index + 1)
                     messages.append(f"{source}: page {index + 1} could not be read ({type(error).__name__}); "
                                     "its text is missing: check the page in a PDF viewer")
                 finally:
@@ -760,15 +771,25 @@ def read_pdf(path: Path, source: str, max_pages: int = 400) -> PdfResult:
                                         "(e.g. `qpdf --decrypt in.pdf out.pdf`) and add that to the corpus")
         return PdfResult([], [], 0, f"{source}: the PDF is damaged or truncated ({type(cause).__name__}: {cause}): "
                                     "download it again or re-save it from a PDF viewer")
+    except Exception:
+        if page_tree_error is None:
+            raise
+        # closing the file lists the pages again and fails the same way; the message is already known
+    if page_tree_error is not None:
+        return PdfResult([], [], 0, page_tree_error)
     if n_pages == 0:
         return PdfResult([], [], 0, f"{source}: the PDF has no pages: download it again")
+    if page_lines and len(unreadable) == len(page_lines):
+        return PdfResult([], [], n_pages, f"{source}: none of its {len(page_lines)} page(s) could be read (the page "
+                                          "contents are damaged, not scanned): download it again or re-save it from "
+                                          "a PDF viewer")
     if n_pages > max_pages:
         messages.append(f"{source}: has {n_pages} pages; only the first {max_pages} were read: raise "
                         "ingest.max_pages in config/config.yaml (or --max-pages) to read them all")
     remove_running_lines(page_lines)
     vocab = Vocabulary.from_lines(line.text for page in page_lines for line in page.lines)
     raw_pages = pages_to_blocks(page_lines, vocab)
-    empty = [page.number for page in page_lines if not page.has_text_layer]
+    empty = [page.number for page in page_lines if not page.has_text_layer and page.number not in unreadable]
     if empty and len(empty) < len(page_lines):
         shown = ", ".join(str(n) for n in empty[:10]) + (" …" if len(empty) > 10 else "")
         messages.append(f"{source}: {len(empty)} of {len(page_lines)} page(s) have no text layer (page {shown}): "
