@@ -13,6 +13,7 @@ from typing import Any
 
 import jsonschema
 
+from reviewflow import readers
 from reviewflow.fileio import atomic_write_text, csv_text, read_yaml
 from reviewflow.paths import schema_path
 
@@ -25,7 +26,7 @@ _FIXES = {
     "doc_id": "use lower-case letters, digits and underscores, e.g. 'smith2009'",
     "year": "write the four-digit year, e.g. 2009 (put a/b in year_suffix)",
     "year_suffix": "leave empty or write one lower-case letter",
-    "file": "give the path relative to corpus/, ending in .pdf, .html, .htm or .txt",
+    "file": "give the path relative to the corpus folder (not starting with / or \\)",
     "doi": "write a bare DOI such as 10.1000/xyz, or leave it empty",
     "search_strategy": "write the id of an identification source of the search log (lower-case letters, digits "
                        "and underscores, e.g. 'database'), or leave it empty",
@@ -235,6 +236,9 @@ def validate_rows(rows: list[dict[str, str]], manifest_path: str | Path, corpus_
                             "Fix: give each document its own file, or delete the duplicate row.")
         else:
             files[key] = (line, doc_id)
+        unreadable = readers.extension_problem(file)
+        if unreadable:
+            problems.append(f"{where}, column 'file': {file} {unreadable}.")
         if not (corpus_dir / file).is_file():
             problems.append(f"{where}, column 'file': {corpus_dir / file} does not exist. Fix: put the document there or correct the path.")
     return problems
