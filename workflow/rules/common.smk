@@ -102,14 +102,10 @@ def per_document(pattern):
     return expand(pattern, doc=DOC_IDS)
 
 
-def library_digest(*modules):
-    """Hash of the library modules a stage runs, passed as a param: editing a stage's code reruns
-    that stage (and what follows), while editing another stage's code does not."""
-    import hashlib
+def library_digest(stage):
+    """Hash of the library modules a rule's script runs (reviewflow.stages.STAGE_MODULES, checked
+    against the scripts' imports by tests/test_stages.py), passed as a param: editing a module reruns
+    the rules that run it (and what follows), while editing another stage's code does not."""
+    from reviewflow.stages import stage_digest
 
-    digest = hashlib.sha256()
-    for module in modules:
-        for path in sorted((Path(workflow.basedir) / "scripts" / "reviewflow").glob(f"{module}*.py")):
-            digest.update(path.name.encode())
-            digest.update(path.read_bytes())
-    return digest.hexdigest()[:16]
+    return stage_digest(stage)

@@ -32,7 +32,7 @@ rule report:
         config=config,
         # the report renders changes.json with history's sections
         results_dir=lambda wildcards, output: str(Path(output[0]).parent),
-        code=library_digest("report", "provenance", "history", "recommender", "outputs", "form"),
+        code=library_digest("report"),
     conda:
         "../envs/reviewflow.yaml"
     log:
