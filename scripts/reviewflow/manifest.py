@@ -152,7 +152,7 @@ def header_problems(header: tuple[str, ...], path: str | Path) -> list[str]:
     if missing and not _wrong_delimiter(header):
         label = "column" if len(missing) == 1 else "columns"
         problems.append(f"{path}: row 1 (header), {label} {_quoted(missing)}: missing from the header. Fix: add "
-                        f"the {label} to the header and a value in every row (see workflow/schemas/manifest.schema.yaml).")
+                        f"the {label} to the header and a value in every row (see {schema_path('manifest')}).")
     return problems
 
 
@@ -278,7 +278,7 @@ def write_rows(path: str | Path, rows: list[dict[str, str]]) -> None:
     atomic_write_text(path, csv_text(rows, [*COLUMNS, *extra], neutralize=False))
 
 
-# The search log's identification groups, as in workflow/schemas/search_log.schema.yaml.
+# The search log's identification groups, as in the search_log schema (reviewflow/data/schemas/).
 _SEARCH_LOG_GROUPS = ("databases_and_registers", "other_methods")
 
 

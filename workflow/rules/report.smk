@@ -22,7 +22,7 @@ rule report:
         conflicts=results("review/conflicts.csv"),
         decisions_report=results("decisions_report.csv"),
         changes=results("changes.json"),
-        captions=["workflow/report/synthesis.rst", "workflow/report/network.rst"],
+        captions=["scripts/reviewflow/data/report/synthesis.rst", "scripts/reviewflow/data/report/network.rst"],
         **recommendation_model_input(None),
     output:
         results("report.html"),
@@ -32,6 +32,8 @@ rule report:
         config=config,
         # the report renders changes.json with history's sections
         results_dir=lambda wildcards, output: str(Path(output[0]).parent),
+        # the checkout whose commit the provenance names (not the working directory)
+        workflow_dir=workflow.basedir,
         code=library_digest("report"),
     conda:
         "../envs/reviewflow.yaml"
