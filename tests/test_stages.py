@@ -14,7 +14,7 @@ import pytest
 from reviewflow import stages
 
 REPO = Path(__file__).resolve().parents[1]
-RULE_RE = re.compile(r"^rule (\w+):\n(.*?)(?=^\S|\Z)", re.S | re.M)
+RULE_RE = re.compile(r"^rule (\w+):\n(.*?)(?=^\S|\Z)", re.DOTALL | re.MULTILINE)
 
 
 def _rules() -> dict[str, tuple[Path, list[str]]]:
@@ -22,7 +22,7 @@ def _rules() -> dict[str, tuple[Path, list[str]]]:
     rules = {}
     for rule_file in sorted((REPO / "workflow" / "rules").glob("*.smk")):
         for match in RULE_RE.finditer(rule_file.read_text(encoding="utf-8")):
-            script = re.search(r'^\s+script:\s*\n\s+"([^"]+)"', match.group(2), re.M)
+            script = re.search(r'^\s+script:\s*\n\s+"([^"]+)"', match.group(2), re.MULTILINE)
             if script:
                 rules[match.group(1)] = ((rule_file.parent / script.group(1)).resolve(),
                                          re.findall(r'library_digest\("(\w+)"\)', match.group(2)))
