@@ -15,6 +15,7 @@ import os
 import time
 from pathlib import Path
 
+from reviewflow import readers
 from reviewflow.coding import code_ingested
 from reviewflow.coding_nlp import resources
 from reviewflow.ingestion import ingest_file
@@ -93,7 +94,7 @@ def main() -> None:
     started = time.perf_counter()
     resources(DEFAULT_FORM)
     print(f"pipeline + matchers built once per process: {time.perf_counter() - started:.2f} s")
-    corpus = sorted(p for p in (REPO_ROOT / "corpus" / "documents").iterdir() if p.suffix in (".pdf", ".html", ".htm", ".txt"))
+    corpus = sorted(p for p in (REPO_ROOT / "corpus" / "documents").iterdir() if readers.for_extension(p))
     if corpus:
         bench("default corpus", corpus, args.repeat)
     if SHARED_TEXT.is_file():

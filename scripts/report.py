@@ -28,7 +28,7 @@ inputs = ReportInputs(
     decisions_dir=str(sm.config["decisions_dir"]),
     captions={"tables": captions.get("synthesis", ""), "network": captions.get("network", "")},
 )
-html = render(inputs, collect(dict(sm.params.config), sm.input.form, Path.cwd()), form.title)
+html = render(inputs, collect(dict(sm.params.config), sm.input.form, sm.params.workflow_dir), form.title)
 atomic_write_text(sm.output[0], html)
 with open(sm.log[0], "w", encoding="utf-8") as handle:
     print(f"report written: {Path(sm.output[0]).resolve()}", file=handle)

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from reviewflow import readers
 from reviewflow.cli import main
 from reviewflow.corpus import citation_for, normalize_title
 from reviewflow.manifest import load_manifest, read_rows, write_rows
@@ -255,3 +256,22 @@ def _write_ris(corpus: Path) -> Path:
     path = corpus / "import" / "one.ris"
     path.write_text(RIS, encoding="utf-8")
     return path
+
+
+def test_a_document_no_reader_accepts_is_refused_with_the_accepted_extensions(
+        corpus: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    manifest = corpus / "corpus" / "manifest.csv"
+    ris = corpus / "import" / "t.ris"
+    ris.write_text(RIS, encoding="utf-8")
+    doc = corpus / "import" / "docs" / "tzvetkova.docx"
+    doc.write_bytes(b"PK\x03\x04 stand-in")
+    assert main(["corpus", "add", "--ris", str(ris), "--file", str(doc), "--manifest", str(manifest)]) == 1
+    err = capsys.readouterr().err
+    assert f"document {doc} has the extension '.docx', which no reader accepts" in err
+    assert readers.extensions_text() in err and "not added" in err
+    assert [r["doc_id"] for r in read_rows(manifest)] == ["aron2006"]
+    # An extension the registry accepts beyond .pdf/.html/.txt is copied in with its own suffix.
+    markdown = corpus / "import" / "docs" / "tzvetkova.md"
+    markdown.write_text("# NGO responses\n\nText.\n", encoding="utf-8")
+    assert main(["corpus", "add", "--ris", str(ris), "--file", str(markdown), "--manifest", str(manifest)]) == 0
+    assert read_rows(manifest)[-1]["file"] == "documents/tzvetkova2002.md"

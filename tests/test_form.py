@@ -9,7 +9,7 @@ import yaml
 
 from reviewflow.errors import ReviewflowError
 from reviewflow.form import FormError, load_form
-from reviewflow.paths import DEFAULT_FORM
+from reviewflow.paths import DEFAULT_FORM, schema_path
 
 ARCHITECTURE_AREAS = ["basic_necessities", "shelter_housing", "physical_health", "mental_health",
                       "legal_immigration", "life_skills_job_training", "substance_abuse"]
@@ -194,10 +194,10 @@ def test_a_form_without_wording_gets_generic_words_and_its_own_methods(tmp_path)
                                              "advocates or law enforcement; Survey")
 
 
-def test_the_schema_words_exactly_the_registry_s_tables_and_figures(repo_root):
+def test_the_schema_words_exactly_the_registry_s_tables_and_figures():
     from reviewflow.outputs import synthesis_figure_names, synthesis_table_names
 
-    schema = yaml.safe_load((repo_root / "workflow" / "schemas" / "form.schema.yaml").read_text(encoding="utf-8"))
+    schema = yaml.safe_load(schema_path("form").read_text(encoding="utf-8"))
     wording = schema["$defs"]["wording"]["properties"]
     assert list(wording["tables"]["properties"]) == synthesis_table_names()
     assert list(wording["figures"]["properties"]) == synthesis_figure_names()

@@ -132,7 +132,7 @@ def test_office_file_is_refused(tmp_path: Path) -> None:
 def test_binary_named_txt_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "notes.txt"
     path.write_bytes(b"\x00\x01\x02binary\x00" * 20)
-    assert "not a PDF, HTML or text file" in _error(ingest_file(path))
+    assert "not a PDF, HTML or plain text file" in _error(ingest_file(path))
 
 
 def test_unknown_extension_is_sniffed(tmp_path: Path) -> None:
@@ -140,7 +140,9 @@ def test_unknown_extension_is_sniffed(tmp_path: Path) -> None:
     path.write_text("Providers should screen for trafficking indicators.\n", encoding="utf-8")
     doc = ingest_file(path)
     assert doc["format"] == "txt" and doc["quality"]["status"] == "warning"
-    assert "is not .pdf, .html or .txt" in doc["quality"]["messages"][0]
+    message = doc["quality"]["messages"][0]
+    assert "the extension '.rtfd' is not one reviewflow reads (.pdf, .html" in message
+    assert message.endswith("rename it to .txt")
 
 
 def test_windows_1252_text_gets_a_warning(tmp_path: Path) -> None:

@@ -7,9 +7,10 @@ from pathlib import Path
 import pytest
 import yaml
 
+from reviewflow import readers
 from reviewflow.cli import main
 from reviewflow.manifest import (
-    COLUMNS, ManifestError, check_search_strategies, load_manifest, read_rows, write_rows,
+    COLUMNS, ManifestError, check_search_strategies, load_manifest, read_rows, validate_rows, write_rows,
 )
 
 
@@ -257,3 +258,20 @@ def test_a_document_file_must_be_a_usable_path_inside_the_corpus_folder(tmp_path
         load_manifest(path)
     (problem,) = raised.value.problems
     assert "row 3 (doc_id 'bad2009'), column 'file'" in problem and expected in problem and "Fix:" in problem
+
+
+def test_the_manifest_accepts_what_ingestion_reads_and_names_the_fix_otherwise(tmp_path: Path) -> None:
+    def row(doc_id: str, file: str) -> dict[str, str]:
+        (tmp_path / file).write_text("text", encoding="utf-8")
+        return dict(doc_id=doc_id, citation="Smith, 2009", authors="Smith, J.", year="2009", year_suffix="",
+                    title="", container="", doi="", doc_type="other", search_strategy="", file=file,
+                    surrogate="false", verified="false", notes="")
+
+    rows = [row(f"d{i}", f"d{i}{extension}") for i, extension in enumerate(readers.extensions())]
+    assert validate_rows(rows, tmp_path / "manifest.csv") == []
+    (problem,) = validate_rows([row("smith2009", "smith2009.docx")], tmp_path / "manifest.csv")
+    assert problem.startswith(f"{tmp_path / 'manifest.csv'}: row 2 (doc_id 'smith2009'), column 'file': "
+                              "smith2009.docx has the extension '.docx', which no reader accepts")
+    assert f"(accepted: {readers.extensions_text()})" in problem and "Fix: save the document as" in problem
+    (problem,) = validate_rows([row("smith2009", "smith2009")], tmp_path / "manifest.csv")
+    assert "smith2009 has no extension" in problem

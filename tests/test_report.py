@@ -196,10 +196,10 @@ def test_the_synthesis_caption_is_filled_from_the_form(repo_root: Path, tmp_path
 
     from reviewflow.errors import ReviewflowError
     from reviewflow.form import load_form
-    from reviewflow.paths import DEFAULT_FORM
+    from reviewflow.paths import DEFAULT_FORM, REPORT_DIR
     from reviewflow.report import fill_caption
 
-    template = (repo_root / "workflow" / "report" / "synthesis.rst").read_text(encoding="utf-8")
+    template = (REPORT_DIR / "synthesis.rst").read_text(encoding="utf-8")
     assert "seven" not in template and "immediate" not in template  # no review's counts or phases in the template
     default = fill_caption(template, load_form(DEFAULT_FORM))
     assert "in each of the 3 phases (immediate, stabilization, reintegration)" in default
@@ -208,7 +208,7 @@ def test_the_synthesis_caption_is_filled_from_the_form(repo_root: Path, tmp_path
     assert "the concerns in each of the 3 stages (rescue, recovery, reintegration)" in other
     assert "the 5 services × stages" in other and "the 3 approaches" in other
     assert "$" not in other and not [s for s in MACY_STRINGS if s in other]
-    network = (repo_root / "workflow" / "report" / "network.rst").read_text(encoding="utf-8")
+    network = (REPORT_DIR / "network.rst").read_text(encoding="utf-8")
     assert "the services and approaches of the sentences that cite" in fill_caption(
         network, load_form(write_corpus(tmp_path / "again", other_review=True)["form_path"]))
     with pytest.raises(ReviewflowError, match=r"caption: unknown or malformed placeholder .*Fix: use only"):

@@ -656,11 +656,12 @@ def write_coded_csv(path: str | Path, rows: Sequence[Mapping[str, Any]], extra_c
 # --------------------------------------------------------------------------------------- command line
 def cli_code(args: argparse.Namespace) -> int:
     """`python -m reviewflow code PATH --out OUT.csv`: ingest, code, resolve citations against the manifest."""
+    from reviewflow import readers
     from reviewflow.ingestion import ingest_file
 
     path = Path(args.path)
     if not path.is_file():
-        raise ReviewflowError(f"{path}: file not found. Fix: give the path of a .pdf, .html or .txt document.")
+        raise ReviewflowError(f"{path}: file not found. Fix: give the path of a {readers.extensions_text()} document.")
     ingested = ingest_file(path, doc_id=args.doc_id)
     for message in (ingested.get("quality") or {}).get("messages") or []:
         print(f"{ingested['quality']['status']}: {message}", file=sys.stderr)

@@ -2,7 +2,7 @@
 review's; another review is another config, e.g. config/muraya_fry_2015.yaml).
 
 The workflow and every CLI command read the same file with the same schema
-(workflow/schemas/config.schema.yaml) and the same defaults, so a command given `--config` honours that
+(reviewflow/data/schemas/config.schema.yaml, package data) and the same defaults, so a command given `--config` honours that
 review's form, manifest, decisions folder and results folder. Paths in a config are relative to the
 working directory, as Snakemake reads them (the repository root), else to the repository.
 
@@ -95,7 +95,7 @@ def check_config(values: Mapping[str, Any], source: str | Path) -> dict[str, Any
         listed = "\n".join(f"  - {'/'.join(map(str, e.absolute_path)) or '(top level)'}: {e.message}"
                            for e in problems)
         raise ReviewflowError(f"{source}: the config has {len(problems)} problem(s):\n{listed}\n"
-                              f"Fix: correct them (workflow/schemas/config.schema.yaml says what each key takes).")
+                              f"Fix: correct them ({schema_path('config')} says what each key takes).")
     return _with_defaults(schema, json.loads(json.dumps(values)))
 
 

@@ -18,6 +18,7 @@ import bibtexparser
 import rispy
 from bibtexparser import Library, middlewares, model
 
+from reviewflow import readers
 from reviewflow.errors import ReviewflowError
 from reviewflow.fileio import read_utf8_text
 from reviewflow.manifest import COLUMNS, allowed_values, append_rows, read_table, rewrite_problems, validate_rows
@@ -46,7 +47,6 @@ REPORT_TYPES = {"techreport", "report", "RPRT"}
 # notes), where multi-paragraph text continues; elsewhere rispy would glue it to the field above
 # (a stray line after an AU line becomes an author), so it is reported instead.
 RIS_CONTINUED_TAGS = {"AB", "N1", "N2"}
-DOCUMENT_SUFFIXES = (".pdf", ".html", ".htm", ".txt")
 
 
 @dataclass
@@ -115,7 +115,7 @@ def citation_for(surnames: list[str], year: str, suffix: str = "") -> str:
 def _bibtex_file_field(value: str) -> str:
     # JabRef/Zotero write "description:path:type"; a bare path is also common.
     parts = value.split(";")[0].split(":")
-    candidates = [p for p in parts if p.lower().endswith(DOCUMENT_SUFFIXES)]
+    candidates = [p for p in parts if readers.for_extension(p) is not None]
     return candidates[0] if candidates else value.strip()
 
 
@@ -363,10 +363,11 @@ def add_entries(
         if not source_file.is_file():
             refused.append(f"{entry.source}: document {source_file} does not exist. Fix: correct the path.")
             continue
-        suffix = source_file.suffix.lower()
-        if suffix not in DOCUMENT_SUFFIXES:
-            refused.append(f"{entry.source}: {source_file} is not a .pdf, .html, .htm or .txt file. Fix: convert it first.")
+        unreadable = readers.extension_problem(source_file)
+        if unreadable:
+            refused.append(f"{entry.source}: document {source_file} {unreadable}; not added.")
             continue
+        suffix = source_file.suffix.lower()
         doc_id = _unique_doc_id(entry.surnames, entry.year, taken)
         target = corpus_dir / "documents" / f"{doc_id}{suffix}"
         if target.exists():

@@ -1,7 +1,7 @@
 """The standardized extraction form and its codebook, loaded from YAML and validated.
 
 The form is data a researcher edits (`extraction_forms/*.yaml`). ``load_form`` checks it against
-``workflow/schemas/form.schema.yaml`` and then checks what a JSON Schema cannot express: ids unique
+``reviewflow/data/schemas/form.schema.yaml`` and then checks what a JSON Schema cannot express: ids unique
 across the codebook, every need pointing at an existing code and phase, phase aliases pointing at an
 existing phase, token patterns that spaCy's Matcher accepts, fields drawing their choices from the
 list the coding fills them from. Every problem becomes one line of the ``FormError`` message, naming

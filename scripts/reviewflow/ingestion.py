@@ -1,8 +1,9 @@
 """Ingest: one document (PDF, HTML or text) → clean reading-order text with a page map, blocks,
 sections and quality flags (`results/text/{doc}.json`, see docs/data-contracts.md).
 
-The readers live beside this module (`ingestion_pdf`, `ingestion_html`, `ingestion_text`); they hand
-back pages of raw blocks, and this module assembles the record. `ingest_file` never raises for a bad
+The formats and their readers are registered in `reviewflow.readers` (parsers beside this module:
+`ingestion_pdf`, `ingestion_html`, `ingestion_text`); a file is read by the reader its first bytes
+show, the readers hand back pages of raw blocks, and this module assembles the record. `ingest_file` never raises for a bad
 document: it returns `quality.status = "error"` (empty text) or `"warning"` with one message per
 problem that names the file, the problem and what to do.
 
@@ -40,46 +41,22 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from reviewflow import readers
 from reviewflow.fileio import read_yaml, write_json
 from reviewflow.ingestion_types import RawBlock, RawPage
 from reviewflow.paths import PACKAGE_DIR
 
 PATTERNS_PATH = PACKAGE_DIR / "data" / "ingestion.yaml"
-FORMATS = {".pdf": "pdf", ".html": "html", ".htm": "html", ".xhtml": "html", ".txt": "txt", ".text": "txt",
-           ".md": "txt"}
 BLOCK_SEPARATOR = "\n\n"
 FRONT_MATTER_SEARCH = 25  # an Abstract heading further in is not the document's own abstract
-OCR_HINT = "run OCR (e.g. `ocrmypdf --skip-text in.pdf out.pdf`) and add the text version to the corpus"
 
 
 # --------------------------------------------------------------------------------------- sniffing
 def sniff_format(head: bytes) -> str | None:
-    """The format the first bytes of a file show: pdf, html, txt, or None for other binary data."""
-    if b"%PDF-" in head[:1024]:
-        return "pdf"
-    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return "txt"
-    if any(head.startswith(magic) for magic in _KNOWN_BINARY) or b"\x00" in head[:4096]:
-        return None
-    lower = head.lstrip(b"\xef\xbb\xbf \t\r\n")[:4096].lower()
-    if b"<html" in lower or b"<!doctype html" in lower:
-        return "html"
-    if lower.startswith(b"<") and _HTML_TAG_RE.search(lower):
-        return "html"
-    return "txt"
-
-
-_HTML_TAG_RE = re.compile(rb"<(?:body|head|title|meta|p|div|h[1-6]|ul|table|article|section)[\s>/]")
-_KNOWN_BINARY = {b"PK\x03\x04": "a ZIP/Office file (e.g. .docx)", b"\xd0\xcf\x11\xe0": "an old Office file (.doc)",
-                 b"\x89PNG": "a PNG image", b"\xff\xd8\xff": "a JPEG image", b"GIF8": "a GIF image",
-                 b"II*\x00": "a TIFF image", b"MM\x00*": "a TIFF image", b"{\\rtf": "an RTF file"}
-
-
-def _binary_kind(head: bytes) -> str:
-    for magic, kind in _KNOWN_BINARY.items():
-        if head.startswith(magic):
-            return kind
-    return "binary data"
+    """The format the first bytes of a file show (a `reviewflow.readers` name: pdf, html, txt), or None
+    for binary data no reader reads."""
+    reader = readers.sniff(head)
+    return reader.name if reader else None
 
 
 # --------------------------------------------------------------------------------------- sections
@@ -278,7 +255,8 @@ def ingest_file(path: Path | str, doc_id: str | None = None, max_pages: int = 40
     max_pages = max(1, int(max_pages))
     doc_id = doc_id or default_doc_id(path)
     source = source if source is not None else path.as_posix()
-    declared = FORMATS.get(path.suffix.lower())
+    declared_reader = readers.for_extension(path)
+    declared = declared_reader.name if declared_reader else None
     fmt = declared or "unknown"
     try:
         with open(path, "rb") as handle:
@@ -291,51 +269,33 @@ def ingest_file(path: Path | str, doc_id: str | None = None, max_pages: int = 40
     if not head.strip():
         what = "is empty (0 bytes)" if not head else "holds only white space"
         return error_record(doc_id, source, fmt, f"{source}: {what}: replace it with the full document")
-    sniffed = sniff_format(head)
+    reader = readers.sniff(head)
     messages: list[str] = []
-    if sniffed is None:
-        return error_record(doc_id, source, fmt, f"{source}: is {_binary_kind(head)}, not a PDF, HTML or text file: "
-                                                 "save it as PDF, HTML or plain text and update the manifest")
+    if reader is None:
+        return error_record(doc_id, source, fmt, f"{source}: is {readers.binary_kind(head)}, not a "
+                                                 f"{readers.labels_text()} file: save it as {readers.labels_text()} "
+                                                 "and update the manifest")
+    sniffed = reader.name
+    rename = reader.extensions[0]
     if declared is None:
-        messages.append(f"{source}: the extension '{path.suffix}' is not .pdf, .html or .txt; read as {sniffed} "
-                        f"from its contents: rename it to .{sniffed}")
+        messages.append(f"{source}: the extension '{path.suffix}' is not one reviewflow reads "
+                        f"({readers.extensions_text()}); read as {sniffed} from its contents: rename it to {rename}")
     elif sniffed != declared:
         messages.append(f"{source}: named {path.suffix.lower()} but its contents are {sniffed.upper()}; read as "
-                        f"{sniffed.upper()}: rename it to .{sniffed} in the corpus folder and the manifest")
+                        f"{sniffed.upper()}: rename it to {rename} in the corpus folder and the manifest")
     fmt = sniffed
     try:
-        if fmt == "pdf":
-            from reviewflow.ingestion_pdf import read_pdf
-
-            result = read_pdf(path, source, max_pages=max_pages)
-            if result.error:
-                return error_record(doc_id, source, fmt, result.error, n_pages=result.n_pages)
-            pages, n_pages = result.pages, result.n_pages
-            messages.extend(result.messages)
-        else:
-            data = path.read_bytes()
-            if fmt == "html":
-                from reviewflow.ingestion_html import parse_html
-
-                pages = parse_html(data)
-            else:
-                from reviewflow.ingestion_text import decode_text, parse_text
-
-                text, assumed = decode_text(data)
-                if assumed:
-                    messages.append(f"{source}: is not UTF-8; read as {assumed}: check accented characters and "
-                                    "save the file as UTF-8")
-                pages = parse_text(text)
-            n_pages = len(pages)
+        result = reader.read(path, source, max_pages)
+        if result.error:
+            return error_record(doc_id, source, fmt, result.error, n_pages=result.n_pages)
+        pages, n_pages = result.pages, result.n_pages
+        messages.extend(result.messages)
     except Exception as error:  # a reader bug or an unforeseen file must not stop the corpus
         return error_record(doc_id, source, fmt, f"{source}: could not be read as {fmt.upper()} "
                                                  f"({type(error).__name__}: {error}): open it to check it is intact, "
-                                                 "or save it again as PDF, HTML or plain text")
+                                                 f"or save it again as {readers.labels_text()}")
     if not any(page.blocks for page in pages):
-        if fmt == "pdf":
-            message = f"{source}: no text layer on any of its {n_pages} page(s) (a scan?): {OCR_HINT}"
-        else:
-            message = f"{source}: no text found in the {fmt.upper()} file: check it holds the document itself"
+        message = reader.no_text.format(source=source, n_pages=n_pages, name=fmt.upper())
         record = error_record(doc_id, source, fmt, message, n_pages=n_pages)
         record["quality"]["pages_without_text"] = list(range(1, len(pages) + 1))
         return record

@@ -14,6 +14,7 @@ from typing import Any
 
 import jsonschema
 
+from reviewflow import readers
 from reviewflow.errors import ReviewflowError
 from reviewflow.fileio import atomic_write_bytes, atomic_write_text, csv_text, read_utf8_text, read_yaml
 from reviewflow.paths import schema_path
@@ -27,7 +28,7 @@ _FIXES = {
     "doc_id": "use lower-case letters, digits and underscores, e.g. 'smith2009'",
     "year": "write the four-digit year, e.g. 2009 (put a/b in year_suffix)",
     "year_suffix": "leave empty or write one lower-case letter",
-    "file": "give the path relative to corpus/, ending in .pdf, .html, .htm or .txt",
+    "file": "give the path relative to the corpus folder (not starting with / or \\)",
     "doi": "write a bare DOI such as 10.1000/xyz, or leave it empty",
     "search_strategy": "write the id of an identification source of the search log (lower-case letters, digits "
                        "and underscores, e.g. 'database'), or leave it empty",
@@ -154,7 +155,7 @@ def header_problems(header: tuple[str, ...], path: str | Path) -> list[str]:
     if missing and not _wrong_delimiter(header):
         label = "column" if len(missing) == 1 else "columns"
         problems.append(f"{path}: row 1 (header), {label} {_quoted(missing)}: missing from the header. Fix: add "
-                        f"the {label} to the header and a value in every row (see workflow/schemas/manifest.schema.yaml).")
+                        f"the {label} to the header and a value in every row (see {schema_path('manifest')}).")
     return problems
 
 
@@ -238,6 +239,9 @@ def validate_rows(rows: list[dict[str, str]], manifest_path: str | Path, corpus_
                             "Fix: give each document its own file, or delete the duplicate row.")
         else:
             files[key] = (line, doc_id)
+        unreadable = readers.extension_problem(file)
+        if unreadable:
+            problems.append(f"{where}, column 'file': {file} {unreadable}.")
         problem = file_problem(file, corpus_dir)
         if problem:
             problems.append(f"{where}, column 'file': {problem}")
@@ -327,7 +331,7 @@ def write_rows(path: str | Path, rows: list[dict[str, str]]) -> None:
     atomic_write_text(path, csv_text(rows, [*COLUMNS, *extra], neutralize=False))
 
 
-# The search log's identification groups, as in workflow/schemas/search_log.schema.yaml.
+# The search log's identification groups, as in the search_log schema (reviewflow/data/schemas/).
 _SEARCH_LOG_GROUPS = ("databases_and_registers", "other_methods")
 
 

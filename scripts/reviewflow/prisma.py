@@ -39,7 +39,7 @@ def load_search_log(path: str | Path) -> dict[str, Any]:
     validator = jsonschema.Draft202012Validator(read_yaml(schema_path("search_log")))
     problems = [
         f"{path}: field '{'/'.join(str(p) for p in error.absolute_path) or '(top level)'}': {error.message}. "
-        "Fix: see workflow/schemas/search_log.schema.yaml."
+        f"Fix: see {schema_path('search_log')}."
         for error in sorted(validator.iter_errors(log), key=lambda e: list(map(str, e.absolute_path)))
     ]
     if not problems:

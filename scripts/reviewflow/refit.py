@@ -33,7 +33,7 @@ from pathlib import Path
 from typing import Any
 
 from reviewflow.errors import ReviewflowError
-from reviewflow.paths import DEFAULT_FORM, DEFAULT_RECOMMENDATION_MODEL, REPO_ROOT
+from reviewflow.paths import DEFAULT_RECOMMENDATION_MODEL, schema_path
 from reviewflow.recommender import Example, RecommendationModel, refit, split_features
 
 DECISION_SOURCE_PREFIX = "decision:"  # Example.source of a reviewer decision: "decision:{doc_id}"
@@ -274,8 +274,12 @@ def load_config(path: str | Path) -> dict[str, Any]:
 def base_model_path(config: Mapping[str, Any], config_path: str | Path) -> Path:
     """The model the workflow codes with (the config's coding.recommendation_model): the refit's base."""
     value = (config.get("coding") or {}).get("recommendation_model", None)
-    if value is None:  # the config schema's default
-        value = DEFAULT_RECOMMENDATION_MODEL.relative_to(REPO_ROOT)
+    if value is None:  # the config schema's default, as the workflow reads it; else the package's own copy
+        from reviewflow.fileio import read_yaml
+
+        default = read_yaml(schema_path("config"))["properties"]["coding"]["properties"]["recommendation_model"]
+        path = _resolve(str(default["default"]))
+        return path if path.is_file() else DEFAULT_RECOMMENDATION_MODEL
     if not str(value).strip():
         raise ReviewflowError(f"{config_path}: {CONFIG_MODEL_KEY} is empty (the rules code alone), so there is no "
                               "model to refit. Fix: set it to the shipped model, "
@@ -396,7 +400,10 @@ def refit_files(results: str | Path | None, config_path: str | Path, out: str | 
     base_path = base_model_path(config, config_path)
     base = _load_base(base_path, config_path)
     texts = _read_ingested(results, (d.doc_id for d in decided_segments(rows)))
-    form = _resolve(str(config.get("form", DEFAULT_FORM.relative_to(REPO_ROOT))))
+    if not config.get("form"):
+        raise ReviewflowError(f"{config_path}: names no form. Fix: set form: to the review's extraction form "
+                              "(e.g. extraction_forms/macy_johns_2011.yaml).")
+    form = _resolve(str(config["form"]))
     found = decision_examples(rows, texts, form, _document_rows(config))
     report = results / "decisions_report.csv"
     files = decision_file_counts(read_csv_rows(report) if report.is_file() else [], found.used)

@@ -4,7 +4,7 @@ Everything is inlined (figures as data URIs, the interactive network in an ifram
 file opens offline and makes no external request. Text from documents is escaped by jinja2's
 autoescape; the HTML fragments inlined verbatim are the pipeline's own, already-escaped outputs.
 
-The captions (``workflow/report/*.rst``) are review-neutral templates: ``fill_caption`` puts the
+The captions (``reviewflow/data/report/*.rst``, beside the template) are review-neutral templates: ``fill_caption`` puts the
 form's names, its phases and the codebook's counts into their ``${...}`` placeholders, so no review's
 wording or counts are written in them.
 """
@@ -28,10 +28,10 @@ from reviewflow.fileio import read_csv_rows
 from reviewflow.form import Form
 from reviewflow.history import Section, change_sections
 from reviewflow.manifest import read_rows
-from reviewflow.paths import REPO_ROOT
+from reviewflow.paths import REPORT_DIR
 from reviewflow.safety import escape_html
 
-TEMPLATE_DIR = REPO_ROOT / "workflow" / "report"
+TEMPLATE_DIR = REPORT_DIR  # package data, with the captions the report rule reads
 NOT_PRODUCED = "not produced in this run"
 # decisions_report.csv statuses a reviewer must act on (the others: applied, superseded)
 DECISION_PROBLEMS: tuple[str, ...] = ("sheet_error", "invalid", "unmatched", "conflict")

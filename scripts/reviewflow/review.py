@@ -5,7 +5,7 @@ Three steps, each a function:
 1. ``export_review_sheet`` writes ``results/review/review_sheet.xlsx``: one row per coded segment
    with empty reviewer columns, the manual form fields, and instructions.
 2. ``load_decision_sheet`` reads a filled sheet (xlsx or csv) from ``corpus/decisions/``, checks its
-   header against ``workflow/schemas/decisions.schema.yaml`` and every row against the codebook.
+   header against ``reviewflow/data/schemas/decisions.schema.yaml`` and every row against the codebook.
    A sheet with a wrong header is refused as a whole with one message; a bad row is refused alone.
    Nothing here writes to ``corpus/decisions/``.
 3. ``resolve_decisions`` turns every reviewer's decisions into at most one decision per segment:

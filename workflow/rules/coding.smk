@@ -14,7 +14,7 @@ rule code:
         form=results("forms/{doc}.json"),
     params:
         document_row=document_row,
-        code=library_digest("coding", "citations", "form", "recommender", "embedding"),
+        code=library_digest("code"),
         batch_size=config["coding"].get("batch_size", 256),
         spacy_pipeline=config["coding"].get("spacy_pipeline", ""),
     conda:

@@ -1,5 +1,5 @@
 # Loaded first: validates the configuration, the extraction form and the manifest before any job
-# starts, so a bad row or field stops the run with every problem listed at once.
+# starts (against the JSON Schemas in scripts/reviewflow/data/schemas/), so a bad row or field stops the run with every problem listed at once.
 import sys
 from pathlib import Path
 
@@ -14,7 +14,10 @@ sys.path.insert(0, str(Path(workflow.basedir) / "scripts"))
 from reviewflow.manifest import ManifestError, check_search_strategies, load_manifest  # noqa: E402
 from reviewflow.form import FormError, load_form  # noqa: E402
 
-validate(config, "../schemas/config.schema.yaml")
+from reviewflow.paths import schema_path  # noqa: E402
+
+# The schemas are the library's package data (one copy, which the CLI reads too).
+validate(config, str(schema_path("config")))
 
 from reviewflow.config import check_results_owner, claim_results_dir  # noqa: E402
 from reviewflow.errors import ReviewflowError  # noqa: E402
@@ -102,14 +105,10 @@ def per_document(pattern):
     return expand(pattern, doc=DOC_IDS)
 
 
-def library_digest(*modules):
-    """Hash of the library modules a stage runs, passed as a param: editing a stage's code reruns
-    that stage (and what follows), while editing another stage's code does not."""
-    import hashlib
+def library_digest(stage):
+    """Hash of the library modules a rule's script runs (reviewflow.stages.STAGE_MODULES, checked
+    against the scripts' imports by tests/test_stages.py), passed as a param: editing a module reruns
+    the rules that run it (and what follows), while editing another stage's code does not."""
+    from reviewflow.stages import stage_digest
 
-    digest = hashlib.sha256()
-    for module in modules:
-        for path in sorted((Path(workflow.basedir) / "scripts" / "reviewflow").glob(f"{module}*.py")):
-            digest.update(path.name.encode())
-            digest.update(path.read_bytes())
-    return digest.hexdigest()[:16]
+    return stage_digest(stage)

@@ -12,7 +12,7 @@ rule ingest:
     params:
         max_pages=config["ingest"]["max_pages"],
         source=lambda wildcards: DOCUMENTS[wildcards.doc].file,
-        code=library_digest("ingestion"),
+        code=library_digest("ingest"),
     conda:
         "../envs/reviewflow.yaml"
     log:
@@ -28,6 +28,8 @@ rule ingest_report:
         texts=per_document(results("text/{doc}.json")),
     output:
         csv=results("ingest_report.csv"),
+    params:
+        code=library_digest("ingest_report"),
     conda:
         "../envs/reviewflow.yaml"
     log:

@@ -24,7 +24,7 @@ rule network:
     params:
         # the form's evidence-basis fields, found by their role: renaming one reruns the network
         evidence_fields=evidence_field_ids(FORM),
-        code=library_digest("network", "references"),
+        code=library_digest("network"),
     conda:
         "../envs/reviewflow.yaml"
     log:

@@ -22,7 +22,7 @@ rule report:
         conflicts=results("review/conflicts.csv"),
         decisions_report=results("decisions_report.csv"),
         changes=results("changes.json"),
-        captions=["workflow/report/synthesis.rst", "workflow/report/network.rst"],
+        captions=["scripts/reviewflow/data/report/synthesis.rst", "scripts/reviewflow/data/report/network.rst"],
         **recommendation_model_input(None),
     output:
         results("report.html"),
@@ -32,7 +32,9 @@ rule report:
         config=config,
         # the report renders changes.json with history's sections
         results_dir=lambda wildcards, output: str(Path(output[0]).parent),
-        code=library_digest("report", "provenance", "history", "recommender", "outputs", "form"),
+        # the checkout whose commit the provenance names (not the working directory)
+        workflow_dir=workflow.basedir,
+        code=library_digest("report"),
     conda:
         "../envs/reviewflow.yaml"
     log:

@@ -26,7 +26,7 @@ rule combine:
     params:
         # the list itself, so that removing a sheet reruns the step
         decisions=DECISION_FILES,
-        code=library_digest("combine", "review", "citations"),
+        code=library_digest("combine"),
     conda:
         "../envs/reviewflow.yaml"
     log:
@@ -45,7 +45,7 @@ rule agreement:
         conflicts=results("review/conflicts.csv"),
     params:
         decisions=DECISION_FILES,
-        code=library_digest("agreement", "review"),
+        code=library_digest("agreement"),
     conda:
         "../envs/reviewflow.yaml"
     log:
@@ -66,7 +66,7 @@ rule review_sheet:
         # named in the sheet's instructions
         decisions_dir=config["decisions_dir"],
         results_dir=lambda wildcards, output: str(Path(output.xlsx).parents[1]),
-        code=library_digest("review"),
+        code=library_digest("review_sheet"),
     conda:
         "../envs/reviewflow.yaml"
     log:
@@ -87,7 +87,7 @@ rule forms_table:
     params:
         # the list itself, so that removing a sheet reruns the step
         manual=MANUAL_FIELD_SOURCES,
-        code=library_digest("extraction_table", "review"),
+        code=library_digest("forms_table"),
     conda:
         "../envs/reviewflow.yaml"
     log:
@@ -110,7 +110,7 @@ rule history:
     params:
         documents=[[doc_id, DOCUMENTS[doc_id].citation] for doc_id in DOC_IDS],
         history_dir=results("history"),
-        code=library_digest("history", "outputs"),
+        code=library_digest("history"),
     conda:
         "../envs/reviewflow.yaml"
     log:

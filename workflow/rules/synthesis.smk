@@ -26,8 +26,7 @@ rule synthesize:
         gap_map=multiext(results("figures/evidence_gap_map"), ".png", ".svg"),
     params:
         include_mentions=config["synthesis"].get("include_mentions", False),
-        code=[library_digest("synthesis"), library_digest("tables"), library_digest("figures"),
-              library_digest("outputs")],
+        code=library_digest("synthesize"),
     conda:
         "../envs/reviewflow.yaml"
     log:

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import argparse
 
+from reviewflow import readers
 from reviewflow.cli.options import add_config_option, fill_from_config
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser("code", help="ingest a document and code every sentence with the form's codebook")
-    parser.add_argument("path", help="a .pdf, .html or .txt file")
+    parser.add_argument("path", help=f"the document: a {readers.extensions_text()} file")
     add_config_option(parser)
     parser.add_argument("--manifest", default=None, help="resolves in-text citations (default: the config's)")
     parser.add_argument("--form", default=None, help="extraction form and codebook (default: the config's)")

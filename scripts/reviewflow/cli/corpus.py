@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from reviewflow import readers
 from reviewflow.cli.options import add_config_option, fill_from_config
 
 
@@ -17,8 +18,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     source = add.add_mutually_exclusive_group(required=True)
     source.add_argument("--bib", help="BibTeX file")
     source.add_argument("--ris", help="RIS file")
-    add.add_argument("--file", help="the document (PDF/HTML/text) for a single entry; copied into the manifest's "
-                                    "documents/ folder")
+    add.add_argument("--file", help=f"the document ({readers.extensions_text()}) for a single entry; copied into "
+                                    "the manifest's documents/ folder")
     add_config_option(add)
     add.add_argument("--manifest", default=None, help="manifest to append to (default: the config's)")
     add.add_argument("--search-strategy", default="database",

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import argparse
 
+from reviewflow import readers
 from reviewflow.cli.options import add_config_option
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    parser = subparsers.add_parser("ingest", help="extract clean, page-mapped text from a PDF, HTML or text file")
-    parser.add_argument("path", help="the document")
+    parser = subparsers.add_parser("ingest", help=f"extract clean, page-mapped text from a {readers.labels_text()} file")
+    parser.add_argument("path", help=f"the document: a {readers.extensions_text()} file")
     parser.add_argument("--out", required=True, help="JSON file to write")
     parser.add_argument("--doc-id", default=None, help="identifier recorded in the output (default: file stem)")
     add_config_option(parser)
