@@ -9,7 +9,12 @@ import yaml
 
 from reviewflow.cli import main
 from reviewflow.manifest import (
-    COLUMNS, ManifestError, check_search_strategies, load_manifest, read_rows, write_rows,
+    COLUMNS,
+    ManifestError,
+    check_search_strategies,
+    load_manifest,
+    read_rows,
+    write_rows,
 )
 
 

@@ -159,7 +159,7 @@ def agreement(coded_paths: Sequence[str | Path], decision_paths: Sequence[str | 
     log = [f"{row['status']}: {row['message']}" for row in problems]
     log += [f"unmatched: {row['message']}" for row in resolution.report if row["status"] == "unmatched"]
     if not decided:
-        return Agreement([], [], log + [NO_DECISIONS])
+        return Agreement([], [], [*log, NO_DECISIONS])
     raters = rater_codings(segments, decided, codebook)
     rows = agreement_rows(raters, codebook)
     conflicts = conflict_rows(segments, decided, codebook, resolution.applied)

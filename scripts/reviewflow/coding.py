@@ -150,10 +150,7 @@ def segment_document(ingested: Mapping[str, Any], form: Form, nlp: Any, matcher:
         hits = _outside_citations(doc, matcher.hits(doc), citations)
         tokens = [token.text for token in doc]
         section = _section_of(sections, block["start"])
-        if block["kind"] == "heading":
-            hits = _keep_governing(tokens, hits, 0)
-        else:
-            hits = _outside_proper_names(tokens, hits)
+        hits = _keep_governing(tokens, hits, 0) if block["kind"] == "heading" else _outside_proper_names(tokens, hits)
         view = _BlockView(text, block["start"], tokens, hits, [h.start for h in hits], section, pages, page_starts)
         if block["kind"] == "heading":
             level = int(block.get("level") or 1)
@@ -259,7 +256,7 @@ def _proper_name_runs(tokens: Sequence[str]) -> list[tuple[int, int]]:
     runs: list[tuple[int, int]] = []
     start, capitalized, last = -1, 0, -1
     for index, token in enumerate([*tokens, ""]):
-        if token[:1].isupper() and any(ch.islower() for ch in token[1:]) or token.isupper() and len(token) > 1:
+        if (token[:1].isupper() and any(ch.islower() for ch in token[1:])) or (token.isupper() and len(token) > 1):
             if start < 0:
                 start, capitalized = index, 0
             capitalized += 1
@@ -389,10 +386,7 @@ def _recommendation_heading(headings: Sequence[Heading]) -> Heading | None:
 
 def is_promising_document(form: Form, matcher: CodebookMatcher, nlp: Any, titles: Sequence[str]) -> bool:
     """A promising-practice document: its manifest title or its own title says so."""
-    for title in titles:
-        if title and _cue(matcher.hits(nlp(title)), "promising_practice_document"):
-            return True
-    return False
+    return any(title and _cue(matcher.hits(nlp(title)), "promising_practice_document") for title in titles)
 
 
 def rule_decision(segment: Segment) -> tuple[str, list[str]]:

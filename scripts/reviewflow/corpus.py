@@ -369,7 +369,7 @@ def add_entries(
         if target.exists():
             refused.append(f"{entry.source}: {target} already exists and is not overwritten. Fix: move it away or rename.")
             continue
-        row = {column: "" for column in COLUMNS}
+        row = dict.fromkeys(COLUMNS, "")
         row.update(
             doc_id=doc_id,
             citation=citation_for(entry.surnames, entry.year),

@@ -23,6 +23,7 @@ from reviewflow.fileio import atomic_write_bytes
 from reviewflow.form import Wording, make_wording
 from reviewflow.outputs import GAP_MAP, HEATMAP, synthesis_figure_names
 from reviewflow.synthesis import ANY_PHASE, ROLE_SUPPORT, Synthesis
+
 DPI = 300
 RC = {
     "svg.hashsalt": "reviewflow",

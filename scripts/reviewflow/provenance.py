@@ -39,7 +39,7 @@ def git_commit(repo: str | Path) -> str:
 def run_date() -> str:
     """UTC date of the run; SOURCE_DATE_EPOCH (reproducible-builds convention) fixes it."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    moment = dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc) if epoch else dt.datetime.now(dt.timezone.utc)
+    moment = dt.datetime.fromtimestamp(int(epoch), dt.UTC) if epoch else dt.datetime.now(dt.UTC)
     return moment.strftime("%Y-%m-%d %H:%M UTC")
 
 

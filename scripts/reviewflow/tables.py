@@ -21,7 +21,13 @@ from reviewflow.form import Wording, make_wording
 from reviewflow.outputs import SYNTHESIS_TABLES, synthesis_table_names
 from reviewflow.safety import escape_html, neutralize_formula
 from reviewflow.synthesis import (
-    ANY_PHASE, DEFAULT_EVIDENCE_FIELDS, EXCLUDED_COLUMNS, ROLE_CAUTION, ROLE_SUPPORT, SUPPORT_COLUMNS, EvidenceFields,
+    ANY_PHASE,
+    DEFAULT_EVIDENCE_FIELDS,
+    EXCLUDED_COLUMNS,
+    ROLE_CAUTION,
+    ROLE_SUPPORT,
+    SUPPORT_COLUMNS,
+    EvidenceFields,
     Synthesis,
 )
 
