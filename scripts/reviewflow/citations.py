@@ -23,7 +23,7 @@ import bisect
 import re
 import unicodedata
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
@@ -87,7 +87,7 @@ class Citation:
         }
 
     @classmethod
-    def from_json(cls, d: dict[str, Any]) -> Citation:
+    def from_json(cls, d: Mapping[str, Any]) -> Citation:
         """Inverse of :meth:`to_json`; tolerates the shorter record of docs/data-contracts.md."""
         return cls(
             raw=str(d.get("raw", "")), start=int(d.get("start", 0)), end=int(d.get("end", 0)),
@@ -439,8 +439,8 @@ def _parse_part(part: str, offset: int) -> list[Citation]:
                 continue
             rest_offset = offset + sep.end() + years_end + part[sep.end() + years_end:].index(",") + 1
             rest_text = part[rest_offset - offset:]
-            if pat.personal.match(rest_text.strip()):
-                return _personal_communication(part, offset, pat.personal.search(part))
+            if pat.personal.match(rest_text.strip()) and (personal := pat.personal.search(part)):
+                return _personal_communication(part, offset, personal)
             if not _LOCATOR_RE.match(rest_text.strip()):
                 # A comma where a semicolon belonged: "(Smith, 2009, Jones, 2010)".
                 extra = _parse_part(rest_text, rest_offset)

@@ -445,8 +445,8 @@ def code_segment(segment: Segment, order: Mapping[str, int], form: Form, kind: s
         "page": segment.page, "char_start": segment.start, "char_end": segment.end,
         "segment_kind": segment.kind, "heading": nearest.text if nearest else "", "sentence": segment.text,
         "is_recommendation": is_recommendation, "recommendation_kind": kind, "polarity": polarity,
-        "service_areas": sorted(areas, key=order.get), "practices": sorted(practices, key=order.get),
-        "needs": sorted(needs, key=order.get), "phase": phase, "phase_source": phase_source,
+        "service_areas": sorted(areas, key=order.__getitem__), "practices": sorted(practices, key=order.__getitem__),
+        "needs": sorted(needs, key=order.__getitem__), "phase": phase, "phase_source": phase_source,
         "evidence": list(dict.fromkeys(evidence)),
     }
 
@@ -461,7 +461,7 @@ def _needs_and_phase(segment: Segment, coded: set[str], order: Mapping[str, int]
     phase_hits = [h for h in hits if h.group == "phase"]
     if not phase_hits and nearest is not None and segment.kind != "heading":
         phase_hits = [h for h in nearest.hits if h.group == "phase"]
-    cued = sorted({h.code for h in phase_hits}, key=order.get)
+    cued = sorted({h.code for h in phase_hits}, key=order.__getitem__)
     cued_phase = cued[0] if len(cued) == 1 else ""
 
     # Needs: the need's code must be coded, and its own pattern must match or the cued phase must be

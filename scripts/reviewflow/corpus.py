@@ -178,7 +178,7 @@ def parse_bibtex(path: Path) -> list[Entry]:
         ],
     )
     if library.failed_blocks:
-        lines = ", ".join(str(block.start_line + 1) for block in library.failed_blocks)
+        lines = ", ".join("?" if block.start_line is None else str(block.start_line + 1) for block in library.failed_blocks)
         raise ReviewflowError(
             f"{path}: could not parse the BibTeX block(s) starting at line(s) {lines}. "
             "Fix: check braces and commas there (re-export from your reference manager)."

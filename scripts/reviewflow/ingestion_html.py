@@ -19,6 +19,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 from bs4 import BeautifulSoup, Comment, NavigableString, Tag
 
@@ -68,9 +69,8 @@ def _is_boilerplate(tag: Tag) -> bool:
         # An article's own <header> holds its title and byline; the page's <header> is the site's.
         return not (tag.name == "header" and tag.find_parent(["article", "main"]) is not None)
     attrs = tag.attrs or {}
-    classes = attrs.get("class") or []
-    if isinstance(classes, str):
-        classes = classes.split()
+    value: str | Iterable[str] = attrs.get("class") or []
+    classes = value.split() if isinstance(value, str) else value
     if any(_BOILERPLATE_CLASS_RE.match(name) for name in classes):
         return True
     if str(attrs.get("role", "")).lower() in BOILERPLATE_ROLES:
@@ -154,7 +154,7 @@ def _content_root(soup: BeautifulSoup) -> Tag:
     text, else the body: what sits outside the main element is site furniture."""
     body = soup.body or soup
     articles = body.find_all("article")
-    candidates = [body.find("main"), body.find(attrs={"role": "main"}), articles[0] if len(articles) == 1 else None]
+    candidates = [body.find("main"), body.find(role="main"), articles[0] if len(articles) == 1 else None]
     total = len(body.get_text(" ", strip=True))
     for candidate in candidates:
         if isinstance(candidate, Tag) and len(candidate.get_text(" ", strip=True)) >= 0.3 * total:

@@ -77,7 +77,7 @@ def count_problems(log: dict[str, Any]) -> list[str]:
     if stated is not None and not previous:
         problems.append("field 'included/total_with_previous' is for an updated review, but 'previous_review' is null. "
                         "Fix: fill previous_review (studies_included, reports_included) or remove total_with_previous.")
-    elif stated is not None:
+    elif stated is not None and previous:
         computed = grand_total(log)
         if computed is not None and computed != stated:
             problems.append(

@@ -839,9 +839,9 @@ def match_rows(rows: Iterable[Mapping[str, Any]], index: MatchIndex) -> list[dic
         authors = [a for a in str(row.get("authors", "")).split(";") if a]
         match = match_reference(authors, str(row.get("year", "")), str(row.get("suffix", "")),
                                 str(row.get("title", "")), index)
-        found = bool(match and match.doc_id)
-        out.append({**row, "matched_doc_id": match.doc_id if found else "",
-                    "score": f"{match.score:.1f}" if found else "", "match_basis": match.basis if match else ""})
+        found = match if match and match.doc_id else None
+        out.append({**row, "matched_doc_id": found.doc_id if found else "",
+                    "score": f"{found.score:.1f}" if found else "", "match_basis": match.basis if match else ""})
     return out
 
 

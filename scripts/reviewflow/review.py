@@ -281,9 +281,11 @@ def build_review_workbook(segment_rows: Sequence[Mapping[str, Any]], manual_rows
     from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter
     from openpyxl.worksheet.datavalidation import DataValidation
+    from openpyxl.worksheet.worksheet import Worksheet
 
     workbook = Workbook()
     segments = workbook.active
+    assert isinstance(segments, Worksheet)  # a new workbook's default sheet
     segments.title = SEGMENTS_SHEET
     manual = workbook.create_sheet(MANUAL_SHEET)
     guide = workbook.create_sheet("instructions")

@@ -13,6 +13,7 @@ import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, cast
 
 import pandas as pd
 
@@ -141,6 +142,7 @@ def evidence_wide(long: pd.DataFrame, citations: dict[str, str], wording: Wordin
 
     levels = level_labels(wording or make_wording())
     rows = []
+    r: Any  # a row of the long table; pandas does not type itertuples' fields
     for r in long.itertuples(index=False):
         primary = [d for d in r.primary_doc_ids.split(";") if d]
         rows.append({
@@ -207,8 +209,13 @@ def build_tables(result: Synthesis, wording: Wording | None = None, tables_dir: 
 
 # --- renderers --------------------------------------------------------------------------------------
 
+def frame_records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """The frame's rows as dicts (pandas types their keys as Hashable; these frames' columns are str)."""
+    return cast("list[dict[str, Any]]", frame.to_dict("records"))
+
+
 def frame_csv(frame: pd.DataFrame) -> str:
-    return csv_text(frame.to_dict("records"), list(frame.columns))
+    return csv_text(frame_records(frame), list(frame.columns))
 
 
 _MARKDOWN_SPECIAL = "\\`*_[]<>|"
@@ -299,7 +306,7 @@ def to_latex(table: Table) -> str:
 class _FixedTimeZip(zipfile.ZipFile):
     """A zip whose entries carry a constant timestamp (openpyxl writes them with the current time)."""
 
-    def writestr(self, zinfo_or_arcname, data, compress_type=None, compresslevel=None):  # type: ignore[override]
+    def writestr(self, zinfo_or_arcname, data, compress_type=None, compresslevel=None):
         if not isinstance(zinfo_or_arcname, zipfile.ZipInfo):
             info = zipfile.ZipInfo(zinfo_or_arcname, date_time=ZIP_TIME)
             info.compress_type = self.compression
@@ -307,7 +314,7 @@ class _FixedTimeZip(zipfile.ZipFile):
             zinfo_or_arcname = info
         return super().writestr(zinfo_or_arcname, data, compress_type, compresslevel)
 
-    def write(self, filename, arcname=None, compress_type=None, compresslevel=None):  # type: ignore[override]
+    def write(self, filename, arcname=None, compress_type=None, compresslevel=None):
         # openpyxl writes each worksheet from a temporary file, whose mtime would land in the zip.
         data = Path(filename).read_bytes()
         self.writestr(str(arcname or Path(filename).name), data, compress_type, compresslevel)
@@ -325,7 +332,8 @@ def workbook_bytes(sheets: Sequence[tuple[str, str, pd.DataFrame, Sequence[str]]
     from openpyxl.writer.excel import ExcelWriter
 
     workbook = Workbook()
-    workbook.remove(workbook.active)
+    if workbook.active is not None:  # a new workbook's default sheet
+        workbook.remove(workbook.active)
     for name, title, frame, notes in sheets:
         sheet = workbook.create_sheet(_sheet_title(name))
         sheet.append([neutralize_formula(title)])
@@ -382,7 +390,7 @@ def write_tables(result: Synthesis, out_dir: str | Path, wording: Wording | None
     sheets.append(("excluded_documents", "Documents left out because their ingestion failed",
                    result.excluded, ()))
     atomic_write_bytes(out_dir / WORKBOOK, workbook_bytes(sheets))
-    atomic_write_text(out_dir / EXCLUDED_CSV, csv_text(result.excluded.to_dict("records"), EXCLUDED_COLUMNS))
-    atomic_write_text(out_dir / SUPPORT_CSV, csv_text(result.support.to_dict("records"), SUPPORT_COLUMNS))
+    atomic_write_text(out_dir / EXCLUDED_CSV, csv_text(frame_records(result.excluded), EXCLUDED_COLUMNS))
+    atomic_write_text(out_dir / SUPPORT_CSV, csv_text(frame_records(result.support), SUPPORT_COLUMNS))
     written += [out_dir / WORKBOOK, out_dir / EXCLUDED_CSV, out_dir / SUPPORT_CSV]
     return written
