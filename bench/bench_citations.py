@@ -69,7 +69,7 @@ def make_documents(n: int, rng: random.Random) -> list[tuple[Document, list[str]
                 citation = (f"{authors[0]}, {label}" if len(authors) == 1 else
                             f"{authors[0]} & {authors[1]}, {label}" if len(authors) == 2 else
                             f"{authors[0]} et al., {label}")
-            row = {c: "" for c in COLUMNS}
+            row = dict.fromkeys(COLUMNS, "")
             row.update(doc_id=base + suffix, citation=citation, authors=authors_cell, year=year,
                        year_suffix=suffix, doc_type="other", search_strategy="internet",
                        file=f"documents/{base + suffix}.pdf")

@@ -32,7 +32,14 @@ from pathlib import Path
 from reviewflow.coding import code_ingested
 from reviewflow.evaluation import attribution_scores, read_rows
 from reviewflow.fidelity import SEGMENT_GOLD as SEGMENT_GOLD_FILES
-from reviewflow.fidelity import format_curves, format_table, learning_curves, leave_one_out, load_gold_texts, training_examples
+from reviewflow.fidelity import (
+    format_curves,
+    format_table,
+    learning_curves,
+    leave_one_out,
+    load_gold_texts,
+    training_examples,
+)
 from reviewflow.paths import DEFAULT_FORM, REPO_ROOT
 
 TEXTS = REPO_ROOT.parent / "shared" / "texts"
@@ -75,7 +82,7 @@ def main() -> None:
 def print_attributions(texts: list, models: dict) -> None:
     """The review text's (cited work, code) pairs, for the texts whose segment gold lists citations, by
     the rules and by the scorer the leave-one-out run trained without that text."""
-    doc_ids = {doc_id: gold_file for doc_id, gold_file in SEGMENT_GOLD_FILES.values()}
+    doc_ids = dict(SEGMENT_GOLD_FILES.values())
     for text in texts:
         if text.name not in doc_ids:
             continue

@@ -26,8 +26,8 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "scripts"))
 
-from reviewflow.network import build_network  # noqa: E402
-from reviewflow.references import MatchIndex, match_rows  # noqa: E402
+from reviewflow.network import build_network
+from reviewflow.references import MatchIndex, match_rows
 
 SYLLABLES = ["ka", "lo", "mi", "ra", "ten", "vo", "sul", "dar", "en", "ber", "gon", "li", "pet", "wa", "ski", "ron"]
 WORDS = ["trafficking", "survivors", "services", "shelter", "health", "care", "legal", "advocacy", "housing",

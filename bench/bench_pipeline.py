@@ -47,7 +47,8 @@ def main() -> None:
         for name in COPY:
             source = REPO / name
             (shutil.copytree if source.is_dir() else shutil.copy2)(source, work / name)
-        n_docs = sum(1 for _ in open(work / "corpus" / "manifest.csv", encoding="utf-8")) - 1
+        with open(work / "corpus" / "manifest.csv", encoding="utf-8") as manifest:
+            n_docs = sum(1 for _ in manifest) - 1
         clean, log = snakemake(work, args.cores)
         print(f"default corpus: {n_docs} documents, {jobs_run(log)} jobs, cores={args.cores}")
         print(f"clean run (make run without set-up): {clean:.1f} s")

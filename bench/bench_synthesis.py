@@ -10,20 +10,20 @@ from __future__ import annotations
 
 import argparse
 import random
+import resource
 import sys
 import tempfile
 import time
-import resource
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "scripts"))
 
-import pandas as pd  # noqa: E402
+import pandas as pd
 
-from reviewflow import figures, tables  # noqa: E402
-from reviewflow.manifest import Document  # noqa: E402
-from reviewflow.paths import DEFAULT_FORM  # noqa: E402
-from reviewflow.synthesis import load_codebook, synthesize  # noqa: E402
+from reviewflow import figures, tables
+from reviewflow.manifest import Document
+from reviewflow.paths import DEFAULT_FORM
+from reviewflow.synthesis import load_codebook, synthesize
 
 
 def synthetic_coding(codebook, n_documents: int, n_segments: int, rng: random.Random) -> pd.DataFrame:

@@ -9,7 +9,7 @@ from reviewflow.recommender import load_model
 ingested = read_json(snakemake.input.text)  # noqa: F821
 row = dict(snakemake.params.document_row)  # noqa: F821
 pipeline = snakemake.params.spacy_pipeline or ""  # noqa: F821
-model = load_model(snakemake.input.model) if "model" in snakemake.input.keys() else None  # noqa: F821
+model = load_model(snakemake.input.model) if "model" in snakemake.input.keys() else None  # noqa: F821, SIM118 - a Namedlist: `in` alone tests its values
 coded = code_ingested(ingested, snakemake.input.form, document_row=row,  # noqa: F821
                       batch_size=int(snakemake.params.batch_size), pipeline=pipeline, model=model)  # noqa: F821
 form = resources(snakemake.input.form, pipeline)[0]  # noqa: F821

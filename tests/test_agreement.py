@@ -3,11 +3,18 @@
 from __future__ import annotations
 
 import pytest
-from review_fixtures import default_form, segment, write_coded
-from test_review import write_decisions_csv
 
-from reviewflow.agreement import AGREEMENT_COLUMNS, CONFLICT_COLUMNS, NO_DECISIONS, agreement, agreement_files, pair_agreement
+from review_fixtures import default_form, segment, write_coded
+from reviewflow.agreement import (
+    AGREEMENT_COLUMNS,
+    CONFLICT_COLUMNS,
+    NO_DECISIONS,
+    agreement,
+    agreement_files,
+    pair_agreement,
+)
 from reviewflow.fileio import csv_text
+from test_review import write_decisions_csv
 
 
 @pytest.fixture(scope="module")

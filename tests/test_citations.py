@@ -25,7 +25,7 @@ def only(text: str) -> Citation:
 
 
 def doc(doc_id: str, citation: str, authors: str, year: str, suffix: str = "") -> Document:
-    row = {c: "" for c in COLUMNS}
+    row = dict.fromkeys(COLUMNS, "")
     row.update(doc_id=doc_id, citation=citation, authors=authors, year=year, year_suffix=suffix,
                doc_type="other", search_strategy="internet", file=f"documents/{doc_id}.pdf")
     return Document(**{**row, "surrogate": True, "verified": True})

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from reviewflow.coding import COLUMNS, code_ingested, cli_code, segment_id, write_coded_csv
+from reviewflow.coding import COLUMNS, cli_code, code_ingested, segment_id, write_coded_csv
 from reviewflow.coding_form import fill_form
 from reviewflow.coding_nlp import resources
 from reviewflow.evaluation import evaluate, read_rows
@@ -496,7 +496,7 @@ def test_unknown_spacy_pipeline_is_a_clear_error():
     from reviewflow.coding_nlp import build_nlp
     from reviewflow.errors import ReviewflowError
 
-    with pytest.raises(ReviewflowError, match="coding.spacy_pipeline"):
+    with pytest.raises(ReviewflowError, match=r"coding\.spacy_pipeline"):
         build_nlp("en_no_such_pipeline_xyz")
 
 

@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import csv
-import json
 import hashlib
+import json
 from pathlib import Path
 
 import pytest
-from review_fixtures import default_form, segment, segment_id, small_corpus, write_coded
-from test_review import write_decisions_csv
 
+from review_fixtures import default_form, segment, segment_id, small_corpus, write_coded
 from reviewflow.combine import ADDED_COLUMNS, CODED_COLUMNS, combine, combine_files
+from test_review import write_decisions_csv
 
 
 @pytest.fixture(scope="module")

@@ -9,12 +9,12 @@ from pathlib import Path
 import openpyxl
 import pytest
 import yaml
-from review_fixtures import small_corpus
-from test_review import write_decisions_csv
 
+from review_fixtures import small_corpus
 from reviewflow.cli import main
 from reviewflow.config import OWNER_FILE, check_results_owner, claim_results_dir, load_config
 from reviewflow.errors import ReviewflowError
+from test_review import write_decisions_csv
 
 
 def _write_config(path: Path, **changes: object) -> Path:
@@ -52,7 +52,7 @@ def test_a_bad_config_lists_every_problem_and_the_fix(tmp_path: Path) -> None:
     message = str(raised.value)
     assert str(path) in message and "2 problem(s)" in message
     assert "results_dir" in message and "ingest/max_pages" in message and "Fix:" in message
-    with pytest.raises(ReviewflowError, match="config not found.*--config"):
+    with pytest.raises(ReviewflowError, match=r"config not found.*--config"):
         load_config(tmp_path / "typo.yaml")
 
 

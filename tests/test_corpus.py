@@ -38,7 +38,7 @@ PY  - 2002
 JO  - Gender & Development
 DO  - https://doi.org/10.1080/13552070215895
 ER  - 
-"""
+"""  # noqa: W291 - RIS ends a record with "ER  - "
 
 
 @pytest.fixture()
@@ -87,7 +87,7 @@ def test_ris_import_with_file_and_doi_duplicate(corpus: Path, capsys: pytest.Cap
     doc = corpus / "import" / "docs" / "muraya.txt"
     assert main(["corpus", "add", "--ris", str(ris), "--file", str(doc), "--manifest", str(manifest),
                  "--search-strategy", "expert"]) == 0
-    row = [r for r in read_rows(manifest) if r["doc_id"] == "tzvetkova2002"][0]
+    row = next(r for r in read_rows(manifest) if r["doc_id"] == "tzvetkova2002")
     assert row["doi"] == "10.1080/13552070215895" and row["search_strategy"] == "expert"
     assert row["file"] == "documents/tzvetkova2002.txt"
     # The same DOI again is refused and the manifest is unchanged.
@@ -161,7 +161,7 @@ def test_ris_corporate_author_and_name_suffix(corpus: Path, capsys: pytest.Captu
     assert main(["corpus", "add", "--ris", str(ris), "--file", str(corpus / "import" / "docs" / "muraya.txt"),
                  "--manifest", str(manifest)]) == 0
     out = capsys.readouterr().out
-    row = [r for r in read_rows(manifest) if r["doc_id"] == "usdepartmentofstate2010"][0]
+    row = next(r for r in read_rows(manifest) if r["doc_id"] == "usdepartmentofstate2010")
     assert row["citation"] == "U.S. Department of State & Smith, 2010"
     assert row["authors"] == "U.S. Department of State; Smith, J."
     assert row["doc_type"] == "other" and "RIS type 'RPRT' is a report" in out

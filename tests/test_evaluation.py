@@ -217,9 +217,9 @@ def test_a_file_of_several_documents_needs_doc_id(tmp_path, capsys):
     gold = _write_sentence_gold(tmp_path / "gold.csv")
     other = [_pred_row(0, "Unrelated text.", True, doc_id="other")]
     pred = _write_pred(tmp_path / "pred.csv", [*other, *PRED])
-    with pytest.raises(ReviewflowError, match="holds 2 documents .*Fix: pass --doc-id"):
+    with pytest.raises(ReviewflowError, match=r"holds 2 documents .*Fix: pass --doc-id"):
         cli_evaluate(_args(gold, pred))
-    with pytest.raises(ReviewflowError, match="no row has doc_id nope. Fix: pass one of doc, other"):
+    with pytest.raises(ReviewflowError, match=r"no row has doc_id nope\. Fix: pass one of doc, other"):
         cli_evaluate(_args(gold, pred, doc_id="nope"))
     assert cli_evaluate(_args(gold, pred, doc_id="doc")) == 0
     assert "(tp 1, fp 1, fn 1)" in capsys.readouterr().out
@@ -228,7 +228,7 @@ def test_a_file_of_several_documents_needs_doc_id(tmp_path, capsys):
 def test_a_prediction_without_sentences_is_refused(tmp_path):
     gold = _write_sentence_gold(tmp_path / "gold.csv")
     pred = _write(tmp_path / "pred.csv", ["s1,,true,do,,,,,,"])
-    with pytest.raises(ReviewflowError, match="has no sentence column. Fix: "):
+    with pytest.raises(ReviewflowError, match=r"has no sentence column\. Fix: "):
         cli_evaluate(_args(gold, pred))
 
 

@@ -6,7 +6,15 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from reviewflow.fidelity import GoldText, decisions_cell, draw_decisions, learning_curve, trained_on, without_near_duplicates
+
+from reviewflow.fidelity import (
+    GoldText,
+    decisions_cell,
+    draw_decisions,
+    learning_curve,
+    trained_on,
+    without_near_duplicates,
+)
 from reviewflow.paths import DEFAULT_FORM
 from reviewflow.recommender import Example, RecommendationModel
 

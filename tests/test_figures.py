@@ -8,12 +8,12 @@ from pathlib import Path
 
 import pytest
 from PIL import Image
-from synthesis_fixtures import write_corpus
 
 from reviewflow import figures
 from reviewflow.form import load_form
 from reviewflow.paths import DEFAULT_FORM
 from reviewflow.synthesis import synthesize_files
+from synthesis_fixtures import write_corpus
 
 
 @pytest.fixture(scope="module")

@@ -60,7 +60,7 @@ def test_phase_aliases_map_other_schemes():
 
 
 def test_missing_file_names_the_fix(tmp_path):
-    with pytest.raises(FormError, match="not found. Fix"):
+    with pytest.raises(FormError, match=r"not found\. Fix"):
         load_form(tmp_path / "nope.yaml")
 
 

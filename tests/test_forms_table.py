@@ -7,11 +7,15 @@ from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
-from review_fixtures import default_form, small_corpus, write_form_json
 
+from review_fixtures import default_form, small_corpus, write_form_json
 from reviewflow.extraction_table import TABLE_COLUMNS, build_forms_table, forms_table_files
 from reviewflow.review import (
-    MANUAL_SHEET_COLUMNS, decision_files, export_review_sheet, load_manual_sheet, manual_field_files,
+    MANUAL_SHEET_COLUMNS,
+    decision_files,
+    export_review_sheet,
+    load_manual_sheet,
+    manual_field_files,
     manual_field_sources,
 )
 

@@ -4,6 +4,7 @@ segments by the text's letters whatever the segmentation, punctuation or case.""
 from __future__ import annotations
 
 import pytest
+
 from reviewflow.errors import ReviewflowError
 from reviewflow.gold import (
     GoldRow,
@@ -19,7 +20,8 @@ HEADER = "idx,kind,required,optional,sentence\n"
 
 
 def row(idx: int, sentence: str, kind: str = "none", required: str = "", optional: str = "") -> GoldRow:
-    split = lambda cell: frozenset(c for c in cell.split(";") if c)
+    def split(cell: str) -> frozenset[str]:
+        return frozenset(c for c in cell.split(";") if c)
     return GoldRow(idx, kind, split(required), split(optional), sentence)
 
 

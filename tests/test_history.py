@@ -6,10 +6,10 @@ import json
 import os
 import re
 
-from reviewflow.fileio import write_csv
 import pytest
 
 from reviewflow import history
+from reviewflow.fileio import write_csv
 from reviewflow.form import load_form, make_wording
 from reviewflow.history import FIRST_RUN, NO_CHANGE, list_snapshots, read_table1_cells, update_history
 from reviewflow.outputs import SYNTHESIS_TABLES

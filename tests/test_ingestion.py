@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import subprocess
 import sys
@@ -77,7 +78,7 @@ def _check_shape(doc: dict) -> None:
     text = doc["text"]
     blocks = doc["blocks"]
     assert blocks and blocks[0]["start"] == 0 and blocks[-1]["end"] == len(text)
-    for before, after in zip(blocks, blocks[1:]):
+    for before, after in itertools.pairwise(blocks):
         assert text[before["end"]:after["start"]] == "\n\n"
     for block in blocks:
         assert block["kind"] in {"heading", "paragraph", "list_item", "notice"}
@@ -85,7 +86,7 @@ def _check_shape(doc: dict) -> None:
         assert text[block["start"]:block["end"]].strip() == text[block["start"]:block["end"]]
     sections = doc["sections"]
     assert sections[0]["start"] == 0 and sections[-1]["end"] == len(text)
-    for before, after in zip(sections, sections[1:]):
+    for before, after in itertools.pairwise(sections):
         assert before["end"] == after["start"] and before["name"] != after["name"]
     assert {s["name"] for s in sections} <= {"front_matter", "body", "references"}
     quality = doc["quality"]

@@ -17,11 +17,11 @@ FILLER_RIGHT = [f"Right column filler line number {n} about housing." for n in r
 
 
 def _paper(tmp_path: Path) -> Path:
-    left1 = ["Survivors of trafficking need a continuum of", "care that changes over time, and the review"] + \
-        FILLER_LEFT + ["Providers should offer a compre-"]
-    right1 = ["hensive needs assessment at intake and a", "trauma-", "informed approach at every contact."] + \
-        FILLER_RIGHT
-    left2 = ["References"] + ["Kudsk KA, Fabian TC, Baum S: Silent thrombosis."] + FILLER_LEFT[:5]
+    left1 = ["Survivors of trafficking need a continuum of", "care that changes over time, and the review",
+             *FILLER_LEFT, "Providers should offer a compre-"]
+    right1 = ["hensive needs assessment at intake and a", "trauma-", "informed approach at every contact.",
+              *FILLER_RIGHT]
+    left2 = ["References", "Kudsk KA, Fabian TC, Baum S: Silent thrombosis.", *FILLER_LEFT[:5]]
     right2 = FILLER_RIGHT[:5]
     return documents.two_column_pdf(
         tmp_path / "paper.pdf", [(left1, right1), (left2, right2)],
@@ -99,12 +99,12 @@ def test_page_foot_small_print_keeps_its_page_and_notices_leave_the_body(tmp_pat
     run, column = documents.Run, documents.column
     page1 = [run(150, 80, "Aftercare Services for Survivors of Trafficking", "Times-Bold", 16),
              *column(LEFT_X, 120, _filler("Left", 36)),
-             *column(RIGHT_X, 120, _filler("Right", 33) + ["Case managers should coordinate legal and"]),
+             *column(RIGHT_X, 120, [*_filler("Right", 33), "Case managers should coordinate legal and"]),
              # a content footnote at the right column's foot, then a full-width venue footer
              *column(RIGHT_X, 560, ["1 Interviews took place in three cities."], size=8, leading=9),
              *column(100, 700, ["Proceedings of the Third Workshop on Survivor Aftercare, pages 1-8, Springfield,",
                                 "June 2011. © 2011 Association for Aftercare Research"], size=8, leading=9)]
-    page2 = [*column(LEFT_X, 72, ["medical care across every phase of recovery."] + _filler("Left", 35)),
+    page2 = [*column(LEFT_X, 72, ["medical care across every phase of recovery.", *_filler("Left", 35)]),
              *column(RIGHT_X, 72, _filler("Right", 36))]
     doc = ingest_file(documents.runs_pdf(tmp_path / "venue.pdf", [page1, page2]))
     assert doc["quality"]["status"] == "ok", doc["quality"]["messages"]
@@ -176,9 +176,9 @@ def test_small_print_on_a_page_a_paragraph_fills_stays_on_that_page(tmp_path: Pa
     column = documents.column
     words = "survivors need safe shelter and qualified interpreters and case managers and legal advice"
     running = [f"{words} in city {k} and" for k in range(1, 51)]
-    page1 = column(72, 72, ["Shelter comes first. " + words + " and"] + running[:5])
+    page1 = column(72, 72, ["Shelter comes first. " + words + " and", *running[:5]])
     page2 = [*column(72, 72, running[5:50]), *column(72, 640, ["1 Interviews took place in 2010."], size=8)]
-    page3 = column(72, 72, ["legal advice at every phase of recovery."] + _filler("Main", 5))
+    page3 = column(72, 72, ["legal advice at every phase of recovery.", *_filler("Main", 5)])
     doc = ingest_file(documents.runs_pdf(tmp_path / "long.pdf", [page1, page2, page3]))
     text = doc["text"]
     start = text.index("1 Interviews took place in 2010.")

@@ -10,7 +10,13 @@ import yaml
 from reviewflow import readers
 from reviewflow.cli import main
 from reviewflow.manifest import (
-    COLUMNS, ManifestError, check_search_strategies, load_manifest, read_rows, validate_rows, write_rows,
+    COLUMNS,
+    ManifestError,
+    check_search_strategies,
+    load_manifest,
+    read_rows,
+    validate_rows,
+    write_rows,
 )
 
 

@@ -11,8 +11,8 @@ import networkx as nx
 import pytest
 
 from reviewflow.fileio import write_csv, write_json
-from reviewflow.manifest import COLUMNS, write_rows
 from reviewflow.form import Field
+from reviewflow.manifest import COLUMNS, write_rows
 from reviewflow.network import evidence_field_ids, run_network
 from reviewflow.references import REFERENCE_COLUMNS
 
@@ -63,7 +63,7 @@ def write_corpus(root: Path) -> dict:
     rows = []
     for doc_id, citation, authors, year, suffix, title, doc_type in DOCUMENTS:
         (corpus / "documents" / f"{doc_id}.txt").write_text("text", encoding="utf-8")
-        rows.append({**{c: "" for c in COLUMNS}, "doc_id": doc_id, "citation": citation, "authors": authors,
+        rows.append({**dict.fromkeys(COLUMNS, ""), "doc_id": doc_id, "citation": citation, "authors": authors,
                      "year": year, "year_suffix": suffix, "title": title, "doc_type": doc_type,
                      "search_strategy": "internet", "file": f"documents/{doc_id}.txt", "surrogate": "false",
                      "verified": "false"})
@@ -145,7 +145,7 @@ def test_references_matched_keep_external_entries(built):
 
 
 def test_nodes_and_summary(built):
-    network, outputs = built
+    _network, outputs = built
     nodes = {n["doc_id"]: n for n in read_csv(outputs["nodes"])}
     assert list(nodes) == sorted(nodes)
     assert nodes["smith2001"]["cited_by"] == "3" and nodes["smith2001"]["cites"] == "0"
@@ -212,7 +212,7 @@ def test_bad_reference_file_is_reported_not_fatal(tmp_path):
     inputs = write_corpus(tmp_path)
     bad = tmp_path / "references" / "fcadv2005.csv"
     bad.write_text("foo,bar\n1,2\n", encoding="utf-8")
-    network, outputs = run(tmp_path, tmp_path / "out", {**inputs, "references": [*inputs["references"], bad]})
+    _network, outputs = run(tmp_path, tmp_path / "out", {**inputs, "references": [*inputs["references"], bad]})
     summary = json.loads(outputs["summary"].read_text(encoding="utf-8"))
     assert any("fcadv2005.csv" in p and "missing column" in p for p in summary["problems"])
     assert summary["edges"] == 6
@@ -223,7 +223,7 @@ def test_reference_list_of_a_document_no_longer_in_the_manifest_is_left_out(tmp_
     stale = tmp_path / "references" / "gone2004.csv"
     write_csv(stale, [{"position": 1, "raw": "x", "authors": "Smith", "year": "2001", "suffix": "",
                        "title": "Shelter for survivors of trafficking", "container": "", "page": 1}], REFERENCE_COLUMNS)
-    network, outputs = run(tmp_path, tmp_path / "out", {**inputs, "references": [*inputs["references"], stale]})
+    network, _outputs = run(tmp_path, tmp_path / "out", {**inputs, "references": [*inputs["references"], stale]})
     assert network.summary["references_total"] == 8 and network.summary["edges"] == 6
     assert any("gone2004" in p for p in network.summary["problems"])
 

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from synthesis_fixtures import MACY_STRINGS, write_corpus
-
 from reviewflow import figures, tables
 from reviewflow.form import load_form
 from reviewflow.outputs import report_figures, report_tables, synthesis_table_names
 from reviewflow.paths import DEFAULT_FORM
+from synthesis_fixtures import MACY_STRINGS, write_corpus
 
 
 def test_the_default_form_gives_the_report_today_s_titles_and_files():

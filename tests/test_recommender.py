@@ -9,6 +9,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+
 from reviewflow.coding import code_ingested, model_decision, rule_decision
 from reviewflow.errors import ReviewflowError
 from reviewflow.paths import DEFAULT_FORM, DEFAULT_RECOMMENDATION_MODEL, REPO_ROOT
@@ -69,7 +70,7 @@ def test_the_model_file_round_trips(tmp_path):
 
 
 def test_a_missing_or_foreign_model_file_gets_a_clear_message(tmp_path):
-    with pytest.raises(ReviewflowError, match="not found.*coding.recommendation_model"):
+    with pytest.raises(ReviewflowError, match=r"not found.*coding\.recommendation_model"):
         load_model(tmp_path / "nothing.json")
     (tmp_path / "other.json").write_text('{"format": "something else"}', encoding="utf-8")
     with pytest.raises(ReviewflowError, match="make model"):

@@ -316,7 +316,7 @@ def test_cli_references_matches_a_text_document(tmp_path):
     document.write_text("A review\n\nServices matter (Aron et al., 2006).\n\nReferences\n\n" + APA_HANGING,
                         encoding="utf-8")
     manifest = tmp_path / "manifest.csv"
-    write_rows(manifest, [{**{c: "" for c in COLUMNS}, **row, "doc_type": "ngo_report", "search_strategy": "internet",
+    write_rows(manifest, [{**dict.fromkeys(COLUMNS, ""), **row, "doc_type": "ngo_report", "search_strategy": "internet",
                            "file": f"documents/{row['doc_id']}.pdf", "surrogate": "false", "verified": "false"}
                           for row in MANIFEST])
     out = tmp_path / "refs.csv"

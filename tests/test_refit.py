@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+
 from review_fixtures import default_form
 from reviewflow.coding import code_ingested, write_coded_csv
 from reviewflow.combine import combine
@@ -240,7 +241,7 @@ def test_one_label_and_a_base_without_examples(tmp_path, base_model):
     bare = dataclasses.replace(base_model, examples=[])
     write_model(tmp_path / "bare.json", bare)
     config = write_run(tmp_path, base_model, {REJECTED: "reject", ACCEPTED: "accept"}, base_path=tmp_path / "bare.json")
-    with pytest.raises(ReviewflowError, match="all non-recommendations.*no training examples"):
+    with pytest.raises(ReviewflowError, match=r"all non-recommendations.*no training examples"):
         refit_files(tmp_path / "results", config)
     assert not (tmp_path / "results" / "model").exists()
     # the same decisions refit a base that keeps its examples
@@ -273,7 +274,7 @@ def test_a_refit_with_more_decisions_is_not_replaced_by_one_with_fewer(tmp_path,
     refit_files(tmp_path / "results", config)
     before = out.read_bytes()
     write_run(tmp_path, base_model, {REJECTED: "reject"})  # a sheet lost two rows
-    with pytest.raises(ReviewflowError, match="already holds a refit with 3 decisions.*--force"):
+    with pytest.raises(ReviewflowError, match=r"already holds a refit with 3 decisions.*--force"):
         refit_files(tmp_path / "results", config)
     assert out.read_bytes() == before
     assert refit_files(tmp_path / "results", config, force=True).model.meta["refit"]["decisions_used"] == 1

@@ -192,12 +192,11 @@ def test_captions_render_their_markup_and_escape_text() -> None:
 
 
 def test_the_synthesis_caption_is_filled_from_the_form(repo_root: Path, tmp_path: Path) -> None:
-    from synthesis_fixtures import MACY_STRINGS, write_corpus
-
     from reviewflow.errors import ReviewflowError
     from reviewflow.form import load_form
     from reviewflow.paths import DEFAULT_FORM, REPORT_DIR
     from reviewflow.report import fill_caption
+    from synthesis_fixtures import MACY_STRINGS, write_corpus
 
     template = (REPORT_DIR / "synthesis.rst").read_text(encoding="utf-8")
     assert "seven" not in template and "immediate" not in template  # no review's counts or phases in the template

@@ -8,11 +8,19 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
-from review_fixtures import default_form, segment_id, small_corpus, write_coded
 
+from review_fixtures import default_form, segment_id, small_corpus, write_coded
 from reviewflow.review import (
-    MANUAL_SHEET_COLUMNS, REVIEWER_COLUMNS, SEGMENT_SHEET_COLUMNS, decision_files, export_review_sheet,
-    load_decision_sheet, load_manual_sheet, order_segments, read_segments, resolve_decisions,
+    MANUAL_SHEET_COLUMNS,
+    REVIEWER_COLUMNS,
+    SEGMENT_SHEET_COLUMNS,
+    decision_files,
+    export_review_sheet,
+    load_decision_sheet,
+    load_manual_sheet,
+    order_segments,
+    read_segments,
+    resolve_decisions,
 )
 
 

@@ -221,7 +221,7 @@ def test_html_is_a_complete_escaped_page() -> None:
     assert len(soup.select("header nav a")) >= 5
     assert soup.select_one("main h1").get_text() == "Services for survivors & their <families>"
     assert "&lt;families&gt;" in page and "<families>" not in page
-    assert [li.get_text() for li in soup.select("main ul li")][0].startswith("Programs should offer counseling")
+    assert next(li.get_text() for li in soup.select("main ul li")).startswith("Programs should offer counseling")
     footer = soup.find("footer").get_text(" ")
     assert "Contact us" in footer and "©" in footer
 

@@ -9,13 +9,18 @@ from pathlib import Path
 import pandas as pd
 import pytest
 import yaml
-from synthesis_fixtures import FORM_FIELDS, SEGMENTS, write_corpus
 
 from reviewflow.errors import ReviewflowError
 from reviewflow.synthesis import (
-    ANY_PHASE, EvidenceFields, attribution_agreement, evidence_basis, format_citations, rests_on_primary_data,
+    ANY_PHASE,
+    EvidenceFields,
+    attribution_agreement,
+    evidence_basis,
+    format_citations,
+    rests_on_primary_data,
     synthesize_files,
 )
+from synthesis_fixtures import FORM_FIELDS, SEGMENTS, write_corpus
 
 ALL_FIVE = "(Aron et al., 2006; Caliber, 2007; Clawson & Dutch, 2008a; Clawson & Dutch, 2008b; Clawson et al., 2008)"
 

@@ -10,12 +10,12 @@ from pathlib import Path
 import pandas as pd
 import pytest
 from openpyxl import load_workbook
-from synthesis_fixtures import MACY_STRINGS, write_corpus
 
 from reviewflow import tables
 from reviewflow.form import load_form
 from reviewflow.paths import DEFAULT_FORM
 from reviewflow.synthesis import synthesize_files
+from synthesis_fixtures import MACY_STRINGS, write_corpus
 
 EVIL_CITATION = "<script>alert(1)</script> Aron & Co_50% #1, 2006"
 FORMULA_CITATION = '=HYPERLINK("http://example.invalid","FCADV"), 2004'
@@ -211,7 +211,7 @@ def test_another_review_s_form_words_every_table_and_none_of_the_default_review_
     areas = pd.read_csv(other / "service_areas.csv", dtype=str, keep_default_na=False)
     assert list(areas.columns) == ["Service", "Rescue", "Recovery", "Reintegration", "Any phase",
                                    "Cautions (any phase)"]
-    assert list(pd.read_csv(other / "practices.csv", dtype=str).columns)[0] == "Approach"
+    assert next(iter(pd.read_csv(other / "practices.csv", dtype=str).columns)) == "Approach"
     evidence = pd.read_csv(other / "evidence_basis.csv", dtype=str, keep_default_na=False)
     assert list(dict.fromkeys(evidence["Level"])) == ["Concern", "Service", "Approach"]
     # the evidence note names the form's own primary-data methods (its codebook's labels)
@@ -236,7 +236,7 @@ def test_without_a_form_the_titles_and_labels_are_generic(tmp_path):
         "Practices: documents recommending them",
         "Evidence basis: supporting documents resting on primary data",
     ]
-    assert list(built["service_areas"].wide.columns)[0] == "Service area"
+    assert next(iter(built["service_areas"].wide.columns)) == "Service area"
     assert list(built["table1_needs"].wide.columns)[:2] == ["Phase", "Need"]
     # without the form, the note names no method: no review's examples are assumed
     assert "in the codebook or the value reads 'primary'" in built["evidence_basis"].notes[-1]

@@ -84,7 +84,7 @@ def test_the_second_reviews_table_1_uses_its_own_phases_and_no_default_wording(t
     _, _, second = two_reviews
     with open(second / "tables" / "table1_needs.csv", encoding="utf-8", newline="") as handle:
         rows = list(csv.DictReader(handle))
-    phases = {row["Phase"] for row in rows} if rows and "Phase" in rows[0] else {list(row.values())[0] for row in rows}
+    phases = {row["Phase"] for row in rows} if rows and "Phase" in rows[0] else {next(iter(row.values())) for row in rows}
     assert len(phases) == 3 and any("rescue" in p.lower() for p in phases)
     assert any(int(row.get("Documents") or 0) > 0 for row in rows if (row.get("Documents") or "0").isdigit())
     for relative in ("tables/table1_needs.md", "tables/service_areas.md", "changes.md", "report.html"):

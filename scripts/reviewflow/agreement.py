@@ -20,7 +20,7 @@ whether an adjudicated sheet settled it.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import combinations
 from pathlib import Path
@@ -44,14 +44,19 @@ class CodeSpec:
     value: Callable[[Coding], Any]
 
 
+def _has(code: str, codes: Callable[[Coding], Collection[str]]) -> Callable[[Coding], bool]:
+    """Whether a coding's ``codes`` hold ``code`` (bound now, not when the loop that builds it has moved on)."""
+    return lambda c: code in codes(c)
+
+
 def code_specs(codebook: Any) -> list[CodeSpec]:
     specs = [CodeSpec("is_recommendation", lambda c: c.is_recommendation)]
     for area in codebook.ids("service_areas"):
-        specs.append(CodeSpec(f"area:{area}", lambda c, a=area: a in c.service_areas))
+        specs.append(CodeSpec(f"area:{area}", _has(area, lambda c: c.service_areas)))
     for practice in codebook.ids("practices"):
-        specs.append(CodeSpec(f"practice:{practice}", lambda c, p=practice: p in c.practices))
+        specs.append(CodeSpec(f"practice:{practice}", _has(practice, lambda c: c.practices)))
     for need in codebook.ids("needs"):
-        specs.append(CodeSpec(f"need:{need}", lambda c, n=need: n in c.needs))
+        specs.append(CodeSpec(f"need:{need}", _has(need, lambda c: c.needs)))
     specs.append(CodeSpec("phase", lambda c: c.phase or "none"))
     return specs
 
@@ -127,7 +132,7 @@ def conflict_rows(segments: Mapping[str, Mapping[str, str]], decisions: Sequence
             "segment_id": segment_id, "doc_id": row.get("doc_id", ""), "page": row.get("page", ""),
             "sentence": row.get("sentence", ""), "reviewers": ";".join(d.reviewer for d in group),
             "decisions": " | ".join(_describe(d) for d in group), "differs_in": ";".join(differs),
-            "status": (f"settled by adjudication ({adjudicated.decision})" if settled
+            "status": (f"settled by adjudication ({adjudicated.decision})" if settled and adjudicated
                        else "unresolved: automatic codes kept; decide it in "
                             f"{adjudication_sheet(group[0].source)}"),
         })
@@ -159,7 +164,7 @@ def agreement(coded_paths: Sequence[str | Path], decision_paths: Sequence[str | 
     log = [f"{row['status']}: {row['message']}" for row in problems]
     log += [f"unmatched: {row['message']}" for row in resolution.report if row["status"] == "unmatched"]
     if not decided:
-        return Agreement([], [], log + [NO_DECISIONS])
+        return Agreement([], [], [*log, NO_DECISIONS])
     raters = rater_codings(segments, decided, codebook)
     rows = agreement_rows(raters, codebook)
     conflicts = conflict_rows(segments, decided, codebook, resolution.applied)

@@ -23,7 +23,7 @@ import bisect
 import re
 import unicodedata
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
@@ -87,7 +87,7 @@ class Citation:
         }
 
     @classmethod
-    def from_json(cls, d: dict[str, Any]) -> Citation:
+    def from_json(cls, d: Mapping[str, Any]) -> Citation:
         """Inverse of :meth:`to_json`; tolerates the shorter record of docs/data-contracts.md."""
         return cls(
             raw=str(d.get("raw", "")), start=int(d.get("start", 0)), end=int(d.get("end", 0)),
@@ -173,7 +173,7 @@ _QUOTES = {"\u2019": "'", "\u2018": "'", "\u02bc": "'", "\u2010": "-", "\u2011":
 class _Normalized:
     """A normalized copy of a text and the map from its offsets back to the original."""
 
-    __slots__ = ("text", "_norm_starts", "_segments")
+    __slots__ = ("_norm_starts", "_segments", "text")
 
     def __init__(self, original: str):
         pieces: list[str] = []
@@ -230,7 +230,7 @@ class _Normalized:
         if not self._segments:
             return pos
         i = max(0, bisect.bisect_right(self._norm_starts, pos) - 1)
-        norm_start, orig_start, orig_end, literal = self._segments[i]
+        norm_start, orig_start, _orig_end, literal = self._segments[i]
         return orig_start + (pos - norm_start) if literal else orig_start
 
     def orig_end(self, pos: int) -> int:
@@ -439,8 +439,8 @@ def _parse_part(part: str, offset: int) -> list[Citation]:
                 continue
             rest_offset = offset + sep.end() + years_end + part[sep.end() + years_end:].index(",") + 1
             rest_text = part[rest_offset - offset:]
-            if pat.personal.match(rest_text.strip()):
-                return _personal_communication(part, offset, pat.personal.search(part))
+            if pat.personal.match(rest_text.strip()) and (personal := pat.personal.search(part)):
+                return _personal_communication(part, offset, personal)
             if not _LOCATOR_RE.match(rest_text.strip()):
                 # A comma where a semicolon belonged: "(Smith, 2009, Jones, 2010)".
                 extra = _parse_part(rest_text, rest_offset)
@@ -579,14 +579,13 @@ def _narrative_authors(norm: str, paren_start: int) -> tuple[_AuthorGroup, int] 
     corporate_like = any(t.lower().strip(",") in pat.corporate_words for t in corporate_run) or any(
         t in pat.connectors for t in corporate_run[1:-1] if t not in ("and", "&"))
 
-    if joined_by_and or et_al:
-        if not (corporate_like and run_start < person_start and not et_al):
-            text = " ".join(t for t, _ in tokens[person_start:i + 1])
-            group = _parse_author_group(f"{text}{' et al.' if et_al else ''}", allow_possessive=True)
-            if group is None:
-                return None
-            return _AuthorGroup(group.authors, group.et_al, acronym or group.acronym, group.corporate), \
-                tokens[person_start][1]
+    if (joined_by_and or et_al) and not (corporate_like and run_start < person_start and not et_al):
+        text = " ".join(t for t, _ in tokens[person_start:i + 1])
+        group = _parse_author_group(f"{text}{' et al.' if et_al else ''}", allow_possessive=True)
+        if group is None:
+            return None
+        return _AuthorGroup(group.authors, group.et_al, acronym or group.acronym, group.corporate), \
+            tokens[person_start][1]
     start = run_start if run_start < i else person_start
     text = " ".join(t for t, _ in tokens[start:i + 1])
     group = _parse_author_group(text, allow_possessive=True)
@@ -625,7 +624,7 @@ def _narrative(norm: _Normalized, match: re.Match[str]) -> list[Citation]:
     group, start = found
     author_text = norm.text[start:match.start()].strip()
     citations = []
-    for index, item in enumerate(years):
+    for item in years:
         if len(years) == 1:
             raw = norm.text[start:match.end()]
             end = match.end()
@@ -908,7 +907,7 @@ class CitationResolver:
 
     def _prefer_by_authors(self, citation: Citation, ordered: list[int]) -> list[int]:
         """Narrow by author count and second author; a rule that would leave nothing is skipped."""
-        def keep(rule) -> list[int]:  # noqa: ANN001
+        def keep(rule: Callable[[_DocEntry], bool]) -> list[int]:
             chosen = [i for i in ordered if rule(self._docs[i])]
             return chosen or ordered
 

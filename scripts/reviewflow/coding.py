@@ -150,10 +150,7 @@ def segment_document(ingested: Mapping[str, Any], form: Form, nlp: Any, matcher:
         hits = _outside_citations(doc, matcher.hits(doc), citations)
         tokens = [token.text for token in doc]
         section = _section_of(sections, block["start"])
-        if block["kind"] == "heading":
-            hits = _keep_governing(tokens, hits, 0)
-        else:
-            hits = _outside_proper_names(tokens, hits)
+        hits = _keep_governing(tokens, hits, 0) if block["kind"] == "heading" else _outside_proper_names(tokens, hits)
         view = _BlockView(text, block["start"], tokens, hits, [h.start for h in hits], section, pages, page_starts)
         if block["kind"] == "heading":
             level = int(block.get("level") or 1)
@@ -259,7 +256,7 @@ def _proper_name_runs(tokens: Sequence[str]) -> list[tuple[int, int]]:
     runs: list[tuple[int, int]] = []
     start, capitalized, last = -1, 0, -1
     for index, token in enumerate([*tokens, ""]):
-        if token[:1].isupper() and any(ch.islower() for ch in token[1:]) or token.isupper() and len(token) > 1:
+        if (token[:1].isupper() and any(ch.islower() for ch in token[1:])) or (token.isupper() and len(token) > 1):
             if start < 0:
                 start, capitalized = index, 0
             capitalized += 1
@@ -389,10 +386,7 @@ def _recommendation_heading(headings: Sequence[Heading]) -> Heading | None:
 
 def is_promising_document(form: Form, matcher: CodebookMatcher, nlp: Any, titles: Sequence[str]) -> bool:
     """A promising-practice document: its manifest title or its own title says so."""
-    for title in titles:
-        if title and _cue(matcher.hits(nlp(title)), "promising_practice_document"):
-            return True
-    return False
+    return any(title and _cue(matcher.hits(nlp(title)), "promising_practice_document") for title in titles)
 
 
 def rule_decision(segment: Segment) -> tuple[str, list[str]]:
@@ -451,8 +445,8 @@ def code_segment(segment: Segment, order: Mapping[str, int], form: Form, kind: s
         "page": segment.page, "char_start": segment.start, "char_end": segment.end,
         "segment_kind": segment.kind, "heading": nearest.text if nearest else "", "sentence": segment.text,
         "is_recommendation": is_recommendation, "recommendation_kind": kind, "polarity": polarity,
-        "service_areas": sorted(areas, key=order.get), "practices": sorted(practices, key=order.get),
-        "needs": sorted(needs, key=order.get), "phase": phase, "phase_source": phase_source,
+        "service_areas": sorted(areas, key=order.__getitem__), "practices": sorted(practices, key=order.__getitem__),
+        "needs": sorted(needs, key=order.__getitem__), "phase": phase, "phase_source": phase_source,
         "evidence": list(dict.fromkeys(evidence)),
     }
 
@@ -467,7 +461,7 @@ def _needs_and_phase(segment: Segment, coded: set[str], order: Mapping[str, int]
     phase_hits = [h for h in hits if h.group == "phase"]
     if not phase_hits and nearest is not None and segment.kind != "heading":
         phase_hits = [h for h in nearest.hits if h.group == "phase"]
-    cued = sorted({h.code for h in phase_hits}, key=order.get)
+    cued = sorted({h.code for h in phase_hits}, key=order.__getitem__)
     cued_phase = cued[0] if len(cued) == 1 else ""
 
     # Needs: the need's code must be coded, and its own pattern must match or the cued phase must be

@@ -27,7 +27,11 @@ from pathlib import Path
 from typing import Any
 
 from reviewflow.review import (
-    REPORT_COLUMNS, Resolution, load_decisions, read_segments, resolve_decisions,
+    REPORT_COLUMNS,
+    Resolution,
+    load_decisions,
+    read_segments,
+    resolve_decisions,
 )
 
 CODED_COLUMNS: tuple[str, ...] = (

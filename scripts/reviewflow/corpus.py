@@ -181,7 +181,7 @@ def parse_bibtex(path: Path) -> list[Entry]:
         ],
     )
     if library.failed_blocks:
-        lines = ", ".join(str(block.start_line + 1) for block in library.failed_blocks)
+        lines = ", ".join("?" if block.start_line is None else str(block.start_line + 1) for block in library.failed_blocks)
         raise ReviewflowError(
             f"{path}: could not parse the BibTeX block(s) starting at line(s) {lines}. "
             "Fix: check braces and commas there (re-export from your reference manager)."
@@ -373,7 +373,7 @@ def add_entries(
         if target.exists():
             refused.append(f"{entry.source}: {target} already exists and is not overwritten. Fix: move it away or rename.")
             continue
-        row = {column: "" for column in COLUMNS}
+        row = dict.fromkeys(COLUMNS, "")
         row.update(
             doc_id=doc_id,
             citation=citation_for(entry.surnames, entry.year),

@@ -393,7 +393,7 @@ def cli_evaluate(args: argparse.Namespace) -> int:
     if is_sentence_gold(args.gold):
         return _cli_sentence_gold(args)
     gold, pred = read_rows(args.gold), read_rows(args.pred)
-    splits = sorted({row.get("split") for row in gold.values() if row.get("split")})
+    splits = sorted({split for row in gold.values() if (split := row.get("split"))})
     reports = [evaluate(gold, pred)] + [evaluate(gold, pred, split) for split in splits]
     if getattr(args, "json", None):
         from reviewflow.fileio import write_json

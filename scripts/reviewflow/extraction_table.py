@@ -65,7 +65,8 @@ class FormsTable:
             f"manual field sources: {s['sources']} read, {s['sheet_errors']} refused",
             f"manual values: {s['values']} read, {s['filled']} fields filled by reviewers, {s['conflicts']} in conflict, "
             f"{s['unknown']} for unknown documents or fields, {s['invalid']} invalid",
-        ] + self.problem_lines()
+            *self.problem_lines(),
+        ]
 
 
 def _cell_text(value: Any) -> str:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import matplotlib
 import numpy as np
@@ -23,8 +24,12 @@ from reviewflow.fileio import atomic_write_bytes
 from reviewflow.form import Wording, make_wording
 from reviewflow.outputs import GAP_MAP, HEATMAP, synthesis_figure_names
 from reviewflow.synthesis import ANY_PHASE, ROLE_SUPPORT, Synthesis
+
+if TYPE_CHECKING:
+    from matplotlib.typing import RcKeyType
+
 DPI = 300
-RC = {
+RC: dict[RcKeyType, Any] = {
     "svg.hashsalt": "reviewflow",
     "svg.fonttype": "path",  # glyphs as paths: the SVG does not depend on installed fonts
     "font.family": "DejaVu Sans",
@@ -123,7 +128,7 @@ def draw_gap_map(areas_long: pd.DataFrame, practices_long: pd.DataFrame, png: st
         scatter = axes.scatter(xs, ys, s=size(counts[ys, xs]), c=share[ys, xs], cmap=cmap, vmin=0, vmax=1,
                                edgecolors="black", linewidths=0.5, zorder=3)
         for y, x in zip(ys, xs):
-            axes.text(x, y, str(int(counts[y, x])), ha="center", va="center", fontsize=7, zorder=4,
+            axes.text(int(x), int(y), str(int(counts[y, x])), ha="center", va="center", fontsize=7, zorder=4,
                       color=_text_colour(cmap, float(share[y, x])))
         gaps_y, gaps_x = np.nonzero(counts == 0)
         axes.scatter(gaps_x, gaps_y, marker="x", s=12, color="0.6", linewidths=0.8, zorder=2)

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -375,7 +375,7 @@ def _wording_problems(spec: Mapping[str, Any], path: Path) -> list[str]:
 LEXICONS: dict[str, str] = {"verb": "verb", "noun": "noun", "adjective": "adj", "adverb": "adv"}
 
 
-@lru_cache(maxsize=None)
+@cache
 def lexicon(name: str) -> tuple[str, ...]:
     """The base forms spaCy's English lemmatizer data knows for a part of speech (WordNet's lists):
     ``{LEMMA: {IN_LEXICON: verb}}`` in a token pattern matches any word that can be a verb."""

@@ -40,10 +40,10 @@ from typing import Any
 
 from reviewflow.errors import ReviewflowError
 from reviewflow.fileio import atomic_write_text, csv_text, read_csv_rows, write_json
-from reviewflow.safety import markdown_escape
 from reviewflow.form import Wording, make_wording
 from reviewflow.outputs import SYNTHESIS_TABLES, SynthesisTable, synthesis_table
 from reviewflow.outputs import TABLE1 as TABLE1_NAME
+from reviewflow.safety import markdown_escape
 
 TABLE1 = synthesis_table(TABLE1_NAME).snapshot_file
 EDGES = "edges.csv"
@@ -247,8 +247,8 @@ def change_sections(change: Mapping[str, Any]) -> list[Section]:
     def cells(title: str, key: Sequence[str], changed: Sequence[Mapping[str, Any]], empty: str) -> Section:
         if not changed:
             return Section(title, text=empty)
-        rows = tuple(tuple(str(cell[c]) for c in key) + ("; ".join(cite(d) for d in cell["added"]) or "–",
-                                                          "; ".join(cite(d) for d in cell["removed"]) or "–")
+        rows = tuple((*(str(cell[c]) for c in key), "; ".join(cite(d) for d in cell["added"]) or "–",
+                      "; ".join(cite(d) for d in cell["removed"]) or "–")
                      for cell in changed)
         return Section(title, columns=(*key, "documents added", "documents removed"), rows=rows)
 
@@ -384,9 +384,9 @@ def log_lines(result: HistoryResult) -> list[str]:
     else:
         head = [f"new snapshot {result.snapshot}" + (f" (previous {change['previous']})" if change["previous"] else "")]
     if change["first_run"]:
-        return head + [FIRST_RUN]
+        return [*head, FIRST_RUN]
     others = sum(len(t["cells"]) for t in change["other_tables"])
-    return head + [f"{'earlier change: ' if not result.created else ''}documents +{len(change['documents']['added'])} "
+    return [*head, f"{'earlier change: ' if not result.created else ''}documents +{len(change['documents']['added'])} "
                    f"-{len(change['documents']['removed'])}; Table 1 cells changed {len(change['table1'])}; "
                    f"other table cells changed {others}; edges +{len(change['edges']['added'])} "
                    f"-{len(change['edges']['removed'])}"]

@@ -198,7 +198,7 @@ def assemble(doc_id: str, source: str, fmt: str, pages: list[RawPage], messages:
             # A paragraph running over a page break gives each page its own part of the block.
             lead = len(raw.text) - len(raw.text.lstrip())
             edges = [(number, 0)] + [(p, max(0, min(len(text), o - lead))) for p, o in sorted(raw.breaks)]
-            for (page_number, offset), following in zip(edges, edges[1:] + [(0, len(text))]):
+            for (page_number, offset), following in zip(edges, [*edges[1:], (0, len(text))]):
                 cover(page_number, start + offset, start + following[1])
     page_records: list[dict[str, Any]] = []
     next_start = length

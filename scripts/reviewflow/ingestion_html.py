@@ -19,7 +19,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 from bs4 import BeautifulSoup, CData, Comment, NavigableString, PageElement, Tag
 
@@ -72,7 +72,8 @@ class _TextStats:
                     up[1] += own[1] + (self._length(own) if is_link else 0)
                     up[2] += own[2]
                     up[3] += own[3]
-            elif type(node) in (NavigableString, CData) and up is not None:  # the strings get_text reads
+            # exactly the string types get_text reads (not comments, doctypes or other subclasses)
+            elif isinstance(node, NavigableString) and type(node) in (NavigableString, CData) and up is not None:
                 text = node.strip()
                 if text:
                     up[2] += len(text)
@@ -107,9 +108,8 @@ def _is_boilerplate(tag: Tag, stats: _TextStats | None = None) -> bool:
         # An article's own <header> holds its title and byline; the page's <header> is the site's.
         return not (tag.name == "header" and tag.find_parent(["article", "main"]) is not None)
     attrs = tag.attrs or {}
-    classes = attrs.get("class") or []
-    if isinstance(classes, str):
-        classes = classes.split()
+    value: str | Iterable[str] = attrs.get("class") or []
+    classes = value.split() if isinstance(value, str) else value
     if any(_BOILERPLATE_CLASS_RE.match(name) for name in classes):
         return True
     if str(attrs.get("role", "")).lower() in BOILERPLATE_ROLES:
@@ -204,7 +204,7 @@ def _content_root(soup: BeautifulSoup) -> Tag:
     text, else the body: what sits outside the main element is site furniture."""
     body = soup.body or soup
     articles = body.find_all("article")
-    candidates = [body.find("main"), body.find(attrs={"role": "main"}), articles[0] if len(articles) == 1 else None]
+    candidates = [body.find("main"), body.find(role="main"), articles[0] if len(articles) == 1 else None]
     total = len(body.get_text(" ", strip=True))
     for candidate in candidates:
         if isinstance(candidate, Tag) and len(candidate.get_text(" ", strip=True)) >= 0.3 * total:

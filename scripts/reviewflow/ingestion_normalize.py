@@ -88,9 +88,8 @@ def is_lexicon_word(word: str) -> bool:
         return True
     # The table lists inflected forms it maps to a different lemma; regular ones may be absent.
     for suffix in ("s", "es", "ed", "d", "ing", "ly", "er", "est"):
-        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
-            if word[: -len(suffix)] in lexicon:
-                return True
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3 and word[: -len(suffix)] in lexicon:
+            return True
     return False
 
 

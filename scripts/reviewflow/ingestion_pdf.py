@@ -38,6 +38,7 @@ from __future__ import annotations
 
 import bisect
 import dataclasses
+import itertools
 import logging
 import math
 import re
@@ -46,9 +47,13 @@ from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from reviewflow.ingestion_normalize import Vocabulary, attach_accents, join_lines, join_pair, normalize_chars
 from reviewflow.ingestion_types import RawBlock, RawPage
+
+if TYPE_CHECKING:
+    from pdfplumber.page import Page
 
 X_TOLERANCE_RATIO = 0.15
 MARGIN_FRACTION = 0.1
@@ -137,11 +142,11 @@ def find_gutter(words: list[dict], width: float) -> tuple[float, float] | None:
     single-column page."""
     if len(words) < 40:
         return None
-    lo, hi = int(width * 0.25), int(math.ceil(width * 0.75))
+    lo, hi = int(width * 0.25), math.ceil(width * 0.75)
     diff = [0.0] * (hi - lo + 2)
     for word in words:
         a = max(lo, int(word["x0"]))
-        b = min(hi + 1, int(math.ceil(word["x1"])))
+        b = min(hi + 1, math.ceil(word["x1"]))
         if a < b:
             h = word["bottom"] - word["top"]
             diff[a - lo] += h
@@ -157,7 +162,7 @@ def find_gutter(words: list[dict], width: float) -> tuple[float, float] | None:
     slack = 0.25 * (statistics.median(cover) - floor) + 0.01
     best: tuple[int, int] | None = None
     start: int | None = None
-    for index, value in enumerate(cover + [math.inf]):
+    for index, value in enumerate([*cover, math.inf]):
         if value <= floor + slack:
             if start is None:
                 start = index
@@ -351,7 +356,7 @@ def build_lines(words: list[dict], group: int, blanks: Blanks = Blanks()) -> lis
     return lines
 
 
-def read_page_lines(page, number: int) -> PageLines:  # noqa: ANN001 - pdfplumber.page.Page
+def read_page_lines(page: Page, number: int) -> PageLines:
     words = page.extract_words(x_tolerance_ratio=X_TOLERANCE_RATIO, y_tolerance=3, keep_blank_chars=False,
                                use_text_flow=False, extra_attrs=["fontname", "size"])
     width, height = float(page.width), float(page.height)
@@ -475,7 +480,7 @@ def _split_group(lines: list[Line], body: float, page: int) -> list[_Piece]:
             for i in range(index + 1, end):
                 kinds[i] = "cont"
         index = end
-    gaps = [b.top - a.bottom for a, b in zip(lines, lines[1:]) if 0 <= b.top - a.bottom < 2 * a.height]
+    gaps = [b.top - a.bottom for a, b in itertools.pairwise(lines) if 0 <= b.top - a.bottom < 2 * a.height]
     usual_gap = statistics.median(gaps) if gaps else 0.0
     right = max(line.x1 for line in lines)
     bullet = _bullet_lines(lines, kinds)
@@ -627,7 +632,7 @@ def pages_to_blocks(pages: list[PageLines], vocab: Vocabulary) -> list[RawPage]:
                 last_piece.lines.extend(piece.lines)
                 continue
             last_piece = piece
-            small_print = piece.kind != "heading" and statistics.median(l.size for l in piece.lines) < 0.9 * body
+            small_print = piece.kind != "heading" and statistics.median(line.size for line in piece.lines) < 0.9 * body
             if piece.kind == "heading":
                 block = RawBlock("heading", text, levels.get(piece.level_key, 1) if piece.level_key else 1)
             elif small_print and _is_notice(text):

@@ -294,11 +294,13 @@ def load_manifest(path: str | Path, corpus_dir: str | Path | None = None) -> lis
     problems = validate_table(table, path, corpus_dir)
     if problems:
         raise ManifestError(problems)
-    return [
-        Document(**{**{c: row.get(c, "") for c in COLUMNS},
-                    "surrogate": row["surrogate"] == "true", "verified": row["verified"] == "true"})
-        for row in table.rows
-    ]
+    return [_document(row) for row in table.rows]
+
+
+def _document(row: Mapping[str, str]) -> Document:
+    values: dict[str, Any] = {c: row.get(c, "") for c in COLUMNS}
+    values.update(surrogate=row["surrogate"] == "true", verified=row["verified"] == "true")
+    return Document(**values)
 
 
 def append_rows(path: str | Path, rows: list[dict[str, str]]) -> None:

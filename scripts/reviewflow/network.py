@@ -99,9 +99,9 @@ def build_network(documents: Sequence[Any], references: Mapping[str, Sequence[Ma
                             "is left out. Fix: delete the file, or add the document to the manifest.")
             continue
         rows = match_rows(({**row, "doc_id": doc_id} for row in references[doc_id]), index)
-        for row in rows:
+        for matched_row in rows:
             totals[doc_id] += 1
-            target = row["matched_doc_id"]
+            target = matched_row["matched_doc_id"]
             if target:
                 internal[doc_id] += 1
                 if target != doc_id:
@@ -129,16 +129,15 @@ def build_network(documents: Sequence[Any], references: Mapping[str, Sequence[Ma
         problems.append(f"results/coding.csv: cited_doc_ids not in the manifest, left out: {', '.join(sorted(unknown_cited))}. "
                         "Fix: rerun the combine step after editing the manifest.")
 
-    graph = nx.DiGraph()
+    graph: nx.DiGraph[str] = nx.DiGraph()
     for doc in docs:
         doc_id = _get(doc, "doc_id")
         graph.add_node(doc_id)
     edge_rows: list[dict[str, Any]] = []
     for (source, target), edge in sorted(edges.items()):
-        contexts = ";".join(sorted(edge.contexts))
         edge_rows.append({"source": source, "target": target, "via": edge.via, "n_in_text": edge.in_text,
                           "n_recommendations": edge.recommendations, "n_reference_entries": edge.reference_entries,
-                          "contexts": contexts})
+                          "contexts": ";".join(sorted(edge.contexts))})
         graph.add_edge(source, target)
 
     pagerank = nx.pagerank(graph) if graph.number_of_nodes() else {}

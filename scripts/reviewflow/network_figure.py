@@ -4,9 +4,11 @@ citations received inside the corpus, colour = document type, short-citation lab
 from __future__ import annotations
 
 import io
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from matplotlib.typing import LineStyleType, RcKeyType
+
     from reviewflow.network import Network
 
 #: Above this many documents only the most cited are labelled, so labels stay readable.
@@ -14,6 +16,8 @@ MAX_LABELS = 40
 #: Above this many links they are drawn as plain lines rather than curved arrows.
 MAX_ARROWS = 600
 DPI = 300
+#: How a link is drawn, by where it was found.
+EDGE_STYLES: tuple[tuple[str, LineStyleType], ...] = (("both", "-"), ("reference_list", "--"), ("in_text", ":"))
 
 
 def doc_type_colours(doc_types: list[str]) -> dict[str, str]:
@@ -39,8 +43,8 @@ def render_figure(network: Network, kind: str) -> bytes:
 
     from reviewflow.network import layout
 
-    rc = {"svg.hashsalt": "reviewflow-network", "svg.fonttype": "none", "font.family": "DejaVu Sans",
-          "path.simplify": True}
+    rc: dict[RcKeyType, Any] = {"svg.hashsalt": "reviewflow-network", "svg.fonttype": "none",
+                                "font.family": "DejaVu Sans", "path.simplify": True}
     positions = layout(network)
     nodes = network.nodes
     colours = doc_type_colours([r["doc_type"] for r in nodes])
@@ -101,7 +105,7 @@ def render_figure(network: Network, kind: str) -> bytes:
         handles = [Line2D([], [], marker="o", linestyle="", color=c, markeredgecolor="black", markersize=7,
                           label=t.replace("_", " ")) for t, c in colours.items()]
         handles += [Line2D([], [], color="#555555", linestyle=s, label=f"via {v.replace('_', ' ')}")
-                    for v, s in (("both", "-"), ("reference_list", "--"), ("in_text", ":"))]
+                    for v, s in EDGE_STYLES]
         ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=7, frameon=False,
                   title="Document type / link", title_fontsize=7.5)
         buffer = io.BytesIO()

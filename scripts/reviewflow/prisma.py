@@ -19,12 +19,12 @@ import jsonschema
 import matplotlib
 
 matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-from matplotlib.patches import FancyArrowPatch, FancyBboxPatch  # noqa: E402
+import matplotlib.pyplot as plt
+from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
 
-from reviewflow.errors import ReviewflowError  # noqa: E402
-from reviewflow.fileio import read_yaml  # noqa: E402
-from reviewflow.paths import schema_path  # noqa: E402
+from reviewflow.errors import ReviewflowError
+from reviewflow.fileio import read_yaml
+from reviewflow.paths import schema_path
 
 NOT_REPORTED = "not reported"
 SOURCE_GROUPS = ("databases_and_registers", "other_methods")
@@ -77,7 +77,7 @@ def count_problems(log: dict[str, Any]) -> list[str]:
     if stated is not None and not previous:
         problems.append("field 'included/total_with_previous' is for an updated review, but 'previous_review' is null. "
                         "Fix: fill previous_review (studies_included, reports_included) or remove total_with_previous.")
-    elif stated is not None:
+    elif stated is not None and previous:
         computed = grand_total(log)
         if computed is not None and computed != stated:
             problems.append(
@@ -218,7 +218,7 @@ def layout(log: dict[str, Any], n_corpus: int) -> Diagram:
         lines = [f"Studies included in review (n = {count(included['total'])})", *reports, by_source,
                  f"Documents in this corpus (n = {n_corpus})"]
         boxes.append(Box(7, 8, 75, 14, "\n".join(lines), emphasis=True))  # 13
-        return Diagram(boxes, SEARCH_ARROWS + [(7, 13), (11, 13)])
+        return Diagram(boxes, [*SEARCH_ARROWS, (7, 13), (11, 13)])
     # Updated review: this search's columns move right (dx) and up (dy) to make room for the previous
     # studies column and for the two included boxes (new, then total) of the template.
     dx, dy = 27, 12
@@ -237,7 +237,7 @@ def layout(log: dict[str, Any], n_corpus: int) -> Diagram:
             f"Reports of total included studies (n = {count(_sum(previous.get('reports_included'), new_reports))})",
             f"Documents in this corpus (n = {n_corpus})"]), emphasis=True),  # 15
     ]
-    return Diagram(boxes, SEARCH_ARROWS + [(7, 14), (11, 14), (14, 15), (13, 15)], width=100 + dx, height=104 + dy,
+    return Diagram(boxes, [*SEARCH_ARROWS, (7, 14), (11, 14), (14, 15), (13, 15)], width=100 + dx, height=104 + dy,
                    headers=((7, 24, "Previous studies"),
                             (7 + dx, 47, "Identification of new studies via databases and registers"),
                             (57 + dx, 42, "Identification of new studies via other methods")),

@@ -40,12 +40,12 @@ def run_date() -> str:
     """UTC date of the run; SOURCE_DATE_EPOCH (reproducible-builds convention) fixes it."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
     if not epoch:
-        return dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+        return dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
     try:
-        moment = dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc)
+        moment = dt.datetime.fromtimestamp(int(epoch), dt.UTC)
     except (ValueError, OverflowError, OSError):
         # A typo must not cost the report; say what was ignored where the date is shown.
-        now = dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+        now = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
         return f"{now} (SOURCE_DATE_EPOCH={epoch!r} ignored: not whole seconds since 1970)"
     return moment.strftime("%Y-%m-%d %H:%M UTC")
 

@@ -394,7 +394,7 @@ def _is_vancouver_names(names: str) -> bool:
 
 def _last(iterator: Iterable[re.Match[str]]) -> re.Match[str] | None:
     last = None
-    for last in iterator:
+    for last in iterator:  # noqa: B007 - the loop leaves the last item in `last`
         pass
     return last
 
@@ -467,7 +467,7 @@ def _running_lines(doc: Mapping[str, Any]) -> set[str]:
     text = doc.get("text") or ""
     counts: dict[str, int] = defaultdict(int)
     for page in doc.get("pages") or []:
-        lines = [l.strip() for l in text[page["start"]: page["end"]].split("\n") if l.strip()]
+        lines = [line.strip() for line in text[page["start"]: page["end"]].split("\n") if line.strip()]
         edge = set(lines[:3] + lines[-3:])
         for line in edge:
             key = re.sub(r"\s+", "", line).lower()
@@ -643,7 +643,7 @@ def corpus_entry(doc: Any) -> CorpusEntry:
     keys: set[str] = set()
     surnames: set[str] = set()
     for number, author in enumerate(authors):
-        corporate = is_corporate(author) or "," not in author and len(author.split()) != 2
+        corporate = is_corporate(author) or ("," not in author and len(author.split()) != 2)
         surname = author if corporate else author.split(",")[0]
         if corporate:
             for variant in (author, re.sub(r"^the\s+", "", author, flags=re.IGNORECASE), author.split(",")[0]):
@@ -839,9 +839,9 @@ def match_rows(rows: Iterable[Mapping[str, Any]], index: MatchIndex) -> list[dic
         authors = [a for a in str(row.get("authors", "")).split(";") if a]
         match = match_reference(authors, str(row.get("year", "")), str(row.get("suffix", "")),
                                 str(row.get("title", "")), index)
-        found = bool(match and match.doc_id)
-        out.append({**row, "matched_doc_id": match.doc_id if found else "",
-                    "score": f"{match.score:.1f}" if found else "", "match_basis": match.basis if match else ""})
+        found = match if match and match.doc_id else None
+        out.append({**row, "matched_doc_id": found.doc_id if found else "",
+                    "score": f"{found.score:.1f}" if found else "", "match_basis": match.basis if match else ""})
     return out
 
 

@@ -18,7 +18,7 @@ import string
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeGuard
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
@@ -76,7 +76,7 @@ class ReportInputs:
     captions: dict[str, str] = field(default_factory=dict)
 
 
-def _exists(path: Path | None) -> bool:
+def _exists(path: Path | None) -> TypeGuard[Path]:
     return path is not None and Path(path).is_file()
 
 
@@ -119,7 +119,8 @@ def caption_html(rst: str) -> Markup:
     for block in re.split(r"\n\s*\n", rst.strip()):
         lines = block.splitlines()
         if lines and lines[0].lstrip().startswith("- "):
-            items, current = [], []
+            items: list[str] = []
+            current: list[str] = []
             for line in lines:
                 if line.lstrip().startswith("- ") and current:
                     items.append(" ".join(current))
@@ -233,6 +234,8 @@ def render(inputs: ReportInputs, provenance: dict[str, Any], title: str) -> str:
     network_srcdoc = Path(inputs.network_html).read_text(encoding="utf-8") if _exists(inputs.network_html) else None
     changes = json.loads(Path(inputs.changes).read_text(encoding="utf-8")) if _exists(inputs.changes) else None
     agreement = _read_csv(inputs.agreement)
+    if inputs.decisions_report is None:
+        raise ReviewflowError("the report needs decisions_report: its folder is the review's results folder")
     return env.get_template("report.html.j2").render(
         title=title,
         # the review's own folders, named in the report's text

@@ -47,8 +47,8 @@ DECISION_VALUES: tuple[str, ...] = ("accept", "reject", "edit")
 REVIEWER_COLUMNS: tuple[str, ...] = ("decision", "codes_override", "phase_override", "reviewer", "note")
 SEGMENT_SHEET_COLUMNS: tuple[str, ...] = (
     "segment_id", "doc_id", "citation", "page", "quote", "in_text_citations", "is_recommendation", "polarity",
-    "service_areas", "practices", "needs", "phase", "confidence", "decided_by",
-) + REVIEWER_COLUMNS
+    "service_areas", "practices", "needs", "phase", "confidence", "decided_by", *REVIEWER_COLUMNS,
+)
 # How the export orders segments: as the documents run, or the scorer's most uncertain first.
 SHEET_ORDERS: tuple[str, ...] = ("document", "least-confident")
 MANUAL_SHEET_COLUMNS: tuple[str, ...] = ("doc_id", "field", "label", "value", "reviewer", "note")
@@ -224,7 +224,7 @@ def segment_sheet_rows(segments: Sequence[Mapping[str, str]], citations: Mapping
             "practices": seg.get("practices", ""), "needs": seg.get("needs", ""), "phase": seg.get("phase", ""),
             "confidence": seg.get("confidence", "") if confidence is None else confidence,
             "decided_by": seg.get("decided_by", ""),
-            **{column: "" for column in REVIEWER_COLUMNS},
+            **dict.fromkeys(REVIEWER_COLUMNS, ""),
         })
     return rows
 
@@ -281,9 +281,11 @@ def build_review_workbook(segment_rows: Sequence[Mapping[str, Any]], manual_rows
     from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter
     from openpyxl.worksheet.datavalidation import DataValidation
+    from openpyxl.worksheet.worksheet import Worksheet
 
     workbook = Workbook()
     segments = workbook.active
+    assert isinstance(segments, Worksheet)  # a new workbook's default sheet
     segments.title = SEGMENTS_SHEET
     manual = workbook.create_sheet(MANUAL_SHEET)
     guide = workbook.create_sheet("instructions")

@@ -614,7 +614,7 @@ def render_pdf(surrogate: Surrogate, document: DocumentInfo) -> bytes:
     layout.placed_on_frame = False
 
     width = layout.column_width
-    for index, block in enumerate(body):
+    for block in body:
         if block.kind == "heading":
             style = styles["h2" if block.level == 2 else "h3"]
             # Keep a heading with the first lines of what follows it.

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -100,7 +100,8 @@ class Codebook:
         return self.service_areas + self.practices
 
     def label(self, item_id: str) -> str:
-        for item in (*self.phases, *self.codes, *self.needs):
+        items: tuple[Code | Need, ...] = (*self.phases, *self.codes, *self.needs)
+        for item in items:
             if item.id == item_id:
                 return item.label
         if item_id == ANY_PHASE:
@@ -195,6 +196,12 @@ def read_csv_strings(path: str | Path, required: Sequence[str], what: str) -> pd
     return frame
 
 
+def string_rows(frame: pd.DataFrame) -> Iterator[Any]:
+    """The frame's rows as named tuples of its columns (of str, from read_csv_strings); pandas does not
+    type a named tuple's fields."""
+    return frame.itertuples(index=False)
+
+
 def read_coding(path: str | Path) -> pd.DataFrame:
     return read_csv_strings(path, CODING_COLUMNS, "the combined coding table")
 
@@ -209,7 +216,7 @@ def excluded_documents(ingest_report: pd.DataFrame, citations: Mapping[str, str]
     rows = [
         {"doc_id": r.doc_id, "citation": citations.get(r.doc_id, r.doc_id), "status": r.status.strip(),
          "message": r.message}
-        for r in failed.sort_values("doc_id").itertuples(index=False)
+        for r in string_rows(failed.sort_values("doc_id"))
     ]
     return pd.DataFrame(rows, columns=list(EXCLUDED_COLUMNS))
 
@@ -452,7 +459,8 @@ def derive_support(
 
 def _rank(codebook: Codebook):
     """Sort key putting codebook ids in codebook order (empty first, unknown ids last by name)."""
-    positions = {item.id: i for i, item in enumerate((*codebook.phases, *codebook.codes, *codebook.needs))}
+    items: tuple[Code | Need, ...] = (*codebook.phases, *codebook.codes, *codebook.needs)
+    positions = {item.id: i for i, item in enumerate(items)}
 
     def key(item_id: str) -> tuple[int, str]:
         if not item_id:
@@ -636,7 +644,7 @@ def attribution_agreement(support_df: pd.DataFrame, attributions_csv: str | Path
     """
     attributions = read_csv_strings(attributions_csv, ("document", "category", "recommendation"),
                                     "the attributions table")
-    expected = {(r.document.strip(), r.category.strip()) for r in attributions.itertuples(index=False)
+    expected = {(r.document.strip(), r.category.strip()) for r in string_rows(attributions)
                 if r.category.strip() and (not cautions_only or _PROHIBITION.search(r.recommendation))}
     rows = support_df[support_df["role"] == ROLE_CAUTION] if cautions_only else support_df
     found = {(str(d), str(c)) for d, c in zip(rows["doc_id"], rows["code"]) if c}

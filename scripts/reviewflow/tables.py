@@ -13,6 +13,7 @@ import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, cast
 
 import pandas as pd
 
@@ -21,7 +22,13 @@ from reviewflow.form import Wording, make_wording
 from reviewflow.outputs import SYNTHESIS_TABLES, synthesis_table_names
 from reviewflow.safety import escape_html, markdown_escape, neutralize_formula
 from reviewflow.synthesis import (
-    ANY_PHASE, DEFAULT_EVIDENCE_FIELDS, EXCLUDED_COLUMNS, ROLE_CAUTION, ROLE_SUPPORT, SUPPORT_COLUMNS, EvidenceFields,
+    ANY_PHASE,
+    DEFAULT_EVIDENCE_FIELDS,
+    EXCLUDED_COLUMNS,
+    ROLE_CAUTION,
+    ROLE_SUPPORT,
+    SUPPORT_COLUMNS,
+    EvidenceFields,
     Synthesis,
 )
 
@@ -135,6 +142,7 @@ def evidence_wide(long: pd.DataFrame, citations: dict[str, str], wording: Wordin
 
     levels = level_labels(wording or make_wording())
     rows = []
+    r: Any  # a row of the long table; pandas does not type itertuples' fields
     for r in long.itertuples(index=False):
         primary = [d for d in r.primary_doc_ids.split(";") if d]
         rows.append({
@@ -201,8 +209,13 @@ def build_tables(result: Synthesis, wording: Wording | None = None, tables_dir: 
 
 # --- renderers --------------------------------------------------------------------------------------
 
+def frame_records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """The frame's rows as dicts (pandas types their keys as Hashable; these frames' columns are str)."""
+    return cast("list[dict[str, Any]]", frame.to_dict("records"))
+
+
 def frame_csv(frame: pd.DataFrame) -> str:
-    return csv_text(frame.to_dict("records"), list(frame.columns))
+    return csv_text(frame_records(frame), list(frame.columns))
 
 
 def to_markdown(table: Table) -> str:
@@ -284,7 +297,7 @@ def to_latex(table: Table) -> str:
 class _FixedTimeZip(zipfile.ZipFile):
     """A zip whose entries carry a constant timestamp (openpyxl writes them with the current time)."""
 
-    def writestr(self, zinfo_or_arcname, data, compress_type=None, compresslevel=None):  # type: ignore[override]
+    def writestr(self, zinfo_or_arcname, data, compress_type=None, compresslevel=None):
         if not isinstance(zinfo_or_arcname, zipfile.ZipInfo):
             info = zipfile.ZipInfo(zinfo_or_arcname, date_time=ZIP_TIME)
             info.compress_type = self.compression
@@ -292,7 +305,7 @@ class _FixedTimeZip(zipfile.ZipFile):
             zinfo_or_arcname = info
         return super().writestr(zinfo_or_arcname, data, compress_type, compresslevel)
 
-    def write(self, filename, arcname=None, compress_type=None, compresslevel=None):  # type: ignore[override]
+    def write(self, filename, arcname=None, compress_type=None, compresslevel=None):
         # openpyxl writes each worksheet from a temporary file, whose mtime would land in the zip.
         data = Path(filename).read_bytes()
         self.writestr(str(arcname or Path(filename).name), data, compress_type, compresslevel)
@@ -310,7 +323,8 @@ def workbook_bytes(sheets: Sequence[tuple[str, str, pd.DataFrame, Sequence[str]]
     from openpyxl.writer.excel import ExcelWriter
 
     workbook = Workbook()
-    workbook.remove(workbook.active)
+    if workbook.active is not None:  # a new workbook's default sheet
+        workbook.remove(workbook.active)
     for name, title, frame, notes in sheets:
         sheet = workbook.create_sheet(_sheet_title(name))
         sheet.append([neutralize_formula(title)])
@@ -367,7 +381,7 @@ def write_tables(result: Synthesis, out_dir: str | Path, wording: Wording | None
     sheets.append(("excluded_documents", "Documents left out because their ingestion failed",
                    result.excluded, ()))
     atomic_write_bytes(out_dir / WORKBOOK, workbook_bytes(sheets))
-    atomic_write_text(out_dir / EXCLUDED_CSV, csv_text(result.excluded.to_dict("records"), EXCLUDED_COLUMNS))
-    atomic_write_text(out_dir / SUPPORT_CSV, csv_text(result.support.to_dict("records"), SUPPORT_COLUMNS))
+    atomic_write_text(out_dir / EXCLUDED_CSV, csv_text(frame_records(result.excluded), EXCLUDED_COLUMNS))
+    atomic_write_text(out_dir / SUPPORT_CSV, csv_text(frame_records(result.support), SUPPORT_COLUMNS))
     written += [out_dir / WORKBOOK, out_dir / EXCLUDED_CSV, out_dir / SUPPORT_CSV]
     return written
