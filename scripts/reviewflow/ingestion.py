@@ -37,16 +37,14 @@ import argparse
 import bisect
 import re
 import sys
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from reviewflow import readers
-from reviewflow.fileio import read_yaml, write_json
+from reviewflow.fileio import write_json
+from reviewflow.ingestion_sections import heading_role
 from reviewflow.ingestion_types import RawBlock, RawPage
-from reviewflow.paths import PACKAGE_DIR
 
-PATTERNS_PATH = PACKAGE_DIR / "data" / "ingestion.yaml"
 BLOCK_SEPARATOR = "\n\n"
 FRONT_MATTER_SEARCH = 25  # an Abstract heading further in is not the document's own abstract
 
@@ -57,55 +55,6 @@ def sniff_format(head: bytes) -> str | None:
     for binary data no reader reads."""
     reader = readers.sniff(head)
     return reader.name if reader else None
-
-
-# --------------------------------------------------------------------------------------- sections
-@lru_cache(maxsize=1)
-def _patterns_data() -> dict[str, Any]:
-    return read_yaml(PATTERNS_PATH)
-
-
-@lru_cache(maxsize=1)
-def section_patterns() -> dict[str, tuple[str, ...]]:
-    data = _patterns_data()
-    return {key: tuple(str(name).lower() for name in data.get(key, ())) for key in
-            ("references", "back_to_body", "non_content", "front_matter")}
-
-
-@lru_cache(maxsize=1)
-def _notice_res() -> tuple[re.Pattern[str], ...]:
-    return tuple(re.compile(str(pattern), re.IGNORECASE) for pattern in _patterns_data().get("notices", ()))
-
-
-def is_notice(text: str) -> bool:
-    """Whether a piece of small print is a venue, copyright or licence line (`notices` in
-    data/ingestion.yaml), not content."""
-    return any(regex.search(text) for regex in _notice_res())
-
-
-_HEADING_NUMBER_RE = re.compile(r"^\s*(?:(?:\d{1,2}(?:\.\d{1,2})*|[IVXLC]{1,6}|[A-Z])[.):]?\s+|\d{1,2}\.\s*)")
-
-
-def heading_key(text: str) -> str:
-    """A heading reduced for matching: no section number, no final colon/period, lower case."""
-    text = _HEADING_NUMBER_RE.sub("", text.strip(), count=1)
-    text = re.sub(r"\s+", " ", text).strip().rstrip(":.").strip().lower()
-    return text.replace("\u2019", "'")
-
-
-def heading_role(text: str) -> str | None:
-    """references | back_to_body | non_content | front_matter, or None for an ordinary heading."""
-    key = heading_key(text)
-    patterns = section_patterns()
-    if key in patterns["references"]:
-        return "references"
-    if any(key == name or key.startswith(name + " ") for name in patterns["back_to_body"]):
-        return "back_to_body"
-    if key in patterns["non_content"]:
-        return "non_content"
-    if key in patterns["front_matter"]:
-        return "front_matter"
-    return None
 
 
 def _assign_sections(blocks: list[dict[str, Any]], texts: list[str], text_length: int) -> list[dict[str, Any]]:

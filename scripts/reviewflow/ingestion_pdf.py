@@ -50,6 +50,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from reviewflow.ingestion_normalize import Vocabulary, attach_accents, join_lines, join_pair, normalize_chars
+from reviewflow.ingestion_sections import heading_role, is_notice
 from reviewflow.ingestion_types import RawBlock, RawPage
 
 if TYPE_CHECKING:
@@ -439,8 +440,6 @@ def _heading_candidate(line: Line, body: float) -> str | None:
 
 
 def _is_section_name(text: str) -> bool:
-    from reviewflow.ingestion import heading_role  # the section names are data, kept in one place
-
     return heading_role(text) is not None
 
 
@@ -635,7 +634,7 @@ def pages_to_blocks(pages: list[PageLines], vocab: Vocabulary) -> list[RawPage]:
             small_print = piece.kind != "heading" and statistics.median(line.size for line in piece.lines) < 0.9 * body
             if piece.kind == "heading":
                 block = RawBlock("heading", text, levels.get(piece.level_key, 1) if piece.level_key else 1)
-            elif small_print and _is_notice(text):
+            elif small_print and is_notice(text):
                 block = RawBlock("notice", text)
             else:
                 block = RawBlock(piece.kind, text)
@@ -715,12 +714,6 @@ def _move_before(page: RawPage, passed: list[RawBlock], target: RawBlock) -> Non
     kept = [block for block in page.blocks if id(block) not in ids]
     at = next(index for index, block in enumerate(kept) if block is target)
     page.blocks = kept[:at] + moving + kept[at:]
-
-
-def _is_notice(text: str) -> bool:
-    from reviewflow.ingestion import is_notice  # the patterns are data, kept with the section names
-
-    return is_notice(text)
 
 
 def _continues(previous: str, following: str) -> bool:

@@ -24,7 +24,10 @@ import networkx as nx
 
 from reviewflow.errors import ReviewflowError
 from reviewflow.fileio import atomic_write_bytes, atomic_write_text, csv_text, read_csv_table, read_json, write_json
+from reviewflow.network_model import Network, layout, summary_line
 from reviewflow.references import MATCHED_COLUMNS, MatchIndex, match_rows, read_reference_rows
+
+__all__ = ["Network", "layout", "summary_line"]  # the model lives one level down; callers may import it here
 
 NODE_COLUMNS: tuple[str, ...] = (
     "doc_id", "citation", "year", "doc_type", "evidence_basis", "cited_by", "cites", "pagerank",
@@ -52,17 +55,6 @@ class _Edge:
         if self.reference_entries and self.in_text:
             return "both"
         return "reference_list" if self.reference_entries else "in_text"
-
-
-@dataclass
-class Network:
-    """The built network and every table written from it."""
-
-    graph: nx.DiGraph
-    nodes: list[dict[str, Any]]
-    edges: list[dict[str, Any]]
-    matched: list[dict[str, Any]]
-    summary: dict[str, Any]
 
 
 def _get(doc: Any, key: str) -> str:
@@ -310,29 +302,3 @@ def write_network(network: Network, outputs: Mapping[str, str | Path]) -> None:
         from reviewflow.network_html import render_html
 
         atomic_write_text(outputs["html"], render_html(network))
-
-
-def layout(network: Network) -> dict[str, tuple[float, float]]:
-    """Year on x; documents of one year stacked on y (by doc_type, then doc_id), centred on 0."""
-    by_year: dict[float, list[dict[str, Any]]] = defaultdict(list)
-    years = [int(r["year"]) for r in network.nodes if str(r["year"]).isdigit()]
-    undated = (min(years) - 2) if years else 0
-    for row in network.nodes:
-        x = float(row["year"]) if str(row["year"]).isdigit() else float(undated)
-        by_year[x].append(row)
-    positions: dict[str, tuple[float, float]] = {}
-    for column, x in enumerate(sorted(by_year)):
-        rows = sorted(by_year[x], key=lambda r: (r["doc_type"], r["doc_id"]))
-        # Every other year sits half a row lower, so labels of neighbouring years do not collide.
-        shift = 0.5 if column % 2 else 0.0
-        for i, row in enumerate(rows):
-            positions[row["doc_id"]] = (x, (len(rows) - 1) / 2.0 - i - shift)
-    return positions
-
-
-def summary_line(network: Network) -> str:
-    s = network.summary
-    return (f"{s['documents']} documents, {s['edges']} citation links, density {s['density']}, "
-            f"{s['weakly_connected_components']} weakly connected component(s); "
-            f"{s['references_internal']} of {s['references_total']} reference-list entries cite a corpus document")
-

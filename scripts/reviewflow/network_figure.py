@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from matplotlib.typing import LineStyleType, RcKeyType
 
-    from reviewflow.network import Network
+    from reviewflow.network_model import Network
 
 #: Above this many documents only the most cited are labelled, so labels stay readable.
 MAX_LABELS = 40
@@ -41,7 +41,7 @@ def render_figure(network: Network, kind: str) -> bytes:
     from matplotlib.lines import Line2D
     from matplotlib.patches import FancyArrowPatch
 
-    from reviewflow.network import layout
+    from reviewflow.network_model import layout
 
     rc: dict[RcKeyType, Any] = {"svg.hashsalt": "reviewflow-network", "svg.fonttype": "none",
                                 "font.family": "DejaVu Sans", "path.simplify": True}

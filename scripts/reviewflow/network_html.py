@@ -12,7 +12,7 @@ from reviewflow.network_figure import doc_type_colours
 from reviewflow.safety import escape_html
 
 if TYPE_CHECKING:
-    from reviewflow.network import Network
+    from reviewflow.network_model import Network
 
 X_STEP, Y_STEP, MARGIN = 110.0, 64.0, 70.0
 
@@ -65,7 +65,7 @@ def _radius(cited_by: int) -> float:
 
 
 def render_html(network: Network, title: str = "Citation network") -> str:
-    from reviewflow.network import layout, summary_line
+    from reviewflow.network_model import layout, summary_line
 
     positions = layout(network)
     colours = doc_type_colours([r["doc_type"] for r in network.nodes])
