@@ -157,6 +157,19 @@ def test_missing_required_column(tmp_path, form):
     assert "column 'decision' is missing (header: 'segment_id', 'verdict')" in problems[0]["message"]
 
 
+def test_a_csv_sheet_the_csv_module_refuses_is_a_sheet_error(tmp_path, form):
+    # A cell over the csv module's 131,072-character limit raised csv.Error out of load_decision_sheet (fuzz).
+    path = tmp_path / "d" / "dee.csv"
+    path.parent.mkdir()
+    path.write_text('segment_id,decision,note\n' + "0" * 16 + ',accept,"' + "x" * 140_000 + "\n", encoding="utf-8")
+    decisions, problems = load_decision_sheet(path, form.codebook)
+    assert decisions == []
+    (problem,) = problems
+    assert problem["status"] == "sheet_error"
+    assert problem["message"].startswith(f"{path}: the decisions sheet cannot be read as CSV at line ")
+    assert "Fix: check the double quotes" in problem["message"]
+
+
 def test_bad_rows_are_refused_alone(tmp_path, form):
     docs = small_corpus(tmp_path)
     a, b, c = (row["segment_id"] for row in docs["aron2006"])
