@@ -270,3 +270,12 @@ def test_a_document_file_must_be_a_usable_path_inside_the_corpus_folder(tmp_path
         load_manifest(path)
     (problem,) = raised.value.problems
     assert "row 3 (doc_id 'bad2009'), column 'file'" in problem and expected in problem and "Fix:" in problem
+
+
+def test_a_nul_character_in_a_file_path_is_a_problem_not_a_crash(tmp_path: Path) -> None:
+    # ValueError (embedded null byte) escaped load_manifest (fuzz).
+    path = _corpus(tmp_path, [_row(), _row(doc_id="bad2009", citation="Bad, 2009", file="documents/a.txt\x00")])
+    with pytest.raises(ManifestError) as raised:
+        load_manifest(path)
+    problems = [p for p in raised.value.problems if "row 3 (doc_id 'bad2009'), column 'file'" in p]
+    assert any("is not a usable path (embedded null byte)" in p and "Fix:" in p for p in problems)

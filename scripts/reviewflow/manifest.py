@@ -257,9 +257,9 @@ def file_problem(file: str, corpus_dir: Path) -> str | None:
     try:
         inside = target.resolve().is_relative_to(corpus_dir.resolve())
         exists = inside and target.is_file()
-    except OSError as error:  # e.g. a name longer than the file system allows
-        return (f"{file[:60]!r}... is not a usable path ({error.strerror or error}). Fix: give the document a "
-                "shorter file name and write its path relative to the corpus folder, e.g. documents/<doc_id>.pdf.")
+    except (OSError, ValueError) as error:  # e.g. a name longer than the file system allows, a NUL character
+        return (f"{file[:60]!r}... is not a usable path ({getattr(error, 'strerror', None) or error}). Fix: give the document a "
+                "short file name of ordinary characters and write its path relative to the corpus folder, e.g. documents/<doc_id>.pdf.")
     if not inside:
         return (f"{file} leads outside the corpus folder {corpus_dir} (documents must be inside it; symlinks are "
                 f"followed). Fix: copy the document into {corpus_dir} (e.g. {corpus_dir / 'documents'}) and give its "

@@ -483,6 +483,9 @@ def _read_table(path: Path) -> tuple[list[str], list[list[str]], list[Formula]]:
         try:
             sheet = workbook[SEGMENTS_SHEET] if SEGMENTS_SHEET in workbook.sheetnames else workbook.worksheets[0]
             return _sheet_table(sheet)
+        except Exception as error:  # a read-only workbook parses its sheet while the rows are read
+            raise ReviewflowError(f"{path}: cannot be read as an .xlsx workbook ({type(error).__name__}: {error}). "
+                                  "Fix: save it from the spreadsheet program as 'Excel Workbook (.xlsx)'.") from None
         finally:
             workbook.close()
     try:
