@@ -740,6 +740,7 @@ class Worker:
         self.process.start()
         child.close()
         self.job: tuple | None = None
+        self.created = time.monotonic()
         self.started = 0.0
         self.ready = False
 
@@ -809,7 +810,7 @@ def run_cases(kind: str, cases: int, seed: int, timeout: float, jobs: int, seeds
                     if worker.conn.poll(0):
                         worker.conn.recv()
                         worker.ready = True
-                    elif time.monotonic() - began > start_timeout:
+                    elif time.monotonic() - worker.created > start_timeout:
                         raise RuntimeError("a fuzz worker did not start")
                 if worker.ready and worker.job is None and pending:
                     index = pending.pop()
