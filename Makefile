@@ -9,7 +9,7 @@ CONFIG ?= config/config.yaml
 # Read from the config only where needed (clean): the review's results folder.
 RESULTS_DIR = $(shell $(BIN)/python -c "import sys; sys.path.insert(0, 'scripts'); from reviewflow.config import load_config; print(load_config('$(CONFIG)').values['results_dir'])")
 
-.PHONY: run test lint format bench clean clean-all surrogates readme model
+.PHONY: run test lint format bench fuzz clean clean-all surrogates readme model
 
 $(BIN)/python:
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "error: $(PYTHON) not found; install Python 3.11 or run 'make PYTHON=/path/to/python3.11'"; exit 1; }
@@ -45,6 +45,11 @@ format: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/run_all.py
+
+# A bounded, seeded fuzz run of every input reader (a few minutes on 2 cores): cases, crashes and hangs
+# per kind; crashing or hanging inputs are saved under bench/out/fuzz/<kind>/. Options: FUZZ_ARGS="--cases 10000".
+fuzz: $(STAMP)
+	PYTHONPATH=scripts $(BIN)/python bench/fuzz.py $(FUZZ_ARGS)
 
 # Rebuilds the learned recommendation scorer from the hand-coded real texts in ../shared/texts
 # (byte-identical for the same texts, gold and form; tests/test_recommender.py checks that).

@@ -275,3 +275,21 @@ def test_a_document_no_reader_accepts_is_refused_with_the_accepted_extensions(
     markdown.write_text("# NGO responses\n\nText.\n", encoding="utf-8")
     assert main(["corpus", "add", "--ris", str(ris), "--file", str(markdown), "--manifest", str(manifest)]) == 0
     assert read_rows(manifest)[-1]["file"] == "documents/tzvetkova2002.md"
+
+
+@pytest.mark.parametrize("ris", [
+    # a file link longer than the file system allows (OSError: File name too long escaped corpus add)
+    "TY  - RPRT\nAU  - Smith, J.\nTI  - Long link\nPY  - 2001\nL1  - docs/" + "a" * 300 + ".txt\nER  - \n",
+    # a first author so long that the doc_id made from it cannot name a file
+    "TY  - RPRT\nAU  - " + "b" * 300 + ", J.\nTI  - Long name\nPY  - 2001\nL1  - docs/muraya.txt\nER  - \n",
+])
+def test_a_path_the_file_system_refuses_is_a_refused_entry(corpus: Path, ris: str,
+                                                           capsys: pytest.CaptureFixture[str]) -> None:
+    path = corpus / "import" / "long.ris"
+    path.write_text(ris, encoding="utf-8")
+    manifest = corpus / "corpus" / "manifest.csv"
+    before = manifest.read_bytes()
+    assert main(["corpus", "add", "--ris", str(path), "--manifest", str(manifest)]) == 1
+    err = capsys.readouterr().err
+    assert "long.ris record 1: " in err and "Fix: " in err and ("not a usable path" in err or "file system refuses" in err)
+    assert manifest.read_bytes() == before

@@ -164,3 +164,15 @@ def test_cli_exit_status_on_error(tmp_path: Path) -> None:
     out = tmp_path / "empty.json"
     status = cli_ingest(argparse.Namespace(path=str(path), out=str(out), doc_id="empty", max_pages=400))
     assert status == 1 and out.exists()
+
+
+@pytest.mark.parametrize("damage", [b"\x00\xd8", b"\x41"])  # a lone surrogate; an odd last byte
+def test_damaged_utf16_text_keeps_its_text_with_a_warning(tmp_path: Path, damage: bytes) -> None:
+    # UnicodeDecodeError reached the reader catch-all: the whole document was lost (fuzz).
+    path = tmp_path / "notes.txt"
+    path.write_bytes("Programs should provide safe housing.\n\nMore text.\n".encode("utf-16") + damage)
+    record = ingest_file(path)
+    assert record["quality"]["status"] == "warning"
+    assert "Programs should provide safe housing." in record["text"]
+    (message,) = record["quality"]["messages"]
+    assert "read as UTF-16 with damaged bytes" in message and "save the file as UTF-8" in message

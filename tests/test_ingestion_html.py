@@ -47,3 +47,20 @@ def test_one_pass_figures_equal_asking_each_element() -> None:
         direct = (len(links), sum(len(a.get_text(" ", strip=True)) for a in links), len(tag.get_text(" ", strip=True)))
         assert stats.link_menu_figures(tag) == direct, tag.name
         assert _is_link_menu(tag, stats) == _is_link_menu(tag)
+
+
+def test_thousands_of_nested_headers_inside_an_article_are_not_quadratic() -> None:
+    # Each <header> asked find_parent for an <article>/<main> through all the headers above it (fuzz: 22 s).
+    html = "<html><body><article><h1>Services</h1>" + "<header>byline " * 4000 + "<p>Provide safe housing.</p>"
+    start = time.perf_counter()
+    blocks = _blocks(html)
+    assert blocks[0] == ("heading", "Services")
+    assert blocks[-1] == ("paragraph", "Provide safe housing.")
+    assert sum(text.count("byline") for _, text in blocks) == 4000  # an article's own header is kept
+    assert time.perf_counter() - start < 5  # a hang guard: well under a second now
+
+
+def test_a_page_header_outside_any_article_is_still_dropped() -> None:
+    html = ("<html><body><header><p>Site name</p><header><p>Inner</p></header></header>"
+            "<main><header><h1>Title</h1></header><p>Provide safe housing.</p></main></body></html>")
+    assert _blocks(html) == [("heading", "Title"), ("paragraph", "Provide safe housing.")]

@@ -247,6 +247,19 @@ def test_a_non_utf8_manifest_is_one_problem_naming_the_file_and_the_fix(tmp_path
     assert str(path) in problem and "not UTF-8" in problem and "line 2" in problem and "Fix: save it as UTF-8" in problem
 
 
+def test_an_unclosed_quote_that_swallows_the_file_is_one_problem_naming_the_line(tmp_path: Path) -> None:
+    # The csv module refuses a cell over 131,072 characters with csv.Error: it escaped load_manifest (fuzz).
+    path = _corpus(tmp_path, [_row(), _row(doc_id="jones2008", citation="Jones, 2008", year="2008",
+                                          file="documents/jones2008.txt")])
+    text = path.read_text(encoding="utf-8").replace("A report", '"A report', 1)
+    path.write_text(text + "x" * 140_000 + "\n", encoding="utf-8")
+    with pytest.raises(ManifestError) as raised:
+        load_manifest(path)
+    (problem,) = raised.value.problems
+    assert str(path) in problem and "cannot be read as CSV at line" in problem and "field limit" in problem
+    assert "Fix: check the double quotes" in problem
+
+
 @pytest.mark.parametrize("file, expected", [
     ("../outside.pdf", "leads outside the corpus folder"),
     ("documents/../../outside.pdf", "leads outside the corpus folder"),
@@ -281,3 +294,12 @@ def test_the_manifest_accepts_what_ingestion_reads_and_names_the_fix_otherwise(t
     assert f"(accepted: {readers.extensions_text()})" in problem and "Fix: save the document as" in problem
     (problem,) = validate_rows([row("smith2009", "smith2009")], tmp_path / "manifest.csv")
     assert "smith2009 has no extension" in problem
+
+
+def test_a_nul_character_in_a_file_path_is_a_problem_not_a_crash(tmp_path: Path) -> None:
+    # ValueError (embedded null byte) escaped load_manifest (fuzz).
+    path = _corpus(tmp_path, [_row(), _row(doc_id="bad2009", citation="Bad, 2009", file="documents/a.txt\x00")])
+    with pytest.raises(ManifestError) as raised:
+        load_manifest(path)
+    problems = [p for p in raised.value.problems if "row 3 (doc_id 'bad2009'), column 'file'" in p]
+    assert any("is not a usable path (embedded null byte)" in p and "Fix:" in p for p in problems)

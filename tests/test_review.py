@@ -165,6 +165,46 @@ def test_missing_required_column(tmp_path, form):
     assert "column 'decision' is missing (header: 'segment_id', 'verdict')" in problems[0]["message"]
 
 
+def test_a_csv_sheet_the_csv_module_refuses_is_a_sheet_error(tmp_path, form):
+    # A cell over the csv module's 131,072-character limit raised csv.Error out of load_decision_sheet (fuzz).
+    path = tmp_path / "d" / "dee.csv"
+    path.parent.mkdir()
+    path.write_text('segment_id,decision,note\n' + "0" * 16 + ',accept,"' + "x" * 140_000 + "\n", encoding="utf-8")
+    decisions, problems = load_decision_sheet(path, form.codebook)
+    assert decisions == []
+    (problem,) = problems
+    assert problem["status"] == "sheet_error"
+    assert problem["message"].startswith(f"{path}: the decisions sheet cannot be read as CSV at line ")
+    assert "Fix: check the double quotes" in problem["message"]
+
+
+def test_an_xlsx_whose_sheet_xml_is_damaged_is_a_sheet_error(tmp_path, form):
+    # A read-only workbook parses its sheet while the rows are read: ParseError escaped load_decision_sheet (fuzz).
+    import io
+    import zipfile
+
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.active.title = "segments"
+    book.active.append(["segment_id", "decision"])
+    book.active.append(["0" * 16, "accept"])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    path = tmp_path / "d" / "eve.xlsx"
+    path.parent.mkdir()
+    with zipfile.ZipFile(io.BytesIO(buffer.getvalue())) as source, zipfile.ZipFile(path, "w") as target:
+        for name in source.namelist():
+            content = source.read(name)
+            target.writestr(name, content[: len(content) // 2] if name == "xl/worksheets/sheet1.xml" else content)
+    decisions, problems = load_decision_sheet(path, form.codebook)
+    assert decisions == []
+    (problem,) = problems
+    assert problem["status"] == "sheet_error"
+    assert problem["message"].startswith(f"{path}: cannot be read as an .xlsx workbook (")
+    assert "Fix: save it from the spreadsheet program" in problem["message"]
+
+
 def test_bad_rows_are_refused_alone(tmp_path, form):
     docs = small_corpus(tmp_path)
     a, b, c = (row["segment_id"] for row in docs["aron2006"])

@@ -360,7 +360,13 @@ def add_entries(
         if source_file is None:
             refused.append(f"{entry.source}: no document file. Fix: pass --file DOC (one entry at a time) or add a file field.")
             continue
-        if not source_file.is_file():
+        try:
+            found = source_file.is_file()
+        except OSError as error:  # e.g. a name longer than the file system allows
+            refused.append(f"{entry.source}: document {str(source_file)[:80]}... is not a usable path "
+                           f"({error.strerror or error}). Fix: correct the path.")
+            continue
+        if not found:
             refused.append(f"{entry.source}: document {source_file} does not exist. Fix: correct the path.")
             continue
         unreadable = readers.extension_problem(source_file)
@@ -370,7 +376,14 @@ def add_entries(
         suffix = source_file.suffix.lower()
         doc_id = _unique_doc_id(entry.surnames, entry.year, taken)
         target = corpus_dir / "documents" / f"{doc_id}{suffix}"
-        if target.exists():
+        try:
+            occupied = target.exists()
+        except OSError as error:  # a doc_id from a very long first-author name: no file can be named after it
+            refused.append(f"{entry.source}: the doc_id '{doc_id[:40]}...' made from the first author's name gives a file "
+                           f"name the file system refuses ({error.strerror or error}). Fix: shorten the first author's "
+                           "name in the entry, or add the document's row to the manifest by hand.")
+            continue
+        if occupied:
             refused.append(f"{entry.source}: {target} already exists and is not overwritten. Fix: move it away or rename.")
             continue
         row = dict.fromkeys(COLUMNS, "")

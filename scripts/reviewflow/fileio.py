@@ -46,6 +46,13 @@ def write_json(path: str | Path, obj: Any) -> None:
     atomic_write_text(path, json.dumps(obj, ensure_ascii=False, indent=2, sort_keys=True) + "\n")
 
 
+def csv_error_message(path: str | Path, what: str, line: int, error: Exception) -> str:
+    """The message for a CSV file the csv module refuses (``what``: "manifest", "decisions sheet")."""
+    return (f"{path}: the {what} cannot be read as CSV at line {line} ({error}). Fix: check the double quotes "
+            "on that line and the lines before it (one that is never closed makes a single cell of the rest of the "
+            "file), or save the file again from the spreadsheet program as 'CSV UTF-8'.")
+
+
 def read_utf8_text(path: str | Path, what: str) -> str:
     """A researcher's text file (``what``: "manifest", "BibTeX file", ...) as UTF-8, BOM dropped.
 

@@ -61,6 +61,7 @@ class _TextStats:
     def __init__(self, root: Tag) -> None:
         # id(tag) -> [links, link_chars, chars, strings]
         self._by_tag: dict[int, list[int]] = {}
+        self._within: dict[int, bool] = {}  # id(tag) -> it or an ancestor is an <article>/<main>
         for node in reversed([root, *root.descendants]):  # children before their parents
             parent = node.parent
             up = self._by_tag.setdefault(id(parent), [0, 0, 0, 0]) if node is not root and parent else None
@@ -82,6 +83,26 @@ class _TextStats:
     @staticmethod
     def _length(stats: list[int]) -> int:
         return stats[2] + max(stats[3] - 1, 0)  # the strings joined by single spaces
+
+    def within_article(self, tag: Tag) -> bool:
+        """Whether an ancestor of ``tag`` is an <article> or <main>; remembered along the way up, since
+        asking ``find_parent`` of each of thousands of nested <header>s was quadratic in their depth."""
+        known_by_id = self._within
+        chain: list[Tag] = []
+        node, found = tag.parent, False
+        while node is not None:
+            known = known_by_id.get(id(node))
+            if known is not None:
+                found = known
+                break
+            if node.name in ("article", "main"):
+                found = True
+                break
+            chain.append(node)
+            node = node.parent
+        for node in chain:  # each holds: it, or an ancestor of it, is an <article> or <main>
+            known_by_id[id(node)] = found
+        return found
 
     def link_menu_figures(self, tag: Tag) -> tuple[int, int, int] | None:
         """(links, link_chars, chars) of a tag under the root, None for any other."""
@@ -106,7 +127,10 @@ def _is_boilerplate(tag: Tag, stats: _TextStats | None = None) -> bool:
         return True
     if tag.name in BOILERPLATE_TAGS:
         # An article's own <header> holds its title and byline; the page's <header> is the site's.
-        return not (tag.name == "header" and tag.find_parent(["article", "main"]) is not None)
+        if tag.name != "header":
+            return True
+        inside = stats.within_article(tag) if stats is not None else tag.find_parent(["article", "main"]) is not None
+        return not inside
     attrs = tag.attrs or {}
     value: str | Iterable[str] = attrs.get("class") or []
     classes = value.split() if isinstance(value, str) else value

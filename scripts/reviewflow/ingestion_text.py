@@ -148,7 +148,10 @@ def parse_text(text: str) -> list[RawPage]:
 def decode_text(data: bytes) -> tuple[str, str | None]:
     """Decoded text and, when it was not UTF-8, the encoding assumed (for a warning)."""
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16"), None
+        try:
+            return data.decode("utf-16"), None
+        except UnicodeDecodeError:  # a lone surrogate or an odd last byte must not lose the document
+            return data.decode("utf-16", errors="replace"), "UTF-16 with damaged bytes (shown as \ufffd)"
     try:
         return data.decode("utf-8-sig"), None
     except UnicodeDecodeError:

@@ -16,7 +16,14 @@ import jsonschema
 
 from reviewflow import readers
 from reviewflow.errors import ReviewflowError
-from reviewflow.fileio import atomic_write_bytes, atomic_write_text, csv_text, read_utf8_text, read_yaml
+from reviewflow.fileio import (
+    atomic_write_bytes,
+    atomic_write_text,
+    csv_error_message,
+    csv_text,
+    read_utf8_text,
+    read_yaml,
+)
 from reviewflow.paths import schema_path
 
 COLUMNS: tuple[str, ...] = (
@@ -96,18 +103,21 @@ def read_table(path: str | Path) -> ManifestTable:
     A manifest that is not UTF-8 raises ReviewflowError naming the file and the fix."""
     with io.StringIO(read_utf8_text(path, "manifest"), newline="") as handle:
         reader = csv.DictReader(handle)
-        header = tuple(name.strip() for name in reader.fieldnames or ())
         rows: list[dict[str, str]] = []
         overflow: dict[int, list[str]] = {}
-        for index, raw in enumerate(reader):
-            # DictReader files cells beyond the header under the key None.
-            extra = [cell.strip() for cell in raw.get(None) or [] if cell.strip()]
-            if extra:
-                overflow[_line(index)] = extra
-            row = {key.strip(): (value or "").strip() for key, value in raw.items() if key is not None}
-            for optional in ("year_suffix", "doi"):
-                row.setdefault(optional, "")
-            rows.append(row)
+        try:
+            header = tuple(name.strip() for name in reader.fieldnames or ())
+            for index, raw in enumerate(reader):
+                # DictReader files cells beyond the header under the key None.
+                extra = [cell.strip() for cell in raw.get(None) or [] if cell.strip()]
+                if extra:
+                    overflow[_line(index)] = extra
+                row = {key.strip(): (value or "").strip() for key, value in raw.items() if key is not None}
+                for optional in ("year_suffix", "doi"):
+                    row.setdefault(optional, "")
+                rows.append(row)
+        except csv.Error as error:  # e.g. a cell over the csv module's 131,072-character limit
+            raise ReviewflowError(csv_error_message(path, "manifest", reader.line_num, error)) from None
     return ManifestTable(header=header, rows=rows, overflow=overflow)
 
 
@@ -258,9 +268,9 @@ def file_problem(file: str, corpus_dir: Path) -> str | None:
     try:
         inside = target.resolve().is_relative_to(corpus_dir.resolve())
         exists = inside and target.is_file()
-    except OSError as error:  # e.g. a name longer than the file system allows
-        return (f"{file[:60]!r}... is not a usable path ({error.strerror or error}). Fix: give the document a "
-                "shorter file name and write its path relative to the corpus folder, e.g. documents/<doc_id>.pdf.")
+    except (OSError, ValueError) as error:  # e.g. a name longer than the file system allows, a NUL character
+        return (f"{file[:60]!r}... is not a usable path ({getattr(error, 'strerror', None) or error}). Fix: give the document a "
+                "short file name of ordinary characters and write its path relative to the corpus folder, e.g. documents/<doc_id>.pdf.")
     if not inside:
         return (f"{file} leads outside the corpus folder {corpus_dir} (documents must be inside it; symlinks are "
                 f"followed). Fix: copy the document into {corpus_dir} (e.g. {corpus_dir / 'documents'}) and give its "

@@ -39,7 +39,7 @@ from typing import Any
 import jsonschema
 
 from reviewflow.errors import ReviewflowError
-from reviewflow.fileio import atomic_write_bytes, read_csv_rows, read_json, read_yaml
+from reviewflow.fileio import atomic_write_bytes, csv_error_message, read_csv_rows, read_json, read_yaml
 from reviewflow.paths import schema_path
 from reviewflow.safety import FORMULA_PREFIXES, neutralize_formula
 
@@ -485,14 +485,20 @@ def _read_table(path: Path) -> tuple[list[str], list[list[str]], list[Formula]]:
         try:
             sheet = workbook[SEGMENTS_SHEET] if SEGMENTS_SHEET in workbook.sheetnames else workbook.worksheets[0]
             return _sheet_table(sheet)
+        except Exception as error:  # a read-only workbook parses its sheet while the rows are read
+            raise ReviewflowError(f"{path}: cannot be read as an .xlsx workbook ({type(error).__name__}: {error}). "
+                                  "Fix: save it from the spreadsheet program as 'Excel Workbook (.xlsx)'.") from None
         finally:
             workbook.close()
     try:
         with open(path, encoding="utf-8-sig", newline="") as handle:
-            table = [list(row) for row in csv.reader(handle)]
+            reader = csv.reader(handle)
+            table = [list(row) for row in reader]
     except UnicodeDecodeError:
         raise ReviewflowError(f"{path}: is not UTF-8 text. Fix: save it as 'CSV UTF-8' "
                               "or save the workbook as .xlsx.") from None
+    except csv.Error as error:  # e.g. a cell over the csv module's 131,072-character limit
+        raise ReviewflowError(csv_error_message(path, "decisions sheet", reader.line_num, error)) from None
     if not table:
         return [], [], []
     return table[0], [[_text(v) for v in row] for row in table[1:]], []  # CSV has no formulas, only text
