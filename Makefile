@@ -32,14 +32,14 @@ run: $(STAMP)
 test: lint
 	$(BIN)/python -m pytest
 
-# ruff (rules in pyproject.toml) on all Python files, mypy on the library, Snakemake's own lint on the workflow.
+# ruff (rules and format in pyproject.toml) on all Python files, mypy on the library, Snakemake's own lint.
 lint: $(STAMP)
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 	$(BIN)/snakemake --lint
 
-# Rewrites the Python files in the project's style ([tool.ruff.format]). Not yet checked by `make test`:
-# once the codebase has been formatted in one sweep, add `$(BIN)/ruff format --check .` to `lint`.
+# Rewrites the Python files in the project's style ([tool.ruff.format]); `make lint` checks it.
 format: $(STAMP)
 	$(BIN)/ruff format .
 

@@ -24,16 +24,62 @@ from pathlib import Path
 from reviewflow.citations import CitationResolver, find_citations
 from reviewflow.manifest import COLUMNS, Document
 
-SYLLABLES = ["ka", "ro", "vin", "stel", "mar", "do", "lin", "bre", "han", "sor", "tu", "wen", "gal",
-             "pe", "ri", "mon", "dal", "che", "var", "os", "ley", "ton", "berg", "quist", "ar", "el"]
-ORG_HEADS = ["National Coalition", "Regional Center", "State Alliance", "Institute", "Network", "Council",
-             "Task Force", "Legal Services"]
-ORG_TOPICS = ["Trafficking Survivors", "Migrant Rights", "Refugee Health", "Women and Children",
-              "Domestic Violence", "Immigrant Justice", "Labor Rights", "Youth Services"]
+SYLLABLES = [
+    "ka",
+    "ro",
+    "vin",
+    "stel",
+    "mar",
+    "do",
+    "lin",
+    "bre",
+    "han",
+    "sor",
+    "tu",
+    "wen",
+    "gal",
+    "pe",
+    "ri",
+    "mon",
+    "dal",
+    "che",
+    "var",
+    "os",
+    "ley",
+    "ton",
+    "berg",
+    "quist",
+    "ar",
+    "el",
+]
+ORG_HEADS = [
+    "National Coalition",
+    "Regional Center",
+    "State Alliance",
+    "Institute",
+    "Network",
+    "Council",
+    "Task Force",
+    "Legal Services",
+]
+ORG_TOPICS = [
+    "Trafficking Survivors",
+    "Migrant Rights",
+    "Refugee Health",
+    "Women and Children",
+    "Domestic Violence",
+    "Immigrant Justice",
+    "Labor Rights",
+    "Youth Services",
+]
 PLACES = ["Ohio", "Texas", "Oregon", "Maine", "Nevada", "Utah", "Iowa", "Vermont"]
-FILLER = ["Shelter staff reported gaps in interpretation", "Case managers coordinated housing and legal aid",
-          "Survivors described long waits for services", "Programs adapted their intake to trauma",
-          "Outreach teams worked with law enforcement"]
+FILLER = [
+    "Shelter staff reported gaps in interpretation",
+    "Case managers coordinated housing and legal aid",
+    "Survivors described long waits for services",
+    "Programs adapted their intake to trauma",
+    "Outreach teams worked with law enforcement",
+]
 
 
 def surname(rng: random.Random) -> str:
@@ -66,13 +112,24 @@ def make_documents(n: int, rng: random.Random) -> list[tuple[Document, list[str]
                 authors_cell, citation = authors[0], f"{acronym}, {label}"
             else:
                 authors_cell = "; ".join(f"{a}, {rng.choice('ABCDEFGHJKLMNPRST')}." for a in authors)
-                citation = (f"{authors[0]}, {label}" if len(authors) == 1 else
-                            f"{authors[0]} & {authors[1]}, {label}" if len(authors) == 2 else
-                            f"{authors[0]} et al., {label}")
+                citation = (
+                    f"{authors[0]}, {label}"
+                    if len(authors) == 1
+                    else f"{authors[0]} & {authors[1]}, {label}"
+                    if len(authors) == 2
+                    else f"{authors[0]} et al., {label}"
+                )
             row = dict.fromkeys(COLUMNS, "")
-            row.update(doc_id=base + suffix, citation=citation, authors=authors_cell, year=year,
-                       year_suffix=suffix, doc_type="other", search_strategy="internet",
-                       file=f"documents/{base + suffix}.pdf")
+            row.update(
+                doc_id=base + suffix,
+                citation=citation,
+                authors=authors_cell,
+                year=year,
+                year_suffix=suffix,
+                doc_type="other",
+                search_strategy="internet",
+                file=f"documents/{base + suffix}.pdf",
+            )
             docs.append((Document(**{**row, "surrogate": False, "verified": False}), authors, acronym))
     return docs
 
@@ -81,7 +138,7 @@ def misspell(name: str, rng: random.Random) -> str:
     if len(name) < 6:
         return name
     i = rng.randint(1, len(name) - 3)
-    return name[:i] + name[i + 1] + name[i] + name[i + 2:]  # swap two letters
+    return name[:i] + name[i + 1] + name[i] + name[i + 2 :]  # swap two letters
 
 
 def cite(entry: tuple[Document, list[str], str], rng: random.Random) -> tuple[str, bool]:
@@ -154,17 +211,19 @@ def default_corpus_figures() -> None:
             continue
         record = ingest_file(path, doc.doc_id)
         text = record["text"]
-        body = "\n\n".join(text[s["start"]:s["end"]] for s in record["sections"] if s["name"] != "references")
+        body = "\n\n".join(text[s["start"] : s["end"]] for s in record["sections"] if s["name"] != "references")
         found = find_citations(body)
         n_found += len(found)
         n_personal += sum(c.personal_communication for c in found)
         got.update((doc.doc_id, d) for d in resolver.resolve_all(found) if d)
         expected.update({(doc.doc_id, d): n for d, n in SURROGATE_CITES.get(doc.doc_id, {}).items()})
     correct = sum((got & expected).values())
-    print(f"default corpus ({len(docs)} rendered documents): {n_found} citations found, {n_personal} personal "
-          f"communications; resolution precision {correct / max(1, sum(got.values())):.3f}, "
-          f"recall {correct / max(1, sum(expected.values())):.3f} ({correct} of {sum(expected.values())} "
-          f"hand-checked corpus citations)")
+    print(
+        f"default corpus ({len(docs)} rendered documents): {n_found} citations found, {n_personal} personal "
+        f"communications; resolution precision {correct / max(1, sum(got.values())):.3f}, "
+        f"recall {correct / max(1, sum(expected.values())):.3f} ({correct} of {sum(expected.values())} "
+        f"hand-checked corpus citations)"
+    )
     for pair, n in sorted((got - expected).items()):
         print(f"  extra: {pair} x{n}")
     for pair, n in sorted((expected - got).items()):
@@ -195,7 +254,7 @@ def main() -> None:
     expected = [t for ts in truth for t in ts]
     by_sentence, position = [], 0
     for cs in found:
-        by_sentence.append(resolved[position:position + len(cs)])
+        by_sentence.append(resolved[position : position + len(cs)])
         position += len(cs)
     exact_sentences = sum(1 for got, want in zip(by_sentence, truth) if got == want)
     want_ids = sum(1 for t in expected if t)
@@ -205,13 +264,17 @@ def main() -> None:
     resolved_total = sum(1 for r in resolved if r)
 
     print(f"documents: {len(docs)}  sentences: {len(sentences)}  citations found: {n_cit} (expected {len(expected)})")
-    print(f"find_citations: {t1 - t0:.2f} s  -> {n_cit / (t1 - t0):,.0f} citations/s, {len(sentences) / (t1 - t0):,.0f} sentences/s")
+    print(
+        f"find_citations: {t1 - t0:.2f} s  -> {n_cit / (t1 - t0):,.0f} citations/s, {len(sentences) / (t1 - t0):,.0f} sentences/s"
+    )
     print(f"resolver index: {t2 - t1:.3f} s for {len(docs)} documents")
     print(f"resolve_all:    {t3 - t2:.2f} s  -> {n_cit / max(t3 - t2, 1e-9):,.0f} citations/s")
     print(f"end to end:     {n_cit / (t3 - t0):,.0f} citations/s")
     print(f"sentences with exactly the expected doc_ids: {exact_sentences}/{len(sentences)}")
-    print(f"resolution: {correct} correct, {wrong} wrong, {resolved_total} resolved of {want_ids} resolvable "
-          f"-> precision {correct / max(1, resolved_total):.3f}, recall {correct / max(1, want_ids):.3f}")
+    print(
+        f"resolution: {correct} correct, {wrong} wrong, {resolved_total} resolved of {want_ids} resolvable "
+        f"-> precision {correct / max(1, resolved_total):.3f}, recall {correct / max(1, want_ids):.3f}"
+    )
     if args.default_corpus:
         default_corpus_figures()
 

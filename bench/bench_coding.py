@@ -41,9 +41,11 @@ def _bench(name: str, paths: list[Path], repeat: int, model: RecommendationModel
         segments = sum(len(code_ingested(record, DEFAULT_FORM, model=model).rows) for record in ingested)
         best = min(best, time.perf_counter() - started)
     chars = sum(len(record.get("text") or "") for record in ingested)
-    print(f"{name}: {len(paths)} document(s), {chars} characters, {segments} segments; "
-          f"coding {best:.2f} s (best of {repeat}) = {segments / best:.0f} segments/s, {chars / best / 1000:.0f} kchar/s; "
-          f"ingestion {ingest_seconds:.2f} s")
+    print(
+        f"{name}: {len(paths)} document(s), {chars} characters, {segments} segments; "
+        f"coding {best:.2f} s (best of {repeat}) = {segments / best:.0f} segments/s, {chars / best / 1000:.0f} kchar/s; "
+        f"ingestion {ingest_seconds:.2f} s"
+    )
 
 
 _WORKER_MODEL: RecommendationModel | None = None
@@ -69,8 +71,10 @@ def bench_processes(paths: list[Path], processes: int, repeat: int) -> None:
             started = time.perf_counter()
             segments = sum(pool.map(_code_one, ingested, chunksize=1))
             best = min(best, time.perf_counter() - started)
-    print(f"default corpus x4 on {processes} process(es) [rules + scorer]: {segments} segments in {best:.2f} s "
-          f"(best of {repeat}) = {segments / best:.0f} segments/s")
+    print(
+        f"default corpus x4 on {processes} process(es) [rules + scorer]: {segments} segments in {best:.2f} s "
+        f"(best of {repeat}) = {segments / best:.0f} segments/s"
+    )
 
 
 def bench_long_block(sizes_kb: tuple[int, ...] = (10, 40, 160, 640)) -> None:
@@ -78,12 +82,20 @@ def bench_long_block(sizes_kb: tuple[int, ...] = (10, 40, 160, 640)) -> None:
     sentence = "Providers should offer safe housing to survivors (Aron et al., 2006). "
     for size in sizes_kb:
         text = sentence * (size * 1000 // len(sentence))
-        record = {"doc_id": "long", "text": text, "blocks": [{"kind": "paragraph", "start": 0, "end": len(text), "page": 1}],
-                  "pages": [{"number": 1, "start": 0, "end": len(text)}], "sections": [], "quality": {"status": "ok"}}
+        record = {
+            "doc_id": "long",
+            "text": text,
+            "blocks": [{"kind": "paragraph", "start": 0, "end": len(text), "page": 1}],
+            "pages": [{"number": 1, "start": 0, "end": len(text)}],
+            "sections": [],
+            "quality": {"status": "ok"},
+        }
         started = time.perf_counter()
         segments = len(code_ingested(record, DEFAULT_FORM).rows)
         seconds = time.perf_counter() - started
-        print(f"one {size} KB paragraph [rules]: {segments} segments in {seconds:.2f} s = {segments / seconds:.0f} segments/s")
+        print(
+            f"one {size} KB paragraph [rules]: {segments} segments in {seconds:.2f} s = {segments / seconds:.0f} segments/s"
+        )
 
 
 def main() -> None:

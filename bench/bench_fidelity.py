@@ -62,16 +62,20 @@ def main() -> None:
     if unknown:
         raise SystemExit(f"--base: no gold text named {', '.join(unknown)} (have: {', '.join(t.name for t in texts)})")
     examples = training_examples(texts, DEFAULT_FORM)
-    print(f"{len(texts)} texts with gold, {sum(len(v) for v in examples.values())} labelled segments "
-          f"({time.perf_counter() - started:.1f} s)\n")
+    print(
+        f"{len(texts)} texts with gold, {sum(len(v) for v in examples.values())} labelled segments "
+        f"({time.perf_counter() - started:.1f} s)\n"
+    )
     loo = leave_one_out(texts, DEFAULT_FORM, examples=examples)
     print("Leave one document out (model = scorer trained on the other texts):\n")
     print(format_table(loo))
     print(f"\n({time.perf_counter() - started:.1f} s)\n")
     print_attributions(texts, loo["models"])
     curves = learning_curves(texts, examples, DEFAULT_FORM, args.base, args.sizes, args.seed)
-    print(f"Learning curve (base scorer trained on {', '.join(args.base)}; decisions from the other texts, seed "
-          f"{args.seed}; pooled over the held-out texts):\n")
+    print(
+        f"Learning curve (base scorer trained on {', '.join(args.base)}; decisions from the other texts, seed "
+        f"{args.seed}; pooled over the held-out texts):\n"
+    )
     print(format_curves(curves, loo))
     for name, curve in curves["curves"].items():
         if curve["base_near_copies"]:
@@ -90,10 +94,14 @@ def print_attributions(texts: list, models: dict) -> None:
         lines = []
         for variant, used in (("rules", None), ("model", models[text.name])):
             s = attribution_scores(gold, code_ingested(text.ingested, DEFAULT_FORM, model=used).rows)
-            lines.append(f"| {text.name} | {variant} | {s['precision']:.2f} | {s['recall']:.2f} | {s['f1']:.2f} | "
-                         f"{s['n_gold']} | {s['n_pred']} |")
-        print("(cited work, code) pairs the review text attributes through its citations "
-              "(model trained without this text):\n")
+            lines.append(
+                f"| {text.name} | {variant} | {s['precision']:.2f} | {s['recall']:.2f} | {s['f1']:.2f} | "
+                f"{s['n_gold']} | {s['n_pred']} |"
+            )
+        print(
+            "(cited work, code) pairs the review text attributes through its citations "
+            "(model trained without this text):\n"
+        )
         print("| text | variant | P | R | F1 | gold pairs | predicted pairs |\n|---|---|---:|---:|---:|---:|---:|")
         print("\n".join(lines) + "\n")
 

@@ -45,8 +45,31 @@ def synthetic_pdf(path: Path, n_pages: int) -> Path:
     from reportlab.lib.pagesizes import letter
     from reportlab.pdfgen import canvas
 
-    words = ("survivors need safe shelter and qualified interpreters. Case managers coordinate legal "  # noqa: SIM905
-             "advocacy, mental health care and job training across every phase of recovery.").split()
+    words = [
+        "survivors",
+        "need",
+        "safe",
+        "shelter",
+        "and",
+        "qualified",
+        "interpreters.",
+        "Case",
+        "managers",
+        "coordinate",
+        "legal",
+        "advocacy,",
+        "mental",
+        "health",
+        "care",
+        "and",
+        "job",
+        "training",
+        "across",
+        "every",
+        "phase",
+        "of",
+        "recovery.",
+    ]
     pdf = canvas.Canvas(str(path), pagesize=letter, invariant=1)
     width, height = letter
     for number in range(1, n_pages + 1):
@@ -57,7 +80,7 @@ def synthetic_pdf(path: Path, n_pages: int) -> Path:
         for column, x in enumerate((72, 72 + 234 + 18)):
             for row in range(56):
                 start = (number * 7 + column * 3 + row * 5) % len(words)
-                line = " ".join((words * 3)[start:start + 7])
+                line = " ".join((words * 3)[start : start + 7])
                 pdf.drawString(x, height - 80 - row * 11.5, line)
         pdf.showPage()
     pdf.save()
@@ -81,7 +104,8 @@ def main() -> int:
     args = parser.parse_args()
     logging.getLogger("pdfminer").setLevel(logging.ERROR)
     pdfs = args.pdfs or sorted((REPO.parent / "shared" / "pdfs").glob("*.pdf")) + sorted(
-        (REPO / "corpus" / "documents").glob("*.pdf"))
+        (REPO / "corpus" / "documents").glob("*.pdf")
+    )
     if args.synthetic_pages:
         import tempfile
 
@@ -93,7 +117,9 @@ def main() -> int:
     start = time.perf_counter()
     _lexicon()
     print(f"lexicon load (once per process): {time.perf_counter() - start:.2f} s")
-    print(f"{'file':48} {'pages':>5} {'bare s':>8} {'ingest s':>8} {'bare p/s':>9} {'ingest p/s':>10} {'ratio':>6}  status")
+    print(
+        f"{'file':48} {'pages':>5} {'bare s':>8} {'ingest s':>8} {'bare p/s':>9} {'ingest p/s':>10} {'ratio':>6}  status"
+    )
     total_pages = total_bare = total_ingest = 0.0
     for path in pdfs:
         pages = bare_pdfplumber(path)  # warm the OS cache
@@ -104,10 +130,14 @@ def main() -> int:
         total_pages += pages
         total_bare += bare
         total_ingest += ingest
-        print(f"{path.name[:48]:48} {pages:5d} {bare:8.2f} {ingest:8.2f} {pages / bare:9.1f} {pages / ingest:10.1f} "
-              f"{ingest / bare:6.2f}  {record['quality']['status']}")
-    print(f"{'all':48} {int(total_pages):5d} {total_bare:8.2f} {total_ingest:8.2f} {total_pages / total_bare:9.1f} "
-          f"{total_pages / total_ingest:10.1f} {total_ingest / total_bare:6.2f}")
+        print(
+            f"{path.name[:48]:48} {pages:5d} {bare:8.2f} {ingest:8.2f} {pages / bare:9.1f} {pages / ingest:10.1f} "
+            f"{ingest / bare:6.2f}  {record['quality']['status']}"
+        )
+    print(
+        f"{'all':48} {int(total_pages):5d} {total_bare:8.2f} {total_ingest:8.2f} {total_pages / total_bare:9.1f} "
+        f"{total_pages / total_ingest:10.1f} {total_ingest / total_bare:6.2f}"
+    )
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"peak resident memory: {peak:.0f} MiB")
     return 0

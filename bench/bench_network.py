@@ -30,9 +30,34 @@ from reviewflow.network import build_network
 from reviewflow.references import MatchIndex, match_rows
 
 SYLLABLES = ["ka", "lo", "mi", "ra", "ten", "vo", "sul", "dar", "en", "ber", "gon", "li", "pet", "wa", "ski", "ron"]
-WORDS = ["trafficking", "survivors", "services", "shelter", "health", "care", "legal", "advocacy", "housing",
-         "trauma", "recovery", "victims", "assessment", "program", "evaluation", "practice", "needs", "women",
-         "children", "community", "response", "coordination", "policy", "outcomes", "training", "mental"]
+WORDS = [
+    "trafficking",
+    "survivors",
+    "services",
+    "shelter",
+    "health",
+    "care",
+    "legal",
+    "advocacy",
+    "housing",
+    "trauma",
+    "recovery",
+    "victims",
+    "assessment",
+    "program",
+    "evaluation",
+    "practice",
+    "needs",
+    "women",
+    "children",
+    "community",
+    "response",
+    "coordination",
+    "policy",
+    "outcomes",
+    "training",
+    "mental",
+]
 ORGS = ["Coalition", "Institute", "Organization", "Council", "Network", "Alliance"]
 
 
@@ -56,8 +81,17 @@ def synthetic_corpus(n_documents: int, n_references: int, seed: int = 7):
             authors = "; ".join(f"{s}, {rng.choice('ABCDEFGH')}." for s in surnames)
             citation = f"{surnames[0]}{' et al.' if len(surnames) > 1 else ''}, {year}"
         title = " ".join(rng.choice(WORDS) for _ in range(rng.randint(4, 9))).capitalize()
-        documents.append({"doc_id": f"d{i:05d}", "citation": citation, "authors": authors, "year": year,
-                          "year_suffix": "", "title": title if i % 7 else "", "doc_type": "journal_article"})
+        documents.append(
+            {
+                "doc_id": f"d{i:05d}",
+                "citation": citation,
+                "authors": authors,
+                "year": year,
+                "year_suffix": "",
+                "title": title if i % 7 else "",
+                "doc_type": "journal_article",
+            }
+        )
     references: dict[str, list[dict[str, str]]] = {}
     expected: dict[tuple[str, int], str] = {}
     for doc in documents:
@@ -73,21 +107,40 @@ def synthetic_corpus(n_documents: int, n_references: int, seed: int = 7):
                     words = title.split()
                     del words[rng.randrange(1, len(words))]
                     title = " ".join(words) + " (2nd ed.)"
-                rows.append({"position": position, "authors": first, "year": target["year"], "suffix": "",
-                             "title": title})
+                rows.append(
+                    {"position": position, "authors": first, "year": target["year"], "suffix": "", "title": title}
+                )
                 expected[(doc["doc_id"], position)] = target["doc_id"]
             else:
                 author = "".join(rng.choice(SYLLABLES) for _ in range(4)).title()
                 if corporate_rng.random() < 0.1:
                     # Five name words: its acronym cannot be a corpus organization's (four letters).
-                    words = [corporate_rng.choice(SYLLABLES).title() + corporate_rng.choice(SYLLABLES) for _ in range(5)]
+                    words = [
+                        corporate_rng.choice(SYLLABLES).title() + corporate_rng.choice(SYLLABLES) for _ in range(5)
+                    ]
                     author = f"{words[0]} {corporate_rng.choice(ORGS)} for {' '.join(words[1:])}"
-                rows.append({"position": position, "authors": author, "year": str(1980 + rng.randrange(40)),
-                             "suffix": "", "title": " ".join(rng.choice(WORDS) for _ in range(6))})
+                rows.append(
+                    {
+                        "position": position,
+                        "authors": author,
+                        "year": str(1980 + rng.randrange(40)),
+                        "suffix": "",
+                        "title": " ".join(rng.choice(WORDS) for _ in range(6)),
+                    }
+                )
         references[doc["doc_id"]] = rows
-    coding = [{"doc_id": doc["doc_id"], "segment_id": f"s{i}", "cited_doc_ids": documents[(i * 31) % n_documents]["doc_id"],
-               "service_areas": "shelter_housing", "practices": "", "is_recommendation": "true", "decision": ""}
-              for i, doc in enumerate(documents)]
+    coding = [
+        {
+            "doc_id": doc["doc_id"],
+            "segment_id": f"s{i}",
+            "cited_doc_ids": documents[(i * 31) % n_documents]["doc_id"],
+            "service_areas": "shelter_housing",
+            "practices": "",
+            "is_recommendation": "true",
+            "decision": "",
+        }
+        for i, doc in enumerate(documents)
+    ]
     return documents, references, coding, expected
 
 
@@ -136,17 +189,25 @@ def run_size(n_documents: int, n_references: int, repeat: int) -> SizeResult:
     false_links = sum(1 for key, value in found.items() if value and key not in expected)
     rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"corpus: {len(documents)} documents, {n_entries} reference entries ({len(expected)} pointing inside)")
-    print(f"matching (best of {repeat}): {wall:.2f} s wall, {cpu:.2f} s CPU "
-          f"({n_entries / max(cpu, 1e-9):,.0f} entries/s), peak traced memory {match_peak / 2**20:.1f} MiB")
-    print(f"build_network (matching + in-text + graph + PageRank): {build_seconds:.2f} s, "
-          f"peak traced memory {build_peak / 2**20:.1f} MiB")
+    print(
+        f"matching (best of {repeat}): {wall:.2f} s wall, {cpu:.2f} s CPU "
+        f"({n_entries / max(cpu, 1e-9):,.0f} entries/s), peak traced memory {match_peak / 2**20:.1f} MiB"
+    )
+    print(
+        f"build_network (matching + in-text + graph + PageRank): {build_seconds:.2f} s, "
+        f"peak traced memory {build_peak / 2**20:.1f} MiB"
+    )
     wrong = sum(1 for key, target in expected.items() if found.get(key) and found[key] != target)
     ambiguous = sum(1 for r in matched if r["match_basis"].startswith("ambiguous"))
-    print(f"inside references matched to the right document: {right}/{len(expected)} = {right / len(expected):.4f}; "
-          f"to a wrong one: {wrong}; left external as ambiguous: {ambiguous}; "
-          f"external entries linked by mistake: {false_links}")
-    print(f"network: {network.summary['edges']} edges, density {network.summary['density']}, "
-          f"{network.summary['weakly_connected_components']} weakly connected component(s)")
+    print(
+        f"inside references matched to the right document: {right}/{len(expected)} = {right / len(expected):.4f}; "
+        f"to a wrong one: {wrong}; left external as ambiguous: {ambiguous}; "
+        f"external entries linked by mistake: {false_links}"
+    )
+    print(
+        f"network: {network.summary['edges']} edges, density {network.summary['density']}, "
+        f"{network.summary['weakly_connected_components']} weakly connected component(s)"
+    )
     print(f"process max RSS so far: {rss_mb:.0f} MiB")
     return SizeResult(len(documents), n_entries, wall, cpu)
 
@@ -158,8 +219,10 @@ def scaling_table(results: list[SizeResult]) -> list[str]:
     lines = [f"{'documents':>9} {'entries':>8} {'wall s':>7} {'CPU s':>6} {'entries/s':>10} {header:>8}"]
     for r in sorted(results, key=lambda r: r.documents):
         rate = r.entries / max(r.cpu_seconds, 1e-9)
-        lines.append(f"{r.documents:>9} {r.entries:>8} {r.wall_seconds:>7.2f} {r.cpu_seconds:>6.2f} {rate:>10,.0f} "
-                     f"{rate / (base.entries / max(base.cpu_seconds, 1e-9)):>8.2f}")
+        lines.append(
+            f"{r.documents:>9} {r.entries:>8} {r.wall_seconds:>7.2f} {r.cpu_seconds:>6.2f} {rate:>10,.0f} "
+            f"{rate / (base.entries / max(base.cpu_seconds, 1e-9)):>8.2f}"
+        )
     return lines
 
 

@@ -23,8 +23,14 @@ COPY = ["Snakefile", "workflow", "scripts", "corpus", "extraction_forms", "confi
 
 def snakemake(workdir: Path, cores: int, *extra: str) -> tuple[float, str]:
     # The snakemake beside this interpreter: the repository's .venv, or whichever environment runs the bench.
-    command = [str(Path(sys.executable).parent / "snakemake"), "--cores", str(cores), "--profile",
-               "workflow/profiles/default", *extra]
+    command = [
+        str(Path(sys.executable).parent / "snakemake"),
+        "--cores",
+        str(cores),
+        "--profile",
+        "workflow/profiles/default",
+        *extra,
+    ]
     start = time.perf_counter()
     result = subprocess.run(command, cwd=workdir, capture_output=True, text=True, check=False)
     elapsed = time.perf_counter() - start
@@ -59,9 +65,12 @@ def main() -> None:
         rows = manifest.read_text(encoding="utf-8").splitlines()
         source_row = next(r for r in rows[1:] if ".txt," in r)
         old_id = source_row.split(",", 1)[0]
-        new_row = source_row.replace(old_id, "benchupdate2011", 1).replace(f"documents/{old_id}.txt",
-                                                                           "documents/benchupdate2011.txt")
-        shutil.copy2(work / "corpus" / "documents" / f"{old_id}.txt", work / "corpus" / "documents" / "benchupdate2011.txt")
+        new_row = source_row.replace(old_id, "benchupdate2011", 1).replace(
+            f"documents/{old_id}.txt", "documents/benchupdate2011.txt"
+        )
+        shutil.copy2(
+            work / "corpus" / "documents" / f"{old_id}.txt", work / "corpus" / "documents" / "benchupdate2011.txt"
+        )
         manifest.write_text("\n".join([*rows, new_row]) + "\n", encoding="utf-8")
         update, log = snakemake(work, args.cores)
         print(f"rerun after adding one document: {update:.1f} s ({jobs_run(log)} jobs)")

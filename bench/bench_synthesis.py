@@ -34,14 +34,20 @@ def synthetic_coding(codebook, n_documents: int, n_segments: int, rng: random.Ra
             need = rng.choice(codebook.needs) if rng.random() < 0.3 else None
             code = need.code if need else rng.choice(codebook.codes).id
             is_area = code in {a.id for a in codebook.service_areas}
-            rows.append({
-                "doc_id": f"doc{d:05d}", "segment_id": f"{d:05d}{s:05d}", "page": str(1 + s // 30),
-                "is_recommendation": "true" if rng.random() < 0.2 else "false",
-                "polarity": "do_not" if rng.random() < 0.05 else "do",
-                "service_areas": code if is_area else "", "practices": "" if is_area else code,
-                "needs": need.id if need else "", "phase": rng.choice(phases),
-                "decision": "reject" if rng.random() < 0.01 else "",
-            })
+            rows.append(
+                {
+                    "doc_id": f"doc{d:05d}",
+                    "segment_id": f"{d:05d}{s:05d}",
+                    "page": str(1 + s // 30),
+                    "is_recommendation": "true" if rng.random() < 0.2 else "false",
+                    "polarity": "do_not" if rng.random() < 0.05 else "do",
+                    "service_areas": code if is_area else "",
+                    "practices": "" if is_area else code,
+                    "needs": need.id if need else "",
+                    "phase": rng.choice(phases),
+                    "decision": "reject" if rng.random() < 0.01 else "",
+                }
+            )
     return pd.DataFrame(rows, dtype=str)
 
 
@@ -53,9 +59,25 @@ def main() -> None:
     rng = random.Random(7)
     codebook = load_codebook(DEFAULT_FORM)
     coding = synthetic_coding(codebook, args.documents, args.segments, rng)
-    documents = [Document(f"doc{d:05d}", f"Author{d:05d} et al., {2000 + d % 20}", "A", str(2000 + d % 20), "", "",
-                          "", "", "other", "internet", f"documents/doc{d:05d}.txt", True, False, "")
-                 for d in range(args.documents)]
+    documents = [
+        Document(
+            f"doc{d:05d}",
+            f"Author{d:05d} et al., {2000 + d % 20}",
+            "A",
+            str(2000 + d % 20),
+            "",
+            "",
+            "",
+            "",
+            "other",
+            "internet",
+            f"documents/doc{d:05d}.txt",
+            True,
+            False,
+            "",
+        )
+        for d in range(args.documents)
+    ]
     basis = {d.doc_id: rng.choice(["primary", "other", "unknown"]) for d in documents}
     report = pd.DataFrame({"doc_id": [d.doc_id for d in documents], "status": "ok", "message": ""})
     print(f"{args.documents} documents x {args.segments} segments = {len(coding):,} coded rows")

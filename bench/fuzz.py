@@ -49,8 +49,7 @@ KINDS = ("pdf", "text", "html", "bibtex", "ris", "manifest", "decisions")
 INGESTED = ("pdf", "text", "html")  # ingested, then coded
 # Default cases per kind: about 4 minutes in total on 2 cores (measured with 1 job: ris ~130 cases/s,
 # manifest ~18, decisions ~9, pdf ~3, bibtex ~1.6, text ~1.5, html ~1; coding dominates the documents).
-DEFAULT_CASES = {"pdf": 150, "text": 150, "html": 120, "bibtex": 150, "ris": 2000, "manifest": 1000,
-                 "decisions": 600}
+DEFAULT_CASES = {"pdf": 150, "text": 150, "html": 120, "bibtex": 150, "ris": 2000, "manifest": 1000, "decisions": 600}
 FORM = ROOT / "extraction_forms" / "macy_johns_2011.yaml"
 OUT = ROOT / "bench" / "out" / "fuzz"
 EXTENSIONS = {"pdf": ".pdf", "text": ".txt", "html": ".html", "bibtex": ".bib", "ris": ".ris", "manifest": ".csv"}
@@ -144,23 +143,65 @@ def decisions_seed_csv(manifest: bytes) -> bytes:
     from reviewflow.review import SEGMENT_SHEET_COLUMNS
 
     doc_ids = [row["doc_id"] for row in csv.DictReader(io.StringIO(manifest.decode("utf-8-sig")))][:6]
-    values = [("accept", "", ""), ("reject", "", ""), ("edit", "shelter_housing; transitional_housing", "recovery"),
-              ("Edit", "", "stabilization"), ("", "", ""), ("accept", "", "")]
+    values = [
+        ("accept", "", ""),
+        ("reject", "", ""),
+        ("edit", "shelter_housing; transitional_housing", "recovery"),
+        ("Edit", "", "stabilization"),
+        ("", "", ""),
+        ("accept", "", ""),
+    ]
     out = io.StringIO()
     writer = csv.DictWriter(out, SEGMENT_SHEET_COLUMNS, lineterminator="\r\n")
     writer.writeheader()
     for number, doc_id in enumerate(doc_ids):
         decision, codes, phase = values[number % len(values)]
-        writer.writerow(dict.fromkeys(SEGMENT_SHEET_COLUMNS, "") | {
-            "segment_id": f"{number:016x}", "doc_id": doc_id, "citation": doc_id, "page": str(number + 1),
-            "quote": "Programs should provide safe housing.", "decision": decision, "codes_override": codes,
-            "phase_override": phase, "reviewer": "ana" if number % 2 else "", "note": "'=kept"})
+        writer.writerow(
+            dict.fromkeys(SEGMENT_SHEET_COLUMNS, "")
+            | {
+                "segment_id": f"{number:016x}",
+                "doc_id": doc_id,
+                "citation": doc_id,
+                "page": str(number + 1),
+                "quote": "Programs should provide safe housing.",
+                "decision": decision,
+                "codes_override": codes,
+                "phase_override": phase,
+                "reviewer": "ana" if number % 2 else "",
+                "note": "'=kept",
+            }
+        )
     return out.getvalue().encode("utf-8")
 
 
 # ================================================================================== mutators
-NASTY = ["\x00", "\ufeff", "\u202e", "\u00e9", "e\u0301", "\ud7ff", "\U0001f600", "\r", "\r\n", "\x0c", "\x1b[31m",
-         "\u2028", "\t", "\\", "'", '"', "=cmd|' /C calc'!A0", "../../", "%s%n", "{", "}", "<", ">", "&amp;", "\u200b"]
+NASTY = [
+    "\x00",
+    "\ufeff",
+    "\u202e",
+    "\u00e9",
+    "e\u0301",
+    "\ud7ff",
+    "\U0001f600",
+    "\r",
+    "\r\n",
+    "\x0c",
+    "\x1b[31m",
+    "\u2028",
+    "\t",
+    "\\",
+    "'",
+    '"',
+    "=cmd|' /C calc'!A0",
+    "../../",
+    "%s%n",
+    "{",
+    "}",
+    "<",
+    ">",
+    "&amp;",
+    "\u200b",
+]
 
 
 def byte_mutate(rng: random.Random, data: bytes, rounds: int | None = None) -> bytes:
@@ -176,20 +217,20 @@ def byte_mutate(rng: random.Random, data: bytes, rounds: int | None = None) -> b
         elif op == 1:
             buf[pos] = rng.randrange(256)
         elif op == 2:
-            del buf[pos:pos + rng.randint(1, 256)]
+            del buf[pos : pos + rng.randint(1, 256)]
         elif op == 3:
             buf[pos:pos] = rng.randbytes(rng.randint(1, 64))
         elif op == 4:
             size = rng.randint(1, 512)
-            buf[pos:pos] = buf[pos:pos + size] * rng.randint(2, 20)
+            buf[pos:pos] = buf[pos : pos + size] * rng.randint(2, 20)
         elif op == 5:
-            del buf[rng.randint(0, len(buf)):]
+            del buf[rng.randint(0, len(buf)) :]
         elif op == 6:
             buf[pos:pos] = rng.choice(NASTY).encode("utf-8", "surrogatepass")
         else:
             other = rng.randrange(len(buf))
             size = rng.randint(1, 256)
-            buf[pos:pos + size] = buf[other:other + size]
+            buf[pos : pos + size] = buf[other : other + size]
     return bytes(buf)
 
 
@@ -200,7 +241,7 @@ def _window(rng: random.Random, text: str, lo: int = 500, hi: int = 6000) -> str
     size = rng.randint(lo, hi)
     start = rng.randrange(len(text) - size)
     start = text.find("\n", start) + 1 or start
-    return text[start:start + size]
+    return text[start : start + size]
 
 
 def _encode(rng: random.Random, text: str) -> bytes:
@@ -230,19 +271,26 @@ def mutate_text(rng: random.Random, seeds: list[bytes]) -> bytes:
             line = lines[index] if lines else ""
             for _ in range(rng.randint(1, 20)):
                 pos = rng.randint(0, len(line))
-                line = line[:pos] + chr(rng.choice([0, 1, 7, 8, 11, 12, 27, 127, 0x85, 0xa0])) + line[pos:]
-            lines[index:index + 1] = [line]
+                line = line[:pos] + chr(rng.choice([0, 1, 7, 8, 11, 12, 27, 127, 0x85, 0xA0])) + line[pos:]
+            lines[index : index + 1] = [line]
         elif op == 1:  # one huge line
-            lines.insert(index, rng.choice(["word ", "x", "Recommendation: ", "References "]) * rng.randint(1000, 60000))
+            lines.insert(
+                index, rng.choice(["word ", "x", "Recommendation: ", "References "]) * rng.randint(1000, 60000)
+            )
         elif op == 2:  # many short lines / blank lines
-            lines[index:index] = [rng.choice(["", " ", "-", "1.", "REFERENCES", "Abstract"]) for _ in range(rng.randint(10, 3000))]
+            lines[index:index] = [
+                rng.choice(["", " ", "-", "1.", "REFERENCES", "Abstract"]) for _ in range(rng.randint(10, 3000))
+            ]
         elif op == 3:
             lines.insert(index, rng.choice(NASTY) * rng.randint(1, 200))
         elif op == 4:  # headings soup
-            lines.insert(index, rng.choice(["# ", "## ", "1.2.3 ", "IV. ", "A) "]) + rng.choice(
-                ["References", "Appendix A", "Acknowledgements", "Abstract", "Keywords", "Bibliography"]))
+            lines.insert(
+                index,
+                rng.choice(["# ", "## ", "1.2.3 ", "IV. ", "A) "])
+                + rng.choice(["References", "Appendix A", "Acknowledgements", "Abstract", "Keywords", "Bibliography"]),
+            )
         elif op == 5:
-            del lines[index:index + rng.randint(1, 50)]
+            del lines[index : index + rng.randint(1, 50)]
         elif op == 6:  # random unicode
             lines.insert(index, "".join(chr(rng.randrange(0x20, 0x2FFFF)) for _ in range(rng.randint(1, 300))))
         elif op == 7:  # CR-only / CRLF endings
@@ -253,8 +301,36 @@ def mutate_text(rng: random.Random, seeds: list[bytes]) -> bytes:
     return byte_mutate(rng, data, rng.randint(1, 4)) if rng.random() < 0.3 else data
 
 
-HTML_TAGS = ["div", "p", "font", "span", "table", "tr", "td", "ul", "li", "h1", "h2", "h3", "b", "a", "section", "nav",
-             "pre", "blockquote", "article", "header", "footer", "aside", "br", "hr", "img", "form", "select", "svg"]
+HTML_TAGS = [
+    "div",
+    "p",
+    "font",
+    "span",
+    "table",
+    "tr",
+    "td",
+    "ul",
+    "li",
+    "h1",
+    "h2",
+    "h3",
+    "b",
+    "a",
+    "section",
+    "nav",
+    "pre",
+    "blockquote",
+    "article",
+    "header",
+    "footer",
+    "aside",
+    "br",
+    "hr",
+    "img",
+    "form",
+    "select",
+    "svg",
+]
 
 
 def mutate_html(rng: random.Random, seeds: list[bytes]) -> bytes:
@@ -269,27 +345,73 @@ def mutate_html(rng: random.Random, seeds: list[bytes]) -> bytes:
             close = f"</{tag}>" * depth if rng.random() < 0.5 else ""
             html = html[:pos] + f"<{tag}>" * depth + inner + close + html[pos:]
         elif op == 1:  # unclosed tags
-            html = html[:pos] + "".join(f"<{rng.choice(HTML_TAGS)} class='x" for _ in range(rng.randint(1, 300))) + html[pos:]
+            html = (
+                html[:pos]
+                + "".join(f"<{rng.choice(HTML_TAGS)} class='x" for _ in range(rng.randint(1, 300)))
+                + html[pos:]
+            )
         elif op == 2:  # huge paragraph
             html = html[:pos] + "<p>" + ("lorem ipsum " * rng.randint(1000, 50000)) + html[pos:]
         elif op == 3:  # scripts, styles, comments, CDATA
-            html = html[:pos] + rng.choice(["<script>var x = '</p><p>';</script>", "<style>p{}</style>", "<!-- <p>",
-                                            "<![CDATA[ x ]]>", "<script>", "<noscript><p>no</p></noscript>",
-                                            "<template><p>t</p></template>", "<iframe src=x>"]) + html[pos:]
+            html = (
+                html[:pos]
+                + rng.choice(
+                    [
+                        "<script>var x = '</p><p>';</script>",
+                        "<style>p{}</style>",
+                        "<!-- <p>",
+                        "<![CDATA[ x ]]>",
+                        "<script>",
+                        "<noscript><p>no</p></noscript>",
+                        "<template><p>t</p></template>",
+                        "<iframe src=x>",
+                    ]
+                )
+                + html[pos:]
+            )
         elif op == 4:  # entities, valid and not
-            html = html[:pos] + "".join(rng.choice(["&amp;", "&#0;", "&#x110000;", "&#xD800;", "&nbsp;", "&bogus;", "&",
-                                                    "&#99999999999;", "&lt;p&gt;", "&#x1F600;"])
-                                        for _ in range(rng.randint(1, 200))) + html[pos:]
+            html = (
+                html[:pos]
+                + "".join(
+                    rng.choice(
+                        [
+                            "&amp;",
+                            "&#0;",
+                            "&#x110000;",
+                            "&#xD800;",
+                            "&nbsp;",
+                            "&bogus;",
+                            "&",
+                            "&#99999999999;",
+                            "&lt;p&gt;",
+                            "&#x1F600;",
+                        ]
+                    )
+                    for _ in range(rng.randint(1, 200))
+                )
+                + html[pos:]
+            )
         elif op == 5:  # delete a chunk (break tags)
             del_end = pos + rng.randint(1, 2000)
             html = html[:pos] + html[del_end:]
         elif op == 6:  # attributes soup / huge attribute
-            html = html[:pos] + f"<div {'a=' * rng.randint(1, 2000)} title='{'x' * rng.randint(1, 100000)}'>" + html[pos:]
+            html = (
+                html[:pos] + f"<div {'a=' * rng.randint(1, 2000)} title='{'x' * rng.randint(1, 100000)}'>" + html[pos:]
+            )
         elif op == 7:  # stray closing tags
             html = html[:pos] + "".join(f"</{rng.choice(HTML_TAGS)}>" for _ in range(rng.randint(1, 500))) + html[pos:]
         elif op == 8:  # meta charset lies
-            html = rng.choice(['<meta charset="utf-16">', '<meta charset="bogus">', '<?xml version="1.0" encoding="latin-1"?>',
-                               '<meta http-equiv="Content-Type" content="text/html; charset=shift_jis">']) + html
+            html = (
+                rng.choice(
+                    [
+                        '<meta charset="utf-16">',
+                        '<meta charset="bogus">',
+                        '<?xml version="1.0" encoding="latin-1"?>',
+                        '<meta http-equiv="Content-Type" content="text/html; charset=shift_jis">',
+                    ]
+                )
+                + html
+            )
         else:
             html = html[:pos] + rng.choice(NASTY) * rng.randint(1, 100) + html[pos:]
     data = _encode(rng, html)
@@ -302,43 +424,94 @@ def mutate_pdf(rng: random.Random, seeds: list[bytes]) -> bytes:
     if op < 0.45:
         return byte_mutate(rng, bytes(data), rng.randint(1, 30))
     if op < 0.55:  # truncation
-        return bytes(data[:rng.randint(0, len(data))])
+        return bytes(data[: rng.randint(0, len(data))])
     if op < 0.65:  # damage the xref / trailer
         tail = data.rfind(b"startxref")
         if tail > 0:
-            data[tail:] = rng.choice([b"startxref\n999999999\n%%EOF", b"startxref\n-1\n%%EOF", b"", b"startxref\n0\n",
-                                      b"trailer\n<< /Root 999 0 R >>\n%%EOF"])
+            data[tail:] = rng.choice(
+                [
+                    b"startxref\n999999999\n%%EOF",
+                    b"startxref\n-1\n%%EOF",
+                    b"",
+                    b"startxref\n0\n",
+                    b"trailer\n<< /Root 999 0 R >>\n%%EOF",
+                ]
+            )
         return bytes(data)
     if op < 0.75:  # structural breaks in objects
         for _ in range(rng.randint(1, 5)):
-            token = rng.choice([b"/Length ", b"/Kids", b"/Count ", b"/Type /Page", b"/Font", b"/Contents", b"stream", b"/MediaBox",
-                                b"/Filter", b"/Parent", b"/Resources", b"obj"])
+            token = rng.choice(
+                [
+                    b"/Length ",
+                    b"/Kids",
+                    b"/Count ",
+                    b"/Type /Page",
+                    b"/Font",
+                    b"/Contents",
+                    b"stream",
+                    b"/MediaBox",
+                    b"/Filter",
+                    b"/Parent",
+                    b"/Resources",
+                    b"obj",
+                ]
+            )
             positions = [m.start() for m in re.finditer(re.escape(token), data)]
             if not positions:
                 continue
             pos = rng.choice(positions) + len(token)
-            data[pos:pos] = rng.choice([b" 0", b"99999999", b" -5 ", b"[", b"<<", b" null ", b" 1 0 R ", b"(", b" /Page ",
-                                        b"[0 0 0 0]", b" /FlateDecode ", b" 1e308 ", b" [-1e99 0 nan 1] "])
+            data[pos:pos] = rng.choice(
+                [
+                    b" 0",
+                    b"99999999",
+                    b" -5 ",
+                    b"[",
+                    b"<<",
+                    b" null ",
+                    b" 1 0 R ",
+                    b"(",
+                    b" /Page ",
+                    b"[0 0 0 0]",
+                    b" /FlateDecode ",
+                    b" 1e308 ",
+                    b" [-1e99 0 nan 1] ",
+                ]
+            )
         return bytes(data)
     if op < 0.85:  # a stream body garbled (content operators)
         starts = [m.end() for m in re.finditer(rb"stream\r?\n", data)]
         if starts:
             pos = rng.choice(starts)
-            junk = rng.choice([b"BT /F1 1e9 Tf 0 0 Td (x) Tj ET ", b"q " * 5000, b"Q " * 5000, b"BT " * 2000,
-                               b"1 0 0 1 nan nan cm ", b"(unclosed", b"[(a) -99999 (b)] TJ ", rng.randbytes(200)])
+            junk = rng.choice(
+                [
+                    b"BT /F1 1e9 Tf 0 0 Td (x) Tj ET ",
+                    b"q " * 5000,
+                    b"Q " * 5000,
+                    b"BT " * 2000,
+                    b"1 0 0 1 nan nan cm ",
+                    b"(unclosed",
+                    b"[(a) -99999 (b)] TJ ",
+                    rng.randbytes(200),
+                ]
+            )
             data[pos:pos] = junk
         return bytes(data)
     if op < 0.92:  # insertions: another PDF's bytes, junk before the header
         other = rng.choice(seeds)
         pos = rng.randrange(len(data))
-        data[pos:pos] = other[:rng.randint(1, len(other))]
+        data[pos:pos] = other[: rng.randint(1, len(other))]
         return bytes(data)
-    return bytes(rng.choice([b"%PDF-1.4\n", b"\x00" * 10 + b"%PDF-1.7\n", b"%PDF-"]) + rng.randbytes(rng.randint(0, 4000)))
+    return bytes(
+        rng.choice([b"%PDF-1.4\n", b"\x00" * 10 + b"%PDF-1.7\n", b"%PDF-"]) + rng.randbytes(rng.randint(0, 4000))
+    )
 
 
 def _fields_case(rng: random.Random, text: str) -> str:
-    return re.sub(r"(?m)^(\s*|[,{]\s*)([A-Za-z]+)(\s*=)", lambda m: m.group(1) + (
-        m.group(2).upper() if rng.random() < 0.3 else m.group(2)) + m.group(3), text)
+    return re.sub(
+        r"(?m)^(\s*|[,{]\s*)([A-Za-z]+)(\s*=)",
+        lambda m: m.group(1) + (m.group(2).upper() if rng.random() < 0.3 else m.group(2)) + m.group(3),
+        text,
+    )
 
 
 def mutate_bibtex(rng: random.Random, seeds: list[bytes]) -> bytes:
@@ -352,7 +525,7 @@ def mutate_bibtex(rng: random.Random, seeds: list[bytes]) -> bytes:
             candidates = [m.start() for m in re.finditer(r'[{}",=]', text)]
             if candidates:
                 at = rng.choice(candidates)
-                text = text[:at] + text[at + 1:]
+                text = text[:at] + text[at + 1 :]
         elif op == 2:  # huge field
             field = rng.choice(["title", "author", "note", "abstract", "year", "file"])
             value = rng.choice(["x", "{", "Smith, J. and ", "\\'e", "word "]) * rng.randint(1000, 100000)
@@ -360,34 +533,145 @@ def mutate_bibtex(rng: random.Random, seeds: list[bytes]) -> bytes:
         elif op == 3:  # duplicate keys / entries
             text = text + "\n" + text
         elif op == 4:  # duplicate fields
-            text = re.sub(r"year\s*=\s*\{?(\d+)\}?", lambda m: f"year = {{{m.group(1)}}}, year = {{19{rng.randint(0, 99)}}}", text)
+            text = re.sub(
+                r"year\s*=\s*\{?(\d+)\}?", lambda m: f"year = {{{m.group(1)}}}, year = {{19{rng.randint(0, 99)}}}", text
+            )
         elif op == 5:  # odd years
-            text = re.sub(r"\d{4}", lambda m: rng.choice(["", "20O8", "n.d.", "2008a", "99999", "{2008}", "\uff12\uff10\uff10\uff18", m.group(0)]), text)
+            text = re.sub(
+                r"\d{4}",
+                lambda m: rng.choice(
+                    ["", "20O8", "n.d.", "2008a", "99999", "{2008}", "\uff12\uff10\uff10\uff18", m.group(0)]
+                ),
+                text,
+            )
         elif op == 6:  # latex oddities
-            text = text[:pos] + rng.choice(["{\\", "\\\\", "$x^{2}$", "\\c{c}", "{\\\"{\\i}}", "\\verb|x|", "%", "@", "#",
-                                            "\\u{00e9}", "{{{{{{", "}}}}"]) + text[pos:]
+            text = (
+                text[:pos]
+                + rng.choice(
+                    [
+                        "{\\",
+                        "\\\\",
+                        "$x^{2}$",
+                        "\\c{c}",
+                        '{\\"{\\i}}',
+                        "\\verb|x|",
+                        "%",
+                        "@",
+                        "#",
+                        "\\u{00e9}",
+                        "{{{{{{",
+                        "}}}}",
+                    ]
+                )
+                + text[pos:]
+            )
         elif op == 7:  # odd names
-            text = re.sub(r"author\s*=\s*\{", lambda m: m.group(0) + rng.choice(["and ", " and and ", ",", "{", "von ", "Jr., ",
-                                                                                "others and ", "{}", ", , ,"]), text, count=1)
+            text = re.sub(
+                r"author\s*=\s*\{",
+                lambda m: (
+                    m.group(0)
+                    + rng.choice(["and ", " and and ", ",", "{", "von ", "Jr., ", "others and ", "{}", ", , ,"])
+                ),
+                text,
+                count=1,
+            )
         elif op == 8:  # file field path tricks
-            text = re.sub(r"file\s*=\s*\{[^}]*\}", lambda m: "file = {" + rng.choice(
-                ["../docs/a.txt", "docs/../../x.txt", ":docs/a.pdf:PDF;:docs/b.txt:TXT", "/nonexistent/a.pdf", "docs/a.TXT",
-                 "docs/" + "a" * 300 + ".txt", "docs", "", "C:\\\\docs\\\\a.pdf", "docs/a.txt\x00.pdf", "docs/a.exe",
-                 "file://docs/a.txt", ":docs\\:a.pdf:PDF", "docs/ a.txt"]) + "}", text)
+            text = re.sub(
+                r"file\s*=\s*\{[^}]*\}",
+                lambda m: (
+                    "file = {"
+                    + rng.choice(
+                        [
+                            "../docs/a.txt",
+                            "docs/../../x.txt",
+                            ":docs/a.pdf:PDF;:docs/b.txt:TXT",
+                            "/nonexistent/a.pdf",
+                            "docs/a.TXT",
+                            "docs/" + "a" * 300 + ".txt",
+                            "docs",
+                            "",
+                            "C:\\\\docs\\\\a.pdf",
+                            "docs/a.txt\x00.pdf",
+                            "docs/a.exe",
+                            "file://docs/a.txt",
+                            ":docs\\:a.pdf:PDF",
+                            "docs/ a.txt",
+                        ]
+                    )
+                    + "}"
+                ),
+                text,
+            )
         elif op == 9:  # DOI oddities
-            text = re.sub(r"doi\s*=\s*\{[^}]*\}", lambda m: "doi = {" + rng.choice(
-                ["", "doi:", "https://doi.org/", "10.", "10.1/" + "x" * 5000, " 10.1093/SW/53.2.143 "]) + "}", text, flags=re.I)
+            text = re.sub(
+                r"doi\s*=\s*\{[^}]*\}",
+                lambda m: (
+                    "doi = {"
+                    + rng.choice(["", "doi:", "https://doi.org/", "10.", "10.1/" + "x" * 5000, " 10.1093/SW/53.2.143 "])
+                    + "}"
+                ),
+                text,
+                flags=re.I,
+            )
         elif op == 10:
             text = text[:pos] + rng.choice(NASTY) * rng.randint(1, 50) + text[pos:]
         else:
-            text = text[:pos] + rng.choice(["@", "@article", "@article{", "@string{x = ", "@preamble{", "@comment{",
-                                            "@{,}", "@article{,}", "@book{k, title=}", "@misc{k}"]) + text[pos:]
+            text = (
+                text[:pos]
+                + rng.choice(
+                    [
+                        "@",
+                        "@article",
+                        "@article{",
+                        "@string{x = ",
+                        "@preamble{",
+                        "@comment{",
+                        "@{,}",
+                        "@article{,}",
+                        "@book{k, title=}",
+                        "@misc{k}",
+                    ]
+                )
+                + text[pos:]
+            )
     data = _encode(rng, text)
     return byte_mutate(rng, data, rng.randint(1, 4)) if rng.random() < 0.25 else data
 
 
-RIS_TAGS = ["TY", "AU", "A1", "A2", "TI", "T1", "T2", "PY", "Y1", "DA", "JO", "JF", "DO", "L1", "L2", "UR", "N1", "AB", "KW",
-            "ER", "ID", "SP", "EP", "PB", "M3", "XX", "Z9", "1A", "ty", "T", "TY ", "TYP"]
+RIS_TAGS = [
+    "TY",
+    "AU",
+    "A1",
+    "A2",
+    "TI",
+    "T1",
+    "T2",
+    "PY",
+    "Y1",
+    "DA",
+    "JO",
+    "JF",
+    "DO",
+    "L1",
+    "L2",
+    "UR",
+    "N1",
+    "AB",
+    "KW",
+    "ER",
+    "ID",
+    "SP",
+    "EP",
+    "PB",
+    "M3",
+    "XX",
+    "Z9",
+    "1A",
+    "ty",
+    "T",
+    "TY ",
+    "TYP",
+]
 
 
 def mutate_ris(rng: random.Random, seeds: list[bytes]) -> bytes:
@@ -400,28 +684,59 @@ def mutate_ris(rng: random.Random, seeds: list[bytes]) -> bytes:
             if ers:
                 del lines[rng.choice(ers)]
         elif op == 1:  # stray line
-            lines.insert(index, rng.choice(["garbage", "  continued", "-", "TY", "ER", "ER  -", "AU  -", "  - x", "\t"]))
+            lines.insert(
+                index, rng.choice(["garbage", "  continued", "-", "TY", "ER", "ER  -", "AU  -", "  - x", "\t"])
+            )
         elif op == 2:  # a random tag line
-            lines.insert(index, f"{rng.choice(RIS_TAGS)}{rng.choice(['  - ', ' - ', '  -', '- ', '  - '])}"
-                                f"{rng.choice(['', 'x', 'Smith, J.', '2008', 'JOUR', 'docs/a.txt', 'https://doi.org/10.1/x', ',,,'])}")
+            lines.insert(
+                index,
+                f"{rng.choice(RIS_TAGS)}{rng.choice(['  - ', ' - ', '  -', '- ', '  - '])}"
+                f"{rng.choice(['', 'x', 'Smith, J.', '2008', 'JOUR', 'docs/a.txt', 'https://doi.org/10.1/x', ',,,'])}",
+            )
         elif op == 3:  # a duplicated record
             lines += lines
         elif op == 4:  # huge value
-            lines.insert(index, rng.choice(["TI  - ", "AU  - ", "N1  - ", "PY  - "]) + rng.choice(["x", "a, ", "2"]) * rng.randint(1000, 100000))
+            lines.insert(
+                index,
+                rng.choice(["TI  - ", "AU  - ", "N1  - ", "PY  - "])
+                + rng.choice(["x", "a, ", "2"]) * rng.randint(1000, 100000),
+            )
         elif op == 5:  # odd years / types
-            lines = [re.sub(r"^(PY|DA|Y1)  - .*", lambda m: m.group(1) + "  - " + rng.choice(["", "n.d.", "////", "0000", "20081", "२००८"]), line)
-                     if rng.random() < 0.5 else re.sub(r"^TY  - .*", "TY  - " + rng.choice(["", "XXXX", "jour", "ELEC", "  "]), line)
-                     for line in lines]
+            lines = [
+                re.sub(
+                    r"^(PY|DA|Y1)  - .*",
+                    lambda m: m.group(1) + "  - " + rng.choice(["", "n.d.", "////", "0000", "20081", "२००८"]),
+                    line,
+                )
+                if rng.random() < 0.5
+                else re.sub(r"^TY  - .*", "TY  - " + rng.choice(["", "XXXX", "jour", "ELEC", "  "]), line)
+                for line in lines
+            ]
         elif op == 6:  # path tricks in file links
-            lines.insert(index, rng.choice(["L1  - ", "L2  - "]) + rng.choice(["../docs/a.txt", "docs/../../a.pdf", "", "/x/y.pdf",
-                                                                               "docs/" + "b" * 300 + ".txt", "docs/a.txt; docs/b.txt",
-                                                                               "internal-pdf://a.pdf", "docs/a.zip"]))
+            lines.insert(
+                index,
+                rng.choice(["L1  - ", "L2  - "])
+                + rng.choice(
+                    [
+                        "../docs/a.txt",
+                        "docs/../../a.pdf",
+                        "",
+                        "/x/y.pdf",
+                        "docs/" + "b" * 300 + ".txt",
+                        "docs/a.txt; docs/b.txt",
+                        "internal-pdf://a.pdf",
+                        "docs/a.zip",
+                    ]
+                ),
+            )
         elif op == 7:
-            del lines[index:index + rng.randint(1, 5)]
+            del lines[index : index + rng.randint(1, 5)]
         elif op == 8:
             lines.insert(index, rng.choice(NASTY) * rng.randint(1, 50))
         elif op == 9:  # odd authors
-            lines.insert(index, "AU  - " + rng.choice(["", ",", ", ,", "Smith,", ",John", "a" * 1000, "O'Brien, Jr., Sean, III"]))
+            lines.insert(
+                index, "AU  - " + rng.choice(["", ",", ", ,", "Smith,", ",John", "a" * 1000, "O'Brien, Jr., Sean, III"])
+            )
         else:
             return _encode(rng, rng.choice(["\r\n", "\r", "\n"]).join(lines))
     data = _encode(rng, "\n".join(lines))
@@ -443,7 +758,9 @@ def _rows_mutate(rng: random.Random, rows: list[list[str]], long_names: bool = T
                 del header[rng.randrange(len(header))]
             elif action == 1 and header:
                 i = rng.randrange(len(header))
-                header[i] = rng.choice([header[i].upper(), header[i] + " ", header[i].replace("_", "-"), "", "extra", header[0]])
+                header[i] = rng.choice(
+                    [header[i].upper(), header[i] + " ", header[i].replace("_", "-"), "", "extra", header[0]]
+                )
             elif action == 2:
                 header.append(rng.choice(["extra", "", "doc_id", "notes"]))
             elif action == 3:
@@ -452,25 +769,70 @@ def _rows_mutate(rng: random.Random, rows: list[list[str]], long_names: bool = T
                 rows[0] = []
         elif op == 1:  # huge cell
             if rows[r]:
-                rows[r][c] = rng.choice(["x", "a; ", "\n", "\"", "é"]) * rng.randint(1000, 200000)
+                rows[r][c] = rng.choice(["x", "a; ", "\n", '"', "é"]) * rng.randint(1000, 200000)
         elif op == 2:  # path tricks
             if rows[r]:
-                rows[r][c] = rng.choice(["../manifest.csv", "../../etc/passwd", "/etc/passwd", "documents/../../x.pdf",
-                                         "documents/" + "n" * (300 if long_names else 20) + ".pdf", "documents/",
-                                         "documents\\a.pdf", "documents/a.txt\x00", "~/a.pdf", "documents/./a.txt",
-                                         "documents//a.txt", "C:/a.pdf", ".", "", " documents/a.txt "])
+                rows[r][c] = rng.choice(
+                    [
+                        "../manifest.csv",
+                        "../../etc/passwd",
+                        "/etc/passwd",
+                        "documents/../../x.pdf",
+                        "documents/" + "n" * (300 if long_names else 20) + ".pdf",
+                        "documents/",
+                        "documents\\a.pdf",
+                        "documents/a.txt\x00",
+                        "~/a.pdf",
+                        "documents/./a.txt",
+                        "documents//a.txt",
+                        "C:/a.pdf",
+                        ".",
+                        "",
+                        " documents/a.txt ",
+                    ]
+                )
         elif op == 3:  # ragged rows
             if rng.random() < 0.5:
-                rows[r] = rows[r][:rng.randint(0, len(rows[r]))]
+                rows[r] = rows[r][: rng.randint(0, len(rows[r]))]
             else:
                 rows[r] = rows[r] + [rng.choice(["x", "", "true"]) for _ in range(rng.randint(1, 10))]
         elif op == 4:  # duplicated rows
             rows.insert(r, list(rows[r]))
         elif op == 5:  # odd values
             if rows[r]:
-                rows[r][c] = rng.choice(["true", "TRUE", "yes", "", " ", "0", "-1", "1e9", "NaN", "2008.0", "=1+1", "@SUM(A1)",
-                                         "+1", "-2", "\t", "None", "null", "a;b;c", ";", "accept", "EDIT", "recovery",
-                                         "0" * 16, "f" * 17, "ZZZZ", "\u00e9", "\x00", "\r", "\ufeff"])
+                rows[r][c] = rng.choice(
+                    [
+                        "true",
+                        "TRUE",
+                        "yes",
+                        "",
+                        " ",
+                        "0",
+                        "-1",
+                        "1e9",
+                        "NaN",
+                        "2008.0",
+                        "=1+1",
+                        "@SUM(A1)",
+                        "+1",
+                        "-2",
+                        "\t",
+                        "None",
+                        "null",
+                        "a;b;c",
+                        ";",
+                        "accept",
+                        "EDIT",
+                        "recovery",
+                        "0" * 16,
+                        "f" * 17,
+                        "ZZZZ",
+                        "\u00e9",
+                        "\x00",
+                        "\r",
+                        "\ufeff",
+                    ]
+                )
         elif op == 6:
             del rows[r]
         elif op == 7:  # many rows
@@ -536,7 +898,7 @@ def _xlsx(rng: random.Random, rows: list[list[str]]) -> bytes:
             value = re.sub(r"[\x00-\x08\x0b\x0c\x0e-\x1f]", "", value)[:32000]  # what openpyxl can store
             roll = rng.random()
             if roll < 0.03:
-                values.append(rng.choice([1, 2.5, 3.0, -0.0, float("inf"), True, None, 10 ** 20]))
+                values.append(rng.choice([1, 2.5, 3.0, -0.0, float("inf"), True, None, 10**20]))
             elif roll < 0.05:
                 values.append("=" + rng.choice(["1+1", "SUM(A1:A3)", "A1", "{1,2}", "'x'", ""]))
             else:
@@ -576,8 +938,14 @@ def make_case(kind: str, seed: int, index: int, seeds: dict[str, list[bytes]]) -
         extension, data = mutate_decisions(rng, seeds[kind])
         stem = rng.choice(["ana", "adjudicated", "ben", "x" * 200, "rev.2", "ADJUDICATED"])
         return stem + extension, data, options
-    mutator = {"pdf": mutate_pdf, "text": mutate_text, "html": mutate_html, "bibtex": mutate_bibtex, "ris": mutate_ris,
-               "manifest": mutate_manifest}[kind]
+    mutator = {
+        "pdf": mutate_pdf,
+        "text": mutate_text,
+        "html": mutate_html,
+        "bibtex": mutate_bibtex,
+        "ris": mutate_ris,
+        "manifest": mutate_manifest,
+    }[kind]
     data = mutator(rng, seeds[kind])
     extension = EXTENSIONS[kind]
     if kind in ("pdf", "text", "html"):
@@ -640,8 +1008,10 @@ def _check_record(record: dict) -> str | None:
     return None
 
 
-CATCH_ALL_RE = re.compile(r"could not be read as [A-Z]+ \((\w+)[:)]|page \d+ could not be read \((\w+)\)|"
-                          r"list of pages is damaged \((\w+)")
+CATCH_ALL_RE = re.compile(
+    r"could not be read as [A-Z]+ \((\w+)[:)]|page \d+ could not be read \((\w+)\)|"
+    r"list of pages is damaged \((\w+)"
+)
 
 
 def run_entry(kind: str, workdir: Path, name: str, data: bytes, options: dict) -> str:
@@ -658,8 +1028,12 @@ def run_entry(kind: str, workdir: Path, name: str, data: bytes, options: dict) -
         if problem:
             raise BadRecord(problem)
         coded = code_ingested(record, FORM, document_row={"doc_id": "fuzzcase", "title": ""})
-        caught = [next(g for g in m.groups() if g) for msg in record["quality"]["messages"]
-                  for m in [CATCH_ALL_RE.search(msg)] if m]
+        caught = [
+            next(g for g in m.groups() if g)
+            for msg in record["quality"]["messages"]
+            for m in [CATCH_ALL_RE.search(msg)]
+            if m
+        ]
         outcome = record["quality"]["status"]
         return f"{outcome} caught:{caught[0]}" if caught else f"{outcome} rows:{min(len(coded.rows), 1)}"
     if kind in ("bibtex", "ris"):
@@ -769,9 +1143,19 @@ def stop_pool(workers: list[Worker]) -> None:
             worker.kill()
 
 
-def run_cases(kind: str, cases: int, seed: int, timeout: float, jobs: int, seeds: dict[str, list[bytes]],
-              out_dir: Path | None = OUT, pool: list[Worker] | None = None, start_timeout: float = 300.0,
-              budget: float | None = None, progress: float | None = None) -> dict:
+def run_cases(
+    kind: str,
+    cases: int,
+    seed: int,
+    timeout: float,
+    jobs: int,
+    seeds: dict[str, list[bytes]],
+    out_dir: Path | None = OUT,
+    pool: list[Worker] | None = None,
+    start_timeout: float = 300.0,
+    budget: float | None = None,
+    progress: float | None = None,
+) -> dict:
     """Run `cases` cases of one kind on `jobs` workers; the figures and the first crash signatures.
 
     `pool` (from `start_pool`) keeps the workers for the next kind; without it they are stopped at the end.
@@ -782,8 +1166,16 @@ def run_cases(kind: str, cases: int, seed: int, timeout: float, jobs: int, seeds
     own = pool is None
     workers = start_pool(jobs, coding=kind in INGESTED) if pool is None else pool
     pending = list(range(cases))[::-1]
-    stats = {"kind": kind, "cases": 0, "crashes": 0, "hangs": 0, "outcomes": Counter(), "signatures": {},
-             "hang_cases": [], "wall": 0.0}
+    stats = {
+        "kind": kind,
+        "cases": 0,
+        "crashes": 0,
+        "hangs": 0,
+        "outcomes": Counter(),
+        "signatures": {},
+        "hang_cases": [],
+        "wall": 0.0,
+    }
     began = time.monotonic()
     last_progress = began
     dispatched: float | None = None  # when the first case went out: the budget counts from there
@@ -799,7 +1191,9 @@ def run_cases(kind: str, cases: int, seed: int, timeout: float, jobs: int, seeds
         path.with_suffix(path.suffix + ".txt").write_text(
             f"kind {kind}, seed {seed}, case {index}, file name {name!r}\n"
             f"replay: python bench/fuzz.py --kinds {kind} --replay {path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}"
-            f" --replay-name {name}\n\n{detail}\n", encoding="utf-8")
+            f" --replay-name {name}\n\n{detail}\n",
+            encoding="utf-8",
+        )
         return str(path.relative_to(ROOT) if path.is_relative_to(ROOT) else path)
 
     try:
@@ -827,7 +1221,12 @@ def run_cases(kind: str, cases: int, seed: int, timeout: float, jobs: int, seeds
                     try:
                         status, outcome, sig, detail = worker.conn.recv()
                     except EOFError:  # the worker died (segfault, out of memory): a crash
-                        status, outcome, sig, detail = "crash", None, ("WorkerDied", f"exit {worker.process.exitcode}"), ""
+                        status, outcome, sig, detail = (
+                            "crash",
+                            None,
+                            ("WorkerDied", f"exit {worker.process.exitcode}"),
+                            "",
+                        )
                         worker.kill()
                         workers[number] = Worker(context, worker.coding)
                     progressed = True
@@ -865,8 +1264,12 @@ def run_cases(kind: str, cases: int, seed: int, timeout: float, jobs: int, seeds
                 pending.clear()
             if progress is not None and now - last_progress > progress:
                 last_progress = now
-                print(f"  {kind}: {stats['cases']} case(s), {stats['crashes']} crash(es), {stats['hangs']} hang(s), "
-                      f"{now - began:.0f} s", file=sys.stderr, flush=True)
+                print(
+                    f"  {kind}: {stats['cases']} case(s), {stats['crashes']} crash(es), {stats['hangs']} hang(s), "
+                    f"{now - began:.0f} s",
+                    file=sys.stderr,
+                    flush=True,
+                )
             if not progressed:
                 time.sleep(0.002)
     finally:
@@ -883,8 +1286,10 @@ def run_cases(kind: str, cases: int, seed: int, timeout: float, jobs: int, seeds
 
 def format_stats(stats: dict) -> str:
     caught = sum(n for outcome, n in stats["outcomes"].items() if "caught:" in outcome)
-    lines = [f"{stats['kind']:<10} {stats['cases']:>7} {stats['crashes']:>8} {stats['hangs']:>6} {caught:>7} "
-             f"{stats['wall']:>9.1f}s"]
+    lines = [
+        f"{stats['kind']:<10} {stats['cases']:>7} {stats['crashes']:>8} {stats['hangs']:>6} {caught:>7} "
+        f"{stats['wall']:>9.1f}s"
+    ]
     for (etype, where), entry in list(stats["signatures"].items())[:5]:
         lines.append(f"    crash x{entry['count']}: {etype} at {where}")
         for path in entry["reproducers"]:
@@ -896,8 +1301,10 @@ def format_stats(stats: dict) -> str:
         if "caught:" in outcome:
             caught_types[outcome.split("caught:")[1]] += n
     if caught_types:
-        lines.append("    caught by the reader's catch-all (error record, not a crash): "
-                     + ", ".join(f"{name} x{n}" for name, n in caught_types.most_common()))
+        lines.append(
+            "    caught by the reader's catch-all (error record, not a crash): "
+            + ", ".join(f"{name} x{n}" for name, n in caught_types.most_common())
+        )
     return "\n".join(lines)
 
 
@@ -928,7 +1335,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=OUT)
     parser.add_argument("--budget", type=float, help="seconds per kind: no new case starts after that")
     parser.add_argument("--progress", type=float, help="print running figures to stderr every this many seconds")
-    parser.add_argument("--replay", type=Path, help="run one saved input of --kinds (one kind) here and show its traceback")
+    parser.add_argument(
+        "--replay", type=Path, help="run one saved input of --kinds (one kind) here and show its traceback"
+    )
     parser.add_argument("--replay-name", help="the file name the case had (its extension matters)")
     args = parser.parse_args(argv)
     kinds = [k.strip() for k in args.kinds.split(",") if k.strip()]
@@ -938,15 +1347,26 @@ def main(argv: list[str] | None = None) -> int:
     if args.replay:
         return replay(kinds[0], args.replay, args.replay_name)
     seeds = load_seeds()
-    print(f"fuzz: seed {args.seed}, timeout {args.timeout} s, {args.jobs} job(s); inputs that crash or hang go to {args.out}/<kind>/")
+    print(
+        f"fuzz: seed {args.seed}, timeout {args.timeout} s, {args.jobs} job(s); inputs that crash or hang go to {args.out}/<kind>/"
+    )
     print(HEADER, flush=True)
     failed = False
     pool = start_pool(args.jobs, coding=any(kind in INGESTED for kind in kinds))
     try:
         for kind in kinds:
-            stats = run_cases(kind, args.cases if args.cases is not None else DEFAULT_CASES[kind], args.seed,
-                              args.timeout, args.jobs, seeds, args.out, pool=pool, budget=args.budget,
-                              progress=args.progress)
+            stats = run_cases(
+                kind,
+                args.cases if args.cases is not None else DEFAULT_CASES[kind],
+                args.seed,
+                args.timeout,
+                args.jobs,
+                seeds,
+                args.out,
+                pool=pool,
+                budget=args.budget,
+                progress=args.progress,
+            )
             print(format_stats(stats), flush=True)
             failed = failed or bool(stats["crashes"] or stats["hangs"])
     finally:

@@ -2,8 +2,13 @@
 
 from reviewflow.agreement import agreement_files, summary_lines
 
-inputs, outputs = snakemake.input, snakemake.output  # noqa: F821
-result = agreement_files(coded=list(inputs.coded), decisions=list(inputs.decisions), form=inputs.form,
-                         agreement_out=outputs.agreement, conflicts_out=outputs.conflicts)
-with open(snakemake.log[0], "w", encoding="utf-8") as handle:  # noqa: F821
+inputs, outputs = snakemake.input, snakemake.output
+result = agreement_files(
+    coded=list(inputs.coded),
+    decisions=list(inputs.decisions),
+    form=inputs.form,
+    agreement_out=outputs.agreement,
+    conflicts_out=outputs.conflicts,
+)
+with open(snakemake.log[0], "w", encoding="utf-8") as handle:
     handle.write("\n".join(result.log + summary_lines(result.agreement)) + "\n")

@@ -6,20 +6,32 @@ from reviewflow.coding_nlp import resources
 from reviewflow.fileio import read_json, write_json
 from reviewflow.recommender import load_model
 
-ingested = read_json(snakemake.input.text)  # noqa: F821
-row = dict(snakemake.params.document_row)  # noqa: F821
-pipeline = snakemake.params.spacy_pipeline or ""  # noqa: F821
-model = load_model(snakemake.input.model) if "model" in snakemake.input.keys() else None  # noqa: F821, SIM118 - a Namedlist: `in` alone tests its values
-coded = code_ingested(ingested, snakemake.input.form, document_row=row,  # noqa: F821
-                      batch_size=int(snakemake.params.batch_size), pipeline=pipeline, model=model)  # noqa: F821
-form = resources(snakemake.input.form, pipeline)[0]  # noqa: F821
-write_coded_csv(snakemake.output.csv, coded.rows)  # noqa: F821
-write_json(snakemake.output.form, fill_form(coded, form, row))  # noqa: F821
-with open(snakemake.log[0], "w", encoding="utf-8") as handle:  # noqa: F821
+ingested = read_json(snakemake.input.text)
+row = dict(snakemake.params.document_row)
+pipeline = snakemake.params.spacy_pipeline or ""
+model = load_model(snakemake.input.model) if "model" in snakemake.input.keys() else None  # noqa: SIM118 - a Namedlist: `in` alone tests its values
+coded = code_ingested(
+    ingested,
+    snakemake.input.form,
+    document_row=row,
+    batch_size=int(snakemake.params.batch_size),
+    pipeline=pipeline,
+    model=model,
+)
+form = resources(snakemake.input.form, pipeline)[0]
+write_coded_csv(snakemake.output.csv, coded.rows)
+write_json(snakemake.output.form, fill_form(coded, form, row))
+with open(snakemake.log[0], "w", encoding="utf-8") as handle:
     if coded.status == "error":
-        print(f"{coded.doc_id}: ingestion failed, nothing coded (header-only CSV, form status error): "
-              + "; ".join(coded.messages), file=handle)
+        print(
+            f"{coded.doc_id}: ingestion failed, nothing coded (header-only CSV, form status error): "
+            + "; ".join(coded.messages),
+            file=handle,
+        )
     else:
         recommendations = sum(1 for r in coded.rows if r["is_recommendation"])
-        print(f"{coded.doc_id}: {len(coded.rows)} segment(s), {recommendations} recommendation(s), "
-              f"promising-practice document: {coded.promising}", file=handle)
+        print(
+            f"{coded.doc_id}: {len(coded.rows)} segment(s), {recommendations} recommendation(s), "
+            f"promising-practice document: {coded.promising}",
+            file=handle,
+        )

@@ -4,12 +4,18 @@ import sys
 
 from reviewflow.combine import combine_files
 
-inputs, outputs = snakemake.input, snakemake.output  # noqa: F821
-result = combine_files(coded=list(inputs.coded), decisions=list(inputs.decisions), manifest=inputs.manifest,
-                       corpus_dir=snakemake.config["corpus_dir"], form=inputs.form,  # noqa: F821
-                       coding_out=outputs.coding, report_out=outputs.report)
+inputs, outputs = snakemake.input, snakemake.output
+result = combine_files(
+    coded=list(inputs.coded),
+    decisions=list(inputs.decisions),
+    manifest=inputs.manifest,
+    corpus_dir=snakemake.config["corpus_dir"],
+    form=inputs.form,
+    coding_out=outputs.coding,
+    report_out=outputs.report,
+)
 lines = result.log_lines()
-with open(snakemake.log[0], "w", encoding="utf-8") as handle:  # noqa: F821
+with open(snakemake.log[0], "w", encoding="utf-8") as handle:
     handle.write("\n".join(lines) + "\n")
 # Refused sheets and rows, conflicts and vanished segments need the reviewer's eye: show them in the terminal too.
 for line in result.problem_lines():

@@ -6,10 +6,16 @@ The snapshot folder is written here, not declared as an output, so that Snakemak
 from reviewflow.form import load_form
 from reviewflow.history import OTHER_TABLES, log_lines, update_history
 
-inputs, outputs, params = snakemake.input, snakemake.output, snakemake.params  # noqa: F821
-result = update_history(table1=inputs.table1, edges=inputs.edges, documents=[tuple(d) for d in params.documents],
-                        history_dir=params.history_dir, changes_md=outputs.md, changes_json=outputs.json,
-                        tables={table.name: getattr(inputs, table.name) for table in OTHER_TABLES},
-                        wording=load_form(inputs.form).wording)
-with open(snakemake.log[0], "w", encoding="utf-8") as handle:  # noqa: F821
+inputs, outputs, params = snakemake.input, snakemake.output, snakemake.params
+result = update_history(
+    table1=inputs.table1,
+    edges=inputs.edges,
+    documents=[tuple(d) for d in params.documents],
+    history_dir=params.history_dir,
+    changes_md=outputs.md,
+    changes_json=outputs.json,
+    tables={table.name: getattr(inputs, table.name) for table in OTHER_TABLES},
+    wording=load_form(inputs.form).wording,
+)
+with open(snakemake.log[0], "w", encoding="utf-8") as handle:
     handle.write("\n".join(log_lines(result)) + "\n")

@@ -6,9 +6,9 @@ import sys
 from reviewflow.fileio import read_json, write_csv
 from reviewflow.ingestion import REPORT_COLUMNS, problem_summary, report_rows
 
-rows = report_rows([read_json(path) for path in snakemake.input.texts])  # noqa: F821
-write_csv(snakemake.output.csv, rows, REPORT_COLUMNS)  # noqa: F821
+rows = report_rows([read_json(path) for path in snakemake.input.texts])
+write_csv(snakemake.output.csv, rows, REPORT_COLUMNS)
 summary = problem_summary(rows)
-with open(snakemake.log[0], "w", encoding="utf-8") as handle:  # noqa: F821
+with open(snakemake.log[0], "w", encoding="utf-8") as handle:
     handle.write(summary)
 sys.stderr.write(summary)

@@ -5,14 +5,18 @@ import sys
 from reviewflow.manifest import check_search_strategies, read_rows
 from reviewflow.prisma import corpus_note, draw_prisma, load_search_log
 
-log = load_search_log(snakemake.input.search_log)  # noqa: F821
-rows = read_rows(snakemake.input.manifest)  # noqa: F821
+log = load_search_log(snakemake.input.search_log)
+rows = read_rows(snakemake.input.manifest)
 n_corpus = len(rows)
-draw_prisma(log, n_corpus, snakemake.output.svg, snakemake.output.png)  # noqa: F821
+draw_prisma(log, n_corpus, snakemake.output.svg, snakemake.output.png)
 # Documents whose search_strategy names no source of the log (checked before any job too, where wired).
-problems = check_search_strategies(rows, log, manifest_path=snakemake.input.manifest,  # noqa: F821
-                                   search_log_path=snakemake.input.search_log)  # noqa: F821
-with open(snakemake.log[0], "w", encoding="utf-8") as handle:  # noqa: F821
+problems = check_search_strategies(
+    rows,
+    log,
+    manifest_path=snakemake.input.manifest,
+    search_log_path=snakemake.input.search_log,
+)
+with open(snakemake.log[0], "w", encoding="utf-8") as handle:
     print(f"PRISMA diagram drawn; {corpus_note(log, n_corpus)}", file=handle)
     for problem in problems:
         print(f"problem: {problem}", file=handle)

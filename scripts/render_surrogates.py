@@ -22,12 +22,15 @@ from reviewflow.surrogates import render_corpus  # noqa: E402
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("doc_ids", nargs="*", help="render only these documents (default: every source)")
-    parser.add_argument("--corpus", default=None, metavar="DIR",
-                        help="corpus folder with surrogates/, manifest.csv and documents/ (default: corpus)")
+    parser.add_argument(
+        "--corpus",
+        default=None,
+        metavar="DIR",
+        help="corpus folder with surrogates/, manifest.csv and documents/ (default: corpus)",
+    )
     args = parser.parse_args(argv)
     corpus = REPO_ROOT / "corpus" if args.corpus is None else Path(args.corpus).resolve()
-    results = render_corpus(corpus / "surrogates", corpus / "manifest.csv", corpus / "documents",
-                            args.doc_ids or None)
+    results = render_corpus(corpus / "surrogates", corpus / "manifest.csv", corpus / "documents", args.doc_ids or None)
     failed = 0
     for result in results:
         if result.error:

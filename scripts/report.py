@@ -7,11 +7,13 @@ from reviewflow.form import load_form
 from reviewflow.provenance import collect
 from reviewflow.report import ReportInputs, fill_caption, render
 
-sm = snakemake  # noqa: F821
+sm = snakemake
 form = load_form(sm.input.form)
 # The captions are templates: the review's own names, counts, phases and results folder go in.
-captions = {Path(p).stem: fill_caption(Path(p).read_text(encoding="utf-8").strip(), form, str(p), sm.params.results_dir)
-            for p in sm.input.captions}
+captions = {
+    Path(p).stem: fill_caption(Path(p).read_text(encoding="utf-8").strip(), form, str(p), sm.params.results_dir)
+    for p in sm.input.captions
+}
 inputs = ReportInputs(
     manifest=Path(sm.input.manifest),
     form=Path(sm.input.form),

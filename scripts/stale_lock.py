@@ -46,15 +46,19 @@ def main(argv: list[str]) -> int:
         return 0
     running = _running_here()
     if running:
-        print(f"note: another Snakemake run is going on here (process {', '.join(map(str, running))}); "
-              "this run will wait for it or stop with a lock message.")
+        print(
+            f"note: another Snakemake run is going on here (process {', '.join(map(str, running))}); "
+            "this run will wait for it or stop with a lock message."
+        )
         return 0
     result = subprocess.run([*argv, "--unlock"], capture_output=True, text=True, check=False)
     if result.returncode != 0:
         print(result.stderr[-2000:], file=sys.stderr)
         return result.returncode
-    print("An earlier run was interrupted and left its lock behind: unlocked. Jobs it left unfinished are "
-          "run again (rerun-incomplete).")
+    print(
+        "An earlier run was interrupted and left its lock behind: unlocked. Jobs it left unfinished are "
+        "run again (rerun-incomplete)."
+    )
     return 0
 
 

@@ -7,11 +7,15 @@ from reviewflow.errors import ReviewflowError
 from reviewflow.form import load_form
 from reviewflow.synthesis import synthesize_files
 
-inputs, outputs, params = snakemake.input, snakemake.output, snakemake.params  # noqa: F821
-with open(snakemake.log[0], "w", encoding="utf-8") as log:  # noqa: F821
+inputs, outputs, params = snakemake.input, snakemake.output, snakemake.params
+with open(snakemake.log[0], "w", encoding="utf-8") as log:
     result = synthesize_files(
-        coding_csv=inputs.coding, ingest_report_csv=inputs.ingest_report, form_json_paths=list(inputs.forms),
-        form_path=inputs.form, manifest_path=inputs.manifest, corpus_dir=snakemake.config["corpus_dir"],  # noqa: F821
+        coding_csv=inputs.coding,
+        ingest_report_csv=inputs.ingest_report,
+        form_json_paths=list(inputs.forms),
+        form_path=inputs.form,
+        manifest_path=inputs.manifest,
+        corpus_dir=snakemake.config["corpus_dir"],
         include_mentions=bool(params.include_mentions),
     )
     wording = load_form(inputs.form).wording  # the review's own titles and labels
@@ -28,15 +32,21 @@ with open(snakemake.log[0], "w", encoding="utf-8") as log:  # noqa: F821
             "Fix: make the rule's outputs match reviewflow.tables.output_files() and reviewflow.figures.output_files()."
         )
     supported = result.support[result.support["role"] == "support"]
-    print(f"synthesis: {result.support['doc_id'].nunique()} documents with coded support, "
-          f"{len(supported)} support rows, {len(result.support) - len(supported)} caution rows; "
-          f"include_mentions={result.include_mentions}; {len(result.excluded)} document(s) left out "
-          f"(ingestion failed): {', '.join(result.excluded['doc_id']) or 'none'}", file=log)
+    print(
+        f"synthesis: {result.support['doc_id'].nunique()} documents with coded support, "
+        f"{len(supported)} support rows, {len(result.support) - len(supported)} caution rows; "
+        f"include_mentions={result.include_mentions}; {len(result.excluded)} document(s) left out "
+        f"(ingestion failed): {', '.join(result.excluded['doc_id']) or 'none'}",
+        file=log,
+    )
     basis_counts = {b: sum(v == b for v in result.basis.values()) for b in ("primary", "other", "unknown")}
     print(f"evidence basis of the forms: {basis_counts}", file=log)
     # The fields are found by their role in the form; naming them shows which ids were read.
     fields = result.evidence_fields
-    print(f"evidence fields (by source role): evidence_basis = {', '.join(fields.basis) or 'none'}; "
-          f"evidence_category = {', '.join(fields.category) or 'none'}", file=log)
+    print(
+        f"evidence fields (by source role): evidence_basis = {', '.join(fields.basis) or 'none'}; "
+        f"evidence_category = {', '.join(fields.category) or 'none'}",
+        file=log,
+    )
     for problem in result.problems:
         print(f"problem: {problem}", file=log)

@@ -37,8 +37,10 @@ def main() -> int:
     args = parser.parse_args()
     texts_dir, form = Path(args.texts), Path(args.form)
     if not texts_dir.is_dir():
-        raise ReviewflowError(f"{texts_dir}: folder not found. Fix: pass --texts with the folder of real texts "
-                              "whose gold/ subfolder holds the sentence gold.")
+        raise ReviewflowError(
+            f"{texts_dir}: folder not found. Fix: pass --texts with the folder of real texts "
+            "whose gold/ subfolder holds the sentence gold."
+        )
     texts = load_gold_texts(texts_dir, Path(args.segment_gold))
     if not texts:
         raise ReviewflowError(f"{texts_dir}: no text with a gold file. Fix: put NAME.txt beside gold/NAME.csv.")
@@ -49,15 +51,27 @@ def main() -> int:
         gold_file = texts_dir / "gold" / f"{text.name}.csv"
         if not gold_file.is_file():
             gold_file = Path(args.segment_gold) / f"{text.name}.csv"
-        training.append({"text": text.name, "gold_sha256": _sha256(gold_file), "segments": len(items),
-                         "recommendations": sum(e.label for e in items)})
-    meta = {"reviewflow_version": __version__, "trained_on": training,
-            "form": form.name, "form_sha256": _sha256(form),
-            "how": "scripts/train_recommender.py (make model)"}
+        training.append(
+            {
+                "text": text.name,
+                "gold_sha256": _sha256(gold_file),
+                "segments": len(items),
+                "recommendations": sum(e.label for e in items),
+            }
+        )
+    meta = {
+        "reviewflow_version": __version__,
+        "trained_on": training,
+        "form": form.name,
+        "form_sha256": _sha256(form),
+        "how": "scripts/train_recommender.py (make model)",
+    }
     model = train([e for text in texts for e in examples[text.name]], meta=meta)
     write_model(args.out, model)
-    print(f"{args.out}: trained on {len(texts)} texts, {model.meta['n_examples']} segments "
-          f"({model.meta['n_recommendations']} recommendations); model {model.digest}")
+    print(
+        f"{args.out}: trained on {len(texts)} texts, {model.meta['n_examples']} segments "
+        f"({model.meta['n_recommendations']} recommendations); model {model.digest}"
+    )
     return 0
 
 

@@ -25,7 +25,9 @@ def main(argv: list[str] | None = None) -> int:
     readme = REPO_ROOT / "README.md"
     try:
         if args.check:
-            current = readme.read_text(encoding="utf-8") == updated_readme(readme.read_text(encoding="utf-8"), args.results)
+            current = readme.read_text(encoding="utf-8") == updated_readme(
+                readme.read_text(encoding="utf-8"), args.results
+            )
             print("README.md is current" if current else "README.md differs from the results: run `make readme`")
             return 0 if current else 1
         changed = update_readme(readme, args.results)

@@ -25,16 +25,39 @@ def segment_id(doc_id: str, text: str) -> str:
     return hashlib.sha1(f"{doc_id}\x1f{normalized}".encode()).hexdigest()[:16]
 
 
-def segment(doc_id: str, text: str, *, page: int = 1, rec: bool = True, areas: str = "", practices: str = "",
-            needs: str = "", phase: str = "", polarity: str | None = None, citations: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+def segment(
+    doc_id: str,
+    text: str,
+    *,
+    page: int = 1,
+    rec: bool = True,
+    areas: str = "",
+    practices: str = "",
+    needs: str = "",
+    phase: str = "",
+    polarity: str | None = None,
+    citations: list[dict[str, Any]] | None = None,
+) -> dict[str, Any]:
     citations = citations or []
     return {
-        "doc_id": doc_id, "segment_id": segment_id(doc_id, text), "page": page, "char_start": 0,
-        "char_end": len(text), "segment_kind": "sentence", "heading": "", "sentence": text,
-        "is_recommendation": "true" if rec else "false", "recommendation_kind": "explicit" if rec else "none",
-        "polarity": ("do" if rec else "") if polarity is None else polarity, "service_areas": areas,
-        "practices": practices, "needs": needs, "phase": phase, "phase_source": "cue" if phase else "",
-        "citations_raw": ";".join(c["raw"] for c in citations), "citations_json": json.dumps(citations),
+        "doc_id": doc_id,
+        "segment_id": segment_id(doc_id, text),
+        "page": page,
+        "char_start": 0,
+        "char_end": len(text),
+        "segment_kind": "sentence",
+        "heading": "",
+        "sentence": text,
+        "is_recommendation": "true" if rec else "false",
+        "recommendation_kind": "explicit" if rec else "none",
+        "polarity": ("do" if rec else "") if polarity is None else polarity,
+        "service_areas": areas,
+        "practices": practices,
+        "needs": needs,
+        "phase": phase,
+        "phase_source": "cue" if phase else "",
+        "citations_raw": ";".join(c["raw"] for c in citations),
+        "citations_json": json.dumps(citations),
         "evidence": "",
     }
 
@@ -47,8 +70,10 @@ def write_coded(folder: Path, doc_id: str, rows: list[dict[str, Any]]) -> Path:
 
 def write_form_json(folder: Path, doc_id: str, values: dict[str, str]) -> Path:
     path = folder / "forms" / f"{doc_id}.json"
-    fields = {key: {"value": value, "mode": "manual", "status": "needs_reviewer", "evidence": []}
-              for key, value in values.items()}
+    fields = {
+        key: {"value": value, "mode": "manual", "status": "needs_reviewer", "evidence": []}
+        for key, value in values.items()
+    }
     write_json(path, {"doc_id": doc_id, "form_id": "macy_johns_2011", "form_version": "1", "fields": fields})
     return path
 
@@ -57,17 +82,41 @@ def small_corpus(results: Path) -> dict[str, list[dict[str, Any]]]:
     """Two documents, five segments; one quote that a spreadsheet would run as a formula."""
     docs = {
         "aron2006": [
-            segment("aron2006", "Programs should provide counseling for trauma.", areas="mental_health",
-                    needs="ongoing_mental_health", phase="stabilization"),
-            segment("aron2006", "Survivors need emergency shelter on the first night.", areas="shelter_housing",
-                    needs="emergency_shelter", phase="immediate", page=2),
+            segment(
+                "aron2006",
+                "Programs should provide counseling for trauma.",
+                areas="mental_health",
+                needs="ongoing_mental_health",
+                phase="stabilization",
+            ),
+            segment(
+                "aron2006",
+                "Survivors need emergency shelter on the first night.",
+                areas="shelter_housing",
+                needs="emergency_shelter",
+                phase="immediate",
+                page=2,
+            ),
             segment("aron2006", "The study interviewed 20 providers.", rec=False),
         ],
         "clawson2009": [
             segment("clawson2009", '=HYPERLINK("http://evil.example","click")', rec=False),
-            segment("clawson2009", "Case managers should coordinate legal services.", practices="case_management",
-                    areas="legal_immigration", citations=[{"raw": "Aron et al., 2006", "authors": ["Aron"],
-                                                           "et_al": True, "year": "2006", "suffix": "", "narrative": False}]),
+            segment(
+                "clawson2009",
+                "Case managers should coordinate legal services.",
+                practices="case_management",
+                areas="legal_immigration",
+                citations=[
+                    {
+                        "raw": "Aron et al., 2006",
+                        "authors": ["Aron"],
+                        "et_al": True,
+                        "year": "2006",
+                        "suffix": "",
+                        "narrative": False,
+                    }
+                ],
+            ),
         ],
     }
     for doc_id, rows in docs.items():

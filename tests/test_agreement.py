@@ -23,8 +23,12 @@ def codebook():
 
 
 def ten_recommendations(results):
-    rows = [segment("hodge2008", f"Programs should offer counseling, point {i}.", areas="mental_health",
-                    phase="stabilization") for i in range(10)]
+    rows = [
+        segment(
+            "hodge2008", f"Programs should offer counseling, point {i}.", areas="mental_health", phase="stabilization"
+        )
+        for i in range(10)
+    ]
     write_coded(results, "hodge2008", rows)
     return [row["segment_id"] for row in rows]
 
@@ -40,9 +44,13 @@ BEN = ["accept"] * 4 + ["reject"] * 2 + ["accept"] + ["reject"] * 3
 
 def test_two_reviewers_kappa_matches_hand_computation(tmp_path, codebook):
     ids = ten_recommendations(tmp_path)
-    sheets = [write_decisions_csv(tmp_path / "decisions" / f"{name}.csv",
-                                  [{"segment_id": sid, "decision": d} for sid, d in zip(ids, decisions)])
-              for name, decisions in (("ana", ANA), ("ben", BEN))]
+    sheets = [
+        write_decisions_csv(
+            tmp_path / "decisions" / f"{name}.csv",
+            [{"segment_id": sid, "decision": d} for sid, d in zip(ids, decisions)],
+        )
+        for name, decisions in (("ana", ANA), ("ben", BEN))
+    ]
     result = agreement(sorted((tmp_path / "coded").glob("*.csv")), sheets, codebook)
     rows = {(r["rater_a"], r["rater_b"], r["code"]): r for r in result.agreement}
     pair = rows[("ana", "ben", "is_recommendation")]
@@ -75,8 +83,10 @@ def test_adjudicated_conflict_is_settled(tmp_path, codebook):
     ids = ten_recommendations(tmp_path)
     sheets = [
         write_decisions_csv(tmp_path / "decisions" / "ana.csv", [{"segment_id": ids[0], "decision": "accept"}]),
-        write_decisions_csv(tmp_path / "decisions" / "ben.csv", [{"segment_id": ids[0], "decision": "edit",
-                                                                   "phase_override": "immediate"}]),
+        write_decisions_csv(
+            tmp_path / "decisions" / "ben.csv",
+            [{"segment_id": ids[0], "decision": "edit", "phase_override": "immediate"}],
+        ),
         write_decisions_csv(tmp_path / "decisions" / "adjudicated.csv", [{"segment_id": ids[0], "decision": "accept"}]),
     ]
     result = agreement(sorted((tmp_path / "coded").glob("*.csv")), sheets, codebook)
@@ -88,9 +98,13 @@ def test_adjudicated_conflict_is_settled(tmp_path, codebook):
 def test_no_decisions_gives_header_only_files_and_a_log_line(tmp_path, codebook):
     ten_recommendations(tmp_path)
     out = tmp_path / "review"
-    result = agreement_files(coded=sorted((tmp_path / "coded").glob("*.csv")), decisions=[],
-                             form=default_form().path, agreement_out=out / "agreement.csv",
-                             conflicts_out=out / "conflicts.csv")
+    result = agreement_files(
+        coded=sorted((tmp_path / "coded").glob("*.csv")),
+        decisions=[],
+        form=default_form().path,
+        agreement_out=out / "agreement.csv",
+        conflicts_out=out / "conflicts.csv",
+    )
     assert (out / "agreement.csv").read_text() == csv_text([], AGREEMENT_COLUMNS)
     assert (out / "conflicts.csv").read_text() == csv_text([], CONFLICT_COLUMNS)
     assert NO_DECISIONS in result.log
@@ -114,26 +128,41 @@ BEN_NEEDS = [ACCEPT] * 3 + [DROP, DROP, KEEP_PLUS, DROP, DROP]
 
 
 def test_per_need_agreement_matches_hand_computation(tmp_path, codebook):
-    rows = [segment("hodge2008", f"Programs should offer counseling, point {i}.", areas="mental_health",
-                    needs="ongoing_mental_health", phase="stabilization") for i in range(8)]
+    rows = [
+        segment(
+            "hodge2008",
+            f"Programs should offer counseling, point {i}.",
+            areas="mental_health",
+            needs="ongoing_mental_health",
+            phase="stabilization",
+        )
+        for i in range(8)
+    ]
     write_coded(tmp_path, "hodge2008", rows)
     ids = [row["segment_id"] for row in rows]
-    sheets = [write_decisions_csv(tmp_path / "decisions" / f"{name}.csv",
-                                  [{"segment_id": sid, **d} for sid, d in zip(ids, decisions)])
-              for name, decisions in (("ana", ANA_NEEDS), ("ben", BEN_NEEDS))]
+    sheets = [
+        write_decisions_csv(
+            tmp_path / "decisions" / f"{name}.csv", [{"segment_id": sid, **d} for sid, d in zip(ids, decisions)]
+        )
+        for name, decisions in (("ana", ANA_NEEDS), ("ben", BEN_NEEDS))
+    ]
     result = agreement(sorted((tmp_path / "coded").glob("*.csv")), sheets, codebook)
     rows_by = {(r["rater_a"], r["rater_b"], r["code"]): r for r in result.agreement}
     need = rows_by[("ana", "ben", "need:ongoing_mental_health")]
     assert (need["n_segments"], need["n_agree"], need["percent_agreement"], need["kappa"]) == (8, 5, "62.5", "0.250")
-    assert (rows_by[("auto", "ana", "need:ongoing_mental_health")]["percent_agreement"],
-            rows_by[("auto", "ana", "need:ongoing_mental_health")]["kappa"]) == ("62.5", "0.000")
+    assert (
+        rows_by[("auto", "ana", "need:ongoing_mental_health")]["percent_agreement"],
+        rows_by[("auto", "ana", "need:ongoing_mental_health")]["kappa"],
+    ) == ("62.5", "0.000")
     assert rows_by[("auto", "ben", "need:ongoing_mental_health")]["percent_agreement"] == "50.0"
     housing = rows_by[("ana", "ben", "need:transitional_housing")]
     assert (housing["n_agree"], housing["percent_agreement"], housing["kappa"]) == (7, "87.5", "0.000")
     # every need of the codebook has a row per pair, in codebook order after the practices
     codes = [r["code"] for r in result.agreement if (r["rater_a"], r["rater_b"]) == ("ana", "ben")]
     assert [c for c in codes if c.startswith("need:")] == [f"need:{n}" for n in codebook.ids("needs")]
-    assert codes.index("need:" + codebook.ids("needs")[0]) > max(i for i, c in enumerate(codes) if c.startswith("practice:"))
+    assert codes.index("need:" + codebook.ids("needs")[0]) > max(
+        i for i, c in enumerate(codes) if c.startswith("practice:")
+    )
     # the conflicts name the need that differs
     differs = {c["segment_id"]: c["differs_in"] for c in result.conflicts}
     assert differs[ids[3]] == "need:ongoing_mental_health"

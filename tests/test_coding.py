@@ -23,14 +23,20 @@ GOLD = Path(__file__).parent / "gold" / "hhs_aspe_2009.csv"
 HHS_TEXT = "texts/hhs-aspe-2009-promising-services-excerpt.txt"
 
 
-def make_ingested(blocks: list[tuple[str, str] | tuple[str, str, int]], doc_id: str = "testdoc",
-                  references: list[str] | None = None, title: str | None = None) -> dict:
+def make_ingested(
+    blocks: list[tuple[str, str] | tuple[str, str, int]],
+    doc_id: str = "testdoc",
+    references: list[str] | None = None,
+    title: str | None = None,
+) -> dict:
     """An ingested record as docs/data-contracts.md describes it, built from (kind, text[, level]) blocks."""
     parts: list[tuple[str, str, int | None, str]] = []
     if title:
         parts.append(("heading", title, 1, "front_matter"))
     for block in blocks:
-        parts.append((block[0], block[1], block[2] if len(block) > 2 else (2 if block[0] == "heading" else None), "body"))
+        parts.append(
+            (block[0], block[1], block[2] if len(block) > 2 else (2 if block[0] == "heading" else None), "body")
+        )
     if references:
         parts.append(("heading", "References", 1, "references"))
         parts.extend(("paragraph", ref, None, "references") for ref in references)
@@ -49,10 +55,22 @@ def make_ingested(blocks: list[tuple[str, str] | tuple[str, str, int]], doc_id: 
                 sections[-1]["end"] = start
             sections.append({"name": section, "start": start, "end": len(text)})
         sections[-1]["end"] = len(text)
-    return {"doc_id": doc_id, "source": f"documents/{doc_id}.txt", "format": "txt", "text": text,
-            "pages": [{"number": 1, "start": 0, "end": len(text), "chars": len(text), "has_text_layer": True}],
-            "blocks": out_blocks, "sections": sections,
-            "quality": {"status": "ok", "messages": [], "n_pages": 1, "pages_without_text": [], "chars_per_page": [len(text)]}}
+    return {
+        "doc_id": doc_id,
+        "source": f"documents/{doc_id}.txt",
+        "format": "txt",
+        "text": text,
+        "pages": [{"number": 1, "start": 0, "end": len(text), "chars": len(text), "has_text_layer": True}],
+        "blocks": out_blocks,
+        "sections": sections,
+        "quality": {
+            "status": "ok",
+            "messages": [],
+            "n_pages": 1,
+            "pages_without_text": [],
+            "chars_per_page": [len(text)],
+        },
+    }
 
 
 def code(blocks, **kwargs):
@@ -67,17 +85,23 @@ def by_text(rows, start: str) -> dict:
 
 
 def test_segments_headings_list_items_and_sentences_with_stable_ids():
-    ingested = make_ingested([
-        ("heading", "Mental health care"),
-        ("paragraph", "Most survivors reported depression (Aron, Zweig, & Newmark, 2006). Providers should offer "
-                      "counseling in the survivor's language."),
-        ("list_item", "Offer English classes"),
-        ("paragraph", "Survivors may need dental care."),
-    ], references=["Aron, L. Y., Zweig, J. M., & Newmark, L. C. (2006). Comprehensive services. Urban Institute."])
+    ingested = make_ingested(
+        [
+            ("heading", "Mental health care"),
+            (
+                "paragraph",
+                "Most survivors reported depression (Aron, Zweig, & Newmark, 2006). Providers should offer "
+                "counseling in the survivor's language.",
+            ),
+            ("list_item", "Offer English classes"),
+            ("paragraph", "Survivors may need dental care."),
+        ],
+        references=["Aron, L. Y., Zweig, J. M., & Newmark, L. C. (2006). Comprehensive services. Urban Institute."],
+    )
     rows = code_ingested(ingested, DEFAULT_FORM).rows
     assert [r["segment_kind"] for r in rows] == ["heading", "sentence", "sentence", "list_item", "sentence"]
     for row in rows:
-        assert ingested["text"][row["char_start"]:row["char_end"]] == row["sentence"]
+        assert ingested["text"][row["char_start"] : row["char_end"]] == row["sentence"]
         expected = hashlib.sha1(("testdoc\x1f" + " ".join(row["sentence"].lower().split())).encode()).hexdigest()[:16]
         assert row["segment_id"] == expected
     assert not any("Urban Institute" in r["sentence"] for r in rows)  # references are never coded
@@ -85,10 +109,15 @@ def test_segments_headings_list_items_and_sentences_with_stable_ids():
 
 
 def test_recommendation_kinds_and_background_findings():
-    rows = code([
-        ("paragraph", "Most survivors reported depression and anxiety. Providers should offer trauma-informed "
-                      "counseling. It is essential to provide interpreters."),
-    ]).rows
+    rows = code(
+        [
+            (
+                "paragraph",
+                "Most survivors reported depression and anxiety. Providers should offer trauma-informed "
+                "counseling. It is essential to provide interpreters.",
+            ),
+        ]
+    ).rows
     finding = by_text(rows, "Most survivors")
     assert (finding["is_recommendation"], finding["recommendation_kind"], finding["polarity"]) == (False, "none", "")
     assert finding["service_areas"] == ["mental_health"]  # still coded, just not a recommendation
@@ -103,7 +132,9 @@ def test_a_described_practice_is_a_recommendation_in_any_document():
     # is the sentence's, not the title's.
     blocks = [("paragraph", "The program offers English classes to residents.")]
     plain = by_text(code(blocks).rows, "The program")
-    assert plain["recommendation_kind"] == "described_practice" and plain["service_areas"] == ["life_skills_job_training"]
+    assert plain["recommendation_kind"] == "described_practice" and plain["service_areas"] == [
+        "life_skills_job_training"
+    ]
     promising = code(blocks, document_row={"title": "Promising practices in aftercare"}).rows
     assert by_text(promising, "The program")["recommendation_kind"] == "described_practice"
     under_heading = code([("heading", "What providers can do"), *blocks]).rows
@@ -116,59 +147,84 @@ def test_what_a_relative_clause_says_a_service_does_is_not_a_program_acting():
 
 
 def test_review_language_is_a_recommendation_when_the_segment_has_a_code():
-    rows = code([("paragraph", "Secured housing is found to assure safety (Armstrong, 2008). "
-                               "Much of the literature suggests the need for interpreters. "
-                               "Stable funding is emphasized by the authors.")]).rows
+    rows = code(
+        [
+            (
+                "paragraph",
+                "Secured housing is found to assure safety (Armstrong, 2008). "
+                "Much of the literature suggests the need for interpreters. "
+                "Stable funding is emphasized by the authors.",
+            )
+        ]
+    ).rows
     assert by_text(rows, "Secured housing")["recommendation_kind"] == "explicit"
     assert by_text(rows, "Much of the literature")["recommendation_kind"] == "explicit"
     # "is emphasized" with nothing the codebook codes is not a service recommendation.
     assert by_text(rows, "Stable funding")["is_recommendation"] is False
 
 
-@pytest.mark.parametrize("sentence", [
-    "It\u2019s critically important to offer interpreters.",
-    "Providers are encouraged to screen for substance use.",
-    "Shelters have legal obligations to protect residents' privacy.",
-    "If your client is comfortable with it, ask questions about their housing.",
-    "During the conversation, use a qualified interpreter.",
-    "Tip: meet survivors in a private room.",
-    "Safety is a primary concern for survivors leaving a trafficking situation.",
-    "Counseling is one of the most vital services programs can offer.",
-    "Remember that trust takes time to build.",
-])
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "It\u2019s critically important to offer interpreters.",
+        "Providers are encouraged to screen for substance use.",
+        "Shelters have legal obligations to protect residents' privacy.",
+        "If your client is comfortable with it, ask questions about their housing.",
+        "During the conversation, use a qualified interpreter.",
+        "Tip: meet survivors in a private room.",
+        "Safety is a primary concern for survivors leaving a trafficking situation.",
+        "Counseling is one of the most vital services programs can offer.",
+        "Remember that trust takes time to build.",
+    ],
+)
 def test_intensified_hedged_and_labelled_cues_recommend(sentence):
     assert code([("paragraph", sentence)]).rows[0]["recommendation_kind"] == "explicit", sentence
 
 
 def test_a_question_heading_about_promising_approaches_makes_its_sentences_recommendations():
-    rows = code([("heading", "What are promising approaches to service delivery?"),
-                 ("paragraph", "Case managers meet clients within a day of referral.")]).rows
+    rows = code(
+        [
+            ("heading", "What are promising approaches to service delivery?"),
+            ("paragraph", "Case managers meet clients within a day of referral."),
+        ]
+    ).rows
     assert by_text(rows, "Case managers")["recommendation_kind"] == "explicit"
 
 
 def test_heading_codes_go_only_to_the_recommendations_beneath_it():
-    rows = code([("heading", "Safe housing"),
-                 ("paragraph", "Offer a private room. See chapter 4 for the survey results.")]).rows
+    rows = code(
+        [("heading", "Safe housing"), ("paragraph", "Offer a private room. See chapter 4 for the survey results.")]
+    ).rows
     assert by_text(rows, "Offer a private room")["service_areas"] == ["shelter_housing"]
     cross_reference = by_text(rows, "See chapter 4")
     assert cross_reference["is_recommendation"] is False and cross_reference["service_areas"] == []
 
 
 def test_names_of_organisations_and_laws_are_not_topics():
-    rows = code([("paragraph", "The Substance Abuse and Mental Health Services Administration publishes six principles. "
-                               "Providers should offer mental health care.")]).rows
+    rows = code(
+        [
+            (
+                "paragraph",
+                "The Substance Abuse and Mental Health Services Administration publishes six principles. "
+                "Providers should offer mental health care.",
+            )
+        ]
+    ).rows
     name = by_text(rows, "The Substance Abuse")
     assert name["service_areas"] == [] and name["practices"] == []
     assert by_text(rows, "Providers should")["service_areas"] == ["mental_health"]
 
 
-@pytest.mark.parametrize("sentence, code_id", [
-    ("Survivors may rely on Social Security after the program ends.", "safety_confidentiality"),
-    ("The family was their only safety net.", "safety_confidentiality"),
-    ("Shelter staff met weekly with the police.", "shelter_housing"),
-    ("Staff completed a training certification last year.", "legal_immigration"),
-    ("Programs should undergo formal assessments every year.", "needs_assessment"),
-])
+@pytest.mark.parametrize(
+    "sentence, code_id",
+    [
+        ("Survivors may rely on Social Security after the program ends.", "safety_confidentiality"),
+        ("The family was their only safety net.", "safety_confidentiality"),
+        ("Shelter staff met weekly with the police.", "shelter_housing"),
+        ("Staff completed a training certification last year.", "legal_immigration"),
+        ("Programs should undergo formal assessments every year.", "needs_assessment"),
+    ],
+)
 def test_exclusions_in_the_codebook_drop_other_word_senses(sentence, code_id):
     row = code([("paragraph", sentence)]).rows[0]
     assert code_id not in row["service_areas"] + row["practices"], row["evidence"]
@@ -179,14 +235,17 @@ def test_a_wrong_sense_phase_cue_gives_no_phase():
     assert row["phase"] != "reintegration" or row["phase_source"] != "cue", row["evidence"]
 
 
-@pytest.mark.parametrize("sentence, code_id", [
-    ("Offer services to survivors with limited English proficiency.", "language_interpretation"),
-    ("Complete the intake with every new client.", "needs_assessment"),
-    ("Programs should wrap services around each survivor.", "case_management"),
-    ("Help survivors apply for crime victim compensation.", "legal_immigration"),
-    ("Counselors teach coping strategies.", "mental_health"),
-    ("Let survivors make informed choices about their care.", "trauma_informed_care"),
-])
+@pytest.mark.parametrize(
+    "sentence, code_id",
+    [
+        ("Offer services to survivors with limited English proficiency.", "language_interpretation"),
+        ("Complete the intake with every new client.", "needs_assessment"),
+        ("Programs should wrap services around each survivor.", "case_management"),
+        ("Help survivors apply for crime victim compensation.", "legal_immigration"),
+        ("Counselors teach coping strategies.", "mental_health"),
+        ("Let survivors make informed choices about their care.", "trauma_informed_care"),
+    ],
+)
 def test_synonyms_from_the_codebook(sentence, code_id):
     row = code([("paragraph", sentence)]).rows[0]
     assert code_id in row["service_areas"] + row["practices"], row["evidence"]
@@ -195,17 +254,24 @@ def test_synonyms_from_the_codebook(sentence, code_id):
 def test_a_described_practice_is_a_recommendation_even_without_a_code_for_it():
     # Whether a text recommends is one question, which codes apply another: a practice the codebook has
     # no code for (peer mentoring here) is still recommended, and simply adds to no cell.
-    rows = code([("paragraph", "The program pairs each newcomer with a peer mentor.")],
-                document_row={"title": "Promising practices in aftercare"}).rows
+    rows = code(
+        [("paragraph", "The program pairs each newcomer with a peer mentor.")],
+        document_row={"title": "Promising practices in aftercare"},
+    ).rows
     assert rows[0]["recommendation_kind"] == "described_practice"
     assert (rows[0]["service_areas"], rows[0]["practices"]) == ([], [])
 
 
 def test_do_not_recommendations_keep_their_polarity():
-    rows = code([
-        ("paragraph", "Never use persons accompanying the survivor as interpreters. No survivor should be subjected "
-                      "to mandatory HIV testing. Providers must not coerce survivors to discuss the abuse."),
-    ]).rows
+    rows = code(
+        [
+            (
+                "paragraph",
+                "Never use persons accompanying the survivor as interpreters. No survivor should be subjected "
+                "to mandatory HIV testing. Providers must not coerce survivors to discuss the abuse.",
+            ),
+        ]
+    ).rows
     assert [r["polarity"] for r in rows] == ["do_not", "do_not", "do_not"]
     assert rows[0]["practices"] == ["language_interpretation"]
     assert rows[1]["service_areas"] == ["physical_health"]
@@ -213,15 +279,17 @@ def test_do_not_recommendations_keep_their_polarity():
 
 
 def test_list_items_under_recommendation_heading_and_after_a_recommending_lead_in():
-    rows = code([
-        ("heading", "Recommendations"),
-        ("list_item", "Case managers as the single point of contact"),
-        ("heading", "Shelter"),
-        ("paragraph", "Shelters should follow these practices:"),
-        ("list_item", "Separate shelters by gender"),
-        ("list_item", "A quiet room for rest"),
-        ("paragraph", "Many shelters are full."),
-    ]).rows
+    rows = code(
+        [
+            ("heading", "Recommendations"),
+            ("list_item", "Case managers as the single point of contact"),
+            ("heading", "Shelter"),
+            ("paragraph", "Shelters should follow these practices:"),
+            ("list_item", "Separate shelters by gender"),
+            ("list_item", "A quiet room for rest"),
+            ("paragraph", "Many shelters are full."),
+        ]
+    ).rows
     assert by_text(rows, "Case managers")["recommendation_kind"] == "explicit"
     assert by_text(rows, "Separate shelters")["is_recommendation"] is True
     assert by_text(rows, "A quiet room")["practices"] == ["specialized_shelter"]
@@ -230,10 +298,15 @@ def test_list_items_under_recommendation_heading_and_after_a_recommending_lead_i
 
 
 def test_codes_inherited_from_the_heading_only_when_the_segment_has_none():
-    rows = code([
-        ("heading", "Mental health care"),
-        ("paragraph", "This service should be offered early. Legal aid should also be offered. It is often underused."),
-    ]).rows
+    rows = code(
+        [
+            ("heading", "Mental health care"),
+            (
+                "paragraph",
+                "This service should be offered early. Legal aid should also be offered. It is often underused.",
+            ),
+        ]
+    ).rows
     inherited = by_text(rows, "This service")
     assert inherited["service_areas"] == ["mental_health"] and "heading:mental_health" in inherited["evidence"]
     assert by_text(rows, "Legal aid")["service_areas"] == ["legal_immigration"]
@@ -241,16 +314,25 @@ def test_codes_inherited_from_the_heading_only_when_the_segment_has_none():
 
 
 def test_phase_from_cue_else_from_the_need_default():
-    rows = code([
-        ("paragraph", "In the long term, survivors should be helped to find housing. "
-                      "Programs should offer cognitive behavioral therapy. "
-                      "Emergency shelter must be available right after identification."),
-    ]).rows
+    rows = code(
+        [
+            (
+                "paragraph",
+                "In the long term, survivors should be helped to find housing. "
+                "Programs should offer cognitive behavioral therapy. "
+                "Emergency shelter must be available right after identification.",
+            ),
+        ]
+    ).rows
     long_term = by_text(rows, "In the long term")
     assert (long_term["phase"], long_term["phase_source"]) == ("reintegration", "cue")
     assert long_term["needs"] == ["permanent_housing"]  # the only shelter need of that phase
     therapy = by_text(rows, "Programs should")
-    assert (therapy["phase"], therapy["phase_source"], therapy["needs"]) == ("stabilization", "need_default", ["ongoing_mental_health"])
+    assert (therapy["phase"], therapy["phase_source"], therapy["needs"]) == (
+        "stabilization",
+        "need_default",
+        ["ongoing_mental_health"],
+    )
     emergency = by_text(rows, "Emergency shelter")
     assert emergency["phase"] == "immediate" and "emergency_shelter" in emergency["needs"]
 
@@ -262,31 +344,64 @@ def test_a_need_needs_its_code():
 
 
 def test_citations_attach_to_their_sentence_and_skip_personal_communications():
-    rows = code([
-        ("paragraph", "Survivors need safe housing (Clawson & Dutch, 2008a). Smith and colleagues (2009) "
-                      "describe counseling (A. Adams, personal communication, March 2006)."),
-    ]).rows
+    rows = code(
+        [
+            (
+                "paragraph",
+                "Survivors need safe housing (Clawson & Dutch, 2008a). Smith and colleagues (2009) "
+                "describe counseling (A. Adams, personal communication, March 2006).",
+            ),
+        ]
+    ).rows
     first, second = rows
     assert first["citations_raw"] == ["Clawson & Dutch, 2008a"]
     cited = json.loads(first["citations_json"])
-    assert cited == [{"acronym": "", "authors": ["Clawson", "Dutch"], "et_al": False, "narrative": False,
-                      "raw": "Clawson & Dutch, 2008a", "suffix": "a", "year": "2008"}]
+    assert cited == [
+        {
+            "acronym": "",
+            "authors": ["Clawson", "Dutch"],
+            "et_al": False,
+            "narrative": False,
+            "raw": "Clawson & Dutch, 2008a",
+            "suffix": "a",
+            "year": "2008",
+        }
+    ]
     assert [c["narrative"] for c in json.loads(second["citations_json"])] == [True]
     assert not any("personal communication" in raw for raw in second["citations_raw"])
 
 
 def test_citation_json_keeps_a_corporate_authors_acronym():
-    rows = code([("paragraph", "Shelters should keep their address confidential (Northern Shelter Network [NSN], 2011). "
-                               "Staff should receive safety training (NSN, 2011).")]).rows
+    rows = code(
+        [
+            (
+                "paragraph",
+                "Shelters should keep their address confidential (Northern Shelter Network [NSN], 2011). "
+                "Staff should receive safety training (NSN, 2011).",
+            )
+        ]
+    ).rows
     cited = json.loads(rows[0]["citations_json"])
     assert [c["acronym"] for c in cited] == ["NSN"]
 
 
 def test_error_documents_give_a_header_only_csv_and_an_error_form(tmp_path):
-    ingested = {"doc_id": "broken", "source": "documents/broken.pdf", "format": "pdf", "text": "", "pages": [],
-                "blocks": [], "sections": [],
-                "quality": {"status": "error", "messages": ["documents/broken.pdf: no text layer"], "n_pages": 2,
-                            "pages_without_text": [1, 2], "chars_per_page": [0, 0]}}
+    ingested = {
+        "doc_id": "broken",
+        "source": "documents/broken.pdf",
+        "format": "pdf",
+        "text": "",
+        "pages": [],
+        "blocks": [],
+        "sections": [],
+        "quality": {
+            "status": "error",
+            "messages": ["documents/broken.pdf: no text layer"],
+            "n_pages": 2,
+            "pages_without_text": [1, 2],
+            "chars_per_page": [0, 0],
+        },
+    }
     coded = code_ingested(ingested, DEFAULT_FORM)
     write_coded_csv(tmp_path / "broken.csv", coded.rows)
     assert (tmp_path / "broken.csv").read_text(encoding="utf-8") == ",".join(COLUMNS) + "\n"
@@ -296,11 +411,17 @@ def test_error_documents_give_a_header_only_csv_and_an_error_form(tmp_path):
 
 
 def test_filled_form_has_values_with_evidence_and_manual_fields_for_the_reviewer():
-    coded = code([
-        ("paragraph", "We interviewed 25 survivors and conducted focus groups with service providers. "
-                      "Providers should offer counseling to women and girls from abroad. "
-                      "Foreign national victims need interpreters."),
-    ], document_row={"doc_type": "ngo_report", "title": "A needs assessment"})
+    coded = code(
+        [
+            (
+                "paragraph",
+                "We interviewed 25 survivors and conducted focus groups with service providers. "
+                "Providers should offer counseling to women and girls from abroad. "
+                "Foreign national victims need interpreters.",
+            ),
+        ],
+        document_row={"doc_type": "ngo_report", "title": "A needs assessment"},
+    )
     form = fill_form(coded, resources(DEFAULT_FORM)[0], {"doc_type": "ngo_report"})
     fields = form["fields"]
     assert (form["form_id"], form["status"]) == ("macy_johns_2011", "ok")
@@ -312,7 +433,12 @@ def test_filled_form_has_values_with_evidence_and_manual_fields_for_the_reviewer
     assert fields["recommended_services"]["value"] == ["mental_health"]
     assert fields["recommended_services"]["evidence"][0]["quote"].startswith("Providers should offer counseling")
     assert "emergency_interpretation" in fields["survivors_needs"]["value"]
-    assert fields["quality_appraisal_notes"] == {"value": None, "mode": "manual", "status": "needs_reviewer", "evidence": []}
+    assert fields["quality_appraisal_notes"] == {
+        "value": None,
+        "mode": "manual",
+        "status": "needs_reviewer",
+        "evidence": [],
+    }
     assert all(f["status"] in ("filled", "empty", "needs_reviewer") for f in fields.values())
 
 
@@ -330,8 +456,16 @@ def test_a_synonym_added_to_the_yaml_is_coded(tmp_path):
 
 
 def test_output_is_deterministic(tmp_path):
-    ingested = make_ingested([("heading", "Safety"), ("paragraph", "Agencies must keep shelter addresses confidential. "
-                                                                   "Safety plans should be revisited (Aron et al., 2006).")])
+    ingested = make_ingested(
+        [
+            ("heading", "Safety"),
+            (
+                "paragraph",
+                "Agencies must keep shelter addresses confidential. "
+                "Safety plans should be revisited (Aron et al., 2006).",
+            ),
+        ]
+    )
     for name in ("a.csv", "b.csv"):
         write_coded_csv(tmp_path / name, code_ingested(ingested, DEFAULT_FORM).rows)
     assert (tmp_path / "a.csv").read_bytes() == (tmp_path / "b.csv").read_bytes()
@@ -350,13 +484,21 @@ def test_cli_code_resolves_citations_against_the_manifest(tmp_path):
     manifest.write_text(
         "doc_id,citation,authors,year,year_suffix,title,container,doi,doc_type,search_strategy,file,surrogate,verified,notes\n"
         'aron2006,"Aron et al., 2006","Aron, L. Y.; Zweig, J. M.; Newmark, L. C.",2006,,Comprehensive services,Urban Institute,,'
-        "ngo_report,internet,documents/aron2006.txt,false,true,\n", encoding="utf-8")
+        "ngo_report,internet,documents/aron2006.txt,false,true,\n",
+        encoding="utf-8",
+    )
     doc = tmp_path / "brief.txt"
-    doc.write_text("Aftercare brief\n\nProviders should offer case management (Aron, Zweig, & Newmark, 2006).\n\n"
-                   "Shelters must be safe (Nobody, 1999).\n", encoding="utf-8")
+    doc.write_text(
+        "Aftercare brief\n\nProviders should offer case management (Aron, Zweig, & Newmark, 2006).\n\n"
+        "Shelters must be safe (Nobody, 1999).\n",
+        encoding="utf-8",
+    )
     out = tmp_path / "out.csv"
-    status = cli_code(argparse.Namespace(path=str(doc), manifest=str(manifest), form=str(DEFAULT_FORM), out=str(out), doc_id=None,
-                                         model=""))
+    status = cli_code(
+        argparse.Namespace(
+            path=str(doc), manifest=str(manifest), form=str(DEFAULT_FORM), out=str(out), doc_id=None, model=""
+        )
+    )
     assert status == 0
     rows = list(csv.DictReader(out.open(encoding="utf-8")))
     assert list(rows[0]) == [*COLUMNS, "cited_doc_ids"]
@@ -376,8 +518,13 @@ def test_accuracy_on_the_hhs_aspe_2009_excerpt(shared_dir):
 
     ingested = ingest_file(shared_dir / HHS_TEXT, doc_id="hhs_aspe_2009")
     rows = code_ingested(ingested, DEFAULT_FORM).rows
-    pred = {r["segment_id"]: {k: ";".join(v) if isinstance(v, list) else str(v).lower() if isinstance(v, bool) else str(v)
-                              for k, v in r.items()} for r in rows}
+    pred = {
+        r["segment_id"]: {
+            k: ";".join(v) if isinstance(v, list) else str(v).lower() if isinstance(v, bool) else str(v)
+            for k, v in r.items()
+        }
+        for r in rows
+    }
     gold = read_rows(GOLD)
     overall = evaluate(gold, pred)
     assert not overall["gold_only"], "the segmentation changed: recheck tests/gold/hhs_aspe_2009.csv"
@@ -391,32 +538,58 @@ def test_accuracy_on_the_hhs_aspe_2009_excerpt(shared_dir):
     # uses and which was trained on this text among others, filters them.
     assert overall["is_recommendation"]["f1"] >= 0.80
     model = load_model(DEFAULT_RECOMMENDATION_MODEL)
-    scored = {r["segment_id"]: {k: ";".join(v) if isinstance(v, list) else str(v).lower() if isinstance(v, bool) else str(v)
-                                for k, v in r.items()} for r in code_ingested(ingested, DEFAULT_FORM, model=model).rows}
+    scored = {
+        r["segment_id"]: {
+            k: ";".join(v) if isinstance(v, list) else str(v).lower() if isinstance(v, bool) else str(v)
+            for k, v in r.items()
+        }
+        for r in code_ingested(ingested, DEFAULT_FORM, model=model).rows
+    }
     assert evaluate(gold, scored)["is_recommendation"]["f1"] >= 0.87
     assert overall["polarity"]["micro"]["f1"] >= 0.97
     assert overall["citations"]["micro"]["f1"] >= 0.9
 
 
 def test_negation_inside_a_relative_clause_is_not_a_prohibition():
-    rows = code([("paragraph", "Staff should use interpreters for survivors who do not speak English. "
-                               "Do not use family members as interpreters. Be honest about what you can and cannot do.")]).rows
+    rows = code(
+        [
+            (
+                "paragraph",
+                "Staff should use interpreters for survivors who do not speak English. "
+                "Do not use family members as interpreters. Be honest about what you can and cannot do.",
+            )
+        ]
+    ).rows
     assert [r["polarity"] for r in rows] == ["do", "do_not", "do"]
 
 
 def test_negation_in_a_subordinate_clause_does_not_prohibit():
-    rows = code([("paragraph", "Programs should provide interpreters for clients who do not speak Spanish. "
-                               "Staff should offer the dental care they had never received. "
-                               "Shelters must ensure that the street address does not appear online. "
-                               "If a client is unsure, do not pressure her to testify. "
-                               "Advocates who work nights should never share a client's location.")]).rows
+    rows = code(
+        [
+            (
+                "paragraph",
+                "Programs should provide interpreters for clients who do not speak Spanish. "
+                "Staff should offer the dental care they had never received. "
+                "Shelters must ensure that the street address does not appear online. "
+                "If a client is unsure, do not pressure her to testify. "
+                "Advocates who work nights should never share a client's location.",
+            )
+        ]
+    ).rows
     assert [r["polarity"] for r in rows] == ["do", "do", "do", "do_not", "do_not"]
 
 
 def test_a_predicate_cue_recommends_only_in_a_main_clause():
-    rows = code([("paragraph", "Safety planning is essential for every new client. "
-                               "Local coalitions that require a signed agreement meet monthly. "
-                               "Advocates have found that follow-up calls are a key part of retention.")]).rows
+    rows = code(
+        [
+            (
+                "paragraph",
+                "Safety planning is essential for every new client. "
+                "Local coalitions that require a signed agreement meet monthly. "
+                "Advocates have found that follow-up calls are a key part of retention.",
+            )
+        ]
+    ).rows
     assert by_text(rows, "Safety planning")["recommendation_kind"] == "explicit"
     assert by_text(rows, "Local coalitions")["is_recommendation"] is False  # relative clause: a description
     # After a verb of reporting, "that" introduces the finding, which keeps its force.
@@ -424,23 +597,40 @@ def test_a_predicate_cue_recommends_only_in_a_main_clause():
 
 
 def test_codes_never_come_from_the_names_inside_a_citation():
-    rows = code([("paragraph", "Outreach workers meet girls where they are (Center for Housing Education, 2006).")]).rows
+    rows = code(
+        [("paragraph", "Outreach workers meet girls where they are (Center for Housing Education, 2006).")]
+    ).rows
     row = rows[0]
     assert row["service_areas"] == [] and row["citations_raw"] == ["Center for Housing Education, 2006"]
 
 
 def test_a_described_practice_needs_the_program_to_act():
     promising = {"title": "Promising practices in aftercare"}
-    rows = code([("paragraph", "Many clients doubt that the shelter is willing to help with housing. "
-                               "The shelter carries out weekly housing clinics.")], document_row=promising).rows
+    rows = code(
+        [
+            (
+                "paragraph",
+                "Many clients doubt that the shelter is willing to help with housing. "
+                "The shelter carries out weekly housing clinics.",
+            )
+        ],
+        document_row=promising,
+    ).rows
     assert by_text(rows, "Many clients")["is_recommendation"] is False  # an attitude, not a practice
     assert by_text(rows, "The shelter carries")["recommendation_kind"] == "described_practice"
 
 
 def test_avoid_prohibits_as_the_main_verb_not_as_the_last_of_positive_steps():
-    rows = code([("paragraph", "Avoid using relatives as interpreters. Staff should avoid asking about immigration "
-                               "status at intake. Offer choices, explain each step, and avoid anything that "
-                               "repeats the control survivors lived under.")]).rows
+    rows = code(
+        [
+            (
+                "paragraph",
+                "Avoid using relatives as interpreters. Staff should avoid asking about immigration "
+                "status at intake. Offer choices, explain each step, and avoid anything that "
+                "repeats the control survivors lived under.",
+            )
+        ]
+    ).rows
     assert [r["polarity"] for r in rows] == ["do_not", "do_not", "do"]
 
 
@@ -450,8 +640,12 @@ def test_pressing_a_survivor_to_disclose_is_a_trauma_informed_care_caution():
 
 
 def test_a_disclaimer_under_a_recommendation_heading_is_not_a_recommendation():
-    rows = code([("heading", "Tips for service providers"),
-                 ("paragraph", "It is not legal advice. Advocates should explain each legal step.")]).rows
+    rows = code(
+        [
+            ("heading", "Tips for service providers"),
+            ("paragraph", "It is not legal advice. Advocates should explain each legal step."),
+        ]
+    ).rows
     assert by_text(rows, "It is not")["is_recommendation"] is False
     assert by_text(rows, "Advocates should")["is_recommendation"] is True
 
@@ -462,32 +656,51 @@ def test_after_the_crisis_is_not_the_crisis_phase():
 
 
 def test_a_need_outside_its_phase_gives_way_to_the_same_codes_need_in_that_phase():
-    row = code([("paragraph", "During the stabilization period, victims need legal advocacy to apply for a "
-                              "T-visa.")]).rows[0]
+    row = code(
+        [("paragraph", "During the stabilization period, victims need legal advocacy to apply for a T-visa.")]
+    ).rows[0]
     assert row["phase"] == "stabilization"
     assert "immigration_status" in row["needs"] and "crisis_legal_advocacy" not in row["needs"]
 
 
 def test_gender_specific_means_specialized_shelter_only_for_a_shelter():
-    rows = code([("paragraph", "Shelters should offer gender-specific housing. "
-                               "A gender-specific recovery group should meet weekly.")]).rows
+    rows = code(
+        [
+            (
+                "paragraph",
+                "Shelters should offer gender-specific housing. A gender-specific recovery group should meet weekly.",
+            )
+        ]
+    ).rows
     assert "specialized_shelter" in by_text(rows, "Shelters should")["practices"]
     assert "specialized_shelter" not in by_text(rows, "A gender-specific")["practices"]
 
 
 def test_a_notice_between_a_lead_in_and_its_list_is_skipped():
-    ingested = make_ingested([("paragraph", "Providers should offer the following services:"),
-                              ("notice", "Proceedings of the Annual Meeting, pages 1-8, 2007."),
-                              ("list_item", "Interpreters at intake."), ("list_item", "Counseling.")])
+    ingested = make_ingested(
+        [
+            ("paragraph", "Providers should offer the following services:"),
+            ("notice", "Proceedings of the Annual Meeting, pages 1-8, 2007."),
+            ("list_item", "Interpreters at intake."),
+            ("list_item", "Counseling."),
+        ]
+    )
     rows = code_ingested(ingested, DEFAULT_FORM).rows
-    assert [r["sentence"] for r in rows if r["segment_kind"] == "list_item"] == ["Interpreters at intake.", "Counseling."]
+    assert [r["sentence"] for r in rows if r["segment_kind"] == "list_item"] == [
+        "Interpreters at intake.",
+        "Counseling.",
+    ]
     assert all(r["is_recommendation"] for r in rows if r["segment_kind"] == "list_item")
     assert not any("Proceedings" in r["sentence"] for r in rows)
 
 
 def test_time_cues_and_repatriation_wording():
-    rows = code([("list_item", "Arrange a medical exam within 72 hours"),
-                 ("paragraph", "Programs should help survivors return home safely if they wish to be repatriated.")]).rows
+    rows = code(
+        [
+            ("list_item", "Arrange a medical exam within 72 hours"),
+            ("paragraph", "Programs should help survivors return home safely if they wish to be repatriated."),
+        ]
+    ).rows
     assert (rows[0]["phase"], rows[0]["phase_source"]) == ("immediate", "cue")
     assert rows[1]["service_areas"] == ["legal_immigration"] and rows[1]["needs"] == ["repatriation"]
 
@@ -502,46 +715,66 @@ def test_unknown_spacy_pipeline_is_a_clear_error():
 
 def test_a_new_practice_added_to_the_yaml_is_coded_and_offered_by_the_form(tmp_path):
     data = yaml.safe_load(DEFAULT_FORM.read_text(encoding="utf-8"))
-    data["codebook"]["practices"].append({"id": "peer_support", "label": "Peer support",
-                                          "patterns": ["peer support", {"phrase": "peer mentor", "attr": "LEMMA"}]})
+    data["codebook"]["practices"].append(
+        {
+            "id": "peer_support",
+            "label": "Peer support",
+            "patterns": ["peer support", {"phrase": "peer mentor", "attr": "LEMMA"}],
+        }
+    )
     form_path = tmp_path / "form.yaml"
     form_path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
-    coded = code_ingested(make_ingested([("paragraph", "Programs should hire peer mentors who are survivors.")]), form_path)
+    coded = code_ingested(
+        make_ingested([("paragraph", "Programs should hire peer mentors who are survivors.")]), form_path
+    )
     assert coded.rows[0]["practices"] == ["peer_support"]
     filled = fill_form(coded, resources(form_path)[0], {})
     assert filled["fields"]["recommended_practices"]["value"] == ["peer_support"]
 
 
 def test_page_numbers_come_from_the_page_map():
-    ingested = make_ingested([("paragraph", "Providers should offer counseling."), ("paragraph", "Shelters must be safe.")])
+    ingested = make_ingested(
+        [("paragraph", "Providers should offer counseling."), ("paragraph", "Shelters must be safe.")]
+    )
     second = ingested["blocks"][1]["start"]
-    ingested["pages"] = [{"number": 1, "start": 0, "end": second, "chars": second, "has_text_layer": True},
-                         {"number": 2, "start": second, "end": len(ingested["text"]), "chars": 1, "has_text_layer": True}]
+    ingested["pages"] = [
+        {"number": 1, "start": 0, "end": second, "chars": second, "has_text_layer": True},
+        {"number": 2, "start": second, "end": len(ingested["text"]), "chars": 1, "has_text_layer": True},
+    ]
     assert [r["page"] for r in code_ingested(ingested, DEFAULT_FORM).rows] == [1, 2]
 
 
-@pytest.mark.parametrize("sentence, kind", [
-    ("You do not need to be an expert to help survivors.", "none"),
-    ("I needed to be strong.", "none"),
-    ("Providers need to screen every new client.", "explicit"),
-    ("As you work to respond to trafficking in your community, consider the protective factors.", "explicit"),
-    ("The survey asked whether agencies identify, refer or support survivors.", "none"),
-    ("Providers can play a key role in promoting resiliency.", "explicit"),
-    ("Building trusting relationships is at the heart of this work.", "explicit"),
-    ("The National Association of Case Management defines case management as a collaborative process.",
-     "described_practice"),
-    ("Service providers explore a variety of housing options with each survivor.", "described_practice"),
-    ("Providers reported that victims lacked stable housing.", "none"),
-    ("A companion brief describes how case managers tie these services together.", "none"),
-])
+@pytest.mark.parametrize(
+    "sentence, kind",
+    [
+        ("You do not need to be an expert to help survivors.", "none"),
+        ("I needed to be strong.", "none"),
+        ("Providers need to screen every new client.", "explicit"),
+        ("As you work to respond to trafficking in your community, consider the protective factors.", "explicit"),
+        ("The survey asked whether agencies identify, refer or support survivors.", "none"),
+        ("Providers can play a key role in promoting resiliency.", "explicit"),
+        ("Building trusting relationships is at the heart of this work.", "explicit"),
+        (
+            "The National Association of Case Management defines case management as a collaborative process.",
+            "described_practice",
+        ),
+        ("Service providers explore a variety of housing options with each survivor.", "described_practice"),
+        ("Providers reported that victims lacked stable housing.", "none"),
+        ("A companion brief describes how case managers tie these services together.", "none"),
+    ],
+)
 def test_sentence_level_cues(sentence, kind):
     assert code([("paragraph", sentence)]).rows[0]["recommendation_kind"] == kind, sentence
 
 
 def test_list_items_after_a_ways_to_lead_in_are_recommendations():
-    rows = code([("paragraph", "Ways to support this shift in practice include:"),
-                 ("list_item", "Posting signs that outline the policy in waiting rooms."),
-                 ("list_item", "Conducting assessments only when alone with individuals.")]).rows
+    rows = code(
+        [
+            ("paragraph", "Ways to support this shift in practice include:"),
+            ("list_item", "Posting signs that outline the policy in waiting rooms."),
+            ("list_item", "Conducting assessments only when alone with individuals."),
+        ]
+    ).rows
     assert [r["recommendation_kind"] for r in rows] == ["explicit", "explicit", "explicit"]
 
 

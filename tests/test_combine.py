@@ -48,18 +48,28 @@ def test_decisions_applied_conflicts_kept_auto_and_vanished_reported(tmp_path, c
     hyperlink, s5 = (r["segment_id"] for r in docs["clawson2009"])
     gone = segment_id("aron2006", "Text that changed after re-ingest.")
     sheets = [
-        write_decisions_csv(tmp_path / "decisions" / "ana.csv", [
-            {"segment_id": s1, "decision": "accept"},
-            {"segment_id": s2, "decision": "edit", "codes_override": "transitional_housing;shelter_housing",
-             "phase_override": "stabilization"},
-            {"segment_id": s3, "decision": "edit", "codes_override": "mental_health"},
-            {"segment_id": hyperlink, "decision": "reject"},
-            {"segment_id": gone, "decision": "accept", "note": "kept in the report"},
-        ]),
+        write_decisions_csv(
+            tmp_path / "decisions" / "ana.csv",
+            [
+                {"segment_id": s1, "decision": "accept"},
+                {
+                    "segment_id": s2,
+                    "decision": "edit",
+                    "codes_override": "transitional_housing;shelter_housing",
+                    "phase_override": "stabilization",
+                },
+                {"segment_id": s3, "decision": "edit", "codes_override": "mental_health"},
+                {"segment_id": hyperlink, "decision": "reject"},
+                {"segment_id": gone, "decision": "accept", "note": "kept in the report"},
+            ],
+        ),
         write_decisions_csv(tmp_path / "decisions" / "ben.csv", [{"segment_id": s5, "decision": "reject"}]),
         write_decisions_csv(tmp_path / "decisions" / "cy.csv", [{"segment_id": s5, "decision": "accept"}]),
-        write_decisions_csv(tmp_path / "decisions" / "dee.csv", [{"segment_id": s1, "verdict": "reject"}],
-                            header=["segment_id", "verdict"]),
+        write_decisions_csv(
+            tmp_path / "decisions" / "dee.csv",
+            [{"segment_id": s1, "verdict": "reject"}],
+            header=["segment_id", "verdict"],
+        ),
     ]
     result = combine(coded_paths(tmp_path), sheets, codebook, by_author_year)
     rows = {r["segment_id"]: r for r in result.rows}
@@ -68,10 +78,18 @@ def test_decisions_applied_conflicts_kept_auto_and_vanished_reported(tmp_path, c
     assert rows[s1]["service_areas"] == "mental_health"
     edited = rows[s2]
     assert (edited["service_areas"], edited["needs"], edited["phase"], edited["phase_source"]) == (
-        "shelter_housing", "transitional_housing", "stabilization", "reviewer")
+        "shelter_housing",
+        "transitional_housing",
+        "stabilization",
+        "reviewer",
+    )
     promoted = rows[s3]  # a mention the reviewer coded: now a recommendation, phase untouched
-    assert (promoted["is_recommendation"], promoted["polarity"], promoted["service_areas"], promoted["phase_source"]) == (
-        "true", "do", "mental_health", "")
+    assert (
+        promoted["is_recommendation"],
+        promoted["polarity"],
+        promoted["service_areas"],
+        promoted["phase_source"],
+    ) == ("true", "do", "mental_health", "")
     assert rows[hyperlink]["decision"] == "reject" and rows[hyperlink]["sentence"].startswith("=HYPERLINK")
     conflict = rows[s5]
     assert (conflict["decision"], conflict["codes_source"], conflict["practices"]) == ("", "auto", "case_management")
@@ -99,14 +117,21 @@ def test_combine_files_writes_outputs_and_never_the_decisions(tmp_path, codebook
     import reviewflow.combine as module
 
     docs = small_corpus(tmp_path)
-    sheet = write_decisions_csv(tmp_path / "decisions" / "ana.csv",
-                                [{"segment_id": docs["aron2006"][0]["segment_id"], "decision": "reject"}])
+    sheet = write_decisions_csv(
+        tmp_path / "decisions" / "ana.csv", [{"segment_id": docs["aron2006"][0]["segment_id"], "decision": "reject"}]
+    )
     before = _digest(tmp_path / "decisions")
     monkeypatch.setattr(module, "citation_resolver", lambda documents: by_author_year)
     monkeypatch.setattr("reviewflow.manifest.load_manifest", lambda path, corpus_dir=None: [])
     outputs = {"coding_out": tmp_path / "out" / "coding.csv", "report_out": tmp_path / "out" / "decisions_report.csv"}
-    kwargs = dict(coded=coded_paths(tmp_path), decisions=[sheet], manifest="unused.csv", corpus_dir=None,
-                  form=default_form().path, **outputs)
+    kwargs = dict(
+        coded=coded_paths(tmp_path),
+        decisions=[sheet],
+        manifest="unused.csv",
+        corpus_dir=None,
+        form=default_form().path,
+        **outputs,
+    )
     combine_files(**kwargs)
     first = {name: path.read_bytes() for name, path in outputs.items()}
     combine_files(**kwargs)
@@ -124,13 +149,39 @@ def test_real_citation_resolver_builds_once_and_resolves(tmp_path):
     from reviewflow.combine import citation_resolver
     from reviewflow.manifest import Document
 
-    aron = Document(doc_id="aron2006", citation="Aron et al., 2006", authors="Aron, L. Y.; Zweig, J. M.; Newmark, L. C.",
-                    year="2006", year_suffix="", title="Comprehensive services", container="Urban Institute", doi="",
-                    doc_type="ngo_report", search_strategy="internet", file="documents/aron2006.pdf", surrogate=True,
-                    verified=True, notes="")
+    aron = Document(
+        doc_id="aron2006",
+        citation="Aron et al., 2006",
+        authors="Aron, L. Y.; Zweig, J. M.; Newmark, L. C.",
+        year="2006",
+        year_suffix="",
+        title="Comprehensive services",
+        container="Urban Institute",
+        doi="",
+        doc_type="ngo_report",
+        search_strategy="internet",
+        file="documents/aron2006.pdf",
+        surrogate=True,
+        verified=True,
+        notes="",
+    )
     resolve = citation_resolver([aron])
-    hit = {"raw": "Aron et al., 2006", "authors": ["Aron"], "et_al": True, "year": "2006", "suffix": "", "narrative": False}
-    miss = {"raw": "Smith, 1999", "authors": ["Smith"], "et_al": False, "year": "1999", "suffix": "", "narrative": False}
+    hit = {
+        "raw": "Aron et al., 2006",
+        "authors": ["Aron"],
+        "et_al": True,
+        "year": "2006",
+        "suffix": "",
+        "narrative": False,
+    }
+    miss = {
+        "raw": "Smith, 1999",
+        "authors": ["Smith"],
+        "et_al": False,
+        "year": "1999",
+        "suffix": "",
+        "narrative": False,
+    }
     assert resolve(hit) == "aron2006"
     assert resolve(miss) is None
 
@@ -140,12 +191,27 @@ def test_acronym_given_in_one_document_resolves_in_another() -> None:
     from reviewflow.combine import citation_resolver, resolve_citations
     from reviewflow.manifest import Document
 
-    fcadv = Document(doc_id="wiscasa2004", citation="Wisconsin Coalition, 2004", authors="Wisconsin Coalition Against Sexual Assault",
-                     year="2004", year_suffix="", title="", container="", doi="", doc_type="ngo_report",
-                     search_strategy="organization", file="documents/f.html", surrogate=False, verified=False, notes="")
+    fcadv = Document(
+        doc_id="wiscasa2004",
+        citation="Wisconsin Coalition, 2004",
+        authors="Wisconsin Coalition Against Sexual Assault",
+        year="2004",
+        year_suffix="",
+        title="",
+        container="",
+        doi="",
+        doc_type="ngo_report",
+        search_strategy="organization",
+        file="documents/f.html",
+        surrogate=False,
+        verified=False,
+        notes="",
+    )
     first = find_citations("Shelters should be separate (Wisconsin Coalition Against Sexual Assault [WisCASA], 2004).")
     later = find_citations("Advocates agree (WisCASA, 2004).")
-    rows = [{"citations_json": json.dumps([c.to_json() for c in first])},
-            {"citations_json": json.dumps([c.to_json() for c in later])}]
+    rows = [
+        {"citations_json": json.dumps([c.to_json() for c in first])},
+        {"citations_json": json.dumps([c.to_json() for c in later])},
+    ]
     assert resolve_citations(rows, citation_resolver([fcadv])) == (2, 2)
     assert [row["cited_doc_ids"] for row in rows] == ["wiscasa2004", "wiscasa2004"]

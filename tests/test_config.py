@@ -18,8 +18,11 @@ from test_review import write_decisions_csv
 
 
 def _write_config(path: Path, **changes: object) -> Path:
-    values = yaml.safe_load(Path("config/config.yaml").read_text(encoding="utf-8")) if Path(
-        "config/config.yaml").is_file() else {}
+    values = (
+        yaml.safe_load(Path("config/config.yaml").read_text(encoding="utf-8"))
+        if Path("config/config.yaml").is_file()
+        else {}
+    )
     values.update(changes)
     path.write_text(yaml.safe_dump(values, sort_keys=False), encoding="utf-8")
     return path
@@ -88,7 +91,9 @@ def test_review_export_names_the_configured_folders(tmp_path: Path, capsys: pyte
 def test_review_agreement_refuses_a_mistyped_decisions_folder(tmp_path: Path) -> None:
     results, docs = _finished_run(tmp_path)
     decisions = tmp_path / "decisions"
-    write_decisions_csv(decisions / "ana.csv", [{"segment_id": docs["aron2006"][0]["segment_id"], "decision": "reject"}])
+    write_decisions_csv(
+        decisions / "ana.csv", [{"segment_id": docs["aron2006"][0]["segment_id"], "decision": "reject"}]
+    )
     config = _write_config(tmp_path / "b.yaml", results_dir=str(results), decisions_dir=str(decisions))
     assert main(["review", "agreement", "--config", str(config)]) == 0
     agreement = (results / "review" / "agreement.csv").read_bytes()

@@ -45,11 +45,27 @@ ER  -
 def corpus(tmp_path: Path) -> Path:
     (tmp_path / "corpus" / "documents").mkdir(parents=True)
     (tmp_path / "corpus" / "documents" / "aron2006.txt").write_text("Aron text", encoding="utf-8")
-    write_rows(tmp_path / "corpus" / "manifest.csv", [dict(
-        doc_id="aron2006", citation="Aron et al., 2006", authors="Aron, L. Y.; Zweig, J. M.; Newmark, L. C.",
-        year="2006", year_suffix="", title="Comprehensive services for survivors of human trafficking",
-        container="Urban Institute", doi="", doc_type="ngo_report", search_strategy="internet",
-        file="documents/aron2006.txt", surrogate="false", verified="true", notes="")])
+    write_rows(
+        tmp_path / "corpus" / "manifest.csv",
+        [
+            dict(
+                doc_id="aron2006",
+                citation="Aron et al., 2006",
+                authors="Aron, L. Y.; Zweig, J. M.; Newmark, L. C.",
+                year="2006",
+                year_suffix="",
+                title="Comprehensive services for survivors of human trafficking",
+                container="Urban Institute",
+                doi="",
+                doc_type="ngo_report",
+                search_strategy="internet",
+                file="documents/aron2006.txt",
+                surrogate="false",
+                verified="true",
+                notes="",
+            )
+        ],
+    )
     docs = tmp_path / "import" / "docs"
     docs.mkdir(parents=True)
     (docs / "hodge.pdf").write_bytes(b"%PDF-1.4 stand-in bytes for a copied file")
@@ -74,8 +90,11 @@ def test_bibtex_import_adds_entries_and_refuses_duplicates(corpus: Path, capsys:
     assert documents["muraya2016"].container == "Trauma, Violence, & Abuse"
     # A techreport may be a government's or an NGO's: 'other', and the researcher is asked to choose.
     assert documents["muraya2016"].doc_type == "other"
-    assert ("check: " in out.out and "doc_id 'muraya2016'" in out.out
-            and "'techreport' is a report, which may be a government_report, ngo_report or issue_brief" in out.out)
+    assert (
+        "check: " in out.out
+        and "doc_id 'muraya2016'" in out.out
+        and "'techreport' is a report, which may be a government_report, ngo_report or issue_brief" in out.out
+    )
     assert (corpus / "corpus" / "documents" / "hodge2008.pdf").read_bytes().startswith(b"%PDF")
     assert documents["aron2006"].title == "Comprehensive services for survivors of human trafficking"
 
@@ -85,8 +104,23 @@ def test_ris_import_with_file_and_doi_duplicate(corpus: Path, capsys: pytest.Cap
     ris = corpus / "import" / "t.ris"
     ris.write_text(RIS, encoding="utf-8")
     doc = corpus / "import" / "docs" / "muraya.txt"
-    assert main(["corpus", "add", "--ris", str(ris), "--file", str(doc), "--manifest", str(manifest),
-                 "--search-strategy", "expert"]) == 0
+    assert (
+        main(
+            [
+                "corpus",
+                "add",
+                "--ris",
+                str(ris),
+                "--file",
+                str(doc),
+                "--manifest",
+                str(manifest),
+                "--search-strategy",
+                "expert",
+            ]
+        )
+        == 0
+    )
     row = next(r for r in read_rows(manifest) if r["doc_id"] == "tzvetkova2002")
     assert row["doi"] == "10.1080/13552070215895" and row["search_strategy"] == "expert"
     assert row["file"] == "documents/tzvetkova2002.txt"
@@ -156,10 +190,26 @@ def test_ris_corporate_author_and_name_suffix(corpus: Path, capsys: pytest.Captu
     manifest = corpus / "corpus" / "manifest.csv"
     ris = corpus / "import" / "corporate.ris"
     # RIS personal names are 'Last, First[, Suffix]'; a name without a comma is an organization.
-    ris.write_text("TY  - RPRT\nAU  - U.S. Department of State\nAU  - Smith, John, Jr.\n"
-                   "TI  - Trafficking in Persons Report\nPY  - 2010\nER  - \n", encoding="utf-8")
-    assert main(["corpus", "add", "--ris", str(ris), "--file", str(corpus / "import" / "docs" / "muraya.txt"),
-                 "--manifest", str(manifest)]) == 0
+    ris.write_text(
+        "TY  - RPRT\nAU  - U.S. Department of State\nAU  - Smith, John, Jr.\n"
+        "TI  - Trafficking in Persons Report\nPY  - 2010\nER  - \n",
+        encoding="utf-8",
+    )
+    assert (
+        main(
+            [
+                "corpus",
+                "add",
+                "--ris",
+                str(ris),
+                "--file",
+                str(corpus / "import" / "docs" / "muraya.txt"),
+                "--manifest",
+                str(manifest),
+            ]
+        )
+        == 0
+    )
     out = capsys.readouterr().out
     row = next(r for r in read_rows(manifest) if r["doc_id"] == "usdepartmentofstate2010")
     assert row["citation"] == "U.S. Department of State & Smith, 2010"
@@ -167,59 +217,110 @@ def test_ris_corporate_author_and_name_suffix(corpus: Path, capsys: pytest.Captu
     assert row["doc_type"] == "other" and "RIS type 'RPRT' is a report" in out
 
 
-@pytest.mark.parametrize("text, expected", [
-    ("TY  - JOUR\nAU  - Tzvetkova, Marina\nTI  - NGO responses\nPY  - 2002\n",
-     "the record starting at line 1 has no 'ER  - ' line before the end of the file"),
-    ("TY  - JOUR\nAU  - Tzvetkova, Marina\nTI  - NGO responses\nTY  - JOUR\nTI  - Other\nPY  - 2003\nER  - \n",
-     "the record starting at line 1 has no 'ER  - ' line before the next record starts at line 4"),
-    ("TY  - JOUR\nAU  - Tzvetkova, Marina\nthis line is garbage\nTI  - NGO responses\nPY  - 2002\nER  - \n",
-     "line 3 (record starting at line 1): 'this line is garbage' is not a RIS line"),
-    ("@article{x, title = {Not RIS}, year = 2001}\n", "line 1: '@article{x, title = {Not RIS}, year = 2001}' outside a record"),
-    ("", "no RIS record (no line 'TY  - ...')"),
-])
-def test_malformed_ris_names_file_line_and_fix(corpus: Path, capsys: pytest.CaptureFixture[str], text: str,
-                                               expected: str) -> None:
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        (
+            "TY  - JOUR\nAU  - Tzvetkova, Marina\nTI  - NGO responses\nPY  - 2002\n",
+            "the record starting at line 1 has no 'ER  - ' line before the end of the file",
+        ),
+        (
+            "TY  - JOUR\nAU  - Tzvetkova, Marina\nTI  - NGO responses\nTY  - JOUR\nTI  - Other\nPY  - 2003\nER  - \n",
+            "the record starting at line 1 has no 'ER  - ' line before the next record starts at line 4",
+        ),
+        (
+            "TY  - JOUR\nAU  - Tzvetkova, Marina\nthis line is garbage\nTI  - NGO responses\nPY  - 2002\nER  - \n",
+            "line 3 (record starting at line 1): 'this line is garbage' is not a RIS line",
+        ),
+        (
+            "@article{x, title = {Not RIS}, year = 2001}\n",
+            "line 1: '@article{x, title = {Not RIS}, year = 2001}' outside a record",
+        ),
+        ("", "no RIS record (no line 'TY  - ...')"),
+    ],
+)
+def test_malformed_ris_names_file_line_and_fix(
+    corpus: Path, capsys: pytest.CaptureFixture[str], text: str, expected: str
+) -> None:
     manifest = corpus / "corpus" / "manifest.csv"
     before = manifest.read_bytes()
     ris = corpus / "import" / "broken.ris"
     ris.write_text(text, encoding="utf-8")
-    status = main(["corpus", "add", "--ris", str(ris), "--file", str(corpus / "import" / "docs" / "muraya.txt"),
-                   "--manifest", str(manifest)])
+    status = main(
+        [
+            "corpus",
+            "add",
+            "--ris",
+            str(ris),
+            "--file",
+            str(corpus / "import" / "docs" / "muraya.txt"),
+            "--manifest",
+            str(manifest),
+        ]
+    )
     err = capsys.readouterr().err
     assert status == 2
     assert f"{ris}: {expected}" in err and "Fix:" in err and "no entries found" not in err
     assert manifest.read_bytes() == before
 
 
-def test_add_refuses_to_rewrite_a_manifest_that_would_lose_cells(corpus: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_add_refuses_to_rewrite_a_manifest_that_would_lose_cells(
+    corpus: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     manifest = corpus / "corpus" / "manifest.csv"
     manifest.write_text(manifest.read_text(encoding="utf-8").rstrip("\n") + ",unquoted, comma\n", encoding="utf-8")
     before = manifest.read_bytes()
     ris = corpus / "import" / "t.ris"
     ris.write_text(RIS, encoding="utf-8")
-    assert main(["corpus", "add", "--ris", str(ris), "--file", str(corpus / "import" / "docs" / "muraya.txt"),
-                 "--manifest", str(manifest)]) == 2
+    assert (
+        main(
+            [
+                "corpus",
+                "add",
+                "--ris",
+                str(ris),
+                "--file",
+                str(corpus / "import" / "docs" / "muraya.txt"),
+                "--manifest",
+                str(manifest),
+            ]
+        )
+        == 2
+    )
     err = capsys.readouterr().err
     assert "nothing was added" in err and "row 2 (doc_id 'aron2006'): 2 cell(s) beyond the 14 columns" in err
     assert manifest.read_bytes() == before
     assert not (corpus / "corpus" / "documents" / "tzvetkova2002.txt").exists()
 
 
-def test_capitalised_bibtex_field_names_import_like_lower_case_ones(corpus: Path,
-                                                                      capsys: pytest.CaptureFixture[str]) -> None:
+def test_capitalised_bibtex_field_names_import_like_lower_case_ones(
+    corpus: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     # Web of Science exports write `Author = {...}`, `Title = {...}`.
     wos = BIB.replace("author =", "Author =").replace("title =", "Title =").replace("year =", "Year =")
     (corpus / "import" / "wos.bib").write_text(wos, encoding="utf-8")
-    assert main(["corpus", "add", "--bib", str(corpus / "import" / "wos.bib"),
-                 "--manifest", str(corpus / "corpus" / "manifest.csv")]) == 1  # 'again' is a duplicate
+    assert (
+        main(
+            [
+                "corpus",
+                "add",
+                "--bib",
+                str(corpus / "import" / "wos.bib"),
+                "--manifest",
+                str(corpus / "corpus" / "manifest.csv"),
+            ]
+        )
+        == 1
+    )  # 'again' is a duplicate
     rows = {row["doc_id"]: row for row in read_rows(corpus / "corpus" / "manifest.csv")}
     assert rows["hodge2008"]["authors"] == "Hodge, D. R." and rows["hodge2008"]["year"] == "2008"
     assert rows["muraya2016"]["citation"] == "Muraya & Fry, 2016"
 
 
 @pytest.mark.parametrize("flag, name", [("--bib", "refs_cp1252.bib"), ("--ris", "refs_cp1252.ris")])
-def test_a_non_utf8_export_is_refused_with_the_file_and_the_fix(corpus: Path, capsys: pytest.CaptureFixture[str],
-                                                                flag: str, name: str) -> None:
+def test_a_non_utf8_export_is_refused_with_the_file_and_the_fix(
+    corpus: Path, capsys: pytest.CaptureFixture[str], flag: str, name: str
+) -> None:
     text = BIB.replace("Hodge, David R.", "Hodgé, Dàvid R.") if flag == "--bib" else RIS.replace("Marina", "Marína")
     (corpus / "import" / name).write_bytes(text.encode("cp1252"))
     manifest = corpus / "corpus" / "manifest.csv"
@@ -233,19 +334,62 @@ def test_a_non_utf8_export_is_refused_with_the_file_and_the_fix(corpus: Path, ca
 def test_corpus_add_keeps_every_byte_the_researcher_wrote(corpus: Path, capsys: pytest.CaptureFixture[str]) -> None:
     # As a spreadsheet saves it: BOM, CRLF, every cell quoted, columns reordered, an extra column, spaces.
     manifest = corpus / "corpus" / "manifest.csv"
-    header = ["citation", "doc_id", "authors", "year", "year_suffix", "title", "container", "doi", "doc_type",
-              "search_strategy", "file", "surrogate", "verified", "notes", "screener"]
-    values = ["Aron et al., 2006", "aron2006", "Aron, L. Y.; Zweig, J. M.; Newmark, L. C.", "2006", "",
-              "Comprehensive services for survivors of human trafficking", "Urban Institute", "", "ngo_report",
-              "internet", "documents/aron2006.txt", "false", "true", "kept  as written ", "Ann"]
-    original = ("\ufeff" + ",".join(f'"{h}"' for h in header) + "\r\n"
-                + ",".join(f'"{v}"' for v in values) + "\r\n").encode("utf-8")
+    header = [
+        "citation",
+        "doc_id",
+        "authors",
+        "year",
+        "year_suffix",
+        "title",
+        "container",
+        "doi",
+        "doc_type",
+        "search_strategy",
+        "file",
+        "surrogate",
+        "verified",
+        "notes",
+        "screener",
+    ]
+    values = [
+        "Aron et al., 2006",
+        "aron2006",
+        "Aron, L. Y.; Zweig, J. M.; Newmark, L. C.",
+        "2006",
+        "",
+        "Comprehensive services for survivors of human trafficking",
+        "Urban Institute",
+        "",
+        "ngo_report",
+        "internet",
+        "documents/aron2006.txt",
+        "false",
+        "true",
+        "kept  as written ",
+        "Ann",
+    ]
+    original = (
+        "\ufeff" + ",".join(f'"{h}"' for h in header) + "\r\n" + ",".join(f'"{v}"' for v in values) + "\r\n"
+    ).encode("utf-8")
     manifest.write_bytes(original)
-    assert main(["corpus", "add", "--ris", str(_write_ris(corpus)), "--file", str(corpus / "import" / "docs" / "muraya.txt"),
-                 "--manifest", str(manifest)]) == 0
+    assert (
+        main(
+            [
+                "corpus",
+                "add",
+                "--ris",
+                str(_write_ris(corpus)),
+                "--file",
+                str(corpus / "import" / "docs" / "muraya.txt"),
+                "--manifest",
+                str(manifest),
+            ]
+        )
+        == 0
+    )
     data = manifest.read_bytes()
     assert data.startswith(original)  # not one byte of it changed
-    added = data[len(original):].decode("utf-8")
+    added = data[len(original) :].decode("utf-8")
     assert added.endswith("\r\n") and added.count("\r\n") == 1
     row = dict(zip(header, next(csv.reader(io.StringIO(added)))))
     assert row["doc_id"] == "tzvetkova2002" and row["file"] == "documents/tzvetkova2002.txt" and row["screener"] == ""
@@ -259,7 +403,8 @@ def _write_ris(corpus: Path) -> Path:
 
 
 def test_a_document_no_reader_accepts_is_refused_with_the_accepted_extensions(
-        corpus: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    corpus: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     manifest = corpus / "corpus" / "manifest.csv"
     ris = corpus / "import" / "t.ris"
     ris.write_text(RIS, encoding="utf-8")
@@ -277,19 +422,25 @@ def test_a_document_no_reader_accepts_is_refused_with_the_accepted_extensions(
     assert read_rows(manifest)[-1]["file"] == "documents/tzvetkova2002.md"
 
 
-@pytest.mark.parametrize("ris", [
-    # a file link longer than the file system allows (OSError: File name too long escaped corpus add)
-    "TY  - RPRT\nAU  - Smith, J.\nTI  - Long link\nPY  - 2001\nL1  - docs/" + "a" * 300 + ".txt\nER  - \n",
-    # a first author so long that the doc_id made from it cannot name a file
-    "TY  - RPRT\nAU  - " + "b" * 300 + ", J.\nTI  - Long name\nPY  - 2001\nL1  - docs/muraya.txt\nER  - \n",
-])
-def test_a_path_the_file_system_refuses_is_a_refused_entry(corpus: Path, ris: str,
-                                                           capsys: pytest.CaptureFixture[str]) -> None:
+@pytest.mark.parametrize(
+    "ris",
+    [
+        # a file link longer than the file system allows (OSError: File name too long escaped corpus add)
+        "TY  - RPRT\nAU  - Smith, J.\nTI  - Long link\nPY  - 2001\nL1  - docs/" + "a" * 300 + ".txt\nER  - \n",
+        # a first author so long that the doc_id made from it cannot name a file
+        "TY  - RPRT\nAU  - " + "b" * 300 + ", J.\nTI  - Long name\nPY  - 2001\nL1  - docs/muraya.txt\nER  - \n",
+    ],
+)
+def test_a_path_the_file_system_refuses_is_a_refused_entry(
+    corpus: Path, ris: str, capsys: pytest.CaptureFixture[str]
+) -> None:
     path = corpus / "import" / "long.ris"
     path.write_text(ris, encoding="utf-8")
     manifest = corpus / "corpus" / "manifest.csv"
     before = manifest.read_bytes()
     assert main(["corpus", "add", "--ris", str(path), "--manifest", str(manifest)]) == 1
     err = capsys.readouterr().err
-    assert "long.ris record 1: " in err and "Fix: " in err and ("not a usable path" in err or "file system refuses" in err)
+    assert (
+        "long.ris record 1: " in err and "Fix: " in err and ("not a usable path" in err or "file system refuses" in err)
+    )
     assert manifest.read_bytes() == before

@@ -84,7 +84,7 @@ def _citation_window(text: str, year_start: int) -> str:
     opening = before.rfind("(")
     if opening < 0:
         return ""
-    group = before[opening + 1:]
+    group = before[opening + 1 :]
     if ")" in group:  # the year is not inside a parenthesis at all
         return ""
     return re.split(r";", group)[-1]
@@ -153,8 +153,7 @@ def test_surrogate_says_so_at_the_top(row: dict[str, str]) -> None:
     start = visible_start(document)
     position = start.find(NOTICE)
     assert 0 <= position <= NOTICE_WITHIN, (
-        f"{row['file']}: the surrogate notice is not at the top (found at {position}); "
-        f"document starts: {start[:200]!r}"
+        f"{row['file']}: the surrogate notice is not at the top (found at {position}); document starts: {start[:200]!r}"
     )
     assert "not the original" in start[: position + 600]
 
@@ -172,15 +171,20 @@ def test_surrogate_cites_only_earlier_corpus_documents(row: dict[str, str]) -> N
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("reviews (Clawson et al., 2008, 2009; International Organization for Migration [IOM], 2009).",
-         {"clawson2008", "clawson2009", "iom2009"}),
+        (
+            "reviews (Clawson et al., 2008, 2009; International Organization for Migration [IOM], 2009).",
+            {"clawson2008", "clawson2009", "iom2009"},
+        ),
         ("(Clawson & Dutch, 2008a; Clawson & Dutch, 2008b)", {"clawson_dutch2008a", "clawson_dutch2008b"}),
         ("Raymond and Hughes (2001) found", {"raymond_hughes2001"}),
         ("in Eastern Europe (Tzvetcova, 2002).", {"tzvetkova2002"}),
         ("elsewhere (Spangenburg, 2002; R.I.P.P.L.E., 2007).", {"spangenberg2002", "ripple2007"}),
         ("Clawson, H. J., Dutch, N., Salomon, A., & Grace, L. G. (2009). Human trafficking", {"clawson2009"}),
-        ("(Wisconsin Coalition Against Sexual Assault & Wisconsin Coalition Against Domestic Violence "
-         "[WCASA/WCADV], 2007)", {"wcasa2007"}),
+        (
+            "(Wisconsin Coalition Against Sexual Assault & Wisconsin Coalition Against Domestic Violence "
+            "[WCASA/WCADV], 2007)",
+            {"wcasa2007"},
+        ),
         ("(M. Lee, personal communication, April 2008)", set()),
         ("Between 2007 and 2008 we interviewed Aron and Caliber staff.", set()),
         ("(Aron et al., 2007)", set()),

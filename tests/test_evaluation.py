@@ -24,7 +24,9 @@ from reviewflow.evaluation import (
 )
 from reviewflow.gold import GoldRow
 
-HEADER = "segment_id,split,is_recommendation,polarity,service_areas,practices,phase,phase_source,citations,citations_json\n"
+HEADER = (
+    "segment_id,split,is_recommendation,polarity,service_areas,practices,phase,phase_source,citations,citations_json\n"
+)
 
 
 def _write(path, lines):
@@ -57,19 +59,27 @@ def test_citation_keys_ignore_how_the_name_is_written():
 
 
 def test_evaluate_joins_on_segment_id_and_reports_unmatched(tmp_path):
-    cite = json.dumps([{"raw": "Aron et al., 2006", "authors": ["Aron"], "year": "2006", "suffix": ""}]).replace('"', '""')
-    gold = _write(tmp_path / "gold.csv", [
-        "s1,dev,true,do,mental_health,,stabilization,,Aron 2006,",
-        "s2,dev,true,do_not,,language_interpretation,,,,",
-        "s3,held_out,false,,physical_health,,,,,",
-        "s4,held_out,true,do,,,,,,",
-    ])
-    pred = _write(tmp_path / "pred.csv", [
-        f's1,,true,do,mental_health,,stabilization,cue,,"{cite}"',
-        "s2,,true,do,,language_interpretation,immediate,need_default,,",
-        "s3,,true,do,physical_health,,,,,",
-        "s9,,false,,,,,,,",
-    ])
+    cite = json.dumps([{"raw": "Aron et al., 2006", "authors": ["Aron"], "year": "2006", "suffix": ""}]).replace(
+        '"', '""'
+    )
+    gold = _write(
+        tmp_path / "gold.csv",
+        [
+            "s1,dev,true,do,mental_health,,stabilization,,Aron 2006,",
+            "s2,dev,true,do_not,,language_interpretation,,,,",
+            "s3,held_out,false,,physical_health,,,,,",
+            "s4,held_out,true,do,,,,,,",
+        ],
+    )
+    pred = _write(
+        tmp_path / "pred.csv",
+        [
+            f's1,,true,do,mental_health,,stabilization,cue,,"{cite}"',
+            "s2,,true,do,,language_interpretation,immediate,need_default,,",
+            "s3,,true,do,physical_health,,,,,",
+            "s9,,false,,,,,,,",
+        ],
+    )
     result = evaluate(read_rows(gold), read_rows(pred))
     assert (result["n_gold"], result["n_matched"], result["gold_only"], result["pred_only"]) == (4, 3, ["s4"], ["s9"])
     assert result["is_recommendation"]["precision"] == pytest.approx(2 / 3)
@@ -103,23 +113,58 @@ def test_no_overlap_and_missing_files_are_clear(tmp_path, capsys):
 # --------------------------------------------------------------------------------------- sentence gold
 SENTENCE_GOLD = [
     ("0", "heading", "", "", "Safe Housing"),
-    ("1", "explicit", "shelter_housing", "", "Shelters should offer a safe bed to every survivor who arrives at night."),
+    (
+        "1",
+        "explicit",
+        "shelter_housing",
+        "",
+        "Shelters should offer a safe bed to every survivor who arrives at night.",
+    ),
     ("2", "none", "", "shelter_housing", "Many survivors lack housing."),
-    ("3", "described", "case_management", "",
-     "Case managers connect clients to legal aid, to medical care, to housing programs and to every other "
-     "service that a survivor needs."),
+    (
+        "3",
+        "described",
+        "case_management",
+        "",
+        "Case managers connect clients to legal aid, to medical care, to housing programs and to every other "
+        "service that a survivor needs.",
+    ),
     ("4", "skip", "", "", "Organizations have a protocol."),
     ("5", "none", "mental_health", "", "Survivors often report anxiety."),
 ]
-PRED_COLUMNS = ("doc_id", "segment_id", "char_start", "segment_kind", "sentence", "is_recommendation",
-                "service_areas", "practices", "phase")
+PRED_COLUMNS = (
+    "doc_id",
+    "segment_id",
+    "char_start",
+    "segment_kind",
+    "sentence",
+    "is_recommendation",
+    "service_areas",
+    "practices",
+    "phase",
+)
 
 
-def _pred_row(start: int, sentence: str, rec: bool, areas: str = "", practices: str = "", kind: str = "sentence",
-              doc_id: str = "doc") -> dict[str, str]:
-    return {"doc_id": doc_id, "segment_id": f"{doc_id}-{start}", "char_start": str(start), "segment_kind": kind,
-            "sentence": sentence, "is_recommendation": "true" if rec else "false", "service_areas": areas,
-            "practices": practices, "phase": ""}
+def _pred_row(
+    start: int,
+    sentence: str,
+    rec: bool,
+    areas: str = "",
+    practices: str = "",
+    kind: str = "sentence",
+    doc_id: str = "doc",
+) -> dict[str, str]:
+    return {
+        "doc_id": doc_id,
+        "segment_id": f"{doc_id}-{start}",
+        "char_start": str(start),
+        "segment_kind": kind,
+        "sentence": sentence,
+        "is_recommendation": "true" if rec else "false",
+        "service_areas": areas,
+        "practices": practices,
+        "phase": "",
+    }
 
 
 # The coder, on the text of SENTENCE_GOLD: one false and one missed recommendation, a false and a missed code.
@@ -150,8 +195,13 @@ def _write_pred(path, rows=PRED):
 
 
 def _args(gold, pred, **options):
-    return argparse.Namespace(gold=str(gold), pred=str(pred), errors=options.get("errors", False),
-                              json=options.get("json"), doc_id=options.get("doc_id"))
+    return argparse.Namespace(
+        gold=str(gold),
+        pred=str(pred),
+        errors=options.get("errors", False),
+        json=options.get("json"),
+        doc_id=options.get("doc_id"),
+    )
 
 
 def test_sentence_gold_is_scored_by_its_own_rules_with_per_code_lines(tmp_path, capsys):
@@ -182,10 +232,14 @@ def test_errors_lists_missed_and_false_recommendations_clipped(tmp_path, capsys)
 
 def test_a_prediction_coded_from_another_text_fails_clearly(tmp_path, capsys):
     gold = _write_sentence_gold(tmp_path / "gold.csv")
-    pred = _write_pred(tmp_path / "pred.csv", [
-        _pred_row(0, "Safe Housing", False, kind="heading"),
-        _pred_row(13, "Interpreters must be trained in trauma-informed practice.", True),
-        _pred_row(70, "Funding for outreach was cut in 2005.", False)])
+    pred = _write_pred(
+        tmp_path / "pred.csv",
+        [
+            _pred_row(0, "Safe Housing", False, kind="heading"),
+            _pred_row(13, "Interpreters must be trained in trauma-informed practice.", True),
+            _pred_row(70, "Funding for outreach was cut in 2005.", False),
+        ],
+    )
     assert cli_evaluate(_args(gold, pred)) == 1
     captured = capsys.readouterr()
     assert "only 1 of 6 rows" in captured.err and "align" in captured.err and "Fix:" in captured.err
@@ -253,14 +307,19 @@ def test_segment_keyed_gold_writes_json_too(tmp_path, capsys):
 
 
 def test_phase_is_right_only_when_the_covering_segments_name_the_gold_phase_alone():
-    gold = [GoldRow(0, "explicit", frozenset(), frozenset(), "Act within two days.", "immediate"),
-            GoldRow(1, "explicit", frozenset(), frozenset(), "Plan for the long term.", "long_term"),
-            GoldRow(2, "explicit", frozenset(), frozenset(), "Offer a bed tonight.", "immediate"),
-            GoldRow(3, "none", frozenset(), frozenset(), "Survivors arrive at night.")]
-    pred = [{"sentence": "Act within two days.", "phase": "immediate"},
-            {"sentence": "Plan for the long term.", "phase": "stabilization"},
-            {"sentence": "Offer a bed", "phase": "immediate"}, {"sentence": "tonight.", "phase": "long_term"},
-            {"sentence": "Survivors arrive at night.", "phase": "immediate"}]
+    gold = [
+        GoldRow(0, "explicit", frozenset(), frozenset(), "Act within two days.", "immediate"),
+        GoldRow(1, "explicit", frozenset(), frozenset(), "Plan for the long term.", "long_term"),
+        GoldRow(2, "explicit", frozenset(), frozenset(), "Offer a bed tonight.", "immediate"),
+        GoldRow(3, "none", frozenset(), frozenset(), "Survivors arrive at night."),
+    ]
+    pred = [
+        {"sentence": "Act within two days.", "phase": "immediate"},
+        {"sentence": "Plan for the long term.", "phase": "stabilization"},
+        {"sentence": "Offer a bed", "phase": "immediate"},
+        {"sentence": "tonight.", "phase": "long_term"},
+        {"sentence": "Survivors arrive at night.", "phase": "immediate"},
+    ]
     result = score_sentence_gold(gold, pred)
     assert result["phase"] == {"n": 3, "correct": 1, "accuracy": pytest.approx(1 / 3)}
     pooled = pool_scores([result, result])

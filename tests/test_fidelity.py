@@ -49,7 +49,10 @@ def test_a_curve_refuses_a_base_or_decisions_that_saw_the_scored_text():
         learning_curve(target, model(["brief", "other"]), [], DEFAULT_FORM, [0])
     with pytest.raises(ValueError, match="brief: the base model or the decisions"):
         learning_curve(target, model(["other"]), [example((1,), source="brief")], DEFAULT_FORM, [0])
-    assert trained_on(model(["a", "b"])) == {"a", "b"} and trained_on(RecommendationModel({}, {}, np.zeros(4), 0.0)) == set()
+    assert (
+        trained_on(model(["a", "b"])) == {"a", "b"}
+        and trained_on(RecommendationModel({}, {}, np.zeros(4), 0.0)) == set()
+    )
 
 
 def test_thedecisions_cell_says_when_the_pool_ran_out():

@@ -74,8 +74,10 @@ def test_byte_identical_across_runs(result, tmp_path, monkeypatch):
 
 
 def _titles(folder: Path) -> tuple[str, str]:
-    return ((folder / f"{figures.HEATMAP}.svg").read_text(encoding="utf-8"),
-            (folder / f"{figures.GAP_MAP}.svg").read_text(encoding="utf-8"))
+    return (
+        (folder / f"{figures.HEATMAP}.svg").read_text(encoding="utf-8"),
+        (folder / f"{figures.GAP_MAP}.svg").read_text(encoding="utf-8"),
+    )
 
 
 def test_the_default_form_keeps_the_review_s_figure_titles(result, tmp_path):

@@ -10,8 +10,17 @@ from reviewflow.manifest import write_rows
 
 
 def test_text_that_a_spreadsheet_would_run_is_neutralized_and_numbers_stay_numbers(tmp_path):
-    rows = [{"quote": '=HYPERLINK("http://example.invalid","x")', "note": "@SUM(A1)", "kappa": -0.25,
-             "score": "-0.5", "text": "- a list item", "flag": True, "codes": ["a", "b"]}]
+    rows = [
+        {
+            "quote": '=HYPERLINK("http://example.invalid","x")',
+            "note": "@SUM(A1)",
+            "kappa": -0.25,
+            "score": "-0.5",
+            "text": "- a list item",
+            "flag": True,
+            "codes": ["a", "b"],
+        }
+    ]
     path = tmp_path / "out.csv"
     write_csv(path, rows, list(rows[0]))
     with open(path, newline="", encoding="utf-8") as handle:
@@ -38,7 +47,7 @@ def test_the_manifest_is_written_back_as_the_researcher_wrote_it(tmp_path):
 def test_a_stage_reads_back_exactly_the_text_the_previous_stage_computed(tmp_path):
     from reviewflow.fileio import read_csv_rows
 
-    rows = [{"sentence": "=HYPERLINK(\"x\")", "note": "'quoted by the author", "kappa": "-0.25"}]
+    rows = [{"sentence": '=HYPERLINK("x")', "note": "'quoted by the author", "kappa": "-0.25"}]
     path = tmp_path / "coded.csv"
     write_csv(path, rows, ["sentence", "note", "kappa", "absent"])
     assert read_csv_rows(path) == [{**rows[0], "absent": ""}]

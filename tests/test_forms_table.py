@@ -27,12 +27,20 @@ def form():
 
 def exported(results: Path, form) -> Path:
     out = results / "review" / "review_sheet.xlsx"
-    export_review_sheet(sorted((results / "coded").glob("*.csv")), sorted((results / "forms").glob("*.json")), form, out)
+    export_review_sheet(
+        sorted((results / "coded").glob("*.csv")), sorted((results / "forms").glob("*.json")), form, out
+    )
     return out
 
 
-def fill_manual(sheet_path: Path, saved: Path, values: dict[tuple[str, str], str], *, reviewer: str = "",
-                extra_rows: list[list[str]] | None = None) -> Path:
+def fill_manual(
+    sheet_path: Path,
+    saved: Path,
+    values: dict[tuple[str, str], str],
+    *,
+    reviewer: str = "",
+    extra_rows: list[list[str]] | None = None,
+) -> Path:
     """A reviewer's copy of the exported workbook with manual fields filled, as a spreadsheet program saves it."""
     book = load_workbook(sheet_path)
     sheet = book["manual_fields"]
@@ -61,16 +69,24 @@ def test_reviewer_value_fills_the_manual_field(tmp_path, form):
     small_corpus(tmp_path)
     write_form_json(tmp_path, "aron2006", {"quality_appraisal_notes": "", "include_in_synthesis": ""})
     sheet = exported(tmp_path, form)
-    ana = fill_manual(sheet, tmp_path / "decisions" / "ana.xlsx", {
-        # as the export writes text that a spreadsheet would run as a formula
-        ("aron2006", "quality_appraisal_notes"): "'=SUM(A1) looks like a formula but is a note",
-        ("aron2006", "include_in_synthesis"): "Yes",
-    })
+    ana = fill_manual(
+        sheet,
+        tmp_path / "decisions" / "ana.xlsx",
+        {
+            # as the export writes text that a spreadsheet would run as a formula
+            ("aron2006", "quality_appraisal_notes"): "'=SUM(A1) looks like a formula but is a note",
+            ("aron2006", "include_in_synthesis"): "Yes",
+        },
+    )
     result = build_forms_table(forms(tmp_path), decision_files(tmp_path / "decisions"), form)
     notes = table(result, "aron2006", "quality_appraisal_notes")
     # the export's apostrophe before '=' is gone again; the reviewer is the file name
     assert (notes["value"], notes["status"], notes["source"], notes["reviewer"]) == (
-        "=SUM(A1) looks like a formula but is a note", "filled", "reviewer", "ana")
+        "=SUM(A1) looks like a formula but is a note",
+        "filled",
+        "reviewer",
+        "ana",
+    )
     assert table(result, "aron2006", "include_in_synthesis")["value"] == "true"
     untouched = table(result, "clawson2009", "include_in_synthesis")
     assert (untouched["status"], untouched["source"], untouched["value"]) == ("needs_reviewer", "auto", "")
@@ -97,29 +113,49 @@ def test_two_reviewers_disagree_then_adjudication(tmp_path, form):
     key = ("clawson2009", "include_in_synthesis")
     fill_manual(sheet, tmp_path / "decisions" / "ana.xlsx", {key: "true", ("aron2006", "include_in_synthesis"): "no"})
     # ben agrees with ana on aron2006 (another spelling of "no") and disagrees on clawson2009
-    fill_manual(sheet, tmp_path / "decisions" / "ben.xlsx", {key: "false", ("aron2006", "include_in_synthesis"): "False"})
+    fill_manual(
+        sheet, tmp_path / "decisions" / "ben.xlsx", {key: "false", ("aron2006", "include_in_synthesis"): "False"}
+    )
     result = build_forms_table(forms(tmp_path), decision_files(tmp_path / "decisions"), form)
     row = table(result, *key)
     assert (row["value"], row["status"], row["reviewer"]) == ("", "conflict", "ana;ben")
     assert table(result, "aron2006", "include_in_synthesis")["value"] == "false"
-    assert [(c["doc_id"], c["field"], c["values"]) for c in result.conflicts] == [("clawson2009", "include_in_synthesis", "true | false")]
+    assert [(c["doc_id"], c["field"], c["values"]) for c in result.conflicts] == [
+        ("clawson2009", "include_in_synthesis", "true | false")
+    ]
     assert sum(r["status"] == "conflict" for r in result.report) == 2
-    assert any(line.startswith("conflict: clawson2009/include_in_synthesis: reviewers disagree") for line in result.problem_lines())
+    assert any(
+        line.startswith("conflict: clawson2009/include_in_synthesis: reviewers disagree")
+        for line in result.problem_lines()
+    )
 
     # a CSV adjudication beside adjudicated.csv settles it
     (tmp_path / "decisions" / "adjudicated.csv").write_text("segment_id,decision\n", encoding="utf-8")
     (tmp_path / "decisions" / "adjudicated.manual_fields.csv").write_text(
-        "doc_id,field,value,reviewer,note\nclawson2009,include_in_synthesis,yes,chair,met in May\n", encoding="utf-8")
+        "doc_id,field,value,reviewer,note\nclawson2009,include_in_synthesis,yes,chair,met in May\n", encoding="utf-8"
+    )
     files = decision_files(tmp_path / "decisions")
-    assert [p.name for p in files] == ["adjudicated.csv", "ana.xlsx", "ben.xlsx"]  # the sibling is not a decisions sheet
+    assert [p.name for p in files] == [
+        "adjudicated.csv",
+        "ana.xlsx",
+        "ben.xlsx",
+    ]  # the sibling is not a decisions sheet
     assert [p.name for p in manual_field_sources(files)] == ["adjudicated.manual_fields.csv", "ana.xlsx", "ben.xlsx"]
     # a sibling without its decisions file is still read: its values are never lost
     (tmp_path / "decisions" / "adjudicated.csv").unlink()
     assert [p.name for p in manual_field_files(tmp_path / "decisions")] == [
-        "adjudicated.manual_fields.csv", "ana.xlsx", "ben.xlsx"]
+        "adjudicated.manual_fields.csv",
+        "ana.xlsx",
+        "ben.xlsx",
+    ]
     settled = build_forms_table(forms(tmp_path), manual_field_files(tmp_path / "decisions"), form)
     row = table(settled, *key)
-    assert (row["value"], row["status"], row["reviewer"], row["note"]) == ("true", "filled", "chair", "chair: met in May")
+    assert (row["value"], row["status"], row["reviewer"], row["note"]) == (
+        "true",
+        "filled",
+        "chair",
+        "chair: met in May",
+    )
     assert settled.conflicts == []
 
 
@@ -146,8 +182,9 @@ def test_csv_sibling_missing_column_and_damaged_workbook(tmp_path, form):
     folder = tmp_path / "decisions"
     folder.mkdir()
     (folder / "dee.csv").write_text("segment_id,decision\n", encoding="utf-8")
-    (folder / "dee.manual_fields.csv").write_text("doc_id,fieldname,value\naron2006,include_in_synthesis,yes\n",
-                                                  encoding="utf-8")
+    (folder / "dee.manual_fields.csv").write_text(
+        "doc_id,fieldname,value\naron2006,include_in_synthesis,yes\n", encoding="utf-8"
+    )
     (folder / "eve.xlsx").write_bytes(b"not a workbook")
     result = build_forms_table(forms(tmp_path), decision_files(folder), form)
     messages = [r["message"] for r in result.report]
@@ -159,17 +196,30 @@ def test_csv_sibling_missing_column_and_damaged_workbook(tmp_path, form):
 def test_unknown_document_field_auto_field_and_bad_value_are_reported(tmp_path, form):
     small_corpus(tmp_path)
     sheet = exported(tmp_path, form)
-    saved = fill_manual(sheet, tmp_path / "decisions" / "ana.xlsx", {("aron2006", "include_in_synthesis"): "maybe"},
-                        extra_rows=[["gone2001", "include_in_synthesis", "", "yes", "", ""],
-                                    ["aron2006", "risk_of_bias", "", "low", "", ""],
-                                    ["aron2006", "document_type", "", "guide", "", ""]])
+    saved = fill_manual(
+        sheet,
+        tmp_path / "decisions" / "ana.xlsx",
+        {("aron2006", "include_in_synthesis"): "maybe"},
+        extra_rows=[
+            ["gone2001", "include_in_synthesis", "", "yes", "", ""],
+            ["aron2006", "risk_of_bias", "", "low", "", ""],
+            ["aron2006", "document_type", "", "guide", "", ""],
+        ],
+    )
     result = build_forms_table(forms(tmp_path), [saved], form)
     statuses = {(r["doc_id"], r["field"]): r["status"] for r in result.report}
-    assert statuses == {("aron2006", "include_in_synthesis"): "invalid", ("gone2001", "include_in_synthesis"): "unknown_document",
-                        ("aron2006", "risk_of_bias"): "unknown_field", ("aron2006", "document_type"): "not_manual"}
+    assert statuses == {
+        ("aron2006", "include_in_synthesis"): "invalid",
+        ("gone2001", "include_in_synthesis"): "unknown_document",
+        ("aron2006", "risk_of_bias"): "unknown_field",
+        ("aron2006", "document_type"): "not_manual",
+    }
     by_status = {r["status"]: r for r in result.report}
     assert "field 'risk_of_bias' is not in the extraction form" in by_status["unknown_field"]["message"]
-    assert "use one of the manual fields quality_appraisal_notes, include_in_synthesis" in by_status["unknown_field"]["message"]
+    assert (
+        "use one of the manual fields quality_appraisal_notes, include_in_synthesis"
+        in by_status["unknown_field"]["message"]
+    )
     assert by_status["unknown_document"]["value"] == "yes"  # reported with the value, not dropped
     assert "'maybe' is not yes/no" in by_status["invalid"]["message"]
     assert table(result, "aron2006", "document_type")["source"] == "auto"
@@ -179,8 +229,12 @@ def test_unknown_document_field_auto_field_and_bad_value_are_reported(tmp_path, 
 def test_later_row_of_same_reviewer_wins(tmp_path, form):
     small_corpus(tmp_path)
     sheet = exported(tmp_path, form)
-    saved = fill_manual(sheet, tmp_path / "decisions" / "ana.xlsx", {("aron2006", "quality_appraisal_notes"): "weak"},
-                        extra_rows=[["aron2006", "quality_appraisal_notes", "", "adequate on second reading", "", ""]])
+    saved = fill_manual(
+        sheet,
+        tmp_path / "decisions" / "ana.xlsx",
+        {("aron2006", "quality_appraisal_notes"): "weak"},
+        extra_rows=[["aron2006", "quality_appraisal_notes", "", "adequate on second reading", "", ""]],
+    )
     result = build_forms_table(forms(tmp_path), [saved], form)
     assert table(result, "aron2006", "quality_appraisal_notes")["value"] == "adequate on second reading"
     assert [r["status"] for r in result.report] == ["superseded", "applied"]

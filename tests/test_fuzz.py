@@ -50,16 +50,20 @@ def test_cases_are_the_same_for_the_same_seed(kind: str, seeds: dict[str, list[b
     if kind == "decisions":  # an .xlsx carries its save time; its CSV cases and the choice of format do not
         first = [fuzz.make_case(kind, SEED, i, seeds) for i in range(10)]
         again = [fuzz.make_case(kind, SEED, i, seeds) for i in range(10)]
-        assert [(n, d if n.endswith(".csv") else n) for n, d, _ in first] == \
-               [(n, d if n.endswith(".csv") else n) for n, d, _ in again]
+        assert [(n, d if n.endswith(".csv") else n) for n, d, _ in first] == [
+            (n, d if n.endswith(".csv") else n) for n, d, _ in again
+        ]
         return
-    assert [fuzz.make_case(kind, SEED, i, seeds) for i in range(10)] == [fuzz.make_case(kind, SEED, i, seeds) for i in range(10)]
+    assert [fuzz.make_case(kind, SEED, i, seeds) for i in range(10)] == [
+        fuzz.make_case(kind, SEED, i, seeds) for i in range(10)
+    ]
     assert fuzz.make_case(kind, SEED, 0, seeds) != fuzz.make_case(kind, SEED + 1, 0, seeds)
 
 
 @pytest.mark.parametrize("kind", fuzz.KINDS)
-def test_seeded_fuzz_subset_has_no_crash_and_no_hang(kind: str, seeds: dict[str, list[bytes]], pool,
-                                                     tmp_path: Path) -> None:
+def test_seeded_fuzz_subset_has_no_crash_and_no_hang(
+    kind: str, seeds: dict[str, list[bytes]], pool, tmp_path: Path
+) -> None:
     stats = fuzz.run_cases(kind, CASES[kind], SEED, timeout=20.0, jobs=2, seeds=seeds, out_dir=tmp_path, pool=pool)
     assert stats["cases"] == CASES[kind]
     assert (stats["crashes"], stats["hangs"]) == (0, 0), fuzz.format_stats(stats)

@@ -22,6 +22,7 @@ HEADER = "idx,kind,required,optional,sentence\n"
 def row(idx: int, sentence: str, kind: str = "none", required: str = "", optional: str = "") -> GoldRow:
     def split(cell: str) -> frozenset[str]:
         return frozenset(c for c in cell.split(";") if c)
+
     return GoldRow(idx, kind, split(required), split(optional), sentence)
 
 
@@ -45,8 +46,12 @@ def test_one_segment_per_row_aligns_row_by_row():
 
 
 def test_punctuation_case_and_whitespace_do_not_matter():
-    segments = ["SAFE HOUSING:", "shelters — should offer a safe-bed", "Many  survivors\nlack housing!!",
-                "Case managers connect clients to legal aid"]
+    segments = [
+        "SAFE HOUSING:",
+        "shelters — should offer a safe-bed",
+        "Many  survivors\nlack housing!!",
+        "Case managers connect clients to legal aid",
+    ]
     assert align(GOLD, segments).row_of_segment == [0, 1, 2, 3]
 
 
@@ -101,17 +106,40 @@ def test_segment_gold_rows_keep_order_kind_codes_and_phase():
     text = "Housing\nShelters should act within 48 hours. Survivors arrive at night."
     assert text[8:44] == "Shelters should act within 48 hours." and text[45:71] == "Survivors arrive at night."
     gold = {
-        "b": {"char_start": "8", "char_end": "44", "segment_kind": "sentence", "recommendation_kind": "explicit",
-              "service_areas": "shelter_housing", "practices": "", "phase": "immediate"},
-        "a": {"char_start": "0", "char_end": "7", "segment_kind": "heading", "recommendation_kind": "none",
-              "service_areas": "shelter_housing", "practices": "", "phase": ""},
-        "c": {"char_start": "45", "char_end": "71", "segment_kind": "sentence", "recommendation_kind": "none",
-              "service_areas": "", "practices": "", "phase": ""},
+        "b": {
+            "char_start": "8",
+            "char_end": "44",
+            "segment_kind": "sentence",
+            "recommendation_kind": "explicit",
+            "service_areas": "shelter_housing",
+            "practices": "",
+            "phase": "immediate",
+        },
+        "a": {
+            "char_start": "0",
+            "char_end": "7",
+            "segment_kind": "heading",
+            "recommendation_kind": "none",
+            "service_areas": "shelter_housing",
+            "practices": "",
+            "phase": "",
+        },
+        "c": {
+            "char_start": "45",
+            "char_end": "71",
+            "segment_kind": "sentence",
+            "recommendation_kind": "none",
+            "service_areas": "",
+            "practices": "",
+            "phase": "",
+        },
     }
     rows = rows_from_segment_gold(gold, text)
     assert [(r.idx, r.kind, r.sentence) for r in rows] == [
-        (0, "heading", "Housing"), (1, "explicit", "Shelters should act within 48 hours."),
-        (2, "none", "Survivors arrive at night.")]
+        (0, "heading", "Housing"),
+        (1, "explicit", "Shelters should act within 48 hours."),
+        (2, "none", "Survivors arrive at night."),
+    ]
     assert rows[0].required == frozenset()  # headings carry no codes
     assert rows[1].required == {"shelter_housing"} and rows[1].phase == "immediate"
 
@@ -119,14 +147,22 @@ def test_segment_gold_rows_keep_order_kind_codes_and_phase():
 # --------------------------------------------------------------------------------------- reading
 def test_reads_rows_codes_and_an_optional_phase_column(tmp_path):
     path = tmp_path / "gold.csv"
-    path.write_text("\ufeffidx,kind,required,optional,sentence,phase\n"
-                    "0,heading,,,Safe Housing,\n"
-                    '1,explicit, shelter_housing ; case_management ,mental_health,"Shelters should, at once, help.",immediate\n',
-                    encoding="utf-8")
+    path.write_text(
+        "\ufeffidx,kind,required,optional,sentence,phase\n"
+        "0,heading,,,Safe Housing,\n"
+        '1,explicit, shelter_housing ; case_management ,mental_health,"Shelters should, at once, help.",immediate\n',
+        encoding="utf-8",
+    )
     assert is_sentence_gold(path)
     rows = read_sentence_gold(path)
-    assert rows[1] == GoldRow(1, "explicit", frozenset({"shelter_housing", "case_management"}),
-                              frozenset({"mental_health"}), "Shelters should, at once, help.", "immediate")
+    assert rows[1] == GoldRow(
+        1,
+        "explicit",
+        frozenset({"shelter_housing", "case_management"}),
+        frozenset({"mental_health"}),
+        "Shelters should, at once, help.",
+        "immediate",
+    )
     assert rows[0].phase == "" and not rows[0].is_recommendation and rows[1].is_recommendation
 
 
@@ -149,7 +185,9 @@ def test_a_missing_file_names_the_path_and_the_fix(tmp_path):
 def test_missing_columns_are_named(tmp_path):
     path = tmp_path / "gold.csv"
     path.write_text("idx,kind,sentence\n0,none,Text.\n", encoding="utf-8")
-    with pytest.raises(ReviewflowError, match=r"gold\.csv: missing column\(s\) required, optional\. Fix: .*idx,kind,required"):
+    with pytest.raises(
+        ReviewflowError, match=r"gold\.csv: missing column\(s\) required, optional\. Fix: .*idx,kind,required"
+    ):
         read_sentence_gold(path)
 
 

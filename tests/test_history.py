@@ -15,34 +15,73 @@ from reviewflow.history import FIRST_RUN, NO_CHANGE, list_snapshots, read_table1
 from reviewflow.outputs import SYNTHESIS_TABLES
 from reviewflow.paths import DEFAULT_FORM
 
-TABLE1_COLUMNS = ("phase", "phase_label", "need", "need_label", "code", "default_phase", "role", "n_documents",
-                  "n_primary", "citations", "doc_ids")
+TABLE1_COLUMNS = (
+    "phase",
+    "phase_label",
+    "need",
+    "need_label",
+    "code",
+    "default_phase",
+    "role",
+    "n_documents",
+    "n_primary",
+    "citations",
+    "doc_ids",
+)
 EDGE_COLUMNS = ("source", "target", "via", "n_in_text", "n_recommendations")
-AREA_COLUMNS = ("code", "code_label", "code_kind", "phase", "phase_label", "role", "n_documents", "n_primary",
-                "citations", "doc_ids")
+AREA_COLUMNS = (
+    "code",
+    "code_label",
+    "code_kind",
+    "phase",
+    "phase_label",
+    "role",
+    "n_documents",
+    "n_primary",
+    "citations",
+    "doc_ids",
+)
 CITATIONS = {"aron2006": "Aron et al., 2006", "caliber2007": "Caliber, 2007", "hodge2008": "Hodge, 2008"}
 
 
 def write_run(folder, cells, edges):
-    table1 = [{"phase": phase, "need": need, "role": role, "doc_ids": ";".join(docs), "n_documents": len(docs),
-               "citations": "(" + "; ".join(CITATIONS[d] for d in docs) + ")" if docs else ""}
-              for (phase, need, role), docs in cells.items()]
+    table1 = [
+        {
+            "phase": phase,
+            "need": need,
+            "role": role,
+            "doc_ids": ";".join(docs),
+            "n_documents": len(docs),
+            "citations": "(" + "; ".join(CITATIONS[d] for d in docs) + ")" if docs else "",
+        }
+        for (phase, need, role), docs in cells.items()
+    ]
     write_csv(folder / "tables" / "table1_long.csv", table1, TABLE1_COLUMNS)
-    write_csv(folder / "network" / "edges.csv", [{"source": s, "target": t, "via": v} for s, t, v in edges], EDGE_COLUMNS)
+    write_csv(
+        folder / "network" / "edges.csv", [{"source": s, "target": t, "via": v} for s, t, v in edges], EDGE_COLUMNS
+    )
 
 
 def write_areas(folder, cells):
-    rows = [{"code": code, "phase": phase, "role": role, "doc_ids": ";".join(docs), "n_documents": len(docs)}
-            for (code, phase, role), docs in cells.items()]
+    rows = [
+        {"code": code, "phase": phase, "role": role, "doc_ids": ";".join(docs), "n_documents": len(docs)}
+        for (code, phase, role), docs in cells.items()
+    ]
     write_csv(folder / "tables" / "service_areas_long.csv", rows, AREA_COLUMNS)
 
 
 def run(results, docs, tables=None, wording="default"):
     """One history run; the wording is the default review's unless told otherwise (None: generic)."""
-    return update_history(table1=results / "tables" / "table1_long.csv", edges=results / "network" / "edges.csv",
-                          documents=[(d, CITATIONS[d]) for d in docs], history_dir=results / "history",
-                          changes_md=results / "changes.md", changes_json=results / "changes.json",
-                          tables=tables, wording=load_form(DEFAULT_FORM).wording if wording == "default" else wording)
+    return update_history(
+        table1=results / "tables" / "table1_long.csv",
+        edges=results / "network" / "edges.csv",
+        documents=[(d, CITATIONS[d]) for d in docs],
+        history_dir=results / "history",
+        changes_md=results / "changes.md",
+        changes_json=results / "changes.json",
+        tables=tables,
+        wording=load_form(DEFAULT_FORM).wording if wording == "default" else wording,
+    )
 
 
 RUN1_CELLS = {
@@ -69,9 +108,13 @@ def test_first_run_then_added_document_then_identical_rerun(tmp_path):
     assert second.changes["changed_since_previous_run"] is True
     changes = second.changes["latest_change"]
     assert changes["by_this_run"] is True
-    assert changes["previous"] == first.snapshot.name and changes["documents"] == {"added": ["hodge2008"], "removed": []}
-    assert changes["table1"] == [{"phase": "immediate", "need": "emergency_shelter", "role": "support",
-                                  "added": ["hodge2008"], "removed": []}]
+    assert changes["previous"] == first.snapshot.name and changes["documents"] == {
+        "added": ["hodge2008"],
+        "removed": [],
+    }
+    assert changes["table1"] == [
+        {"phase": "immediate", "need": "emergency_shelter", "role": "support", "added": ["hodge2008"], "removed": []}
+    ]
     assert changes["edges"]["added"] == [{"source": "hodge2008", "target": "aron2006", "via": "both"}]
     assert changes["edges"]["removed"] == [{"source": "caliber2007", "target": "aron2006", "via": "in_text"}]
     markdown = (tmp_path / "changes.md").read_text()
@@ -90,8 +133,9 @@ def test_first_run_then_added_document_then_identical_rerun(tmp_path):
     unchanged = (tmp_path / "changes.md").read_text()
     assert unchanged.startswith(f"# Changes since the previous run\n\n**{NO_CHANGE}.** ")
     assert f"identical to snapshot `{second.snapshot.name}`" in unchanged
-    assert (f"## Earlier: the latest change (snapshot `{second.snapshot.name}`, compared with "
-            f"`{first.snapshot.name}`)") in unchanged
+    assert (
+        f"## Earlier: the latest change (snapshot `{second.snapshot.name}`, compared with `{first.snapshot.name}`)"
+    ) in unchanged
     assert "### Documents\n\n- added: Hodge, 2008 (hodge2008)" in unchanged  # under the "Earlier" heading
     assert "This run changed" not in unchanged
     third_json = json.loads((tmp_path / "changes.json").read_text())
@@ -126,8 +170,9 @@ def test_other_synthesis_tables_are_kept_and_compared(tmp_path):
     second = run(tmp_path, ["aron2006", "caliber2007"], tables)
     assert second.created
     (table,) = second.changes["latest_change"]["other_tables"]
-    assert table["compared"] and table["cells"] == [{"code": "mental_health", "phase": "stabilization",
-                                                     "role": "support", "added": ["caliber2007"], "removed": []}]
+    assert table["compared"] and table["cells"] == [
+        {"code": "mental_health", "phase": "stabilization", "role": "support", "added": ["caliber2007"], "removed": []}
+    ]
     markdown = (tmp_path / "changes.md").read_text()
     assert "## Core service areas by phase" in markdown
     assert "| mental_health | stabilization | support | Caliber, 2007 (caliber2007) | – |" in markdown
@@ -142,7 +187,10 @@ def test_snapshot_without_the_other_tables_is_read_and_not_compared(tmp_path):
     new = run(tmp_path, ["aron2006"], {"service_areas": tmp_path / "tables" / "service_areas_long.csv"})
     (table,) = new.changes["latest_change"]["other_tables"]
     assert new.created and not table["compared"] and "earlier snapshot does not hold" in table["reason"]
-    assert "Not compared: the earlier snapshot does not hold service_areas_long.csv." in (tmp_path / "changes.md").read_text()
+    assert (
+        "Not compared: the earlier snapshot does not hold service_areas_long.csv."
+        in (tmp_path / "changes.md").read_text()
+    )
 
 
 def test_a_failed_write_of_the_changes_leaves_no_snapshot(tmp_path, monkeypatch):
@@ -188,8 +236,14 @@ def test_interrupted_snapshot_folder_is_ignored(tmp_path):
 
 def test_table1_reader_accepts_one_row_per_document(tmp_path):
     path = tmp_path / "t.csv"
-    write_csv(path, [{"phase": "immediate", "need": "basic_needs", "doc_id": "aron2006"},
-                     {"phase": "immediate", "need": "basic_needs", "doc_id": "hodge2008"}], ("phase", "need", "doc_id"))
+    write_csv(
+        path,
+        [
+            {"phase": "immediate", "need": "basic_needs", "doc_id": "aron2006"},
+            {"phase": "immediate", "need": "basic_needs", "doc_id": "hodge2008"},
+        ],
+        ("phase", "need", "doc_id"),
+    )
     assert read_table1_cells(path) == {("immediate", "basic_needs", "support"): {"aron2006", "hodge2008"}}
 
 
@@ -227,20 +281,33 @@ def test_the_snapshot_files_and_keys_come_from_the_registry():
     assert history.TABLE1 == "table1_long.csv" and history.TABLE1_KEY == ("phase", "need", "role")
     assert [t.name for t in history.OTHER_TABLES] == [t.name for t in SYNTHESIS_TABLES[1:]]
     # the file names older snapshots hold, so their hash and comparison stay as they were
-    assert history.SNAPSHOT_FILES == ("table1_long.csv", "edges.csv", "documents.csv", "service_areas_long.csv",
-                                      "practices_long.csv", "evidence_basis_long.csv")
+    assert history.SNAPSHOT_FILES == (
+        "table1_long.csv",
+        "edges.csv",
+        "documents.csv",
+        "service_areas_long.csv",
+        "practices_long.csv",
+        "evidence_basis_long.csv",
+    )
 
 
 def test_changes_md_shows_markup_from_the_manifest_as_text(tmp_path):
     write_run(tmp_path, RUN1_CELLS, [])
     run(tmp_path, ["aron2006", "caliber2007"])
     write_run(tmp_path, RUN1_CELLS, [])
-    documents = [("aron2006", "Aron et al., 2006"), ("caliber2007", "Caliber, 2007"),
-                 ("evil2011", "<img src=x onerror=alert(1)> New | *bold*, 2011")]
-    update_history(table1=tmp_path / "tables" / "table1_long.csv", edges=tmp_path / "network" / "edges.csv",
-                   documents=documents,
-                   history_dir=tmp_path / "history", changes_md=tmp_path / "changes.md",
-                   changes_json=tmp_path / "changes.json")
+    documents = [
+        ("aron2006", "Aron et al., 2006"),
+        ("caliber2007", "Caliber, 2007"),
+        ("evil2011", "<img src=x onerror=alert(1)> New | *bold*, 2011"),
+    ]
+    update_history(
+        table1=tmp_path / "tables" / "table1_long.csv",
+        edges=tmp_path / "network" / "edges.csv",
+        documents=documents,
+        history_dir=tmp_path / "history",
+        changes_md=tmp_path / "changes.md",
+        changes_json=tmp_path / "changes.json",
+    )
     markdown = (tmp_path / "changes.md").read_text(encoding="utf-8")
     assert not re.search(r"(?<!\\)<img", markdown)  # every < escaped: no raw HTML for a Markdown viewer
     assert "\\<img src=x onerror=alert(1)\\> New \\| \\*bold\\*, 2011 (evil2011)" in markdown

@@ -69,7 +69,7 @@ within the first days.</p>
 
 
 def _texts(doc: dict, kind: str | None = None) -> list[str]:
-    return [doc["text"][b["start"]:b["end"]] for b in doc["blocks"] if kind is None or b["kind"] == kind]
+    return [doc["text"][b["start"] : b["end"]] for b in doc["blocks"] if kind is None or b["kind"] == kind]
 
 
 def _check_shape(doc: dict) -> None:
@@ -79,11 +79,11 @@ def _check_shape(doc: dict) -> None:
     blocks = doc["blocks"]
     assert blocks and blocks[0]["start"] == 0 and blocks[-1]["end"] == len(text)
     for before, after in itertools.pairwise(blocks):
-        assert text[before["end"]:after["start"]] == "\n\n"
+        assert text[before["end"] : after["start"]] == "\n\n"
     for block in blocks:
         assert block["kind"] in {"heading", "paragraph", "list_item", "notice"}
         assert ("level" in block) == (block["kind"] == "heading")
-        assert text[block["start"]:block["end"]].strip() == text[block["start"]:block["end"]]
+        assert text[block["start"] : block["end"]].strip() == text[block["start"] : block["end"]]
     sections = doc["sections"]
     assert sections[0]["start"] == 0 and sections[-1]["end"] == len(text)
     for before, after in itertools.pairwise(sections):
@@ -103,8 +103,13 @@ def test_text_file_blocks_sections_and_hyphenation(tmp_path: Path) -> None:
     _check_shape(doc)
     assert doc["doc_id"] == "note2011" and doc["format"] == "txt" and doc["quality"]["status"] == "ok"
     headings = _texts(doc, "heading")
-    assert headings == ["Aftercare Services for Trafficking Survivors: A Practice Note", "1. Introduction",
-                        "RECOMMENDED PRACTICES", "References", "Acknowledgements"]
+    assert headings == [
+        "Aftercare Services for Trafficking Survivors: A Practice Note",
+        "1. Introduction",
+        "RECOMMENDED PRACTICES",
+        "References",
+        "Acknowledgements",
+    ]
     assert [b["level"] for b in doc["blocks"] if b["kind"] == "heading"] == [1, 1, 1, 2, 2]
     assert _texts(doc, "list_item") == [
         "Begin with a comprehensive needs assessment",
@@ -121,8 +126,8 @@ def test_text_file_blocks_sections_and_hyphenation(tmp_path: Path) -> None:
     names = [s["name"] for s in doc["sections"]]
     assert names == ["front_matter", "body", "references", "front_matter"]
     refs = next(s for s in doc["sections"] if s["name"] == "references")
-    assert text[refs["start"]:refs["end"]].startswith("References\n\nSmith, J. (2009)")
-    assert text[refs["start"]:refs["end"]].rstrip().endswith("Example Press.")
+    assert text[refs["start"] : refs["end"]].startswith("References\n\nSmith, J. (2009)")
+    assert text[refs["start"] : refs["end"]].rstrip().endswith("Example Press.")
     # Front matter is the title only: the report has no abstract, so its first paragraph is content.
     assert section_of(doc, text.index("This note summarizes")) == "body"
     assert section_of(doc, 0) == "front_matter"
@@ -137,14 +142,25 @@ def test_html_drops_boilerplate_and_maps_tags(tmp_path: Path) -> None:
     _check_shape(doc)
     assert doc["doc_id"] == "agency2008" and doc["format"] == "html"
     text = doc["text"]
-    for boilerplate in ("Agency logo", "Publications", "tracking", "color: red", "Privacy policy", "hidden widget",
-                        "Site title"):
+    for boilerplate in (
+        "Agency logo",
+        "Publications",
+        "tracking",
+        "color: red",
+        "Privacy policy",
+        "hidden widget",
+        "Site title",
+    ):
         assert boilerplate not in text
     assert [(b["kind"], b.get("level")) for b in doc["blocks"] if b["kind"] == "heading"] == [
-        ("heading", 1), ("heading", 2), ("heading", 3)]
+        ("heading", 1),
+        ("heading", 2),
+        ("heading", 3),
+    ]
     assert _texts(doc, "list_item") == ["Screen for PTSD", "Refer to long-term counseling"]
-    assert ("Providers should offer emergency shelter and basic necessities within the first days."
-            in _texts(doc, "paragraph"))
+    assert "Providers should offer emergency shelter and basic necessities within the first days." in _texts(
+        doc, "paragraph"
+    )
     assert "Counseling should be trauma-informed." in _texts(doc, "paragraph")
     assert "Staff should avoid re-traumatization." in _texts(doc, "paragraph")
     assert [s["name"] for s in doc["sections"]] == ["front_matter", "body", "references"]
@@ -163,7 +179,9 @@ def test_html_drops_menus_written_as_plain_links_but_keeps_text_with_links(tmp_p
         "<ol><li>Aron, L. (2006). <a href='/r'>Services for survivors</a>. Urban Institute, Washington, DC.</li>"
         "<li>Caliber (2007). <a href='/s'>Evaluation</a>. Caliber Associates, Fairfax, Virginia.</li>"
         "<li>Hodge, D. (2008). <a href='/t'>Sexual trafficking</a>. Social Work 53, 143-152.</li></ol>"
-        "</body></html>", encoding="utf-8")
+        "</body></html>",
+        encoding="utf-8",
+    )
     text = ingest_file(path)["text"]
     assert "Travel" not in text and "Careers" not in text and "Hotline" not in text
     assert "Providers should offer safe housing and legal aid to every survivor" in text
@@ -190,13 +208,19 @@ def test_cli_writes_the_record(tmp_path: Path) -> None:
     path = tmp_path / "note.txt"
     path.write_text(REPORT_TXT, encoding="utf-8")
     out = tmp_path / "out" / "note.json"
-    result = subprocess.run([sys.executable, "-m", "reviewflow", "ingest", str(path), "--out", str(out),
-                             "--doc-id", "note2011"], capture_output=True, text=True)
+    result = subprocess.run(
+        [sys.executable, "-m", "reviewflow", "ingest", str(path), "--out", str(out), "--doc-id", "note2011"],
+        capture_output=True,
+        text=True,
+    )
     assert result.returncode == 0, result.stderr
     first = out.read_bytes()
     assert json.loads(first)["doc_id"] == "note2011"
-    subprocess.run([sys.executable, "-m", "reviewflow", "ingest", str(path), "--out", str(out), "--doc-id",
-                    "note2011"], check=True, capture_output=True)
+    subprocess.run(
+        [sys.executable, "-m", "reviewflow", "ingest", str(path), "--out", str(out), "--doc-id", "note2011"],
+        check=True,
+        capture_output=True,
+    )
     assert out.read_bytes() == first  # deterministic
 
 
@@ -251,8 +275,9 @@ def test_html_reads_the_main_element_only(tmp_path: Path) -> None:
     path = tmp_path / "agency.html"
     path.write_text(page, encoding="utf-8")
     doc = ingest_file(path)
-    assert doc["text"] == ("Safety planning\n\nPlan for the safety of staff and clients alike.\n\n"
-                           "Never publish the shelter's address.")
+    assert doc["text"] == (
+        "Safety planning\n\nPlan for the safety of staff and clients alike.\n\nNever publish the shelter's address."
+    )
 
 
 def test_html_article_header_pre_and_markdown(tmp_path: Path) -> None:
@@ -267,8 +292,13 @@ creet.
     path = tmp_path / "guide.html"
     path.write_text(page, encoding="utf-8")
     doc = ingest_file(path)
-    assert _texts(doc) == ["Shelter guide", "By the coalition", "Emergency shelter should be safe and discreet.",
-                           "separate from domestic violence shelters", "quiet space to rest"]
+    assert _texts(doc) == [
+        "Shelter guide",
+        "By the coalition",
+        "Emergency shelter should be safe and discreet.",
+        "separate from domestic violence shelters",
+        "quiet space to rest",
+    ]
     assert [b["kind"] for b in doc["blocks"]] == ["heading", "paragraph", "paragraph", "list_item", "list_item"]
     markdown = tmp_path / "notes.md"
     markdown.write_text("# Notes on care\n\n## Housing\n\nProvide transitional housing.\n", encoding="utf-8")
@@ -278,8 +308,10 @@ creet.
 
 
 def test_unwrapped_text_has_one_paragraph_per_line(tmp_path: Path) -> None:
-    long_line = ("Programs should offer survivors a safe place to stay during the first days after they leave the "
-                 "trafficking situation, and should explain every option in the survivor's own language.")
+    long_line = (
+        "Programs should offer survivors a safe place to stay during the first days after they leave the "
+        "trafficking situation, and should explain every option in the survivor's own language."
+    )
     path = tmp_path / "web_copy.txt"
     path.write_text(f"Safety Planning\n{long_line}\n{long_line.replace('Programs', 'Agencies')}\n", encoding="utf-8")
     doc = ingest_file(path)

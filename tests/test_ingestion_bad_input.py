@@ -12,7 +12,8 @@ import pytest
 from reviewflow.ingestion import ingest_file, page_of
 
 _SPEC = importlib.util.spec_from_file_location(
-    "ingestion_documents", Path(__file__).parent / "fixtures" / "ingestion" / "documents.py")
+    "ingestion_documents", Path(__file__).parent / "fixtures" / "ingestion" / "documents.py"
+)
 documents = importlib.util.module_from_spec(_SPEC)
 _SPEC.loader.exec_module(documents)  # type: ignore[union-attr]
 
@@ -48,8 +49,9 @@ def test_image_only_pdf_asks_for_ocr(tmp_path: Path) -> None:
 
 
 def test_some_scanned_pages_give_a_warning(tmp_path: Path) -> None:
-    path = documents.text_pdf(tmp_path / "mixed.pdf", [["Survivors need safe shelter."], [], ["Page three text."]],
-                              image_only_pages=[2])
+    path = documents.text_pdf(
+        tmp_path / "mixed.pdf", [["Survivors need safe shelter."], [], ["Page three text."]], image_only_pages=[2]
+    )
     doc = ingest_file(path, source="documents/mixed.pdf")
     quality = doc["quality"]
     assert quality["status"] == "warning" and quality["pages_without_text"] == [2]
@@ -98,7 +100,8 @@ def test_more_pages_than_max_pages(tmp_path: Path) -> None:
     assert doc["text"] == "Shelter is discussed here.\n\nSafety is discussed here."
     assert quality["messages"] == [
         "documents/long.pdf: has 5 pages; only the first 2 were read: raise ingest.max_pages in "
-        "config/config.yaml (or --max-pages) to read them all"]
+        "config/config.yaml (or --max-pages) to read them all"
+    ]
 
 
 def test_pdf_named_txt_is_read_as_pdf(tmp_path: Path) -> None:

@@ -18,8 +18,11 @@ def _source_sentences(source: Path) -> list[str]:
     body = source.read_text(encoding="utf-8").split("---", 2)[2]
     sentences: list[str] = []
     for chunk in re.split(r"\n\s*\n", body):
-        lines = [re.sub(r"^- ", "", line.strip()) for line in chunk.strip().splitlines()
-                 if line.strip() and not line.startswith("#")]
+        lines = [
+            re.sub(r"^- ", "", line.strip())
+            for line in chunk.strip().splitlines()
+            if line.strip() and not line.startswith("#")
+        ]
         if not lines:
             continue
         text = " ".join(" ".join(lines).split())
@@ -60,6 +63,6 @@ def test_byline_is_a_block_of_its_own(repo_root: Path, doc_id: str) -> None:
     byline = _byline(source)
     assert byline
     doc = ingest_file(rendered, doc_id=doc_id)
-    blocks = [doc["text"][b["start"]:b["end"]] for b in doc["blocks"]]
+    blocks = [doc["text"][b["start"] : b["end"]] for b in doc["blocks"]]
     assert " ".join(byline.split()) in blocks
     assert blocks[blocks.index(" ".join(byline.split())) + 1].startswith("This is a surrogate text")

@@ -61,6 +61,8 @@ def test_thousands_of_nested_headers_inside_an_article_are_not_quadratic() -> No
 
 
 def test_a_page_header_outside_any_article_is_still_dropped() -> None:
-    html = ("<html><body><header><p>Site name</p><header><p>Inner</p></header></header>"
-            "<main><header><h1>Title</h1></header><p>Provide safe housing.</p></main></body></html>")
+    html = (
+        "<html><body><header><p>Site name</p><header><p>Inner</p></header></header>"
+        "<main><header><h1>Title</h1></header><p>Provide safe housing.</p></main></body></html>"
+    )
     assert _blocks(html) == [("heading", "Title"), ("paragraph", "Provide safe housing.")]

@@ -29,7 +29,7 @@ def _ingest(shared_pdfs: dict[str, Path], name: str) -> dict:
 
 
 def _section_text(doc: dict, name: str) -> str:
-    return "".join(doc["text"][s["start"]:s["end"]] for s in doc["sections"] if s["name"] == name)
+    return "".join(doc["text"][s["start"] : s["end"]] for s in doc["sections"] if s["name"] == name)
 
 
 @pytest.mark.parametrize(("name", "pages"), [(ACL2007, 8), (ACL2014, 10), (BMC2010, 4)])
@@ -58,10 +58,16 @@ def test_real_pdfs_ingest_cleanly(shared_pdfs: dict[str, Path], name: str, pages
         (ACL2014, "Finally, we show how synthesis and generation of longer phrases is handled by recursive extension"),
         (ACL2014, "Training with observed phrases, as in eq. (2), should be better"),
         # left column foot -> right column head past the correspondence footnote, page 1
-        (BMC2010, "supports the use of pharmacologic anticoagulation with low molecular weight heparins (LMWHs) as the "
-                  "primary DVT prophylactic agent"),
-        (BMC2010, "they may also be left in place for permanent filtration if necessary. The versatility of the "
-                  "retrievable filter has virtually eliminated"),
+        (
+            BMC2010,
+            "supports the use of pharmacologic anticoagulation with low molecular weight heparins (LMWHs) as the "
+            "primary DVT prophylactic agent",
+        ),
+        (
+            BMC2010,
+            "they may also be left in place for permanent filtration if necessary. The versatility of the "
+            "retrievable filter has virtually eliminated",
+        ),
         # a numbered reference running from page 3 to page 4, and one from the left to the right column
         (BMC2010, "embolism in patients with proximal deep-vein thrombosis. Prevention du Risque"),
         (BMC2010, "Gunther Tulip Retrievable Vena Cava Filter: results from the Registry"),
@@ -99,8 +105,9 @@ def test_author_names_are_not_glued(shared_pdfs: dict[str, Path]) -> None:
         (BMC2010, "1. Kudsk KA, Fabian TC", "Surg Obes Relat Dis 2006, 2:200-12."),
     ],
 )
-def test_reference_section_found(shared_pdfs: dict[str, Path], name: str, first_reference: str | None,
-                                 last_words: str | None) -> None:
+def test_reference_section_found(
+    shared_pdfs: dict[str, Path], name: str, first_reference: str | None, last_words: str | None
+) -> None:
     doc = _ingest(shared_pdfs, name)
     names = [s["name"] for s in doc["sections"]]
     assert names[0] == "front_matter" and "body" in names and names.count("references") == 1
@@ -127,11 +134,11 @@ def test_running_headers_and_page_numbers_are_removed(shared_pdfs: dict[str, Pat
 
 def test_headings_front_matter_and_hyphenation(shared_pdfs: dict[str, Path]) -> None:
     acl = _ingest(shared_pdfs, ACL2007)
-    headings = [acl["text"][b["start"]:b["end"]] for b in acl["blocks"] if b["kind"] == "heading"]
+    headings = [acl["text"][b["start"] : b["end"]] for b in acl["blocks"] if b["kind"] == "heading"]
     assert headings[0].startswith("Sparse Information Extraction")
     for expected in ("Abstract", "1 Introduction", "2.1 System Overview", "5 Conclusions", "References"):
         assert expected in headings
-    levels = {acl["text"][b["start"]:b["end"]]: b["level"] for b in acl["blocks"] if b["kind"] == "heading"}
+    levels = {acl["text"][b["start"] : b["end"]]: b["level"] for b in acl["blocks"] if b["kind"] == "heading"}
     assert levels["1 Introduction"] < levels["2.1 System Overview"]
     front = _section_text(acl, "front_matter")
     assert "Sparse Information Extraction" in front and "Our experiments show that REALM reduces" in front
@@ -141,7 +148,7 @@ def test_headings_front_matter_and_hyphenation(shared_pdfs: dict[str, Path]) -> 
     assert "Indeed, 50% of the extractions" in text  # In-|deed
     assert "HMM-based and n-gram-based language models" in text  # real hyphens kept
     assert "Schütze" in text  # accent drawn as a separate character
-    items = [text[b["start"]:b["end"]] for b in acl["blocks"] if b["kind"] == "list_item"]
+    items = [text[b["start"] : b["end"]] for b in acl["blocks"] if b["kind"] == "list_item"]
     assert len(items) >= 4 and all(item.startswith("The paper introduces") for item in items[:4])
     bmc = _ingest(shared_pdfs, BMC2010)
     assert "heparin-induced thrombocytopenia" in bmc["text"]
@@ -152,18 +159,28 @@ def test_headings_front_matter_and_hyphenation(shared_pdfs: dict[str, Path]) -> 
     ("name", "notices", "continued"),
     [
         # The first-page venue footer sits under both columns while the last paragraph runs on to page 2.
-        (ACL2007, ("Proceedings of the 45th Annual Meeting of the Association of Computational Linguistics",
-                   "Prague, Czech Republic, June 2007. c 2007 Association for Computational Linguistics"),
-         "we employ an instance of the distributional hypothesis (Harris, 1985), which can be phrased"),
-        (ACL2014, ("Proceedings of the 52nd Annual Meeting of the Association for Computational Linguistics",
-                   "Baltimore, Maryland, USA, June 23-25 2014. c 2014 Association for Computational Linguistics"),
-         None),
-        (BMC2010, ("© 2010 Datta et al; licensee BioMed Central Ltd.",),
-         "Search terms included"),
+        (
+            ACL2007,
+            (
+                "Proceedings of the 45th Annual Meeting of the Association of Computational Linguistics",
+                "Prague, Czech Republic, June 2007. c 2007 Association for Computational Linguistics",
+            ),
+            "we employ an instance of the distributional hypothesis (Harris, 1985), which can be phrased",
+        ),
+        (
+            ACL2014,
+            (
+                "Proceedings of the 52nd Annual Meeting of the Association for Computational Linguistics",
+                "Baltimore, Maryland, USA, June 23-25 2014. c 2014 Association for Computational Linguistics",
+            ),
+            None,
+        ),
+        (BMC2010, ("© 2010 Datta et al; licensee BioMed Central Ltd.",), "Search terms included"),
     ],
 )
 def test_first_page_small_print_keeps_its_page_and_leaves_the_body(
-        shared_pdfs: dict[str, Path], name: str, notices: tuple[str, ...], continued: str | None) -> None:
+    shared_pdfs: dict[str, Path], name: str, notices: tuple[str, ...], continued: str | None
+) -> None:
     doc = _ingest(shared_pdfs, name)
     text = doc["text"]
     body = _section_text(doc, "body")
@@ -177,7 +194,7 @@ def test_first_page_small_print_keeps_its_page_and_leaves_the_body(
         assert notice not in body
         ends.append(block["end"])
     # Content footnotes are small print too, but stay body paragraphs.
-    assert all(b["kind"] != "notice" for b in doc["blocks"] if text[b["start"]:b["start"] + 1].isdigit())
+    assert all(b["kind"] != "notice" for b in doc["blocks"] if text[b["start"] : b["start"] + 1].isdigit())
     if continued:
         # The paragraph it interrupted is still one block, from page 1 to page 2, after the notice.
         at = text.index(continued)

@@ -8,7 +8,8 @@ from pathlib import Path
 from reviewflow.ingestion import ingest_file, page_of, section_of
 
 _SPEC = importlib.util.spec_from_file_location(
-    "ingestion_documents", Path(__file__).parent / "fixtures" / "ingestion" / "documents.py")
+    "ingestion_documents", Path(__file__).parent / "fixtures" / "ingestion" / "documents.py"
+)
 documents = importlib.util.module_from_spec(_SPEC)
 _SPEC.loader.exec_module(documents)  # type: ignore[union-attr]
 
@@ -17,16 +18,27 @@ FILLER_RIGHT = [f"Right column filler line number {n} about housing." for n in r
 
 
 def _paper(tmp_path: Path) -> Path:
-    left1 = ["Survivors of trafficking need a continuum of", "care that changes over time, and the review",
-             *FILLER_LEFT, "Providers should offer a compre-"]
-    right1 = ["hensive needs assessment at intake and a", "trauma-", "informed approach at every contact.",
-              *FILLER_RIGHT]
+    left1 = [
+        "Survivors of trafficking need a continuum of",
+        "care that changes over time, and the review",
+        *FILLER_LEFT,
+        "Providers should offer a compre-",
+    ]
+    right1 = [
+        "hensive needs assessment at intake and a",
+        "trauma-",
+        "informed approach at every contact.",
+        *FILLER_RIGHT,
+    ]
     left2 = ["References", "Kudsk KA, Fabian TC, Baum S: Silent thrombosis.", *FILLER_LEFT[:5]]
     right2 = FILLER_RIGHT[:5]
     return documents.two_column_pdf(
-        tmp_path / "paper.pdf", [(left1, right1), (left2, right2)],
-        title="Aftercare Services for Survivors", header="Journal of Aftercare Studies 2011, 3:1",
-        spaceless=["Kudsk KA, Fabian TC, Baum S: Silent thrombosis."])
+        tmp_path / "paper.pdf",
+        [(left1, right1), (left2, right2)],
+        title="Aftercare Services for Survivors",
+        header="Journal of Aftercare Studies 2011, 3:1",
+        spaceless=["Kudsk KA, Fabian TC, Baum S: Silent thrombosis."],
+    )
 
 
 def test_two_columns_headers_and_hyphens(tmp_path: Path) -> None:
@@ -71,7 +83,7 @@ def test_first_line_indents_and_hanging_references(tmp_path: Path) -> None:
         "      States. Coalition Against Trafficking in Women.",
     ]
     doc = ingest_file(documents.text_pdf(tmp_path / "styles.pdf", [lines]))
-    paragraphs = [doc["text"][b["start"]:b["end"]] for b in doc["blocks"] if b["kind"] != "heading"]
+    paragraphs = [doc["text"][b["start"] : b["end"]] for b in doc["blocks"] if b["kind"] != "heading"]
     # The title is in the body font, so it stays a paragraph; it is still a block of its own.
     assert paragraphs[1:] == [
         "Emergency shelter should be separate from domestic violence shelters and offer a quiet place to rest, "
@@ -97,19 +109,31 @@ def _filler(side: str, n: int) -> list[str]:
 
 def test_page_foot_small_print_keeps_its_page_and_notices_leave_the_body(tmp_path: Path) -> None:
     run, column = documents.Run, documents.column
-    page1 = [run(150, 80, "Aftercare Services for Survivors of Trafficking", "Times-Bold", 16),
-             *column(LEFT_X, 120, _filler("Left", 36)),
-             *column(RIGHT_X, 120, [*_filler("Right", 33), "Case managers should coordinate legal and"]),
-             # a content footnote at the right column's foot, then a full-width venue footer
-             *column(RIGHT_X, 560, ["1 Interviews took place in three cities."], size=8, leading=9),
-             *column(100, 700, ["Proceedings of the Third Workshop on Survivor Aftercare, pages 1-8, Springfield,",
-                                "June 2011. © 2011 Association for Aftercare Research"], size=8, leading=9)]
-    page2 = [*column(LEFT_X, 72, ["medical care across every phase of recovery.", *_filler("Left", 35)]),
-             *column(RIGHT_X, 72, _filler("Right", 36))]
+    page1 = [
+        run(150, 80, "Aftercare Services for Survivors of Trafficking", "Times-Bold", 16),
+        *column(LEFT_X, 120, _filler("Left", 36)),
+        *column(RIGHT_X, 120, [*_filler("Right", 33), "Case managers should coordinate legal and"]),
+        # a content footnote at the right column's foot, then a full-width venue footer
+        *column(RIGHT_X, 560, ["1 Interviews took place in three cities."], size=8, leading=9),
+        *column(
+            100,
+            700,
+            [
+                "Proceedings of the Third Workshop on Survivor Aftercare, pages 1-8, Springfield,",
+                "June 2011. © 2011 Association for Aftercare Research",
+            ],
+            size=8,
+            leading=9,
+        ),
+    ]
+    page2 = [
+        *column(LEFT_X, 72, ["medical care across every phase of recovery.", *_filler("Left", 35)]),
+        *column(RIGHT_X, 72, _filler("Right", 36)),
+    ]
     doc = ingest_file(documents.runs_pdf(tmp_path / "venue.pdf", [page1, page2]))
     assert doc["quality"]["status"] == "ok", doc["quality"]["messages"]
     text = doc["text"]
-    blocks = {text[b["start"]:b["end"]]: b for b in doc["blocks"]}
+    blocks = {text[b["start"] : b["end"]]: b for b in doc["blocks"]}
     # The paragraph still runs over the page break, as one block ...
     sentence = "Case managers should coordinate legal and medical care across every phase of recovery."
     paragraph = next(b for t, b in blocks.items() if sentence in t)
@@ -133,17 +157,23 @@ def test_space_characters_narrower_than_the_word_gap_still_separate_words(tmp_pa
 
     run = documents.Run
     lead = "Providers use a trauma"
-    lines = [run(72, 100, "Programs are peer reviewed and published immediately upon acceptance.", size=7,
-                 space_advance=0.1),
-             # a word whose ending is set in italics, with no space character: one word
-             run(72, 120, lead), run(72 + stringWidth(lead, "Times-Roman", 10), 120, "tic", "Times-Italic")]
+    lines = [
+        run(
+            72, 100, "Programs are peer reviewed and published immediately upon acceptance.", size=7, space_advance=0.1
+        ),
+        # a word whose ending is set in italics, with no space character: one word
+        run(72, 120, lead),
+        run(72 + stringWidth(lead, "Times-Roman", 10), 120, "tic", "Times-Italic"),
+    ]
     doc = ingest_file(documents.runs_pdf(tmp_path / "kerned.pdf", [lines]))
     assert "Programs are peer reviewed and published immediately upon acceptance." in doc["text"]
     assert "Providers use a traumatic" in doc["text"]
 
 
-NOTICE = ["This is a surrogate text written for the test from the facts that a review reports about",
-          "the article; it is not the original article and it restates only the points of advice."]
+NOTICE = [
+    "This is a surrogate text written for the test from the facts that a review reports about",
+    "the article; it is not the original article and it restates only the points of advice.",
+]
 
 
 def _byline_page(byline: list[str]) -> list:
@@ -151,20 +181,26 @@ def _byline_page(byline: list[str]) -> list:
     gutter), a full-width paragraph in the same font one blank line below, then two columns."""
     run, column = documents.Run, documents.column
     below = 110 + 12 * len(byline) + 12
-    return [run(54, 86, "NGO responses to trafficking in women and girls in Europe", "Times-Bold", 16),
-            *column(54, 110, byline), *column(54, below, NOTICE),
-            *column(LEFT_X, below + 40, _filler("Left", 30)), *column(RIGHT_X, below + 40, _filler("Right", 30))]
+    return [
+        run(54, 86, "NGO responses to trafficking in women and girls in Europe", "Times-Bold", 16),
+        *column(54, 110, byline),
+        *column(54, below, NOTICE),
+        *column(LEFT_X, below + 40, _filler("Left", 30)),
+        *column(RIGHT_X, below + 40, _filler("Right", 30)),
+    ]
 
 
 def test_byline_stacked_over_a_full_width_paragraph_is_a_block_of_its_own(tmp_path: Path) -> None:
     cases = [
-        (["A. Author, B. Author and C. Author · Department of Health and Human", "Services"],
-         "A. Author, B. Author and C. Author · Department of Health and Human Services"),  # line gap: joined
+        (
+            ["A. Author, B. Author and C. Author · Department of Health and Human", "Services"],
+            "A. Author, B. Author and C. Author · Department of Health and Human Services",
+        ),  # line gap: joined
         (["M. Tzvetkova"], "M. Tzvetkova"),
     ]
     for index, (byline, expected) in enumerate(cases):
         doc = ingest_file(documents.runs_pdf(tmp_path / f"byline{index}.pdf", [_byline_page(byline)]))
-        paragraphs = [doc["text"][b["start"]:b["end"]] for b in doc["blocks"] if b["kind"] == "paragraph"]
+        paragraphs = [doc["text"][b["start"] : b["end"]] for b in doc["blocks"] if b["kind"] == "paragraph"]
         # A paragraph gap before the notice: it is not joined to the byline, whose text has no final stop.
         assert paragraphs[:2] == [expected, " ".join(NOTICE)]
 

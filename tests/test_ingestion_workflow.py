@@ -35,7 +35,8 @@ def _workflow_copy(repo_root: Path, target: Path) -> Path:
     (corpus / "documents").mkdir(parents=True)
     (corpus / "manifest.csv").write_text(MANIFEST, encoding="utf-8")
     (corpus / "documents" / "agency2008.html").write_text(
-        "<html><body><nav>Menu</nav><h1>Aftercare</h1><p>Use qualified interpreters.</p></body></html>")
+        "<html><body><nav>Menu</nav><h1>Aftercare</h1><p>Use qualified interpreters.</p></body></html>"
+    )
     (corpus / "documents" / "broken2003.pdf").write_bytes(b"%PDF-1.4\n1 0 obj << /Type /Catalog")
     (corpus / "documents" / "notes2009.txt").write_text("Notes\n\nProvide emergency shelter.\n", encoding="utf-8")
     return target
@@ -45,9 +46,20 @@ def test_ingest_rules_on_a_tiny_corpus(repo_root: Path, tmp_path: Path) -> None:
     workdir = _workflow_copy(repo_root, tmp_path)
     snakemake = Path(sys.executable).with_name("snakemake")
     result = subprocess.run(
-        [str(snakemake), "--cores", "1", "results/ingest_report.csv", "--config",
-         "manifest=tinycorpus/manifest.csv", "corpus_dir=tinycorpus"],
-        cwd=workdir, capture_output=True, text=True, timeout=300)
+        [
+            str(snakemake),
+            "--cores",
+            "1",
+            "results/ingest_report.csv",
+            "--config",
+            "manifest=tinycorpus/manifest.csv",
+            "corpus_dir=tinycorpus",
+        ],
+        cwd=workdir,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert result.returncode == 0, result.stderr[-3000:]
     with open(workdir / "results" / "ingest_report.csv", encoding="utf-8", newline="") as handle:
         rows = {row["doc_id"]: row for row in csv.DictReader(handle)}
@@ -58,7 +70,9 @@ def test_ingest_rules_on_a_tiny_corpus(repo_root: Path, tmp_path: Path) -> None:
     assert rows["broken2003"]["message"].startswith("documents/broken2003.pdf: the PDF is damaged")
     assert rows["notes2009"]["chars"] == str(len("Notes\n\nProvide emergency shelter."))
     record = json.loads((workdir / "results" / "text" / "agency2008.json").read_text(encoding="utf-8"))
-    assert record["text"] == "Aftercare\n\nUse qualified interpreters." and record["source"] == "documents/agency2008.html"
+    assert (
+        record["text"] == "Aftercare\n\nUse qualified interpreters." and record["source"] == "documents/agency2008.html"
+    )
     summary = (workdir / "results" / "logs" / "ingest" / "report.log").read_text(encoding="utf-8")
     assert "3 document(s): 2 ok, 0 warning(s), 1 error(s)" in summary
     assert "ERROR broken2003: documents/broken2003.pdf" in summary

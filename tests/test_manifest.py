@@ -21,10 +21,22 @@ from reviewflow.manifest import (
 
 
 def _row(**overrides: str) -> dict[str, str]:
-    row = dict(doc_id="smith2009", citation="Smith et al., 2009", authors="Smith, J.; Jones, K.", year="2009",
-               year_suffix="", title="A report", container="Agency", doi="", doc_type="government_report",
-               search_strategy="internet", file="documents/smith2009.txt", surrogate="false",
-               verified="true", notes="")
+    row = dict(
+        doc_id="smith2009",
+        citation="Smith et al., 2009",
+        authors="Smith, J.; Jones, K.",
+        year="2009",
+        year_suffix="",
+        title="A report",
+        container="Agency",
+        doi="",
+        doc_type="government_report",
+        search_strategy="internet",
+        file="documents/smith2009.txt",
+        surrogate="false",
+        verified="true",
+        notes="",
+    )
     row.update(overrides)
     return row
 
@@ -40,8 +52,19 @@ def _corpus(tmp_path: Path, rows: list[dict[str, str]]) -> Path:
 
 
 def test_valid_manifest_loads(tmp_path: Path) -> None:
-    path = _corpus(tmp_path, [_row(), _row(doc_id="jones2008", citation="Jones, 2008a", file="documents/jones2008.txt",
-                                          year="2008", year_suffix="a")])
+    path = _corpus(
+        tmp_path,
+        [
+            _row(),
+            _row(
+                doc_id="jones2008",
+                citation="Jones, 2008a",
+                file="documents/jones2008.txt",
+                year="2008",
+                year_suffix="a",
+            ),
+        ],
+    )
     documents = load_manifest(path)
     assert [d.doc_id for d in documents] == ["smith2009", "jones2008"]
     assert documents[1].year_label == "2008a"
@@ -99,12 +122,16 @@ def test_semicolon_delimited_manifest_gives_one_message_saying_so(tmp_path: Path
     assert "comma delimited" in problems[0]
 
 
-@pytest.mark.parametrize("content, expected", [
-    ("", "the file is empty (no header row)"),
-    (",".join(COLUMNS) + "\n", "no documents: the header is there but no row follows"),
-])
-def test_empty_or_header_only_manifest_is_refused(tmp_path: Path, content: str, expected: str,
-                                                  capsys: pytest.CaptureFixture[str]) -> None:
+@pytest.mark.parametrize(
+    "content, expected",
+    [
+        ("", "the file is empty (no header row)"),
+        (",".join(COLUMNS) + "\n", "no documents: the header is there but no row follows"),
+    ],
+)
+def test_empty_or_header_only_manifest_is_refused(
+    tmp_path: Path, content: str, expected: str, capsys: pytest.CaptureFixture[str]
+) -> None:
     path = tmp_path / "manifest.csv"
     path.write_text(content, encoding="utf-8")
     assert main(["corpus", "validate", "--manifest", str(path)]) == 1
@@ -144,19 +171,22 @@ def test_doc_type_error_lists_the_allowed_values(tmp_path: Path) -> None:
     assert "use one of journal_article, government_report, ngo_report," in problem and "other" in problem
 
 
-@pytest.mark.parametrize("citation, year_suffix, example", [
-    ("Clawson & Dutch, 2008", "a", "Clawson & Dutch, 2008a"),
-    ("Clawson & Dutch, 2008b", "a", "Clawson & Dutch, 2008a"),
-    ("Clawson & Dutch, 2008a", "", "Clawson & Dutch, 2008"),
-    ("Clawson & Dutch", "", "Clawson & Dutch, 2008"),
-])
-def test_citation_must_end_with_the_rows_year_and_suffix(tmp_path: Path, citation: str, year_suffix: str,
-                                                         example: str) -> None:
+@pytest.mark.parametrize(
+    "citation, year_suffix, example",
+    [
+        ("Clawson & Dutch, 2008", "a", "Clawson & Dutch, 2008a"),
+        ("Clawson & Dutch, 2008b", "a", "Clawson & Dutch, 2008a"),
+        ("Clawson & Dutch, 2008a", "", "Clawson & Dutch, 2008"),
+        ("Clawson & Dutch", "", "Clawson & Dutch, 2008"),
+    ],
+)
+def test_citation_must_end_with_the_rows_year_and_suffix(
+    tmp_path: Path, citation: str, year_suffix: str, example: str
+) -> None:
     path = _corpus(tmp_path, [_row(citation=citation, year="2008", year_suffix=year_suffix)])
     (problem,) = _problems(path)
     assert "row 2 (doc_id 'smith2009'), column 'citation'" in problem
     assert f"does not end with 2008{year_suffix}" in problem and f"Fix: write the citation as '{example}'" in problem
-
 
 
 def test_rewrite_keeps_researcher_columns(tmp_path: Path) -> None:
@@ -186,23 +216,39 @@ SECOND_REVIEW_LOG = {
     "identification": {
         "databases_and_registers": [
             {"id": "database", "label": "Databases", "source": "PubMed, PsycINFO", "identified": 310},
-            {"id": "trial_register", "label": "Trial registers", "source": "ClinicalTrials.gov, ISRCTN",
-             "identified": 12},
+            {
+                "id": "trial_register",
+                "label": "Trial registers",
+                "source": "ClinicalTrials.gov, ISRCTN",
+                "identified": 12,
+            },
         ],
         "other_methods": [
-            {"id": "resource_library", "label": "Resource libraries",
-             "source": "Human trafficking resource libraries (HTRC, Polaris)", "identified": 41},
+            {
+                "id": "resource_library",
+                "label": "Resource libraries",
+                "source": "Human trafficking resource libraries (HTRC, Polaris)",
+                "identified": 41,
+            },
         ],
     },
 }
 
 
 def test_search_strategy_may_be_any_source_id_or_empty(tmp_path: Path) -> None:
-    rows = [_row(search_strategy="trial_register"),
-            _row(doc_id="jones2008", citation="Jones, 2008", year="2008", file="documents/jones2008.txt",
-                 search_strategy=""),
-            _row(doc_id="lee2010", citation="Lee, 2010", year="2010", file="documents/lee2010.txt",
-                 search_strategy="Trial Register")]
+    rows = [
+        _row(search_strategy="trial_register"),
+        _row(
+            doc_id="jones2008", citation="Jones, 2008", year="2008", file="documents/jones2008.txt", search_strategy=""
+        ),
+        _row(
+            doc_id="lee2010",
+            citation="Lee, 2010",
+            year="2010",
+            file="documents/lee2010.txt",
+            search_strategy="Trial Register",
+        ),
+    ]
     path = _corpus(tmp_path, rows)
     (problem,) = _problems(path)
     assert "row 4 (doc_id 'lee2010'), column 'search_strategy': invalid value 'Trial Register'" in problem
@@ -210,17 +256,29 @@ def test_search_strategy_may_be_any_source_id_or_empty(tmp_path: Path) -> None:
 
 
 def test_search_strategy_not_in_the_search_log_is_reported(tmp_path: Path) -> None:
-    rows = [_row(search_strategy="trial_register"),
-            _row(doc_id="jones2008", citation="Jones, 2008", year="2008", file="documents/jones2008.txt",
-                 search_strategy="resource_library"),
-            _row(doc_id="lee2010", citation="Lee, 2010", year="2010", file="documents/lee2010.txt",
-                 search_strategy="registry"),
-            _row(doc_id="kim2011", citation="Kim, 2011", year="2011", file="documents/kim2011.txt",
-                 search_strategy="")]
+    rows = [
+        _row(search_strategy="trial_register"),
+        _row(
+            doc_id="jones2008",
+            citation="Jones, 2008",
+            year="2008",
+            file="documents/jones2008.txt",
+            search_strategy="resource_library",
+        ),
+        _row(
+            doc_id="lee2010",
+            citation="Lee, 2010",
+            year="2010",
+            file="documents/lee2010.txt",
+            search_strategy="registry",
+        ),
+        _row(doc_id="kim2011", citation="Kim, 2011", year="2011", file="documents/kim2011.txt", search_strategy=""),
+    ]
     path = _corpus(tmp_path, rows)
     documents = load_manifest(path)
-    (problem,) = check_search_strategies(documents, SECOND_REVIEW_LOG, manifest_path=path,
-                                         search_log_path="corpus/search_log.yaml")
+    (problem,) = check_search_strategies(
+        documents, SECOND_REVIEW_LOG, manifest_path=path, search_log_path="corpus/search_log.yaml"
+    )
     assert problem.startswith(f"{path}: row 4 (doc_id 'lee2010'), column 'search_strategy': 'registry'")
     assert "not an identification source of corpus/search_log.yaml" in problem
     assert "(its ids: database, trial_register, resource_library)" in problem
@@ -244,13 +302,17 @@ def test_a_non_utf8_manifest_is_one_problem_naming_the_file_and_the_fix(tmp_path
     with pytest.raises(ManifestError) as raised:
         load_manifest(path)
     (problem,) = raised.value.problems
-    assert str(path) in problem and "not UTF-8" in problem and "line 2" in problem and "Fix: save it as UTF-8" in problem
+    assert (
+        str(path) in problem and "not UTF-8" in problem and "line 2" in problem and "Fix: save it as UTF-8" in problem
+    )
 
 
 def test_an_unclosed_quote_that_swallows_the_file_is_one_problem_naming_the_line(tmp_path: Path) -> None:
     # The csv module refuses a cell over 131,072 characters with csv.Error: it escaped load_manifest (fuzz).
-    path = _corpus(tmp_path, [_row(), _row(doc_id="jones2008", citation="Jones, 2008", year="2008",
-                                          file="documents/jones2008.txt")])
+    path = _corpus(
+        tmp_path,
+        [_row(), _row(doc_id="jones2008", citation="Jones, 2008", year="2008", file="documents/jones2008.txt")],
+    )
     text = path.read_text(encoding="utf-8").replace("A report", '"A report', 1)
     path.write_text(text + "x" * 140_000 + "\n", encoding="utf-8")
     with pytest.raises(ManifestError) as raised:
@@ -260,14 +322,18 @@ def test_an_unclosed_quote_that_swallows_the_file_is_one_problem_naming_the_line
     assert "Fix: check the double quotes" in problem
 
 
-@pytest.mark.parametrize("file, expected", [
-    ("../outside.pdf", "leads outside the corpus folder"),
-    ("documents/../../outside.pdf", "leads outside the corpus folder"),
-    ("documents/link.pdf", "leads outside the corpus folder"),  # a symlink to a file outside
-    ("documents/" + "x" * 300 + ".pdf", "is not a usable path"),
-])
-def test_a_document_file_must_be_a_usable_path_inside_the_corpus_folder(tmp_path: Path, file: str,
-                                                                         expected: str) -> None:
+@pytest.mark.parametrize(
+    "file, expected",
+    [
+        ("../outside.pdf", "leads outside the corpus folder"),
+        ("documents/../../outside.pdf", "leads outside the corpus folder"),
+        ("documents/link.pdf", "leads outside the corpus folder"),  # a symlink to a file outside
+        ("documents/" + "x" * 300 + ".pdf", "is not a usable path"),
+    ],
+)
+def test_a_document_file_must_be_a_usable_path_inside_the_corpus_folder(
+    tmp_path: Path, file: str, expected: str
+) -> None:
     corpus = tmp_path / "corpus"
     corpus.mkdir()
     path = _corpus(corpus, [_row(), _row(doc_id="bad2009", citation="Bad, 2009", file=file)])
@@ -282,15 +348,30 @@ def test_a_document_file_must_be_a_usable_path_inside_the_corpus_folder(tmp_path
 def test_the_manifest_accepts_what_ingestion_reads_and_names_the_fix_otherwise(tmp_path: Path) -> None:
     def row(doc_id: str, file: str) -> dict[str, str]:
         (tmp_path / file).write_text("text", encoding="utf-8")
-        return dict(doc_id=doc_id, citation="Smith, 2009", authors="Smith, J.", year="2009", year_suffix="",
-                    title="", container="", doi="", doc_type="other", search_strategy="", file=file,
-                    surrogate="false", verified="false", notes="")
+        return dict(
+            doc_id=doc_id,
+            citation="Smith, 2009",
+            authors="Smith, J.",
+            year="2009",
+            year_suffix="",
+            title="",
+            container="",
+            doi="",
+            doc_type="other",
+            search_strategy="",
+            file=file,
+            surrogate="false",
+            verified="false",
+            notes="",
+        )
 
     rows = [row(f"d{i}", f"d{i}{extension}") for i, extension in enumerate(readers.extensions())]
     assert validate_rows(rows, tmp_path / "manifest.csv") == []
     (problem,) = validate_rows([row("smith2009", "smith2009.docx")], tmp_path / "manifest.csv")
-    assert problem.startswith(f"{tmp_path / 'manifest.csv'}: row 2 (doc_id 'smith2009'), column 'file': "
-                              "smith2009.docx has the extension '.docx', which no reader accepts")
+    assert problem.startswith(
+        f"{tmp_path / 'manifest.csv'}: row 2 (doc_id 'smith2009'), column 'file': "
+        "smith2009.docx has the extension '.docx', which no reader accepts"
+    )
     assert f"(accepted: {readers.extensions_text()})" in problem and "Fix: save the document as" in problem
     (problem,) = validate_rows([row("smith2009", "smith2009")], tmp_path / "manifest.csv")
     assert "smith2009 has no extension" in problem

@@ -16,17 +16,48 @@ from reviewflow.manifest import COLUMNS, write_rows
 from reviewflow.network import evidence_field_ids, run_network
 from reviewflow.references import REFERENCE_COLUMNS
 
-OUTPUTS = {"graphml": "citations.graphml", "gexf": "citations.gexf", "nodes": "nodes.csv", "edges": "edges.csv",
-           "matched": "references_matched.csv", "summary": "summary.json", "png": "citations.png",
-           "svg": "citations.svg", "html": "citations.html"}
+OUTPUTS = {
+    "graphml": "citations.graphml",
+    "gexf": "citations.gexf",
+    "nodes": "nodes.csv",
+    "edges": "edges.csv",
+    "matched": "references_matched.csv",
+    "summary": "summary.json",
+    "png": "citations.png",
+    "svg": "citations.svg",
+    "html": "citations.html",
+}
 
 DOCUMENTS = [
     ("smith2001", "Smith, 2001", "Smith, A.", "2001", "", "Shelter for survivors of trafficking", "journal_article"),
     ("fcadv2005", "FCADV, 2005", "Florida Coalition Against Domestic Violence", "2005", "", "", "ngo_report"),
-    ("jones2007a", "Jones & Lee, 2007a", "Jones, B.; Lee, C.", "2007", "a", "Case management in practice", "issue_brief"),
-    ("jones2007b", "Jones & Lee, 2007b", "Jones, B.; Lee, C.", "2007", "b", "Mental health after rescue", "issue_brief"),
-    ("review2009", "Brown et al., 2009", "Brown, D.; Green, E.", "2009", "",
-     "A review of aftercare <script>alert(1)</script>", "government_report"),
+    (
+        "jones2007a",
+        "Jones & Lee, 2007a",
+        "Jones, B.; Lee, C.",
+        "2007",
+        "a",
+        "Case management in practice",
+        "issue_brief",
+    ),
+    (
+        "jones2007b",
+        "Jones & Lee, 2007b",
+        "Jones, B.; Lee, C.",
+        "2007",
+        "b",
+        "Mental health after rescue",
+        "issue_brief",
+    ),
+    (
+        "review2009",
+        "Brown et al., 2009",
+        "Brown, D.; Green, E.",
+        "2009",
+        "",
+        "A review of aftercare <script>alert(1)</script>",
+        "government_report",
+    ),
 ]
 
 REFERENCES = {
@@ -63,38 +94,99 @@ def write_corpus(root: Path) -> dict:
     rows = []
     for doc_id, citation, authors, year, suffix, title, doc_type in DOCUMENTS:
         (corpus / "documents" / f"{doc_id}.txt").write_text("text", encoding="utf-8")
-        rows.append({**dict.fromkeys(COLUMNS, ""), "doc_id": doc_id, "citation": citation, "authors": authors,
-                     "year": year, "year_suffix": suffix, "title": title, "doc_type": doc_type,
-                     "search_strategy": "internet", "file": f"documents/{doc_id}.txt", "surrogate": "false",
-                     "verified": "false"})
+        rows.append(
+            {
+                **dict.fromkeys(COLUMNS, ""),
+                "doc_id": doc_id,
+                "citation": citation,
+                "authors": authors,
+                "year": year,
+                "year_suffix": suffix,
+                "title": title,
+                "doc_type": doc_type,
+                "search_strategy": "internet",
+                "file": f"documents/{doc_id}.txt",
+                "surrogate": "false",
+                "verified": "false",
+            }
+        )
     write_rows(corpus / "manifest.csv", rows)
     reference_paths = []
     for doc_id, entries in REFERENCES.items():
         path = root / "references" / f"{doc_id}.csv"
-        write_csv(path, [{"position": i, "raw": f"{a}. ({y}{s}). {t}.", "authors": a, "year": y, "suffix": s,
-                          "title": t, "container": "", "page": 9} for i, (a, y, s, t) in enumerate(entries, 1)],
-                  REFERENCE_COLUMNS)
+        write_csv(
+            path,
+            [
+                {
+                    "position": i,
+                    "raw": f"{a}. ({y}{s}). {t}.",
+                    "authors": a,
+                    "year": y,
+                    "suffix": s,
+                    "title": t,
+                    "container": "",
+                    "page": 9,
+                }
+                for i, (a, y, s, t) in enumerate(entries, 1)
+            ],
+            REFERENCE_COLUMNS,
+        )
         reference_paths.append(path)
     coding = root / "coding.csv"
-    write_csv(coding, [dict(zip(("doc_id", "segment_id", "cited_doc_ids", "service_areas", "practices",
-                                 "is_recommendation", "decision"), row)) for row in CODING],
-              ["doc_id", "segment_id", "cited_doc_ids", "service_areas", "practices", "is_recommendation", "decision"])
+    write_csv(
+        coding,
+        [
+            dict(
+                zip(
+                    (
+                        "doc_id",
+                        "segment_id",
+                        "cited_doc_ids",
+                        "service_areas",
+                        "practices",
+                        "is_recommendation",
+                        "decision",
+                    ),
+                    row,
+                )
+            )
+            for row in CODING
+        ],
+        ["doc_id", "segment_id", "cited_doc_ids", "service_areas", "practices", "is_recommendation", "decision"],
+    )
     forms = []
     for doc_id, basis in (("review2009", "expert_opinion"), ("smith2001", "primary_data")):
         path = root / "forms" / f"{doc_id}.json"
-        write_json(path, {"doc_id": doc_id, "form_id": "f", "form_version": "1",
-                          "fields": {"evidence_basis": {"value": basis, "mode": "auto", "status": "filled",
-                                                        "evidence": []}}})
+        write_json(
+            path,
+            {
+                "doc_id": doc_id,
+                "form_id": "f",
+                "form_version": "1",
+                "fields": {"evidence_basis": {"value": basis, "mode": "auto", "status": "filled", "evidence": []}},
+            },
+        )
         forms.append(path)
-    return {"manifest": corpus / "manifest.csv", "coding": coding, "references": reference_paths, "forms": forms,
-            "corpus_dir": corpus}
+    return {
+        "manifest": corpus / "manifest.csv",
+        "coding": coding,
+        "references": reference_paths,
+        "forms": forms,
+        "corpus_dir": corpus,
+    }
 
 
 def run(root: Path, out: Path, inputs: dict | None = None):
     inputs = inputs or write_corpus(root)
     outputs = {key: out / name for key, name in OUTPUTS.items()}
-    network = run_network(inputs["manifest"], inputs["coding"], inputs["references"], inputs["forms"], outputs,
-                          corpus_dir=inputs["corpus_dir"])
+    network = run_network(
+        inputs["manifest"],
+        inputs["coding"],
+        inputs["references"],
+        inputs["forms"],
+        outputs,
+        corpus_dir=inputs["corpus_dir"],
+    )
     return network, outputs
 
 
@@ -113,11 +205,20 @@ def read_csv(path: Path) -> list[dict[str, str]]:
 def test_edges_via_and_contexts(built):
     _, outputs = built
     edges = {(e["source"], e["target"]): e for e in read_csv(outputs["edges"])}
-    assert set(edges) == {("review2009", "smith2001"), ("review2009", "fcadv2005"), ("review2009", "jones2007a"),
-                          ("review2009", "jones2007b"), ("jones2007b", "smith2001"), ("jones2007a", "smith2001")}
+    assert set(edges) == {
+        ("review2009", "smith2001"),
+        ("review2009", "fcadv2005"),
+        ("review2009", "jones2007a"),
+        ("review2009", "jones2007b"),
+        ("jones2007b", "smith2001"),
+        ("jones2007a", "smith2001"),
+    }
     assert edges["review2009", "smith2001"]["via"] == "both"
     assert edges["review2009", "smith2001"]["n_in_text"] == "2"
-    assert edges["review2009", "smith2001"]["contexts"] == "basic_necessities;mental_health;shelter_housing;trauma_informed_care"
+    assert (
+        edges["review2009", "smith2001"]["contexts"]
+        == "basic_necessities;mental_health;shelter_housing;trauma_informed_care"
+    )
     assert edges["review2009", "fcadv2005"]["via"] == "both"
     assert edges["review2009", "fcadv2005"]["contexts"] == "basic_necessities;safety_confidentiality;shelter_housing"
     assert edges["review2009", "fcadv2005"]["n_recommendations"] == "2"
@@ -127,7 +228,9 @@ def test_edges_via_and_contexts(built):
     assert edges["jones2007a", "smith2001"]["via"] == "in_text"
     assert edges["jones2007b", "smith2001"]["via"] == "reference_list"
     # Which documents support shelter, by citing which:
-    shelter = sorted((e["source"], e["target"]) for e in edges.values() if "shelter_housing" in e["contexts"].split(";"))
+    shelter = sorted(
+        (e["source"], e["target"]) for e in edges.values() if "shelter_housing" in e["contexts"].split(";")
+    )
     assert shelter == [("review2009", "fcadv2005"), ("review2009", "smith2001")]
 
 
@@ -221,8 +324,22 @@ def test_bad_reference_file_is_reported_not_fatal(tmp_path):
 def test_reference_list_of_a_document_no_longer_in_the_manifest_is_left_out(tmp_path):
     inputs = write_corpus(tmp_path)
     stale = tmp_path / "references" / "gone2004.csv"
-    write_csv(stale, [{"position": 1, "raw": "x", "authors": "Smith", "year": "2001", "suffix": "",
-                       "title": "Shelter for survivors of trafficking", "container": "", "page": 1}], REFERENCE_COLUMNS)
+    write_csv(
+        stale,
+        [
+            {
+                "position": 1,
+                "raw": "x",
+                "authors": "Smith",
+                "year": "2001",
+                "suffix": "",
+                "title": "Shelter for survivors of trafficking",
+                "container": "",
+                "page": 1,
+            }
+        ],
+        REFERENCE_COLUMNS,
+    )
     network, _outputs = run(tmp_path, tmp_path / "out", {**inputs, "references": [*inputs["references"], stale]})
     assert network.summary["references_total"] == 8 and network.summary["edges"] == 6
     assert any("gone2004" in p for p in network.summary["problems"])
@@ -231,8 +348,13 @@ def test_reference_list_of_a_document_no_longer_in_the_manifest_is_left_out(tmp_
 # A second review's form names its evidence fields as it likes; their role (`source`) is what counts.
 RENAMED_FIELDS = (
     Field(id="document_type", label="Document type", type="single_choice", mode="auto", source="manifest"),
-    Field(id="design_category", label="Primary or secondary", type="single_choice", mode="auto",
-          source="evidence_category"),
+    Field(
+        id="design_category",
+        label="Primary or secondary",
+        type="single_choice",
+        mode="auto",
+        source="evidence_category",
+    ),
     Field(id="study_design", label="Study design", type="multiple_choice", mode="auto", source="evidence_basis"),
     Field(id="quality_appraisal_notes", label="Quality notes", type="text", mode="manual"),
 )
@@ -249,22 +371,40 @@ def _rename_forms(inputs: dict, root: Path) -> dict:
     forms = []
     for path in inputs["forms"]:
         data = json.loads(path.read_text(encoding="utf-8"))
-        data["fields"] = {"study_design": data["fields"]["evidence_basis"],
-                          "design_category": {"value": None, "mode": "auto", "status": "empty", "evidence": []}}
+        data["fields"] = {
+            "study_design": data["fields"]["evidence_basis"],
+            "design_category": {"value": None, "mode": "auto", "status": "empty", "evidence": []},
+        }
         write_json(path, data)
         forms.append(path)
     only_category = root / "forms" / "jones2007a.json"
-    write_json(only_category, {"doc_id": "jones2007a", "form_id": "f", "form_version": "1", "fields": {
-        "study_design": {"value": [], "mode": "auto", "status": "empty", "evidence": []},
-        "design_category": {"value": "secondary", "mode": "auto", "status": "filled", "evidence": []}}})
+    write_json(
+        only_category,
+        {
+            "doc_id": "jones2007a",
+            "form_id": "f",
+            "form_version": "1",
+            "fields": {
+                "study_design": {"value": [], "mode": "auto", "status": "empty", "evidence": []},
+                "design_category": {"value": "secondary", "mode": "auto", "status": "filled", "evidence": []},
+            },
+        },
+    )
     return {**inputs, "forms": [*forms, only_category]}
 
 
 def test_renamed_evidence_fields_give_the_same_nodes(tmp_path):
     inputs = _rename_forms(write_corpus(tmp_path), tmp_path)
     outputs = {key: tmp_path / "out" / name for key, name in OUTPUTS.items() if key in ("nodes", "summary")}
-    network = run_network(inputs["manifest"], inputs["coding"], inputs["references"], inputs["forms"], outputs,
-                          corpus_dir=inputs["corpus_dir"], evidence_fields=evidence_field_ids(RENAMED_FIELDS))
+    network = run_network(
+        inputs["manifest"],
+        inputs["coding"],
+        inputs["references"],
+        inputs["forms"],
+        outputs,
+        corpus_dir=inputs["corpus_dir"],
+        evidence_fields=evidence_field_ids(RENAMED_FIELDS),
+    )
     nodes = {n["doc_id"]: n for n in read_csv(outputs["nodes"])}
     assert nodes["review2009"]["evidence_basis"] == "expert_opinion"
     assert nodes["smith2001"]["evidence_basis"] == "primary_data"
@@ -272,15 +412,23 @@ def test_renamed_evidence_fields_give_the_same_nodes(tmp_path):
     assert nodes["fcadv2005"]["evidence_basis"] == ""
     assert network.summary["problems"] == []
     # Read by the default id, the renamed forms give nothing: the defect this parameter fixes.
-    default = run_network(inputs["manifest"], inputs["coding"], inputs["references"], inputs["forms"], {},
-                          corpus_dir=inputs["corpus_dir"])
+    default = run_network(
+        inputs["manifest"], inputs["coding"], inputs["references"], inputs["forms"], {}, corpus_dir=inputs["corpus_dir"]
+    )
     assert {n["doc_id"]: n["evidence_basis"] for n in default.nodes}["review2009"] == ""
 
 
 def test_form_without_evidence_field_leaves_nodes_empty_with_a_note(tmp_path):
     inputs = write_corpus(tmp_path)
-    network = run_network(inputs["manifest"], inputs["coding"], inputs["references"], inputs["forms"], {},
-                          corpus_dir=inputs["corpus_dir"], evidence_fields=())
+    network = run_network(
+        inputs["manifest"],
+        inputs["coding"],
+        inputs["references"],
+        inputs["forms"],
+        {},
+        corpus_dir=inputs["corpus_dir"],
+        evidence_fields=(),
+    )
     assert all(n["evidence_basis"] == "" for n in network.nodes)
     (problem,) = network.summary["problems"]
     assert "no field with source: evidence_basis or source: evidence_category" in problem and "Fix:" in problem

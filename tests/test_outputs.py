@@ -28,11 +28,18 @@ def test_the_default_form_gives_the_report_today_s_titles_and_files():
 
 def test_another_review_s_report_lists_the_same_files_under_its_titles(tmp_path: Path):
     form = load_form(write_corpus(tmp_path, other_review=True)["form_path"])
-    assert list(report_tables(form)) == ["Table 1 — Concerns by phase", "Services by phase", "Approaches to care",
-                                         "Evidence basis"]
+    assert list(report_tables(form)) == [
+        "Table 1 — Concerns by phase",
+        "Services by phase",
+        "Approaches to care",
+        "Evidence basis",
+    ]
     assert list(report_tables(form).values()) == list(report_tables(load_form(DEFAULT_FORM)).values())
-    assert list(report_figures(form)) == ["Documents recommending services, by phase", "Where evidence is missing",
-                                          "Citation network: included documents citing one another over time"]
+    assert list(report_figures(form)) == [
+        "Documents recommending services, by phase",
+        "Where evidence is missing",
+        "Citation network: included documents citing one another over time",
+    ]
     assert not [s for s in MACY_STRINGS for title in [*report_tables(form), *report_figures(form)] if s in title]
 
 
@@ -44,4 +51,6 @@ def test_registry_paths_are_files_the_library_writes_relative_to_the_results_fol
         assert folder == "tables" and name in tables.output_files()
     synthesis_figures = [p for p in report_figures(form).values() if p.startswith("figures/")]
     assert [p.split("/")[1] for p in synthesis_figures] == [f for f in figures.output_files() if f.endswith(".svg")]
-    assert all(not p.startswith(("/", "results")) for p in [*report_tables(form).values(), *report_figures(form).values()])
+    assert all(
+        not p.startswith(("/", "results")) for p in [*report_tables(form).values(), *report_figures(form).values()]
+    )

@@ -31,8 +31,9 @@ def test_pyproject_ships_every_data_file() -> None:
     for path in sorted((paths.DATA_DIR).rglob("*")):
         if path.is_file() and "__pycache__" not in path.parts:
             relative = path.relative_to(paths.PACKAGE_DIR).as_posix()
-            assert any(fnmatch.fnmatch(relative, pattern) and relative.count("/") == pattern.count("/")
-                       for pattern in patterns), f"{relative} is not package data in pyproject.toml"
+            assert any(
+                fnmatch.fnmatch(relative, pattern) and relative.count("/") == pattern.count("/") for pattern in patterns
+            ), f"{relative} is not package data in pyproject.toml"
 
 
 def test_an_installed_copy_outside_the_checkout_validates_and_renders(tmp_path: Path) -> None:
@@ -53,7 +54,13 @@ assert "journal_article" in allowed_values("doc_type")
 Environment(loader=FileSystemLoader(TEMPLATE_DIR)).get_template("report.html.j2")
 print(paths.PACKAGE_DIR)
 """
-    result = subprocess.run([sys.executable, "-c", code], cwd=elsewhere, capture_output=True, text=True,
-                            env={"PYTHONPATH": str(site), "PATH": ""}, check=False)
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=elsewhere,
+        capture_output=True,
+        text=True,
+        env={"PYTHONPATH": str(site), "PATH": ""},
+        check=False,
+    )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == str(site / "reviewflow")

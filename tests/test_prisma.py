@@ -41,8 +41,7 @@ def _update_log(repo_root: Path, tmp_path: Path, **included: object) -> Path:
     """The default log as the first update of the review: 20 studies (22 reports) before, 4 new."""
     log = yaml.safe_load((repo_root / "corpus" / "search_log.yaml").read_text(encoding="utf-8"))
     log["previous_review"] = {"studies_included": 20, "reports_included": 22}
-    log["included"].update(by_source={"database": 3, "internet": 1, "organization": 0, "expert": 0}, total=4,
-                           reports=5)
+    log["included"].update(by_source={"database": 3, "internet": 1, "organization": 0, "expert": 0}, total=4, reports=5)
     log["included"].update(included)
     path = tmp_path / "log.yaml"
     path.write_text(yaml.safe_dump(log, sort_keys=False), encoding="utf-8")
@@ -54,10 +53,14 @@ def test_update_uses_the_updated_review_template(repo_root: Path, tmp_path: Path
     diagram = layout(log, 24)
     texts = "\n".join(box.text for box in diagram.boxes)
     assert [title for _, _, title in diagram.headers] == [
-        "Previous studies", "Identification of new studies via databases and registers",
-        "Identification of new studies via other methods"]
-    assert ("Studies included in previous version of review (n = 20)\n"
-            "Reports of studies included in previous version of review (n = 22)") in texts
+        "Previous studies",
+        "Identification of new studies via databases and registers",
+        "Identification of new studies via other methods",
+    ]
+    assert (
+        "Studies included in previous version of review (n = 20)\n"
+        "Reports of studies included in previous version of review (n = 22)"
+    ) in texts
     assert "New studies included in review (n = 4)\nReports of new included studies (n = 5)" in texts
     assert "Total studies included in review (n = 24)\nReports of total included studies (n = 27)" in texts
     assert "(n = 4)" not in texts.split("New studies")[0]  # the new count is not printed as the total
@@ -86,15 +89,25 @@ def test_new_review_keeps_the_new_review_template(repo_root: Path) -> None:
     assert not any("Previous" in title or "new studies" in title for _, _, title in diagram.headers)
 
 
-@pytest.mark.parametrize(("included", "previous", "expected"), [
-    ({"total_with_previous": 25}, None,
-     "'included/total_with_previous': 25 is not previous_review/studies_included (20) + included/total (4) = 24"),
-    ({"reports": 3}, None, "'included/reports': 3 reports for 4 studies"),
-    ({}, {"studies_included": 20, "reports_included": 18},
-     "'previous_review/reports_included': 18 reports for 20 studies"),
-])
-def test_inconsistent_update_counts_are_reported(repo_root: Path, tmp_path: Path, included: dict[str, int],
-                                                 previous: dict[str, int] | None, expected: str) -> None:
+@pytest.mark.parametrize(
+    ("included", "previous", "expected"),
+    [
+        (
+            {"total_with_previous": 25},
+            None,
+            "'included/total_with_previous': 25 is not previous_review/studies_included (20) + included/total (4) = 24",
+        ),
+        ({"reports": 3}, None, "'included/reports': 3 reports for 4 studies"),
+        (
+            {},
+            {"studies_included": 20, "reports_included": 18},
+            "'previous_review/reports_included': 18 reports for 20 studies",
+        ),
+    ],
+)
+def test_inconsistent_update_counts_are_reported(
+    repo_root: Path, tmp_path: Path, included: dict[str, int], previous: dict[str, int] | None, expected: str
+) -> None:
     path = _update_log(repo_root, tmp_path, **included)
     if previous:
         log = yaml.safe_load(path.read_text(encoding="utf-8"))
@@ -139,8 +152,12 @@ def test_inconsistent_total_is_reported(repo_root: Path, tmp_path: Path) -> None
 
 def test_default_log_labels_its_sources_as_the_diagram_always_did(repo_root: Path) -> None:
     log = load_search_log(repo_root / "corpus" / "search_log.yaml")
-    assert source_labels(log) == {"database": "Databases", "internet": "Internet search",
-                                  "organization": "Organizations", "expert": "Expert nominations"}
+    assert source_labels(log) == {
+        "database": "Databases",
+        "internet": "Internet search",
+        "organization": "Organizations",
+        "expert": "Expert nominations",
+    }
     included = layout(log, 19).boxes[13].text
     assert "Databases: 3, Internet search: 9, Organizations: 3, Expert nominations: 5" in included
 
@@ -154,20 +171,32 @@ def _second_review_log(tmp_path: Path) -> Path:
         "identification": {
             "databases_and_registers": [
                 {"id": "database", "label": "Databases", "source": "PubMed, PsycINFO, CINAHL", "identified": 310},
-                {"id": "trial_register", "label": "Trial registers", "source": "ClinicalTrials.gov, ISRCTN",
-                 "identified": 12},
+                {
+                    "id": "trial_register",
+                    "label": "Trial registers",
+                    "source": "ClinicalTrials.gov, ISRCTN",
+                    "identified": 12,
+                },
             ],
             "other_methods": [
-                {"id": "resource_library", "label": "Human trafficking resource libraries",
-                 "source": "HTRC and Polaris resource libraries", "identified": 41},
+                {
+                    "id": "resource_library",
+                    "label": "Human trafficking resource libraries",
+                    "source": "HTRC and Polaris resource libraries",
+                    "identified": 41,
+                },
                 {"id": "helpline", "source": "Documents sent by the national helpline", "identified": 3},
             ],
         },
         "removed_before_screening": {"duplicates": 20, "automation": None, "other": None},
-        "screening": {"databases_and_registers": {"screened": 302, "excluded": 250, "excluded_with_reasons": []},
-                      "other_methods": {"sought": 44, "excluded_with_reasons": []}},
-        "included": {"by_source": {"database": 6, "trial_register": 2, "resource_library": 4, "helpline": 1},
-                     "total": 13},
+        "screening": {
+            "databases_and_registers": {"screened": 302, "excluded": 250, "excluded_with_reasons": []},
+            "other_methods": {"sought": 44, "excluded_with_reasons": []},
+        },
+        "included": {
+            "by_source": {"database": 6, "trial_register": 2, "resource_library": 4, "helpline": 1},
+            "total": 13,
+        },
     }
     path = tmp_path / "search_log.yaml"
     path.write_text(yaml.safe_dump(log, sort_keys=False), encoding="utf-8")
@@ -178,8 +207,10 @@ def test_sources_and_their_labels_come_from_the_search_log(tmp_path: Path) -> No
     log = load_search_log(_second_review_log(tmp_path))
     assert source_ids(log) == ["database", "trial_register", "resource_library", "helpline"]
     diagram = layout(log, 13)
-    assert ("Databases: 6, Trial registers: 2, Human trafficking resource libraries: 4, helpline: 1"
-            in diagram.boxes[13].text)
+    assert (
+        "Databases: 6, Trial registers: 2, Human trafficking resource libraries: 4, helpline: 1"
+        in diagram.boxes[13].text
+    )
     assert "ClinicalTrials.gov, ISRCTN (n = 12)" in diagram.boxes[0].text
     assert "HTRC and Polaris resource libraries (n = 41)" in diagram.boxes[2].text
     draw_prisma(log, 13, tmp_path / "p.svg", tmp_path / "p.png")

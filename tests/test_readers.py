@@ -36,8 +36,11 @@ def test_signatures_pick_the_reader_in_registry_order() -> None:
 @pytest.mark.parametrize("name", ["page.xhtml", "notes.md", "notes.text"])
 def test_ingestion_reads_every_registered_extension_without_a_warning(tmp_path: Path, name: str) -> None:
     path = tmp_path / name
-    body = "<html><body><h1>Aftercare</h1><p>Use interpreters.</p></body></html>" if name.endswith("html") else \
-        "Aftercare\n\nUse interpreters.\n"
+    body = (
+        "<html><body><h1>Aftercare</h1><p>Use interpreters.</p></body></html>"
+        if name.endswith("html")
+        else "Aftercare\n\nUse interpreters.\n"
+    )
     path.write_text(body, encoding="utf-8")
     record = ingest_file(path)
     assert record["quality"]["status"] == "ok", record["quality"]["messages"]
@@ -45,8 +48,9 @@ def test_ingestion_reads_every_registered_extension_without_a_warning(tmp_path: 
 
 
 @pytest.mark.parametrize("command", [["ingest"], ["code"], ["references"], ["corpus", "add"]])
-def test_cli_help_names_the_registered_formats(command: list[str], capsys: pytest.CaptureFixture[str],
-                                               monkeypatch: pytest.MonkeyPatch) -> None:
+def test_cli_help_names_the_registered_formats(
+    command: list[str], capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("COLUMNS", "1000")  # one line per option, so the list is not wrapped
     with pytest.raises(SystemExit):
         main([*command, "--help"])

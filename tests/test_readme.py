@@ -22,9 +22,16 @@ old network
 <!-- network:end -->
 """
 
-SUMMARY = {"documents": 3, "edges": 2, "edges_by_via": {"both": 1, "reference_list": 1}, "density": 0.333333,
-           "weakly_connected_components": 1, "references_total": 4, "references_internal": 2,
-           "most_cited": [{"citation": "Aron et al., 2006", "cited_by": 2}]}
+SUMMARY = {
+    "documents": 3,
+    "edges": 2,
+    "edges_by_via": {"both": 1, "reference_list": 1},
+    "density": 0.333333,
+    "weakly_connected_components": 1,
+    "references_total": 4,
+    "references_internal": 2,
+    "most_cited": [{"citation": "Aron et al., 2006", "cited_by": 2}],
+}
 
 
 def test_replace_block_rewrites_only_between_the_markers():
@@ -40,8 +47,10 @@ def test_a_missing_block_is_an_error_naming_the_markers():
 
 def test_network_paragraph_reports_links_by_route_and_the_share_inside():
     paragraph = network_paragraph(SUMMARY)
-    assert paragraph.startswith("3 documents, 2 citation links (via both reference list and text: 1, in-text "
-                                "only: 0, reference list only: 1), density 0.333333")
+    assert paragraph.startswith(
+        "3 documents, 2 citation links (via both reference list and text: 1, in-text "
+        "only: 0, reference list only: 1), density 0.333333"
+    )
     assert "Of 4 reference-list entries, 2 (50%) point inside the corpus" in paragraph
     assert "Most cited inside the corpus: Aron et al., 2006 (2)." in paragraph
 
@@ -50,8 +59,9 @@ def test_update_readme_writes_the_results_and_is_idempotent(tmp_path):
     results = tmp_path / "results"
     (results / "tables").mkdir(parents=True)
     (results / "network").mkdir()
-    (results / "tables" / "table1_needs.md").write_text("**Table 1.**\n\n| Phase | Need |\n|---|---|\n| x | y |\n",
-                                                        encoding="utf-8")
+    (results / "tables" / "table1_needs.md").write_text(
+        "**Table 1.**\n\n| Phase | Need |\n|---|---|\n| x | y |\n", encoding="utf-8"
+    )
     (results / "network" / "summary.json").write_text(json.dumps(SUMMARY), encoding="utf-8")
     readme = tmp_path / "README.md"
     readme.write_text(README, encoding="utf-8")

@@ -35,8 +35,9 @@ def _example(words: list[str], label: int, rules: tuple[str, ...] = ()) -> Examp
 
 
 def _examples() -> list[Example]:
-    return ([_example(["provider", "should", "offer", "housing"], 1, ("cue:deontic",)) for _ in range(6)]
-            + [_example(["the", "study", "interview", "staff"], 0) for _ in range(6)])
+    return [_example(["provider", "should", "offer", "housing"], 1, ("cue:deontic",)) for _ in range(6)] + [
+        _example(["the", "study", "interview", "staff"], 0) for _ in range(6)
+    ]
 
 
 def test_hashed_features_are_stable_sorted_and_unique():
@@ -66,7 +67,8 @@ def test_the_model_file_round_trips(tmp_path):
     assert model_json(again) == model_json(model) and again.digest == model.digest
     example = _examples()[0]
     assert again.probability(example.rules, example.words, example.vector) == pytest.approx(
-        model.probability(example.rules, example.words, example.vector), abs=1e-4)
+        model.probability(example.rules, example.words, example.vector), abs=1e-4
+    )
 
 
 def test_a_missing_or_foreign_model_file_gets_a_clear_message(tmp_path):
@@ -106,8 +108,9 @@ def test_the_model_decides_only_where_it_is_sure():
 
 def test_coding_with_the_shipped_model_gives_every_segment_a_confidence():
     model = load_model(DEFAULT_RECOMMENDATION_MODEL)
-    ingested = make_ingested([("heading", "Housing"),
-                              ("paragraph", "Providers should offer safe housing. The study ran from 2005 to 2006.")])
+    ingested = make_ingested(
+        [("heading", "Housing"), ("paragraph", "Providers should offer safe housing. The study ran from 2005 to 2006.")]
+    )
     rows = code_ingested(ingested, DEFAULT_FORM, model=model).rows
     heading, advice, finding = rows
     assert heading["confidence"] == "" and 0.0 <= float(advice["confidence"]) <= 1.0
@@ -119,8 +122,18 @@ def test_coding_with_the_shipped_model_gives_every_segment_a_confidence():
 @pytest.mark.shared
 def test_the_shipped_model_is_rebuilt_byte_identical_from_the_real_texts(shared_dir, tmp_path):
     out = tmp_path / "model.json"
-    subprocess.run([sys.executable, str(REPO_ROOT / "scripts" / "train_recommender.py"), "--texts",
-                    str(shared_dir / "texts"), "--out", str(out)], check=True, capture_output=True)
+    subprocess.run(
+        [
+            sys.executable,
+            str(REPO_ROOT / "scripts" / "train_recommender.py"),
+            "--texts",
+            str(shared_dir / "texts"),
+            "--out",
+            str(out),
+        ],
+        check=True,
+        capture_output=True,
+    )
     assert out.read_bytes() == Path(DEFAULT_RECOMMENDATION_MODEL).read_bytes(), "stale model: run `make model`"
 
 

@@ -46,9 +46,14 @@ TRAINING = [  # (sentence, is it a recommendation?)
 REVIEW_DOC = "aron2006"
 REVIEW_BLOCKS = [
     ("heading", "Housing and safety"),
-    ("paragraph", ("Agencies should provide emergency shelter on the first night. "
-                  "The interviews took place in 2005. "
-                  "Survivors often need help finding stable housing.")),
+    (
+        "paragraph",
+        (
+            "Agencies should provide emergency shelter on the first night. "
+            "The interviews took place in 2005. "
+            "Survivors often need help finding stable housing."
+        ),
+    ),
 ]
 REJECTED = "Agencies should provide emergency shelter"  # the base calls it a recommendation, the reviewer does not
 EDITED = "Survivors often need help"  # the base does not, the reviewer says it recommends
@@ -58,8 +63,11 @@ ACCEPTED = "The interviews took place"
 @pytest.fixture(scope="module")
 def base_model():
     """A scorer trained on the labelled sentences of one small text (examples kept, as the shipped model)."""
-    coded = code_ingested(make_ingested([("paragraph", " ".join(s for s, _ in TRAINING))], doc_id="training"),
-                          DEFAULT_FORM, with_vectors=True)
+    coded = code_ingested(
+        make_ingested([("paragraph", " ".join(s for s, _ in TRAINING))], doc_id="training"),
+        DEFAULT_FORM,
+        with_vectors=True,
+    )
     labels = dict(TRAINING)
     examples = []
     for index, row in enumerate(coded.rows):
@@ -88,8 +96,14 @@ def write_run(tmp_path: Path, base, decisions: dict[str, str], *, base_path: Pat
     sheet = []
     for start, decision in decisions.items():
         row = row_of(coded.rows, start)
-        sheet.append({"segment_id": row["segment_id"], "decision": decision,
-                      "codes_override": "shelter_housing" if decision == "edit" else "", "reviewer": "ana"})
+        sheet.append(
+            {
+                "segment_id": row["segment_id"],
+                "decision": decision,
+                "codes_override": "shelter_housing" if decision == "edit" else "",
+                "reviewer": "ana",
+            }
+        )
     decisions_dir = tmp_path / "decisions"
     decisions_dir.mkdir(exist_ok=True)
     sheet_path = decisions_dir / "ana.csv"
@@ -97,16 +111,24 @@ def write_run(tmp_path: Path, base, decisions: dict[str, str], *, base_path: Pat
         writer = csv.DictWriter(handle, fieldnames=["segment_id", "decision", "codes_override", "reviewer"])
         writer.writeheader()
         writer.writerows(sheet)
-    combined = combine([results / "coded" / f"{REVIEW_DOC}.csv"], [sheet_path] if sheet else [],
-                       default_form().codebook, lambda item: None)
+    combined = combine(
+        [results / "coded" / f"{REVIEW_DOC}.csv"],
+        [sheet_path] if sheet else [],
+        default_form().codebook,
+        lambda item: None,
+    )
     write_csv(results / "coding.csv", combined.rows, combined.columns)
     write_csv(results / "decisions_report.csv", combined.report, REPORT_COLUMNS)
     if base_path is None:
         base_path = tmp_path / "base_model.json"
         write_model(base_path, base)
-    config = {"corpus_dir": str(tmp_path), "manifest": str(tmp_path / "manifest.csv"),
-              "decisions_dir": str(decisions_dir), "form": str(DEFAULT_FORM),
-              "coding": {"recommendation_model": str(base_path)}}
+    config = {
+        "corpus_dir": str(tmp_path),
+        "manifest": str(tmp_path / "manifest.csv"),
+        "decisions_dir": str(decisions_dir),
+        "form": str(DEFAULT_FORM),
+        "coding": {"recommendation_model": str(base_path)},
+    }
     config_path = tmp_path / "config.yaml"
     config_path.write_text(yaml.safe_dump(config), encoding="utf-8")
     return config_path
@@ -126,15 +148,24 @@ def test_labels_of_decisions():
     assert decision_label({"decision": "accept", "is_recommendation": "true"}) == 1
     assert decision_label({"decision": "accept", "is_recommendation": "false"}) == 0
     assert decision_label({"decision": "", "is_recommendation": "true"}) is None
-    rows = [{"doc_id": "d", "segment_id": "1", "segment_kind": "heading", "decision": "edit"},
-            {"doc_id": "d", "segment_id": "2", "segment_kind": "sentence", "decision": ""},
-            {"doc_id": "d", "segment_id": "3", "segment_kind": "list_item", "decision": "accept", "is_recommendation": "true"}]
+    rows = [
+        {"doc_id": "d", "segment_id": "1", "segment_kind": "heading", "decision": "edit"},
+        {"doc_id": "d", "segment_id": "2", "segment_kind": "sentence", "decision": ""},
+        {
+            "doc_id": "d",
+            "segment_id": "3",
+            "segment_kind": "list_item",
+            "decision": "accept",
+            "is_recommendation": "true",
+        },
+    ]
     assert [(d.segment_id, d.decision, d.label) for d in decided_segments(rows)] == [("3", "accept", 1)]
 
 
 def test_decision_examples_match_the_recoded_segments(tmp_path, base_model):
-    write_run(tmp_path, base_model, {REJECTED: "reject", EDITED: "edit", ACCEPTED: "accept",
-                                     "Housing and safety": "accept"})
+    write_run(
+        tmp_path, base_model, {REJECTED: "reject", EDITED: "edit", ACCEPTED: "accept", "Housing and safety": "accept"}
+    )
     rows = read_csv_rows(tmp_path / "results" / "coding.csv")
     assert row_of(rows, REJECTED)["is_recommendation"] == "true"  # what the base coded: the reviewer disagrees
     assert row_of(rows, ACCEPTED)["is_recommendation"] == "false"
@@ -177,8 +208,13 @@ def test_refit_moves_the_decided_segments_the_reviewers_way(tmp_path, base_model
     assert probability(model, edited) > probability(base_model, edited)
     refit_info = model.meta["refit"]
     assert refit_info["decisions_used"] == 3 and model.meta["n_decisions"] == 3
-    assert refit_info["labels"] == {"accept_not_recommendation": 1, "edit": 1, "not_recommendation": 2,
-                                    "recommendation": 1, "reject": 1}
+    assert refit_info["labels"] == {
+        "accept_not_recommendation": 1,
+        "edit": 1,
+        "not_recommendation": 2,
+        "recommendation": 1,
+        "reject": 1,
+    }
     assert refit_info["decision_files"] == [{"file": str(tmp_path / "decisions" / "ana.csv"), "decisions": 3}]
     assert refit_info["base_model_digest"] == base_model.digest and model.meta["base_model"] == base_model.digest
     assert model.meta["trained_on"] == [{"text": "training"}]  # the base's own record is kept

@@ -30,8 +30,13 @@ def form():
 
 
 def export(results: Path, form, out: Path) -> Path:
-    export_review_sheet(sorted((results / "coded").glob("*.csv")), sorted((results / "forms").glob("*.json")), form,
-                        out, {"aron2006": "Aron et al., 2006", "clawson2009": "Clawson et al., 2009"})
+    export_review_sheet(
+        sorted((results / "coded").glob("*.csv")),
+        sorted((results / "forms").glob("*.json")),
+        form,
+        out,
+        {"aron2006": "Aron et al., 2006", "clawson2009": "Clawson et al., 2009"},
+    )
     return out
 
 
@@ -56,7 +61,7 @@ def test_export_sheet_layout_and_neutralized_formula(tmp_path, form):
     rows = [dict(zip(SEGMENT_SHEET_COLUMNS, (c.value for c in row))) for row in sheet.iter_rows(min_row=2)]
     assert len(rows) == 5
     evil = next(r for r in rows if "HYPERLINK" in (r["quote"] or ""))
-    assert evil["quote"] == "'=HYPERLINK(\"http://evil.example\",\"click\")"
+    assert evil["quote"] == '\'=HYPERLINK("http://evil.example","click")'
     quote_cell = sheet.cell(row=rows.index(evil) + 2, column=SEGMENT_SHEET_COLUMNS.index("quote") + 1)
     assert quote_cell.data_type == "s"  # text, never a formula
     assert rows[0]["citation"] == "Aron et al., 2006" and rows[0]["page"] == 1
@@ -65,8 +70,12 @@ def test_export_sheet_layout_and_neutralized_formula(tmp_path, form):
     decision_letter = get_column_letter(SEGMENT_SHEET_COLUMNS.index("decision") + 1)
     assert validations[f"{decision_letter}2:{decision_letter}6"] == '"accept,reject,edit"'
     manual = [[c.value for c in row] for row in book["manual_fields"].iter_rows(min_row=2)]
-    assert [r[:2] for r in manual] == [["aron2006", "quality_appraisal_notes"], ["aron2006", "include_in_synthesis"],
-                                       ["clawson2009", "quality_appraisal_notes"], ["clawson2009", "include_in_synthesis"]]
+    assert [r[:2] for r in manual] == [
+        ["aron2006", "quality_appraisal_notes"],
+        ["aron2006", "include_in_synthesis"],
+        ["clawson2009", "quality_appraisal_notes"],
+        ["clawson2009", "include_in_synthesis"],
+    ]
     assert any("adjudicated" in (row[0].value or "") for row in book["instructions"].iter_rows())
 
 
@@ -93,14 +102,18 @@ def fill_exported_sheet(tmp_path: Path, form, cells: dict[tuple[int, str | int],
 
 
 def test_filled_sheet_round_trip(tmp_path, form):
-    docs, saved = fill_exported_sheet(tmp_path, form, {
-        (2, "decision"): "accept",
-        (3, "decision"): "Edit",  # case is forgiven in values
-        (3, "codes_override"): "shelter_housing; transitional_housing",
-        (3, "phase_override"): "recovery",  # an alias of stabilization
-        (5, "decision"): "reject",
-        (5, "note"): "'=not a formula",
-    })
+    docs, saved = fill_exported_sheet(
+        tmp_path,
+        form,
+        {
+            (2, "decision"): "accept",
+            (3, "decision"): "Edit",  # case is forgiven in values
+            (3, "codes_override"): "shelter_housing; transitional_housing",
+            (3, "phase_override"): "recovery",  # an alias of stabilization
+            (5, "decision"): "reject",
+            (5, "note"): "'=not a formula",
+        },
+    )
 
     decisions, problems = load_decision_sheet(saved, form.codebook)
     assert problems == []
@@ -117,13 +130,17 @@ def test_filled_sheet_round_trip(tmp_path, form):
 
 
 def test_formula_in_a_decisions_cell_refuses_its_row_naming_file_row_and_column(tmp_path, form):
-    docs, saved = fill_exported_sheet(tmp_path, form, {
-        (2, "decision"): "accept",
-        (2, "note"): "=1+1",  # openpyxl stores a string starting with '=' as a formula
-        (3, "decision"): "reject",
-        (3, len(SEGMENT_SHEET_COLUMNS) + 1): "=2+2",  # an extra column: ignored
-        (4, "note"): "=3+3",  # no decision in this row: nothing to refuse
-    })
+    docs, saved = fill_exported_sheet(
+        tmp_path,
+        form,
+        {
+            (2, "decision"): "accept",
+            (2, "note"): "=1+1",  # openpyxl stores a string starting with '=' as a formula
+            (3, "decision"): "reject",
+            (3, len(SEGMENT_SHEET_COLUMNS) + 1): "=2+2",  # an extra column: ignored
+            (4, "note"): "=3+3",  # no decision in this row: nothing to refuse
+        },
+    )
     assert load_workbook(saved)["segments"].cell(row=2, column=SEGMENT_SHEET_COLUMNS.index("note") + 1).data_type == "f"
 
     decisions, problems = load_decision_sheet(saved, form.codebook)
@@ -142,14 +159,19 @@ def test_formula_in_the_manual_fields_sheet_is_refused(tmp_path, form):
     (row,) = refused
     field = load_workbook(saved)["manual_fields"].cell(row=2, column=MANUAL_SHEET_COLUMNS.index("field") + 1).value
     assert (row["status"], row["row"], row["field"]) == ("invalid", 2, field)
-    assert row["message"].startswith(f"{saved} (sheet 'manual_fields'): row 2: column 'value' holds the formula =SUM(1,2)")
+    assert row["message"].startswith(
+        f"{saved} (sheet 'manual_fields'): row 2: column 'value' holds the formula =SUM(1,2)"
+    )
 
 
 def test_renamed_column_refuses_the_sheet_with_one_message(tmp_path, form):
     docs = small_corpus(tmp_path)
     sid = docs["aron2006"][0]["segment_id"]
-    path = write_decisions_csv(tmp_path / "decisions" / "ben.csv", [{"segment_id": sid, "Decision ": "accept"}],
-                               header=["segment_id", "Decision "])
+    path = write_decisions_csv(
+        tmp_path / "decisions" / "ben.csv",
+        [{"segment_id": sid, "Decision ": "accept"}],
+        header=["segment_id", "Decision "],
+    )
     decisions, problems = load_decision_sheet(path, form.codebook)
     assert decisions == []
     assert len(problems) == 1 and problems[0]["status"] == "sheet_error"
@@ -159,8 +181,9 @@ def test_renamed_column_refuses_the_sheet_with_one_message(tmp_path, form):
 
 
 def test_missing_required_column(tmp_path, form):
-    path = write_decisions_csv(tmp_path / "d" / "cy.csv", [{"segment_id": "0" * 16, "verdict": "accept"}],
-                               header=["segment_id", "verdict"])
+    path = write_decisions_csv(
+        tmp_path / "d" / "cy.csv", [{"segment_id": "0" * 16, "verdict": "accept"}], header=["segment_id", "verdict"]
+    )
     _, problems = load_decision_sheet(path, form.codebook)
     assert "column 'decision' is missing (header: 'segment_id', 'verdict')" in problems[0]["message"]
 
@@ -169,7 +192,7 @@ def test_a_csv_sheet_the_csv_module_refuses_is_a_sheet_error(tmp_path, form):
     # A cell over the csv module's 131,072-character limit raised csv.Error out of load_decision_sheet (fuzz).
     path = tmp_path / "d" / "dee.csv"
     path.parent.mkdir()
-    path.write_text('segment_id,decision,note\n' + "0" * 16 + ',accept,"' + "x" * 140_000 + "\n", encoding="utf-8")
+    path.write_text("segment_id,decision,note\n" + "0" * 16 + ',accept,"' + "x" * 140_000 + "\n", encoding="utf-8")
     decisions, problems = load_decision_sheet(path, form.codebook)
     assert decisions == []
     (problem,) = problems
@@ -208,13 +231,16 @@ def test_an_xlsx_whose_sheet_xml_is_damaged_is_a_sheet_error(tmp_path, form):
 def test_bad_rows_are_refused_alone(tmp_path, form):
     docs = small_corpus(tmp_path)
     a, b, c = (row["segment_id"] for row in docs["aron2006"])
-    path = write_decisions_csv(tmp_path / "d" / "dee.csv", [
-        {"segment_id": a, "decision": "edit", "codes_override": "mental_helth"},
-        {"segment_id": b, "decision": "maybe"},
-        {"segment_id": c, "decision": "accept", "phase_override": "immediate"},
-        {"segment_id": c, "decision": "", "note": "looked, no opinion"},
-        {"segment_id": c, "decision": "reject", "reviewer": "Dee K."},
-    ])
+    path = write_decisions_csv(
+        tmp_path / "d" / "dee.csv",
+        [
+            {"segment_id": a, "decision": "edit", "codes_override": "mental_helth"},
+            {"segment_id": b, "decision": "maybe"},
+            {"segment_id": c, "decision": "accept", "phase_override": "immediate"},
+            {"segment_id": c, "decision": "", "note": "looked, no opinion"},
+            {"segment_id": c, "decision": "reject", "reviewer": "Dee K."},
+        ],
+    )
     decisions, problems = load_decision_sheet(path, form.codebook)
     assert [(d.segment_id, d.decision, d.reviewer) for d in decisions] == [(c, "reject", "Dee K.")]
     assert [p["row"] for p in problems] == [2, 3, 4]
@@ -241,11 +267,26 @@ def test_resolution_conflict_agreement_adjudication_and_vanished(tmp_path, form)
     s5 = docs["clawson2009"][1]["segment_id"]
     gone = segment_id("aron2006", "A sentence the new ingest no longer produces.")
     sheets = [
-        _decide(tmp_path, "ana", [{"segment_id": s1, "decision": "accept"}, {"segment_id": s2, "decision": "reject"},
-                                  {"segment_id": s5, "decision": "accept"}, {"segment_id": gone, "decision": "accept"}]),
+        _decide(
+            tmp_path,
+            "ana",
+            [
+                {"segment_id": s1, "decision": "accept"},
+                {"segment_id": s2, "decision": "reject"},
+                {"segment_id": s5, "decision": "accept"},
+                {"segment_id": gone, "decision": "accept"},
+            ],
+        ),
         # ben's edit repeats the automatic codes: same coding as ana's accept, so no conflict on s1
-        _decide(tmp_path, "ben", [{"segment_id": s1, "decision": "edit", "codes_override": "mental_health;ongoing_mental_health"},
-                                  {"segment_id": s2, "decision": "accept"}, {"segment_id": s5, "decision": "reject"}]),
+        _decide(
+            tmp_path,
+            "ben",
+            [
+                {"segment_id": s1, "decision": "edit", "codes_override": "mental_health;ongoing_mental_health"},
+                {"segment_id": s2, "decision": "accept"},
+                {"segment_id": s5, "decision": "reject"},
+            ],
+        ),
         _decide(tmp_path, "adjudicated", [{"segment_id": s5, "decision": "accept", "reviewer": "chair"}]),
     ]
     decisions = []
@@ -276,7 +317,9 @@ def test_later_row_of_same_reviewer_wins(tmp_path, form):
     docs = small_corpus(tmp_path)
     segments = {row["segment_id"]: row for row in read_segments((tmp_path / "coded").glob("*.csv"))}
     s1 = docs["aron2006"][0]["segment_id"]
-    sheet = _decide(tmp_path, "ana", [{"segment_id": s1, "decision": "reject"}, {"segment_id": s1, "decision": "accept"}])
+    sheet = _decide(
+        tmp_path, "ana", [{"segment_id": s1, "decision": "reject"}, {"segment_id": s1, "decision": "accept"}]
+    )
     decisions, _ = load_decision_sheet(sheet, form.codebook)
     resolution = resolve_decisions(decisions, segments, form.codebook)
     assert resolution.applied[s1].decision == "accept"
@@ -294,7 +337,9 @@ def test_cli_export_and_agreement(tmp_path, form, capsys):
     assert cli_export(Namespace(results=str(tmp_path), out=None)) == 0
     assert (tmp_path / "review" / "review_sheet.xlsx").is_file()
     assert "5 segments from 2 documents" in capsys.readouterr().out
-    write_decisions_csv(tmp_path / "decisions" / "ana.csv", [{"segment_id": docs["aron2006"][0]["segment_id"], "decision": "reject"}])
+    write_decisions_csv(
+        tmp_path / "decisions" / "ana.csv", [{"segment_id": docs["aron2006"][0]["segment_id"], "decision": "reject"}]
+    )
     assert cli_agreement(Namespace(results=str(tmp_path), decisions=str(tmp_path / "decisions"))) == 0
     printed = capsys.readouterr().out
     assert "auto vs ana: 1 segments" in printed
@@ -313,8 +358,10 @@ def scored_corpus(results: Path) -> dict[str, list[dict]]:
     """The small corpus with the scorer's confidence and decided_by filled as a model run writes them
     (one row without a confidence: coded by the rules alone)."""
     docs = small_corpus(results)
-    scores = {"aron2006": [("0.910", "both"), ("0.480", "rules"), ("0.050", "")],
-              "clawson2009": [("", ""), ("0.620", "model")]}
+    scores = {
+        "aron2006": [("0.910", "both"), ("0.480", "rules"), ("0.050", "")],
+        "clawson2009": [("", ""), ("0.620", "model")],
+    }
     for doc_id, rows in docs.items():
         for row, (confidence, decided_by) in zip(rows, scores[doc_id], strict=True):
             row.update(confidence=confidence, decided_by=decided_by)
@@ -332,33 +379,55 @@ def test_sheet_shows_confidence_and_decided_by_beside_the_automatic_codes(tmp_pa
     scored_corpus(tmp_path)
     rows = sheet_rows(export(tmp_path, form, tmp_path / "sheet.xlsx"))
     assert SEGMENT_SHEET_COLUMNS.index("confidence") == SEGMENT_SHEET_COLUMNS.index("phase") + 1
-    assert SEGMENT_SHEET_COLUMNS[-len(REVIEWER_COLUMNS):] == REVIEWER_COLUMNS
+    assert SEGMENT_SHEET_COLUMNS[-len(REVIEWER_COLUMNS) :] == REVIEWER_COLUMNS
     assert [(r["confidence"], r["decided_by"]) for r in rows] == [
-        (0.91, "both"), (0.48, "rules"), (0.05, None), (None, None), (0.62, "model")]  # numbers, so a reviewer can sort
+        (0.91, "both"),
+        (0.48, "rules"),
+        (0.05, None),
+        (None, None),
+        (0.62, "model"),
+    ]  # numbers, so a reviewer can sort
 
 
 def test_least_confident_order_puts_the_uncertain_first_and_unscored_last(tmp_path, form):
     docs = scored_corpus(tmp_path)
     default = sheet_rows(export(tmp_path, form, tmp_path / "document.xlsx"))
-    assert [r["segment_id"] for r in default] == [row["segment_id"] for doc in ("aron2006", "clawson2009")
-                                                  for row in docs[doc]]
+    assert [r["segment_id"] for r in default] == [
+        row["segment_id"] for doc in ("aron2006", "clawson2009") for row in docs[doc]
+    ]
     out = tmp_path / "uncertain.xlsx"
-    export_review_sheet(sorted((tmp_path / "coded").glob("*.csv")), sorted((tmp_path / "forms").glob("*.json")),
-                        form, out, order="least-confident")
+    export_review_sheet(
+        sorted((tmp_path / "coded").glob("*.csv")),
+        sorted((tmp_path / "forms").glob("*.json")),
+        form,
+        out,
+        order="least-confident",
+    )
     assert [r["confidence"] for r in sheet_rows(out)] == [0.48, 0.62, 0.91, 0.05, None]
     again = tmp_path / "again.xlsx"
-    export_review_sheet(sorted((tmp_path / "coded").glob("*.csv")), sorted((tmp_path / "forms").glob("*.json")),
-                        form, again, order="least-confident")
+    export_review_sheet(
+        sorted((tmp_path / "coded").glob("*.csv")),
+        sorted((tmp_path / "forms").glob("*.json")),
+        form,
+        again,
+        order="least-confident",
+    )
     assert again.read_bytes() == out.read_bytes()
 
 
 def test_order_ties_keep_the_document_order_and_bad_cells_count_as_unscored():
-    rows = [{"segment_id": "a", "confidence": "0.600"}, {"segment_id": "b", "confidence": "oops"},
-            {"segment_id": "c", "confidence": "0.400"}, {"segment_id": "d", "confidence": ""},
-            {"segment_id": "e", "confidence": "0.600"}, {"segment_id": "f"}]
+    rows = [
+        {"segment_id": "a", "confidence": "0.600"},
+        {"segment_id": "b", "confidence": "oops"},
+        {"segment_id": "c", "confidence": "0.400"},
+        {"segment_id": "d", "confidence": ""},
+        {"segment_id": "e", "confidence": "0.600"},
+        {"segment_id": "f"},
+    ]
     assert [r["segment_id"] for r in order_segments(rows, "least-confident")] == ["a", "c", "e", "b", "d", "f"]
     assert order_segments(rows, "document") == rows
     from reviewflow.errors import ReviewflowError
+
     with pytest.raises(ReviewflowError, match="least-confident"):
         order_segments(rows, "random")
 
@@ -367,9 +436,11 @@ def test_decision_sheets_read_with_or_without_the_scorer_columns(tmp_path, form)
     docs = scored_corpus(tmp_path)
     first, second = docs["aron2006"][0]["segment_id"], docs["aron2006"][1]["segment_id"]
     old = write_decisions_csv(tmp_path / "decisions" / "old.csv", [{"segment_id": first, "decision": "reject"}])
-    new = write_decisions_csv(tmp_path / "decisions" / "new.csv",
-                              [{"segment_id": second, "confidence": "0.48", "decided_by": "rules", "decision": "accept"}],
-                              header=["segment_id", "confidence", "decided_by", *REVIEWER_COLUMNS])
+    new = write_decisions_csv(
+        tmp_path / "decisions" / "new.csv",
+        [{"segment_id": second, "confidence": "0.48", "decided_by": "rules", "decision": "accept"}],
+        header=["segment_id", "confidence", "decided_by", *REVIEWER_COLUMNS],
+    )
     assert [(d.segment_id, d.decision) for d in load_decision_sheet(old, form.codebook)[0]] == [(first, "reject")]
     assert [(d.segment_id, d.decision) for d in load_decision_sheet(new, form.codebook)[0]] == [(second, "accept")]
     book = load_workbook(export(tmp_path, form, tmp_path / "review" / "review_sheet.xlsx"))

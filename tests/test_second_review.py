@@ -43,14 +43,22 @@ def rendered(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 # --- form and codebook ----------------------------------------------------------------------------
 
+
 def test_the_form_loads_with_its_own_phases(form) -> None:
     assert form.id == "muraya_fry_2015"
     assert form.codebook.ids("phases") == ["rescue", "recovery", "reintegration"]
     assert len(form.codebook.ids("service_areas")) >= 8 and len(form.codebook.ids("practices")) >= 7
     needs_by_phase = Counter(need["phase"] for need in form.codebook.needs)
     assert set(needs_by_phase) == {"rescue", "recovery", "reintegration"}
-    for practice in ("case_management", "multiagency_coordination", "multinational_cooperation",
-                     "child_rights_approach", "trauma_informed_care", "child_participation", "best_interests"):
+    for practice in (
+        "case_management",
+        "multiagency_coordination",
+        "multinational_cooperation",
+        "child_rights_approach",
+        "trauma_informed_care",
+        "child_participation",
+        "best_interests",
+    ):
         assert practice in form.codebook.ids("practices")
 
 
@@ -71,6 +79,7 @@ def test_evidence_fields_have_their_own_names_and_the_usual_roles(form) -> None:
 
 
 # --- corpus ---------------------------------------------------------------------------------------
+
 
 def test_the_manifest_loads_and_marks_every_document_an_unverified_surrogate() -> None:
     documents = load_manifest(CORPUS / "manifest.csv", CORPUS)
@@ -123,8 +132,9 @@ def test_every_surrogate_says_it_is_a_surrogate_and_not_an_included_document(doc
 def test_the_rendered_document_shows_the_notice_before_the_body(rendered: Path, doc_id: str) -> None:
     path = rendered / f"{doc_id}.{read_documents(CORPUS / 'manifest.csv')[doc_id].extension}"
     text = re.sub(r"-\s+", "-", _visible_text(path)).lower()
-    first_heading = next(b.text for b in load_surrogate(CORPUS / "surrogates" / f"{doc_id}.md").blocks
-                         if b.kind == "heading").lower()
+    first_heading = next(
+        b.text for b in load_surrogate(CORPUS / "surrogates" / f"{doc_id}.md").blocks if b.kind == "heading"
+    ).lower()
     assert 0 <= text.find(NOTICE_PREFIX.lower()) < text.find(first_heading)
     assert "not one of the 15 documents" in text
 
@@ -139,8 +149,9 @@ def test_rendered_documents_equal_a_fresh_render(rendered: Path, tmp_path: Path)
         committed = CORPUS / "documents" / result.path.name
         if not committed.is_file() or committed.read_bytes() != first:
             stale.append(result.doc_id)
-    assert stale == [], ("rerender and commit: python scripts/render_surrogates.py --corpus corpus/muraya_fry_2015 "
-                         + " ".join(stale))
+    assert stale == [], (
+        "rerender and commit: python scripts/render_surrogates.py --corpus corpus/muraya_fry_2015 " + " ".join(stale)
+    )
     assert sorted(p.stem for p in (CORPUS / "documents").iterdir()) == DOC_IDS
 
 
@@ -159,6 +170,7 @@ def test_the_surrogates_cite_one_another() -> None:
 
 # --- the coder finds what the surrogates recommend -------------------------------------------------
 
+
 @pytest.fixture(scope="module")
 def coded() -> dict[str, list[dict]]:
     from reviewflow.coding import code_ingested, load_model
@@ -169,8 +181,10 @@ def coded() -> dict[str, list[dict]]:
     model_path = config["coding"].get("recommendation_model", str(DEFAULT_RECOMMENDATION_MODEL))
     model = load_model(str(REPO_ROOT / model_path)) if model_path else None
     documents = read_documents(CORPUS / "manifest.csv")
-    return {doc_id: code_ingested(ingest_file(CORPUS / documents[doc_id].file, doc_id=doc_id), FORM, model=model).rows
-            for doc_id in DOC_IDS}
+    return {
+        doc_id: code_ingested(ingest_file(CORPUS / documents[doc_id].file, doc_id=doc_id), FORM, model=model).rows
+        for doc_id in DOC_IDS
+    }
 
 
 def _gold() -> list[dict[str, str]]:
@@ -183,7 +197,9 @@ def test_every_written_recommendation_is_found_with_its_codes_phase_and_polarity
     assert len(gold) >= 60 and {row["doc_id"] for row in gold} == set(DOC_IDS)
     problems = []
     for row in gold:
-        matches = [r for r in coded[row["doc_id"]] if re.sub(r"\s+", " ", r["sentence"]).startswith(row["sentence_start"])]
+        matches = [
+            r for r in coded[row["doc_id"]] if re.sub(r"\s+", " ", r["sentence"]).startswith(row["sentence_start"])
+        ]
         if len(matches) != 1:
             problems.append(f"{row['doc_id']}: {row['sentence_start']!r}: {len(matches)} segments")
             continue
@@ -193,10 +209,14 @@ def test_every_written_recommendation_is_found_with_its_codes_phase_and_polarity
         if not segment["is_recommendation"]:
             problems.append(f"{row['doc_id']}: {row['sentence_start']!r}: not found as a recommendation")
         if not want <= got or unwanted & got:
-            problems.append(f"{row['doc_id']}: {row['sentence_start']!r}: codes {sorted(got)}, want {sorted(want)}"
-                            f"{' and not ' + str(sorted(unwanted)) if unwanted else ''}")
+            problems.append(
+                f"{row['doc_id']}: {row['sentence_start']!r}: codes {sorted(got)}, want {sorted(want)}"
+                f"{' and not ' + str(sorted(unwanted)) if unwanted else ''}"
+            )
         if row["phase"] and segment["phase"] != row["phase"]:
-            problems.append(f"{row['doc_id']}: {row['sentence_start']!r}: phase {segment['phase']!r}, want {row['phase']!r}")
+            problems.append(
+                f"{row['doc_id']}: {row['sentence_start']!r}: phase {segment['phase']!r}, want {row['phase']!r}"
+            )
         if row["polarity"] and segment["polarity"] != row["polarity"]:
             problems.append(f"{row['doc_id']}: {row['sentence_start']!r}: polarity {segment['polarity']!r}")
     assert problems == []

@@ -24,8 +24,10 @@ def _rules() -> dict[str, tuple[Path, list[str]]]:
         for match in RULE_RE.finditer(rule_file.read_text(encoding="utf-8")):
             script = re.search(r'^\s+script:\s*\n\s+"([^"]+)"', match.group(2), re.MULTILINE)
             if script:
-                rules[match.group(1)] = ((rule_file.parent / script.group(1)).resolve(),
-                                         re.findall(r'library_digest\("(\w+)"\)', match.group(2)))
+                rules[match.group(1)] = (
+                    (rule_file.parent / script.group(1)).resolve(),
+                    re.findall(r'library_digest\("(\w+)"\)', match.group(2)),
+                )
     return rules
 
 
@@ -33,8 +35,11 @@ def _library_imports(script: Path) -> set[str]:
     """The reviewflow modules a script can run, named as in STAGE_MODULES."""
     finder = modulefinder.ModuleFinder(path=[str(REPO / "scripts")])  # third-party imports are not followed
     finder.run_script(str(script))
-    return {"__init__" if name == "reviewflow" else name.removeprefix("reviewflow.")
-            for name in finder.modules if name == "reviewflow" or name.startswith("reviewflow.")}
+    return {
+        "__init__" if name == "reviewflow" else name.removeprefix("reviewflow.")
+        for name in finder.modules
+        if name == "reviewflow" or name.startswith("reviewflow.")
+    }
 
 
 RULES = _rules()
@@ -44,7 +49,7 @@ def test_every_rule_that_runs_a_script_has_one_digest_of_a_known_stage() -> None
     assert len(RULES) >= 13, sorted(RULES)
     for rule, (script, digests) in RULES.items():
         assert script.is_file(), f"rule {rule}: {script} is missing"
-        assert len(digests) == 1, f"rule {rule}: give it one param code=library_digest(\"{rule}\")"
+        assert len(digests) == 1, f'rule {rule}: give it one param code=library_digest("{rule}")'
         assert digests[0] in stages.STAGE_MODULES, f"rule {rule}: stage {digests[0]!r} is not in STAGE_MODULES"
     assert set(stages.STAGE_MODULES) == {digests[0] for _, digests in RULES.values()}, "a stage no rule uses"
 
@@ -54,7 +59,9 @@ def test_a_stages_modules_are_what_its_script_imports(rule: str) -> None:
     script, (stage,) = RULES[rule]
     imported = _library_imports(script)
     listed = set(stages.STAGE_MODULES[stage])
-    assert not imported - listed, f"{stage}: add {sorted(imported - listed)} to STAGE_MODULES (imported by {script.name})"
+    assert not imported - listed, (
+        f"{stage}: add {sorted(imported - listed)} to STAGE_MODULES (imported by {script.name})"
+    )
     assert not listed - imported, f"{stage}: {sorted(listed - imported)} listed but never imported by {script.name}"
 
 

@@ -10,13 +10,15 @@ def test_summary_lists_failed_documents_and_decision_problems(tmp_path: Path) ->
         "doc_id,file,format,status,n_pages,chars,pages_without_text,message\n"
         "a2001,documents/a.pdf,pdf,ok,2,900,,\n"
         "b2002,documents/b.pdf,pdf,error,1,0,1,documents/b.pdf: no text layer: run OCR and add the text version\n",
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     (tmp_path / "decisions_report.csv").write_text(
         "source,row,reviewer,segment_id,doc_id,decision,codes_override,phase_override,status,message,note\n"
         "corpus/decisions/ana.csv,3,ana,abc,a2001,accept,,,applied,,\n"
         "corpus/decisions/ana.csv,4,ana,gone,,accept,,,unmatched,segment gone no longer exists,\n"
         "corpus/decisions/bob.csv,,,,,,,,sheet_error,missing column segment_id,\n",
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     text = run_summary(tmp_path)
     assert "Ingestion: 1 of 2 documents ok." in text
     assert "error: b2002 (documents/b.pdf): documents/b.pdf: no text layer" in text
@@ -28,7 +30,8 @@ def test_summary_lists_failed_documents_and_decision_problems(tmp_path: Path) ->
 def test_summary_of_a_clean_run(tmp_path: Path) -> None:
     (tmp_path / "ingest_report.csv").write_text(
         "doc_id,file,format,status,n_pages,chars,pages_without_text,message\na2001,a.txt,txt,ok,1,10,,\n",
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     (tmp_path / "report.html").write_text("<html></html>", encoding="utf-8")
     text = run_summary(tmp_path)
     assert "No problems to act on." in text and "Report: " in text
@@ -37,6 +40,7 @@ def test_summary_of_a_clean_run(tmp_path: Path) -> None:
 def test_after_a_failed_run_the_summary_never_says_no_problems(tmp_path: Path) -> None:
     (tmp_path / "ingest_report.csv").write_text(
         "doc_id,file,format,status,n_pages,chars,pages_without_text,message\na2001,a.txt,txt,ok,1,10,,\n",
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     text = run_summary(tmp_path, failed_run=True)
     assert "No problems to act on." not in text and "may be an earlier run's" in text

@@ -56,8 +56,15 @@ Herman, J. L. (1992). Trauma and recovery. New York: Basic Books.
 
 Victims of Trafficking and Violence Protection Act of 2000, Pub. L. No. 106-386 (2000).
 """
-SAMPLE_DOC = DocumentInfo(doc_id="sample2005", citation="Author, 2005", authors="Author, A.", year="2005",
-                          title="Services for survivors & their <families>", container="", file="documents/sample2005.pdf")
+SAMPLE_DOC = DocumentInfo(
+    doc_id="sample2005",
+    citation="Author, 2005",
+    authors="Author, A.",
+    year="2005",
+    title="Services for survivors & their <families>",
+    container="",
+    file="documents/sample2005.pdf",
+)
 
 
 @pytest.fixture(scope="module")
@@ -82,6 +89,7 @@ def _visible_text(path: Path) -> str:
 
 
 # --- the committed corpus -------------------------------------------------------------------------
+
 
 def test_rendering_is_byte_identical_and_equals_the_committed_documents(rendered: Path, tmp_path: Path) -> None:
     again = render_corpus(CORPUS / "surrogates", CORPUS / "manifest.csv", tmp_path)
@@ -153,6 +161,7 @@ def test_every_source_keeps_the_format_rules(doc_id: str) -> None:
 
 # --- parser --------------------------------------------------------------------------------------
 
+
 def test_parser_joins_lines_list_continuations_and_splits_references() -> None:
     surrogate = parse_surrogate(SAMPLE, "sample2005.md")
     assert surrogate.layout == "two_column" and surrogate.txt_wrap == 60 and surrogate.byline == "A. Author"
@@ -170,7 +179,10 @@ def test_parser_joins_lines_list_continuations_and_splits_references() -> None:
         (SAMPLE.replace("---\ndoc_id", "doc_id", 1), "does not start with a '---'"),
         (SAMPLE.replace("txt_wrap: 60", "wrap: 60"), "unknown front-matter key(s) wrap"),
         (SAMPLE.replace("layout: two_column", "layout: three_column"), "layout 'three_column' is not known"),
-        (SAMPLE.replace("This is a surrogate text", "This text"), "line 10: the first paragraph is not the surrogate notice"),
+        (
+            SAMPLE.replace("This is a surrogate text", "This text"),
+            "line 10: the first paragraph is not the surrogate notice",
+        ),
         (SAMPLE.replace("## Findings", "# Findings"), "line 12: a second '# ' title"),
         (SAMPLE.replace("Herman, J. L.", "- Herman, J. L."), "line 21: a list item inside the References section"),
     ],
@@ -195,12 +207,19 @@ def test_one_bad_source_does_not_stop_the_rest(tmp_path: Path) -> None:
     sources.mkdir()
     (sources / "coonan2004.md").write_text((CORPUS / "surrogates" / "coonan2004.md").read_text(encoding="utf-8"))
     (sources / "fcadv2004.md").write_text("# no front matter\n", encoding="utf-8")
-    results = render_corpus(sources, CORPUS / "manifest.csv", tmp_path / "out", ["fcadv2004", "coonan2004", "nosuch2000"])
-    assert [(r.doc_id, bool(r.error)) for r in results] == [("fcadv2004", True), ("coonan2004", False), ("nosuch2000", True)]
+    results = render_corpus(
+        sources, CORPUS / "manifest.csv", tmp_path / "out", ["fcadv2004", "coonan2004", "nosuch2000"]
+    )
+    assert [(r.doc_id, bool(r.error)) for r in results] == [
+        ("fcadv2004", True),
+        ("coonan2004", False),
+        ("nosuch2000", True),
+    ]
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["coonan2004.txt"]
 
 
 # --- writers -------------------------------------------------------------------------------------
+
 
 def test_line_breaking_hyphenates_between_syllables_and_at_real_hyphens() -> None:
     assert hyphenation_points("transportation") == [5, 8]  # trans|por|tation

@@ -36,8 +36,9 @@ def result(corpus):
 
 
 def need_cell(result, phase: str, need: str, role: str = "support") -> pd.Series:
-    rows = result.needs[(result.needs["phase"] == phase) & (result.needs["need"] == need)
-                        & (result.needs["role"] == role)]
+    rows = result.needs[
+        (result.needs["phase"] == phase) & (result.needs["need"] == need) & (result.needs["role"] == role)
+    ]
     assert len(rows) == 1, f"{phase}/{need}/{role}: {len(rows)} rows"
     return rows.iloc[0]
 
@@ -69,9 +70,13 @@ def test_need_placed_in_another_phase_gets_its_own_row(result):
 def test_table1_rows_follow_phase_then_codebook_order(result):
     rows = result.needs[result.needs["role"] == "support"][["phase", "need"]].values.tolist()
     assert rows == [
-        ["immediate", "emergency_shelter"], ["immediate", "basic_needs"], ["immediate", "emergency_interpretation"],
-        ["stabilization", "ongoing_physical_health"], ["stabilization", "ongoing_mental_health"],
-        ["reintegration", "emergency_shelter"], ["reintegration", "permanent_housing"],
+        ["immediate", "emergency_shelter"],
+        ["immediate", "basic_needs"],
+        ["immediate", "emergency_interpretation"],
+        ["stabilization", "ongoing_physical_health"],
+        ["stabilization", "ongoing_mental_health"],
+        ["reintegration", "emergency_shelter"],
+        ["reintegration", "permanent_housing"],
         ["reintegration", "repatriation"],
     ]
 
@@ -89,8 +94,10 @@ def test_include_mentions_switch(corpus):
     default = synthesize_files(**corpus)
     with_mentions = synthesize_files(**corpus, include_mentions=True)
     assert need_cell(default, "stabilization", "ongoing_mental_health")["citations"] == "(Aron et al., 2006)"
-    assert need_cell(with_mentions, "stabilization", "ongoing_mental_health")["citations"] == \
-        "(Aron et al., 2006; Caliber, 2007)"
+    assert (
+        need_cell(with_mentions, "stabilization", "ongoing_mental_health")["citations"]
+        == "(Aron et al., 2006; Caliber, 2007)"
+    )
     mention = with_mentions.support[with_mentions.support["segment_ids"] == "s08"]
     assert mention[["polarity", "role"]].values.tolist() == [["mention", "support"]]
     assert "s08" not in set(default.support["segment_ids"])
@@ -101,9 +108,14 @@ def test_rejected_segments_and_failed_documents_are_left_out(result):
     assert "s09" not in segments  # decision=reject
     assert {"s04", "s13"} <= segments  # accept and edit count
     assert "fcadv2004" not in set(result.support["doc_id"])  # ingestion failed, though it has coded rows
-    assert result.excluded.to_dict("records") == [{
-        "doc_id": "fcadv2004", "citation": "FCADV, 2004", "status": "error",
-        "message": "no text layer on any page; run OCR and add the text file"}]
+    assert result.excluded.to_dict("records") == [
+        {
+            "doc_id": "fcadv2004",
+            "citation": "FCADV, 2004",
+            "status": "error",
+            "message": "no text layer on any page; run OCR and add the text file",
+        }
+    ]
     # The reject left Clawson & Dutch 2008a out of mental health altogether.
     assert "clawson_dutch2008a" not in area_cell(result.service_areas, "mental_health", ANY_PHASE)["doc_ids"]
 
@@ -125,15 +137,23 @@ def test_support_rows_lead_back_to_coded_sentences(result, corpus):
 
 def test_any_phase_counts_support_without_a_phase(result):
     assert area_cell(result.service_areas, "mental_health", "stabilization")["citations"] == "(Aron et al., 2006)"
-    assert area_cell(result.service_areas, "mental_health", ANY_PHASE)["citations"] == \
-        "(Aron et al., 2006; Clawson et al., 2008)"
+    assert (
+        area_cell(result.service_areas, "mental_health", ANY_PHASE)["citations"]
+        == "(Aron et al., 2006; Clawson et al., 2008)"
+    )
     practice = area_cell(result.practices, "trauma_informed_care", ANY_PHASE)
     assert (practice["n_documents"], practice["citations"]) == (1, "(Aron et al., 2006)")
 
 
 def test_evidence_basis_counts_primary_data_documents(result):
-    assert result.basis == {"aron2006": "primary", "caliber2007": "primary", "clawson2008": "unknown",
-                            "clawson_dutch2008a": "other", "clawson_dutch2008b": "other", "fcadv2004": "primary"}
+    assert result.basis == {
+        "aron2006": "primary",
+        "caliber2007": "primary",
+        "clawson2008": "unknown",
+        "clawson_dutch2008a": "other",
+        "clawson_dutch2008b": "other",
+        "fcadv2004": "primary",
+    }
     rows = result.evidence.set_index(["level", "id"])
     shelter = rows.loc[("need", "emergency_shelter")]
     assert (shelter["n_documents"], shelter["n_primary"], shelter["n_unknown"]) == (5, 2, 1)
@@ -143,12 +163,26 @@ def test_evidence_basis_counts_primary_data_documents(result):
     assert rows.loc[("service_area", "basic_necessities")]["share_primary"] == ""
 
 
-@pytest.mark.parametrize("value, expected", [
-    ("primary", True), ("Primary data", True), ("primary_interviews", True), ("secondary", False),
-    ("non-primary", False), ("not primary", False), ("expert opinion", False), ("", None), (None, None),
-    ([], None), (["interviews_survivors"], True), (["literature_review", "interviews_survivors"], True),
-    (["expert_opinion", "anecdotal"], False), ("interviews_survivors", True), ({"x": 1}, None),
-])
+@pytest.mark.parametrize(
+    "value, expected",
+    [
+        ("primary", True),
+        ("Primary data", True),
+        ("primary_interviews", True),
+        ("secondary", False),
+        ("non-primary", False),
+        ("not primary", False),
+        ("expert opinion", False),
+        ("", None),
+        (None, None),
+        ([], None),
+        (["interviews_survivors"], True),
+        (["literature_review", "interviews_survivors"], True),
+        (["expert_opinion", "anecdotal"], False),
+        ("interviews_survivors", True),
+        ({"x": 1}, None),
+    ],
+)
 def test_primary_data_rule(value, expected):
     methods = {"interviews_survivors", "survey"}
     assert rests_on_primary_data(value, methods, {"expert_opinion", "literature_review", "anecdotal"}) is expected
@@ -158,10 +192,17 @@ def test_empty_evidence_basis_falls_back_to_evidence_category(tmp_path):
     from reviewflow.fileio import write_json
     from reviewflow.synthesis import evidence_basis
 
-    write_json(tmp_path / "a.json", {"doc_id": "a", "fields": {"evidence_basis": {"value": []},
-                                                               "evidence_category": {"value": "primary"}}})
-    write_json(tmp_path / "b.json", {"doc_id": "b", "fields": {"evidence_basis": {"value": ["survey"]},
-                                                               "evidence_category": {"value": "secondary"}}})
+    write_json(
+        tmp_path / "a.json",
+        {"doc_id": "a", "fields": {"evidence_basis": {"value": []}, "evidence_category": {"value": "primary"}}},
+    )
+    write_json(
+        tmp_path / "b.json",
+        {
+            "doc_id": "b",
+            "fields": {"evidence_basis": {"value": ["survey"]}, "evidence_category": {"value": "secondary"}},
+        },
+    )
     (tmp_path / "c.json").write_text("{not json", encoding="utf-8")
     basis, problems = evidence_basis(sorted(tmp_path.glob("*.json")))
     assert basis == {"a": "primary", "b": "other", "c": "unknown"}
@@ -169,17 +210,27 @@ def test_empty_evidence_basis_falls_back_to_evidence_category(tmp_path):
 
 
 def test_citations_sort_casefolded_with_suffixes_before_et_al():
-    citations = {"b": "Clawson et al., 2008", "a2": "Clawson & Dutch, 2008b", "a1": "Clawson & Dutch, 2008a",
-                 "v": "van Dijk, 2005", "w": "Walker, 2001", "z": "Adams, 2003"}
+    citations = {
+        "b": "Clawson et al., 2008",
+        "a2": "Clawson & Dutch, 2008b",
+        "a1": "Clawson & Dutch, 2008a",
+        "v": "van Dijk, 2005",
+        "w": "Walker, 2001",
+        "z": "Adams, 2003",
+    }
     assert format_citations(["w", "b", "v", "a2", "z", "a1", "b"], citations) == (
         "(Adams, 2003; Clawson & Dutch, 2008a; Clawson & Dutch, 2008b; Clawson et al., 2008; van Dijk, 2005; "
-        "Walker, 2001)")
+        "Walker, 2001)"
+    )
     assert format_citations([], citations) == ""
 
 
 def test_unknown_codes_are_reported_once_not_fatal(tmp_path):
-    segments = [*SEGMENTS, ("s90", "aron2006", "true", "do", "space_travel", "", "moon_base", "", "", "x"),
-                ("s91", "caliber2007", "true", "do", "", "", "moon_base", "", "", "y")]
+    segments = [
+        *SEGMENTS,
+        ("s90", "aron2006", "true", "do", "space_travel", "", "moon_base", "", "", "x"),
+        ("s91", "caliber2007", "true", "do", "", "", "moon_base", "", "", "y"),
+    ]
     result = synthesize_files(**write_corpus(tmp_path, segments=segments))
     assert any("unknown need 'moon_base'" in p and "(2 segments)" in p for p in result.problems)
     assert any("'space_travel'" in p for p in result.problems)
@@ -198,15 +249,17 @@ def test_attribution_agreement(result, tmp_path):
     with open(attributions, "w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle, lineterminator="\n")
         writer.writerow(["document", "category", "phase", "recommendation"])
-        writer.writerows([
-            ["aron2006", "", "", "services form a continuum"],  # no category: not a pair
-            ["aron2006", "shelter_housing", "immediate", "emergency shelter"],
-            ["aron2006", "physical_health", "", "no mandatory HIV testing (do-not)"],
-            ["aron2006", "mental_health", "", "counselling"],
-            ["aron2006", "mental_health", "stabilization", "trauma counselling"],
-            ["caliber2007", "shelter_housing", "", "shelter"],
-            ["caliber2007", "case_management", "", "one case manager"],
-        ])
+        writer.writerows(
+            [
+                ["aron2006", "", "", "services form a continuum"],  # no category: not a pair
+                ["aron2006", "shelter_housing", "immediate", "emergency shelter"],
+                ["aron2006", "physical_health", "", "no mandatory HIV testing (do-not)"],
+                ["aron2006", "mental_health", "", "counselling"],
+                ["aron2006", "mental_health", "stabilization", "trauma counselling"],
+                ["caliber2007", "shelter_housing", "", "shelter"],
+                ["caliber2007", "case_management", "", "one case manager"],
+            ]
+        )
     agreement = attribution_agreement(result.support, attributions)
     found = set(zip(result.support["doc_id"], result.support["code"]))
     assert len(found) == 12
@@ -221,8 +274,10 @@ def test_attribution_agreement(result, tmp_path):
 def test_phase_names_of_other_schemes_map_through_the_aliases(tmp_path):
     import yaml
 
-    segments = [("s70", "aron2006", "true", "do", "shelter_housing", "", "emergency_shelter", "Rescue", "", "x"),
-                ("s71", "caliber2007", "true", "do", "shelter_housing", "", "emergency_shelter", "orbit", "", "y")]
+    segments = [
+        ("s70", "aron2006", "true", "do", "shelter_housing", "", "emergency_shelter", "Rescue", "", "x"),
+        ("s71", "caliber2007", "true", "do", "shelter_housing", "", "emergency_shelter", "orbit", "", "y"),
+    ]
     corpus = write_corpus(tmp_path, segments=segments)
     form = yaml.safe_load(Path(corpus["form_path"]).read_text(encoding="utf-8"))
     form["codebook"]["phase_aliases"] = {"rescue": "reintegration"}
@@ -240,8 +295,9 @@ def test_phase_names_of_other_schemes_map_through_the_aliases(tmp_path):
 CATEGORY = {"clawson2008": "primary"}
 
 
-def _with_evidence_fields(corpus: dict[str, object], basis_id: str | None, category_id: str | None
-                          ) -> dict[str, object]:
+def _with_evidence_fields(
+    corpus: dict[str, object], basis_id: str | None, category_id: str | None
+) -> dict[str, object]:
     """The fixture corpus with its form's evidence fields given these ids (None: no such field), and
     every filled form keyed by them, as the code stage writes `results/forms/{doc}.json`."""
     form_path = Path(str(corpus["form_path"]))
@@ -250,8 +306,16 @@ def _with_evidence_fields(corpus: dict[str, object], basis_id: str | None, categ
     if basis_id:
         fields.append({**FORM_FIELDS[0], "id": basis_id, "label": "Study design"})
     if category_id:
-        fields.append({"id": category_id, "label": "Design category", "type": "single_choice", "mode": "auto",
-                       "source": "evidence_category", "choices": ["primary", "secondary"]})
+        fields.append(
+            {
+                "id": category_id,
+                "label": "Design category",
+                "type": "single_choice",
+                "mode": "auto",
+                "source": "evidence_category",
+                "choices": ["primary", "secondary"],
+            }
+        )
     form["form"]["fields"] = [*fields, *FORM_FIELDS[1:]]
     form_path.write_text(yaml.safe_dump(form, sort_keys=False), encoding="utf-8")
     for path in corpus["form_json_paths"]:  # type: ignore[attr-defined]
@@ -261,21 +325,34 @@ def _with_evidence_fields(corpus: dict[str, object], basis_id: str | None, categ
         if basis_id:
             data["fields"][basis_id] = methods
         if category_id:
-            data["fields"][category_id] = {"value": category, "mode": "auto",
-                                           "status": "filled" if category else "empty", "evidence": []}
+            data["fields"][category_id] = {
+                "value": category,
+                "mode": "auto",
+                "status": "filled" if category else "empty",
+                "evidence": [],
+            }
         Path(path).write_text(json.dumps(data), encoding="utf-8")
     return corpus
 
 
 def test_evidence_fields_are_found_by_their_role_not_their_id(tmp_path):
-    default = synthesize_files(**_with_evidence_fields(write_corpus(tmp_path / "a"), "evidence_basis",
-                                                       "evidence_category"))
-    renamed = synthesize_files(**_with_evidence_fields(write_corpus(tmp_path / "b"), "study_design",
-                                                       "design_category"))
+    default = synthesize_files(
+        **_with_evidence_fields(write_corpus(tmp_path / "a"), "evidence_basis", "evidence_category")
+    )
+    renamed = synthesize_files(**_with_evidence_fields(write_corpus(tmp_path / "b"), "study_design", "design_category"))
     assert renamed.evidence_fields == EvidenceFields(basis=("study_design",), category=("design_category",))
-    assert renamed.basis == default.basis == {
-        "aron2006": "primary", "caliber2007": "primary", "clawson2008": "primary", "clawson_dutch2008a": "other",
-        "clawson_dutch2008b": "other", "fcadv2004": "primary"}
+    assert (
+        renamed.basis
+        == default.basis
+        == {
+            "aron2006": "primary",
+            "caliber2007": "primary",
+            "clawson2008": "primary",
+            "clawson_dutch2008a": "other",
+            "clawson_dutch2008b": "other",
+            "fcadv2004": "primary",
+        }
+    )
     # The evidence table and the cells the gap map colours by (n_primary) agree, row for row.
     for table in ("evidence", "needs", "service_areas", "practices"):
         pd.testing.assert_frame_equal(getattr(renamed, table), getattr(default, table))

@@ -40,8 +40,9 @@ def other(tmp_path: Path) -> Path:
 @pytest.fixture
 def evil(tmp_path: Path) -> Path:
     """Citations a manifest could carry: markup, LaTeX specials and a spreadsheet formula."""
-    result = synthesize_files(**write_corpus(tmp_path / "evil_corpus", citations={
-        "aron2006": EVIL_CITATION, "fcadv2004": FORMULA_CITATION}))
+    result = synthesize_files(
+        **write_corpus(tmp_path / "evil_corpus", citations={"aron2006": EVIL_CITATION, "fcadv2004": FORMULA_CITATION})
+    )
     tables.write_tables(result, tmp_path / "evil_out")
     return tmp_path / "evil_out"
 
@@ -65,15 +66,26 @@ def test_wide_csv_is_the_display_form_and_long_csv_the_tidy_form(written):
     wide = pd.read_csv(written / "table1_needs.csv", dtype=str, keep_default_na=False)
     assert list(wide.columns) == ["Phase", "Need", "Documents", "Recommended by", "Cautions", "Cautioned by"]
     first = wide.iloc[0].to_dict()
-    assert first == {"Phase": "Immediate (crisis)", "Need": "Emergency shelter", "Documents": "5",
-                     "Recommended by": "(Aron et al., 2006; Caliber, 2007; Clawson & Dutch, 2008a; "
-                                       "Clawson & Dutch, 2008b; Clawson et al., 2008)",
-                     "Cautions": "0", "Cautioned by": ""}
+    assert first == {
+        "Phase": "Immediate (crisis)",
+        "Need": "Emergency shelter",
+        "Documents": "5",
+        "Recommended by": "(Aron et al., 2006; Caliber, 2007; Clawson & Dutch, 2008a; "
+        "Clawson & Dutch, 2008b; Clawson et al., 2008)",
+        "Cautions": "0",
+        "Cautioned by": "",
+    }
     long = pd.read_csv(written / "table1_needs_long.csv", dtype=str, keep_default_na=False)
     assert len(long) == 2 * len(wide)  # one row per cell and role
     areas = pd.read_csv(written / "service_areas.csv", dtype=str, keep_default_na=False)
-    assert list(areas.columns) == ["Service area", "Immediate (crisis)", "Trauma recovery & stabilization",
-                                   "Reintegration", "Any phase", "Cautions (any phase)"]
+    assert list(areas.columns) == [
+        "Service area",
+        "Immediate (crisis)",
+        "Trauma recovery & stabilization",
+        "Reintegration",
+        "Any phase",
+        "Cautions (any phase)",
+    ]
     mental = areas[areas["Service area"] == "Mental health care"].iloc[0]
     assert mental["Any phase"] == "2 (Aron et al., 2006; Clawson et al., 2008)"
     evidence = pd.read_csv(written / "evidence_basis.csv", dtype=str, keep_default_na=False)
@@ -112,7 +124,8 @@ def test_latex_is_booktabs_and_escaped(written, evil):
 
 def test_latex_escape():
     assert tables.latex_escape("a & b % c _ d # e $ f { } ~ ^ \\") == (
-        r"a \& b \% c \_ d \# e \$ f \{ \} \textasciitilde{} \textasciicircum{} \textbackslash{}")
+        r"a \& b \% c \_ d \# e \$ f \{ \} \textasciitilde{} \textasciicircum{} \textbackslash{}"
+    )
 
 
 def test_html_and_markdown_escape_markup_in_citations(evil):
@@ -179,7 +192,7 @@ def test_a_corpus_without_any_coded_support_still_renders(tmp_path):
 
 TODAY = {  # the default review's titles, exactly as its outputs have always carried them
     "table1_needs": "**Table 1. Survivors' needs across the continuum of care, with the documents that recommend "
-                    "services for them**",
+    "services for them**",
     "service_areas": "**Core service areas by phase: documents recommending them**",
     "practices": "**Service-delivery practices: documents recommending them**",
     "evidence_basis": "**Evidence basis: supporting documents resting on primary data**",
@@ -193,8 +206,10 @@ def test_the_default_form_keeps_the_review_s_own_titles_and_columns(written):
     assert list(practices.columns) == ["Practice", "Documents", "Recommended by", "Cautions", "Cautioned by"]
     evidence = pd.read_csv(written / "evidence_basis.csv", dtype=str, keep_default_na=False)
     assert list(dict.fromkeys(evidence["Level"])) == ["Need", "Service area", "Practice"]
-    assert ("one of its methods is marked basis: primary in the codebook (interviews, focus groups, surveys) or the "
-            "value reads 'primary'") in (written / "evidence_basis.md").read_text(encoding="utf-8")
+    assert (
+        "one of its methods is marked basis: primary in the codebook (interviews, focus groups, surveys) or the "
+        "value reads 'primary'"
+    ) in (written / "evidence_basis.md").read_text(encoding="utf-8")
 
 
 def test_another_review_s_form_words_every_table_and_none_of_the_default_review_s(other):
@@ -209,14 +224,21 @@ def test_another_review_s_form_words_every_table_and_none_of_the_default_review_
     assert list(needs.columns) == ["Stage", "Concern", "Documents", "Supported by", "Cautions", "Warned against by"]
     assert needs["Stage"].iloc[0] == "Rescue" and needs["Concern"].iloc[0] == "Emergency shelter"
     areas = pd.read_csv(other / "service_areas.csv", dtype=str, keep_default_na=False)
-    assert list(areas.columns) == ["Service", "Rescue", "Recovery", "Reintegration", "Any phase",
-                                   "Cautions (any phase)"]
+    assert list(areas.columns) == [
+        "Service",
+        "Rescue",
+        "Recovery",
+        "Reintegration",
+        "Any phase",
+        "Cautions (any phase)",
+    ]
     assert next(iter(pd.read_csv(other / "practices.csv", dtype=str).columns)) == "Approach"
     evidence = pd.read_csv(other / "evidence_basis.csv", dtype=str, keep_default_na=False)
     assert list(dict.fromkeys(evidence["Level"])) == ["Concern", "Service", "Approach"]
     # the evidence note names the form's own primary-data methods (its codebook's labels)
-    assert ("marked basis: primary in the codebook (Interviews with survivors) or"
-            in (other / "evidence_basis.md").read_text(encoding="utf-8"))
+    assert "marked basis: primary in the codebook (Interviews with survivors) or" in (
+        other / "evidence_basis.md"
+    ).read_text(encoding="utf-8")
     workbook = load_workbook(other / tables.WORKBOOK)
     assert workbook["service_areas"]["A1"].value == "Services by phase: documents recommending them"
     for name in tables.output_files():

@@ -24,15 +24,23 @@ DEFAULT_DOCS = ["aron2006", "clawson2009", "unhcr2008"]  # a small default revie
 
 
 def _run(workdir: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    result = subprocess.run([SNAKEMAKE, "--cores", "2", "--profile", "workflow/profiles/default", *args],
-                            cwd=workdir, capture_output=True, text=True, check=False)
+    result = subprocess.run(
+        [SNAKEMAKE, "--cores", "2", "--profile", "workflow/profiles/default", *args],
+        cwd=workdir,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert result.returncode == 0, f"{result.stdout[-3000:]}\n{result.stderr[-5000:]}"
     return result
 
 
 def _digest(folder: Path) -> dict[str, str]:
-    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_file() and "logs" not in p.parts}
+    return {
+        str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file() and "logs" not in p.parts
+    }
 
 
 def _workdir(tmp: Path) -> Path:
@@ -75,8 +83,15 @@ def test_the_second_review_leaves_the_default_results_untouched(two_reviews) -> 
     work, before, second = two_reviews
     assert _digest(work / "results") == before
     assert second.resolve() != (work / "results").resolve()
-    for relative in ("report.html", "changes.md", "tables/table1_needs.csv", "network/citations.graphml",
-                     "figures/prisma.svg", "review/agreement.csv", "logs/synthesize.log"):
+    for relative in (
+        "report.html",
+        "changes.md",
+        "tables/table1_needs.csv",
+        "network/citations.graphml",
+        "figures/prisma.svg",
+        "review/agreement.csv",
+        "logs/synthesize.log",
+    ):
         assert (second / relative).is_file(), relative
 
 
@@ -84,7 +99,9 @@ def test_the_second_reviews_table_1_uses_its_own_phases_and_no_default_wording(t
     _, _, second = two_reviews
     with open(second / "tables" / "table1_needs.csv", encoding="utf-8", newline="") as handle:
         rows = list(csv.DictReader(handle))
-    phases = {row["Phase"] for row in rows} if rows and "Phase" in rows[0] else {next(iter(row.values())) for row in rows}
+    phases = (
+        {row["Phase"] for row in rows} if rows and "Phase" in rows[0] else {next(iter(row.values())) for row in rows}
+    )
     assert len(phases) == 3 and any("rescue" in p.lower() for p in phases)
     assert any(int(row.get("Documents") or 0) > 0 for row in rows if (row.get("Documents") or "0").isdigit())
     for relative in ("tables/table1_needs.md", "tables/service_areas.md", "changes.md", "report.html"):
@@ -119,8 +136,13 @@ def test_a_review_without_its_own_results_dir_is_refused(two_reviews, tmp_path: 
     config["results_dir"] = "results"
     clash = work / "config" / "clash.yaml"
     clash.write_text(yaml.safe_dump(config), encoding="utf-8")
-    result = subprocess.run([SNAKEMAKE, "--cores", "1", "--configfile", str(clash), "--replace-workflow-config"],
-                            cwd=work, capture_output=True, text=True, check=False)
+    result = subprocess.run(
+        [SNAKEMAKE, "--cores", "1", "--configfile", str(clash), "--replace-workflow-config"],
+        cwd=work,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert result.returncode != 0
     assert "holds the results of another review" in result.stdout + result.stderr
     assert _digest(work / "results") == before

@@ -50,9 +50,19 @@ def _make_workdir(tmp: Path, doc_ids: list[str] | None = None) -> Path:
         shutil.copy2(REPO / "corpus" / row["file"], work / "corpus" / row["file"])
     # A corrupt PDF: the run must go on and report it.
     (work / "corpus" / "documents" / "broken2010.pdf").write_bytes(b"%PDF-1.4\n1 0 obj <<\n% truncated")
-    broken = dict(rows[0], doc_id="broken2010", citation="Broken, 2010", authors="Broken, B.", year="2010",
-                  year_suffix="", title="A damaged file", file="documents/broken2010.pdf", surrogate="false",
-                  verified="false", notes="test fixture: a truncated PDF")
+    broken = dict(
+        rows[0],
+        doc_id="broken2010",
+        citation="Broken, 2010",
+        authors="Broken, B.",
+        year="2010",
+        year_suffix="",
+        title="A damaged file",
+        file="documents/broken2010.pdf",
+        surrogate="false",
+        verified="false",
+        notes="test fixture: a truncated PDF",
+    )
     with open(work / "corpus" / "manifest.csv", "w", encoding="utf-8", newline="") as handle:
         writer = csv.DictWriter(handle, fieldnames=columns, lineterminator="\n")
         writer.writeheader()
@@ -66,8 +76,11 @@ def _default_ids() -> list[str]:
 
 
 def _digest(folder: Path) -> dict[str, str]:
-    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
+    return {
+        str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
 
 
 def _dry_run_jobs(workdir: Path) -> list[tuple[str, str]]:
@@ -93,8 +106,15 @@ def finished_run(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def test_every_stage_produces_its_outputs(finished_run: Path) -> None:
     results = finished_run / "results"
-    for relative in ["ingest_report.csv", "coding.csv", "tables/synthesis.xlsx", "network/citations.graphml",
-                     "figures/prisma.svg", "report.html", "changes.md"]:
+    for relative in [
+        "ingest_report.csv",
+        "coding.csv",
+        "tables/synthesis.xlsx",
+        "network/citations.graphml",
+        "figures/prisma.svg",
+        "report.html",
+        "changes.md",
+    ]:
         assert (results / relative).is_file(), relative
     for doc in _default_ids():
         assert (results / "text" / f"{doc}.json").is_file()
@@ -150,8 +170,15 @@ def test_added_document_reruns_only_its_jobs_and_the_aggregates(finished_run: Pa
     manifest = finished_run / "corpus" / "manifest.csv"
     with open(manifest, encoding="utf-8", newline="") as handle:
         template = next(row for row in csv.DictReader(handle) if row["doc_id"] == "coonan2004")
-    new = dict(template, doc_id="update2011", citation="Update, 2011", authors="Update, U.", year="2011",
-               title="A later report", file="documents/update2011.txt")
+    new = dict(
+        template,
+        doc_id="update2011",
+        citation="Update, 2011",
+        authors="Update, U.",
+        year="2011",
+        title="A later report",
+        file="documents/update2011.txt",
+    )
     shutil.copy2(finished_run / "corpus" / template["file"], finished_run / "corpus" / new["file"])
     with open(manifest, "a", encoding="utf-8", newline="") as handle:
         csv.DictWriter(handle, fieldnames=list(new), lineterminator="\n").writerow(new)

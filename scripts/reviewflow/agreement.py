@@ -30,10 +30,24 @@ from reviewflow.review import Coding, Decision, adjudication_sheet, load_decisio
 
 AUTO = "auto"
 AGREEMENT_COLUMNS: tuple[str, ...] = (
-    "rater_a", "rater_b", "code", "n_segments", "n_agree", "percent_agreement", "kappa", "note",
+    "rater_a",
+    "rater_b",
+    "code",
+    "n_segments",
+    "n_agree",
+    "percent_agreement",
+    "kappa",
+    "note",
 )
 CONFLICT_COLUMNS: tuple[str, ...] = (
-    "segment_id", "doc_id", "page", "sentence", "reviewers", "decisions", "differs_in", "status",
+    "segment_id",
+    "doc_id",
+    "page",
+    "sentence",
+    "reviewers",
+    "decisions",
+    "differs_in",
+    "status",
 )
 NO_DECISIONS = "no reviewer decisions yet: agreement.csv and conflicts.csv hold only their header"
 
@@ -73,13 +87,15 @@ def pair_agreement(labels_a: Sequence[Any], labels_b: Sequence[Any]) -> tuple[in
     return agree, percent, float(cohen_kappa_score(*as_text))
 
 
-def rater_codings(segments: Mapping[str, Mapping[str, str]], decisions: Sequence[Decision],
-                  codebook: Any) -> dict[str, dict[str, Coding]]:
+def rater_codings(
+    segments: Mapping[str, Mapping[str, str]], decisions: Sequence[Decision], codebook: Any
+) -> dict[str, dict[str, Coding]]:
     """segment_id → coding, for ``auto`` (every segment) and each reviewer (the segments they decided)."""
     raters: dict[str, dict[str, Coding]] = {AUTO: {sid: Coding.from_row(row) for sid, row in segments.items()}}
     for decision in decisions:
         raters.setdefault(decision.reviewer, {})[decision.segment_id] = decision.coding(
-            raters[AUTO][decision.segment_id], codebook)
+            raters[AUTO][decision.segment_id], codebook
+        )
     return raters
 
 
@@ -96,12 +112,18 @@ def agreement_rows(raters: Mapping[str, Mapping[str, Coding]], codebook: Any) ->
             labels_a = [spec.value(raters[rater_a][sid]) for sid in shared]
             labels_b = [spec.value(raters[rater_b][sid]) for sid in shared]
             agree, percent, kappa = pair_agreement(labels_a, labels_b)
-            rows.append({
-                "rater_a": rater_a, "rater_b": rater_b, "code": spec.name, "n_segments": len(shared),
-                "n_agree": agree, "percent_agreement": f"{percent:.1f}",
-                "kappa": "" if kappa is None else f"{kappa:.3f}",
-                "note": "kappa undefined: both coders gave every segment the same value" if kappa is None else "",
-            })
+            rows.append(
+                {
+                    "rater_a": rater_a,
+                    "rater_b": rater_b,
+                    "code": spec.name,
+                    "n_segments": len(shared),
+                    "n_agree": agree,
+                    "percent_agreement": f"{percent:.1f}",
+                    "kappa": "" if kappa is None else f"{kappa:.3f}",
+                    "note": "kappa undefined: both coders gave every segment the same value" if kappa is None else "",
+                }
+            )
     return rows
 
 
@@ -109,8 +131,9 @@ def _differences(a: Coding, b: Coding, specs: Sequence[CodeSpec]) -> list[str]:
     return [spec.name for spec in specs if spec.value(a) != spec.value(b)]
 
 
-def conflict_rows(segments: Mapping[str, Mapping[str, str]], decisions: Sequence[Decision], codebook: Any,
-                  applied: Mapping[str, Any]) -> list[dict[str, Any]]:
+def conflict_rows(
+    segments: Mapping[str, Mapping[str, str]], decisions: Sequence[Decision], codebook: Any, applied: Mapping[str, Any]
+) -> list[dict[str, Any]]:
     """Segments where reviewers (not counting adjudication) reached different codings."""
     by_segment: dict[str, list[Decision]] = defaultdict(list)
     for decision in decisions:
@@ -125,17 +148,26 @@ def conflict_rows(segments: Mapping[str, Mapping[str, str]], decisions: Sequence
             continue
         differs = sorted({name for a, b in combinations(codings, 2) for name in _differences(a, b, specs)})
         adjudicated = applied.get(segment_id)
-        settled = adjudicated is not None and any(d.adjudicated for d in decisions
-                                                  if d.segment_id == segment_id and d.reviewer in adjudicated.reviewers)
+        settled = adjudicated is not None and any(
+            d.adjudicated for d in decisions if d.segment_id == segment_id and d.reviewer in adjudicated.reviewers
+        )
         row = segments[segment_id]
-        rows.append({
-            "segment_id": segment_id, "doc_id": row.get("doc_id", ""), "page": row.get("page", ""),
-            "sentence": row.get("sentence", ""), "reviewers": ";".join(d.reviewer for d in group),
-            "decisions": " | ".join(_describe(d) for d in group), "differs_in": ";".join(differs),
-            "status": (f"settled by adjudication ({adjudicated.decision})" if settled and adjudicated
-                       else "unresolved: automatic codes kept; decide it in "
-                            f"{adjudication_sheet(group[0].source)}"),
-        })
+        rows.append(
+            {
+                "segment_id": segment_id,
+                "doc_id": row.get("doc_id", ""),
+                "page": row.get("page", ""),
+                "sentence": row.get("sentence", ""),
+                "reviewers": ";".join(d.reviewer for d in group),
+                "decisions": " | ".join(_describe(d) for d in group),
+                "differs_in": ";".join(differs),
+                "status": (
+                    f"settled by adjudication ({adjudicated.decision})"
+                    if settled and adjudicated
+                    else f"unresolved: automatic codes kept; decide it in {adjudication_sheet(group[0].source)}"
+                ),
+            }
+        )
     return rows
 
 
@@ -169,8 +201,11 @@ def agreement(coded_paths: Sequence[str | Path], decision_paths: Sequence[str | 
     rows = agreement_rows(raters, codebook)
     conflicts = conflict_rows(segments, decided, codebook, resolution.applied)
     reviewers = sorted(name for name in raters if name != AUTO)
-    log.insert(0, f"{len(decided)} decisions by {len(reviewers)} reviewer(s) ({', '.join(reviewers)}) "
-                  f"on {len({d.segment_id for d in decided})} of {len(segments)} segments; {len(conflicts)} conflict(s)")
+    log.insert(
+        0,
+        f"{len(decided)} decisions by {len(reviewers)} reviewer(s) ({', '.join(reviewers)}) "
+        f"on {len({d.segment_id for d in decided})} of {len(segments)} segments; {len(conflicts)} conflict(s)",
+    )
     return Agreement(rows, conflicts, log)
 
 
@@ -181,8 +216,10 @@ def summary_lines(rows: Sequence[Mapping[str, Any]]) -> list[str]:
         mean = sum(float(r["percent_agreement"]) for r in group) / len(group)
         rec = next((r for r in group if r["code"] == "is_recommendation"), None)
         kappa = rec["kappa"] if rec and rec["kappa"] else "undefined"
-        lines.append(f"{rater_a} vs {rater_b}: {group[0]['n_segments']} segments, mean agreement over "
-                     f"{len(group)} codes {mean:.1f}%, kappa(is_recommendation) {kappa}")
+        lines.append(
+            f"{rater_a} vs {rater_b}: {group[0]['n_segments']} segments, mean agreement over "
+            f"{len(group)} codes {mean:.1f}%, kappa(is_recommendation) {kappa}"
+        )
     return lines
 
 
@@ -193,8 +230,14 @@ def _by_pair(rows: Sequence[Mapping[str, Any]]) -> dict[tuple[str, str], list[Ma
     return grouped
 
 
-def agreement_files(*, coded: Sequence[str | Path], decisions: Sequence[str | Path], form: str | Path,
-                    agreement_out: str | Path, conflicts_out: str | Path) -> Agreement:
+def agreement_files(
+    *,
+    coded: Sequence[str | Path],
+    decisions: Sequence[str | Path],
+    form: str | Path,
+    agreement_out: str | Path,
+    conflicts_out: str | Path,
+) -> Agreement:
     from reviewflow.fileio import write_csv
     from reviewflow.form import load_form
 
@@ -216,16 +259,25 @@ def cli_agreement(args: Any) -> int:
     decisions = Path(args.decisions) if getattr(args, "decisions", None) else config.decisions_dir
     coded = sorted((results / "coded").glob("*.csv"))
     if not coded:
-        raise ReviewflowError(f"{results / 'coded'}: no coded documents. Fix: run the workflow first, "
-                              "or point --results at a finished run.")
+        raise ReviewflowError(
+            f"{results / 'coded'}: no coded documents. Fix: run the workflow first, "
+            "or point --results at a finished run."
+        )
     # A mistyped folder must not rewrite agreement.csv with "no decisions yet".
     if not decisions.is_dir():
-        raise ReviewflowError(f"{decisions}: no such folder of reviewer sheets; nothing was written. Fix: give the "
-                              f"folder that holds the sheets (this review's is {config.values['decisions_dir']}).")
+        raise ReviewflowError(
+            f"{decisions}: no such folder of reviewer sheets; nothing was written. Fix: give the "
+            f"folder that holds the sheets (this review's is {config.values['decisions_dir']})."
+        )
     check_results_owner(results, config.values["manifest"])
     out = results / "review"
-    result = agreement_files(coded=coded, decisions=decision_files(decisions), form=config.form,
-                             agreement_out=out / "agreement.csv", conflicts_out=out / "conflicts.csv")
+    result = agreement_files(
+        coded=coded,
+        decisions=decision_files(decisions),
+        form=config.form,
+        agreement_out=out / "agreement.csv",
+        conflicts_out=out / "conflicts.csv",
+    )
     for line in result.log + summary_lines(result.agreement):
         print(line)
     print(f"wrote {out / 'agreement.csv'} and {out / 'conflicts.csv'}")

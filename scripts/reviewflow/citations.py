@@ -43,6 +43,7 @@ PATTERNS_PATH = PACKAGE_DIR / "data" / "citation_patterns.yaml"
 # The citation record
 # --------------------------------------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class Citation:
     """One cited work. A parenthetical naming several works yields one Citation per work.
@@ -62,8 +63,8 @@ class Citation:
     suffix: str
     narrative: bool
     personal_communication: bool
-    acronym: str = ""    # "FCADV" in "(Florida Coalition Against Domestic Violence [FCADV], 2004)"
-    locator: str = ""    # "p. 4" in "(Aron, Zweig, & Newmark, 2006, p. 4)"
+    acronym: str = ""  # "FCADV" in "(Florida Coalition Against Domestic Violence [FCADV], 2004)"
+    locator: str = ""  # "p. 4" in "(Aron, Zweig, & Newmark, 2006, p. 4)"
 
     @property
     def year_label(self) -> str:
@@ -80,9 +81,16 @@ class Citation:
 
     def to_json(self) -> dict[str, Any]:
         return {
-            "raw": self.raw, "start": self.start, "end": self.end, "authors": list(self.authors),
-            "et_al": self.et_al, "year": self.year, "suffix": self.suffix, "narrative": self.narrative,
-            "personal_communication": self.personal_communication, "acronym": self.acronym,
+            "raw": self.raw,
+            "start": self.start,
+            "end": self.end,
+            "authors": list(self.authors),
+            "et_al": self.et_al,
+            "year": self.year,
+            "suffix": self.suffix,
+            "narrative": self.narrative,
+            "personal_communication": self.personal_communication,
+            "acronym": self.acronym,
             "locator": self.locator,
         }
 
@@ -90,12 +98,17 @@ class Citation:
     def from_json(cls, d: Mapping[str, Any]) -> Citation:
         """Inverse of :meth:`to_json`; tolerates the shorter record of docs/data-contracts.md."""
         return cls(
-            raw=str(d.get("raw", "")), start=int(d.get("start", 0)), end=int(d.get("end", 0)),
-            authors=tuple(str(a) for a in d.get("authors", ())), et_al=bool(d.get("et_al", False)),
-            year=str(d.get("year", "")), suffix=str(d.get("suffix", "")),
+            raw=str(d.get("raw", "")),
+            start=int(d.get("start", 0)),
+            end=int(d.get("end", 0)),
+            authors=tuple(str(a) for a in d.get("authors", ())),
+            et_al=bool(d.get("et_al", False)),
+            year=str(d.get("year", "")),
+            suffix=str(d.get("suffix", "")),
             narrative=bool(d.get("narrative", False)),
             personal_communication=bool(d.get("personal_communication", False)),
-            acronym=str(d.get("acronym", "")), locator=str(d.get("locator", "")),
+            acronym=str(d.get("acronym", "")),
+            locator=str(d.get("locator", "")),
         )
 
 
@@ -103,14 +116,15 @@ class Citation:
 # Vocabulary (data/citation_patterns.yaml)
 # --------------------------------------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class _Patterns:
-    year_token: re.Pattern[str]        # one year: 2008, 2008a, n.d., in press, in press-a
+    year_token: re.Pattern[str]  # one year: 2008, 2008a, n.d., in press, in press-a
     prefix: re.Pattern[str]
     splitter: re.Pattern[str]
     personal: re.Pattern[str]
     et_al_tail: re.Pattern[str]
-    et_al_full: re.Pattern[str]        # the same phrases, as a whole string
+    et_al_full: re.Pattern[str]  # the same phrases, as a whole string
     particles: frozenset[str]
     connectors: frozenset[str]
     corporate_words: frozenset[str]
@@ -131,7 +145,8 @@ def _patterns() -> _Patterns:
     yearless = _alternation(data["yearless_markers"])
     year_token = re.compile(
         rf"(?P<year>(?:1[5-9]|20)\d\d)(?P<suffix>[a-z])?(?![\w])|(?P<yearless>{yearless})(?:-(?P<ysuffix>[a-z]))?(?![\w])",
-        re.IGNORECASE)
+        re.IGNORECASE,
+    )
     et_al = _alternation(data["et_al"])
     lower = lambda key: frozenset(str(w).lower() for w in data[key])  # noqa: E731
     return _Patterns(
@@ -144,8 +159,9 @@ def _patterns() -> _Patterns:
         particles=lower("name_particles"),
         connectors=lower("connector_words"),
         corporate_words=lower("corporate_words"),
-        corporate_suffixes=tuple(sorted((tuple(str(s).lower().split()) for s in data["corporate_suffixes"]),
-                                        key=lambda words: -len(words))),
+        corporate_suffixes=tuple(
+            sorted((tuple(str(s).lower().split()) for s in data["corporate_suffixes"]), key=lambda words: -len(words))
+        ),
         initials_skip=lower("initials_skip"),
         non_author=lower("non_author_words"),
         non_author_first=lower("non_author_first_words"),
@@ -183,7 +199,7 @@ class _Normalized:
         orig_pos = 0
         for match in _NORMALIZE_RE.finditer(original):
             if match.start() > orig_pos:
-                chunk = original[orig_pos:match.start()]
+                chunk = original[orig_pos : match.start()]
                 segments.append((norm_pos, orig_pos, match.start(), True))
                 pieces.append(chunk)
                 norm_pos += len(chunk)
@@ -207,7 +223,7 @@ class _Normalized:
         kind = match.lastgroup
         if kind == "soft":
             # "Smith-\nJones" keeps its hyphen; "Smi-\nthson" is one word.
-            following = match.string[match.end():match.end() + 1]
+            following = match.string[match.end() : match.end() + 1]
             return "-" if following.isupper() else ""
         if kind == "spaced":
             return ""
@@ -244,6 +260,7 @@ class _Normalized:
 # --------------------------------------------------------------------------------------------------
 # Author groups
 # --------------------------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class _AuthorGroup:
@@ -289,7 +306,7 @@ def _parse_author_group(text: str, *, allow_possessive: bool = False) -> _Author
     bracket = _BRACKET_RE.search(text)
     if bracket:
         acronym = bracket.group(1).strip()
-        text = text[:bracket.start()].strip()
+        text = text[: bracket.start()].strip()
         if not re.fullmatch(r"[A-Z][A-Za-z.&/\- ]*", acronym):
             return None
     if allow_possessive:
@@ -298,7 +315,7 @@ def _parse_author_group(text: str, *, allow_possessive: bool = False) -> _Author
     tail = pat.et_al_tail.search(text)
     if tail:
         et_al = True
-        text = text[:tail.start()].strip().rstrip(",")
+        text = text[: tail.start()].strip().rstrip(",")
         if allow_possessive:
             text = _POSSESSIVE_RE.sub("", text)
     if not text or any(ch.isdigit() for ch in text):
@@ -347,7 +364,9 @@ _YEAR_SEP_RE = re.compile(r",\s*|(?<=al\.)\s+|(?<=al)\s+|\s+(?=(?:1[5-9]|20)\d\d
 _LIST_SEP_RE = re.compile(r"\s*[,;]\s*")
 _LOCATOR_RE = re.compile(
     r"^(?:pp?\.|para\.|paras\.|ch\.|chap\.|chapter|section|sec\.|table|figure|fig\.|slide|emphasis|"
-    r"italics|original|n\.|note|footnote|abstract|appendix|cited|quoted|see|p\s?\d|\d)", re.IGNORECASE)
+    r"italics|original|n\.|note|footnote|abstract|appendix|cited|quoted|see|p\s?\d|\d)",
+    re.IGNORECASE,
+)
 _YEAR_ANY_RE = re.compile(r"\b((?:1[5-9]|20)\d\d)\b")
 # Words before a narrative "(year)"; quotes and emphasis marks around a name are not part of it.
 _TOKEN_RE = re.compile(r"[^\s\"\u201c\u201d*_\[\]()]+")
@@ -357,7 +376,7 @@ _TOKEN_RE = re.compile(r"[^\s\"\u201c\u201d*_\[\]()]+")
 class _YearItem:
     year: str
     suffix: str
-    start: int     # in the normalized text
+    start: int  # in the normalized text
     end: int
     text: str
 
@@ -380,15 +399,14 @@ def _scan_years(text: str, offset: int) -> tuple[list[_YearItem], int] | None:
         elif items and re.match(r"[a-z](?![\w.])", text[pos:]):
             # "2008a, b": a bare suffix letter continues the previous year.
             letter = text[pos]
-            items.append(_YearItem(items[-1].year, letter, offset + pos, offset + pos + 1,
-                                   f"{items[-1].year}{letter}"))
+            items.append(_YearItem(items[-1].year, letter, offset + pos, offset + pos + 1, f"{items[-1].year}{letter}"))
             end = pos + 1
         else:
             break
         sep = _LIST_SEP_RE.match(text, end)
         if not sep:
             return items, end
-        probe = text[sep.end():]
+        probe = text[sep.end() :]
         if not (pat.year_token.match(probe) or re.match(r"[a-z](?![\w.])", probe)):
             return items, end
         pos = sep.end()
@@ -407,38 +425,40 @@ def _parse_part(part: str, offset: int) -> list[Citation]:
         if not prefix or prefix.end() == len(part):
             break
         offset += prefix.end()
-        part = part[prefix.end():]
+        part = part[prefix.end() :]
     part = part.rstrip().rstrip(",").rstrip()
     if not part:
         return []
     split = pat.splitter.search(part)
     if split:
-        return (_parse_part(part[:split.start()], offset)
-                + _parse_part(part[split.end():], offset + split.end()))
+        return _parse_part(part[: split.start()], offset) + _parse_part(part[split.end() :], offset + split.end())
 
     personal = pat.personal.search(part)
     if personal:
         return _personal_communication(part, offset, personal)
 
     for sep in _YEAR_SEP_RE.finditer(part):
-        group = _parse_author_group(part[:sep.start()])
+        group = _parse_author_group(part[: sep.start()])
         if group is None:
             continue
-        if "," not in sep.group(0) and not group.et_al and (
-                group.corporate or not all(any(ch.islower() for ch in a) for a in group.authors)):
+        if (
+            "," not in sep.group(0)
+            and not group.et_al
+            and (group.corporate or not all(any(ch.islower() for ch in a) for a in group.authors))
+        ):
             continue  # "(Census 2000)", "(FY 2006)": a label and a year, not an author
-        scanned = _scan_years(part[sep.end():], offset + sep.end())
+        scanned = _scan_years(part[sep.end() :], offset + sep.end())
         if not scanned:
             continue
         years, years_end = scanned
-        rest = part[sep.end() + years_end:].strip()
+        rest = part[sep.end() + years_end :].strip()
         locator = ""
         extra: list[Citation] = []
         if rest:
             if not rest.startswith(","):
                 continue
-            rest_offset = offset + sep.end() + years_end + part[sep.end() + years_end:].index(",") + 1
-            rest_text = part[rest_offset - offset:]
+            rest_offset = offset + sep.end() + years_end + part[sep.end() + years_end :].index(",") + 1
+            rest_text = part[rest_offset - offset :]
             if pat.personal.match(rest_text.strip()) and (personal := pat.personal.search(part)):
                 return _personal_communication(part, offset, personal)
             if not _LOCATOR_RE.match(rest_text.strip()):
@@ -450,8 +470,9 @@ def _parse_part(part: str, offset: int) -> list[Citation]:
     return []
 
 
-def _citations_for_years(part: str, offset: int, group: _AuthorGroup, years: list[_YearItem],
-                         locator: str, *, narrative: bool) -> list[Citation]:
+def _citations_for_years(
+    part: str, offset: int, group: _AuthorGroup, years: list[_YearItem], locator: str, *, narrative: bool
+) -> list[Citation]:
     author_text = part[: years[0].start - offset].strip().rstrip(",").strip()
     citations = []
     for index, item in enumerate(years):
@@ -461,24 +482,45 @@ def _citations_for_years(part: str, offset: int, group: _AuthorGroup, years: lis
             raw = f"{author_text} ({item.text})"
         else:
             raw = f"{author_text}, {item.text}"
-        citations.append(Citation(
-            raw=raw, start=offset, end=item.end, authors=group.authors, et_al=group.et_al,
-            year=item.year, suffix=item.suffix, narrative=narrative, personal_communication=False,
-            acronym=group.acronym, locator=locator))
+        citations.append(
+            Citation(
+                raw=raw,
+                start=offset,
+                end=item.end,
+                authors=group.authors,
+                et_al=group.et_al,
+                year=item.year,
+                suffix=item.suffix,
+                narrative=narrative,
+                personal_communication=False,
+                acronym=group.acronym,
+                locator=locator,
+            )
+        )
     return citations
 
 
 def _personal_communication(part: str, offset: int, match: re.Match[str]) -> list[Citation]:
-    name = part[:match.start()].strip().rstrip(",").strip()
+    name = part[: match.start()].strip().rstrip(",").strip()
     name = re.sub(r",\s*(?:1[5-9]|20)\d\d[a-z]?$", "", name)
     if not name or len(name.split()) > 5 or not name[0].isupper() or any(c.isdigit() for c in name):
         return []
     if not all(_is_name_token(t) or t.lower() in _patterns().particles for t in name.split()):
         return []
     years = _YEAR_ANY_RE.findall(part)
-    return [Citation(raw=part.strip(), start=offset, end=offset + len(part.rstrip()),
-                     authors=(_strip_initials(name),), et_al=False, year=years[-1] if years else "",
-                     suffix="", narrative=False, personal_communication=True)]
+    return [
+        Citation(
+            raw=part.strip(),
+            start=offset,
+            end=offset + len(part.rstrip()),
+            authors=(_strip_initials(name),),
+            et_al=False,
+            year=years[-1] if years else "",
+            suffix="",
+            narrative=False,
+            personal_communication=True,
+        )
+    ]
 
 
 def _yearless(content: str, offset: int, after: str) -> list[Citation]:
@@ -496,9 +538,20 @@ def _yearless(content: str, offset: int, after: str) -> list[Citation]:
     group = _parse_author_group(stripped)
     if group is None or len(group.authors) > 1:
         return []  # "(Google, Yahoo)": a list of names without a year is an aside, not a citation
-    return [Citation(raw=stripped, start=offset + lead, end=offset + lead + len(stripped),
-                     authors=group.authors, et_al=group.et_al, year="", suffix="", narrative=False,
-                     personal_communication=False, acronym=group.acronym)]
+    return [
+        Citation(
+            raw=stripped,
+            start=offset + lead,
+            end=offset + lead + len(stripped),
+            authors=group.authors,
+            et_al=group.et_al,
+            year="",
+            suffix="",
+            narrative=False,
+            personal_communication=False,
+            acronym=group.acronym,
+        )
+    ]
 
 
 def _narrative_authors(norm: str, paren_start: int) -> tuple[_AuthorGroup, int] | None:
@@ -513,7 +566,7 @@ def _narrative_authors(norm: str, paren_start: int) -> tuple[_AuthorGroup, int] 
     bracket = _BRACKET_RE.search(window)
     if bracket:
         acronym = bracket.group(1)
-        window = window[:bracket.start()]
+        window = window[: bracket.start()]
     tokens = [(m.group(0), window_start + m.start()) for m in _TOKEN_RE.finditer(window)]
     if not tokens:
         return None
@@ -527,7 +580,7 @@ def _narrative_authors(norm: str, paren_start: int) -> tuple[_AuthorGroup, int] 
     for width in (4, 3, 2):
         if i - width + 1 < 0:
             continue
-        phrase = " ".join(t for t, _ in tokens[i - width + 1:i + 1])
+        phrase = " ".join(t for t, _ in tokens[i - width + 1 : i + 1])
         phrase = re.sub(r"'s$", "", phrase)
         if pat.et_al_full.fullmatch(phrase):
             et_al = True
@@ -575,19 +628,21 @@ def _narrative_authors(norm: str, paren_start: int) -> tuple[_AuthorGroup, int] 
             run_start += 1
             continue
         break
-    corporate_run = [t for t, _ in tokens[run_start:i + 1]]
+    corporate_run = [t for t, _ in tokens[run_start : i + 1]]
     corporate_like = any(t.lower().strip(",") in pat.corporate_words for t in corporate_run) or any(
-        t in pat.connectors for t in corporate_run[1:-1] if t not in ("and", "&"))
+        t in pat.connectors for t in corporate_run[1:-1] if t not in ("and", "&")
+    )
 
     if (joined_by_and or et_al) and not (corporate_like and run_start < person_start and not et_al):
-        text = " ".join(t for t, _ in tokens[person_start:i + 1])
+        text = " ".join(t for t, _ in tokens[person_start : i + 1])
         group = _parse_author_group(f"{text}{' et al.' if et_al else ''}", allow_possessive=True)
         if group is None:
             return None
-        return _AuthorGroup(group.authors, group.et_al, acronym or group.acronym, group.corporate), \
-            tokens[person_start][1]
+        return _AuthorGroup(group.authors, group.et_al, acronym or group.acronym, group.corporate), tokens[
+            person_start
+        ][1]
     start = run_start if run_start < i else person_start
-    text = " ".join(t for t, _ in tokens[start:i + 1])
+    text = " ".join(t for t, _ in tokens[start : i + 1])
     group = _parse_author_group(text, allow_possessive=True)
     if group is None:
         return None
@@ -605,16 +660,25 @@ def _narrative(norm: _Normalized, match: re.Match[str]) -> list[Citation]:
             return []
         group, start = found
         years = _YEAR_ANY_RE.findall(content)
-        return [Citation(raw=norm.text[start:match.end()], start=start, end=match.end(),
-                         authors=tuple(_strip_initials(a) for a in group.authors), et_al=False,
-                         year=years[-1] if years else "", suffix="", narrative=True,
-                         personal_communication=True)]
+        return [
+            Citation(
+                raw=norm.text[start : match.end()],
+                start=start,
+                end=match.end(),
+                authors=tuple(_strip_initials(a) for a in group.authors),
+                et_al=False,
+                year=years[-1] if years else "",
+                suffix="",
+                narrative=True,
+                personal_communication=True,
+            )
+        ]
     lead = len(content) - len(content.lstrip())
     scanned = _scan_years(content[lead:], content_offset + lead)
     if not scanned:
         return []
     years, years_end = scanned
-    rest = content[lead + years_end:].strip()
+    rest = content[lead + years_end :].strip()
     if rest and not rest.startswith(","):
         return []
     locator = rest[1:].strip()
@@ -622,18 +686,30 @@ def _narrative(norm: _Normalized, match: re.Match[str]) -> list[Citation]:
     if not found:
         return []
     group, start = found
-    author_text = norm.text[start:match.start()].strip()
+    author_text = norm.text[start : match.start()].strip()
     citations = []
     for item in years:
         if len(years) == 1:
-            raw = norm.text[start:match.end()]
+            raw = norm.text[start : match.end()]
             end = match.end()
         else:
             raw = f"{author_text} ({item.text})"
             end = item.end
-        citations.append(Citation(raw=raw, start=start, end=end, authors=group.authors, et_al=group.et_al,
-                                  year=item.year, suffix=item.suffix, narrative=True,
-                                  personal_communication=False, acronym=group.acronym, locator=locator))
+        citations.append(
+            Citation(
+                raw=raw,
+                start=start,
+                end=end,
+                authors=group.authors,
+                et_al=group.et_al,
+                year=item.year,
+                suffix=item.suffix,
+                narrative=True,
+                personal_communication=False,
+                acronym=group.acronym,
+                locator=locator,
+            )
+        )
     return citations
 
 
@@ -655,12 +731,22 @@ def find_citations(text: str) -> list[Citation]:
         for part_match in re.finditer(r"[^;]+", content):
             part_citations.extend(_parse_part(part_match.group(0), offset + part_match.start()))
         if not part_citations and ";" not in content:
-            part_citations = _yearless(content, offset, norm.text[match.end():match.end() + 3].lstrip())
+            part_citations = _yearless(content, offset, norm.text[match.end() : match.end() + 3].lstrip())
         found.extend(part_citations)
     mapped = {
-        Citation(raw=c.raw, start=norm.orig_start(c.start), end=norm.orig_end(c.end), authors=c.authors,
-                 et_al=c.et_al, year=c.year, suffix=c.suffix, narrative=c.narrative,
-                 personal_communication=c.personal_communication, acronym=c.acronym, locator=c.locator)
+        Citation(
+            raw=c.raw,
+            start=norm.orig_start(c.start),
+            end=norm.orig_end(c.end),
+            authors=c.authors,
+            et_al=c.et_al,
+            year=c.year,
+            suffix=c.suffix,
+            narrative=c.narrative,
+            personal_communication=c.personal_communication,
+            acronym=c.acronym,
+            locator=c.locator,
+        )
         for c in found
     }
     return sorted(mapped, key=lambda c: (c.start, c.end, c.raw, c.year, c.suffix))
@@ -693,8 +779,8 @@ def _normalized_suffixes() -> tuple[tuple[str, ...], ...]:
 def _strip_corporate_suffix(key: str) -> str:
     words = key.split()
     for suffix_words in _normalized_suffixes():
-        if len(words) > len(suffix_words) and tuple(words[-len(suffix_words):]) == suffix_words:
-            return " ".join(words[:-len(suffix_words)])
+        if len(words) > len(suffix_words) and tuple(words[-len(suffix_words) :]) == suffix_words:
+            return " ".join(words[: -len(suffix_words)])
     return key
 
 
@@ -738,7 +824,7 @@ class _DocEntry:
     year: str
     suffix: str
     first_keys: tuple[str, ...]
-    author_keys: tuple[str, ...]     # every author, normalized (second-author checks)
+    author_keys: tuple[str, ...]  # every author, normalized (second-author checks)
     n_authors: int
     container_keys: tuple[str, ...]  # the publishing organization ("ECPAT-USA (2002)" for Spangenberg)
 
@@ -757,8 +843,9 @@ def _document_entry(doc: Document) -> _DocEntry:
     cited = _parse_part(doc.citation, 0) if doc.citation else []
     cited_authors: tuple[str, ...] = cited[0].authors if cited else ()
     first_keys: list[str] = []
-    for name, corporate in ([(surnames[0], corporate_flags[0])] if surnames else []) + \
-            ([(cited_authors[0], None)] if cited_authors else []):
+    for name, corporate in ([(surnames[0], corporate_flags[0])] if surnames else []) + (
+        [(cited_authors[0], None)] if cited_authors else []
+    ):
         for key in name_keys(name, corporate=corporate):
             if key not in first_keys:
                 first_keys.append(key)
@@ -772,8 +859,15 @@ def _document_entry(doc: Document) -> _DocEntry:
     # A journal is not a publisher one cites a work by.
     container = "" if doc.doc_type == "journal_article" else (doc.container or "").split(",")[0].strip()
     container_keys = tuple(k for k in name_keys(container, corporate=True) if k not in first_keys) if container else ()
-    return _DocEntry(doc.doc_id, str(doc.year), (doc.year_suffix or "").lower(), tuple(first_keys),
-                     author_keys, max(1, n_authors), container_keys)
+    return _DocEntry(
+        doc.doc_id,
+        str(doc.year),
+        (doc.year_suffix or "").lower(),
+        tuple(first_keys),
+        author_keys,
+        max(1, n_authors),
+        container_keys,
+    )
 
 
 def _fuzzy_limit(key: str) -> int:
@@ -907,6 +1001,7 @@ class CitationResolver:
 
     def _prefer_by_authors(self, citation: Citation, ordered: list[int]) -> list[int]:
         """Narrow by author count and second author; a rule that would leave nothing is skipped."""
+
         def keep(rule: Callable[[_DocEntry], bool]) -> list[int]:
             chosen = [i for i in ordered if rule(self._docs[i])]
             return chosen or ordered

@@ -41,9 +41,27 @@ from reviewflow.form import Form
 from reviewflow.recommender import RecommendationModel, load_model, split_features, word_features
 
 COLUMNS: tuple[str, ...] = (
-    "doc_id", "segment_id", "page", "char_start", "char_end", "segment_kind", "heading", "sentence",
-    "is_recommendation", "recommendation_kind", "polarity", "service_areas", "practices", "needs",
-    "phase", "phase_source", "citations_raw", "citations_json", "evidence", "confidence", "decided_by",
+    "doc_id",
+    "segment_id",
+    "page",
+    "char_start",
+    "char_end",
+    "segment_kind",
+    "heading",
+    "sentence",
+    "is_recommendation",
+    "recommendation_kind",
+    "polarity",
+    "service_areas",
+    "practices",
+    "needs",
+    "phase",
+    "phase_source",
+    "citations_raw",
+    "citations_json",
+    "evidence",
+    "confidence",
+    "decided_by",
 )
 # "acronym" lets the resolver learn "(Florida Coalition ... [FCADV], 2004)" and resolve a later "(FCADV, 2004)".
 CITATION_KEYS: tuple[str, ...] = ("raw", "authors", "et_al", "year", "suffix", "narrative", "acronym")
@@ -123,8 +141,9 @@ def _strip_span(text: str, start: int, end: int) -> tuple[int, int]:
 
 
 # --------------------------------------------------------------------------------------- segmentation
-def segment_document(ingested: Mapping[str, Any], form: Form, nlp: Any, matcher: CodebookMatcher,
-                     batch_size: int = DEFAULT_BATCH_SIZE) -> list[Segment]:
+def segment_document(
+    ingested: Mapping[str, Any], form: Form, nlp: Any, matcher: CodebookMatcher, batch_size: int = DEFAULT_BATCH_SIZE
+) -> list[Segment]:
     """Segments of every block outside the references, with their matches and heading context.
 
     Front-matter segments are returned too (the title names the document's method and kind) but
@@ -137,9 +156,13 @@ def segment_document(ingested: Mapping[str, Any], form: Form, nlp: Any, matcher:
     page_starts = [page["start"] for page in pages]
     # A notice (venue or copyright small print) can stand between a lead-in and its list when a page
     # breaks there; it is neither content nor context, so it is not read at all.
-    wanted = [piece for b in blocks if _section_of(sections, b["start"]) != "references" and b["kind"] != "notice"
-              for piece in _pieces(text, b)]
-    docs = nlp.pipe((text[b["start"]:b["end"]] for b in wanted), batch_size=batch_size)
+    wanted = [
+        piece
+        for b in blocks
+        if _section_of(sections, b["start"]) != "references" and b["kind"] != "notice"
+        for piece in _pieces(text, b)
+    ]
+    docs = nlp.pipe((text[b["start"] : b["end"]] for b in wanted), batch_size=batch_size)
     segments: list[Segment] = []
     stack: list[Heading] = []
     seen_heading = False
@@ -163,8 +186,19 @@ def segment_document(ingested: Mapping[str, Any], form: Form, nlp: Any, matcher:
             heading = Heading(level, heading_text, hits, is_title=not seen_heading and section != "body", words=words)
             seen_heading = True
             start, end = _strip_span(text, block["start"], block["end"])
-            segments.append(Segment("heading", start, end, text[start:end], _page_of(pages, page_starts, start), section,
-                                    hits, list(stack), words=words))
+            segments.append(
+                Segment(
+                    "heading",
+                    start,
+                    end,
+                    text[start:end],
+                    _page_of(pages, page_starts, start),
+                    section,
+                    hits,
+                    list(stack),
+                    words=words,
+                )
+            )
             stack.append(heading)
             previous_block = ("heading", "")
             _attach_citations(segments[first_segment:], block["start"], citations)
@@ -175,7 +209,9 @@ def segment_document(ingested: Mapping[str, Any], form: Form, nlp: Any, matcher:
             # An item that runs on into sentences of its own ("Difficulty identifying victims. The hidden
             # nature of the crime ...") is the item, then those sentences: each is decided and coded alone.
             segments.append(view.segment("list_item", sentences[0] if len(sentences) > 1 else doc[:], stack, lead_in))
-            segments += [seg for seg in (view.segment("sentence", sent, stack) for sent in sentences[1:]) if seg.end > seg.start]
+            segments += [
+                seg for seg in (view.segment("sentence", sent, stack) for sent in sentences[1:]) if seg.end > seg.start
+            ]
             # A run of list items keeps the lead-in of the first one.
             previous_block = ("list_item", lead_in)
             _attach_citations(segments[first_segment:], block["start"], citations)
@@ -197,6 +233,7 @@ def segment_document(ingested: Mapping[str, Any], form: Form, nlp: Any, matcher:
 @dataclass(frozen=True)
 class _BlockView:
     """One block as segment_document reads it: its text's offset, tokens and hits (sorted by start)."""
+
     text: str
     offset: int  # the block's start in the document's text
     tokens: list[str]
@@ -210,8 +247,18 @@ class _BlockView:
         """The segment of one sentence (or list item) of the block, with the hits that govern it."""
         start, end = _strip_span(self.text, self.offset + span.start_char, self.offset + span.end_char)
         own = _keep_governing(self.tokens, _hits_between(self.hits, self.hit_starts, span.start, span.end), span.start)
-        return Segment(kind, start, end, self.text[start:end], _page_of(self.pages, self.page_starts, start),
-                       self.section, own, list(stack), lead_in=lead_in, words=_words(span))
+        return Segment(
+            kind,
+            start,
+            end,
+            self.text[start:end],
+            _page_of(self.pages, self.page_starts, start),
+            self.section,
+            own,
+            list(stack),
+            lead_in=lead_in,
+            words=_words(span),
+        )
 
 
 MAX_BLOCK_CHARS = 100_000
@@ -231,11 +278,17 @@ def _pieces(text: str, block: Mapping[str, Any], limit: int = MAX_BLOCK_CHARS) -
         return [block]
     pieces: list[Mapping[str, Any]] = []
     while end - start > limit:
-        window = text[start:start + limit]
+        window = text[start : start + limit]
         breaks = [m.end() for m in _PIECE_BREAK.finditer(window)]
         cut = breaks[-1] if breaks else (window.rfind(" ") + 1 or limit)
-        pieces.append({**block, "kind": "paragraph" if block["kind"] == "heading" else block["kind"],
-                       "start": start, "end": start + cut})
+        pieces.append(
+            {
+                **block,
+                "kind": "paragraph" if block["kind"] == "heading" else block["kind"],
+                "start": start,
+                "end": start + cut,
+            }
+        )
         start += cut
     pieces.append({**block, "start": start, "end": end})
     return pieces
@@ -283,13 +336,16 @@ def _outside_proper_names(tokens: Sequence[str], hits: list[Hit]) -> list[Hit]:
     words = sum(1 for token in tokens if any(ch.isalpha() for ch in token))
     if sum(end - start for start, end in runs) >= 0.8 * max(words, 1):
         return hits
-    return [h for h in hits if h.group not in _TOPIC_GROUPS
-            or not any(start <= h.start and h.end <= end for start, end in runs)]
+    return [
+        h
+        for h in hits
+        if h.group not in _TOPIC_GROUPS or not any(start <= h.start and h.end <= end for start, end in runs)
+    ]
 
 
 def _hits_between(hits: Sequence[Hit], starts: Sequence[int], first: int, end: int) -> list[Hit]:
     """The hits starting in tokens [first, end), found by bisection so that a long block stays linear."""
-    return list(hits[bisect.bisect_left(starts, first):bisect.bisect_left(starts, end)])
+    return list(hits[bisect.bisect_left(starts, first) : bisect.bisect_left(starts, end)])
 
 
 def _outside_citations(doc: Any, hits: list[Hit], citations: Sequence[Citation]) -> list[Hit]:
@@ -415,8 +471,9 @@ def rule_decision(segment: Segment) -> tuple[str, list[str]]:
     return "none", []
 
 
-def code_segment(segment: Segment, order: Mapping[str, int], form: Form, kind: str,
-                 decision_evidence: Sequence[str]) -> dict[str, Any]:
+def code_segment(
+    segment: Segment, order: Mapping[str, int], form: Form, kind: str, decision_evidence: Sequence[str]
+) -> dict[str, Any]:
     """The coded row of one segment (without doc_id, segment_id and citations), whose recommendation
     decision is ``kind`` (``rule_decision``'s, or ``model_decision``'s), with the evidence that decided.
 
@@ -442,17 +499,27 @@ def code_segment(segment: Segment, order: Mapping[str, int], form: Form, kind: s
     needs, phase, phase_source, phase_evidence = _needs_and_phase(segment, set(areas) | set(practices), order, form)
     evidence += phase_evidence
     return {
-        "page": segment.page, "char_start": segment.start, "char_end": segment.end,
-        "segment_kind": segment.kind, "heading": nearest.text if nearest else "", "sentence": segment.text,
-        "is_recommendation": is_recommendation, "recommendation_kind": kind, "polarity": polarity,
-        "service_areas": sorted(areas, key=order.__getitem__), "practices": sorted(practices, key=order.__getitem__),
-        "needs": sorted(needs, key=order.__getitem__), "phase": phase, "phase_source": phase_source,
+        "page": segment.page,
+        "char_start": segment.start,
+        "char_end": segment.end,
+        "segment_kind": segment.kind,
+        "heading": nearest.text if nearest else "",
+        "sentence": segment.text,
+        "is_recommendation": is_recommendation,
+        "recommendation_kind": kind,
+        "polarity": polarity,
+        "service_areas": sorted(areas, key=order.__getitem__),
+        "practices": sorted(practices, key=order.__getitem__),
+        "needs": sorted(needs, key=order.__getitem__),
+        "phase": phase,
+        "phase_source": phase_source,
         "evidence": list(dict.fromkeys(evidence)),
     }
 
 
-def _needs_and_phase(segment: Segment, coded: set[str], order: Mapping[str, int],
-                     form: Form) -> tuple[list[str], str, str, list[str]]:
+def _needs_and_phase(
+    segment: Segment, coded: set[str], order: Mapping[str, int], form: Form
+) -> tuple[list[str], str, str, list[str]]:
     """Needs, phase, phase source and their evidence for a segment coded with ``coded``."""
     hits = segment.hits
     nearest = segment.headings[-1] if segment.headings else None
@@ -474,8 +541,11 @@ def _needs_and_phase(segment: Segment, coded: set[str], order: Mapping[str, int]
         if need["id"] in own_needs:
             needs.append(need["id"])
             evidence += sorted({h.evidence for h in hits if h.group == "need" and h.code == need["id"]})
-        elif cued_phase and need["phase"] == cued_phase and not (own_needs & {
-                n["id"] for n in form.codebook.needs if n["code"] == need["code"]}):
+        elif (
+            cued_phase
+            and need["phase"] == cued_phase
+            and not (own_needs & {n["id"] for n in form.codebook.needs if n["code"] == need["code"]})
+        ):
             siblings = [n for n in form.codebook.needs if n["code"] == need["code"] and n["phase"] == cued_phase]
             if len(siblings) == 1:
                 needs.append(need["id"])
@@ -535,8 +605,15 @@ def segment_features(segment: Segment, rule_kind: str, promising_document: bool)
     return features
 
 
-def model_decision(segment: Segment, rule_kind: str, rule_evidence: Sequence[str], probability: float,
-                   threshold: float, add_margin: float, veto_margin: float) -> tuple[str, list[str], str]:
+def model_decision(
+    segment: Segment,
+    rule_kind: str,
+    rule_evidence: Sequence[str],
+    probability: float,
+    threshold: float,
+    add_margin: float,
+    veto_margin: float,
+) -> tuple[str, list[str], str]:
     """Kind, evidence and ``decided_by`` once the scorer's probability is known.
 
     The scorer sees the rules' cues as features, so where it is sure it decides: it adds a
@@ -593,9 +670,15 @@ class CodedDocument:
     vectors: Any = None  # the rows' sentence embeddings (numpy array), when computed
 
 
-def code_ingested(ingested: Mapping[str, Any], form_path: str | Path, document_row: Mapping[str, Any] | None = None,
-                  batch_size: int = DEFAULT_BATCH_SIZE, pipeline: str = "",
-                  model: RecommendationModel | None = None, with_vectors: bool = False) -> CodedDocument:
+def code_ingested(
+    ingested: Mapping[str, Any],
+    form_path: str | Path,
+    document_row: Mapping[str, Any] | None = None,
+    batch_size: int = DEFAULT_BATCH_SIZE,
+    pipeline: str = "",
+    model: RecommendationModel | None = None,
+    with_vectors: bool = False,
+) -> CodedDocument:
     """Code one ingested document. A document whose ingestion failed gives no rows and status error.
 
     With a ``model``, the learned scorer decides recommendation? for every segment but headings where
@@ -625,22 +708,34 @@ def code_ingested(ingested: Mapping[str, Any], form_path: str | Path, document_r
         confidence, decided_by = "", "rules" if kind != "none" else ""
         if model is not None and vectors is not None and segment.kind != "heading":
             probability = model.probability(*split_features(features[-1]), vectors[index])
-            kind, evidence, decided_by = model_decision(segment, kind, evidence, probability, model.threshold,
-                                                        model.add_margin, model.veto_margin)
+            kind, evidence, decided_by = model_decision(
+                segment, kind, evidence, probability, model.threshold, model.add_margin, model.veto_margin
+            )
             confidence = f"{probability:.3f}"
         row = code_segment(segment, order, form, kind, evidence)
         row.update({"confidence": confidence, "decided_by": decided_by})
         normalized = _WHITESPACE.sub(" ", segment.text).strip().lower()
         occurrences[normalized] = occurrences.get(normalized, 0) + 1
         cites = [citation_json(c) for c in segment.citations]
-        row.update({
-            "doc_id": doc_id, "segment_id": segment_id(doc_id, segment.text, occurrences[normalized]),
-            "citations_raw": [c["raw"] for c in cites],
-            "citations_json": json.dumps(cites, ensure_ascii=False, sort_keys=True) if cites else "",
-        })
+        row.update(
+            {
+                "doc_id": doc_id,
+                "segment_id": segment_id(doc_id, segment.text, occurrences[normalized]),
+                "citations_raw": [c["raw"] for c in cites],
+                "citations_json": json.dumps(cites, ensure_ascii=False, sort_keys=True) if cites else "",
+            }
+        )
         rows.append(row)
-    return CodedDocument(doc_id, rows, segments, quality.get("status", "ok"), list(quality.get("messages") or []),
-                         promising, features, vectors)
+    return CodedDocument(
+        doc_id,
+        rows,
+        segments,
+        quality.get("status", "ok"),
+        list(quality.get("messages") or []),
+        promising,
+        features,
+        vectors,
+    )
 
 
 def write_coded_csv(path: str | Path, rows: Sequence[Mapping[str, Any]], extra_columns: Sequence[str] = ()) -> None:
@@ -677,7 +772,9 @@ def _resolver(manifest: str | None, rows: Sequence[Mapping[str, Any]]) -> Any:
     from reviewflow.manifest import load_manifest
 
     resolver = CitationResolver(load_manifest(manifest))
-    resolver.learn_acronyms([Citation.from_json(c) for row in rows for c in json.loads(row.get("citations_json") or "[]")])
+    resolver.learn_acronyms(
+        [Citation.from_json(c) for row in rows for c in json.loads(row.get("citations_json") or "[]")]
+    )
     return resolver
 
 
@@ -686,5 +783,6 @@ def _resolve_row(row: Mapping[str, Any], resolver: Any) -> list[str]:
         return []
     from reviewflow.citations import Citation
 
-    return sorted({doc_id for data in json.loads(row["citations_json"])
-                   if (doc_id := resolver.resolve(Citation.from_json(data)))})
+    return sorted(
+        {doc_id for data in json.loads(row["citations_json"]) if (doc_id := resolver.resolve(Citation.from_json(data)))}
+    )

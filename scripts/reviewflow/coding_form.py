@@ -28,8 +28,12 @@ def _row_evidence(row: Mapping[str, Any], rule: str) -> dict[str, Any]:
 
 
 def _segment_evidence(doc_id: str, segment: Segment, rule: str) -> dict[str, Any]:
-    return {"segment_id": segment_id(doc_id, segment.text) if segment.section == "body" else "",
-            "page": segment.page, "quote": _quote(segment.text), "rule": rule}
+    return {
+        "segment_id": segment_id(doc_id, segment.text) if segment.section == "body" else "",
+        "page": segment.page,
+        "quote": _quote(segment.text),
+        "rule": rule,
+    }
 
 
 def _entry(value: Any, mode: str, evidence: list[dict[str, Any]]) -> dict[str, Any]:
@@ -37,7 +41,9 @@ def _entry(value: Any, mode: str, evidence: list[dict[str, Any]]) -> dict[str, A
     return {"value": value, "mode": mode, "status": "empty" if empty else "filled", "evidence": evidence}
 
 
-def _from_rows(field: Field, rows: Sequence[Mapping[str, Any]], column: str, recommendations_only: bool) -> dict[str, Any]:
+def _from_rows(
+    field: Field, rows: Sequence[Mapping[str, Any]], column: str, recommendations_only: bool
+) -> dict[str, Any]:
     evidence: dict[str, list[dict[str, Any]]] = {}
     for row in rows:
         if recommendations_only and not row["is_recommendation"]:
@@ -50,8 +56,9 @@ def _from_rows(field: Field, rows: Sequence[Mapping[str, Any]], column: str, rec
     return _entry(values, "auto", [item for value in values for item in evidence[value]])
 
 
-def _from_cues(field: Field, coded: CodedDocument, group: str, allowed: Sequence[str],
-               skip_cited: bool) -> tuple[list[str], list[dict[str, Any]]]:
+def _from_cues(
+    field: Field, coded: CodedDocument, group: str, allowed: Sequence[str], skip_cited: bool
+) -> tuple[list[str], list[dict[str, Any]]]:
     """Ids whose method or population cues fire anywhere outside the references."""
     evidence: dict[str, list[dict[str, Any]]] = {}
     for segment in coded.segments:
@@ -86,8 +93,11 @@ def fill_form(coded: CodedDocument, form: Form, document_row: Mapping[str, Any] 
         if source == "manifest":
             column = str(item.spec["manifest_column"])
             value = str(document_row.get(column) or "") or None
-            fields[item.id] = _entry(value, "auto", [{"segment_id": "", "page": 0, "quote": value or "",
-                                                      "rule": f"manifest:{column}"}] if value else [])
+            fields[item.id] = _entry(
+                value,
+                "auto",
+                [{"segment_id": "", "page": 0, "quote": value or "", "rule": f"manifest:{column}"}] if value else [],
+            )
         elif source == "evidence_basis":
             basis_values, evidence = _from_cues(item, coded, "basis", [e["id"] for e in book.evidence_basis], True)
             fields[item.id] = _entry(basis_values, "auto", evidence)
@@ -95,8 +105,9 @@ def fill_form(coded: CodedDocument, form: Form, document_row: Mapping[str, Any] 
             kinds = {e["id"]: e["basis"] for e in book.evidence_basis}
             if not basis_values:
                 basis_values, _ = _from_cues(item, coded, "basis", list(kinds), True)
-            category = ("primary" if any(kinds[v] == "primary" for v in basis_values)
-                        else "secondary" if basis_values else None)
+            category = (
+                "primary" if any(kinds[v] == "primary" for v in basis_values) else "secondary" if basis_values else None
+            )
             rule = [{"segment_id": "", "page": 0, "quote": ";".join(basis_values), "rule": "evidence_basis"}]
             fields[item.id] = _entry(category, "auto", rule if category else [])
         elif source == "population":
@@ -111,8 +122,12 @@ def fill_form(coded: CodedDocument, form: Form, document_row: Mapping[str, Any] 
             fields[item.id] = _from_rows(item, coded.rows, "practices", recommendations_only=True)
         elif source == "recommendation_count":
             count = sum(1 for row in coded.rows if row["is_recommendation"])
-            fields[item.id] = {"value": count, "mode": "auto", "status": "filled",
-                               "evidence": [{"segment_id": "", "page": 0, "quote": "", "rule": "count:is_recommendation"}]}
+            fields[item.id] = {
+                "value": count,
+                "mode": "auto",
+                "status": "filled",
+                "evidence": [{"segment_id": "", "page": 0, "quote": "", "rule": "count:is_recommendation"}],
+            }
         elif source == "primary_data":
             kinds = {e["id"]: e["basis"] for e in book.evidence_basis}
             values, _ = _from_cues(item, coded, "basis", list(kinds), True)
@@ -120,7 +135,10 @@ def fill_form(coded: CodedDocument, form: Form, document_row: Mapping[str, Any] 
         else:  # the schema lists every source; a new one must be taught here
             fields[item.id] = _entry(None, "auto", [])
     return {
-        "doc_id": coded.doc_id, "form_id": form.id, "form_version": form.version,
-        "status": "error" if coded.status == "error" else "ok", "messages": list(coded.messages),
+        "doc_id": coded.doc_id,
+        "form_id": form.id,
+        "form_version": form.version,
+        "status": "error" if coded.status == "error" else "ok",
+        "messages": list(coded.messages),
         "fields": fields,
     }

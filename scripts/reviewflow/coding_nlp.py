@@ -111,9 +111,11 @@ def build_nlp(pipeline: str = "") -> Language:
         try:
             nlp = spacy.load(pipeline, exclude=["ner"])
         except OSError:
-            raise ReviewflowError(f"spaCy pipeline '{pipeline}' (config coding.spacy_pipeline) is not installed. "
-                                  "Fix: install it, or set coding.spacy_pipeline to \"\" for the built-in blank English "
-                                  "pipeline.") from None
+            raise ReviewflowError(
+                f"spaCy pipeline '{pipeline}' (config coding.spacy_pipeline) is not installed. "
+                'Fix: install it, or set coding.spacy_pipeline to "" for the built-in blank English '
+                "pipeline."
+            ) from None
         if "parser" not in nlp.pipe_names and "senter" not in nlp.pipe_names:
             nlp.add_pipe("sentencizer", first=True)
         nlp.add_pipe("reviewflow_lower_lemma")
@@ -137,8 +139,12 @@ class CodebookMatcher:
         self.tokens = Matcher(nlp.vocab)
         book = form.codebook
         groups: list[tuple[str, list[dict[str, Any]]]] = [
-            ("phase", list(book.phases)), ("area", list(book.service_areas)), ("practice", list(book.practices)),
-            ("need", list(book.needs)), ("basis", list(book.evidence_basis)), ("population", list(book.population)),
+            ("phase", list(book.phases)),
+            ("area", list(book.service_areas)),
+            ("practice", list(book.practices)),
+            ("need", list(book.needs)),
+            ("basis", list(book.evidence_basis)),
+            ("population", list(book.population)),
         ]
         lemma_phrases: list[tuple[str, str]] = []
         for group, entries in groups:
@@ -214,7 +220,7 @@ def _as_phrases(pattern: Sequence[dict[str, Any]]) -> list[tuple[str, ...]] | No
 def _near(hits: Sequence[Hit], starts: Sequence[int], longest: int, hit: Hit) -> Sequence[Hit]:
     """The hits (sorted by start) that can overlap ``hit``: they start less than ``longest`` tokens
     before its end. A bounded window keeps a long block linear, not quadratic, in its hits."""
-    return hits[bisect.bisect_left(starts, hit.start - longest + 1):bisect.bisect_left(starts, hit.end)]
+    return hits[bisect.bisect_left(starts, hit.start - longest + 1) : bisect.bisect_left(starts, hit.end)]
 
 
 def _drop_excluded(hits: list[Hit]) -> list[Hit]:
@@ -227,8 +233,10 @@ def _drop_excluded(hits: list[Hit]) -> list[Hit]:
     longest = max(e.end - e.start for e in exclusions)
 
     def excluded(hit: Hit) -> bool:
-        return any(e.group == EXCLUDE_PREFIX + hit.group and e.code == hit.code
-                   and e.start < hit.end and hit.start < e.end for e in _near(exclusions, starts, longest, hit))
+        return any(
+            e.group == EXCLUDE_PREFIX + hit.group and e.code == hit.code and e.start < hit.end and hit.start < e.end
+            for e in _near(exclusions, starts, longest, hit)
+        )
 
     return [h for h in hits if not h.group.startswith(EXCLUDE_PREFIX) and not excluded(h)]
 
@@ -251,10 +259,14 @@ def _drop_contained(hits: list[Hit]) -> list[Hit]:
     longest = max(h.end - h.start for h in competing)
 
     def inside_longer(hit: Hit) -> bool:
-        return any(_COMPETING[other.group] == _COMPETING[hit.group] and other.code != hit.code
-                   and other.start <= hit.start and hit.end <= other.end
-                   and other.end - other.start > hit.end - hit.start
-                   for other in _near(competing, starts, longest, hit))
+        return any(
+            _COMPETING[other.group] == _COMPETING[hit.group]
+            and other.code != hit.code
+            and other.start <= hit.start
+            and hit.end <= other.end
+            and other.end - other.start > hit.end - hit.start
+            for other in _near(competing, starts, longest, hit)
+        )
 
     return [h for h in hits if h.group not in _COMPETING or not inside_longer(h)]
 

@@ -35,9 +35,27 @@ from reviewflow.review import (
 )
 
 CODED_COLUMNS: tuple[str, ...] = (
-    "doc_id", "segment_id", "page", "char_start", "char_end", "segment_kind", "heading", "sentence",
-    "is_recommendation", "recommendation_kind", "polarity", "service_areas", "practices", "needs", "phase",
-    "phase_source", "citations_raw", "citations_json", "evidence", "confidence", "decided_by",
+    "doc_id",
+    "segment_id",
+    "page",
+    "char_start",
+    "char_end",
+    "segment_kind",
+    "heading",
+    "sentence",
+    "is_recommendation",
+    "recommendation_kind",
+    "polarity",
+    "service_areas",
+    "practices",
+    "needs",
+    "phase",
+    "phase_source",
+    "citations_raw",
+    "citations_json",
+    "evidence",
+    "confidence",
+    "decided_by",
 )
 ADDED_COLUMNS: tuple[str, ...] = ("cited_doc_ids", "decision", "reviewer", "codes_source")
 
@@ -72,7 +90,11 @@ class Combined:
         for row in self.report:
             if row["status"] not in ("sheet_error", "invalid", "unmatched", "conflict"):
                 continue
-            where = f"segment {row['segment_id']} ({doc_of.get(row['segment_id'], '?')}): " if row["status"] == "conflict" else ""
+            where = (
+                f"segment {row['segment_id']} ({doc_of.get(row['segment_id'], '?')}): "
+                if row["status"] == "conflict"
+                else ""
+            )
             line = f"{row['status']}: {where}{row['message']}"
             if line not in lines:
                 lines.append(line)
@@ -122,8 +144,9 @@ def apply_resolution(rows: Iterable[dict[str, str]], resolution: Resolution, cod
             row["phase_source"] = "reviewer"
 
 
-def combine(coded_paths: Sequence[str | Path], decision_paths: Sequence[str | Path], codebook: Any,
-            resolve: Resolve) -> Combined:
+def combine(
+    coded_paths: Sequence[str | Path], decision_paths: Sequence[str | Path], codebook: Any, resolve: Resolve
+) -> Combined:
     """The combined table and the decisions report (pure apart from reading the inputs)."""
     rows = read_segments(coded_paths)
     extra = [c for row in rows[:1] for c in row if c not in CODED_COLUMNS and c not in ADDED_COLUMNS]
@@ -136,9 +159,13 @@ def combine(coded_paths: Sequence[str | Path], decision_paths: Sequence[str | Pa
     report = sorted(problems + resolution.report, key=lambda r: (str(r.get("source", "")), _row_number(r)))
     stats = {
         "documents": len({row["doc_id"] for row in rows} | {Path(p).stem for p in coded_paths}),
-        "segments": len(rows), "citations": read, "citations_resolved": resolved,
-        "sheets": len(decision_paths), "sheet_errors": sum(r["status"] == "sheet_error" for r in report),
-        "applied": len(resolution.applied), "conflicts": len(resolution.conflicts),
+        "segments": len(rows),
+        "citations": read,
+        "citations_resolved": resolved,
+        "sheets": len(decision_paths),
+        "sheet_errors": sum(r["status"] == "sheet_error" for r in report),
+        "applied": len(resolution.applied),
+        "conflicts": len(resolution.conflicts),
         "unmatched": sum(r["status"] == "unmatched" for r in report),
         "invalid": sum(r["status"] == "invalid" for r in report),
         **{name: sum(a.decision == name for a in resolution.applied.values()) for name in ("accept", "reject", "edit")},
@@ -167,9 +194,16 @@ def citation_resolver(documents: Sequence[Any]) -> Resolve:
     return resolve
 
 
-def combine_files(*, coded: Sequence[str | Path], decisions: Sequence[str | Path], manifest: str | Path,
-                  corpus_dir: str | Path | None, form: str | Path, coding_out: str | Path,
-                  report_out: str | Path) -> Combined:
+def combine_files(
+    *,
+    coded: Sequence[str | Path],
+    decisions: Sequence[str | Path],
+    manifest: str | Path,
+    corpus_dir: str | Path | None,
+    form: str | Path,
+    coding_out: str | Path,
+    report_out: str | Path,
+) -> Combined:
     """Read the rule's inputs, write ``results/coding.csv`` and ``results/decisions_report.csv``."""
     from reviewflow.fileio import write_csv
     from reviewflow.form import load_form

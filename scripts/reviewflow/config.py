@@ -64,8 +64,10 @@ def read_config(path: str | Path) -> dict[str, Any]:
         with open(path, encoding="utf-8") as handle:
             config = yaml.safe_load(handle)
     except FileNotFoundError:
-        raise ReviewflowError(f"{path}: config not found. Fix: pass --config with the review's config file "
-                              f"({DEFAULT_CONFIG} is the default review's).") from None
+        raise ReviewflowError(
+            f"{path}: config not found. Fix: pass --config with the review's config file "
+            f"({DEFAULT_CONFIG} is the default review's)."
+        ) from None
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as error:
         raise ReviewflowError(f"{path}: not readable YAML ({error}). Fix: correct the file.") from None
     if not isinstance(config, dict):
@@ -92,10 +94,11 @@ def check_config(values: Mapping[str, Any], source: str | Path) -> dict[str, Any
     validator = jsonschema.Draft202012Validator(schema)
     problems = sorted(validator.iter_errors(dict(values)), key=lambda e: list(map(str, e.absolute_path)))
     if problems:
-        listed = "\n".join(f"  - {'/'.join(map(str, e.absolute_path)) or '(top level)'}: {e.message}"
-                           for e in problems)
-        raise ReviewflowError(f"{source}: the config has {len(problems)} problem(s):\n{listed}\n"
-                              f"Fix: correct them ({schema_path('config')} says what each key takes).")
+        listed = "\n".join(f"  - {'/'.join(map(str, e.absolute_path)) or '(top level)'}: {e.message}" for e in problems)
+        raise ReviewflowError(
+            f"{source}: the config has {len(problems)} problem(s):\n{listed}\n"
+            f"Fix: correct them ({schema_path('config')} says what each key takes)."
+        )
     return _with_defaults(schema, json.loads(json.dumps(values)))
 
 
@@ -119,6 +122,7 @@ def load_config(path: str | Path | None = None) -> ReviewConfig:
 
 # --- which review a results folder belongs to --------------------------------------------------------
 
+
 def _owner_record(manifest: str | Path) -> dict[str, str]:
     return {"manifest": Path(manifest).as_posix()}
 
@@ -132,14 +136,17 @@ def check_results_owner(results_dir: str | Path, manifest: str | Path) -> None:
     except FileNotFoundError:
         return
     except (OSError, ValueError):
-        raise ReviewflowError(f"{owner_file}: not readable JSON. Fix: delete it; the next run writes it again.") from None
+        raise ReviewflowError(
+            f"{owner_file}: not readable JSON. Fix: delete it; the next run writes it again."
+        ) from None
     theirs = str((owner or {}).get("manifest", "")) if isinstance(owner, dict) else ""
     if theirs and theirs != _owner_record(manifest)["manifest"]:
         raise ReviewflowError(
             f"{results_dir}: holds the results of another review (manifest {theirs}); this review's manifest is "
             f"{Path(manifest).as_posix()}, and its run would overwrite them. Fix: set results_dir in this review's "
             f"config to a folder of its own (e.g. results_<review id>); if the manifest only moved, edit "
-            f"{owner_file}.")
+            f"{owner_file}."
+        )
 
 
 def claim_results_dir(results_dir: str | Path, manifest: str | Path) -> None:

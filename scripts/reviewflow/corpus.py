@@ -126,12 +126,20 @@ def _doc_type(format_name: str, source_type: str, mapping: dict[str, str]) -> tu
     if doc_type != "other":
         return doc_type, note, ""
     if source_type in REPORT_TYPES:
-        why = (f"{format_name} type '{source_type}' is a report, which may be a government_report, ngo_report "
-               "or issue_brief")
+        why = (
+            f"{format_name} type '{source_type}' is a report, which may be a government_report, ngo_report "
+            "or issue_brief"
+        )
     else:
         why = f"{format_name} type '{source_type}' matches none of the manifest's types"
-    return doc_type, note, (f"doc_type set to 'other': {why}. Fix: set doc_type in the manifest to the fitting one of "
-                            f"{', '.join(allowed_values('doc_type'))}.")
+    return (
+        doc_type,
+        note,
+        (
+            f"doc_type set to 'other': {why}. Fix: set doc_type in the manifest to the fitting one of "
+            f"{', '.join(allowed_values('doc_type'))}."
+        ),
+    )
 
 
 def _brace_protected(text: str) -> bool:
@@ -181,7 +189,9 @@ def parse_bibtex(path: Path) -> list[Entry]:
         ],
     )
     if library.failed_blocks:
-        lines = ", ".join("?" if block.start_line is None else str(block.start_line + 1) for block in library.failed_blocks)
+        lines = ", ".join(
+            "?" if block.start_line is None else str(block.start_line + 1) for block in library.failed_blocks
+        )
         raise ReviewflowError(
             f"{path}: could not parse the BibTeX block(s) starting at line(s) {lines}. "
             "Fix: check braces and commas there (re-export from your reference manager)."
@@ -193,20 +203,28 @@ def parse_bibtex(path: Path) -> list[Entry]:
         names = [_bibtex_person(person) for person in people]
         entry_type = item.entry_type.lower()
         doc_type, type_note, type_check = _doc_type("BibTeX", entry_type, BIBTEX_TYPES)
-        entries.append(Entry(
-            source=f"{path.name} entry '{item.key}'",
-            surnames=[surname for surname, _ in names],
-            authors="; ".join(author for _, author in names),
-            year=str(fields.get("year", "")).strip(),
-            title=str(fields.get("title", "")).strip(),
-            container=str(fields.get("journal") or fields.get("booktitle") or fields.get("publisher")
-                          or fields.get("institution") or fields.get("organization") or "").strip(),
-            doi=normalize_doi(str(fields.get("doi", ""))),
-            doc_type=doc_type,
-            type_note=type_note,
-            type_check=type_check,
-            file=_bibtex_file_field(str(fields["file"])) if "file" in fields else "",
-        ))
+        entries.append(
+            Entry(
+                source=f"{path.name} entry '{item.key}'",
+                surnames=[surname for surname, _ in names],
+                authors="; ".join(author for _, author in names),
+                year=str(fields.get("year", "")).strip(),
+                title=str(fields.get("title", "")).strip(),
+                container=str(
+                    fields.get("journal")
+                    or fields.get("booktitle")
+                    or fields.get("publisher")
+                    or fields.get("institution")
+                    or fields.get("organization")
+                    or ""
+                ).strip(),
+                doi=normalize_doi(str(fields.get("doi", ""))),
+                doc_type=doc_type,
+                type_note=type_note,
+                type_check=type_check,
+                file=_bibtex_file_field(str(fields["file"])) if "file" in fields else "",
+            )
+        )
     return entries
 
 
@@ -228,28 +246,38 @@ def ris_structure_problems(text: str, name: str) -> list[str]:
         shown = line.strip()[:60]
         if tag == "TY":
             if opened is not None:
-                problems.append(f"{name}: the record starting at line {opened} has no 'ER  - ' line before the next "
-                                f"record starts at line {number}. Fix: add a line 'ER  - ' at the end of that record.")
+                problems.append(
+                    f"{name}: the record starting at line {opened} has no 'ER  - ' line before the next "
+                    f"record starts at line {number}. Fix: add a line 'ER  - ' at the end of that record."
+                )
             opened, last_tag = number, tag
         elif opened is None:
             if shown:
                 what = f"tag '{tag}'" if tag else f"{shown!r}"
-                problems.append(f"{name}: line {number}: {what} outside a record. Fix: every record starts with a "
-                                "'TY  - ' line and ends with an 'ER  - ' line; delete the line or move it into its record.")
+                problems.append(
+                    f"{name}: line {number}: {what} outside a record. Fix: every record starts with a "
+                    "'TY  - ' line and ends with an 'ER  - ' line; delete the line or move it into its record."
+                )
         elif tag == "ER":
             opened, last_tag, closed_any = None, None, True
         elif tag is not None:
             last_tag = tag
         elif shown and last_tag not in RIS_CONTINUED_TAGS:
-            problems.append(f"{name}: line {number} (record starting at line {opened}): {shown!r} is not a RIS line "
-                            "(two capital letters or a capital and a digit, two spaces, '-', a space, the value). "
-                            "Fix: join it to the line above if it continues that value, or delete it.")
+            problems.append(
+                f"{name}: line {number} (record starting at line {opened}): {shown!r} is not a RIS line "
+                "(two capital letters or a capital and a digit, two spaces, '-', a space, the value). "
+                "Fix: join it to the line above if it continues that value, or delete it."
+            )
     if opened is not None:
-        problems.append(f"{name}: the record starting at line {opened} has no 'ER  - ' line before the end of the "
-                        "file. Fix: add a line 'ER  - ' at the end of the record.")
+        problems.append(
+            f"{name}: the record starting at line {opened} has no 'ER  - ' line before the end of the "
+            "file. Fix: add a line 'ER  - ' at the end of the record."
+        )
     elif not closed_any and not problems:
-        problems.append(f"{name}: no RIS record (no line 'TY  - ...'). Fix: export the references as RIS (.ris) "
-                        "from the reference manager or database.")
+        problems.append(
+            f"{name}: no RIS record (no line 'TY  - ...'). Fix: export the references as RIS (.ris) "
+            "from the reference manager or database."
+        )
     return problems
 
 
@@ -277,23 +305,29 @@ def parse_ris(path: Path) -> list[Entry]:
     for index, record in enumerate(records, start=1):
         people = record.get("authors") or record.get("first_authors") or []
         names = [_ris_person(person) for person in people]
-        year_match = re.search(r"\d{4}", str(record.get("year") or record.get("publication_year") or record.get("date") or ""))
+        year_match = re.search(
+            r"\d{4}", str(record.get("year") or record.get("publication_year") or record.get("date") or "")
+        )
         ris_type = str(record.get("type_of_reference", "")).upper()
         doc_type, type_note, type_check = _doc_type("RIS", ris_type, RIS_TYPES)
         file_links = record.get("file_attachments1") or record.get("file_attachments2") or ""
-        entries.append(Entry(
-            source=f"{path.name} record {index}",
-            surnames=[surname for surname, _ in names],
-            authors="; ".join(author for _, author in names),
-            year=year_match.group(0) if year_match else "",
-            title=str(record.get("primary_title") or record.get("title") or "").strip(),
-            container=str(record.get("secondary_title") or record.get("journal_name") or record.get("publisher") or "").strip(),
-            doi=normalize_doi(str(record.get("doi", ""))),
-            doc_type=doc_type,
-            type_note=type_note,
-            type_check=type_check,
-            file=str(file_links).strip(),
-        ))
+        entries.append(
+            Entry(
+                source=f"{path.name} record {index}",
+                surnames=[surname for surname, _ in names],
+                authors="; ".join(author for _, author in names),
+                year=year_match.group(0) if year_match else "",
+                title=str(record.get("primary_title") or record.get("title") or "").strip(),
+                container=str(
+                    record.get("secondary_title") or record.get("journal_name") or record.get("publisher") or ""
+                ).strip(),
+                doi=normalize_doi(str(record.get("doi", ""))),
+                doc_type=doc_type,
+                type_note=type_note,
+                type_check=type_check,
+                file=str(file_links).strip(),
+            )
+        )
     return entries
 
 
@@ -328,8 +362,9 @@ def add_entries(
         table = read_table(manifest_path)
         unsafe = rewrite_problems(table, manifest_path)
         if unsafe:  # rewriting would lose cells the researcher wrote
-            raise ReviewflowError("the manifest cannot be rewritten without losing values; nothing was added:\n"
-                                  + "\n".join(unsafe))
+            raise ReviewflowError(
+                "the manifest cannot be rewritten without losing values; nothing was added:\n" + "\n".join(unsafe)
+            )
         rows = table.rows
     if document is not None and len(entries) != 1:
         raise ReviewflowError(
@@ -358,13 +393,17 @@ def add_entries(
         if source_file is not None and not source_file.is_absolute() and document is None and base_dir is not None:
             source_file = base_dir / source_file
         if source_file is None:
-            refused.append(f"{entry.source}: no document file. Fix: pass --file DOC (one entry at a time) or add a file field.")
+            refused.append(
+                f"{entry.source}: no document file. Fix: pass --file DOC (one entry at a time) or add a file field."
+            )
             continue
         try:
             found = source_file.is_file()
         except OSError as error:  # e.g. a name longer than the file system allows
-            refused.append(f"{entry.source}: document {str(source_file)[:80]}... is not a usable path "
-                           f"({error.strerror or error}). Fix: correct the path.")
+            refused.append(
+                f"{entry.source}: document {str(source_file)[:80]}... is not a usable path "
+                f"({error.strerror or error}). Fix: correct the path."
+            )
             continue
         if not found:
             refused.append(f"{entry.source}: document {source_file} does not exist. Fix: correct the path.")
@@ -379,12 +418,16 @@ def add_entries(
         try:
             occupied = target.exists()
         except OSError as error:  # a doc_id from a very long first-author name: no file can be named after it
-            refused.append(f"{entry.source}: the doc_id '{doc_id[:40]}...' made from the first author's name gives a file "
-                           f"name the file system refuses ({error.strerror or error}). Fix: shorten the first author's "
-                           "name in the entry, or add the document's row to the manifest by hand.")
+            refused.append(
+                f"{entry.source}: the doc_id '{doc_id[:40]}...' made from the first author's name gives a file "
+                f"name the file system refuses ({error.strerror or error}). Fix: shorten the first author's "
+                "name in the entry, or add the document's row to the manifest by hand."
+            )
             continue
         if occupied:
-            refused.append(f"{entry.source}: {target} already exists and is not overwritten. Fix: move it away or rename.")
+            refused.append(
+                f"{entry.source}: {target} already exists and is not overwritten. Fix: move it away or rename."
+            )
             continue
         row = dict.fromkeys(COLUMNS, "")
         row.update(
@@ -421,7 +464,9 @@ def add_entries(
         if problems:
             for _, target in copies:
                 target.unlink(missing_ok=True)
-            raise ReviewflowError("the new rows would make the manifest invalid; nothing was added:\n" + "\n".join(problems))
+            raise ReviewflowError(
+                "the new rows would make the manifest invalid; nothing was added:\n" + "\n".join(problems)
+            )
         # appended, so every byte the researcher wrote stays as it was
         append_rows(manifest_path, added)
     return AddResult(added=added, refused=refused, checks=checks)
@@ -433,7 +478,9 @@ def cli_add(args) -> int:
         raise ReviewflowError(f"{source}: file not found. Fix: give the path of a .bib or .ris export.")
     entries = parse_bibtex(source) if args.bib else parse_ris(source)
     if not entries:
-        raise ReviewflowError(f"{source}: no entries found. Fix: check that it is a {'BibTeX' if args.bib else 'RIS'} export.")
+        raise ReviewflowError(
+            f"{source}: no entries found. Fix: check that it is a {'BibTeX' if args.bib else 'RIS'} export."
+        )
     result = add_entries(
         entries,
         Path(args.manifest),

@@ -24,8 +24,9 @@ def _model() -> Any:
 
     # The wheel holds the weights and tokenizer under its own folder; pointing the cache there and
     # forbidding downloads keeps every run offline and reproducible.
-    return WordLlama.load(config="l2_supercat", dim=EMBEDDING_DIM, cache_dir=Path(wordllama.__file__).parent,
-                          disable_download=True)
+    return WordLlama.load(
+        config="l2_supercat", dim=EMBEDDING_DIM, cache_dir=Path(wordllama.__file__).parent, disable_download=True
+    )
 
 
 def embed(texts: Sequence[str]) -> np.ndarray:

@@ -40,7 +40,9 @@ def read_rows(path: str | Path) -> dict[str, dict[str, str]]:
     with open(path, encoding="utf-8-sig", newline="") as handle:
         rows = list(csv.DictReader(handle))
     if rows and "segment_id" not in rows[0]:
-        raise ReviewflowError(f"{path}: has no segment_id column. Fix: key every row by the segment_id that `code` writes.")
+        raise ReviewflowError(
+            f"{path}: has no segment_id column. Fix: key every row by the segment_id that `code` writes."
+        )
     return {row["segment_id"]: row for row in rows}
 
 
@@ -87,35 +89,50 @@ def binary_scores(gold: Sequence[bool], pred: Sequence[bool]) -> dict[str, Any]:
     fn = sum(1 for g, p in zip(gold, pred) if g and not p)
     if gold:
         precision, recall, f1, _ = precision_recall_fscore_support(
-            list(gold), list(pred), average="binary", pos_label=True, zero_division=0)
+            list(gold), list(pred), average="binary", pos_label=True, zero_division=0
+        )
     else:
         precision = recall = f1 = 0.0
-    return {"support": sum(gold), "predicted": sum(pred), "tp": tp, "fp": fp, "fn": fn,
-            "precision": float(precision), "recall": float(recall), "f1": float(f1), "kappa": _kappa(gold, pred)}
+    return {
+        "support": sum(gold),
+        "predicted": sum(pred),
+        "tp": tp,
+        "fp": fp,
+        "fn": fn,
+        "precision": float(precision),
+        "recall": float(recall),
+        "f1": float(f1),
+        "kappa": _kappa(gold, pred),
+    }
 
 
-def multilabel_scores(gold: Sequence[set[str]], pred: Sequence[set[str]], labels: Iterable[str] | None = None) -> dict[str, Any]:
+def multilabel_scores(
+    gold: Sequence[set[str]], pred: Sequence[set[str]], labels: Iterable[str] | None = None
+) -> dict[str, Any]:
     """Per-label binary scores, micro (pooled decisions) and macro (mean over labels with gold support)."""
     labels = sorted(set(labels) if labels is not None else set().union(*gold, *pred)) if (gold or pred) else []
     per_label = {label: binary_scores([label in g for g in gold], [label in p for p in pred]) for label in labels}
     micro = counts_scores(*(sum(s[key] for s in per_label.values()) for key in ("tp", "fp", "fn")))
     supported = [s for s in per_label.values() if s["support"]]
-    macro = {key: (sum(s[key] for s in supported) / len(supported) if supported else 0.0)
-             for key in ("precision", "recall", "f1")}
+    macro = {
+        key: (sum(s[key] for s in supported) / len(supported) if supported else 0.0)
+        for key in ("precision", "recall", "f1")
+    }
     kappas = [s["kappa"] for s in supported if s["kappa"] is not None]
     macro["kappa"] = sum(kappas) / len(kappas) if kappas else None
-    return {"n_segments": len(gold), "per_label": per_label,
-            "micro": micro,
-            "macro": macro}
+    return {"n_segments": len(gold), "per_label": per_label, "micro": micro, "macro": macro}
 
 
-def evaluate(gold: Mapping[str, Mapping[str, str]], pred: Mapping[str, Mapping[str, str]],
-             split: str | None = None) -> dict[str, Any]:
+def evaluate(
+    gold: Mapping[str, Mapping[str, str]], pred: Mapping[str, Mapping[str, str]], split: str | None = None
+) -> dict[str, Any]:
     """Every facet's scores on the segments present in both files (optionally one gold split)."""
     selected = {sid: row for sid, row in gold.items() if split is None or row.get("split") == split}
     ids = [sid for sid in selected if sid in pred]
     result: dict[str, Any] = {
-        "split": split or "all", "n_gold": len(selected), "n_matched": len(ids),
+        "split": split or "all",
+        "n_gold": len(selected),
+        "n_matched": len(ids),
         "gold_only": sorted(sid for sid in selected if sid not in pred),
         "pred_only": sorted(sid for sid in pred if sid not in gold) if split is None else [],
     }
@@ -127,10 +144,13 @@ def evaluate(gold: Mapping[str, Mapping[str, str]], pred: Mapping[str, Mapping[s
         return set().union(*(_split(row.get(column)) for column in CODE_COLUMNS))
 
     labels = sorted(set().union(*(codes(selected[sid]) | codes(pred[sid]) for sid in ids))) if ids else []
-    result["codes_all"] = multilabel_scores([codes(selected[sid]) for sid in ids], [codes(pred[sid]) for sid in ids], labels)
+    result["codes_all"] = multilabel_scores(
+        [codes(selected[sid]) for sid in ids], [codes(pred[sid]) for sid in ids], labels
+    )
     rec_ids = [sid for sid, rec in zip(ids, g_rec) if rec]
     result["codes_on_recommendations"] = multilabel_scores(
-        [codes(selected[sid]) for sid in rec_ids], [codes(pred[sid]) for sid in rec_ids], labels)
+        [codes(selected[sid]) for sid in rec_ids], [codes(pred[sid]) for sid in rec_ids], labels
+    )
 
     g_phase = [selected[sid].get("phase", "") or "" for sid in ids]
     p_phase = [pred[sid].get("phase", "") or "" for sid in ids]
@@ -140,7 +160,9 @@ def evaluate(gold: Mapping[str, Mapping[str, str]], pred: Mapping[str, Mapping[s
 
     # The same, counting only phases the text itself cues: a need's default phase is a codebook
     # convention that a human coder marking "the phase the text names" would not write.
-    p_cued = [(pred[sid].get("phase", "") or "") if pred[sid].get("phase_source") != "need_default" else "" for sid in ids]
+    p_cued = [
+        (pred[sid].get("phase", "") or "") if pred[sid].get("phase_source") != "need_default" else "" for sid in ids
+    ]
     result["phase_cued"] = multilabel_scores([{p} - {""} for p in g_phase], [{p} - {""} for p in p_cued], phases)
     result["phase_cued"]["kappa"] = _kappa(g_phase, p_cued)
 
@@ -165,27 +187,39 @@ def _fmt(value: float | None) -> str:
 def format_report(result: Mapping[str, Any]) -> str:
     lines = [f"== split: {result['split']} — {result['n_matched']} of {result['n_gold']} gold segments matched"]
     if result["gold_only"]:
-        lines.append(f"   gold ids without a prediction ({len(result['gold_only'])}): {', '.join(result['gold_only'][:10])}"
-                     + (" ..." if len(result["gold_only"]) > 10 else ""))
+        lines.append(
+            f"   gold ids without a prediction ({len(result['gold_only'])}): {', '.join(result['gold_only'][:10])}"
+            + (" ..." if len(result["gold_only"]) > 10 else "")
+        )
     if result["pred_only"]:
-        lines.append(f"   predicted ids not in the gold ({len(result['pred_only'])}): {', '.join(result['pred_only'][:10])}"
-                     + (" ..." if len(result["pred_only"]) > 10 else ""))
+        lines.append(
+            f"   predicted ids not in the gold ({len(result['pred_only'])}): {', '.join(result['pred_only'][:10])}"
+            + (" ..." if len(result["pred_only"]) > 10 else "")
+        )
     rec = result["is_recommendation"]
-    lines.append(f"is_recommendation  P {_fmt(rec['precision'])}  R {_fmt(rec['recall'])}  F1 {_fmt(rec['f1'])}  "
-                 f"kappa {_fmt(rec['kappa'])}  (gold {rec['support']}, predicted {rec['predicted']})")
+    lines.append(
+        f"is_recommendation  P {_fmt(rec['precision'])}  R {_fmt(rec['recall'])}  F1 {_fmt(rec['f1'])}  "
+        f"kappa {_fmt(rec['kappa'])}  (gold {rec['support']}, predicted {rec['predicted']})"
+    )
     for facet in ("codes_on_recommendations", "codes_all", "phase", "phase_cued", "polarity"):
         scores = result[facet]
         micro, macro = scores["micro"], scores["macro"]
-        lines.append(f"{facet} ({scores['n_segments']} segments)  micro P {_fmt(micro['precision'])} R {_fmt(micro['recall'])} "
-                     f"F1 {_fmt(micro['f1'])}  macro F1 {_fmt(macro['f1'])}"
-                     + (f"  kappa {_fmt(scores.get('kappa'))}" if "kappa" in scores else ""))
+        lines.append(
+            f"{facet} ({scores['n_segments']} segments)  micro P {_fmt(micro['precision'])} R {_fmt(micro['recall'])} "
+            f"F1 {_fmt(micro['f1'])}  macro F1 {_fmt(macro['f1'])}"
+            + (f"  kappa {_fmt(scores.get('kappa'))}" if "kappa" in scores else "")
+        )
         for label, s in scores["per_label"].items():
-            lines.append(f"    {label:26s} n={s['support']:3d} pred={s['predicted']:3d}  P {_fmt(s['precision'])} "
-                         f"R {_fmt(s['recall'])} F1 {_fmt(s['f1'])} kappa {_fmt(s['kappa'])}")
+            lines.append(
+                f"    {label:26s} n={s['support']:3d} pred={s['predicted']:3d}  P {_fmt(s['precision'])} "
+                f"R {_fmt(s['recall'])} F1 {_fmt(s['f1'])} kappa {_fmt(s['kappa'])}"
+            )
     if "citations" in result:
         micro = result["citations"]["micro"]
-        lines.append(f"citations (first author + year)  P {_fmt(micro['precision'])} R {_fmt(micro['recall'])} "
-                     f"F1 {_fmt(micro['f1'])}")
+        lines.append(
+            f"citations (first author + year)  P {_fmt(micro['precision'])} R {_fmt(micro['recall'])} "
+            f"F1 {_fmt(micro['f1'])}"
+        )
     return "\n".join(lines)
 
 
@@ -225,18 +259,32 @@ def _tally_recommendation(row: GoldRow, predicted: bool, counts: dict[str, int],
         errors.append({"idx": row.idx, "error": "false_recommendation", "sentence": row.sentence})
 
 
-def _tally_codes(row: GoldRow, predicted: set[str], counts: dict[str, int], per_code: dict[str, dict[str, int]],
-                 errors: list[dict[str, Any]]) -> None:
+def _tally_codes(
+    row: GoldRow,
+    predicted: set[str],
+    counts: dict[str, int],
+    per_code: dict[str, dict[str, int]],
+    errors: list[dict[str, Any]],
+) -> None:
     """Count one row's codes by the README's rule; a row with a missed or false code is also listed."""
-    outcomes = {"tp": predicted & row.required, "fn": row.required - predicted,
-                "fp": predicted - row.required - row.optional}
+    outcomes = {
+        "tp": predicted & row.required,
+        "fn": row.required - predicted,
+        "fp": predicted - row.required - row.optional,
+    }
     for outcome, found in outcomes.items():
         counts[outcome] += len(found)
         for code in found:
             per_code.setdefault(code, {"tp": 0, "fp": 0, "fn": 0})[outcome] += 1
     if outcomes["fn"] or outcomes["fp"]:
-        errors.append({"idx": row.idx, "missed": sorted(outcomes["fn"]), "false": sorted(outcomes["fp"]),
-                       "sentence": row.sentence})
+        errors.append(
+            {
+                "idx": row.idx,
+                "missed": sorted(outcomes["fn"]),
+                "false": sorted(outcomes["fp"]),
+                "sentence": row.sentence,
+            }
+        )
 
 
 def _phase_scores(n: int, correct: int) -> dict[str, Any]:
@@ -270,12 +318,16 @@ def score_sentence_gold(gold: Sequence[GoldRow], pred: Sequence[Mapping[str, Any
             phased += 1
             phase_correct += ({str(pred[i].get("phase") or "") for i in covering} - {""}) == {row.phase}
     return {
-        "n_rows": len(gold), "n_segments": len(pred), "unplaced_segments": len(alignment.unplaced_segments),
+        "n_rows": len(gold),
+        "n_segments": len(pred),
+        "unplaced_segments": len(alignment.unplaced_segments),
         "uncovered_rows": sum(1 for c in alignment.segments_of_row if not c),
-        "recommendation": counts_scores(**rec), "codes": counts_scores(**codes),
+        "recommendation": counts_scores(**rec),
+        "codes": counts_scores(**codes),
         "per_code": {code: counts_scores(**c) for code, c in sorted(per_code.items())},
         "phase": _phase_scores(phased, phase_correct),
-        "errors": errors, "code_errors": code_errors,
+        "errors": errors,
+        "code_errors": code_errors,
     }
 
 
@@ -292,21 +344,34 @@ def pool_scores(results: Iterable[Mapping[str, Any]]) -> dict[str, Any]:
 
 def format_sentence_report(name: str, result: Mapping[str, Any]) -> str:
     rec, codes = result["recommendation"], result["codes"]
-    lines = [f"== {name}: {result.get('n_rows', '-')} gold rows, {result.get('n_segments', '-')} segments"
-             + (f", {result['uncovered_rows']} row(s) no segment covers" if result.get("uncovered_rows") else "")
-             + (f", {result['unplaced_segments']} segment(s) not in the gold's text"
-                if result.get("unplaced_segments") else ""),
-             (f"recommendation  P {_fmt(rec['precision'])}  R {_fmt(rec['recall'])}  F1 {_fmt(rec['f1'])}  "
-             f"(tp {rec['tp']}, fp {rec['fp']}, fn {rec['fn']})"),
-             (f"codes (areas + practices, micro)  P {_fmt(codes['precision'])}  R {_fmt(codes['recall'])}  "
-             f"F1 {_fmt(codes['f1'])}  (tp {codes['tp']}, fp {codes['fp']}, fn {codes['fn']})")]
+    lines = [
+        f"== {name}: {result.get('n_rows', '-')} gold rows, {result.get('n_segments', '-')} segments"
+        + (f", {result['uncovered_rows']} row(s) no segment covers" if result.get("uncovered_rows") else "")
+        + (
+            f", {result['unplaced_segments']} segment(s) not in the gold's text"
+            if result.get("unplaced_segments")
+            else ""
+        ),
+        (
+            f"recommendation  P {_fmt(rec['precision'])}  R {_fmt(rec['recall'])}  F1 {_fmt(rec['f1'])}  "
+            f"(tp {rec['tp']}, fp {rec['fp']}, fn {rec['fn']})"
+        ),
+        (
+            f"codes (areas + practices, micro)  P {_fmt(codes['precision'])}  R {_fmt(codes['recall'])}  "
+            f"F1 {_fmt(codes['f1'])}  (tp {codes['tp']}, fp {codes['fp']}, fn {codes['fn']})"
+        ),
+    ]
     for code, s in (result.get("per_code") or {}).items():
-        lines.append(f"    {code:26s} tp {s['tp']:3d} fp {s['fp']:3d} fn {s['fn']:3d}  P {_fmt(s['precision'])} "
-                     f"R {_fmt(s['recall'])} F1 {_fmt(s['f1'])}")
+        lines.append(
+            f"    {code:26s} tp {s['tp']:3d} fp {s['fp']:3d} fn {s['fn']:3d}  P {_fmt(s['precision'])} "
+            f"R {_fmt(s['recall'])} F1 {_fmt(s['f1'])}"
+        )
     phase = result.get("phase") or {}
     if phase.get("n"):
-        lines.append(f"phase (rows the gold gives a phase)  accuracy {_fmt(phase['accuracy'])}  "
-                     f"({phase['correct']} of {phase['n']})")
+        lines.append(
+            f"phase (rows the gold gives a phase)  accuracy {_fmt(phase['accuracy'])}  "
+            f"({phase['correct']} of {phase['n']})"
+        )
     return "\n".join(lines)
 
 
@@ -323,8 +388,14 @@ def format_errors(result: Mapping[str, Any]) -> str:
     code_errors = result.get("code_errors") or []
     lines.append(f"-- code errors ({len(code_errors)})")
     for error in code_errors:
-        found = "; ".join(part for part in (f"missed {', '.join(error['missed'])}" if error["missed"] else "",
-                                            f"false {', '.join(error['false'])}" if error["false"] else "") if part)
+        found = "; ".join(
+            part
+            for part in (
+                f"missed {', '.join(error['missed'])}" if error["missed"] else "",
+                f"false {', '.join(error['false'])}" if error["false"] else "",
+            )
+            if part
+        )
         lines.append(f"  {error['idx']:4d} {found}: {_clip(error['sentence'])}")
     return "\n".join(lines)
 
@@ -342,16 +413,20 @@ def read_coded_rows(path: str | Path, doc_id: str | None = None) -> list[dict[st
         raise ReviewflowError(f"{path}: file not found. Fix: give the path of a CSV written by `code`.")
     header, rows = read_csv_table(path)
     if "sentence" not in header:
-        raise ReviewflowError(f"{path}: has no sentence column. Fix: score the CSV that `code` writes, "
-                              "which holds every segment's sentence.")
+        raise ReviewflowError(
+            f"{path}: has no sentence column. Fix: score the CSV that `code` writes, "
+            "which holds every segment's sentence."
+        )
     documents = sorted({row.get("doc_id", "") for row in rows})
     if doc_id is not None:
         rows = [row for row in rows if row.get("doc_id", "") == doc_id]
         if not rows:
             raise ReviewflowError(f"{path}: no row has doc_id {doc_id}. Fix: pass one of {', '.join(documents)}.")
     elif len(documents) > 1:
-        raise ReviewflowError(f"{path}: holds {len(documents)} documents ({', '.join(documents[:5])}"
-                              f"{' ...' if len(documents) > 5 else ''}). Fix: pass --doc-id with the gold's document.")
+        raise ReviewflowError(
+            f"{path}: holds {len(documents)} documents ({', '.join(documents[:5])}"
+            f"{' ...' if len(documents) > 5 else ''}). Fix: pass --doc-id with the gold's document."
+        )
     if rows and all((row.get("char_start") or "").isdigit() for row in rows):
         rows.sort(key=lambda row: int(row["char_start"]))
     return rows
@@ -371,9 +446,12 @@ def _cli_sentence_gold(args: argparse.Namespace) -> int:
         write_json(args.json, {"gold": str(args.gold), "pred": str(args.pred), **result})
     covered = result["n_rows"] - result["uncovered_rows"]
     if 2 * covered < result["n_rows"]:
-        print(f"error: only {covered} of {result['n_rows']} rows of {args.gold} align with the segments of "
-              f"{args.pred}. Fix: code the text this gold was made for (`code TEXT --out PRED.csv`) and score "
-              "that file.", file=sys.stderr)
+        print(
+            f"error: only {covered} of {result['n_rows']} rows of {args.gold} align with the segments of "
+            f"{args.pred}. Fix: code the text this gold was made for (`code TEXT --out PRED.csv`) and score "
+            "that file.",
+            file=sys.stderr,
+        )
         return 1
     print(format_sentence_report(Path(args.gold).stem, result))
     if getattr(args, "errors", False):
@@ -401,15 +479,18 @@ def cli_evaluate(args: argparse.Namespace) -> int:
         write_json(args.json, {"gold": str(args.gold), "pred": str(args.pred), "reports": reports})
     print("\n\n".join(format_report(r) for r in reports))
     if not reports[0]["n_matched"]:
-        print(f"error: no segment_id of {args.pred} is in {args.gold}: were they coded from the same text and doc_id?",
-              file=sys.stderr)
+        print(
+            f"error: no segment_id of {args.pred} is in {args.gold}: were they coded from the same text and doc_id?",
+            file=sys.stderr,
+        )
         return 1
     return 0
 
 
 # --------------------------------------------------------------------------------------- attributions
-def attribution_scores(segment_gold: Mapping[str, Mapping[str, str]],
-                       coded_rows: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
+def attribution_scores(
+    segment_gold: Mapping[str, Mapping[str, str]], coded_rows: Sequence[Mapping[str, Any]]
+) -> dict[str, Any]:
     """(cited work, code) pairs a review's text attributes through its in-text citations: those of the
     gold's recommendation segments against those of the coded recommendations, as sets.
 
@@ -417,11 +498,21 @@ def attribution_scores(segment_gold: Mapping[str, Mapping[str, str]],
     cites (Caliber, 2007) says Caliber 2007 supports mental health care. Works are compared by first
     author and year (``citation_key``).
     """
+
     def pairs(rows: Iterable[Mapping[str, Any]], keys: Any) -> set[tuple[str, str]]:
-        return {(key, code) for row in rows if _row_is_recommendation(row)
-                for key in keys(row) if key for code in _row_codes(row)}
+        return {
+            (key, code)
+            for row in rows
+            if _row_is_recommendation(row)
+            for key in keys(row)
+            if key
+            for code in _row_codes(row)
+        }
 
     gold = pairs(segment_gold.values(), lambda row: {citation_key(c) for c in _split(row.get("citations"))})
     pred = pairs(coded_rows, predicted_citation_keys)
-    return {**counts_scores(len(gold & pred), len(pred - gold), len(gold - pred)), "n_gold": len(gold),
-            "n_pred": len(pred)}
+    return {
+        **counts_scores(len(gold & pred), len(pred - gold), len(gold - pred)),
+        "n_gold": len(gold),
+        "n_pred": len(pred),
+    }

@@ -29,13 +29,37 @@ from reviewflow.fileio import read_json, write_csv
 from reviewflow.review import ManualValue, adjudication_sheet, load_manual_sheet, manual_field_sources
 
 TABLE_COLUMNS: tuple[str, ...] = (
-    "doc_id", "field", "label", "mode", "value", "status", "source", "reviewer", "note", "evidence_count",
+    "doc_id",
+    "field",
+    "label",
+    "mode",
+    "value",
+    "status",
+    "source",
+    "reviewer",
+    "note",
+    "evidence_count",
 )
 CONFLICT_COLUMNS: tuple[str, ...] = ("doc_id", "field", "label", "reviewers", "values", "sources", "status")
 REPORT_COLUMNS: tuple[str, ...] = (
-    "source", "row", "reviewer", "doc_id", "field", "value", "status", "message", "note",
+    "source",
+    "row",
+    "reviewer",
+    "doc_id",
+    "field",
+    "value",
+    "status",
+    "message",
+    "note",
 )
-PROBLEM_STATUSES: tuple[str, ...] = ("sheet_error", "invalid", "unknown_document", "unknown_field", "not_manual", "conflict")
+PROBLEM_STATUSES: tuple[str, ...] = (
+    "sheet_error",
+    "invalid",
+    "unknown_document",
+    "unknown_field",
+    "not_manual",
+    "conflict",
+)
 _TRUE = {"true", "yes", "y", "1", "x", "include", "included"}
 _FALSE = {"false", "no", "n", "0", "exclude", "excluded"}
 
@@ -112,8 +136,9 @@ def normalize_value(text: str, spec: Any) -> tuple[str, str | None]:
     return text.strip(), None
 
 
-def resolve_manual_values(values: Sequence[ManualValue], doc_ids: Iterable[str], form: Any
-                          ) -> tuple[dict[tuple[str, str], dict[str, Any]], list[dict[str, Any]], list[dict[str, Any]]]:
+def resolve_manual_values(
+    values: Sequence[ManualValue], doc_ids: Iterable[str], form: Any
+) -> tuple[dict[tuple[str, str], dict[str, Any]], list[dict[str, Any]], list[dict[str, Any]]]:
     """(doc_id, field) → applied or conflicting value; the conflicts; a report row for every value read."""
     known_docs = set(doc_ids)
     specs = {spec.id: spec for spec in form.iter_fields()}
@@ -123,32 +148,62 @@ def resolve_manual_values(values: Sequence[ManualValue], doc_ids: Iterable[str],
     normalized: dict[ManualValue, str] = {}
     for value in values:  # sources in name order, rows in order: the later row wins
         if value.doc_id not in known_docs:
-            report.append(value.report_row("unknown_document", (
-                f"{value.source}: row {value.row}: document '{value.doc_id}' is not in the corpus (the manifest "
-                "has no such doc_id); not applied. Fix: correct the doc_id, or add the document to the manifest.")))
+            report.append(
+                value.report_row(
+                    "unknown_document",
+                    (
+                        f"{value.source}: row {value.row}: document '{value.doc_id}' is not in the corpus (the manifest "
+                        "has no such doc_id); not applied. Fix: correct the doc_id, or add the document to the manifest."
+                    ),
+                )
+            )
             continue
         spec = specs.get(value.field)
         if spec is None:
-            report.append(value.report_row("unknown_field", (
-                f"{value.source}: row {value.row}: field '{value.field}' is not in the extraction form {form.id}; "
-                f"not applied. Fix: use one of the manual fields {', '.join(manual_ids)}.")))
+            report.append(
+                value.report_row(
+                    "unknown_field",
+                    (
+                        f"{value.source}: row {value.row}: field '{value.field}' is not in the extraction form {form.id}; "
+                        f"not applied. Fix: use one of the manual fields {', '.join(manual_ids)}."
+                    ),
+                )
+            )
             continue
         if spec.mode != "manual":
-            report.append(value.report_row("not_manual", (
-                f"{value.source}: row {value.row}: field '{value.field}' is filled automatically, not by reviewers; "
-                f"not applied. Fix: record corrections to it as segment decisions, or as a note in a manual field.")))
+            report.append(
+                value.report_row(
+                    "not_manual",
+                    (
+                        f"{value.source}: row {value.row}: field '{value.field}' is filled automatically, not by reviewers; "
+                        f"not applied. Fix: record corrections to it as segment decisions, or as a note in a manual field."
+                    ),
+                )
+            )
             continue
         text, problem = normalize_value(value.value, spec)
         if problem:
-            report.append(value.report_row("invalid", (
-                f"{value.source}: row {value.row}: field '{value.field}' ({spec.type}): {problem}. "
-                "Fix: correct the value; it is not applied until then.")))
+            report.append(
+                value.report_row(
+                    "invalid",
+                    (
+                        f"{value.source}: row {value.row}: field '{value.field}' ({spec.type}): {problem}. "
+                        "Fix: correct the value; it is not applied until then."
+                    ),
+                )
+            )
             continue
         key = (value.doc_id, value.field, value.reviewer)
         if key in last:
             earlier = last[key]
-            report.append(earlier.report_row("superseded", (
-                f"{value.source}: row {value.row} gives this field again for {value.reviewer}; the later row is used")))
+            report.append(
+                earlier.report_row(
+                    "superseded",
+                    (
+                        f"{value.source}: row {value.row} gives this field again for {value.reviewer}; the later row is used"
+                    ),
+                )
+            )
         last[key] = value
         normalized[value] = text
     by_field: dict[tuple[str, str], list[ManualValue]] = defaultdict(list)
@@ -161,31 +216,56 @@ def resolve_manual_values(values: Sequence[ManualValue], doc_ids: Iterable[str],
         names = ";".join(v.reviewer for v in deciders)
         notes = "; ".join(f"{v.reviewer}: {v.note}" for v in deciders if v.note)
         if len({_comparable(normalized[v]) for v in deciders}) == 1:
-            resolved[(doc_id, field_id)] = {"value": normalized[deciders[0]], "status": "filled", "source": "reviewer",
-                                            "reviewer": names, "note": notes}
+            resolved[(doc_id, field_id)] = {
+                "value": normalized[deciders[0]],
+                "status": "filled",
+                "source": "reviewer",
+                "reviewer": names,
+                "note": notes,
+            }
             for value in group:
                 if value in deciders:
                     report.append(value.report_row("applied", f"applied (given by {names.replace(';', ', ')})"))
                 else:
                     report.append(value.report_row("superseded", f"superseded by the adjudicated value ({names})"))
             continue
-        resolved[(doc_id, field_id)] = {"value": "", "status": "conflict", "source": "auto", "reviewer": names,
-                                        "note": notes}
+        resolved[(doc_id, field_id)] = {
+            "value": "",
+            "status": "conflict",
+            "source": "auto",
+            "reviewer": names,
+            "note": notes,
+        }
         summary = " | ".join(f"{v.reviewer}: {normalized[v]}" for v in deciders)
         where = "adjudicated sheets disagree" if deciders[0].adjudicated else "reviewers disagree"
-        conflicts.append({"doc_id": doc_id, "field": field_id, "label": specs[field_id].label, "reviewers": names,
-                          "values": " | ".join(normalized[v] for v in deciders),
-                          "sources": ";".join(f"{v.source}:{v.row}" for v in deciders), "status": "conflict"})
+        conflicts.append(
+            {
+                "doc_id": doc_id,
+                "field": field_id,
+                "label": specs[field_id].label,
+                "reviewers": names,
+                "values": " | ".join(normalized[v] for v in deciders),
+                "sources": ";".join(f"{v.source}:{v.row}" for v in deciders),
+                "status": "conflict",
+            }
+        )
         for value in group:
-            report.append(value.report_row("conflict", (
-                f"{where} ({summary}); the field is left empty. Fix: give the value in "
-                f"{adjudication_sheet(value.source)} (sheet 'manual_fields') or adjudicated.manual_fields.csv")))
+            report.append(
+                value.report_row(
+                    "conflict",
+                    (
+                        f"{where} ({summary}); the field is left empty. Fix: give the value in "
+                        f"{adjudication_sheet(value.source)} (sheet 'manual_fields') or adjudicated.manual_fields.csv"
+                    ),
+                )
+            )
     report.sort(key=lambda r: (str(r["source"]), int(r["row"]) if str(r["row"]).isdigit() else 0, r["status"]))
     return resolved, conflicts, report
 
 
-def table_rows(records: Sequence[Mapping[str, Any]], form: Any,
-               resolved: Mapping[tuple[str, str], Mapping[str, Any]]) -> list[dict[str, Any]]:
+def table_rows(
+    records: Sequence[Mapping[str, Any]], form: Any, resolved: Mapping[tuple[str, str], Mapping[str, Any]]
+) -> list[dict[str, Any]]:
     """One row per document × form field, documents in doc_id order, fields in form order."""
     rows = []
     for record in sorted(records, key=lambda r: str(r.get("doc_id", ""))):
@@ -194,9 +274,18 @@ def table_rows(records: Sequence[Mapping[str, Any]], form: Any,
         for spec in form.iter_fields():
             stored = fields.get(spec.id) or {}
             default_status = "needs_reviewer" if spec.mode == "manual" else "empty"
-            row = {"doc_id": doc_id, "field": spec.id, "label": spec.label, "mode": spec.mode,
-                   "value": _cell_text(stored.get("value")), "status": stored.get("status") or default_status,
-                   "source": "auto", "reviewer": "", "note": "", "evidence_count": len(stored.get("evidence") or [])}
+            row = {
+                "doc_id": doc_id,
+                "field": spec.id,
+                "label": spec.label,
+                "mode": spec.mode,
+                "value": _cell_text(stored.get("value")),
+                "status": stored.get("status") or default_status,
+                "source": "auto",
+                "reviewer": "",
+                "note": "",
+                "evidence_count": len(stored.get("evidence") or []),
+            }
             if spec.mode == "manual" and (doc_id, spec.id) in resolved:
                 row.update(resolved[(doc_id, spec.id)])
             rows.append(row)
@@ -215,20 +304,33 @@ def build_forms_table(form_paths: Sequence[str | Path], decision_paths: Sequence
         problems.extend(refused)
     doc_ids = [str(r.get("doc_id", "")) for r in records]
     resolved, conflicts, report = resolve_manual_values(values, doc_ids, form)
-    report = sorted(problems + report, key=lambda r: (str(r["source"]), int(r["row"]) if str(r["row"]).isdigit() else 0))
+    report = sorted(
+        problems + report, key=lambda r: (str(r["source"]), int(r["row"]) if str(r["row"]).isdigit() else 0)
+    )
     rows = table_rows(records, form, resolved)
     stats = {
-        "documents": len(records), "fields": len(form.fields), "sources": len(sources),
-        "sheet_errors": sum(r["status"] == "sheet_error" for r in report), "values": len(values),
-        "filled": sum(r["status"] == "filled" for r in resolved.values()), "conflicts": len(conflicts),
+        "documents": len(records),
+        "fields": len(form.fields),
+        "sources": len(sources),
+        "sheet_errors": sum(r["status"] == "sheet_error" for r in report),
+        "values": len(values),
+        "filled": sum(r["status"] == "filled" for r in resolved.values()),
+        "conflicts": len(conflicts),
         "unknown": sum(r["status"] in ("unknown_document", "unknown_field", "not_manual") for r in report),
         "invalid": sum(r["status"] == "invalid" for r in report),
     }
     return FormsTable(rows, conflicts, report, stats)
 
 
-def forms_table_files(*, forms: Sequence[str | Path], decisions: Sequence[str | Path], form: str | Path,
-                      table_out: str | Path, conflicts_out: str | Path, report_out: str | Path) -> FormsTable:
+def forms_table_files(
+    *,
+    forms: Sequence[str | Path],
+    decisions: Sequence[str | Path],
+    form: str | Path,
+    table_out: str | Path,
+    conflicts_out: str | Path,
+    report_out: str | Path,
+) -> FormsTable:
     """Read the rule's inputs and write the three outputs."""
     from reviewflow.form import load_form
 

@@ -82,8 +82,9 @@ def _jaccard(a: frozenset[int], b: frozenset[int]) -> float:
     return len(a & b) / union if union else 0.0
 
 
-def without_near_duplicates(examples: Sequence[Example], held_out: Sequence[Example],
-                            threshold: float = NEAR_DUPLICATE) -> list[Example]:
+def without_near_duplicates(
+    examples: Sequence[Example], held_out: Sequence[Example], threshold: float = NEAR_DUPLICATE
+) -> list[Example]:
     """``examples`` minus those whose words nearly equal a segment of the held-out text.
 
     Series boilerplate shared by several texts would otherwise let the scorer see part of the text
@@ -93,7 +94,9 @@ def without_near_duplicates(examples: Sequence[Example], held_out: Sequence[Exam
     return [e for e in examples if not any(_jaccard(frozenset(e.words), h) >= threshold for h in held)]
 
 
-def _others(examples: Mapping[str, Sequence[Example]], held_out: str, names: Iterable[str] | None = None) -> list[Example]:
+def _others(
+    examples: Mapping[str, Sequence[Example]], held_out: str, names: Iterable[str] | None = None
+) -> list[Example]:
     """The examples of the texts in ``names`` (default: all) but ``held_out``, its near-copies removed."""
     wanted = set(examples) if names is None else set(names)
     chosen = [e for name, items in examples.items() if name != held_out and name in wanted for e in items]
@@ -105,10 +108,15 @@ def score_text(text: GoldText, form_path: str | Path, model: RecommendationModel
     return score_sentence_gold(text.gold, code_ingested(text.ingested, form_path, model=model).rows)
 
 
-def leave_one_out(texts: Sequence[GoldText], form_path: str | Path, c: float = DEFAULT_C,
-                  threshold: float = 0.5, add_margin: float = DEFAULT_ADD_MARGIN,
-                  veto_margin: float = DEFAULT_VETO_MARGIN,
-                  examples: Mapping[str, Sequence[Example]] | None = None) -> dict[str, Any]:
+def leave_one_out(
+    texts: Sequence[GoldText],
+    form_path: str | Path,
+    c: float = DEFAULT_C,
+    threshold: float = 0.5,
+    add_margin: float = DEFAULT_ADD_MARGIN,
+    veto_margin: float = DEFAULT_VETO_MARGIN,
+    examples: Mapping[str, Sequence[Example]] | None = None,
+) -> dict[str, Any]:
     """Per text: rules alone, and the scorer trained on the other texts; plus pooled figures, and the
     scorers (``models``, by held-out text) for further measures on the same split.
 
@@ -118,9 +126,14 @@ def leave_one_out(texts: Sequence[GoldText], form_path: str | Path, c: float = D
     per_text: dict[str, dict[str, Any]] = {}
     models: dict[str, RecommendationModel] = {}
     for text in texts:
-        model = models[text.name] = train(_others(examples, text.name), c=c, threshold=threshold, add_margin=add_margin,
-                      veto_margin=veto_margin,
-                      meta={"trained_on": [{"text": name} for name in examples if name != text.name]})
+        model = models[text.name] = train(
+            _others(examples, text.name),
+            c=c,
+            threshold=threshold,
+            add_margin=add_margin,
+            veto_margin=veto_margin,
+            meta={"trained_on": [{"text": name} for name in examples if name != text.name]},
+        )
         per_text[text.name] = {"rules": score_text(text, form_path), "model": score_text(text, form_path, model)}
     pooled = {variant: pool_scores(r[variant] for r in per_text.values()) for variant in ("rules", "model")}
     return {"per_text": per_text, "pooled": pooled, "models": models}
@@ -141,8 +154,15 @@ def draw_decisions(pool: Sequence[Example], seed: int = 0) -> list[Example]:
     return order
 
 
-def learning_curve(target: GoldText, base: RecommendationModel, pool: Sequence[Example], form_path: str | Path,
-                   sizes: Sequence[int], seed: int = 0, decision_weight: float = DECISION_WEIGHT) -> list[dict[str, Any]]:
+def learning_curve(
+    target: GoldText,
+    base: RecommendationModel,
+    pool: Sequence[Example],
+    form_path: str | Path,
+    sizes: Sequence[int],
+    seed: int = 0,
+    decision_weight: float = DECISION_WEIGHT,
+) -> list[dict[str, Any]]:
     """Figures on ``target`` for the base model refitted with n simulated reviewer decisions, per n.
 
     ``pool`` holds gold-labelled segments of texts other than ``target`` and unseen by ``base``
@@ -160,9 +180,15 @@ def learning_curve(target: GoldText, base: RecommendationModel, pool: Sequence[E
     return curve
 
 
-def learning_curves(texts: Sequence[GoldText], examples: Mapping[str, Sequence[Example]], form_path: str | Path,
-                    base_texts: Sequence[str], sizes: Sequence[int], seed: int = 0,
-                    decision_weight: float = DECISION_WEIGHT) -> dict[str, Any]:
+def learning_curves(
+    texts: Sequence[GoldText],
+    examples: Mapping[str, Sequence[Example]],
+    form_path: str | Path,
+    base_texts: Sequence[str],
+    sizes: Sequence[int],
+    seed: int = 0,
+    decision_weight: float = DECISION_WEIGHT,
+) -> dict[str, Any]:
     """A learning curve for every text outside ``base_texts``, with one base model trained on those.
 
     Each held-out text's decisions are drawn from the remaining texts (neither the base's nor its
@@ -180,18 +206,30 @@ def learning_curves(texts: Sequence[GoldText], examples: Mapping[str, Sequence[E
         pool_names = [name for name in examples if name != text.name and name not in base_texts]
         pool = _others(examples, text.name, pool_names)
         copies = len(base_examples) - len(without_near_duplicates(base_examples, examples[text.name]))
-        curves[text.name] = {"pool": pool_names, "pool_size": len(pool), "base_near_copies": copies,
-                             "points": learning_curve(text, base, pool, form_path, sizes, seed, decision_weight)}
-    pooled = [{"requested": size, "decisions": [curve["points"][i]["decisions"] for curve in curves.values()],
-               **pool_scores(curve["points"][i] for curve in curves.values())} for i, size in enumerate(sizes)]
+        curves[text.name] = {
+            "pool": pool_names,
+            "pool_size": len(pool),
+            "base_near_copies": copies,
+            "points": learning_curve(text, base, pool, form_path, sizes, seed, decision_weight),
+        }
+    pooled = [
+        {
+            "requested": size,
+            "decisions": [curve["points"][i]["decisions"] for curve in curves.values()],
+            **pool_scores(curve["points"][i] for curve in curves.values()),
+        }
+        for i, size in enumerate(sizes)
+    ]
     return {"base": list(base_texts), "sizes": list(sizes), "curves": curves, "pooled": pooled}
 
 
 # --------------------------------------------------------------------------------------- tables
 def _figures(scores: Mapping[str, Any]) -> str:
     rec, codes = scores["recommendation"], scores["codes"]
-    return (f"{rec['precision']:.2f} | {rec['recall']:.2f} | {rec['f1']:.2f} | "
-            f"{codes['precision']:.2f} | {codes['recall']:.2f} | {codes['f1']:.2f}")
+    return (
+        f"{rec['precision']:.2f} | {rec['recall']:.2f} | {rec['f1']:.2f} | "
+        f"{codes['precision']:.2f} | {codes['recall']:.2f} | {codes['f1']:.2f}"
+    )
 
 
 def _phase_cell(scores: Mapping[str, Any]) -> str:
@@ -201,8 +239,10 @@ def _phase_cell(scores: Mapping[str, Any]) -> str:
 
 def format_table(result: Mapping[str, Any]) -> str:
     """``leave_one_out`` as Markdown: one line per text and variant, then the pooled lines."""
-    lines = ["| text | variant | rec P | rec R | rec F1 | codes P | codes R | codes F1 | phase acc |",
-             "|---|---|---:|---:|---:|---:|---:|---:|---:|"]
+    lines = [
+        "| text | variant | rec P | rec R | rec F1 | codes P | codes R | codes F1 | phase acc |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|",
+    ]
     rows = [*((name, r) for name, r in result["per_text"].items()), ("pooled", result["pooled"])]
     for name, variants in rows:
         for variant in ("rules", "model"):
@@ -229,8 +269,14 @@ def format_curves(result: Mapping[str, Any], references: Mapping[str, Any] | Non
         if reference:
             lines.append(line(name, "rules alone", "–", reference["rules"]))
         for point in points:
-            lines.append(line(name, f"base ({base}) + decisions" if point["requested"] else f"base ({base})",
-                              decisions_cell(point["requested"], point["decisions"]), point))
+            lines.append(
+                line(
+                    name,
+                    f"base ({base}) + decisions" if point["requested"] else f"base ({base})",
+                    decisions_cell(point["requested"], point["decisions"]),
+                    point,
+                )
+            )
         if reference:
             lines.append(line(name, "trained on all other texts", "–", reference["model"]))
     return "\n".join(lines)

@@ -50,8 +50,12 @@ def _support_matrix(long: pd.DataFrame, column: str) -> tuple[list[str], list[st
     phases = list(dict.fromkeys(support["phase"]))
     labels = dict(zip(support["code"], support["code_label"]))
     phase_labels = dict(zip(support["phase"], support["phase_label"]))
-    values = (support.pivot(index="code", columns="phase", values=column)
-              .reindex(index=codes, columns=phases).astype(float).to_numpy())
+    values = (
+        support.pivot(index="code", columns="phase", values=column)
+        .reindex(index=codes, columns=phases)
+        .astype(float)
+        .to_numpy()
+    )
     return [labels[c] for c in codes], [phase_labels[p] for p in phases], values
 
 
@@ -85,8 +89,7 @@ def draw_heatmap(areas_long: pd.DataFrame, png: str | Path, svg: str | Path, tit
         for i in range(len(rows)):
             for j in range(len(columns)):
                 count = int(values[i, j])
-                axes.text(j, i, str(count), ha="center", va="center", fontsize=9,
-                          color=_text_colour(cmap, count / top))
+                axes.text(j, i, str(count), ha="center", va="center", fontsize=9, color=_text_colour(cmap, count / top))
         axes.set_xticks(range(len(columns)), labels=_wrap_all(columns, 16))
         axes.set_yticks(range(len(rows)), labels=rows)
         axes.tick_params(length=0)
@@ -101,8 +104,9 @@ def draw_heatmap(areas_long: pd.DataFrame, png: str | Path, svg: str | Path, tit
         _save(figure, Path(png), Path(svg))
 
 
-def draw_gap_map(areas_long: pd.DataFrame, practices_long: pd.DataFrame, png: str | Path, svg: str | Path,
-                 title: str | None = None) -> None:
+def draw_gap_map(
+    areas_long: pd.DataFrame, practices_long: pd.DataFrame, png: str | Path, svg: str | Path, title: str | None = None
+) -> None:
     """Evidence gap map: service areas and practices × phases. Bubble area ∝ documents; colour = share of
     those documents resting on primary data (documents with an unknown basis count as not primary)."""
     area_rows, columns, area_n = _support_matrix(areas_long, "n_documents")
@@ -125,11 +129,29 @@ def draw_gap_map(areas_long: pd.DataFrame, practices_long: pd.DataFrame, png: st
         axes = figure.add_subplot()
         ys, xs = np.nonzero(counts)
         cmap = matplotlib.colormaps["viridis"]
-        scatter = axes.scatter(xs, ys, s=size(counts[ys, xs]), c=share[ys, xs], cmap=cmap, vmin=0, vmax=1,
-                               edgecolors="black", linewidths=0.5, zorder=3)
+        scatter = axes.scatter(
+            xs,
+            ys,
+            s=size(counts[ys, xs]),
+            c=share[ys, xs],
+            cmap=cmap,
+            vmin=0,
+            vmax=1,
+            edgecolors="black",
+            linewidths=0.5,
+            zorder=3,
+        )
         for y, x in zip(ys, xs):
-            axes.text(int(x), int(y), str(int(counts[y, x])), ha="center", va="center", fontsize=7, zorder=4,
-                      color=_text_colour(cmap, float(share[y, x])))
+            axes.text(
+                int(x),
+                int(y),
+                str(int(counts[y, x])),
+                ha="center",
+                va="center",
+                fontsize=7,
+                zorder=4,
+                color=_text_colour(cmap, float(share[y, x])),
+            )
         gaps_y, gaps_x = np.nonzero(counts == 0)
         axes.scatter(gaps_x, gaps_y, marker="x", s=12, color="0.6", linewidths=0.8, zorder=2)
         axes.set_xticks(range(len(columns)), labels=_wrap_all(columns, 16))
@@ -147,13 +169,32 @@ def draw_gap_map(areas_long: pd.DataFrame, practices_long: pd.DataFrame, png: st
         colour_bar = figure.colorbar(scatter, ax=axes, shrink=0.6, location="right")
         colour_bar.set_label("Share resting on primary data")
         steps = _legend_steps(int(top))
-        handles = [Line2D([], [], linestyle="", marker="o", markersize=float(np.sqrt(size(n))),
-                          markerfacecolor="0.8", markeredgecolor="black", label=str(n)) for n in steps]
+        handles = [
+            Line2D(
+                [],
+                [],
+                linestyle="",
+                marker="o",
+                markersize=float(np.sqrt(size(n))),
+                markerfacecolor="0.8",
+                markeredgecolor="black",
+                label=str(n),
+            )
+            for n in steps
+        ]
         # Handle boxes as large as the largest bubble, so the layout reserves room for it.
         handle_size = float(np.sqrt(max_marker)) / float(matplotlib.rcParams["font.size"]) + 0.4
-        figure.legend(handles=handles, title="Documents", loc="outside lower center", ncols=len(handles),
-                      frameon=False, handlelength=handle_size, handleheight=handle_size, handletextpad=0.4,
-                      columnspacing=1.5)
+        figure.legend(
+            handles=handles,
+            title="Documents",
+            loc="outside lower center",
+            ncols=len(handles),
+            frameon=False,
+            handlelength=handle_size,
+            handleheight=handle_size,
+            handletextpad=0.4,
+            columnspacing=1.5,
+        )
         axes.set_title(title or make_wording().figures[GAP_MAP].title, fontsize=10)
         _save(figure, Path(png), Path(svg))
 

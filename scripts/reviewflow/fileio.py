@@ -48,9 +48,11 @@ def write_json(path: str | Path, obj: Any) -> None:
 
 def csv_error_message(path: str | Path, what: str, line: int, error: Exception) -> str:
     """The message for a CSV file the csv module refuses (``what``: "manifest", "decisions sheet")."""
-    return (f"{path}: the {what} cannot be read as CSV at line {line} ({error}). Fix: check the double quotes "
-            "on that line and the lines before it (one that is never closed makes a single cell of the rest of the "
-            "file), or save the file again from the spreadsheet program as 'CSV UTF-8'.")
+    return (
+        f"{path}: the {what} cannot be read as CSV at line {line} ({error}). Fix: check the double quotes "
+        "on that line and the lines before it (one that is never closed makes a single cell of the rest of the "
+        "file), or save the file again from the spreadsheet program as 'CSV UTF-8'."
+    )
 
 
 def read_utf8_text(path: str | Path, what: str) -> str:
@@ -70,7 +72,8 @@ def read_utf8_text(path: str | Path, what: str) -> str:
         raise ReviewflowError(
             f"{path}: the {what} is not UTF-8 text (byte 0x{data[error.start]:02x} on line {line}). Fix: save it "
             "as UTF-8 (in a spreadsheet or text editor: Save As, encoding UTF-8; reference managers have a "
-            "UTF-8 export option).") from None
+            "UTF-8 export option)."
+        ) from None
 
 
 def read_json(path: str | Path) -> Any:
@@ -107,8 +110,9 @@ def read_csv_table(path: str | Path) -> tuple[list[str], list[dict[str, str]]]:
     formulas undone, so a stage reads back exactly the text the previous stage computed."""
     with open(path, encoding="utf-8", newline="") as handle:
         reader = csv.DictReader(handle)
-        rows = [{key: restore_formula_text(value or "") for key, value in row.items() if key is not None}
-                for row in reader]
+        rows = [
+            {key: restore_formula_text(value or "") for key, value in row.items() if key is not None} for row in reader
+        ]
         return list(reader.fieldnames or []), rows
 
 

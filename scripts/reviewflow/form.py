@@ -33,9 +33,13 @@ CODE_LISTS: tuple[str, ...] = ("phases", "service_areas", "practices", "needs")
 # imported, to keep pandas out of loading a form.
 RESERVED_PHASE = "any_phase"
 # The codebook list an auto field's values come from, by the field's source.
-SOURCE_LISTS: dict[str, str] = {"coded_needs": "needs", "coded_service_areas": "service_areas",
-                                "coded_practices": "practices", "evidence_basis": "evidence_basis",
-                                "population": "population"}
+SOURCE_LISTS: dict[str, str] = {
+    "coded_needs": "needs",
+    "coded_service_areas": "service_areas",
+    "coded_practices": "practices",
+    "evidence_basis": "evidence_basis",
+    "population": "population",
+}
 PATTERN_LISTS: tuple[str, ...] = ("phases", "service_areas", "practices", "needs", "evidence_basis", "population")
 
 
@@ -114,8 +118,12 @@ class Names:
 
     def by_list(self) -> dict[str, str]:
         """Keyed by the codebook list's name (``service_areas``), as the title templates read them."""
-        return {"phases": self.phase, "service_areas": self.service_area, "practices": self.practice,
-                "needs": self.need}
+        return {
+            "phases": self.phase,
+            "service_areas": self.service_area,
+            "practices": self.practice,
+            "needs": self.need,
+        }
 
 
 @dataclass(frozen=True)
@@ -157,8 +165,12 @@ def make_wording(spec: Mapping[str, Any] | None = None, primary_methods: Sequenc
 
     def names(key: str, default: Names) -> Names:
         given = spec.get(key) or {}
-        return Names(**{name: str(given.get(name) or getattr(default, name)) for name in ("phase", "service_area",
-                                                                                           "practice", "need")})
+        return Names(
+            **{
+                name: str(given.get(name) or getattr(default, name))
+                for name in ("phase", "service_area", "practice", "need")
+            }
+        )
 
     plural = names("plural", DEFAULT_PLURAL)
     table_spec, figure_spec = spec.get("tables") or {}, spec.get("figures") or {}
@@ -167,8 +179,9 @@ def make_wording(spec: Mapping[str, Any] | None = None, primary_methods: Sequenc
         given = table_spec.get(table.name) or {}
         title = str(given.get("title") or fill(table.default_title, plural.by_list()))
         # A form that retitles a table but gives no heading gets its title as the heading.
-        heading = str(given.get("heading") or (title if given.get("title") else fill(table.default_heading,
-                                                                                      plural.by_list())))
+        heading = str(
+            given.get("heading") or (title if given.get("title") else fill(table.default_heading, plural.by_list()))
+        )
         tables[table.name] = TableWording(title, heading)
     figures = {}
     for figure in REPORT_FIGURES:
@@ -176,16 +189,19 @@ def make_wording(spec: Mapping[str, Any] | None = None, primary_methods: Sequenc
             continue
         given = figure_spec.get(figure.name) or {}
         title = str(given.get("title") or fill(figure.default_title, plural.by_list()))
-        caption = str(given.get("caption") or (title if given.get("title") else fill(figure.default_caption,
-                                                                                     plural.by_list())))
+        caption = str(
+            given.get("caption") or (title if given.get("title") else fill(figure.default_caption, plural.by_list()))
+        )
         figures[figure.name] = FigureWording(title, caption)
     examples = spec.get("primary_data_examples")
     return Wording(
-        labels=names("labels", DEFAULT_LABELS), plural=plural,
+        labels=names("labels", DEFAULT_LABELS),
+        plural=plural,
         recommended_by=str(spec.get("recommended_by") or "Recommended by"),
         cautioned_by=str(spec.get("cautioned_by") or "Cautioned by"),
         primary_data_examples=str(examples) if examples is not None else "; ".join(primary_methods),
-        tables=tables, figures=figures,
+        tables=tables,
+        figures=figures,
     )
 
 
@@ -217,8 +233,10 @@ def _path_text(parts: Sequence[Any]) -> str:
     return text or "(top level)"
 
 
-_PATTERN_HELP = ("write a phrase string, {phrase: ..., attr: LOWER or LEMMA}, or {id: a_name, pattern: [token dicts]} "
-                 "(a token pattern needs an id)")
+_PATTERN_HELP = (
+    "write a phrase string, {phrase: ..., attr: LOWER or LEMMA}, or {id: a_name, pattern: [token dicts]} "
+    "(a token pattern needs an id)"
+)
 
 
 def _fix_for(error: jsonschema.ValidationError) -> str:
@@ -272,49 +290,69 @@ def _cross_problems(data: Mapping[str, Any], path: Path) -> list[str]:
         for index, entry in enumerate(codebook.get(kind) or []):
             where = f"codebook.{kind}[{index}].id"
             if entry["id"] in seen:
-                problems.append(f"{path}: {where}: duplicate id '{entry['id']}' (already used at {seen[entry['id']]}). "
-                                "Fix: give every phase, area, practice and need its own id.")
+                problems.append(
+                    f"{path}: {where}: duplicate id '{entry['id']}' (already used at {seen[entry['id']]}). "
+                    "Fix: give every phase, area, practice and need its own id."
+                )
             else:
                 seen[entry["id"]] = where
     phases = {p["id"] for p in codebook["phases"]}
     codes = {c["id"] for c in codebook["service_areas"]} | {c["id"] for c in codebook.get("practices") or []}
     for index, need in enumerate(codebook.get("needs") or []):
         if need["code"] not in codes:
-            problems.append(f"{path}: codebook.needs[{index}].code: unknown code '{need['code']}' for need '{need['id']}'. "
-                            "Fix: use a service area or practice id defined in the codebook.")
+            problems.append(
+                f"{path}: codebook.needs[{index}].code: unknown code '{need['code']}' for need '{need['id']}'. "
+                "Fix: use a service area or practice id defined in the codebook."
+            )
         if need["phase"] not in phases:
-            problems.append(f"{path}: codebook.needs[{index}].phase: unknown phase '{need['phase']}' for need '{need['id']}'. "
-                            f"Fix: use one of {sorted(phases)}.")
+            problems.append(
+                f"{path}: codebook.needs[{index}].phase: unknown phase '{need['phase']}' for need '{need['id']}'. "
+                f"Fix: use one of {sorted(phases)}."
+            )
     if RESERVED_PHASE in phases:
         index = [p["id"] for p in codebook["phases"]].index(RESERVED_PHASE)
-        problems.append(f"{path}: codebook.phases[{index}].id: '{RESERVED_PHASE}' is the synthesis' own column for "
-                        "support that names no phase. Fix: give the phase another id.")
+        problems.append(
+            f"{path}: codebook.phases[{index}].id: '{RESERVED_PHASE}' is the synthesis' own column for "
+            "support that names no phase. Fix: give the phase another id."
+        )
     for alias, target in (codebook.get("phase_aliases") or {}).items():
         if target not in phases:
-            problems.append(f"{path}: codebook.phase_aliases.{alias}: unknown phase '{target}'. Fix: use one of {sorted(phases)}.")
+            problems.append(
+                f"{path}: codebook.phase_aliases.{alias}: unknown phase '{target}'. Fix: use one of {sorted(phases)}."
+            )
         if alias != alias.strip().lower():
             # Phase names are looked up lower-cased, so this alias would never match.
-            problems.append(f"{path}: codebook.phase_aliases.{alias}: an alias is matched in lower case and never "
-                            f"as written. Fix: write it as '{alias.strip().lower()}'.")
+            problems.append(
+                f"{path}: codebook.phase_aliases.{alias}: an alias is matched in lower case and never "
+                f"as written. Fix: write it as '{alias.strip().lower()}'."
+            )
     for key in ("evidence_basis", "population"):
         ids: set[str] = set()
         for index, entry in enumerate(codebook.get(key) or []):
             if entry["id"] in ids:
-                problems.append(f"{path}: codebook.{key}[{index}].id: duplicate id '{entry['id']}'. Fix: give each entry its own id.")
+                problems.append(
+                    f"{path}: codebook.{key}[{index}].id: duplicate id '{entry['id']}'. Fix: give each entry its own id."
+                )
             ids.add(entry["id"])
     field_ids: set[str] = set()
     dimensions = {entry["dimension"] for entry in codebook.get("population") or []}
     for index, spec in enumerate(data["form"]["fields"]):
         if spec["id"] in field_ids:
-            problems.append(f"{path}: form.fields[{index}].id: duplicate field id '{spec['id']}'. Fix: give each field its own id.")
+            problems.append(
+                f"{path}: form.fields[{index}].id: duplicate field id '{spec['id']}'. Fix: give each field its own id."
+            )
         field_ids.add(spec["id"])
         source = spec.get("choices_from")
         if source and not codebook.get(source):
-            problems.append(f"{path}: form.fields[{index}].choices_from: codebook.{source} is empty or missing. "
-                            "Fix: define it in the codebook or list the choices.")
+            problems.append(
+                f"{path}: form.fields[{index}].choices_from: codebook.{source} is empty or missing. "
+                "Fix: define it in the codebook or list the choices."
+            )
         if spec.get("source") == "population" and spec.get("dimension") not in dimensions:
-            problems.append(f"{path}: form.fields[{index}].dimension: no codebook.population entry has dimension "
-                            f"'{spec.get('dimension')}'. Fix: use one of {sorted(dimensions)}.")
+            problems.append(
+                f"{path}: form.fields[{index}].dimension: no codebook.population entry has dimension "
+                f"'{spec.get('dimension')}'. Fix: use one of {sorted(dimensions)}."
+            )
         problems.extend(_choice_problems(spec, index, codebook, path))
     problems.extend(_wording_problems(data["form"].get("wording") or {}, path))
     problems.extend(_pattern_problems(codebook, path))
@@ -330,8 +368,10 @@ def _choice_problems(spec: Mapping[str, Any], index: int, codebook: Mapping[str,
     where = f"{path}: form.fields[{index}]"
     if spec.get("choices_from"):
         if spec["choices_from"] != expected:
-            return [f"{where}.choices_from: a field with source {spec['source']} is filled from codebook.{expected}, "
-                    f"not codebook.{spec['choices_from']}. Fix: write choices_from: {expected}."]
+            return [
+                f"{where}.choices_from: a field with source {spec['source']} is filled from codebook.{expected}, "
+                f"not codebook.{spec['choices_from']}. Fix: write choices_from: {expected}."
+            ]
         return []
     entries = codebook.get(expected) or []
     if expected == "population":
@@ -340,35 +380,52 @@ def _choice_problems(spec: Mapping[str, Any], index: int, codebook: Mapping[str,
     unknown = [choice for choice in spec.get("choices") or [] if choice not in known]
     if not unknown:
         return []
-    return [f"{where}.choices: {', '.join(repr(c) for c in unknown)} not among the codebook.{expected} ids this "
-            f"field is filled from, so never chosen. Fix: use ids of {known} or write choices_from: {expected}."]
+    return [
+        f"{where}.choices: {', '.join(repr(c) for c in unknown)} not among the codebook.{expected} ids this "
+        f"field is filled from, so never chosen. Fix: use ids of {known} or write choices_from: {expected}."
+    ]
 
 
 def _wording_problems(spec: Mapping[str, Any], path: Path) -> list[str]:
     """The report lists tables and figures by heading: two alike would show only one of them."""
     wording = make_wording(spec)
     problems = []
-    for kind, headings in (("tables", [(t.name, table_heading(t, wording)) for t in SYNTHESIS_TABLES if t.in_report]),
-                           ("figures", [(f.name, wording.figures[f.name].caption if f.synthesis else f.default_caption)
-                                        for f in REPORT_FIGURES])):
+    for kind, headings in (
+        ("tables", [(t.name, table_heading(t, wording)) for t in SYNTHESIS_TABLES if t.in_report]),
+        (
+            "figures",
+            [(f.name, wording.figures[f.name].caption if f.synthesis else f.default_caption) for f in REPORT_FIGURES],
+        ),
+    ):
         seen: dict[str, str] = {}
         for name, heading in headings:
             if heading in seen:
                 key = "heading" if kind == "tables" else "caption"
-                problems.append(f"{path}: form.wording.{kind}.{name}.{key}: '{heading}' is also the report's "
-                                f"{key} of {seen[heading]}, which the report would then leave out. "
-                                f"Fix: give each its own {key}.")
+                problems.append(
+                    f"{path}: form.wording.{kind}.{name}.{key}: '{heading}' is also the report's "
+                    f"{key} of {seen[heading]}, which the report would then leave out. "
+                    f"Fix: give each its own {key}."
+                )
             seen.setdefault(heading, name)
     # A table's columns are keyed by their labels: two alike would merge two columns.
     labels = wording.labels
-    repeated = sorted({column for columns in (
-        (labels.phase, labels.need, "Documents", wording.recommended_by, "Cautions", wording.cautioned_by),
-        (labels.practice, "Documents", wording.recommended_by, "Cautions", wording.cautioned_by),
-    ) for column in columns if columns.count(column) > 1})
+    repeated = sorted(
+        {
+            column
+            for columns in (
+                (labels.phase, labels.need, "Documents", wording.recommended_by, "Cautions", wording.cautioned_by),
+                (labels.practice, "Documents", wording.recommended_by, "Cautions", wording.cautioned_by),
+            )
+            for column in columns
+            if columns.count(column) > 1
+        }
+    )
     if repeated:
-        problems.append(f"{path}: form.wording: the column label(s) {repeated} would head two columns of one "
-                        "table. Fix: give labels, recommended_by and cautioned_by distinct values (Documents and "
-                        "Cautions are taken).")
+        problems.append(
+            f"{path}: form.wording: the column label(s) {repeated} would head two columns of one "
+            "table. Fix: give labels, recommended_by and cautioned_by distinct values (Documents and "
+            "Cautions are taken)."
+        )
     return problems
 
 
@@ -393,17 +450,27 @@ def expand_lexicons(pattern: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]
         spec: dict[str, Any] = {}
         for attr, value in token.items():
             if isinstance(value, Mapping) and "IN_LEXICON" in value:
-                value = {**{k: v for k, v in value.items() if k != "IN_LEXICON"}, "IN": list(lexicon(value["IN_LEXICON"]))}
+                value = {
+                    **{k: v for k, v in value.items() if k != "IN_LEXICON"},
+                    "IN": list(lexicon(value["IN_LEXICON"])),
+                }
             spec[attr] = value
         expanded.append(spec)
     return expanded
 
 
 def _lexicon_problems(pattern: Sequence[Mapping[str, Any]], where: str, path: Path) -> list[str]:
-    names = [value["IN_LEXICON"] for token in pattern for value in token.values()
-             if isinstance(value, Mapping) and "IN_LEXICON" in value]
-    return [f"{path}: {where}: unknown lexicon '{name}'. Fix: use one of {', '.join(LEXICONS)}."
-            for name in names if name not in LEXICONS]
+    names = [
+        value["IN_LEXICON"]
+        for token in pattern
+        for value in token.values()
+        if isinstance(value, Mapping) and "IN_LEXICON" in value
+    ]
+    return [
+        f"{path}: {where}: unknown lexicon '{name}'. Fix: use one of {', '.join(LEXICONS)}."
+        for name in names
+        if name not in LEXICONS
+    ]
 
 
 def _pattern_problems(codebook: Mapping[str, Any], path: Path) -> list[str]:
@@ -426,8 +493,10 @@ def _pattern_problems(codebook: Mapping[str, Any], path: Path) -> list[str]:
             matcher.add("check", [expand_lexicons(pattern["pattern"])])
         except Exception as error:  # spaCy raises MatchPatternError/ValueError with details
             detail = " ".join(str(error).split())
-            problems.append(f"{path}: {where}: invalid token pattern ({detail[:300]}). "
-                            "Fix: write it as in spaCy's Matcher documentation, e.g. [{LOWER: case}, {LEMMA: manager}].")
+            problems.append(
+                f"{path}: {where}: invalid token pattern ({detail[:300]}). "
+                "Fix: write it as in spaCy's Matcher documentation, e.g. [{LOWER: case}, {LEMMA: manager}]."
+            )
     return problems
 
 
@@ -435,12 +504,18 @@ def load_form(path: str | Path) -> Form:
     """Read, validate and return the extraction form; raise FormError listing every problem."""
     path = Path(path)
     if not path.is_file():
-        raise FormError([f"{path}: extraction form not found. Fix: set `form:` in config/config.yaml to an existing file "
-                         "under extraction_forms/."])
+        raise FormError(
+            [
+                f"{path}: extraction form not found. Fix: set `form:` in config/config.yaml to an existing file "
+                "under extraction_forms/."
+            ]
+        )
     try:
         data = read_yaml(path)
     except yaml.YAMLError as error:
-        raise FormError([f"{path}: not valid YAML ({' '.join(str(error).split())}). Fix: correct the YAML syntax."]) from None
+        raise FormError(
+            [f"{path}: not valid YAML ({' '.join(str(error).split())}). Fix: correct the YAML syntax."]
+        ) from None
     problems = _schema_problems(data, path)
     if problems:
         raise FormError(problems)
@@ -451,9 +526,18 @@ def load_form(path: str | Path) -> Form:
     for index, need in enumerate(codebook.get("needs") or []):
         need.setdefault("order", index)
     fields = tuple(
-        Field(id=spec["id"], label=spec["label"], type=spec["type"], mode=spec["mode"], source=spec.get("source", ""),
-              choices=tuple(spec.get("choices") or [entry["id"] for entry in codebook.get(spec.get("choices_from") or "", None) or []]),
-              spec=spec)
+        Field(
+            id=spec["id"],
+            label=spec["label"],
+            type=spec["type"],
+            mode=spec["mode"],
+            source=spec.get("source", ""),
+            choices=tuple(
+                spec.get("choices")
+                or [entry["id"] for entry in codebook.get(spec.get("choices_from") or "", None) or []]
+            ),
+            spec=spec,
+        )
         for spec in data["form"]["fields"]
     )
     book = Codebook(
@@ -466,7 +550,16 @@ def load_form(path: str | Path) -> Form:
         evidence_basis=tuple(codebook.get("evidence_basis") or ()),
         population=tuple(codebook.get("population") or ()),
     )
-    wording = make_wording(data["form"].get("wording"),
-                           [str(e["label"]) for e in book.evidence_basis if e.get("basis") == "primary"])
-    return Form(path=path, id=data["form"]["id"], version=str(data["form"]["version"]), title=data["form"]["title"],
-                fields=fields, codebook=book, data=data, wording=wording)
+    wording = make_wording(
+        data["form"].get("wording"), [str(e["label"]) for e in book.evidence_basis if e.get("basis") == "primary"]
+    )
+    return Form(
+        path=path,
+        id=data["form"]["id"],
+        version=str(data["form"]["version"]),
+        title=data["form"]["title"],
+        fields=fields,
+        codebook=book,
+        data=data,
+        wording=wording,
+    )

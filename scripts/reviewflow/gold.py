@@ -56,38 +56,54 @@ def is_sentence_gold(path: str | Path) -> bool:
         return False
     with open(path, encoding="utf-8-sig", newline="") as handle:
         header = next(csv.reader(handle), [])
-    return tuple(h.strip() for h in header[:len(GOLD_COLUMNS)]) == GOLD_COLUMNS
+    return tuple(h.strip() for h in header[: len(GOLD_COLUMNS)]) == GOLD_COLUMNS
 
 
 def read_sentence_gold(path: str | Path) -> list[GoldRow]:
     path = Path(path)
     if not path.is_file():
-        raise ReviewflowError(f"{path}: file not found. Fix: give the path of a sentence-gold CSV ({','.join(GOLD_COLUMNS)}).")
+        raise ReviewflowError(
+            f"{path}: file not found. Fix: give the path of a sentence-gold CSV ({','.join(GOLD_COLUMNS)})."
+        )
     with open(path, encoding="utf-8-sig", newline="") as handle:
         reader = csv.DictReader(handle)
         missing = [c for c in GOLD_COLUMNS if c not in (reader.fieldnames or [])]
         if missing:
-            raise ReviewflowError(f"{path}: missing column(s) {', '.join(missing)}. "
-                                  f"Fix: a sentence gold has the header {','.join(GOLD_COLUMNS)}.")
+            raise ReviewflowError(
+                f"{path}: missing column(s) {', '.join(missing)}. "
+                f"Fix: a sentence gold has the header {','.join(GOLD_COLUMNS)}."
+            )
         rows: list[GoldRow] = []
         for line, raw in enumerate(reader, start=2):
             kind = (raw.get("kind") or "").strip()
             if kind not in GOLD_KINDS:
-                raise ReviewflowError(f"{path}, line {line}: kind '{kind}' is not one of {', '.join(sorted(GOLD_KINDS))}. "
-                                      "Fix: correct the kind column.")
+                raise ReviewflowError(
+                    f"{path}, line {line}: kind '{kind}' is not one of {', '.join(sorted(GOLD_KINDS))}. "
+                    "Fix: correct the kind column."
+                )
             try:
                 idx = int(raw.get("idx") or line - 2)
             except ValueError:
-                raise ReviewflowError(f"{path}, line {line}: idx '{raw.get('idx')}' is not a number. "
-                                      "Fix: number the rows 0, 1, 2, ...") from None
-            rows.append(GoldRow(idx, kind, _codes(raw.get("required")), _codes(raw.get("optional")),
-                                raw.get("sentence") or "", (raw.get("phase") or "").strip()))
+                raise ReviewflowError(
+                    f"{path}, line {line}: idx '{raw.get('idx')}' is not a number. Fix: number the rows 0, 1, 2, ..."
+                ) from None
+            rows.append(
+                GoldRow(
+                    idx,
+                    kind,
+                    _codes(raw.get("required")),
+                    _codes(raw.get("optional")),
+                    raw.get("sentence") or "",
+                    (raw.get("phase") or "").strip(),
+                )
+            )
     return rows
 
 
 @dataclass(frozen=True)
 class Alignment:
     """For each gold row, the indices of the segments that cover it; segments found nowhere."""
+
     segments_of_row: list[list[int]]
     row_of_segment: list[int | None]
     unplaced_segments: list[int]
@@ -150,8 +166,18 @@ def rows_from_segment_gold(gold: Mapping[str, Mapping[str, str]], text: str) -> 
         if row.get("segment_kind") == "heading":
             kind = "heading"
         else:
-            kind = {"explicit": "explicit", "described_practice": "described"}.get(row.get("recommendation_kind", ""), "none")
+            kind = {"explicit": "explicit", "described_practice": "described"}.get(
+                row.get("recommendation_kind", ""), "none"
+            )
         codes = _codes(row.get("service_areas")) | _codes(row.get("practices"))
-        rows.append(GoldRow(idx, kind, codes if kind != "heading" else frozenset(), frozenset(),
-                            text[int(row["char_start"]):int(row["char_end"])], (row.get("phase") or "").strip()))
+        rows.append(
+            GoldRow(
+                idx,
+                kind,
+                codes if kind != "heading" else frozenset(),
+                frozenset(),
+                text[int(row["char_start"]) : int(row["char_end"])],
+                (row.get("phase") or "").strip(),
+            )
+        )
     return rows

@@ -61,6 +61,7 @@ NO_CHANGE = "No change since the previous run"
 
 # --- reading the snapshot files ---------------------------------------------------------------------
 
+
 def read_cells(path: str | Path, key: Sequence[str]) -> dict[tuple[str, ...], set[str]]:
     """cell key → doc_ids of a long synthesis table, cells in table order.
 
@@ -71,7 +72,9 @@ def read_cells(path: str | Path, key: Sequence[str]) -> dict[tuple[str, ...], se
     for row in read_csv_rows(path):
         cell = tuple(row.get(column, "") or ("support" if column == "role" else "") for column in key)
         found = cells.setdefault(cell, set())
-        found.update(part.strip() for part in (row.get("doc_ids", "") or row.get("doc_id", "")).split(";") if part.strip())
+        found.update(
+            part.strip() for part in (row.get("doc_ids", "") or row.get("doc_id", "")).split(";") if part.strip()
+        )
     return cells
 
 
@@ -92,8 +95,13 @@ def read_documents(path: str | Path) -> dict[str, str]:
 
 # --- snapshots --------------------------------------------------------------------------------------
 
-def snapshot_contents(table1: str | Path, edges: str | Path, documents: Sequence[tuple[str, str]],
-                      tables: Mapping[str, str | Path] | None = None) -> dict[str, bytes]:
+
+def snapshot_contents(
+    table1: str | Path,
+    edges: str | Path,
+    documents: Sequence[tuple[str, str]],
+    tables: Mapping[str, str | Path] | None = None,
+) -> dict[str, bytes]:
     """The bytes of every file of this run's snapshot; ``tables`` maps OTHER_TABLES names to their long CSV."""
     specs = {spec.name: spec for spec in OTHER_TABLES}
     unknown = sorted(set(tables or {}) - set(specs))
@@ -127,8 +135,11 @@ def list_snapshots(history_dir: str | Path) -> list[Path]:
     folder = Path(history_dir)
     if not folder.is_dir():
         return []
-    found = [(int(m.group(1)), p) for p in folder.iterdir() if p.is_dir() and (m := SNAPSHOT_NAME.match(p.name))
-             and all((p / name).is_file() for name in CORE_FILES)]
+    found = [
+        (int(m.group(1)), p)
+        for p in folder.iterdir()
+        if p.is_dir() and (m := SNAPSHOT_NAME.match(p.name)) and all((p / name).is_file() for name in CORE_FILES)
+    ]
     return [path for _, path in sorted(found)]
 
 
@@ -139,14 +150,21 @@ def _next_name(snapshots: Sequence[Path], digest: str) -> str:
 
 # --- comparing two snapshots ------------------------------------------------------------------------
 
-def _cell_changes(now: Mapping[tuple[str, ...], set[str]], before: Mapping[tuple[str, ...], set[str]],
-                  key: Sequence[str]) -> list[dict[str, Any]]:
+
+def _cell_changes(
+    now: Mapping[tuple[str, ...], set[str]], before: Mapping[tuple[str, ...], set[str]], key: Sequence[str]
+) -> list[dict[str, Any]]:
     changed = []
     for cell in list(now) + [k for k in before if k not in now]:
         docs_now, docs_before = now.get(cell, set()), before.get(cell, set())
         if docs_now != docs_before:
-            changed.append({**dict(zip(key, cell)), "added": sorted(docs_now - docs_before),
-                            "removed": sorted(docs_before - docs_now)})
+            changed.append(
+                {
+                    **dict(zip(key, cell)),
+                    "added": sorted(docs_now - docs_before),
+                    "removed": sorted(docs_before - docs_now),
+                }
+            )
     return changed
 
 
@@ -159,8 +177,12 @@ def _other_tables(previous: Path, current: Path, wording: Wording) -> list[dict[
             continue
         entry: dict[str, Any] = {"table": spec.name, "label": wording.tables[spec.name].heading, "key": list(spec.key)}
         if here and there:
-            entry.update(compared=True, cells=_cell_changes(read_cells(current / file, spec.key),
-                                                            read_cells(previous / file, spec.key), spec.key))
+            entry.update(
+                compared=True,
+                cells=_cell_changes(
+                    read_cells(current / file, spec.key), read_cells(previous / file, spec.key), spec.key
+                ),
+            )
         else:
             missing = "the earlier snapshot" if here else "the later snapshot"
             entry.update(compared=False, cells=[], reason=f"{missing} does not hold {file}")
@@ -168,8 +190,9 @@ def _other_tables(previous: Path, current: Path, wording: Wording) -> list[dict[
     return result
 
 
-def compare(previous: Path | None, current: Path, name: str | None = None,
-            wording: Wording | None = None) -> dict[str, Any]:
+def compare(
+    previous: Path | None, current: Path, name: str | None = None, wording: Wording | None = None
+) -> dict[str, Any]:
     """What changed from snapshot ``previous`` to ``current`` (None: the first snapshot), as JSON-ready
     data. ``name`` is the snapshot's name when ``current`` is still its staging folder; ``wording``
     (the form's) labels the other tables, generic without one."""
@@ -178,27 +201,44 @@ def compare(previous: Path | None, current: Path, name: str | None = None,
     edges_now = read_edges(current / EDGES)
     base: dict[str, Any] = {
         "snapshot": name or current.name,
-        "totals": {"documents": len(docs_now), "edges": len(edges_now),
-                   "table1_cells_with_documents": sum(bool(v) for v in cells_now.values())},
+        "totals": {
+            "documents": len(docs_now),
+            "edges": len(edges_now),
+            "table1_cells_with_documents": sum(bool(v) for v in cells_now.values()),
+        },
     }
     if previous is None:
-        return {**base, "first_run": True, "previous": None,
-                "documents": {"added": [], "removed": []}, "table1": [], "other_tables": [],
-                "edges": {"added": [], "removed": [], "via_changed": []}, "citations": docs_now}
+        return {
+            **base,
+            "first_run": True,
+            "previous": None,
+            "documents": {"added": [], "removed": []},
+            "table1": [],
+            "other_tables": [],
+            "edges": {"added": [], "removed": [], "via_changed": []},
+            "citations": docs_now,
+        }
     docs_before = read_documents(previous / DOCUMENTS)
     edges_before = read_edges(previous / EDGES)
     edge = lambda key, via: {"source": key[0], "target": key[1], "via": via}  # noqa: E731
     return {
-        **base, "first_run": False, "previous": previous.name,
-        "documents": {"added": sorted(set(docs_now) - set(docs_before)),
-                      "removed": sorted(set(docs_before) - set(docs_now))},
+        **base,
+        "first_run": False,
+        "previous": previous.name,
+        "documents": {
+            "added": sorted(set(docs_now) - set(docs_before)),
+            "removed": sorted(set(docs_before) - set(docs_now)),
+        },
         "table1": _cell_changes(cells_now, read_table1_cells(previous / TABLE1), TABLE1_KEY),
         "other_tables": _other_tables(previous, current, wording or make_wording()),
         "edges": {
             "added": [edge(k, edges_now[k]) for k in sorted(set(edges_now) - set(edges_before))],
             "removed": [edge(k, edges_before[k]) for k in sorted(set(edges_before) - set(edges_now))],
-            "via_changed": [{"source": k[0], "target": k[1], "before": edges_before[k], "after": edges_now[k]}
-                            for k in sorted(set(edges_now) & set(edges_before)) if edges_now[k] != edges_before[k]],
+            "via_changed": [
+                {"source": k[0], "target": k[1], "before": edges_before[k], "after": edges_now[k]}
+                for k in sorted(set(edges_now) & set(edges_before))
+                if edges_now[k] != edges_before[k]
+            ],
         },
         "citations": {**docs_before, **docs_now},
     }
@@ -208,22 +248,34 @@ def changes_document(change: Mapping[str, Any], *, changed: bool) -> dict[str, A
     """changes.json: whether this run changed anything, and the latest change (this run's or earlier)."""
     snapshot = change["snapshot"]
     if not changed:
-        message = (f"{NO_CHANGE}: its synthesis tables, citation network and documents are identical to "
-                   f"snapshot {snapshot}; no snapshot was added. The latest change, shown as 'latest_change', "
-                   "is an earlier run's.")
+        message = (
+            f"{NO_CHANGE}: its synthesis tables, citation network and documents are identical to "
+            f"snapshot {snapshot}; no snapshot was added. The latest change, shown as 'latest_change', "
+            "is an earlier run's."
+        )
     elif change["first_run"]:
         message = f"New snapshot {snapshot}: {FIRST_RUN}."
     else:
-        message = f"This run changed the synthesis or network: new snapshot {snapshot}, compared with {change['previous']}."
-    return {"changed_since_previous_run": changed, "snapshot": snapshot, "message": message,
-            "totals": change["totals"], "latest_change": {**change, "by_this_run": changed}}
+        message = (
+            f"This run changed the synthesis or network: new snapshot {snapshot}, compared with {change['previous']}."
+        )
+    return {
+        "changed_since_previous_run": changed,
+        "snapshot": snapshot,
+        "message": message,
+        "totals": change["totals"],
+        "latest_change": {**change, "by_this_run": changed},
+    }
 
 
 # --- Markdown ---------------------------------------------------------------------------------------
 
+
 def _totals_line(totals: Mapping[str, int]) -> str:
-    return (f"This run: {totals['documents']} documents, {totals['table1_cells_with_documents']} Table 1 cells "
-            f"with documents, {totals['edges']} citation-network edges.")
+    return (
+        f"This run: {totals['documents']} documents, {totals['table1_cells_with_documents']} Table 1 cells "
+        f"with documents, {totals['edges']} citation-network edges."
+    )
 
 
 @dataclass(frozen=True)
@@ -247,19 +299,32 @@ def change_sections(change: Mapping[str, Any]) -> list[Section]:
     def cells(title: str, key: Sequence[str], changed: Sequence[Mapping[str, Any]], empty: str) -> Section:
         if not changed:
             return Section(title, text=empty)
-        rows = tuple((*(str(cell[c]) for c in key), "; ".join(cite(d) for d in cell["added"]) or "–",
-                      "; ".join(cite(d) for d in cell["removed"]) or "–")
-                     for cell in changed)
+        rows = tuple(
+            (
+                *(str(cell[c]) for c in key),
+                "; ".join(cite(d) for d in cell["added"]) or "–",
+                "; ".join(cite(d) for d in cell["removed"]) or "–",
+            )
+            for cell in changed
+        )
         return Section(title, columns=(*key, "documents added", "documents removed"), rows=rows)
 
     docs = change["documents"]
     if change["first_run"]:
-        return [Section("Documents", text=f"{change['totals']['documents']} documents in the first snapshot; "
-                                          "nothing to compare with.")]
+        return [
+            Section(
+                "Documents",
+                text=f"{change['totals']['documents']} documents in the first snapshot; nothing to compare with.",
+            )
+        ]
     sections = [
-        Section("Documents", items=tuple([f"added: {cite(d)}" for d in docs["added"]]
-                                         + [f"removed: {cite(d)}" for d in docs["removed"]]),
-                text="" if docs["added"] or docs["removed"] else "No document added or removed."),
+        Section(
+            "Documents",
+            items=tuple(
+                [f"added: {cite(d)}" for d in docs["added"]] + [f"removed: {cite(d)}" for d in docs["removed"]]
+            ),
+            text="" if docs["added"] or docs["removed"] else "No document added or removed.",
+        ),
         cells("Table 1 cells", TABLE1_KEY, change["table1"], "No Table 1 cell changed."),
     ]
     for table in change.get("other_tables", []):
@@ -268,15 +333,18 @@ def change_sections(change: Mapping[str, Any]) -> list[Section]:
         else:
             sections.append(cells(table["label"], table["key"], table["cells"], "No cell changed."))
     edges = change["edges"]
-    items = ([f"new edge: {e['source']} → {e['target']} ({e['via']})" for e in edges["added"]]
-             + [f"lost edge: {e['source']} → {e['target']} ({e['via']})" for e in edges["removed"]]
-             + [f"edge {e['source']} → {e['target']} now via {e['after']} (was {e['before']})" for e in edges["via_changed"]])
+    items = (
+        [f"new edge: {e['source']} → {e['target']} ({e['via']})" for e in edges["added"]]
+        + [f"lost edge: {e['source']} → {e['target']} ({e['via']})" for e in edges["removed"]]
+        + [f"edge {e['source']} → {e['target']} now via {e['after']} (was {e['before']})" for e in edges["via_changed"]]
+    )
     sections.append(Section("Citation network", items=tuple(items), text="" if items else "No edge gained or lost."))
     return sections
 
 
 def _markdown_sections(sections: Sequence[Section], level: str) -> list[str]:
     lines: list[str] = []
+
     def md(text: str) -> str:  # every text here may come from the manifest or the form
         return markdown_escape(text, underscores=False)
 
@@ -298,23 +366,35 @@ def render_markdown(document: Mapping[str, Any], history_dir: str = "results/his
     where = f"`{history_dir}/`"
     lines = ["# Changes since the previous run", ""]
     if not document["changed_since_previous_run"]:
-        lines += [f"**{NO_CHANGE}.** This run's synthesis tables, citation network and documents are identical to "
-                  f"snapshot `{change['snapshot']}`, the latest in {where}; no snapshot was added.", "",
-                  _totals_line(document["totals"]), ""]
+        lines += [
+            f"**{NO_CHANGE}.** This run's synthesis tables, citation network and documents are identical to "
+            f"snapshot `{change['snapshot']}`, the latest in {where}; no snapshot was added.",
+            "",
+            _totals_line(document["totals"]),
+            "",
+        ]
         against = f"compared with `{change['previous']}`" if change["previous"] else FIRST_RUN
-        lines += [f"## Earlier: the latest change (snapshot `{change['snapshot']}`, {against})", "",
-                  "What an earlier run changed; this run changed nothing.", ""]
+        lines += [
+            f"## Earlier: the latest change (snapshot `{change['snapshot']}`, {against})",
+            "",
+            "What an earlier run changed; this run changed nothing.",
+            "",
+        ]
         return "\n".join(lines + _markdown_sections(change_sections(change), "###")).rstrip("\n") + "\n"
     if change["first_run"]:
         lines += [f"New snapshot `{change['snapshot']}` in {where}: {FIRST_RUN}.", ""]
     else:
-        lines += [f"This run changed the synthesis or the citation network: new snapshot `{change['snapshot']}`, "
-                  f"compared with `{change['previous']}` (both in {where}).", ""]
+        lines += [
+            f"This run changed the synthesis or the citation network: new snapshot `{change['snapshot']}`, "
+            f"compared with `{change['previous']}` (both in {where}).",
+            "",
+        ]
     lines += [_totals_line(document["totals"]), ""]
     return "\n".join(lines + _markdown_sections(change_sections(change), "##")).rstrip("\n") + "\n"
 
 
 # --- one run ----------------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class HistoryResult:
@@ -323,15 +403,24 @@ class HistoryResult:
     changes: dict[str, Any]
 
 
-def _write_changes(document: Mapping[str, Any], changes_md: str | Path, changes_json: str | Path,
-                   history_dir: str | Path) -> None:
+def _write_changes(
+    document: Mapping[str, Any], changes_md: str | Path, changes_json: str | Path, history_dir: str | Path
+) -> None:
     write_json(changes_json, document)
     atomic_write_text(changes_md, render_markdown(document, Path(history_dir).as_posix()))
 
 
-def update_history(*, table1: str | Path, edges: str | Path, documents: Sequence[tuple[str, str]],
-                   history_dir: str | Path, changes_md: str | Path, changes_json: str | Path,
-                   tables: Mapping[str, str | Path] | None = None, wording: Wording | None = None) -> HistoryResult:
+def update_history(
+    *,
+    table1: str | Path,
+    edges: str | Path,
+    documents: Sequence[tuple[str, str]],
+    history_dir: str | Path,
+    changes_md: str | Path,
+    changes_json: str | Path,
+    tables: Mapping[str, str | Path] | None = None,
+    wording: Wording | None = None,
+) -> HistoryResult:
     """Snapshot this run if it differs from the latest snapshot, and write the changes files.
 
     ``tables`` maps OTHER_TABLES names to this run's long CSVs; ``wording`` (``load_form(...).wording``)
@@ -348,8 +437,9 @@ def update_history(*, table1: str | Path, edges: str | Path, documents: Sequence
     snapshots = list_snapshots(history)
     if snapshots and snapshots[-1].name.endswith(f"-{digest}"):
         latest = snapshots[-1]
-        document = changes_document(compare(snapshots[-2] if len(snapshots) > 1 else None, latest, wording=wording),
-                                    changed=False)
+        document = changes_document(
+            compare(snapshots[-2] if len(snapshots) > 1 else None, latest, wording=wording), changed=False
+        )
         _write_changes(document, changes_md, changes_json, history_dir)
         return HistoryResult(latest, False, document)
     target = history / _next_name(snapshots, digest)
@@ -360,8 +450,9 @@ def update_history(*, table1: str | Path, edges: str | Path, documents: Sequence
     try:
         for name, data in contents.items():
             (staging / name).write_bytes(data)
-        document = changes_document(compare(snapshots[-1] if snapshots else None, staging, target.name, wording),
-                                    changed=True)
+        document = changes_document(
+            compare(snapshots[-1] if snapshots else None, staging, target.name, wording), changed=True
+        )
         _write_changes(document, changes_md, changes_json, history_dir)
         os.replace(staging, target)
     except BaseException:
@@ -379,14 +470,19 @@ def _umask() -> int:
 def log_lines(result: HistoryResult) -> list[str]:
     change = result.changes["latest_change"]
     if not result.created:
-        head = [f"{NO_CHANGE}: unchanged since snapshot {result.snapshot}; changes.md says so and shows that "
-                "snapshot's change as earlier"]
+        head = [
+            f"{NO_CHANGE}: unchanged since snapshot {result.snapshot}; changes.md says so and shows that "
+            "snapshot's change as earlier"
+        ]
     else:
         head = [f"new snapshot {result.snapshot}" + (f" (previous {change['previous']})" if change["previous"] else "")]
     if change["first_run"]:
         return [*head, FIRST_RUN]
     others = sum(len(t["cells"]) for t in change["other_tables"])
-    return [*head, f"{'earlier change: ' if not result.created else ''}documents +{len(change['documents']['added'])} "
-                   f"-{len(change['documents']['removed'])}; Table 1 cells changed {len(change['table1'])}; "
-                   f"other table cells changed {others}; edges +{len(change['edges']['added'])} "
-                   f"-{len(change['edges']['removed'])}"]
+    return [
+        *head,
+        f"{'earlier change: ' if not result.created else ''}documents +{len(change['documents']['added'])} "
+        f"-{len(change['documents']['removed'])}; Table 1 cells changed {len(change['table1'])}; "
+        f"other table cells changed {others}; edges +{len(change['edges']['added'])} "
+        f"-{len(change['edges']['removed'])}",
+    ]

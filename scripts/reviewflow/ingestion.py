@@ -65,8 +65,14 @@ def _assign_sections(blocks: list[dict[str, Any]], texts: list[str], text_length
     # first later ordinary heading; without one, only the title (a first heading).
     abstract = next((i for i, role in enumerate(roles[:FRONT_MATTER_SEARCH]) if role == "front_matter"), None)
     if abstract is not None:
-        front_end = next((i for i in range(abstract + 1, len(blocks))
-                          if blocks[i]["kind"] == "heading" and roles[i] != "front_matter"), len(blocks))
+        front_end = next(
+            (
+                i
+                for i in range(abstract + 1, len(blocks))
+                if blocks[i]["kind"] == "heading" and roles[i] != "front_matter"
+            ),
+            len(blocks),
+        )
     else:
         front_end = 1 if blocks[0]["kind"] == "heading" and len(blocks) > 1 else 0
     names: list[str] = []
@@ -106,16 +112,26 @@ def _assign_sections(blocks: list[dict[str, Any]], texts: list[str], text_length
 def _promote_section_headings(page_blocks: list[RawBlock]) -> None:
     """A paragraph that is only `References` (same font as the body) is still that heading."""
     for block in page_blocks:
-        if block.kind != "heading" and len(block.text) <= 40 and heading_role(block.text) in {
-            "references", "back_to_body", "non_content", "front_matter"
-        } and not block.text.rstrip().endswith("."):
+        if (
+            block.kind != "heading"
+            and len(block.text) <= 40
+            and heading_role(block.text) in {"references", "back_to_body", "non_content", "front_matter"}
+            and not block.text.rstrip().endswith(".")
+        ):
             if heading_role(block.text) == "back_to_body" and len(block.text.split()) > 4:
                 continue
             block.kind, block.level = "heading", block.level or 2
 
 
-def assemble(doc_id: str, source: str, fmt: str, pages: list[RawPage], messages: list[str], status: str,
-             n_pages: int | None = None) -> dict[str, Any]:
+def assemble(
+    doc_id: str,
+    source: str,
+    fmt: str,
+    pages: list[RawPage],
+    messages: list[str],
+    status: str,
+    n_pages: int | None = None,
+) -> dict[str, Any]:
     """The record of docs/data-contracts.md from the pages a reader produced."""
     parts: list[str] = []
     length = 0
@@ -155,8 +171,15 @@ def assemble(doc_id: str, source: str, fmt: str, pages: list[RawPage], messages:
         # An empty page sits where the next page's text starts, so bisecting on starts skips it.
         start, end = spans.get(number, (next_start, next_start))
         next_start = start
-        page_records.append({"number": number, "start": start, "end": end, "chars": end - start,
-                             "has_text_layer": bool(pages[number - 1].has_text_layer)})
+        page_records.append(
+            {
+                "number": number,
+                "start": start,
+                "end": end,
+                "chars": end - start,
+                "has_text_layer": bool(pages[number - 1].has_text_layer),
+            }
+        )
     page_records.reverse()
     text = "".join(parts)
     without_text = [record["number"] for record in page_records if not record["has_text_layer"]]
@@ -181,9 +204,20 @@ def assemble(doc_id: str, source: str, fmt: str, pages: list[RawPage], messages:
 
 def error_record(doc_id: str, source: str, fmt: str, message: str, n_pages: int = 0) -> dict[str, Any]:
     return {
-        "doc_id": doc_id, "source": source, "format": fmt, "text": "", "pages": [], "blocks": [], "sections": [],
-        "quality": {"status": "error", "messages": [message], "n_pages": n_pages, "pages_without_text": [],
-                    "chars_per_page": []},
+        "doc_id": doc_id,
+        "source": source,
+        "format": fmt,
+        "text": "",
+        "pages": [],
+        "blocks": [],
+        "sections": [],
+        "quality": {
+            "status": "error",
+            "messages": [message],
+            "n_pages": n_pages,
+            "pages_without_text": [],
+            "chars_per_page": [],
+        },
     }
 
 
@@ -193,8 +227,9 @@ def default_doc_id(path: Path) -> str:
     return doc_id if doc_id[:1].isalpha() else f"doc_{doc_id}"
 
 
-def ingest_file(path: Path | str, doc_id: str | None = None, max_pages: int = 400,
-                source: str | None = None) -> dict[str, Any]:
+def ingest_file(
+    path: Path | str, doc_id: str | None = None, max_pages: int = 400, source: str | None = None
+) -> dict[str, Any]:
     """Ingest one document. Never raises for a bad document: see `quality.status` and `messages`.
 
     `source` is the path recorded in the output (default: `path` as given); pass the path relative to
@@ -211,8 +246,13 @@ def ingest_file(path: Path | str, doc_id: str | None = None, max_pages: int = 40
         with open(path, "rb") as handle:
             head = handle.read(8192)
     except FileNotFoundError:
-        return error_record(doc_id, source, fmt, f"{source}: file not found: check the `file` column of the manifest "
-                                                 "and that the document is in the corpus folder")
+        return error_record(
+            doc_id,
+            source,
+            fmt,
+            f"{source}: file not found: check the `file` column of the manifest "
+            "and that the document is in the corpus folder",
+        )
     except OSError as error:
         return error_record(doc_id, source, fmt, f"{source}: cannot be read ({error.strerror}): check its permissions")
     if not head.strip():
@@ -221,17 +261,26 @@ def ingest_file(path: Path | str, doc_id: str | None = None, max_pages: int = 40
     reader = readers.sniff(head)
     messages: list[str] = []
     if reader is None:
-        return error_record(doc_id, source, fmt, f"{source}: is {readers.binary_kind(head)}, not a "
-                                                 f"{readers.labels_text()} file: save it as {readers.labels_text()} "
-                                                 "and update the manifest")
+        return error_record(
+            doc_id,
+            source,
+            fmt,
+            f"{source}: is {readers.binary_kind(head)}, not a "
+            f"{readers.labels_text()} file: save it as {readers.labels_text()} "
+            "and update the manifest",
+        )
     sniffed = reader.name
     rename = reader.extensions[0]
     if declared is None:
-        messages.append(f"{source}: the extension '{path.suffix}' is not one reviewflow reads "
-                        f"({readers.extensions_text()}); read as {sniffed} from its contents: rename it to {rename}")
+        messages.append(
+            f"{source}: the extension '{path.suffix}' is not one reviewflow reads "
+            f"({readers.extensions_text()}); read as {sniffed} from its contents: rename it to {rename}"
+        )
     elif sniffed != declared:
-        messages.append(f"{source}: named {path.suffix.lower()} but its contents are {sniffed.upper()}; read as "
-                        f"{sniffed.upper()}: rename it to {rename} in the corpus folder and the manifest")
+        messages.append(
+            f"{source}: named {path.suffix.lower()} but its contents are {sniffed.upper()}; read as "
+            f"{sniffed.upper()}: rename it to {rename} in the corpus folder and the manifest"
+        )
     fmt = sniffed
     try:
         result = reader.read(path, source, max_pages)
@@ -240,9 +289,14 @@ def ingest_file(path: Path | str, doc_id: str | None = None, max_pages: int = 40
         pages, n_pages = result.pages, result.n_pages
         messages.extend(result.messages)
     except Exception as error:  # a reader bug or an unforeseen file must not stop the corpus
-        return error_record(doc_id, source, fmt, f"{source}: could not be read as {fmt.upper()} "
-                                                 f"({type(error).__name__}: {error}): open it to check it is intact, "
-                                                 f"or save it again as {readers.labels_text()}")
+        return error_record(
+            doc_id,
+            source,
+            fmt,
+            f"{source}: could not be read as {fmt.upper()} "
+            f"({type(error).__name__}: {error}): open it to check it is intact, "
+            f"or save it again as {readers.labels_text()}",
+        )
     if not any(page.blocks for page in pages):
         message = reader.no_text.format(source=source, n_pages=n_pages, name=fmt.upper())
         record = error_record(doc_id, source, fmt, message, n_pages=n_pages)
@@ -254,14 +308,18 @@ def ingest_file(path: Path | str, doc_id: str | None = None, max_pages: int = 40
 
 def cli_ingest(args: argparse.Namespace) -> int:
     """`python -m reviewflow ingest PATH --out OUT.json [--doc-id ID] [--max-pages N]`."""
-    record = ingest_file(Path(args.path), doc_id=getattr(args, "doc_id", None),
-                         max_pages=int(getattr(args, "max_pages", 400) or 400))
+    record = ingest_file(
+        Path(args.path), doc_id=getattr(args, "doc_id", None), max_pages=int(getattr(args, "max_pages", 400) or 400)
+    )
     write_json(args.out, record)
     quality = record["quality"]
     for message in quality["messages"]:
         print(f"{quality['status']}: {message}", file=sys.stderr)
-    print(f"{record['doc_id']}: {record['format']}, {quality['n_pages']} page(s), {len(record['text'])} characters, "
-          f"status {quality['status']} -> {args.out}", file=sys.stderr)
+    print(
+        f"{record['doc_id']}: {record['format']}, {quality['n_pages']} page(s), {len(record['text'])} characters, "
+        f"status {quality['status']} -> {args.out}",
+        file=sys.stderr,
+    )
     return 1 if quality["status"] == "error" else 0
 
 
@@ -287,8 +345,16 @@ def section_of(doc: dict[str, Any], offset: int) -> str:
 
 
 # --------------------------------------------------------------------------------------- report
-REPORT_COLUMNS: tuple[str, ...] = ("doc_id", "file", "format", "status", "n_pages", "chars", "pages_without_text",
-                                   "message")
+REPORT_COLUMNS: tuple[str, ...] = (
+    "doc_id",
+    "file",
+    "format",
+    "status",
+    "n_pages",
+    "chars",
+    "pages_without_text",
+    "message",
+)
 
 
 def report_row(record: dict[str, Any]) -> dict[str, Any]:
@@ -313,8 +379,10 @@ def report_rows(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
 def problem_summary(rows: list[dict[str, Any]]) -> str:
     """A short text for the log: counts by status, then every document that needs attention."""
     counts = {status: sum(1 for row in rows if row["status"] == status) for status in ("ok", "warning", "error")}
-    lines = [f"ingest: {len(rows)} document(s): {counts['ok']} ok, {counts['warning']} warning(s), "
-             f"{counts['error']} error(s)"]
+    lines = [
+        f"ingest: {len(rows)} document(s): {counts['ok']} ok, {counts['warning']} warning(s), "
+        f"{counts['error']} error(s)"
+    ]
     for status in ("error", "warning"):
         for row in rows:
             if row["status"] == status:

@@ -26,22 +26,70 @@ from bs4 import BeautifulSoup, CData, Comment, NavigableString, PageElement, Tag
 from reviewflow.ingestion_normalize import Vocabulary, join_lines, normalize_chars
 from reviewflow.ingestion_types import RawBlock, RawPage
 
-BOILERPLATE_TAGS = ("script", "style", "nav", "header", "footer", "aside", "form", "noscript", "iframe",
-                    "svg", "button", "select", "template", "object", "embed", "canvas", "head", "menu")
+BOILERPLATE_TAGS = (
+    "script",
+    "style",
+    "nav",
+    "header",
+    "footer",
+    "aside",
+    "form",
+    "noscript",
+    "iframe",
+    "svg",
+    "button",
+    "select",
+    "template",
+    "object",
+    "embed",
+    "canvas",
+    "head",
+    "menu",
+)
 BOILERPLATE_ROLES = {"navigation", "banner", "contentinfo", "search", "menu", "menubar", "toolbar"}
 HEADING_TAGS = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}
 LIST_ITEM_TAGS = {"li", "dt", "dd"}
-BLOCK_TAGS = {
-    "p", "div", "section", "article", "main", "body", "blockquote", "pre", "ul", "ol", "dl", "table",
-    "thead", "tbody", "tfoot", "caption", "figure", "figcaption", "address", "center", "fieldset",
-    "hr", "html", "details", "summary", "td", "th",
-} | set(HEADING_TAGS) | LIST_ITEM_TAGS
+BLOCK_TAGS = (
+    {
+        "p",
+        "div",
+        "section",
+        "article",
+        "main",
+        "body",
+        "blockquote",
+        "pre",
+        "ul",
+        "ol",
+        "dl",
+        "table",
+        "thead",
+        "tbody",
+        "tfoot",
+        "caption",
+        "figure",
+        "figcaption",
+        "address",
+        "center",
+        "fieldset",
+        "hr",
+        "html",
+        "details",
+        "summary",
+        "td",
+        "th",
+    }
+    | set(HEADING_TAGS)
+    | LIST_ITEM_TAGS
+)
 LINE_BREAK = "\u2028"
 _SOURCE_SPACE_RE = re.compile(r"[^\S\u2028]+")
 # Site furniture marked by class: skip links, screen-reader-only labels, breadcrumbs, cookie and share bars.
 _BOILERPLATE_CLASS_RE = re.compile(
     r"^(?:skip|sr-only|visually-hidden|screen-reader|breadcrumb|cookie|share|social|sidebar|site-header|"
-    r"site-footer|pagination)(?:$|[-_])", re.I)
+    r"site-footer|pagination)(?:$|[-_])",
+    re.I,
+)
 _HIDDEN_STYLE_RE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 
 
@@ -114,8 +162,11 @@ def _is_link_menu(tag: Tag, stats: _TextStats | None = None) -> bool:
     figures = stats.link_menu_figures(tag) if stats is not None else None
     if figures is None:
         links = tag.find_all("a")
-        figures = (len(links), sum(len(link.get_text(" ", strip=True)) for link in links),
-                   len(tag.get_text(" ", strip=True)))
+        figures = (
+            len(links),
+            sum(len(link.get_text(" ", strip=True)) for link in links),
+            len(tag.get_text(" ", strip=True)),
+        )
     n_links, link_chars, total = figures
     if n_links < _LINK_MENU_MIN_LINKS:
         return False
@@ -193,8 +244,11 @@ def _walk(root: Tag, out: _Collector) -> None:
             continue
         if name == "tr":
             out.flush()
-            cells = [" ".join(cell.get_text(" ").split()) for cell in child.find_all(["td", "th"], recursive=False)
-                     if not _is_boilerplate(cell, stats)]
+            cells = [
+                " ".join(cell.get_text(" ").split())
+                for cell in child.find_all(["td", "th"], recursive=False)
+                if not _is_boilerplate(cell, stats)
+            ]
             cells = [cell for cell in cells if cell]
             if cells:
                 out.items.append(("paragraph", " | ".join(cells), None))

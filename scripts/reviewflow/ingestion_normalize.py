@@ -19,8 +19,23 @@ from functools import lru_cache
 # `care2`), fractions and the like, so only the characters whose compatibility form is plainly the
 # same text are normalized: Latin ligatures, exotic spaces and full-width ASCII.
 _LIGATURES = {chr(c) for c in range(0xFB00, 0xFB07)}
-_SPACES = {"\u00a0", "\u2000", "\u2001", "\u2002", "\u2003", "\u2004", "\u2005", "\u2006", "\u2007",
-           "\u2008", "\u2009", "\u200a", "\u202f", "\u205f", "\u3000"}
+_SPACES = {
+    "\u00a0",
+    "\u2000",
+    "\u2001",
+    "\u2002",
+    "\u2003",
+    "\u2004",
+    "\u2005",
+    "\u2006",
+    "\u2007",
+    "\u2008",
+    "\u2009",
+    "\u200a",
+    "\u202f",
+    "\u205f",
+    "\u3000",
+}
 _FULLWIDTH = {chr(c) for c in range(0xFF01, 0xFF5F)}
 _NFKC_SAFE = _LIGATURES | _SPACES | _FULLWIDTH
 _DROP = {"\u00ad", "\u200b", "\u200c", "\u200d", "\ufeff"}  # soft hyphen, zero-width characters
@@ -41,8 +56,16 @@ def normalize_chars(text: str) -> str:
 
 # TeX-made PDFs often draw an accent as a separate spacing character after its letter (`Schu¨tze`,
 # `Pas¸ca`): put it back on the letter.
-_SPACING_ACCENTS = {"\u00a8": "\u0308", "\u00b4": "\u0301", "\u02c6": "\u0302", "\u02dc": "\u0303",
-                    "\u00b8": "\u0327", "\u02c7": "\u030c", "\u02d8": "\u0306", "\u02da": "\u030a"}
+_SPACING_ACCENTS = {
+    "\u00a8": "\u0308",
+    "\u00b4": "\u0301",
+    "\u02c6": "\u0302",
+    "\u02dc": "\u0303",
+    "\u00b8": "\u0327",
+    "\u02c7": "\u030c",
+    "\u02d8": "\u0306",
+    "\u02da": "\u030a",
+}
 _SPACING_ACCENT_RE = re.compile("([A-Za-z])([" + "".join(_SPACING_ACCENTS) + "])")
 
 
@@ -50,7 +73,8 @@ def attach_accents(text: str) -> str:
     if not _SPACING_ACCENT_RE.search(text):
         return text
     return unicodedata.normalize(
-        "NFC", _SPACING_ACCENT_RE.sub(lambda m: m.group(1) + _SPACING_ACCENTS[m.group(2)], text))
+        "NFC", _SPACING_ACCENT_RE.sub(lambda m: m.group(1) + _SPACING_ACCENTS[m.group(2)], text)
+    )
 
 
 def squeeze_spaces(text: str) -> str:

@@ -65,7 +65,8 @@ MAX_HEADING_WORDS = 30
 
 _BOLD_RE = re.compile(r"bold|black|heavy|semibold|demi|-medi|medium|[.,-]b$|\bcmbx|cmb\d|-bd\b|bd$", re.I)
 _PAGE_NUMBER_RE = re.compile(
-    r"^(?:page\s*)?(?:\d{1,4}|(?=[ivxlc])c{0,3}(?:xc|xl|l?x{0,3})(?:ix|iv|v?i{0,3}))(?:\s*(?:of|/)\s*\d{1,4})?$", re.I)
+    r"^(?:page\s*)?(?:\d{1,4}|(?=[ivxlc])c{0,3}(?:xc|xl|l?x{0,3})(?:ix|iv|v?i{0,3}))(?:\s*(?:of|/)\s*\d{1,4})?$", re.I
+)
 _BULLETS = "•◦▪▫■□●○‣⁃∙·"
 _LIST_START_RE = re.compile(r"^(?:[•◦▪▫■□●○‣⁃∙·\-–—]\s|\[\d{1,3}\]|\d{1,3}\.\s|\(\d{1,3}\)\s)")
 _TERMINAL_RE = re.compile(r"[.!?:;]['\"”’)\]]?$")
@@ -111,8 +112,9 @@ class Blanks:
 
     @classmethod
     def from_chars(cls, chars: list[dict]) -> Blanks:
-        boxes = sorted((c["x0"], c["top"], c["bottom"]) for c in chars
-                       if c["text"].isspace() and c.get("upright", True))
+        boxes = sorted(
+            (c["x0"], c["top"], c["bottom"]) for c in chars if c["text"].isspace() and c.get("upright", True)
+        )
         return cls(tuple(box[0] for box in boxes), tuple(boxes))
 
     def between(self, left: dict, right: dict) -> bool:
@@ -175,7 +177,7 @@ def find_gutter(words: list[dict], width: float) -> tuple[float, float] | None:
         return None
     # The band's edges can clip the ends of a few long column lines; the gutter line is the middle
     # of the least-covered stretch inside it.
-    low = min(cover[best[0]:best[1]])
+    low = min(cover[best[0] : best[1]])
     core: tuple[int, int] = (best[0], best[0])
     start = None
     for index in range(best[0], best[1] + 1):
@@ -301,6 +303,7 @@ def _rows(words: list[dict]) -> list[list[dict]]:
 def _attach_scripts(rows: list[list[dict]]) -> list[list[dict]]:
     """Sub- and superscripts (a row of at most three small words overlapping a row of larger type) join
     that row, so `f_comp` in a formula does not break its paragraph in two."""
+
     def is_script_of(small: list[dict], base: list[dict]) -> bool:
         if len(small) > 3 or max(w["size"] for w in small) > 0.85 * max(w["size"] for w in base):
             return False
@@ -341,7 +344,8 @@ def build_lines(words: list[dict], group: int, blanks: Blanks = Blanks()) -> lis
                 # extract_words already split at every wider gap and at every space character, so a
                 # narrow gap without a blank in it is a font change inside one word.
                 if gap > X_TOLERANCE_RATIO * min(word["size"], previous["size"]) * 0.9 or blanks.between(
-                        previous, word):
+                    previous, word
+                ):
                     parts.append(" ")
             parts.append(text)
             sizes[round(word["size"], 1)] += len(text)
@@ -349,17 +353,30 @@ def build_lines(words: list[dict], group: int, blanks: Blanks = Blanks()) -> lis
             if not _is_bold(word.get("fontname") or "") and any(ch.isalpha() for ch in text):
                 regular_words += 1
             previous = word
-        lines.append(Line(
-            text=attach_accents("".join(parts)), x0=row[0]["x0"], x1=max(w["x1"] for w in row),
-            top=min(w["top"] for w in row), bottom=max(w["bottom"] for w in row),
-            size=sizes.most_common(1)[0][0], bold=regular_words == 0, group=group, n_chars=n_chars,
-        ))
+        lines.append(
+            Line(
+                text=attach_accents("".join(parts)),
+                x0=row[0]["x0"],
+                x1=max(w["x1"] for w in row),
+                top=min(w["top"] for w in row),
+                bottom=max(w["bottom"] for w in row),
+                size=sizes.most_common(1)[0][0],
+                bold=regular_words == 0,
+                group=group,
+                n_chars=n_chars,
+            )
+        )
     return lines
 
 
 def read_page_lines(page: Page, number: int) -> PageLines:
-    words = page.extract_words(x_tolerance_ratio=X_TOLERANCE_RATIO, y_tolerance=3, keep_blank_chars=False,
-                               use_text_flow=False, extra_attrs=["fontname", "size"])
+    words = page.extract_words(
+        x_tolerance_ratio=X_TOLERANCE_RATIO,
+        y_tolerance=3,
+        keep_blank_chars=False,
+        use_text_flow=False,
+        extra_attrs=["fontname", "size"],
+    )
     width, height = float(page.width), float(page.height)
     result = PageLines(number=number, width=width, height=height)
     kept: list[dict] = []
@@ -405,8 +422,11 @@ def remove_running_lines(pages: list[PageLines]) -> int:
     repeated = {key for key, count in counts.items() if count >= threshold}
     removed = 0
     for page in pages:
-        drop = {i for i in _margin_lines(page)
-                if _margin_key(page.lines[i].text) in repeated or _PAGE_NUMBER_RE.match(page.lines[i].text.strip())}
+        drop = {
+            i
+            for i in _margin_lines(page)
+            if _margin_key(page.lines[i].text) in repeated or _PAGE_NUMBER_RE.match(page.lines[i].text.strip())
+        }
         if drop:
             removed += len(drop)
             page.lines = [line for i, line in enumerate(page.lines) if i not in drop]
@@ -467,9 +487,13 @@ def _split_group(lines: list[Line], body: float, page: int) -> list[_Piece]:
             index += 1
             continue
         end = index + 1
-        while (end < len(lines) and kinds[end] == kinds[index] and abs(lines[end].size - lines[index].size) < 0.25
-               and lines[end].bold == lines[index].bold
-               and lines[end].top - lines[end - 1].bottom < 1.2 * lines[end - 1].height):
+        while (
+            end < len(lines)
+            and kinds[end] == kinds[index]
+            and abs(lines[end].size - lines[index].size) < 0.25
+            and lines[end].bold == lines[index].bold
+            and lines[end].top - lines[end - 1].bottom < 1.2 * lines[end - 1].height
+        ):
             end += 1
         run_words = sum(len(lines[i].text.split()) for i in range(index, end))
         if end - index > MAX_HEADING_LINES or run_words > MAX_HEADING_WORDS:
@@ -518,8 +542,16 @@ def _bullet_lines(lines: list[Line], kinds: list[str | None]) -> list[bool]:
     return flags
 
 
-def _split_stretch(lines: list[Line], kinds: list[str | None], bullet: list[bool], start: int, end: int,
-                   usual_gap: float, right: float, page: int) -> list[_Piece]:
+def _split_stretch(
+    lines: list[Line],
+    kinds: list[str | None],
+    bullet: list[bool],
+    start: int,
+    end: int,
+    usual_gap: float,
+    right: float,
+    page: int,
+) -> list[_Piece]:
     stretch = [i for i in range(start, end) if kinds[i] is None]
     if not stretch:
         return []
@@ -543,8 +575,12 @@ def _split_stretch(lines: list[Line], kinds: list[str | None], bullet: list[bool
         return sum(ends) / len(ends) if ends else None
 
     before_indented, before_edge = mean_end_before(indented), mean_end_before(at_edge)
-    hanging = (not in_list and before_indented is not None and before_edge is not None
-               and before_indented > before_edge + 2 * lines[stretch[0]].size)
+    hanging = (
+        not in_list
+        and before_indented is not None
+        and before_edge is not None
+        and before_indented > before_edge + 2 * lines[stretch[0]].size
+    )
     pieces: list[_Piece] = []
     for i in stretch:
         line = lines[i]
@@ -565,8 +601,11 @@ def _split_stretch(lines: list[Line], kinds: list[str | None], bullet: list[bool
                 or (in_list and bool(_LIST_START_RE.match(line.text)))
                 or (hanging and not is_indented and was_indented)
                 or (not hanging and not in_list and is_indented and not was_indented)
-                or (bool(_SENTENCE_END_RE.search(previous.text)) and previous.x1 < right - 4 * em
-                    and abs(line.size - previous.size) < 0.6)
+                or (
+                    bool(_SENTENCE_END_RE.search(previous.text))
+                    and previous.x1 < right - 4 * em
+                    and abs(line.size - previous.size) < 0.6
+                )
             )
         if starts_new:
             is_item = (bullet[i] and line.text[:1] in _BULLETS) or (in_list and bool(_LIST_START_RE.match(line.text)))
@@ -622,10 +661,15 @@ def pages_to_blocks(pages: list[PageLines], vocab: Vocabulary) -> list[RawPage]:
             text = join_lines([line.text for line in piece.lines], vocab)
             if not text:
                 continue
-            if (last is not None and last_piece is not None and piece.kind == "heading"
-                    and last_piece.kind == "heading" and last_piece.page == piece.page
-                    and last_piece.level_key == piece.level_key
-                    and -1 <= piece.lines[0].top - last_piece.lines[-1].bottom < 1.2 * piece.lines[0].height):
+            if (
+                last is not None
+                and last_piece is not None
+                and piece.kind == "heading"
+                and last_piece.kind == "heading"
+                and last_piece.page == piece.page
+                and last_piece.level_key == piece.level_key
+                and -1 <= piece.lines[0].top - last_piece.lines[-1].bottom < 1.2 * piece.lines[0].height
+            ):
                 # A title's last short line falls beside the gutter, in another group: same heading.
                 last.text = join_pair(last.text, text, vocab)
                 last_piece.lines.extend(piece.lines)
@@ -638,10 +682,15 @@ def pages_to_blocks(pages: list[PageLines], vocab: Vocabulary) -> list[RawPage]:
                 block = RawBlock("notice", text)
             else:
                 block = RawBlock(piece.kind, text)
-            if (piece.continues and not small_print and open_ is not None and block.kind == "paragraph"
-                    and _continues(open_.block.text, text)
-                    and _may_continue(open_, piece, same_page=open_.tail is raw)
-                    and _small_print_placeable(open_, passed_small_print, raw)):
+            if (
+                piece.continues
+                and not small_print
+                and open_ is not None
+                and block.kind == "paragraph"
+                and _continues(open_.block.text, text)
+                and _may_continue(open_, piece, same_page=open_.tail is raw)
+                and _small_print_placeable(open_, passed_small_print, raw)
+            ):
                 target = open_.block
                 joined = join_pair(target.text, text, vocab)
                 offset = len(joined) - len(text)  # where this page's part begins, for the page map
@@ -743,8 +792,10 @@ def read_pdf(path: Path, source: str, max_pages: int = 400) -> PdfResult:
             except (PdfminerException, PDFSyntaxError, PDFPasswordIncorrect, PDFEncryptionError):
                 raise
             except Exception as error:  # a broken page tree fails while pdfminer lists the pages
-                page_tree_error = (f"{source}: the PDF's list of pages is damaged ({type(error).__name__}: {error}), "
-                                   "so no page can be found: download it again or re-save it from a PDF viewer")
+                page_tree_error = (
+                    f"{source}: the PDF's list of pages is damaged ({type(error).__name__}: {error}), "
+                    "so no page can be found: download it again or re-save it from a PDF viewer"
+                )
                 pages = []
             n_pages = len(pages)
             for index, page in enumerate(pages):
@@ -755,20 +806,37 @@ def read_pdf(path: Path, source: str, max_pages: int = 400) -> PdfResult:
                 except Exception as error:  # one broken page must not lose the others
                     page_lines.append(PageLines(number=index + 1, width=0, height=0, has_text_layer=False))
                     unreadable.append(index + 1)
-                    messages.append(f"{source}: page {index + 1} could not be read ({type(error).__name__}); "
-                                    "its text is missing: check the page in a PDF viewer")
+                    messages.append(
+                        f"{source}: page {index + 1} could not be read ({type(error).__name__}); "
+                        "its text is missing: check the page in a PDF viewer"
+                    )
                 finally:
                     page.close()
     except (PDFPasswordIncorrect, PDFEncryptionError) as error:
-        return PdfResult([], [], 0, f"{source}: the PDF is encrypted with a password ({type(error).__name__}): "
-                                    "save an unprotected copy (e.g. `qpdf --decrypt`) and add that to the corpus")
+        return PdfResult(
+            [],
+            [],
+            0,
+            f"{source}: the PDF is encrypted with a password ({type(error).__name__}): "
+            "save an unprotected copy (e.g. `qpdf --decrypt`) and add that to the corpus",
+        )
     except (PdfminerException, PDFSyntaxError) as error:
         cause = error.args[0] if error.args else error
         if isinstance(cause, (PDFPasswordIncorrect, PDFEncryptionError)):
-            return PdfResult([], [], 0, f"{source}: the PDF is encrypted with a password: save an unprotected copy "
-                                        "(e.g. `qpdf --decrypt in.pdf out.pdf`) and add that to the corpus")
-        return PdfResult([], [], 0, f"{source}: the PDF is damaged or truncated ({type(cause).__name__}: {cause}): "
-                                    "download it again or re-save it from a PDF viewer")
+            return PdfResult(
+                [],
+                [],
+                0,
+                f"{source}: the PDF is encrypted with a password: save an unprotected copy "
+                "(e.g. `qpdf --decrypt in.pdf out.pdf`) and add that to the corpus",
+            )
+        return PdfResult(
+            [],
+            [],
+            0,
+            f"{source}: the PDF is damaged or truncated ({type(cause).__name__}: {cause}): "
+            "download it again or re-save it from a PDF viewer",
+        )
     except Exception:
         if page_tree_error is None:
             raise
@@ -778,24 +846,35 @@ def read_pdf(path: Path, source: str, max_pages: int = 400) -> PdfResult:
     if n_pages == 0:
         return PdfResult([], [], 0, f"{source}: the PDF has no pages: download it again")
     if page_lines and len(unreadable) == len(page_lines):
-        return PdfResult([], [], n_pages, f"{source}: none of its {len(page_lines)} page(s) could be read (the page "
-                                          "contents are damaged, not scanned): download it again or re-save it from "
-                                          "a PDF viewer")
+        return PdfResult(
+            [],
+            [],
+            n_pages,
+            f"{source}: none of its {len(page_lines)} page(s) could be read (the page "
+            "contents are damaged, not scanned): download it again or re-save it from "
+            "a PDF viewer",
+        )
     if n_pages > max_pages:
-        messages.append(f"{source}: has {n_pages} pages; only the first {max_pages} were read: raise "
-                        "ingest.max_pages in config/config.yaml (or --max-pages) to read them all")
+        messages.append(
+            f"{source}: has {n_pages} pages; only the first {max_pages} were read: raise "
+            "ingest.max_pages in config/config.yaml (or --max-pages) to read them all"
+        )
     remove_running_lines(page_lines)
     vocab = Vocabulary.from_lines(line.text for page in page_lines for line in page.lines)
     raw_pages = pages_to_blocks(page_lines, vocab)
     empty = [page.number for page in page_lines if not page.has_text_layer and page.number not in unreadable]
     if empty and len(empty) < len(page_lines):
         shown = ", ".join(str(n) for n in empty[:10]) + (" …" if len(empty) > 10 else "")
-        messages.append(f"{source}: {len(empty)} of {len(page_lines)} page(s) have no text layer (page {shown}): "
-                        "those pages are probably scanned images; run OCR (e.g. `ocrmypdf --skip-text in.pdf "
-                        "out.pdf`) and replace the file")
+        messages.append(
+            f"{source}: {len(empty)} of {len(page_lines)} page(s) have no text layer (page {shown}): "
+            "those pages are probably scanned images; run OCR (e.g. `ocrmypdf --skip-text in.pdf "
+            "out.pdf`) and replace the file"
+        )
     cid = sum(page.cid_words for page in page_lines)
     words = sum(page.n_words for page in page_lines) + cid
     if cid and cid >= 0.05 * max(words, 1):
-        messages.append(f"{source}: {cid} words use fonts without a Unicode map, so their text is lost: run OCR "
-                        "(e.g. `ocrmypdf --force-ocr in.pdf out.pdf`) and replace the file")
+        messages.append(
+            f"{source}: {cid} words use fonts without a Unicode map, so their text is lost: run OCR "
+            "(e.g. `ocrmypdf --force-ocr in.pdf out.pdf`) and replace the file"
+        )
     return PdfResult(raw_pages, messages, len(page_lines))

@@ -25,8 +25,10 @@ def _patterns_data() -> dict[str, Any]:
 @lru_cache(maxsize=1)
 def section_patterns() -> dict[str, tuple[str, ...]]:
     data = _patterns_data()
-    return {key: tuple(str(name).lower() for name in data.get(key, ())) for key in
-            ("references", "back_to_body", "non_content", "front_matter")}
+    return {
+        key: tuple(str(name).lower() for name in data.get(key, ()))
+        for key in ("references", "back_to_body", "non_content", "front_matter")
+    }
 
 
 @lru_cache(maxsize=1)

@@ -26,7 +26,7 @@ MARKDOWN_HEADING_RE = re.compile(r"^(#{1,6})\s+\S")
 NUMBERED_HEADING_RE = re.compile(r"^\s*((?:\d{1,2}|[IVX]{1,5}|[A-Z])(?:\.\d{1,2})*)\.?\s+(?=[A-Z])")
 WRAP_WIDTH = 100  # a file whose lines are mostly this short or shorter is hard-wrapped
 _GLYPH_BULLETS = set("•◦▪▫■□●○‣⁃∙·*-–—")
-_FINAL_PUNCTUATION = tuple(".,;:!?…\"”’)]")
+_FINAL_PUNCTUATION = tuple('.,;:!?…"”’)]')
 
 
 def heading_level(line: str, is_first: bool = False) -> int | None:
@@ -94,7 +94,7 @@ def _chunk_blocks(chunk: list[str], vocab: Vocabulary, is_first_of_doc: bool) ->
             flush()
             # A bullet glyph is layout and goes; a number or letter (`2.`, `(b)`) is kept: it is referred to.
             marker = bullet.group(0).strip()
-            kind, lines = "list_item", [line[bullet.end():] if marker in _GLYPH_BULLETS else line.strip()]
+            kind, lines = "list_item", [line[bullet.end() :] if marker in _GLYPH_BULLETS else line.strip()]
             continue
         if index == 0 and len(chunk) > 1 and BULLET_RE.match(chunk[1]):
             # A short line introducing a list is its heading (a sentence ending in ':' is not).

@@ -27,8 +27,20 @@ from reviewflow.fileio import (
 from reviewflow.paths import schema_path
 
 COLUMNS: tuple[str, ...] = (
-    "doc_id", "citation", "authors", "year", "year_suffix", "title", "container", "doi",
-    "doc_type", "search_strategy", "file", "surrogate", "verified", "notes",
+    "doc_id",
+    "citation",
+    "authors",
+    "year",
+    "year_suffix",
+    "title",
+    "container",
+    "doi",
+    "doc_type",
+    "search_strategy",
+    "file",
+    "surrogate",
+    "verified",
+    "notes",
 )
 
 _FIXES = {
@@ -38,7 +50,7 @@ _FIXES = {
     "file": "give the path relative to the corpus folder (not starting with / or \\)",
     "doi": "write a bare DOI such as 10.1000/xyz, or leave it empty",
     "search_strategy": "write the id of an identification source of the search log (lower-case letters, digits "
-                       "and underscores, e.g. 'database'), or leave it empty",
+    "and underscores, e.g. 'database'), or leave it empty",
 }
 # Spreadsheets set to a language with decimal commas save "CSV" with semicolons; some tools write tabs.
 _DELIMITERS = ((";", "semicolon"), ("\t", "tab"))
@@ -145,27 +157,35 @@ def _unreadable_header(header: tuple[str, ...], path: str | Path) -> list[str]:
     where = f"{path}: row 1 (header)"
     delimiter = _wrong_delimiter(header)
     if delimiter:
-        return [f"{where}: the columns are separated by {delimiter}s, not commas, so the required "
-                f"columns are not found. Fix: save the file as 'CSV UTF-8 (comma delimited)' (a spreadsheet "
-                f"set to a language with decimal commas writes {delimiter}s), or replace the {delimiter}s "
-                "between columns with commas."]
-    return [f"{where}, column '{name}': appears {header.count(name)} times, and only the last one's values "
-            "would be read. Fix: rename or merge the repeated columns."
-            for name in sorted({name for name in header if header.count(name) > 1})]
+        return [
+            f"{where}: the columns are separated by {delimiter}s, not commas, so the required "
+            f"columns are not found. Fix: save the file as 'CSV UTF-8 (comma delimited)' (a spreadsheet "
+            f"set to a language with decimal commas writes {delimiter}s), or replace the {delimiter}s "
+            "between columns with commas."
+        ]
+    return [
+        f"{where}, column '{name}': appears {header.count(name)} times, and only the last one's values "
+        "would be read. Fix: rename or merge the repeated columns."
+        for name in sorted({name for name in header if header.count(name) > 1})
+    ]
 
 
 def header_problems(header: tuple[str, ...], path: str | Path) -> list[str]:
     """Problems of the header row, each reported once (not once per row)."""
     if not header:
-        return [f"{path}: the file is empty (no header row). Fix: start it with the header line "
-                f"'{','.join(COLUMNS)}' and one row per document (or `python -m reviewflow corpus add`), "
-                "or restore it from version control."]
+        return [
+            f"{path}: the file is empty (no header row). Fix: start it with the header line "
+            f"'{','.join(COLUMNS)}' and one row per document (or `python -m reviewflow corpus add`), "
+            "or restore it from version control."
+        ]
     problems = _unreadable_header(header, path)
     missing = [column for column in _schema()["required"] if column not in header]
     if missing and not _wrong_delimiter(header):
         label = "column" if len(missing) == 1 else "columns"
-        problems.append(f"{path}: row 1 (header), {label} {_quoted(missing)}: missing from the header. Fix: add "
-                        f"the {label} to the header and a value in every row (see {schema_path('manifest')}).")
+        problems.append(
+            f"{path}: row 1 (header), {label} {_quoted(missing)}: missing from the header. Fix: add "
+            f"the {label} to the header and a value in every row (see {schema_path('manifest')})."
+        )
     return problems
 
 
@@ -175,9 +195,11 @@ def overflow_problems(table: ManifestTable, path: str | Path) -> list[str]:
     for line, cells in sorted(table.overflow.items()):
         doc_id = table.rows[line - _line(0)].get("doc_id", "")
         shown = ", ".join(repr(cell[:40]) for cell in cells[:3]) + (", ..." if len(cells) > 3 else "")
-        problems.append(f"{path}: row {line} (doc_id '{doc_id}'): {len(cells)} cell(s) beyond the "
-                        f"{len(table.header)} columns of the header ({shown}). Fix: put double quotes around "
-                        "a value that contains a comma, or name the extra column in the header.")
+        problems.append(
+            f"{path}: row {line} (doc_id '{doc_id}'): {len(cells)} cell(s) beyond the "
+            f"{len(table.header)} columns of the header ({shown}). Fix: put double quotes around "
+            "a value that contains a comma, or name the extra column in the header."
+        )
     return problems
 
 
@@ -199,12 +221,18 @@ def _citation_problem(row: dict[str, str], where: str) -> str | None:
         return None
     trailing_year = re.search(r"\d{4}[a-z]?$", citation)
     example = citation[: trailing_year.start()] + label if trailing_year else f"{citation}, {label}"
-    return (f"{where}, column 'citation': {citation!r} does not end with {label}, the row's year and "
-            f"year_suffix. Fix: write the citation as '{example}', or correct year/year_suffix.")
+    return (
+        f"{where}, column 'citation': {citation!r} does not end with {label}, the row's year and "
+        f"year_suffix. Fix: write the citation as '{example}', or correct year/year_suffix."
+    )
 
 
-def validate_rows(rows: list[dict[str, str]], manifest_path: str | Path, corpus_dir: str | Path | None = None,
-                  header: tuple[str, ...] | None = None) -> list[str]:
+def validate_rows(
+    rows: list[dict[str, str]],
+    manifest_path: str | Path,
+    corpus_dir: str | Path | None = None,
+    header: tuple[str, ...] | None = None,
+) -> list[str]:
     """Every problem of the rows, one message each naming the row (as in a spreadsheet) and column.
 
     With ``header``, a required column missing from it is left to ``header_problems`` (reported once).
@@ -223,7 +251,9 @@ def validate_rows(rows: list[dict[str, str]], manifest_path: str | Path, corpus_
             if error.validator == "required":
                 column = error.message.split("'")[1]
                 if header is None or column in header:
-                    problems.append(f"{where}, column '{column}': missing. Fix: add the column '{column}' to the header.")
+                    problems.append(
+                        f"{where}, column '{column}': missing. Fix: add the column '{column}' to the header."
+                    )
                 continue
             column = str(error.path[0]) if error.path else "?"
             value = row.get(column, "")
@@ -236,7 +266,9 @@ def validate_rows(rows: list[dict[str, str]], manifest_path: str | Path, corpus_
         if citation:
             problems.append(citation)
         if doc_id in seen:
-            problems.append(f"{where}, column 'doc_id': duplicate of row {seen[doc_id]}. Fix: give each document its own doc_id.")
+            problems.append(
+                f"{where}, column 'doc_id': duplicate of row {seen[doc_id]}. Fix: give each document its own doc_id."
+            )
         elif doc_id:
             seen[doc_id] = line
         file = row.get("file", "")
@@ -245,8 +277,10 @@ def validate_rows(rows: list[dict[str, str]], manifest_path: str | Path, corpus_
         key = os.path.normpath(file)
         if key in files:
             other_line, other_id = files[key]
-            problems.append(f"{where}, column 'file': {file} is also the file of row {other_line} (doc_id '{other_id}'). "
-                            "Fix: give each document its own file, or delete the duplicate row.")
+            problems.append(
+                f"{where}, column 'file': {file} is also the file of row {other_line} (doc_id '{other_id}'). "
+                "Fix: give each document its own file, or delete the duplicate row."
+            )
         else:
             files[key] = (line, doc_id)
         unreadable = readers.extension_problem(file)
@@ -269,12 +303,16 @@ def file_problem(file: str, corpus_dir: Path) -> str | None:
         inside = target.resolve().is_relative_to(corpus_dir.resolve())
         exists = inside and target.is_file()
     except (OSError, ValueError) as error:  # e.g. a name longer than the file system allows, a NUL character
-        return (f"{file[:60]!r}... is not a usable path ({getattr(error, 'strerror', None) or error}). Fix: give the document a "
-                "short file name of ordinary characters and write its path relative to the corpus folder, e.g. documents/<doc_id>.pdf.")
+        return (
+            f"{file[:60]!r}... is not a usable path ({getattr(error, 'strerror', None) or error}). Fix: give the document a "
+            "short file name of ordinary characters and write its path relative to the corpus folder, e.g. documents/<doc_id>.pdf."
+        )
     if not inside:
-        return (f"{file} leads outside the corpus folder {corpus_dir} (documents must be inside it; symlinks are "
-                f"followed). Fix: copy the document into {corpus_dir} (e.g. {corpus_dir / 'documents'}) and give its "
-                "path relative to that folder.")
+        return (
+            f"{file} leads outside the corpus folder {corpus_dir} (documents must be inside it; symlinks are "
+            f"followed). Fix: copy the document into {corpus_dir} (e.g. {corpus_dir / 'documents'}) and give its "
+            "path relative to that folder."
+        )
     if not exists:
         return f"{target} does not exist. Fix: put the document there or correct the path."
     return None
@@ -286,8 +324,10 @@ def validate_table(table: ManifestTable, manifest_path: str | Path, corpus_dir: 
     if not table.header or _wrong_delimiter(table.header):
         return problems  # the rows cannot be read column by column
     if not table.rows:
-        problems.append(f"{manifest_path}: no documents: the header is there but no row follows. Fix: add one row "
-                        "per included document (by hand or with `python -m reviewflow corpus add`).")
+        problems.append(
+            f"{manifest_path}: no documents: the header is there but no row follows. Fix: add one row "
+            "per included document (by hand or with `python -m reviewflow corpus add`)."
+        )
     problems += overflow_problems(table, manifest_path)
     return problems + validate_rows(table.rows, manifest_path, corpus_dir, header=table.header)
 
@@ -347,9 +387,13 @@ def write_rows(path: str | Path, rows: list[dict[str, str]]) -> None:
 _SEARCH_LOG_GROUPS = ("databases_and_registers", "other_methods")
 
 
-def check_search_strategies(documents: Iterable[Document | Mapping[str, str]],
-                            search_log: Mapping[str, Any] | str | Path, *, manifest_path: str | Path = "corpus/manifest.csv",
-                            search_log_path: str | Path | None = None) -> list[str]:
+def check_search_strategies(
+    documents: Iterable[Document | Mapping[str, str]],
+    search_log: Mapping[str, Any] | str | Path,
+    *,
+    manifest_path: str | Path = "corpus/manifest.csv",
+    search_log_path: str | Path | None = None,
+) -> list[str]:
     """Manifest rows whose search_strategy is not the id of an identification source of the search log.
 
     `documents`: the manifest's documents (or raw rows) in manifest order, as `load_manifest` returns
@@ -363,8 +407,12 @@ def check_search_strategies(documents: Iterable[Document | Mapping[str, str]],
     log_name = str(search_log_path or "corpus/search_log.yaml")
     identification = search_log.get("identification") if isinstance(search_log, Mapping) else None
     identification = identification if isinstance(identification, Mapping) else {}
-    known = [str(source["id"]) for group in _SEARCH_LOG_GROUPS for source in identification.get(group) or []
-             if isinstance(source, Mapping) and source.get("id")]
+    known = [
+        str(source["id"])
+        for group in _SEARCH_LOG_GROUPS
+        for source in identification.get(group) or []
+        if isinstance(source, Mapping) and source.get("id")
+    ]
     known_text = ", ".join(known) if known else "none: the log lists no identification source"
     problems = []
     for index, document in enumerate(documents):
@@ -376,5 +424,6 @@ def check_search_strategies(documents: Iterable[Document | Mapping[str, str]],
             f"{manifest_path}: row {_line(index)} (doc_id '{row.get('doc_id', '')}'), column 'search_strategy': "
             f"{value!r} is not an identification source of {log_name} (its ids: {known_text}). Fix: write one of "
             f"those ids, or add a source with id '{value}' (and its label) to identification.databases_and_registers "
-            f"or identification.other_methods of {log_name}.")
+            f"or identification.other_methods of {log_name}."
+        )
     return problems

@@ -30,11 +30,27 @@ from reviewflow.references import MATCHED_COLUMNS, MatchIndex, match_rows, read_
 __all__ = ["Network", "layout", "summary_line"]  # the model lives one level down; callers may import it here
 
 NODE_COLUMNS: tuple[str, ...] = (
-    "doc_id", "citation", "year", "doc_type", "evidence_basis", "cited_by", "cites", "pagerank",
-    "references_total", "references_matched", "share_internal",
+    "doc_id",
+    "citation",
+    "year",
+    "doc_type",
+    "evidence_basis",
+    "cited_by",
+    "cites",
+    "pagerank",
+    "references_total",
+    "references_matched",
+    "share_internal",
 )
-EDGE_COLUMNS: tuple[str, ...] = ("source", "target", "via", "n_in_text", "n_recommendations",
-                                 "n_reference_entries", "contexts")
+EDGE_COLUMNS: tuple[str, ...] = (
+    "source",
+    "target",
+    "via",
+    "n_in_text",
+    "n_recommendations",
+    "n_reference_entries",
+    "contexts",
+)
 MOST_CITED = 10
 # The roles (a form field's `source:`) whose value a node's `evidence_basis` shows, the methods first and
 # the primary/secondary category when they are empty. The filled forms key fields by id, and each
@@ -66,9 +82,13 @@ def _split(cell: str) -> list[str]:
     return [part.strip() for part in str(cell or "").split(";") if part.strip()]
 
 
-def build_network(documents: Sequence[Any], references: Mapping[str, Sequence[Mapping[str, Any]]],
-                  coding_rows: Iterable[Mapping[str, Any]], evidence_basis: Mapping[str, str] | None = None,
-                  problems: Sequence[str] = ()) -> Network:
+def build_network(
+    documents: Sequence[Any],
+    references: Mapping[str, Sequence[Mapping[str, Any]]],
+    coding_rows: Iterable[Mapping[str, Any]],
+    evidence_basis: Mapping[str, str] | None = None,
+    problems: Sequence[str] = (),
+) -> Network:
     """Match reference lists, merge in-text citations, and compute the tables of `results/network/`.
 
     `documents`: manifest `Document`s (or dicts with the manifest columns); `references`: parsed
@@ -87,8 +107,10 @@ def build_network(documents: Sequence[Any], references: Mapping[str, Sequence[Ma
     edges: dict[tuple[str, str], _Edge] = defaultdict(_Edge)
     for doc_id in sorted(references):
         if doc_id not in known:
-            problems.append(f"results/references/{doc_id}.csv: '{doc_id}' is not in the manifest; its reference list "
-                            "is left out. Fix: delete the file, or add the document to the manifest.")
+            problems.append(
+                f"results/references/{doc_id}.csv: '{doc_id}' is not in the manifest; its reference list "
+                "is left out. Fix: delete the file, or add the document to the manifest."
+            )
             continue
         rows = match_rows(({**row, "doc_id": doc_id} for row in references[doc_id]), index)
         for matched_row in rows:
@@ -118,8 +140,10 @@ def build_network(documents: Sequence[Any], references: Mapping[str, Sequence[Ma
             edge.recommendations += int(is_recommendation)
             edge.contexts.update(contexts)
     if unknown_cited:
-        problems.append(f"results/coding.csv: cited_doc_ids not in the manifest, left out: {', '.join(sorted(unknown_cited))}. "
-                        "Fix: rerun the combine step after editing the manifest.")
+        problems.append(
+            f"results/coding.csv: cited_doc_ids not in the manifest, left out: {', '.join(sorted(unknown_cited))}. "
+            "Fix: rerun the combine step after editing the manifest."
+        )
 
     graph: nx.DiGraph[str] = nx.DiGraph()
     for doc in docs:
@@ -127,9 +151,17 @@ def build_network(documents: Sequence[Any], references: Mapping[str, Sequence[Ma
         graph.add_node(doc_id)
     edge_rows: list[dict[str, Any]] = []
     for (source, target), edge in sorted(edges.items()):
-        edge_rows.append({"source": source, "target": target, "via": edge.via, "n_in_text": edge.in_text,
-                          "n_recommendations": edge.recommendations, "n_reference_entries": edge.reference_entries,
-                          "contexts": ";".join(sorted(edge.contexts))})
+        edge_rows.append(
+            {
+                "source": source,
+                "target": target,
+                "via": edge.via,
+                "n_in_text": edge.in_text,
+                "n_recommendations": edge.recommendations,
+                "n_reference_entries": edge.reference_entries,
+                "contexts": ";".join(sorted(edge.contexts)),
+            }
+        )
         graph.add_edge(source, target)
 
     pagerank = nx.pagerank(graph) if graph.number_of_nodes() else {}
@@ -137,20 +169,22 @@ def build_network(documents: Sequence[Any], references: Mapping[str, Sequence[Ma
     for doc in docs:
         doc_id = _get(doc, "doc_id")
         total = totals.get(doc_id, 0)
-        node_rows.append({
-            "doc_id": doc_id,
-            "citation": _get(doc, "citation"),
-            "year": _get(doc, "year"),
-            "doc_type": _get(doc, "doc_type"),
-            "title": _get(doc, "title"),
-            "evidence_basis": evidence_basis.get(doc_id, ""),
-            "cited_by": graph.in_degree(doc_id),
-            "cites": graph.out_degree(doc_id),
-            "pagerank": f"{pagerank.get(doc_id, 0.0):.6f}",
-            "references_total": total,
-            "references_matched": internal.get(doc_id, 0),
-            "share_internal": f"{internal.get(doc_id, 0) / total:.4f}" if total else "",
-        })
+        node_rows.append(
+            {
+                "doc_id": doc_id,
+                "citation": _get(doc, "citation"),
+                "year": _get(doc, "year"),
+                "doc_type": _get(doc, "doc_type"),
+                "title": _get(doc, "title"),
+                "evidence_basis": evidence_basis.get(doc_id, ""),
+                "cited_by": graph.in_degree(doc_id),
+                "cites": graph.out_degree(doc_id),
+                "pagerank": f"{pagerank.get(doc_id, 0.0):.6f}",
+                "references_total": total,
+                "references_matched": internal.get(doc_id, 0),
+                "share_internal": f"{internal.get(doc_id, 0) / total:.4f}" if total else "",
+            }
+        )
 
     # Attributes as strings, in a fixed order, so GraphML/GEXF are byte-identical run to run.
     for row in node_rows:
@@ -175,8 +209,10 @@ def build_network(documents: Sequence[Any], references: Mapping[str, Sequence[Ma
         "share_internal": round(all_internal / all_total, 4) if all_total else 0.0,
         "documents_without_reference_list": sorted(d for d in known if not totals.get(d)),
         "in_text_citations": sum(r["n_in_text"] for r in edge_rows),
-        "most_cited": [{"doc_id": r["doc_id"], "citation": r["citation"], "cited_by": r["cited_by"],
-                        "pagerank": r["pagerank"]} for r in most_cited[:MOST_CITED]],
+        "most_cited": [
+            {"doc_id": r["doc_id"], "citation": r["citation"], "cited_by": r["cited_by"], "pagerank": r["pagerank"]}
+            for r in most_cited[:MOST_CITED]
+        ],
         "problems": problems,
     }
     return Network(graph=graph, nodes=node_rows, edges=edge_rows, matched=matched, summary=summary)
@@ -188,8 +224,10 @@ def read_coding_rows(path: str | Path) -> list[dict[str, str]]:
     columns, rows = read_csv_table(path)
     missing = [c for c in ("doc_id", "cited_doc_ids") if c not in columns]
     if missing:
-        raise ReviewflowError(f"{path}: missing column(s) {', '.join(missing)}. Fix: rerun the combine step "
-                              "(results/coding.csv must follow docs/data-contracts.md).")
+        raise ReviewflowError(
+            f"{path}: missing column(s) {', '.join(missing)}. Fix: rerun the combine step "
+            "(results/coding.csv must follow docs/data-contracts.md)."
+        )
     return rows
 
 
@@ -217,9 +255,11 @@ def read_evidence_basis(path: str | Path, fields: Sequence[str] = DEFAULT_EVIDEN
     return ""
 
 
-def load_inputs(reference_paths: Iterable[str | Path], form_paths: Iterable[str | Path],
-                evidence_fields: Sequence[str] = DEFAULT_EVIDENCE_FIELDS
-                ) -> tuple[dict[str, list[dict[str, str]]], dict[str, str], list[str]]:
+def load_inputs(
+    reference_paths: Iterable[str | Path],
+    form_paths: Iterable[str | Path],
+    evidence_fields: Sequence[str] = DEFAULT_EVIDENCE_FIELDS,
+) -> tuple[dict[str, list[dict[str, str]]], dict[str, str], list[str]]:
     """Reference rows and evidence basis per doc_id (from the file names); a bad file is reported, not fatal.
 
     `evidence_fields`: the form's field ids that carry the evidence basis (see `evidence_field_ids`); none
@@ -231,28 +271,39 @@ def load_inputs(reference_paths: Iterable[str | Path], form_paths: Iterable[str 
         try:
             references[path.stem] = read_reference_rows(path)
         except (ReviewflowError, OSError, csv.Error, UnicodeDecodeError) as error:
-            problems.append(str(error) if isinstance(error, ReviewflowError) else
-                            f"{path}: unreadable ({error}). Fix: delete it and rerun the `references` rule.")
+            problems.append(
+                str(error)
+                if isinstance(error, ReviewflowError)
+                else f"{path}: unreadable ({error}). Fix: delete it and rerun the `references` rule."
+            )
     evidence: dict[str, str] = {}
     forms = sorted(map(Path, form_paths))
     evidence_fields = (evidence_fields,) if isinstance(evidence_fields, str) else tuple(evidence_fields)
     if forms and not evidence_fields:
-        problems.append("the extraction form has no field with source: evidence_basis or source: evidence_category, "
-                        "so every node's evidence_basis is empty. Fix: add such a field to form.fields of the "
-                        "extraction form (config `form:`) and rerun the code stage.")
+        problems.append(
+            "the extraction form has no field with source: evidence_basis or source: evidence_category, "
+            "so every node's evidence_basis is empty. Fix: add such a field to form.fields of the "
+            "extraction form (config `form:`) and rerun the code stage."
+        )
     for form_path in forms:
         try:
             evidence[form_path.stem] = read_evidence_basis(form_path, evidence_fields)
         except (OSError, ValueError, AttributeError) as error:
-            problems.append(f"{form_path}: unreadable extraction form ({error}). "
-                            "Fix: rerun the `code` rule for this document.")
+            problems.append(
+                f"{form_path}: unreadable extraction form ({error}). Fix: rerun the `code` rule for this document."
+            )
     return references, evidence, problems
 
 
-def run_network(manifest: str | Path, coding: str | Path, reference_paths: Iterable[str | Path],
-                form_paths: Iterable[str | Path], outputs: Mapping[str, str | Path],
-                corpus_dir: str | Path | None = None,
-                evidence_fields: Sequence[str] = DEFAULT_EVIDENCE_FIELDS) -> Network:
+def run_network(
+    manifest: str | Path,
+    coding: str | Path,
+    reference_paths: Iterable[str | Path],
+    form_paths: Iterable[str | Path],
+    outputs: Mapping[str, str | Path],
+    corpus_dir: str | Path | None = None,
+    evidence_fields: Sequence[str] = DEFAULT_EVIDENCE_FIELDS,
+) -> Network:
     """The `network` rule: read every input, build the network, write every output.
 
     `evidence_fields`: ids of the form fields with an evidence role, `evidence_field_ids(load_form(...))`.

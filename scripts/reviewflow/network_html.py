@@ -91,9 +91,11 @@ def render_html(network: Network, title: str = "Citation network") -> str:
         x = MARGIN + (year - x0) * X_STEP
         dated = any(str(r["year"]).isdigit() and float(r["year"]) == year for r in network.nodes)
         label = str(int(year)) if dated else "n.d."
-        parts.append(f'<text x="{x:.1f}" y="{height - 8:.1f}" font-size="11" text-anchor="middle" fill="#666">'
-                     f'{escape_html(label)}</text>')
-    parts.append("</g><g class=\"edges\">")
+        parts.append(
+            f'<text x="{x:.1f}" y="{height - 8:.1f}" font-size="11" text-anchor="middle" fill="#666">'
+            f"{escape_html(label)}</text>"
+        )
+    parts.append('</g><g class="edges">')
     for edge in network.edges:
         (x1, y1), (x2, y2) = px(edge["source"]), px(edge["target"])
         dx, dy = x2 - x1, y2 - y1
@@ -102,34 +104,41 @@ def render_html(network: Network, title: str = "Citation network") -> str:
         r2 = radius[edge["target"]] + 2
         ex, ey = x2 - dx / length * r2, y2 - dy / length * r2
         cx, cy = (x1 + ex) / 2 - dy * 0.15, (y1 + ey) / 2 + dx * 0.15
-        tooltip = (f"{edge['source']} cites {edge['target']} (via {edge['via'].replace('_', ' ')}; "
-                   f"{edge['n_in_text']} in-text; contexts: {edge['contexts'] or 'none'})")
+        tooltip = (
+            f"{edge['source']} cites {edge['target']} (via {edge['via'].replace('_', ' ')}; "
+            f"{edge['n_in_text']} in-text; contexts: {edge['contexts'] or 'none'})"
+        )
         parts.append(
             f'<path class="edge via-{escape_html(edge["via"])}" data-source="{escape_html(edge["source"])}" '
             f'data-target="{escape_html(edge["target"])}" d="M{x1:.1f},{y1:.1f} Q{cx:.1f},{cy:.1f} {ex:.1f},{ey:.1f}" '
-            f'marker-end="url(#arrow)"><title>{escape_html(tooltip)}</title></path>')
+            f'marker-end="url(#arrow)"><title>{escape_html(tooltip)}</title></path>'
+        )
     parts.append('</g><g class="nodes">')
     for row in network.nodes:
         x, y = px(row["doc_id"])
         label = row["citation"] or row["doc_id"]
-        info = (f"{label} — {row.get('title') or 'title not recovered'}\n"
-                f"{row['doc_type'].replace('_', ' ')}; evidence basis: {row['evidence_basis'] or 'not coded'}; "
-                f"cited by {row['cited_by']}, cites {row['cites']}; reference list: {row['references_total']} entries, "
-                f"{row['references_matched']} in the corpus")
+        info = (
+            f"{label} — {row.get('title') or 'title not recovered'}\n"
+            f"{row['doc_type'].replace('_', ' ')}; evidence basis: {row['evidence_basis'] or 'not coded'}; "
+            f"cited by {row['cited_by']}, cites {row['cites']}; reference list: {row['references_total']} entries, "
+            f"{row['references_matched']} in the corpus"
+        )
         parts.append(
             f'<g class="node" data-id="{escape_html(row["doc_id"])}" data-info="{escape_html(info)}" '
             f'transform="translate({x:.1f},{y:.1f})"><title>{escape_html(info)}</title>'
             f'<circle r="{radius[row["doc_id"]]:.1f}" fill="{colours[row["doc_type"]]}"/>'
-            f'<text y="{radius[row["doc_id"]] + 12:.1f}">{escape_html(label)}</text></g>')
+            f'<text y="{radius[row["doc_id"]] + 12:.1f}">{escape_html(label)}</text></g>'
+        )
     parts.append("</g></svg>")
-    legend = "".join(f'<span><i style="background:{c}"></i>{escape_html(t.replace("_", " "))}</span>'
-                     for t, c in colours.items())
+    legend = "".join(
+        f'<span><i style="background:{c}"></i>{escape_html(t.replace("_", " "))}</span>' for t, c in colours.items()
+    )
     return (
-        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+        '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
         f"<title>{escape_html(title)}</title>\n<style>{_STYLE}</style>\n</head>\n<body>\n"
         f"<h1>{escape_html(title)}</h1>\n<p>{escape_html(summary_line(network))}.</p>\n"
-        f"<p class=\"legend\">{legend}<span>solid: reference list and in-text; dashed: reference list only; "
+        f'<p class="legend">{legend}<span>solid: reference list and in-text; dashed: reference list only; '
         "dotted: in-text only</span></p>\n"
-        "<div id=\"info\">Hover a document to see it; click it to highlight what it cites (red) and what cites "
+        '<div id="info">Hover a document to see it; click it to highlight what it cites (red) and what cites '
         "it (blue).</div>\n" + "\n".join(parts) + f"\n<script>{_SCRIPT}</script>\n</body>\n</html>\n"
     )

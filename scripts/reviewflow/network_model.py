@@ -43,6 +43,8 @@ def layout(network: Network) -> dict[str, tuple[float, float]]:
 
 def summary_line(network: Network) -> str:
     s = network.summary
-    return (f"{s['documents']} documents, {s['edges']} citation links, density {s['density']}, "
-            f"{s['weakly_connected_components']} weakly connected component(s); "
-            f"{s['references_internal']} of {s['references_total']} reference-list entries cite a corpus document")
+    return (
+        f"{s['documents']} documents, {s['edges']} citation links, density {s['density']}, "
+        f"{s['weakly_connected_components']} weakly connected component(s); "
+        f"{s['references_internal']} of {s['references_total']} reference-list entries cite a corpus document"
+    )

@@ -64,6 +64,7 @@ class ReportFigure:
 
 # The builders import reviewflow.tables on call: tables imports this registry.
 
+
 def _needs(result: Synthesis, wording: Wording) -> Built:
     from reviewflow.tables import needs_wide
 
@@ -85,31 +86,72 @@ def _practices(result: Synthesis, wording: Wording) -> Built:
 def _evidence(result: Synthesis, wording: Wording) -> Built:
     from reviewflow.tables import evidence_note, evidence_wide
 
-    return result.evidence, evidence_wide(result.evidence, result.citations, wording), (evidence_note(wording, result.evidence_fields),)
+    return (
+        result.evidence,
+        evidence_wide(result.evidence, result.citations, wording),
+        (evidence_note(wording, result.evidence_fields),),
+    )
 
 
 TABLE1 = "table1_needs"
 SYNTHESIS_TABLES: tuple[SynthesisTable, ...] = (
-    SynthesisTable(TABLE1, "{Needs} by phase, with the documents that recommend services for them",
-                   "{Needs} by phase", ("phase", "need", "role"), "table1_long.csv", _needs, number="Table 1"),
-    SynthesisTable("service_areas", "{Service_areas} by phase: documents recommending them", "{Service_areas} by phase",
-                   ("code", "phase", "role"), "service_areas_long.csv", _service_areas),
-    SynthesisTable("practices", "{Practices}: documents recommending them", "{Practices}",
-                   ("code", "phase", "role"), "practices_long.csv", _practices),
-    SynthesisTable("evidence_basis", "Evidence basis: supporting documents resting on primary data", "Evidence basis",
-                   ("level", "id"), "evidence_basis_long.csv", _evidence),
+    SynthesisTable(
+        TABLE1,
+        "{Needs} by phase, with the documents that recommend services for them",
+        "{Needs} by phase",
+        ("phase", "need", "role"),
+        "table1_long.csv",
+        _needs,
+        number="Table 1",
+    ),
+    SynthesisTable(
+        "service_areas",
+        "{Service_areas} by phase: documents recommending them",
+        "{Service_areas} by phase",
+        ("code", "phase", "role"),
+        "service_areas_long.csv",
+        _service_areas,
+    ),
+    SynthesisTable(
+        "practices",
+        "{Practices}: documents recommending them",
+        "{Practices}",
+        ("code", "phase", "role"),
+        "practices_long.csv",
+        _practices,
+    ),
+    SynthesisTable(
+        "evidence_basis",
+        "Evidence basis: supporting documents resting on primary data",
+        "Evidence basis",
+        ("level", "id"),
+        "evidence_basis_long.csv",
+        _evidence,
+    ),
 )
 
 HEATMAP = "heatmap_areas_phases"
 GAP_MAP = "evidence_gap_map"
 REPORT_FIGURES: tuple[ReportFigure, ...] = (
-    ReportFigure(HEATMAP, f"figures/{HEATMAP}.svg", "Documents recommending {service_areas}, by phase",
-                 "Documents recommending {service_areas}, by phase"),
-    ReportFigure(GAP_MAP, f"figures/{GAP_MAP}.svg", "Evidence gap map: {service_areas} (top) and {practices} (bottom)",
-                 "Evidence gap map: documents (size) and share resting on primary data (colour)"),
-    ReportFigure("citations", "network/citations.svg",
-                 "Citation network: included documents citing one another over time",
-                 "Citation network: included documents citing one another over time", synthesis=False),
+    ReportFigure(
+        HEATMAP,
+        f"figures/{HEATMAP}.svg",
+        "Documents recommending {service_areas}, by phase",
+        "Documents recommending {service_areas}, by phase",
+    ),
+    ReportFigure(
+        GAP_MAP,
+        f"figures/{GAP_MAP}.svg",
+        "Evidence gap map: {service_areas} (top) and {practices} (bottom)",
+        "Evidence gap map: documents (size) and share resting on primary data (colour)",
+    ),
+    ReportFigure(
+        "citations",
+        "network/citations.svg",
+        "Citation network: included documents citing one another over time",
+        "Citation network: included documents citing one another over time",
+        synthesis=False,
+    ),
 )
 
 
@@ -149,5 +191,7 @@ def report_tables(form: Form) -> dict[str, str]:
 
 def report_figures(form: Form) -> dict[str, str]:
     """Report caption → the figure's SVG, relative to the results folder, in report order."""
-    return {(form.wording.figures[figure.name].caption if figure.synthesis else figure.default_caption): figure.path
-            for figure in REPORT_FIGURES}
+    return {
+        (form.wording.figures[figure.name].caption if figure.synthesis else figure.default_caption): figure.path
+        for figure in REPORT_FIGURES
+    }

@@ -34,7 +34,9 @@ def load_search_log(path: str | Path) -> dict[str, Any]:
     """Read and validate the search log; raise ReviewflowError listing every problem."""
     path = Path(path)
     if not path.is_file():
-        raise ReviewflowError(f"{path}: search log not found. Fix: create it (see corpus/search_log.yaml of the default corpus).")
+        raise ReviewflowError(
+            f"{path}: search log not found. Fix: create it (see corpus/search_log.yaml of the default corpus)."
+        )
     log = read_yaml(path)
     validator = jsonschema.Draft202012Validator(read_yaml(schema_path("search_log")))
     problems = [
@@ -56,34 +58,48 @@ def count_problems(log: dict[str, Any]) -> list[str]:
     included = log["included"]
     for source_id in included["by_source"]:
         if source_id not in ids:
-            problems.append(f"field 'included/by_source/{source_id}': no identification source has this id. "
-                            f"Fix: use one of {sorted(ids)}.")
+            problems.append(
+                f"field 'included/by_source/{source_id}': no identification source has this id. "
+                f"Fix: use one of {sorted(ids)}."
+            )
     counts = list(included["by_source"].values())
     total = included["total"]
     if total is not None and None not in counts and sum(counts) != total:
-        problems.append(f"field 'included/total': {total} is not the sum of by_source ({sum(counts)}). "
-                        "Fix: correct one of them.")
+        problems.append(
+            f"field 'included/total': {total} is not the sum of by_source ({sum(counts)}). Fix: correct one of them."
+        )
     previous = log.get("previous_review")
     # every included study is described by at least one report
     pairs = [("included/reports", included.get("reports"), "included/total", total)]
     if previous:
-        pairs.append(("previous_review/reports_included", previous.get("reports_included"),
-                      "previous_review/studies_included", previous["studies_included"]))
+        pairs.append(
+            (
+                "previous_review/reports_included",
+                previous.get("reports_included"),
+                "previous_review/studies_included",
+                previous["studies_included"],
+            )
+        )
     for reports_field, reports, studies_field, studies in pairs:
         if reports is not None and studies is not None and reports < studies:
-            problems.append(f"field '{reports_field}': {reports} reports for {studies} studies ('{studies_field}'); "
-                            "every included study has at least one report. Fix: correct one of them.")
+            problems.append(
+                f"field '{reports_field}': {reports} reports for {studies} studies ('{studies_field}'); "
+                "every included study has at least one report. Fix: correct one of them."
+            )
     stated = included.get("total_with_previous")
     if stated is not None and not previous:
-        problems.append("field 'included/total_with_previous' is for an updated review, but 'previous_review' is null. "
-                        "Fix: fill previous_review (studies_included, reports_included) or remove total_with_previous.")
+        problems.append(
+            "field 'included/total_with_previous' is for an updated review, but 'previous_review' is null. "
+            "Fix: fill previous_review (studies_included, reports_included) or remove total_with_previous."
+        )
     elif stated is not None and previous:
         computed = grand_total(log)
         if computed is not None and computed != stated:
             problems.append(
                 f"field 'included/total_with_previous': {stated} is not previous_review/studies_included "
                 f"({previous['studies_included']}) + included/total ({total}) = {computed}. Fix: correct one of "
-                "them; in an updated review included/total and by_source count only the studies new in this update.")
+                "them; in an updated review included/total and by_source count only the studies new in this update."
+            )
     return problems
 
 
@@ -141,9 +157,13 @@ class Diagram:
     height: float = 104
     headers: tuple[tuple[float, float, str], ...] = (
         (7, 47, "Identification of studies via databases and registers"),
-        (57, 42, "Identification of studies via other methods"))
-    phases: tuple[tuple[float, float, str], ...] = ((78, 96.5, "Identification"), (27, 72, "Screening"),
-                                                    (7, 23, "Included"))
+        (57, 42, "Identification of studies via other methods"),
+    )
+    phases: tuple[tuple[float, float, str], ...] = (
+        (78, 96.5, "Identification"),
+        (27, 72, "Screening"),
+        (7, 23, "Included"),
+    )
 
 
 def _source_lines(sources: list[dict[str, Any]]) -> list[str]:
@@ -164,8 +184,11 @@ def corpus_note(log: dict[str, Any], n_corpus: int) -> str:
     if total is not None and total == n_corpus:
         return f"All {total} included documents are in this corpus."
     previous = log.get("previous_review")
-    parts = (f" ({count(previous['studies_included'])} from the previous version, "
-             f"{count(log['included']['total'])} new)") if previous else ""
+    parts = (
+        (f" ({count(previous['studies_included'])} from the previous version, {count(log['included']['total'])} new)")
+        if previous
+        else ""
+    )
     head = f"The review included {count(total)} documents{parts}; this corpus holds {n_corpus}."
     return f"{head} {note}".strip()
 
@@ -180,10 +203,16 @@ def _search_boxes(log: dict[str, Any], dx: float, dy: float) -> list[Box]:
     return [
         # 0-1: identification, databases column
         at(7, 80, 25, 16, "Records identified from:\n" + "\n".join(_source_lines(ident["databases_and_registers"]))),
-        at(34, 80, 20, 16, "Records removed before screening:\n"
-           f"Duplicate records (n = {count(removed.get('duplicates'))})\n"
-           f"Marked ineligible by automation tools (n = {count(removed.get('automation'))})\n"
-           f"Removed for other reasons (n = {count(removed.get('other'))})"),
+        at(
+            34,
+            80,
+            20,
+            16,
+            "Records removed before screening:\n"
+            f"Duplicate records (n = {count(removed.get('duplicates'))})\n"
+            f"Marked ineligible by automation tools (n = {count(removed.get('automation'))})\n"
+            f"Removed for other reasons (n = {count(removed.get('other'))})",
+        ),
         # 2: identification, other methods column
         at(57, 80, 25, 16, "Records identified from:\n" + "\n".join(_source_lines(ident["other_methods"]))),
         # 3-8: screening, databases column
@@ -201,8 +230,19 @@ def _search_boxes(log: dict[str, Any], dx: float, dy: float) -> list[Box]:
     ]
 
 
-SEARCH_ARROWS: list[tuple[int, int]] = [(0, 1), (0, 3), (3, 4), (3, 5), (5, 6), (5, 7), (7, 8), (2, 9), (9, 10),
-                                        (9, 11), (11, 12)]
+SEARCH_ARROWS: list[tuple[int, int]] = [
+    (0, 1),
+    (0, 3),
+    (3, 4),
+    (3, 5),
+    (5, 6),
+    (5, 7),
+    (7, 8),
+    (2, 9),
+    (9, 10),
+    (9, 11),
+    (11, 12),
+]
 
 
 def layout(log: dict[str, Any], n_corpus: int) -> Diagram:
@@ -215,8 +255,12 @@ def layout(log: dict[str, Any], n_corpus: int) -> Diagram:
     previous = log.get("previous_review")
     if not previous:
         boxes = _search_boxes(log, 0, 0)
-        lines = [f"Studies included in review (n = {count(included['total'])})", *reports, by_source,
-                 f"Documents in this corpus (n = {n_corpus})"]
+        lines = [
+            f"Studies included in review (n = {count(included['total'])})",
+            *reports,
+            by_source,
+            f"Documents in this corpus (n = {n_corpus})",
+        ]
         boxes.append(Box(7, 8, 75, 14, "\n".join(lines), emphasis=True))  # 13
         return Diagram(boxes, [*SEARCH_ARROWS, (7, 13), (11, 13)])
     # Updated review: this search's columns move right (dx) and up (dy) to make room for the previous
@@ -225,29 +269,63 @@ def layout(log: dict[str, Any], n_corpus: int) -> Diagram:
     boxes = _search_boxes(log, dx, dy)
     new_reports = included.get("reports")
     boxes += [
-        Box(7, 80 + dy, 24, 16, f"Studies included in previous version of review "
-                                f"(n = {count(previous['studies_included'])})\n"
-                                f"Reports of studies included in previous version of review "
-                                f"(n = {count(previous.get('reports_included'))})"),  # 13
-        Box(7 + dx, 22, 75, 10, "\n".join([f"New studies included in review (n = {count(included['total'])})",
-                                           f"Reports of new included studies (n = {count(new_reports)})",
-                                           by_source])),  # 14
-        Box(7, 8, 75 + dx, 10, "\n".join([
-            f"Total studies included in review (n = {count(grand_total(log))})",
-            f"Reports of total included studies (n = {count(_sum(previous.get('reports_included'), new_reports))})",
-            f"Documents in this corpus (n = {n_corpus})"]), emphasis=True),  # 15
+        Box(
+            7,
+            80 + dy,
+            24,
+            16,
+            f"Studies included in previous version of review "
+            f"(n = {count(previous['studies_included'])})\n"
+            f"Reports of studies included in previous version of review "
+            f"(n = {count(previous.get('reports_included'))})",
+        ),  # 13
+        Box(
+            7 + dx,
+            22,
+            75,
+            10,
+            "\n".join(
+                [
+                    f"New studies included in review (n = {count(included['total'])})",
+                    f"Reports of new included studies (n = {count(new_reports)})",
+                    by_source,
+                ]
+            ),
+        ),  # 14
+        Box(
+            7,
+            8,
+            75 + dx,
+            10,
+            "\n".join(
+                [
+                    f"Total studies included in review (n = {count(grand_total(log))})",
+                    f"Reports of total included studies (n = {count(_sum(previous.get('reports_included'), new_reports))})",
+                    f"Documents in this corpus (n = {n_corpus})",
+                ]
+            ),
+            emphasis=True,
+        ),  # 15
     ]
-    return Diagram(boxes, [*SEARCH_ARROWS, (7, 14), (11, 14), (14, 15), (13, 15)], width=100 + dx, height=104 + dy,
-                   headers=((7, 24, "Previous studies"),
-                            (7 + dx, 47, "Identification of new studies via databases and registers"),
-                            (57 + dx, 42, "Identification of new studies via other methods")),
-                   phases=((78 + dy, 96.5 + dy, "Identification"), (27 + dy, 72 + dy, "Screening"), (7, 35, "Included")))
+    return Diagram(
+        boxes,
+        [*SEARCH_ARROWS, (7, 14), (11, 14), (14, 15), (13, 15)],
+        width=100 + dx,
+        height=104 + dy,
+        headers=(
+            (7, 24, "Previous studies"),
+            (7 + dx, 47, "Identification of new studies via databases and registers"),
+            (57 + dx, 42, "Identification of new studies via other methods"),
+        ),
+        phases=((78 + dy, 96.5 + dy, "Identification"), (27 + dy, 72 + dy, "Screening"), (7, 35, "Included")),
+    )
 
 
 def _wrap(text: str, width_units: float) -> str:
     chars = max(12, int(width_units * 1.9))
-    return "\n".join(textwrap.fill(line, chars, subsequent_indent="  " if line.startswith("  ") else "")
-                     for line in text.split("\n"))
+    return "\n".join(
+        textwrap.fill(line, chars, subsequent_indent="  " if line.startswith("  ") else "") for line in text.split("\n")
+    )
 
 
 def _anchor(box: Box, towards: Box) -> tuple[float, float]:
@@ -269,20 +347,46 @@ def draw_prisma(log: dict[str, Any], n_corpus: int, svg_path: str | Path, png_pa
         ax.set_xlim(0, diagram.width)
         ax.set_ylim(0, top)
         ax.axis("off")
-        ax.text(diagram.width / 2, top - 1.4, "PRISMA 2020 flow diagram", ha="center", va="center", fontsize=13,
-                weight="bold")
+        ax.text(
+            diagram.width / 2,
+            top - 1.4,
+            "PRISMA 2020 flow diagram",
+            ha="center",
+            va="center",
+            fontsize=13,
+            weight="bold",
+        )
         for x, width, title in diagram.headers:
-            ax.add_patch(FancyBboxPatch((x, top - 7), width, 1.6, boxstyle="round,pad=0.3",
-                                        fc="#f2c14e", ec="#8a6d1f", lw=0.8))
+            ax.add_patch(
+                FancyBboxPatch((x, top - 7), width, 1.6, boxstyle="round,pad=0.3", fc="#f2c14e", ec="#8a6d1f", lw=0.8)
+            )
             ax.text(x + width / 2, top - 6.2, title, ha="center", va="center", fontsize=8.5, weight="bold")
         for y0, y1, label in diagram.phases:
-            ax.add_patch(FancyBboxPatch((0.8, y0), 3.4, y1 - y0, boxstyle="round,pad=0.2", fc="#a9c6e8", ec="#4a6f99", lw=0.8))
+            ax.add_patch(
+                FancyBboxPatch((0.8, y0), 3.4, y1 - y0, boxstyle="round,pad=0.2", fc="#a9c6e8", ec="#4a6f99", lw=0.8)
+            )
             ax.text(2.5, (y0 + y1) / 2, label, rotation=90, ha="center", va="center", fontsize=9, weight="bold")
         for box in boxes:
-            ax.add_patch(FancyBboxPatch((box.x, box.y), box.width, box.height, boxstyle="round,pad=0.25",
-                                        fc="#fff6dd" if box.emphasis else "white", ec="black", lw=0.8))
-            ax.text(box.x + 0.8, box.y + box.height - 0.8, _wrap(box.text, box.width), ha="left", va="top",
-                    fontsize=7.5, linespacing=1.25)
+            ax.add_patch(
+                FancyBboxPatch(
+                    (box.x, box.y),
+                    box.width,
+                    box.height,
+                    boxstyle="round,pad=0.25",
+                    fc="#fff6dd" if box.emphasis else "white",
+                    ec="black",
+                    lw=0.8,
+                )
+            )
+            ax.text(
+                box.x + 0.8,
+                box.y + box.height - 0.8,
+                _wrap(box.text, box.width),
+                ha="left",
+                va="top",
+                fontsize=7.5,
+                linespacing=1.25,
+            )
         for start, end in diagram.arrows:
             a, b = boxes[start], boxes[end]
             tail = _anchor(a, b)
@@ -290,8 +394,11 @@ def draw_prisma(log: dict[str, Any], n_corpus: int, svg_path: str | Path, png_pa
                 head = (tail[0] if b.x <= tail[0] <= b.x + b.width else b.x + b.width / 2, b.y + b.height)
             else:
                 head = (b.x, tail[1])
-            ax.add_patch(FancyArrowPatch(tail, head, arrowstyle="-|>", mutation_scale=10, lw=0.8, color="black",
-                                         shrinkA=2, shrinkB=2))
+            ax.add_patch(
+                FancyArrowPatch(
+                    tail, head, arrowstyle="-|>", mutation_scale=10, lw=0.8, color="black", shrinkA=2, shrinkB=2
+                )
+            )
         note = _wrap("Note. " + corpus_note(log, n_corpus), diagram.width - 5)
         ax.text(7, 4.5, note, ha="left", va="top", fontsize=7.5, style="italic")
         fig.savefig(svg_path, format="svg", metadata={"Date": None})

@@ -14,9 +14,25 @@ import yaml
 
 from reviewflow import __version__
 
-STACK = ("snakemake", "pandas", "spacy", "spacy-lookups-data", "pdfplumber", "networkx", "matplotlib", "rapidfuzz",
-         "bibtexparser", "rispy", "jsonschema", "openpyxl", "jinja2", "scikit-learn", "reportlab", "beautifulsoup4",
-         "wordllama")
+STACK = (
+    "snakemake",
+    "pandas",
+    "spacy",
+    "spacy-lookups-data",
+    "pdfplumber",
+    "networkx",
+    "matplotlib",
+    "rapidfuzz",
+    "bibtexparser",
+    "rispy",
+    "jsonschema",
+    "openpyxl",
+    "jinja2",
+    "scikit-learn",
+    "reportlab",
+    "beautifulsoup4",
+    "wordllama",
+)
 
 
 def file_sha256(path: str | Path) -> str:
@@ -25,14 +41,20 @@ def file_sha256(path: str | Path) -> str:
 
 def git_commit(repo: str | Path) -> str:
     try:
-        result = subprocess.run(["git", "-C", str(repo), "rev-parse", "HEAD"], capture_output=True, text=True,
-                                timeout=10, check=False)
+        result = subprocess.run(
+            ["git", "-C", str(repo), "rev-parse", "HEAD"], capture_output=True, text=True, timeout=10, check=False
+        )
     except (OSError, subprocess.SubprocessError):
         return "not a git checkout"
     if result.returncode != 0:
         return "not a git checkout"
-    dirty = subprocess.run(["git", "-C", str(repo), "status", "--porcelain", "--untracked-files=no"],
-                           capture_output=True, text=True, timeout=10, check=False).stdout.strip()
+    dirty = subprocess.run(
+        ["git", "-C", str(repo), "status", "--porcelain", "--untracked-files=no"],
+        capture_output=True,
+        text=True,
+        timeout=10,
+        check=False,
+    ).stdout.strip()
     return result.stdout.strip() + (" (with uncommitted changes)" if dirty else "")
 
 
@@ -67,11 +89,19 @@ def recommendation_model(path: str | Path | None) -> dict[str, Any]:
     from reviewflow.recommender import load_model
 
     model = load_model(path)
-    trained_on = [f"{t['text']} ({t['segments']} segments, gold sha256 {str(t['gold_sha256'])[:12]})"
-                  for t in model.meta.get("trained_on") or []]
-    return {"path": str(path), "digest": model.digest, "examples": model.meta.get("n_examples", len(model.examples)),
-            "decisions": model.meta.get("n_decisions", 0), "trained_on": trained_on,
-            "version": model.meta.get("reviewflow_version", ""), "how": model.meta.get("how", "")}
+    trained_on = [
+        f"{t['text']} ({t['segments']} segments, gold sha256 {str(t['gold_sha256'])[:12]})"
+        for t in model.meta.get("trained_on") or []
+    ]
+    return {
+        "path": str(path),
+        "digest": model.digest,
+        "examples": model.meta.get("n_examples", len(model.examples)),
+        "decisions": model.meta.get("n_decisions", 0),
+        "trained_on": trained_on,
+        "version": model.meta.get("reviewflow_version", ""),
+        "how": model.meta.get("how", ""),
+    }
 
 
 def collect(config: dict[str, Any], form_path: str | Path, repo: str | Path) -> dict[str, Any]:

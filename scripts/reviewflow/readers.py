@@ -44,9 +44,16 @@ class Reader:
 # --------------------------------------------------------------------------------------- signatures
 _UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 # Files that are none of the formats, by their magic bytes, named in the refusal.
-KNOWN_BINARY = {b"PK\x03\x04": "a ZIP/Office file (e.g. .docx)", b"\xd0\xcf\x11\xe0": "an old Office file (.doc)",
-                b"\x89PNG": "a PNG image", b"\xff\xd8\xff": "a JPEG image", b"GIF8": "a GIF image",
-                b"II*\x00": "a TIFF image", b"MM\x00*": "a TIFF image", b"{\\rtf": "an RTF file"}
+KNOWN_BINARY = {
+    b"PK\x03\x04": "a ZIP/Office file (e.g. .docx)",
+    b"\xd0\xcf\x11\xe0": "an old Office file (.doc)",
+    b"\x89PNG": "a PNG image",
+    b"\xff\xd8\xff": "a JPEG image",
+    b"GIF8": "a GIF image",
+    b"II*\x00": "a TIFF image",
+    b"MM\x00*": "a TIFF image",
+    b"{\\rtf": "an RTF file",
+}
 
 
 def _binary(head: bytes) -> bool:
@@ -105,7 +112,9 @@ def _read_text(path: Path, source: str, max_pages: int) -> ReadResult:
     text, assumed = decode_text(path.read_bytes())
     messages = []
     if assumed:
-        messages.append(f"{source}: is not UTF-8; read as {assumed}: check accented characters and save the file as UTF-8")
+        messages.append(
+            f"{source}: is not UTF-8; read as {assumed}: check accented characters and save the file as UTF-8"
+        )
     pages = parse_text(text)
     return ReadResult(pages=pages, n_pages=len(pages), messages=messages)
 
@@ -113,8 +122,14 @@ def _read_text(path: Path, source: str, max_pages: int) -> ReadResult:
 OCR_HINT = "run OCR (e.g. `ocrmypdf --skip-text in.pdf out.pdf`) and add the text version to the corpus"
 
 READERS: tuple[Reader, ...] = (
-    Reader("pdf", "PDF", (".pdf",), _is_pdf, _read_pdf,
-           no_text="{source}: no text layer on any of its {n_pages} page(s) (a scan?): " + OCR_HINT),
+    Reader(
+        "pdf",
+        "PDF",
+        (".pdf",),
+        _is_pdf,
+        _read_pdf,
+        no_text="{source}: no text layer on any of its {n_pages} page(s) (a scan?): " + OCR_HINT,
+    ),
     Reader("html", "HTML", (".html", ".htm", ".xhtml"), _is_html, _read_html),
     Reader("txt", "plain text", (".txt", ".text", ".md"), _is_text, _read_text),
 )
@@ -165,5 +180,7 @@ def extension_problem(path: str | PurePath) -> str | None:
         return None
     suffix = PurePath(path).suffix
     what = f"has the extension '{suffix}'" if suffix else "has no extension"
-    return (f"{what}, which no reader accepts (accepted: {extensions_text()}). Fix: save the document as "
-            f"{labels_text()} with one of those extensions (or add a reader for it to reviewflow.readers)")
+    return (
+        f"{what}, which no reader accepts (accepted: {extensions_text()}). Fix: save the document as "
+        f"{labels_text()} with one of those extensions (or add a reader for it to reviewflow.readers)"
+    )

@@ -29,8 +29,10 @@ def block(text: str, name: str) -> str:
     """The content between a block's markers."""
     match = _markers(name).search(text)
     if match is None:
-        raise ReviewflowError(f"README has no '<!-- {name}:start -->' ... '<!-- {name}:end -->' block. "
-                              "Fix: put both markers, each on a line of its own, where the block belongs.")
+        raise ReviewflowError(
+            f"README has no '<!-- {name}:start -->' ... '<!-- {name}:end -->' block. "
+            "Fix: put both markers, each on a line of its own, where the block belongs."
+        )
     return match.group(2)
 
 

@@ -31,7 +31,7 @@ from reviewflow.embedding import EMBEDDING_DIM, EMBEDDING_MODEL
 from reviewflow.errors import ReviewflowError
 
 MODEL_FORMAT = "reviewflow-recommendation-model/2"
-N_FEATURES = 2 ** 20
+N_FEATURES = 2**20
 DEFAULT_THRESHOLD = 0.5
 # The model overrules the rules only when sure: to add a recommendation the rules missed, its probability
 # must reach threshold + ADD_MARGIN; to veto one, fall to threshold - VETO_MARGIN. Measured leave one
@@ -83,6 +83,7 @@ def _decode_vector(text: str) -> np.ndarray:
 @dataclass(frozen=True)
 class Example:
     """One labelled segment: hashed rule and word features, its embedding, label (1 = recommendation)."""
+
     rules: tuple[int, ...]
     words: tuple[int, ...]
     vector: np.ndarray = field(compare=False, repr=False)
@@ -99,8 +100,14 @@ class Example:
 
     @classmethod
     def from_json(cls, data: Sequence[Any]) -> Example:
-        return cls(tuple(int(i) for i in data[0]), tuple(int(i) for i in data[1]), _decode_vector(data[2]),
-                   int(data[3]), float(data[4]), str(data[5]))
+        return cls(
+            tuple(int(i) for i in data[0]),
+            tuple(int(i) for i in data[1]),
+            _decode_vector(data[2]),
+            int(data[3]),
+            float(data[4]),
+            str(data[5]),
+        )
 
 
 @dataclass
@@ -117,9 +124,12 @@ class RecommendationModel:
     meta: dict[str, Any] = field(default_factory=dict)
 
     def probability(self, rules: Iterable[int], words: Iterable[int], vector: np.ndarray) -> float:
-        z = (self.bias + sum(self.rule_weights.get(i, 0.0) for i in rules)
-             + self.word_scale * sum(self.word_weights.get(i, 0.0) for i in words)
-             + float(np.dot(self.dense_weights, vector)))
+        z = (
+            self.bias
+            + sum(self.rule_weights.get(i, 0.0) for i in rules)
+            + self.word_scale * sum(self.word_weights.get(i, 0.0) for i in words)
+            + float(np.dot(self.dense_weights, vector))
+        )
         return 1.0 / (1.0 + math.exp(-max(min(z, 50.0), -50.0)))
 
     def to_json(self) -> dict[str, Any]:
@@ -127,14 +137,20 @@ class RecommendationModel:
             return [[i, round(w, 6)] for i, w in sorted(weights.items()) if round(w, 6) != 0.0]
 
         return {
-            "format": MODEL_FORMAT, "n_features": N_FEATURES, "embedding": EMBEDDING_MODEL,
-            "embedding_dim": EMBEDDING_DIM, "threshold": self.threshold, "add_margin": self.add_margin,
+            "format": MODEL_FORMAT,
+            "n_features": N_FEATURES,
+            "embedding": EMBEDDING_MODEL,
+            "embedding_dim": EMBEDDING_DIM,
+            "threshold": self.threshold,
+            "add_margin": self.add_margin,
             "veto_margin": self.veto_margin,
             "word_scale": self.word_scale,
-            "bias": round(self.bias, 6), "rule_weights": sparse(self.rule_weights),
+            "bias": round(self.bias, 6),
+            "rule_weights": sparse(self.rule_weights),
             "word_weights": sparse(self.word_weights),
             "dense_weights": [round(float(w), 6) for w in self.dense_weights],
-            "meta": self.meta, "examples": [e.to_json() for e in self.examples],
+            "meta": self.meta,
+            "examples": [e.to_json() for e in self.examples],
         }
 
     @property
@@ -160,15 +176,23 @@ def _matrix(examples: Sequence[Example], word_scale: float) -> Any:
     return hstack([sparse, dense]).tocsr()
 
 
-def train(examples: Sequence[Example], c: float = DEFAULT_C, threshold: float = DEFAULT_THRESHOLD,
-          word_scale: float = DEFAULT_WORD_SCALE, meta: Mapping[str, Any] | None = None,
-          add_margin: float = DEFAULT_ADD_MARGIN, veto_margin: float = DEFAULT_VETO_MARGIN) -> RecommendationModel:
+def train(
+    examples: Sequence[Example],
+    c: float = DEFAULT_C,
+    threshold: float = DEFAULT_THRESHOLD,
+    word_scale: float = DEFAULT_WORD_SCALE,
+    meta: Mapping[str, Any] | None = None,
+    add_margin: float = DEFAULT_ADD_MARGIN,
+    veto_margin: float = DEFAULT_VETO_MARGIN,
+) -> RecommendationModel:
     """L2-regularized logistic regression (lbfgs, deterministic), the two classes balanced by weight."""
     from sklearn.linear_model import LogisticRegression
 
     if not examples or len({e.label for e in examples}) < 2:
-        raise ReviewflowError("training the recommendation scorer needs examples of both recommendations and "
-                              "other segments. Fix: add labelled segments of both kinds.")
+        raise ReviewflowError(
+            "training the recommendation scorer needs examples of both recommendations and "
+            "other segments. Fix: add labelled segments of both kinds."
+        )
     labels = np.array([e.label for e in examples])
     positives = int(labels.sum())
     balance = {1: len(labels) / (2 * positives), 0: len(labels) / (2 * (len(labels) - positives))}
@@ -179,13 +203,22 @@ def train(examples: Sequence[Example], c: float = DEFAULT_C, threshold: float = 
     rule_used = sorted({i for e in examples for i in e.rules})
     word_used = sorted({i for e in examples for i in e.words})
     return RecommendationModel(
-        {i: float(coef[i]) for i in rule_used}, {i: float(coef[N_FEATURES + i]) for i in word_used},
-        np.asarray(coef[2 * N_FEATURES:], dtype=np.float64), float(model.intercept_[0]), word_scale, threshold,
-        add_margin, veto_margin, list(examples), {**(meta or {}), "c": c, "n_examples": len(examples), "n_recommendations": positives})
+        {i: float(coef[i]) for i in rule_used},
+        {i: float(coef[N_FEATURES + i]) for i in word_used},
+        np.asarray(coef[2 * N_FEATURES :], dtype=np.float64),
+        float(model.intercept_[0]),
+        word_scale,
+        threshold,
+        add_margin,
+        veto_margin,
+        list(examples),
+        {**(meta or {}), "c": c, "n_examples": len(examples), "n_recommendations": positives},
+    )
 
 
-def refit(base: RecommendationModel, extra: Sequence[Example], weight: float = 2.0,
-          meta: Mapping[str, Any] | None = None) -> RecommendationModel:
+def refit(
+    base: RecommendationModel, extra: Sequence[Example], weight: float = 2.0, meta: Mapping[str, Any] | None = None
+) -> RecommendationModel:
     """The base model's training examples plus ``extra`` (reviewers' decisions, weighted), fitted anew.
 
     A segment in ``extra`` replaces a base example with the same features: a reviewer's word on this
@@ -195,8 +228,15 @@ def refit(base: RecommendationModel, extra: Sequence[Example], weight: float = 2
     examples = [e for e in base.examples if e.key not in replaced]
     examples += [Example(e.rules, e.words, e.vector, e.label, weight, e.source) for e in extra]
     info = {**base.meta, **(meta or {}), "base_model": base.digest, "n_decisions": len(extra)}
-    return train(examples, float(base.meta.get("c", DEFAULT_C)), base.threshold, base.word_scale, info,
-                 base.add_margin, base.veto_margin)
+    return train(
+        examples,
+        float(base.meta.get("c", DEFAULT_C)),
+        base.threshold,
+        base.word_scale,
+        info,
+        base.add_margin,
+        base.veto_margin,
+    )
 
 
 def load_model(path: str | Path) -> RecommendationModel:
@@ -204,21 +244,36 @@ def load_model(path: str | Path) -> RecommendationModel:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise ReviewflowError(f"{path}: recommendation model not found. Fix: set coding.recommendation_model to an "
-                              "existing model file, or to \"\" to code with the rules alone.") from None
+        raise ReviewflowError(
+            f"{path}: recommendation model not found. Fix: set coding.recommendation_model to an "
+            'existing model file, or to "" to code with the rules alone.'
+        ) from None
     except (OSError, ValueError) as error:
-        raise ReviewflowError(f"{path}: not a readable recommendation model ({error}). Fix: rebuild it with "
-                              "`make model` or `python -m reviewflow review refit-model`.") from None
-    if (not isinstance(data, dict) or data.get("format") != MODEL_FORMAT or data.get("n_features") != N_FEATURES
-            or data.get("embedding") != EMBEDDING_MODEL):
-        raise ReviewflowError(f"{path}: not a {MODEL_FORMAT} file for {EMBEDDING_MODEL} embeddings. "
-                              "Fix: rebuild it with `make model`.")
+        raise ReviewflowError(
+            f"{path}: not a readable recommendation model ({error}). Fix: rebuild it with "
+            "`make model` or `python -m reviewflow review refit-model`."
+        ) from None
+    if (
+        not isinstance(data, dict)
+        or data.get("format") != MODEL_FORMAT
+        or data.get("n_features") != N_FEATURES
+        or data.get("embedding") != EMBEDDING_MODEL
+    ):
+        raise ReviewflowError(
+            f"{path}: not a {MODEL_FORMAT} file for {EMBEDDING_MODEL} embeddings. Fix: rebuild it with `make model`."
+        )
     return RecommendationModel(
-        {int(i): float(w) for i, w in data["rule_weights"]}, {int(i): float(w) for i, w in data["word_weights"]},
-        np.asarray(data["dense_weights"], dtype=np.float64), float(data["bias"]),
-        float(data.get("word_scale", DEFAULT_WORD_SCALE)), float(data.get("threshold", DEFAULT_THRESHOLD)),
-        float(data.get("add_margin", DEFAULT_ADD_MARGIN)), float(data.get("veto_margin", DEFAULT_VETO_MARGIN)),
-        [Example.from_json(e) for e in data.get("examples") or []], dict(data.get("meta") or {}))
+        {int(i): float(w) for i, w in data["rule_weights"]},
+        {int(i): float(w) for i, w in data["word_weights"]},
+        np.asarray(data["dense_weights"], dtype=np.float64),
+        float(data["bias"]),
+        float(data.get("word_scale", DEFAULT_WORD_SCALE)),
+        float(data.get("threshold", DEFAULT_THRESHOLD)),
+        float(data.get("add_margin", DEFAULT_ADD_MARGIN)),
+        float(data.get("veto_margin", DEFAULT_VETO_MARGIN)),
+        [Example.from_json(e) for e in data.get("examples") or []],
+        dict(data.get("meta") or {}),
+    )
 
 
 def model_json(model: RecommendationModel) -> str:

@@ -44,8 +44,18 @@ PATTERNS_PATH = PACKAGE_DIR / "data" / "references.yaml"
 REFERENCE_COLUMNS: tuple[str, ...] = ("position", "raw", "authors", "year", "suffix", "title", "container", "page")
 #: Columns of a matched reference list (the CLI output and `results/network/references_matched.csv`).
 MATCHED_COLUMNS: tuple[str, ...] = (
-    "doc_id", "position", "raw", "authors", "year", "suffix", "title", "container", "page",
-    "matched_doc_id", "score", "match_basis",
+    "doc_id",
+    "position",
+    "raw",
+    "authors",
+    "year",
+    "suffix",
+    "title",
+    "container",
+    "page",
+    "matched_doc_id",
+    "score",
+    "match_basis",
 )
 
 #: A title similarity (0–100, see `title_similarity`) below this rejects an author+year candidate.
@@ -65,7 +75,9 @@ _PAREN_YEAR_RE = re.compile(r"\(\s*(?:" + _YEAR + r"(?:[,/;][^()]{0,40})?|(?P<nd
 _BARE_YEAR_RE = re.compile(r"[.,]\s*" + _YEAR + r"(?=[.,:]\s|[.,:]?$)")
 _ANY_YEAR_RE = re.compile(r"(?<![0-9])(?P<year>1[5-9]\d\d|20\d\d)(?P<suffix>[a-z]?)(?![0-9])")
 # Vancouver / NLM containers: "N Engl J Med 1996, 335:701-7", "Chest. 2004;126(3)", "Surg2004,28:807"
-_VANCOUVER_YEAR_RE = re.compile(r"(?<![0-9])(?P<year>1[5-9]\d\d|20\d\d)(?P<suffix>[a-z]?)(?=\s*[;,]\s*\d|\s*;|\s*\.\s*$)")
+_VANCOUVER_YEAR_RE = re.compile(
+    r"(?<![0-9])(?P<year>1[5-9]\d\d|20\d\d)(?P<suffix>[a-z]?)(?=\s*[;,]\s*\d|\s*;|\s*\.\s*$)"
+)
 _NUMBER_MARKER_RES = (
     re.compile(r"^\s*\[(?P<n>\d{1,4})\]\s*"),
     re.compile(r"^\s*(?P<n>\d{1,4})\.\s*(?=\S)"),
@@ -100,8 +112,16 @@ class Reference:
     corporate: bool = False
 
     def row(self) -> dict[str, Any]:
-        return {"position": self.position, "raw": self.raw, "authors": ";".join(self.authors), "year": self.year,
-                "suffix": self.suffix, "title": self.title, "container": self.container, "page": self.page}
+        return {
+            "position": self.position,
+            "raw": self.raw,
+            "authors": ";".join(self.authors),
+            "year": self.year,
+            "suffix": self.suffix,
+            "title": self.title,
+            "container": self.container,
+            "page": self.page,
+        }
 
 
 @dataclass(frozen=True)
@@ -217,7 +237,11 @@ def is_corporate(names: str) -> bool:
         return True
     # Text extracted without spaces ("SpinalCordInjuryInvestigators") still carries the words.
     lowered = compact.lower()
-    return " " not in names.strip() and len(compact) > 20 and any(w in lowered for w in vocab.corporate_words if len(w) > 4)
+    return (
+        " " not in names.strip()
+        and len(compact) > 20
+        and any(w in lowered for w in vocab.corporate_words if len(w) > 4)
+    )
 
 
 def _camel_split(token: str) -> str:
@@ -301,7 +325,7 @@ def _split_sentences(text: str, limit: int = 2) -> list[str]:
             parts.append(rest)
             break
         parts.append(rest[: match.start() + 1])
-        rest = rest[match.end():]
+        rest = rest[match.end() :]
     return [p.strip() for p in parts]
 
 
@@ -325,14 +349,16 @@ def _author_date(body: str) -> tuple[str, str, str, str] | None:
                 continue
             year = "n.d." if match.groupdict().get("nd") else match.group("year")
             suffix = "" if year == "n.d." else match.group("suffix")
-            candidate = (names, year, suffix, body[match.end():])
+            candidate = (names, year, suffix, body[match.end() :])
             if best is None or match.start() < best[0]:
                 best = (match.start(), candidate)
             break
     return best[1] if best else None
 
 
-_QUOTED_TITLE_RE = re.compile(r'^(?P<names>[^"“”]{2,300}?),?\s*["“](?P<title>[^"“”]{3,400}?)[,.]?["”]\s*,?\s*(?P<rest>.*)$')
+_QUOTED_TITLE_RE = re.compile(
+    r'^(?P<names>[^"“”]{2,300}?),?\s*["“](?P<title>[^"“”]{3,400}?)[,.]?["”]\s*,?\s*(?P<rest>.*)$'
+)
 
 
 def parse_entry(raw: str, position: int = 0, page: int = 0) -> Reference:
@@ -349,8 +375,12 @@ def parse_entry(raw: str, position: int = 0, page: int = 0) -> Reference:
         year_match = _last(_ANY_YEAR_RE.finditer(rest))
         year = year_match.group("year") if year_match else ""
         suffix = year_match.group("suffix") if year_match else ""
-        container = _clean_piece(re.split(r",\s*(?:vol\.|no\.|pp\.|p\.|\(?\d{4}|[A-Z][a-z]{2,3}\.?\s+\d{4})",
-                                          re.sub(r"^in:?\s+", "", rest, flags=re.IGNORECASE))[0])
+        container = _clean_piece(
+            re.split(
+                r",\s*(?:vol\.|no\.|pp\.|p\.|\(?\d{4}|[A-Z][a-z]{2,3}\.?\s+\d{4})",
+                re.sub(r"^in:?\s+", "", rest, flags=re.IGNORECASE),
+            )[0]
+        )
     elif found:
         names, year, suffix, rest = found
         title, container = _title_container(rest)
@@ -368,17 +398,27 @@ def parse_entry(raw: str, position: int = 0, page: int = 0) -> Reference:
             before = rest[: year_match.start()]
             sentences = _split_sentences(before, limit=1)
             title = _clean_piece(sentences[0]) if sentences else ""
-            container = _clean_piece(before[len(sentences[0]):]) if sentences else ""
+            container = _clean_piece(before[len(sentences[0]) :]) if sentences else ""
         else:
             title, container = _title_container(rest)
     authors, corporate = parse_names(names)
-    return Reference(position=position, raw=body, authors=authors, year=year, suffix=suffix, title=title,
-                     container=container, page=page, corporate=corporate)
+    return Reference(
+        position=position,
+        raw=body,
+        authors=authors,
+        year=year,
+        suffix=suffix,
+        title=title,
+        container=container,
+        page=page,
+        corporate=corporate,
+    )
 
 
 _VANCOUVER_NAME_RE = re.compile(
     r"^(?:[A-Z\u00c0-\u00de][^\s,]*(?:\s+[a-z]{1,3})?(?:\s+[A-Z\u00c0-\u00de][^\s,]*)*?\s*[A-Z]{1,4}(?:\s*(?:Jr|Sr|II|III))?"
-    r"|et al\.?)$")
+    r"|et al\.?)$"
+)
 
 
 def _is_vancouver_names(names: str) -> bool:
@@ -426,7 +466,7 @@ def _section_lines(doc: Mapping[str, Any]) -> list[_Line]:
     running = _running_lines(doc)
     lines: list[_Line] = []
     offset = int(section["start"])
-    chunk = text[offset: int(section["end"])]
+    chunk = text[offset : int(section["end"])]
     first = True
     previous_end = -1
     for match in re.finditer(r"[^\n]+", chunk):
@@ -435,12 +475,16 @@ def _section_lines(doc: Mapping[str, Any]) -> list[_Line]:
         if not line:
             continue
         # Blocks are separated by a blank line (docs/data-contracts.md).
-        block_start = previous_end < 0 or "\n\n" in chunk[previous_end: match.start()]
+        block_start = previous_end < 0 or "\n\n" in chunk[previous_end : match.start()]
         previous_end = match.end()
         if first:
             first = False
-            if re.fullmatch(r"(?:\d+\.?\s*)?(references?|bibliography|works cited|literature cited|reference list|"
-                            r"references and notes|sources|literatur)\s*:?", line, re.IGNORECASE):
+            if re.fullmatch(
+                r"(?:\d+\.?\s*)?(references?|bibliography|works cited|literature cited|reference list|"
+                r"references and notes|sources|literatur)\s*:?",
+                line,
+                re.IGNORECASE,
+            ):
                 continue
         compact = re.sub(r"\s+", "", line).lower()
         if any(compact.startswith(prefix) for prefix in vocab.end_prefixes):
@@ -467,7 +511,7 @@ def _running_lines(doc: Mapping[str, Any]) -> set[str]:
     text = doc.get("text") or ""
     counts: dict[str, int] = defaultdict(int)
     for page in doc.get("pages") or []:
-        lines = [line.strip() for line in text[page["start"]: page["end"]].split("\n") if line.strip()]
+        lines = [line.strip() for line in text[page["start"] : page["end"]].split("\n") if line.strip()]
         edge = set(lines[:3] + lines[-3:])
         for line in edge:
             key = re.sub(r"\s+", "", line).lower()
@@ -501,7 +545,7 @@ def _ends_sentence(text: str) -> bool:
     text = text.rstrip()
     if re.search(r"(?:https?://|doi:\s?|www\.)\S+$", text, re.IGNORECASE):
         return True  # APA 7 entries end with a DOI or URL and no period
-    return bool(text) and (text[-1] in _TERMINAL_CHARS or text.endswith(("”", "\"", "’", "'")))
+    return bool(text) and (text[-1] in _TERMINAL_CHARS or text.endswith(("”", '"', "’", "'")))
 
 
 def _author_date_starts(lines: Sequence[_Line]) -> list[int]:
@@ -521,8 +565,10 @@ def _author_date_starts(lines: Sequence[_Line]) -> list[int]:
         year_line = found
         # "…Oxford University Press." then "C. D. Manning. 1999." on the next line: that next line is
         # the entry start, not this tail of the previous entry.
-        if any(_ends_sentence(lines[k - 1].text) and _names_year_span(lines, k) is not None
-               for k in range(index + 1, index + year_line + 1)):
+        if any(
+            _ends_sentence(lines[k - 1].text) and _names_year_span(lines, k) is not None
+            for k in range(index + 1, index + year_line + 1)
+        ):
             continue
         starts.append(index)
         consumed_until = index + year_line
@@ -558,9 +604,20 @@ def split_entries(lines: Sequence[_Line], blocks: str = "") -> list[tuple[str, i
         starts = _author_date_starts(lines)
         if blocks:
             not_openers = vocabulary().not_openers
-            extra = {i for i, line in enumerate(lines) if line.block_start and (blocks == "all" or i == 0 or (
-                _ends_sentence(lines[i - 1].text) and _is_capitalized(line.text)
-                and line.text.split()[0].strip(".,:").lower() not in not_openers))}
+            extra = {
+                i
+                for i, line in enumerate(lines)
+                if line.block_start
+                and (
+                    blocks == "all"
+                    or i == 0
+                    or (
+                        _ends_sentence(lines[i - 1].text)
+                        and _is_capitalized(line.text)
+                        and line.text.split()[0].strip(".,:").lower() not in not_openers
+                    )
+                )
+            }
             starts = sorted(set(starts) | extra)
     if not starts:
         return []
@@ -611,8 +668,10 @@ def read_reference_rows(path: str | Path) -> list[dict[str, str]]:
     columns, rows = read_csv_table(path)
     missing = [c for c in REFERENCE_COLUMNS if c not in columns]
     if missing:
-        raise ReviewflowError(f"{path}: missing column(s) {', '.join(missing)}. Fix: delete the file and rerun "
-                              "the `references` rule for this document.")
+        raise ReviewflowError(
+            f"{path}: missing column(s) {', '.join(missing)}. Fix: delete the file and rerun "
+            "the `references` rule for this document."
+        )
     return rows
 
 
@@ -638,7 +697,11 @@ def acronym(name: str) -> str:
 
 def corpus_entry(doc: Any) -> CorpusEntry:
     """Build the match keys of a manifest `Document` (or a row dict with the same fields)."""
-    get = (lambda k: str(doc.get(k, "") or "")) if isinstance(doc, Mapping) else (lambda k: str(getattr(doc, k, "") or ""))
+    get = (
+        (lambda k: str(doc.get(k, "") or ""))
+        if isinstance(doc, Mapping)
+        else (lambda k: str(getattr(doc, k, "") or ""))
+    )
     authors = [a.strip() for a in get("authors").split(";") if a.strip()]
     keys: set[str] = set()
     surnames: set[str] = set()
@@ -663,8 +726,15 @@ def corpus_entry(doc: Any) -> CorpusEntry:
             if fold(part):
                 keys.add(fold(part))
     keys.discard("")
-    return CorpusEntry(doc_id=get("doc_id"), keys=frozenset(keys), surnames=frozenset(surnames), year=get("year"),
-                       suffix=get("year_suffix"), title=fold_words(get("title")), main_title=main_title(get("title")))
+    return CorpusEntry(
+        doc_id=get("doc_id"),
+        keys=frozenset(keys),
+        surnames=frozenset(surnames),
+        year=get("year"),
+        suffix=get("year_suffix"),
+        title=fold_words(get("title")),
+        main_title=main_title(get("title")),
+    )
 
 
 def main_title(title: str) -> str:
@@ -725,8 +795,12 @@ def corporate_candidates(name: str, block: CorporateBlock) -> list[tuple[CorpusE
     low = bisect.bisect_left(block.lengths, math.floor(len(joined) * share / (2.0 - share)))
     high = bisect.bisect_right(block.lengths, math.ceil(len(joined) * (2.0 - share) / share))
     # Scored in C over the window; the exact score below runs on the few keys that pass.
-    near.update(key for key, _, _ in process.extract(joined, block.keys[low:high], scorer=fuzz.ratio,
-                                                      score_cutoff=_CORPORATE_PREFILTER, limit=None))
+    near.update(
+        key
+        for key, _, _ in process.extract(
+            joined, block.keys[low:high], scorer=fuzz.ratio, score_cutoff=_CORPORATE_PREFILTER, limit=None
+        )
+    )
     best: dict[int, float] = {}
     for key in near:
         similarity = fuzz.token_set_ratio(query, key)
@@ -783,8 +857,9 @@ def _reference_keys(authors: Sequence[str], corporate: bool) -> list[str]:
     return [k for k in dict.fromkeys(keys) if k]
 
 
-def match_reference(authors: Sequence[str], year: str, suffix: str, title: str, index: MatchIndex,
-                    corporate: bool = False) -> Match | None:
+def match_reference(
+    authors: Sequence[str], year: str, suffix: str, title: str, index: MatchIndex, corporate: bool = False
+) -> Match | None:
     """The corpus document this entry cites, or None (an external reference)."""
     block = index.by_year.get(year)
     if not block or not authors:
@@ -818,7 +893,11 @@ def match_reference(authors: Sequence[str], year: str, suffix: str, title: str, 
             missing = "manifest title empty" if not entry.title else "entry title not parsed"
             score = round(AUTHOR_YEAR_ONLY_SCORE * author_score / 100.0, 1)
             basis = f"{author_basis}+year{suffix_note} only ({missing})"
-        agreement = len(co_authors & entry.surnames) / max(len(co_authors | (entry.surnames - set(keys))), 1) if co_authors else 0.0
+        agreement = (
+            len(co_authors & entry.surnames) / max(len(co_authors | (entry.surnames - set(keys))), 1)
+            if co_authors
+            else 0.0
+        )
         # A suffix that agrees beats one the entry lacks; co-authors break ties between same-year works.
         ranked.append((score + (5.0 if suffix_note else 0.0), agreement, doc_id, Match(doc_id, score, basis)))
     if not ranked:
@@ -837,11 +916,18 @@ def match_rows(rows: Iterable[Mapping[str, Any]], index: MatchIndex) -> list[dic
     out = []
     for row in rows:
         authors = [a for a in str(row.get("authors", "")).split(";") if a]
-        match = match_reference(authors, str(row.get("year", "")), str(row.get("suffix", "")),
-                                str(row.get("title", "")), index)
+        match = match_reference(
+            authors, str(row.get("year", "")), str(row.get("suffix", "")), str(row.get("title", "")), index
+        )
         found = match if match and match.doc_id else None
-        out.append({**row, "matched_doc_id": found.doc_id if found else "",
-                    "score": f"{found.score:.1f}" if found else "", "match_basis": match.basis if match else ""})
+        out.append(
+            {
+                **row,
+                "matched_doc_id": found.doc_id if found else "",
+                "score": f"{found.score:.1f}" if found else "",
+                "match_basis": match.basis if match else "",
+            }
+        )
     return out
 
 
@@ -865,7 +951,9 @@ def cli_references(args: argparse.Namespace) -> int:
     write_csv(args.out, rows, MATCHED_COLUMNS)
     matched = sum(1 for r in rows if r["matched_doc_id"])
     if not references:
-        print(f"warning: {path}: no reference list found (no References heading, or entries not recognized)",
-              file=sys.stderr)
+        print(
+            f"warning: {path}: no reference list found (no References heading, or entries not recognized)",
+            file=sys.stderr,
+        )
     print(f"{path}: {len(references)} reference(s), {matched} matched to {manifest} -> {args.out}", file=sys.stderr)
     return 0

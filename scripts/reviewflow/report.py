@@ -103,8 +103,10 @@ def fill_caption(text: str, form: Form, source: str = "caption", results_dir: st
     try:
         return string.Template(text).substitute(values)
     except (KeyError, ValueError) as error:
-        raise ReviewflowError(f"{source}: unknown or malformed placeholder ({error}). Fix: use only "
-                              f"{', '.join('${' + key + '}' for key in values)}, and write $$ for a dollar sign.") from None
+        raise ReviewflowError(
+            f"{source}: unknown or malformed placeholder ({error}). Fix: use only "
+            f"{', '.join('${' + key + '}' for key in values)}, and write $$ for a dollar sign."
+        ) from None
 
 
 def caption_html(rst: str) -> Markup:
@@ -151,7 +153,10 @@ def overview(manifest_rows: list[dict[str, str]], ingest_rows: list[dict[str, st
         "by_strategy": counted("search_strategy"),
         "by_format": sorted(formats.items()),
         "ingest_status": sorted(statuses.items()),
-        "years": (min((r["year"] for r in manifest_rows), default=""), max((r["year"] for r in manifest_rows), default="")),
+        "years": (
+            min((r["year"] for r in manifest_rows), default=""),
+            max((r["year"] for r in manifest_rows), default=""),
+        ),
     }
 
 
@@ -170,13 +175,19 @@ def network_summary_rows(summary: dict[str, Any]) -> list[Section]:
         if key == "share_internal" and isinstance(value, (int, float)):
             rows.append(Section(label, text=f"{100 * value:.1f}%"))
         elif isinstance(value, dict):
-            rows.append(Section(label, text="; ".join(f"{VIA_LABELS.get(k, k)}: {v}" for k, v in value.items())
-                                or "none"))
+            rows.append(
+                Section(label, text="; ".join(f"{VIA_LABELS.get(k, k)}: {v}" for k, v in value.items()) or "none")
+            )
         elif isinstance(value, list) and value and all(isinstance(v, dict) for v in value):
             columns = [c for c in COLUMN_LABELS if any(c in v for v in value)]
             columns += sorted({c for v in value for c in v} - set(columns))
-            rows.append(Section(label, columns=tuple(COLUMN_LABELS.get(c, c) for c in columns),
-                                rows=tuple(tuple(_scalar(v.get(c)) for c in columns) for v in value)))
+            rows.append(
+                Section(
+                    label,
+                    columns=tuple(COLUMN_LABELS.get(c, c) for c in columns),
+                    rows=tuple(tuple(_scalar(v.get(c)) for c in columns) for v in value),
+                )
+            )
         elif isinstance(value, list) and key == "problems":
             rows.append(Section(label, items=tuple(str(v) for v in value), text="" if value else "none"))
         elif isinstance(value, list):
@@ -205,8 +216,10 @@ def agreement_matrix(rows: list[dict[str, str]] | None) -> dict[str, Any] | None
         pairs.setdefault(pair, row["n_segments"])
         kappa = row["kappa"] or "–"
         cells.setdefault(row["code"], {})[pair] = f"{row['percent_agreement']}% · κ {kappa}"
-    return {"pairs": [{"label": f"{a} vs {b}", "n_segments": n} for (a, b), n in pairs.items()],
-            "rows": [(code, [by_pair.get(pair, "") for pair in pairs]) for code, by_pair in cells.items()]}
+    return {
+        "pairs": [{"label": f"{a} vs {b}", "n_segments": n} for (a, b), n in pairs.items()],
+        "rows": [(code, [by_pair.get(pair, "") for pair in pairs]) for code, by_pair in cells.items()],
+    }
 
 
 def decision_problems(rows: list[dict[str, str]] | None) -> dict[str, Any] | None:
@@ -214,23 +227,35 @@ def decision_problems(rows: list[dict[str, str]] | None) -> dict[str, Any] | Non
     (refused sheets and rows, decisions whose segment no longer exists, conflicts)."""
     if rows is None:
         return None
-    problems = [{column: row.get(column, "") for column in DECISION_PROBLEM_COLUMNS}
-                for row in rows if row.get("status") in DECISION_PROBLEMS]
-    return {"counts": sorted(Counter(row.get("status", "") for row in rows).items()), "problems": problems,
-            "columns": DECISION_PROBLEM_COLUMNS}
+    problems = [
+        {column: row.get(column, "") for column in DECISION_PROBLEM_COLUMNS}
+        for row in rows
+        if row.get("status") in DECISION_PROBLEMS
+    ]
+    return {
+        "counts": sorted(Counter(row.get("status", "") for row in rows).items()),
+        "problems": problems,
+        "columns": DECISION_PROBLEM_COLUMNS,
+    }
 
 
 def render(inputs: ReportInputs, provenance: dict[str, Any], title: str) -> str:
-    env = Environment(loader=FileSystemLoader(TEMPLATE_DIR), autoescape=select_autoescape(["html", "j2"]),
-                      keep_trailing_newline=True)
+    env = Environment(
+        loader=FileSystemLoader(TEMPLATE_DIR), autoescape=select_autoescape(["html", "j2"]), keep_trailing_newline=True
+    )
     env.filters["breakable"] = breakable
     manifest_rows = read_rows(inputs.manifest)
     ingest_rows = _read_csv(inputs.ingest_report)
     problems = [row for row in ingest_rows or [] if row.get("status") != "ok"]
-    tables = [(name, Markup(Path(p).read_text(encoding="utf-8")) if _exists(p) else None)
-              for name, p in inputs.tables.items()]
+    tables = [
+        (name, Markup(Path(p).read_text(encoding="utf-8")) if _exists(p) else None) for name, p in inputs.tables.items()
+    ]
     figures = [(name, data_uri(Path(p)) if _exists(p) else None) for name, p in inputs.figures.items()]
-    summary = json.loads(Path(inputs.network_summary).read_text(encoding="utf-8")) if _exists(inputs.network_summary) else None
+    summary = (
+        json.loads(Path(inputs.network_summary).read_text(encoding="utf-8"))
+        if _exists(inputs.network_summary)
+        else None
+    )
     network_srcdoc = Path(inputs.network_html).read_text(encoding="utf-8") if _exists(inputs.network_html) else None
     changes = json.loads(Path(inputs.changes).read_text(encoding="utf-8")) if _exists(inputs.changes) else None
     agreement = _read_csv(inputs.agreement)

@@ -46,15 +46,37 @@ from reviewflow.safety import FORMULA_PREFIXES, neutralize_formula
 DECISION_VALUES: tuple[str, ...] = ("accept", "reject", "edit")
 REVIEWER_COLUMNS: tuple[str, ...] = ("decision", "codes_override", "phase_override", "reviewer", "note")
 SEGMENT_SHEET_COLUMNS: tuple[str, ...] = (
-    "segment_id", "doc_id", "citation", "page", "quote", "in_text_citations", "is_recommendation", "polarity",
-    "service_areas", "practices", "needs", "phase", "confidence", "decided_by", *REVIEWER_COLUMNS,
+    "segment_id",
+    "doc_id",
+    "citation",
+    "page",
+    "quote",
+    "in_text_citations",
+    "is_recommendation",
+    "polarity",
+    "service_areas",
+    "practices",
+    "needs",
+    "phase",
+    "confidence",
+    "decided_by",
+    *REVIEWER_COLUMNS,
 )
 # How the export orders segments: as the documents run, or the scorer's most uncertain first.
 SHEET_ORDERS: tuple[str, ...] = ("document", "least-confident")
 MANUAL_SHEET_COLUMNS: tuple[str, ...] = ("doc_id", "field", "label", "value", "reviewer", "note")
 REPORT_COLUMNS: tuple[str, ...] = (
-    "source", "row", "reviewer", "segment_id", "doc_id", "decision", "codes_override", "phase_override",
-    "status", "message", "note",
+    "source",
+    "row",
+    "reviewer",
+    "segment_id",
+    "doc_id",
+    "decision",
+    "codes_override",
+    "phase_override",
+    "status",
+    "message",
+    "note",
 )
 ADJUDICATION_STEM = "adjudicated"
 
@@ -62,6 +84,8 @@ ADJUDICATION_STEM = "adjudicated"
 def adjudication_sheet(source: str) -> str:
     """Where the adjudicated sheet goes: beside the reviewer sheet ``source``, in this review's decisions folder."""
     return (Path(source).parent / f"{ADJUDICATION_STEM}.xlsx").as_posix()
+
+
 SEGMENTS_SHEET = "segments"
 MANUAL_SHEET = "manual_fields"
 MANUAL_CSV_SUFFIX = ".manual_fields.csv"
@@ -72,11 +96,28 @@ CODE_KINDS: tuple[str, ...] = ("service_areas", "practices", "needs")
 _FIXED_TIME = datetime.datetime(2000, 1, 1)
 _ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 _COLUMN_WIDTHS = {
-    "segment_id": 18, "doc_id": 18, "citation": 22, "page": 6, "quote": 80, "in_text_citations": 24,
-    "is_recommendation": 10, "polarity": 9, "service_areas": 24, "practices": 24, "needs": 24, "phase": 14,
-    "confidence": 11, "decided_by": 11,
-    "decision": 11, "codes_override": 30, "phase_override": 15, "reviewer": 12, "note": 40,
-    "field": 22, "label": 36, "value": 50,
+    "segment_id": 18,
+    "doc_id": 18,
+    "citation": 22,
+    "page": 6,
+    "quote": 80,
+    "in_text_citations": 24,
+    "is_recommendation": 10,
+    "polarity": 9,
+    "service_areas": 24,
+    "practices": 24,
+    "needs": 24,
+    "phase": 14,
+    "confidence": 11,
+    "decided_by": 11,
+    "decision": 11,
+    "codes_override": 30,
+    "phase_override": 15,
+    "reviewer": 12,
+    "note": 40,
+    "field": 22,
+    "label": 36,
+    "value": 50,
 }
 
 
@@ -156,9 +197,17 @@ class Decision:
 
     def report_row(self, status: str, message: str) -> dict[str, Any]:
         return {
-            "source": self.source, "row": self.row, "reviewer": self.reviewer, "segment_id": self.segment_id,
-            "doc_id": self.doc_id, "decision": self.decision, "codes_override": ";".join(self.codes_override),
-            "phase_override": self.phase_override, "status": status, "message": message, "note": self.note,
+            "source": self.source,
+            "row": self.row,
+            "reviewer": self.reviewer,
+            "segment_id": self.segment_id,
+            "doc_id": self.doc_id,
+            "decision": self.decision,
+            "codes_override": ";".join(self.codes_override),
+            "phase_override": self.phase_override,
+            "status": status,
+            "message": message,
+            "note": self.note,
         }
 
 
@@ -215,17 +264,25 @@ def segment_sheet_rows(segments: Sequence[Mapping[str, str]], citations: Mapping
     for seg in segments:
         page = seg.get("page", "")
         confidence = _confidence(seg)
-        rows.append({
-            "segment_id": seg.get("segment_id", ""), "doc_id": seg.get("doc_id", ""),
-            "citation": citations.get(seg.get("doc_id", ""), ""),
-            "page": int(page) if page.isdigit() else page, "quote": seg.get("sentence", ""),
-            "in_text_citations": seg.get("citations_raw", ""), "is_recommendation": seg.get("is_recommendation", ""),
-            "polarity": seg.get("polarity", ""), "service_areas": seg.get("service_areas", ""),
-            "practices": seg.get("practices", ""), "needs": seg.get("needs", ""), "phase": seg.get("phase", ""),
-            "confidence": seg.get("confidence", "") if confidence is None else confidence,
-            "decided_by": seg.get("decided_by", ""),
-            **dict.fromkeys(REVIEWER_COLUMNS, ""),
-        })
+        rows.append(
+            {
+                "segment_id": seg.get("segment_id", ""),
+                "doc_id": seg.get("doc_id", ""),
+                "citation": citations.get(seg.get("doc_id", ""), ""),
+                "page": int(page) if page.isdigit() else page,
+                "quote": seg.get("sentence", ""),
+                "in_text_citations": seg.get("citations_raw", ""),
+                "is_recommendation": seg.get("is_recommendation", ""),
+                "polarity": seg.get("polarity", ""),
+                "service_areas": seg.get("service_areas", ""),
+                "practices": seg.get("practices", ""),
+                "needs": seg.get("needs", ""),
+                "phase": seg.get("phase", ""),
+                "confidence": seg.get("confidence", "") if confidence is None else confidence,
+                "decided_by": seg.get("decided_by", ""),
+                **dict.fromkeys(REVIEWER_COLUMNS, ""),
+            }
+        )
     return rows
 
 
@@ -239,8 +296,16 @@ def manual_sheet_rows(forms: Sequence[Mapping[str, Any]], form: Any) -> list[dic
             value = (values.get(spec.id) or {}).get("value", "")
             if isinstance(value, list):
                 value = ";".join(str(v) for v in value)
-            rows.append({"doc_id": record.get("doc_id", ""), "field": spec.id, "label": spec.label,
-                         "value": "" if value is None else str(value), "reviewer": "", "note": ""})
+            rows.append(
+                {
+                    "doc_id": record.get("doc_id", ""),
+                    "field": spec.id,
+                    "label": spec.label,
+                    "value": "" if value is None else str(value),
+                    "reviewer": "",
+                    "note": "",
+                }
+            )
     return rows
 
 
@@ -275,8 +340,12 @@ def instruction_lines(form: Any, decisions_dir: str = "corpus/decisions", result
     ]
 
 
-def build_review_workbook(segment_rows: Sequence[Mapping[str, Any]], manual_rows: Sequence[Mapping[str, Any]],
-                          instructions: Sequence[str], phases: Sequence[str]) -> Any:
+def build_review_workbook(
+    segment_rows: Sequence[Mapping[str, Any]],
+    manual_rows: Sequence[Mapping[str, Any]],
+    instructions: Sequence[str],
+    phases: Sequence[str],
+) -> Any:
     from openpyxl import Workbook
     from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter
@@ -289,7 +358,10 @@ def build_review_workbook(segment_rows: Sequence[Mapping[str, Any]], manual_rows
     segments.title = SEGMENTS_SHEET
     manual = workbook.create_sheet(MANUAL_SHEET)
     guide = workbook.create_sheet("instructions")
-    for sheet, columns, rows in ((segments, SEGMENT_SHEET_COLUMNS, segment_rows), (manual, MANUAL_SHEET_COLUMNS, manual_rows)):
+    for sheet, columns, rows in (
+        (segments, SEGMENT_SHEET_COLUMNS, segment_rows),
+        (manual, MANUAL_SHEET_COLUMNS, manual_rows),
+    ):
         sheet.append(list(columns))
         for cell in sheet[1]:
             cell.font = Font(bold=True)
@@ -303,9 +375,14 @@ def build_review_workbook(segment_rows: Sequence[Mapping[str, Any]], manual_rows
     choices = {"decision": DECISION_VALUES, "phase_override": tuple(phases)}
     for column, values in choices.items():
         letter = get_column_letter(SEGMENT_SHEET_COLUMNS.index(column) + 1)
-        validation = DataValidation(type="list", formula1='"' + ",".join(values) + '"', allow_blank=True,
-                                    showErrorMessage=True, errorTitle=f"Invalid {column}",
-                                    error=f"Choose one of: {', '.join(values)}")
+        validation = DataValidation(
+            type="list",
+            formula1='"' + ",".join(values) + '"',
+            allow_blank=True,
+            showErrorMessage=True,
+            errorTitle=f"Invalid {column}",
+            error=f"Choose one of: {', '.join(values)}",
+        )
         validation.add(f"{letter}2:{letter}{last}")
         segments.add_data_validation(validation)
     guide.column_dimensions["A"].width = 120
@@ -335,16 +412,26 @@ def workbook_bytes(workbook: Any) -> bytes:
     return fixed.getvalue()
 
 
-def export_review_sheet(coded_paths: Iterable[str | Path], form_paths: Iterable[str | Path], form: Any,
-                        out: str | Path, citations: Mapping[str, str] | None = None, order: str = "document",
-                        decisions_dir: str = "corpus/decisions", results_dir: str = "results") -> int:
+def export_review_sheet(
+    coded_paths: Iterable[str | Path],
+    form_paths: Iterable[str | Path],
+    form: Any,
+    out: str | Path,
+    citations: Mapping[str, str] | None = None,
+    order: str = "document",
+    decisions_dir: str = "corpus/decisions",
+    results_dir: str = "results",
+) -> int:
     """Write the review workbook; return the number of segment rows (in ``order``, see ``order_segments``).
     Its instructions name ``decisions_dir`` and ``results_dir``, the folders of the review it belongs to."""
     segments = order_segments(read_segments(coded_paths), order)
     forms = [read_json(path) for path in sorted(form_paths, key=lambda p: Path(p).stem)]
     workbook = build_review_workbook(
-        segment_sheet_rows(segments, citations or {}), manual_sheet_rows(forms, form),
-        instruction_lines(form, decisions_dir, results_dir), form.codebook.ids("phases"))
+        segment_sheet_rows(segments, citations or {}),
+        manual_sheet_rows(forms, form),
+        instruction_lines(form, decisions_dir, results_dir),
+        form.codebook.ids("phases"),
+    )
     atomic_write_bytes(out, workbook_bytes(workbook))
     return len(segments)
 
@@ -360,8 +447,10 @@ def cli_export(args: Any) -> int:
     results = Path(args.results) if getattr(args, "results", None) else config.results_dir
     coded = sorted((results / "coded").glob("*.csv"))
     if not coded:
-        raise ReviewflowError(f"{results / 'coded'}: no coded documents. Fix: run the workflow first "
-                              f"(`make run CONFIG={config.path}`), or point --results at a finished run.")
+        raise ReviewflowError(
+            f"{results / 'coded'}: no coded documents. Fix: run the workflow first "
+            f"(`make run CONFIG={config.path}`), or point --results at a finished run."
+        )
     out = Path(args.out) if args.out else results / "review" / "review_sheet.xlsx"
     if out.resolve().is_relative_to(results.resolve()):
         check_results_owner(results, config.values["manifest"])
@@ -370,12 +459,21 @@ def cli_export(args: Any) -> int:
     citations = {row["doc_id"]: row.get("citation", "") for row in read_rows(manifest)} if manifest.is_file() else {}
     order = getattr(args, "order", None) or "document"
     decisions_dir = str(config.values["decisions_dir"])
-    count = export_review_sheet(coded, sorted((results / "forms").glob("*.json")), form, out, citations, order,
-                                decisions_dir=decisions_dir,
-                                results_dir=str(getattr(args, "results", None) or config.values["results_dir"]))
+    count = export_review_sheet(
+        coded,
+        sorted((results / "forms").glob("*.json")),
+        form,
+        out,
+        citations,
+        order,
+        decisions_dir=decisions_dir,
+        results_dir=str(getattr(args, "results", None) or config.values["results_dir"]),
+    )
     ordered = ", least confident first" if order == "least-confident" else ""
-    print(f"{out}: {count} segments from {len(coded)} documents{ordered}. "
-          f"Save a filled copy as {decisions_dir}/<your name>.xlsx.")
+    print(
+        f"{out}: {count} segments from {len(coded)} documents{ordered}. "
+        f"Save a filled copy as {decisions_dir}/<your name>.xlsx."
+    )
     return 0
 
 
@@ -389,9 +487,12 @@ def decision_files(folder: str | Path) -> list[Path]:
     if not folder.is_dir():
         return []
     return sorted(
-        path for path in folder.iterdir()
-        if path.is_file() and path.suffix.lower() in (".xlsx", ".csv")
-        and not path.name.startswith((".", "~$")) and not path.stem.lower().startswith("readme")
+        path
+        for path in folder.iterdir()
+        if path.is_file()
+        and path.suffix.lower() in (".xlsx", ".csv")
+        and not path.name.startswith((".", "~$"))
+        and not path.stem.lower().startswith("readme")
         # a CSV reviewer's manual fields live beside their decisions, not in a decisions sheet of their own
         and not path.name.lower().endswith(MANUAL_CSV_SUFFIX)
     )
@@ -430,10 +531,12 @@ class Formula:
 
 def formula_message(where: str, row: int, formulas: Sequence[Formula]) -> str:
     cells = "; ".join(f"column '{f.column}' holds the formula {f.text}" for f in formulas)
-    return (f"{where}: row {row}: {cells}. reviewflow reads what is typed and never computes a formula "
-            "(otherwise the cell would read as empty, or as the result a spreadsheet last computed). Fix: type "
-            "the value itself (to keep text that starts with '=', put an apostrophe before it); the row is not "
-            "used until then.")
+    return (
+        f"{where}: row {row}: {cells}. reviewflow reads what is typed and never computes a formula "
+        "(otherwise the cell would read as empty, or as the result a spreadsheet last computed). Fix: type "
+        "the value itself (to keep text that starts with '=', put an apostrophe before it); the row is not "
+        "used until then."
+    )
 
 
 def _formulas_by_row(formulas: Iterable[Formula], columns: Collection[str]) -> dict[int, list[Formula]]:
@@ -453,8 +556,10 @@ def _open_workbook(path: Path) -> Any:
         # or the value last computed by a spreadsheet program), so it can be reported
         return load_workbook(path, read_only=True, data_only=False)
     except Exception as error:  # openpyxl raises several types for damaged or non-xlsx files
-        raise ReviewflowError(f"{path}: cannot be read as an .xlsx workbook ({error}). "
-                              "Fix: save it from the spreadsheet program as 'Excel Workbook (.xlsx)'.") from None
+        raise ReviewflowError(
+            f"{path}: cannot be read as an .xlsx workbook ({error}). "
+            "Fix: save it from the spreadsheet program as 'Excel Workbook (.xlsx)'."
+        ) from None
 
 
 def _sheet_table(sheet: Any) -> tuple[list[str], list[list[str]], list[Formula]]:
@@ -486,8 +591,10 @@ def _read_table(path: Path) -> tuple[list[str], list[list[str]], list[Formula]]:
             sheet = workbook[SEGMENTS_SHEET] if SEGMENTS_SHEET in workbook.sheetnames else workbook.worksheets[0]
             return _sheet_table(sheet)
         except Exception as error:  # a read-only workbook parses its sheet while the rows are read
-            raise ReviewflowError(f"{path}: cannot be read as an .xlsx workbook ({type(error).__name__}: {error}). "
-                                  "Fix: save it from the spreadsheet program as 'Excel Workbook (.xlsx)'.") from None
+            raise ReviewflowError(
+                f"{path}: cannot be read as an .xlsx workbook ({type(error).__name__}: {error}). "
+                "Fix: save it from the spreadsheet program as 'Excel Workbook (.xlsx)'."
+            ) from None
         finally:
             workbook.close()
     try:
@@ -495,8 +602,9 @@ def _read_table(path: Path) -> tuple[list[str], list[list[str]], list[Formula]]:
             reader = csv.reader(handle)
             table = [list(row) for row in reader]
     except UnicodeDecodeError:
-        raise ReviewflowError(f"{path}: is not UTF-8 text. Fix: save it as 'CSV UTF-8' "
-                              "or save the workbook as .xlsx.") from None
+        raise ReviewflowError(
+            f"{path}: is not UTF-8 text. Fix: save it as 'CSV UTF-8' or save the workbook as .xlsx."
+        ) from None
     except csv.Error as error:  # e.g. a cell over the csv module's 131,072-character limit
         raise ReviewflowError(csv_error_message(path, "decisions sheet", reader.line_num, error)) from None
     if not table:
@@ -508,8 +616,9 @@ def _normalized(name: str) -> str:
     return re.sub(r"[\s\-]+", "_", name.strip().lower())
 
 
-def columns_problem(where: str, header: Sequence[str], known: Sequence[str], required: Sequence[str],
-                    restart: str) -> str | None:
+def columns_problem(
+    where: str, header: Sequence[str], known: Sequence[str], required: Sequence[str], restart: str
+) -> str | None:
     """One message naming every missing or renamed column of a sheet, or None when it is usable."""
     present = set(header)
     problems = []
@@ -518,50 +627,67 @@ def columns_problem(where: str, header: Sequence[str], known: Sequence[str], req
             continue
         lookalikes = [h for h in header if h and _normalized(h) == column]
         if lookalikes:
-            problems.append(f"column '{column}' is missing (found '{lookalikes[0]}', which differs only in case, "
-                            "spaces or hyphens)")
+            problems.append(
+                f"column '{column}' is missing (found '{lookalikes[0]}', which differs only in case, spaces or hyphens)"
+            )
         elif column in required:
             problems.append(f"column '{column}' is missing")
     if not problems:
         return None
     shown = ", ".join(f"'{h}'" for h in header if h)
-    return (f"{where}: " + "; ".join(problems) + f" (header: {shown or 'empty'}). Fix: rename the header cells to exactly "
-            f"{', '.join(repr(c) for c in known)} (lower case, underscores), or start again from {restart}.")
+    return (
+        f"{where}: " + "; ".join(problems) + f" (header: {shown or 'empty'}). Fix: rename the header cells to exactly "
+        f"{', '.join(repr(c) for c in known)} (lower case, underscores), or start again from {restart}."
+    )
 
 
 def header_problem(path: Path, header: Sequence[str]) -> str | None:
     """The problem of a decisions sheet's header, or None when it is usable."""
     schema = _schema()
-    return columns_problem(str(path), header, list(schema["properties"]), list(schema["required"]),
-                           "results/review/review_sheet.xlsx (`python -m reviewflow review export`). "
-                           "This sheet is not used until then")
+    return columns_problem(
+        str(path),
+        header,
+        list(schema["properties"]),
+        list(schema["required"]),
+        "results/review/review_sheet.xlsx (`python -m reviewflow review export`). This sheet is not used until then",
+    )
 
 
 def _row_problems(record: Mapping[str, str], codebook: Any) -> list[str]:
     problems = []
     for error in sorted(_validator().iter_errors(dict(record)), key=lambda e: (list(map(str, e.path)), e.message)):
         column = str(error.path[0]) if error.path else "?"
-        problems.append(f"column '{column}': {record.get(column, '')!r} is not valid "
-                        f"({_schema()['properties'].get(column, {}).get('description', error.message).strip()})")
+        problems.append(
+            f"column '{column}': {record.get(column, '')!r} is not valid "
+            f"({_schema()['properties'].get(column, {}).get('description', error.message).strip()})"
+        )
     if problems:
         return problems
     decision = record["decision"]
     codes = split_ids(record.get("codes_override", ""))
     phase = record.get("phase_override", "")
     if decision != "edit" and (codes or phase):
-        problems.append(f"codes_override/phase_override are filled but decision is '{decision or 'empty'}'; "
-                        "write 'edit' in decision, or clear the override")
+        problems.append(
+            f"codes_override/phase_override are filled but decision is '{decision or 'empty'}'; "
+            "write 'edit' in decision, or clear the override"
+        )
     if decision == "edit" and not codes and not phase:
-        problems.append("decision is 'edit' but codes_override and phase_override are both empty; "
-                        "write the codes, or use accept/reject")
+        problems.append(
+            "decision is 'edit' but codes_override and phase_override are both empty; "
+            "write the codes, or use accept/reject"
+        )
     code_ids = [c for kind in CODE_KINDS for c in codebook.ids(kind)]
     unknown = [c for c in codes if c not in code_ids]
     if unknown:
-        problems.append(f"codes_override has unknown id(s) {', '.join(unknown)}{_suggest(unknown[0], code_ids)}; "
-                        "use service area, practice or need ids of the codebook (see the 'instructions' sheet)")
+        problems.append(
+            f"codes_override has unknown id(s) {', '.join(unknown)}{_suggest(unknown[0], code_ids)}; "
+            "use service area, practice or need ids of the codebook (see the 'instructions' sheet)"
+        )
     if phase and codebook.normalize_phase(phase) is None:
-        problems.append(f"phase_override '{phase}' is not a phase{_suggest(phase, codebook.ids('phases'))}; "
-                        f"use one of {', '.join(codebook.ids('phases'))}")
+        problems.append(
+            f"phase_override '{phase}' is not a phase{_suggest(phase, codebook.ids('phases'))}; "
+            f"use one of {', '.join(codebook.ids('phases'))}"
+        )
     return problems
 
 
@@ -588,7 +714,9 @@ def load_decision_sheet(path: str | Path, codebook: Any) -> tuple[list[Decision]
     except ReviewflowError as error:
         problem = str(error)
     if problem:
-        return [], [{**dict.fromkeys(REPORT_COLUMNS, ""), "source": str(path), "status": "sheet_error", "message": problem}]
+        return [], [
+            {**dict.fromkeys(REPORT_COLUMNS, ""), "source": str(path), "status": "sheet_error", "message": problem}
+        ]
     decisions: list[Decision] = []
     report: list[dict[str, Any]] = []
     known = set(_schema()["properties"])
@@ -605,17 +733,30 @@ def load_decision_sheet(path: str | Path, codebook: Any) -> tuple[list[Decision]
             continue
         phase = codebook.normalize_phase(record["phase_override"]) if record["phase_override"] else ""
         decision = Decision(
-            segment_id=record["segment_id"], decision=record["decision"],
-            codes_override=split_ids(record.get("codes_override", "")), phase_override=phase or record["phase_override"],
-            reviewer=record.get("reviewer", "") or stem_reviewer, note=record.get("note", ""), source=str(path),
-            row=index, doc_id=cells.get("doc_id", ""), adjudicated=adjudicated)
+            segment_id=record["segment_id"],
+            decision=record["decision"],
+            codes_override=split_ids(record.get("codes_override", "")),
+            phase_override=phase or record["phase_override"],
+            reviewer=record.get("reviewer", "") or stem_reviewer,
+            note=record.get("note", ""),
+            source=str(path),
+            row=index,
+            doc_id=cells.get("doc_id", ""),
+            adjudicated=adjudicated,
+        )
         if formulas_in_row.get(index):
             report.append(decision.report_row("invalid", formula_message(str(path), index, formulas_in_row[index])))
             continue
         problems = _row_problems(record, codebook)
         if problems:
-            report.append(decision.report_row("invalid", f"{path}: row {index}: " + "; ".join(problems)
-                                              + ". Fix: correct the row; it is not applied until then."))
+            report.append(
+                decision.report_row(
+                    "invalid",
+                    f"{path}: row {index}: "
+                    + "; ".join(problems)
+                    + ". Fix: correct the row; it is not applied until then.",
+                )
+            )
             continue
         decisions.append(decision)
     return decisions, report
@@ -663,7 +804,9 @@ def _describe(decision: Decision) -> str:
     return " ".join(parts)
 
 
-def resolve_decisions(decisions: Sequence[Decision], segments: Mapping[str, Mapping[str, str]], codebook: Any) -> Resolution:
+def resolve_decisions(
+    decisions: Sequence[Decision], segments: Mapping[str, Mapping[str, str]], codebook: Any
+) -> Resolution:
     """At most one decision per segment, by the rules in this module's docstring.
 
     ``segments`` maps segment_id → coded row; a decision on a segment not in it is reported as
@@ -672,16 +815,24 @@ def resolve_decisions(decisions: Sequence[Decision], segments: Mapping[str, Mapp
     result = Resolution()
     # The document of a decision is the coded segment's (a CSV sheet need not have a doc_id column,
     # and a typed doc_id may be wrong); a decision on an unknown segment keeps what the sheet says.
-    decisions = [dataclasses.replace(d, doc_id=segments[d.segment_id].get("doc_id", "") or d.doc_id)
-                 if d.segment_id in segments else d for d in decisions]
+    decisions = [
+        dataclasses.replace(d, doc_id=segments[d.segment_id].get("doc_id", "") or d.doc_id)
+        if d.segment_id in segments
+        else d
+        for d in decisions
+    ]
     last: dict[tuple[str, str], Decision] = {}
     for decision in decisions:  # files in name order, rows in order: the later row wins
         key = (decision.segment_id, decision.reviewer)
         if key in last:
             earlier = last[key]
-            result.report.append(earlier.report_row(
-                "superseded", f"{decision.source}: row {decision.row} decides this segment again for "
-                              f"{decision.reviewer}; the later row is used"))
+            result.report.append(
+                earlier.report_row(
+                    "superseded",
+                    f"{decision.source}: row {decision.row} decides this segment again for "
+                    f"{decision.reviewer}; the later row is used",
+                )
+            )
         last[key] = decision
     by_segment: dict[str, list[Decision]] = defaultdict(list)
     for (segment_id, _), decision in sorted(last.items()):
@@ -689,10 +840,14 @@ def resolve_decisions(decisions: Sequence[Decision], segments: Mapping[str, Mapp
     for segment_id, group in by_segment.items():
         if segment_id not in segments:
             for decision in group:
-                result.report.append(decision.report_row(
-                    "unmatched", f"segment {segment_id} is not in the coded documents (its text changed when the "
-                                 "document was re-ingested, or the document left the manifest); not applied. "
-                                 "Fix: find the segment in a fresh review sheet and decide it again."))
+                result.report.append(
+                    decision.report_row(
+                        "unmatched",
+                        f"segment {segment_id} is not in the coded documents (its text changed when the "
+                        "document was re-ingested, or the document left the manifest); not applied. "
+                        "Fix: find the segment in a fresh review sheet and decide it again.",
+                    )
+                )
             continue
         result.latest.extend(group)
         auto = Coding.from_row(segments[segment_id])
@@ -703,30 +858,44 @@ def resolve_decisions(decisions: Sequence[Decision], segments: Mapping[str, Mapp
             labels = sorted({d.decision for d in deciders})
             label = labels[0] if len(labels) == 1 else "edit"
             result.applied[segment_id] = Resolved(
-                segment_id, label, coding, tuple(sorted(d.reviewer for d in deciders)),
-                phase_overridden=any(d.phase_override for d in deciders))
+                segment_id,
+                label,
+                coding,
+                tuple(sorted(d.reviewer for d in deciders)),
+                phase_overridden=any(d.phase_override for d in deciders),
+            )
             names = ", ".join(sorted(d.reviewer for d in deciders))
             for decision in group:
                 if decision in deciders:
                     result.report.append(decision.report_row("applied", f"applied (decided by {names})"))
                 else:
-                    result.report.append(decision.report_row("superseded", f"superseded by the adjudicated decision ({names})"))
+                    result.report.append(
+                        decision.report_row("superseded", f"superseded by the adjudicated decision ({names})")
+                    )
         else:
             result.conflicts[segment_id] = deciders
             summary = " | ".join(_describe(d) for d in deciders)
             where = "adjudicated sheets disagree" if deciders[0].adjudicated else "reviewers disagree"
             for decision in group:
-                result.report.append(decision.report_row(
-                    "conflict", f"{where} ({summary}); the automatic codes stay. Fix: decide the segment in "
-                                f"{adjudication_sheet(decision.source)} (or .csv)"))
+                result.report.append(
+                    decision.report_row(
+                        "conflict",
+                        f"{where} ({summary}); the automatic codes stay. Fix: decide the segment in "
+                        f"{adjudication_sheet(decision.source)} (or .csv)",
+                    )
+                )
     result.report.sort(key=_report_order)
     return result
 
 
 def _report_order(row: Mapping[str, Any]) -> tuple[str, int, str, str]:
     number = row.get("row", "")
-    return (str(row.get("source", "")), int(number) if str(number).isdigit() else 0,
-            str(row.get("segment_id", "")), str(row.get("status", "")))
+    return (
+        str(row.get("source", "")),
+        int(number) if str(number).isdigit() else 0,
+        str(row.get("segment_id", "")),
+        str(row.get("status", "")),
+    )
 
 
 # --------------------------------------------------------------------------------------------------
@@ -747,8 +916,17 @@ class ManualValue:
     adjudicated: bool = False
 
     def report_row(self, status: str, message: str) -> dict[str, Any]:
-        return {"source": self.source, "row": self.row, "reviewer": self.reviewer, "doc_id": self.doc_id,
-                "field": self.field, "value": self.value, "status": status, "message": message, "note": self.note}
+        return {
+            "source": self.source,
+            "row": self.row,
+            "reviewer": self.reviewer,
+            "doc_id": self.doc_id,
+            "field": self.field,
+            "value": self.value,
+            "status": status,
+            "message": message,
+            "note": self.note,
+        }
 
 
 def manual_field_sources(decision_paths: Iterable[str | Path]) -> list[Path]:
@@ -771,8 +949,11 @@ def manual_field_files(folder: str | Path) -> list[Path]:
     folder = Path(folder)
     if not folder.is_dir():
         return []
-    siblings = [path for path in folder.iterdir() if path.is_file() and not path.name.startswith((".", "~$"))
-                and path.name.lower().endswith(MANUAL_CSV_SUFFIX)]
+    siblings = [
+        path
+        for path in folder.iterdir()
+        if path.is_file() and not path.name.startswith((".", "~$")) and path.name.lower().endswith(MANUAL_CSV_SUFFIX)
+    ]
     return manual_field_sources(decision_files(folder) + siblings)
 
 
@@ -790,7 +971,8 @@ def _read_manual_table(path: Path) -> tuple[str, list[str], list[list[str]], lis
                 raise ReviewflowError(
                     f"{path}: sheet '{MANUAL_SHEET}' is missing (found '{renamed[0]}', which differs only in case, "
                     f"spaces or hyphens). Fix: rename the sheet to exactly '{MANUAL_SHEET}'. "
-                    "Its values are not used until then.")
+                    "Its values are not used until then."
+                )
             return None  # a reviewer who only checked segments: nothing to read
         header, rows, formulas = _sheet_table(workbook[MANUAL_SHEET])
     finally:
@@ -800,9 +982,13 @@ def _read_manual_table(path: Path) -> tuple[str, list[str], list[list[str]], lis
 
 def manual_header_problem(where: str, header: Sequence[str]) -> str | None:
     """The problem of a manual fields sheet's header, or None when it is usable."""
-    return columns_problem(where, header, MANUAL_SHEET_COLUMNS, MANUAL_REQUIRED_COLUMNS,
-                           f"the '{MANUAL_SHEET}' sheet of results/review/review_sheet.xlsx. "
-                           "These values are not used until then")
+    return columns_problem(
+        where,
+        header,
+        MANUAL_SHEET_COLUMNS,
+        MANUAL_REQUIRED_COLUMNS,
+        f"the '{MANUAL_SHEET}' sheet of results/review/review_sheet.xlsx. These values are not used until then",
+    )
 
 
 def load_manual_sheet(path: str | Path) -> tuple[list[ManualValue], list[dict[str, Any]]]:
@@ -821,8 +1007,19 @@ def load_manual_sheet(path: str | Path) -> tuple[list[ManualValue], list[dict[st
     except ReviewflowError as error:
         table, problem = None, str(error)
     if problem:
-        return [], [{"source": str(path), "row": "", "reviewer": "", "doc_id": "", "field": "", "value": "",
-                     "status": "sheet_error", "message": problem, "note": ""}]
+        return [], [
+            {
+                "source": str(path),
+                "row": "",
+                "reviewer": "",
+                "doc_id": "",
+                "field": "",
+                "value": "",
+                "status": "sheet_error",
+                "message": problem,
+                "note": "",
+            }
+        ]
     if table is None:
         return [], []
     where, header, rows, formulas = table
@@ -833,9 +1030,15 @@ def load_manual_sheet(path: str | Path) -> tuple[list[ManualValue], list[dict[st
         if not record.get("value", ""):
             continue
         value = ManualValue(
-            doc_id=record.get("doc_id", "").lower(), field=record.get("field", "").lower(), value=record["value"],
-            reviewer=record.get("reviewer", "") or stem, note=record.get("note", ""), source=str(path), row=index,
-            adjudicated=stem.lower() == ADJUDICATION_STEM)
+            doc_id=record.get("doc_id", "").lower(),
+            field=record.get("field", "").lower(),
+            value=record["value"],
+            reviewer=record.get("reviewer", "") or stem,
+            note=record.get("note", ""),
+            source=str(path),
+            row=index,
+            adjudicated=stem.lower() == ADJUDICATION_STEM,
+        )
         if formulas_in_row.get(index):
             refused.append(value.report_row("invalid", formula_message(where, index, formulas_in_row[index])))
         else:

@@ -23,8 +23,15 @@ PACKAGE_DIR = Path(__file__).resolve().parent
 # unreadable file with its fix), errors and paths.
 _CORE = ("__init__", "errors", "fileio", "paths", "safety")
 # The format registry and its readers (imported lazily by `reviewflow.readers`).
-_READERS = ("readers", "ingestion_html", "ingestion_normalize", "ingestion_pdf", "ingestion_sections",
-            "ingestion_text", "ingestion_types")
+_READERS = (
+    "readers",
+    "ingestion_html",
+    "ingestion_normalize",
+    "ingestion_pdf",
+    "ingestion_sections",
+    "ingestion_text",
+    "ingestion_types",
+)
 # The manifest checks every document's extension against the reader registry.
 _MANIFEST = ("manifest", *_READERS)
 # A form's wording names the outputs, and reviewflow.outputs builds them with synthesis and tables.
@@ -36,8 +43,18 @@ STAGE_MODULES: dict[str, tuple[str, ...]] = {
     "ingest": (*_CORE, *_READERS, "ingestion"),
     "ingest_report": (*_CORE, *_READERS, "ingestion"),
     # "ingestion" in code, references and network: their modules' CLI handlers ingest a single file.
-    "code": (*_CORE, *_MANIFEST, *_FORM, "citations", "coding", "coding_form", "coding_nlp", "embedding",
-             "ingestion", "recommender"),
+    "code": (
+        *_CORE,
+        *_MANIFEST,
+        *_FORM,
+        "citations",
+        "coding",
+        "coding_form",
+        "coding_nlp",
+        "embedding",
+        "ingestion",
+        "recommender",
+    ),
     "references": (*_CORE, *_MANIFEST, "errors", "ingestion", "references"),
     "combine": (*_CORE, *_MANIFEST, *_FORM, *_REVIEW, "citations", "combine"),
     "agreement": (*_CORE, *_MANIFEST, *_FORM, *_REVIEW, "agreement"),
@@ -45,8 +62,17 @@ STAGE_MODULES: dict[str, tuple[str, ...]] = {
     "forms_table": (*_CORE, *_MANIFEST, *_FORM, *_REVIEW, "extraction_table"),
     "history": (*_CORE, *_MANIFEST, *_FORM, "history"),
     "synthesize": (*_CORE, *_MANIFEST, *_FORM, "figures"),
-    "network": (*_CORE, *_MANIFEST, *_FORM, "ingestion", "network", "network_figure", "network_html",
-                "network_model", "references"),
+    "network": (
+        *_CORE,
+        *_MANIFEST,
+        *_FORM,
+        "ingestion",
+        "network",
+        "network_figure",
+        "network_html",
+        "network_model",
+        "references",
+    ),
     "prisma": (*_CORE, *_MANIFEST, "errors", "prisma"),
     "report": (*_CORE, *_MANIFEST, *_FORM, "embedding", "history", "provenance", "recommender", "report"),
 }
@@ -65,8 +91,10 @@ def stage_modules(stage: str) -> tuple[str, ...]:
     try:
         return tuple(sorted(set(STAGE_MODULES[stage])))
     except KeyError:
-        raise KeyError(f"library_digest({stage!r}): no such stage in reviewflow.stages.STAGE_MODULES "
-                       f"(known: {', '.join(STAGE_MODULES)}). Fix: add the rule's modules there.") from None
+        raise KeyError(
+            f"library_digest({stage!r}): no such stage in reviewflow.stages.STAGE_MODULES "
+            f"(known: {', '.join(STAGE_MODULES)}). Fix: add the rule's modules there."
+        ) from None
 
 
 def stage_digest(stage: str, package_dir: Path = PACKAGE_DIR) -> str:

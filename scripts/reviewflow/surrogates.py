@@ -93,8 +93,12 @@ def parse_surrogate(text: str, source: str = "<surrogate>") -> Surrogate:
     """Parse a surrogate source; raise SurrogateError naming the line, the problem and the fix."""
     lines = text.replace("\r\n", "\n").split("\n")
     if not lines or lines[0].strip() != "---":
-        raise _fail(source, 1, "the file does not start with a '---' front-matter line",
-                    "begin the file with '---', the keys (doc_id, layout, ...), then '---'")
+        raise _fail(
+            source,
+            1,
+            "the file does not start with a '---' front-matter line",
+            "begin the file with '---', the keys (doc_id, layout, ...), then '---'",
+        )
     try:
         end = next(i for i in range(1, len(lines)) if lines[i].strip() == "---")
     except StopIteration:
@@ -102,14 +106,22 @@ def parse_surrogate(text: str, source: str = "<surrogate>") -> Surrogate:
     try:
         meta = yaml.safe_load("\n".join(lines[1:end])) or {}
     except yaml.YAMLError as exc:
-        raise _fail(source, 2, f"the front matter is not valid YAML ({exc.__class__.__name__})",
-                    "write one 'key: value' per line, quoting values that contain ':' or '#'") from None
+        raise _fail(
+            source,
+            2,
+            f"the front matter is not valid YAML ({exc.__class__.__name__})",
+            "write one 'key: value' per line, quoting values that contain ':' or '#'",
+        ) from None
     if not isinstance(meta, dict):
         raise _fail(source, 2, "the front matter is not a mapping", "write one 'key: value' per line")
     unknown = sorted(set(map(str, meta)) - FRONT_MATTER_KEYS)
     if unknown:
-        raise _fail(source, 2, f"unknown front-matter key(s) {', '.join(unknown)}",
-                    f"use only {', '.join(sorted(FRONT_MATTER_KEYS))}")
+        raise _fail(
+            source,
+            2,
+            f"unknown front-matter key(s) {', '.join(unknown)}",
+            f"use only {', '.join(sorted(FRONT_MATTER_KEYS))}",
+        )
     doc_id = str(meta.get("doc_id") or "").strip()
     if not doc_id:
         raise _fail(source, 2, "the front matter has no doc_id", "add 'doc_id: <manifest doc_id>'")
@@ -118,17 +130,32 @@ def parse_surrogate(text: str, source: str = "<surrogate>") -> Surrogate:
         raise _fail(source, 2, f"layout {layout!r} is not known", f"use one of {', '.join(LAYOUTS)}")
     txt_wrap = meta.get("txt_wrap") or 0
     if not isinstance(txt_wrap, int) or isinstance(txt_wrap, bool) or not (txt_wrap == 0 or 40 <= txt_wrap <= 200):
-        raise _fail(source, 2, f"txt_wrap {txt_wrap!r} is not a width", "write a column count between 40 and 200, or leave it out")
+        raise _fail(
+            source,
+            2,
+            f"txt_wrap {txt_wrap!r} is not a width",
+            "write a column count between 40 and 200, or leave it out",
+        )
 
     title, blocks = _parse_body(lines, end + 1, source)
     if not blocks or blocks[0].kind != "paragraph" or not blocks[0].text.startswith(NOTICE_PREFIX):
         line = blocks[0].line if blocks else end + 2
-        raise _fail(source, line, "the first paragraph is not the surrogate notice",
-                    f"start the first paragraph after the title with '{NOTICE_PREFIX} ...'")
+        raise _fail(
+            source,
+            line,
+            "the first paragraph is not the surrogate notice",
+            f"start the first paragraph after the title with '{NOTICE_PREFIX} ...'",
+        )
     return Surrogate(
-        doc_id=doc_id, title=title, blocks=tuple(blocks), source=source, layout=layout,
-        running_header=str(meta.get("running_header") or ""), byline=str(meta.get("byline") or ""),
-        site_name=str(meta.get("site_name") or ""), txt_wrap=int(txt_wrap),
+        doc_id=doc_id,
+        title=title,
+        blocks=tuple(blocks),
+        source=source,
+        layout=layout,
+        running_header=str(meta.get("running_header") or ""),
+        byline=str(meta.get("byline") or ""),
+        site_name=str(meta.get("site_name") or ""),
+        txt_wrap=int(txt_wrap),
     )
 
 
@@ -164,28 +191,46 @@ def _parse_body(lines: list[str], start: int, source: str) -> tuple[str, list[Bl
             text = heading.group(2)
             if level == 1:
                 if title:
-                    raise _fail(source, number, f"a second '# ' title (the first is on line {title_line})",
-                                "use '## ' for section headings")
+                    raise _fail(
+                        source,
+                        number,
+                        f"a second '# ' title (the first is on line {title_line})",
+                        "use '## ' for section headings",
+                    )
                 if blocks:
-                    raise _fail(source, number, "the '# ' title is not the first line of the body",
-                                "move the title directly below the front matter")
+                    raise _fail(
+                        source,
+                        number,
+                        "the '# ' title is not the first line of the body",
+                        "move the title directly below the front matter",
+                    )
                 title, title_line = text, number
                 continue
             if level > 3:
                 raise _fail(source, number, f"heading level {level} is not supported", "use '## ' or '### '")
             if not title:
-                raise _fail(source, number, "a section heading comes before the '# ' title",
-                            "put '# <title>' directly below the front matter")
+                raise _fail(
+                    source,
+                    number,
+                    "a section heading comes before the '# ' title",
+                    "put '# <title>' directly below the front matter",
+                )
             if level == 2:
                 in_references = text == REFERENCES_HEADING
             blocks.append(Block("heading", text, number, level))
             continue
         if not title:
-            raise _fail(source, number, "text comes before the '# ' title", "put '# <title>' directly below the front matter")
+            raise _fail(
+                source, number, "text comes before the '# ' title", "put '# <title>' directly below the front matter"
+            )
         if raw.startswith("- ") or raw == "-":
             if in_references:
-                raise _fail(source, number, "a list item inside the References section",
-                            "write each reference as its own paragraph, separated by blank lines")
+                raise _fail(
+                    source,
+                    number,
+                    "a list item inside the References section",
+                    "write each reference as its own paragraph, separated by blank lines",
+                )
             flush()
             buffer, buffer_kind, buffer_line = [raw[2:]], "list_item", number
             continue
@@ -207,8 +252,12 @@ def load_surrogate(path: str | Path) -> Surrogate:
     path = Path(path)
     surrogate = parse_surrogate(path.read_text(encoding="utf-8"), str(path))
     if surrogate.doc_id != path.stem:
-        raise _fail(str(path), 2, f"doc_id {surrogate.doc_id!r} differs from the file name",
-                    f"name the file {surrogate.doc_id}.md or set doc_id: {path.stem}")
+        raise _fail(
+            str(path),
+            2,
+            f"doc_id {surrogate.doc_id!r} differs from the file name",
+            f"name the file {surrogate.doc_id}.md or set doc_id: {path.stem}",
+        )
     return surrogate
 
 
@@ -220,19 +269,32 @@ def read_documents(manifest_path: str | Path) -> dict[str, DocumentInfo]:
     for row in rows:
         clean = {key.strip(): (value or "").strip() for key, value in row.items() if key is not None}
         documents[clean["doc_id"]] = DocumentInfo(
-            doc_id=clean["doc_id"], citation=clean.get("citation", ""), authors=clean.get("authors", ""),
-            year=clean.get("year", ""), title=clean.get("title", ""), container=clean.get("container", ""),
-            file=clean.get("file", ""))
+            doc_id=clean["doc_id"],
+            citation=clean.get("citation", ""),
+            authors=clean.get("authors", ""),
+            year=clean.get("year", ""),
+            title=clean.get("title", ""),
+            container=clean.get("container", ""),
+            file=clean.get("file", ""),
+        )
     return documents
 
 
 def check_against_manifest(surrogate: Surrogate, document: DocumentInfo) -> None:
     if surrogate.title != document.expected_title:
-        raise _fail(surrogate.source, None, f"the title {surrogate.title!r} differs from the manifest",
-                    f"write '# {document.expected_title}' (the manifest title, or 'Surrogate for <citation>' when it is empty)")
+        raise _fail(
+            surrogate.source,
+            None,
+            f"the title {surrogate.title!r} differs from the manifest",
+            f"write '# {document.expected_title}' (the manifest title, or 'Surrogate for <citation>' when it is empty)",
+        )
     if document.extension not in FORMATS:
-        raise _fail(surrogate.source, None, f"the manifest file {document.file!r} has no renderable extension",
-                    "give the manifest row a .pdf, .html or .txt file")
+        raise _fail(
+            surrogate.source,
+            None,
+            f"the manifest file {document.file!r} has no renderable extension",
+            "give the manifest row a .pdf, .html or .txt file",
+        )
 
 
 # --------------------------------------------------------------------------------------------
@@ -245,8 +307,14 @@ def render_txt(surrogate: Surrogate, document: DocumentInfo) -> str:
     def wrap(text: str, first: str = "", rest: str = "") -> str:
         if not width:
             return first + text
-        return textwrap.fill(text, width=width, initial_indent=first, subsequent_indent=rest,
-                             break_long_words=False, break_on_hyphens=False)
+        return textwrap.fill(
+            text,
+            width=width,
+            initial_indent=first,
+            subsequent_indent=rest,
+            break_long_words=False,
+            break_on_hyphens=False,
+        )
 
     parts = [wrap(surrogate.title)]
     if surrogate.byline:
@@ -298,8 +366,15 @@ def render_html(surrogate: Surrogate, document: DocumentInfo) -> str:
     for label in _NAV:
         slug = "" if label == "Home" else re.sub(r"[^a-z]+", "-", label.lower()).strip("-") + "/"
         out.append(f'<li><a href="/{slug}">{e(label)}</a></li>')
-    out += ["</ul>", "</nav>", '<a class="quick-exit" href="https://www.weather.gov/">Quick exit</a>', "</header>",
-            '<main id="content">', "<article>", f"<h1>{e(surrogate.title)}</h1>"]
+    out += [
+        "</ul>",
+        "</nav>",
+        '<a class="quick-exit" href="https://www.weather.gov/">Quick exit</a>',
+        "</header>",
+        '<main id="content">',
+        "<article>",
+        f"<h1>{e(surrogate.title)}</h1>",
+    ]
     if surrogate.byline:
         out.append(f'<p class="byline">{e(surrogate.byline)}</p>')
     in_list = False
@@ -321,13 +396,17 @@ def render_html(surrogate: Surrogate, document: DocumentInfo) -> str:
     if in_list:
         out.append("</ul>")
     out += [
-        "</article>", "</main>", "<footer>",
+        "</article>",
+        "</main>",
+        "<footer>",
         f"<p>&copy; {e(document.year)} {e(site)}. Surrogate page written for reviewflow; not affiliated with "
         "the organization named. All rights reserved.</p>",
         '<p><a href="/contact-us/">Contact us</a> | <a href="/privacy/">Privacy policy</a> | '
         '<a href="/sitemap/">Site map</a></p>',
         "<p>If you are in danger, call 911.</p>",
-        "</footer>", "</body>", "</html>",
+        "</footer>",
+        "</body>",
+        "</html>",
     ]
     return "\n".join(out) + "\n"
 
@@ -386,8 +465,13 @@ def hyphenation_points(word: str) -> list[int]:
     points = []
     for i in range(MIN_HYPHEN_PART, len(core) - MIN_HYPHEN_PART + 1):
         before, after, next_ = core[i - 1], core[i], core[i + 1] if i + 1 < len(core) else ""
-        between_consonants = (before not in _VOWELS and after not in _VOWELS and next_ in _VOWELS
-                              and core[i - 1:i + 1] not in _NO_SPLIT_PAIRS and after != "h")
+        between_consonants = (
+            before not in _VOWELS
+            and after not in _VOWELS
+            and next_ in _VOWELS
+            and core[i - 1 : i + 1] not in _NO_SPLIT_PAIRS
+            and after != "h"
+        )
         after_vowel = before in _VOWELS and after not in _VOWELS and next_ in _VOWELS and after != "x"
         if between_consonants or after_vowel:
             points.append(lead + i)
@@ -398,7 +482,7 @@ def _split_to_fit(word: str, room: float, measure: Callable[[str], float]) -> tu
     """The longest head of ``word`` (ending in a hyphen) that fits in ``room``, and the rest."""
     candidates: list[tuple[str, str]] = []
     for match in re.finditer(r"(?<=[A-Za-z]{3})-(?=[A-Za-z]{2})", word):
-        candidates.append((word[:match.end()], word[match.end():]))
+        candidates.append((word[: match.end()], word[match.end() :]))
     for point in hyphenation_points(word):
         candidates.append((word[:point] + "-", word[point:]))
     fitting = [c for c in candidates if measure(c[0]) <= room]
@@ -413,8 +497,14 @@ class _Line:
     hyphenated: bool = False
 
 
-def break_lines(text: str, measure: Callable[[str], float], width: float, first_indent: float = 0.0,
-                rest_indent: float = 0.0, hyphenate: bool = True) -> list[_Line]:
+def break_lines(
+    text: str,
+    measure: Callable[[str], float],
+    width: float,
+    first_indent: float = 0.0,
+    rest_indent: float = 0.0,
+    hyphenate: bool = True,
+) -> list[_Line]:
     """Greedy line breaking with font metrics; may hyphenate a word that does not fit.
 
     Two hyphenated line ends in a row are avoided, as typesetters do.
@@ -536,8 +626,15 @@ class _PdfLayout:
         if self.placed_on_frame:  # no blank space at the top of a column
             self.y -= amount
 
-    def draw_lines(self, lines: Sequence[_Line], style: _Style, x_offset: float = 0.0,
-                   width: float | None = None, keep: int = 1, bullet: str = "") -> None:
+    def draw_lines(
+        self,
+        lines: Sequence[_Line],
+        style: _Style,
+        x_offset: float = 0.0,
+        width: float | None = None,
+        keep: int = 1,
+        bullet: str = "",
+    ) -> None:
         width = self.column_width if width is None else width
         measure = _measure(style.font, style.size)
         if self.room() < style.space_before + style.leading * min(keep, len(lines)):
@@ -584,15 +681,17 @@ def render_pdf(surrogate: Surrogate, document: DocumentInfo) -> bytes:
         "notice": _Style(REGULAR_FONT, 9, 12, 10, justify=False),
         "h2": _Style(BOLD_FONT, body_size + 2, body_size + 5, 11 if two else 13, hyphenate=False),
         "h3": _Style(BOLD_FONT, body_size + 0.5, body_size + 3.5, 7, hyphenate=False),
-        "paragraph": _Style(REGULAR_FONT, body_size, body_size + 3, 1.5 if two else 6,
-                            first_indent=10 if two else 0, justify=two),
+        "paragraph": _Style(
+            REGULAR_FONT, body_size, body_size + 3, 1.5 if two else 6, first_indent=10 if two else 0, justify=two
+        ),
         "list_item": _Style(REGULAR_FONT, body_size, body_size + 3, 2.5, first_indent=14, rest_indent=14, justify=two),
         "reference": _Style(REGULAR_FONT, body_size - 1, body_size + 1.5, 3, rest_indent=16),
     }
 
     def lines_for(text: str, style: _Style, width: float) -> list[_Line]:
-        return break_lines(text, _measure(style.font, style.size), width, style.first_indent,
-                           style.rest_indent, style.hyphenate)
+        return break_lines(
+            text, _measure(style.font, style.size), width, style.first_indent, style.rest_indent, style.hyphenate
+        )
 
     layout.new_page()
     full = layout.full_width
@@ -650,8 +749,9 @@ class RenderResult:
     error: str = ""
 
 
-def render_corpus(surrogate_dir: str | Path, manifest_path: str | Path, out_dir: str | Path,
-                  doc_ids: Iterable[str] | None = None) -> list[RenderResult]:
+def render_corpus(
+    surrogate_dir: str | Path, manifest_path: str | Path, out_dir: str | Path, doc_ids: Iterable[str] | None = None
+) -> list[RenderResult]:
     """Render every source (or the named ones) into ``out_dir``; one bad source never stops the rest."""
     surrogate_dir, out_dir = Path(surrogate_dir), Path(out_dir)
     documents = read_documents(manifest_path)
@@ -661,12 +761,24 @@ def render_corpus(surrogate_dir: str | Path, manifest_path: str | Path, out_dir:
     for doc_id in wanted:
         source = sources.get(doc_id)
         if source is None:
-            results.append(RenderResult(doc_id, None, f"{surrogate_dir / (doc_id + '.md')}: no such surrogate source. "
-                                        "Fix: write it (see corpus/surrogates/README.md) or drop the doc_id."))
+            results.append(
+                RenderResult(
+                    doc_id,
+                    None,
+                    f"{surrogate_dir / (doc_id + '.md')}: no such surrogate source. "
+                    "Fix: write it (see corpus/surrogates/README.md) or drop the doc_id.",
+                )
+            )
             continue
         if doc_id not in documents:
-            results.append(RenderResult(doc_id, None, f"{source}: doc_id {doc_id!r} is not in {manifest_path}. "
-                                        "Fix: add a manifest row for it or rename the source."))
+            results.append(
+                RenderResult(
+                    doc_id,
+                    None,
+                    f"{source}: doc_id {doc_id!r} is not in {manifest_path}. "
+                    "Fix: add a manifest row for it or rename the source.",
+                )
+            )
             continue
         try:
             surrogate = load_surrogate(source)

@@ -47,26 +47,60 @@ POLARITY_DO, POLARITY_DO_NOT, POLARITY_MENTION = "do", "do_not", "mention"
 BASIS_PRIMARY, BASIS_OTHER, BASIS_UNKNOWN = "primary", "other", "unknown"
 
 CODING_COLUMNS = (
-    "doc_id", "segment_id", "page", "is_recommendation", "polarity", "service_areas", "practices", "needs",
-    "phase", "decision",
+    "doc_id",
+    "segment_id",
+    "page",
+    "is_recommendation",
+    "polarity",
+    "service_areas",
+    "practices",
+    "needs",
+    "phase",
+    "decision",
 )
 SUPPORT_COLUMNS = ("doc_id", "code", "phase", "need", "polarity", "role", "segment_ids", "pages")
 EXCLUDED_COLUMNS = ("doc_id", "citation", "status", "message")
 CELL_COLUMNS = (
-    "code", "code_label", "code_kind", "phase", "phase_label", "role", "n_documents", "n_primary",
-    "citations", "doc_ids",
+    "code",
+    "code_label",
+    "code_kind",
+    "phase",
+    "phase_label",
+    "role",
+    "n_documents",
+    "n_primary",
+    "citations",
+    "doc_ids",
 )
 NEED_COLUMNS = (
-    "phase", "phase_label", "need", "need_label", "code", "default_phase", "role", "n_documents",
-    "n_primary", "citations", "doc_ids",
+    "phase",
+    "phase_label",
+    "need",
+    "need_label",
+    "code",
+    "default_phase",
+    "role",
+    "n_documents",
+    "n_primary",
+    "citations",
+    "doc_ids",
 )
 EVIDENCE_COLUMNS = (
-    "level", "id", "label", "code", "n_documents", "n_primary", "n_unknown", "share_primary",
-    "primary_doc_ids", "doc_ids",
+    "level",
+    "id",
+    "label",
+    "code",
+    "n_documents",
+    "n_primary",
+    "n_unknown",
+    "share_primary",
+    "primary_doc_ids",
+    "doc_ids",
 )
 
 
 # --- codebook ---------------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class Code:
@@ -126,21 +160,28 @@ def load_codebook(form_path: str | Path) -> Codebook:
 def codebook_of(form: Form) -> Codebook:
     """The synthesis codebook of a loaded extraction form."""
     book = form.codebook
-    return codebook_from_mapping({**{kind: list(book[kind]) for kind in
-                                     ("phases", "service_areas", "practices", "needs", "evidence_basis")},
-                                  "phase_aliases": dict(book.phase_aliases)}, form.path)
+    return codebook_from_mapping(
+        {
+            **{kind: list(book[kind]) for kind in ("phases", "service_areas", "practices", "needs", "evidence_basis")},
+            "phase_aliases": dict(book.phase_aliases),
+        },
+        form.path,
+    )
 
 
 def codebook_from_mapping(codebook: Any, source: str | Path) -> Codebook:
     if not isinstance(codebook, Mapping):
-        raise ReviewflowError(f"{source}: no 'codebook' mapping. Fix: add codebook.phases, codebook.service_areas, "
-                              "codebook.practices and codebook.needs (see docs/data-contracts.md).")
+        raise ReviewflowError(
+            f"{source}: no 'codebook' mapping. Fix: add codebook.phases, codebook.service_areas, "
+            "codebook.practices and codebook.needs (see docs/data-contracts.md)."
+        )
 
     def items(key: str, kind: str) -> tuple[Code, ...]:
         raw = codebook.get(key)
         if not isinstance(raw, list) or not raw:
-            raise ReviewflowError(f"{source}: codebook.{key} is missing or empty. Fix: list its items as "
-                                  "{id, label}.")
+            raise ReviewflowError(
+                f"{source}: codebook.{key} is missing or empty. Fix: list its items as {{id, label}}."
+            )
         out = []
         for position, item in enumerate(raw, start=1):
             if not isinstance(item, Mapping) or not item.get("id"):
@@ -157,27 +198,43 @@ def codebook_from_mapping(codebook: Any, source: str | Path) -> Codebook:
     for position, item in enumerate(codebook.get("needs") or [], start=1):
         if not isinstance(item, Mapping) or not item.get("id"):
             raise ReviewflowError(f"{source}: codebook.needs item {position} has no id. Fix: give it an id.")
-        need = Need(str(item["id"]), str(item.get("label") or item["id"]), str(item.get("code") or ""),
-                    str(item.get("phase") or ""))
+        need = Need(
+            str(item["id"]),
+            str(item.get("label") or item["id"]),
+            str(item.get("code") or ""),
+            str(item.get("phase") or ""),
+        )
         if need.code not in code_ids:
-            raise ReviewflowError(f"{source}: need '{need.id}' has code '{need.code}', which is neither a service "
-                                  "area nor a practice. Fix: use one of their ids.")
+            raise ReviewflowError(
+                f"{source}: need '{need.id}' has code '{need.code}', which is neither a service "
+                "area nor a practice. Fix: use one of their ids."
+            )
         if need.phase not in phase_ids:
-            raise ReviewflowError(f"{source}: need '{need.id}' has default phase '{need.phase}', which is not in "
-                                  f"codebook.phases ({', '.join(sorted(phase_ids))}). Fix: use one of them.")
+            raise ReviewflowError(
+                f"{source}: need '{need.id}' has default phase '{need.phase}', which is not in "
+                f"codebook.phases ({', '.join(sorted(phase_ids))}). Fix: use one of them."
+            )
         needs.append(need)
     if not needs:
-        raise ReviewflowError(f"{source}: codebook.needs is missing or empty. Fix: list the needs as "
-                              "{id, label, code, phase}.")
+        raise ReviewflowError(
+            f"{source}: codebook.needs is missing or empty. Fix: list the needs as {{id, label, code, phase}}."
+        )
     methods = [m for m in codebook.get("evidence_basis") or [] if isinstance(m, Mapping) and m.get("id")]
-    return Codebook(phases, areas, practices, tuple(needs),
-                    primary_methods=frozenset(str(m["id"]) for m in methods if m.get("basis") == "primary"),
-                    secondary_methods=frozenset(str(m["id"]) for m in methods if m.get("basis") == "secondary"),
-                    phase_aliases={str(k).casefold(): str(v) for k, v in (codebook.get("phase_aliases") or {}).items()
-                                   if str(v) in phase_ids})
+    return Codebook(
+        phases,
+        areas,
+        practices,
+        tuple(needs),
+        primary_methods=frozenset(str(m["id"]) for m in methods if m.get("basis") == "primary"),
+        secondary_methods=frozenset(str(m["id"]) for m in methods if m.get("basis") == "secondary"),
+        phase_aliases={
+            str(k).casefold(): str(v) for k, v in (codebook.get("phase_aliases") or {}).items() if str(v) in phase_ids
+        },
+    )
 
 
 # --- inputs -----------------------------------------------------------------------------------------
+
 
 def read_csv_strings(path: str | Path, required: Sequence[str], what: str) -> pd.DataFrame:
     """A CSV with every cell as a string (empty, never NaN); names the missing columns if any."""
@@ -191,8 +248,10 @@ def read_csv_strings(path: str | Path, required: Sequence[str], what: str) -> pd
             frame.loc[quoted, column] = frame.loc[quoted, column].map(restore_formula_text)
     missing = [c for c in required if c not in frame.columns]
     if missing:
-        raise ReviewflowError(f"{path}: {what} lacks the column(s) {', '.join(missing)}. Fix: regenerate it with "
-                              "the current pipeline (see docs/data-contracts.md).")
+        raise ReviewflowError(
+            f"{path}: {what} lacks the column(s) {', '.join(missing)}. Fix: regenerate it with "
+            "the current pipeline (see docs/data-contracts.md)."
+        )
     return frame
 
 
@@ -214,8 +273,12 @@ def excluded_documents(ingest_report: pd.DataFrame, citations: Mapping[str, str]
     """Documents whose ingestion failed, with their citation and the ingest message, by doc_id."""
     failed = ingest_report[ingest_report["status"].str.strip().str.casefold() == "error"]
     rows = [
-        {"doc_id": r.doc_id, "citation": citations.get(r.doc_id, r.doc_id), "status": r.status.strip(),
-         "message": r.message}
+        {
+            "doc_id": r.doc_id,
+            "citation": citations.get(r.doc_id, r.doc_id),
+            "status": r.status.strip(),
+            "message": r.message,
+        }
         for r in string_rows(failed.sort_values("doc_id"))
     ]
     return pd.DataFrame(rows, columns=list(EXCLUDED_COLUMNS))
@@ -225,8 +288,9 @@ _PRIMARY = re.compile(r"\bprimary\b")
 _NEGATED_PRIMARY = re.compile(r"\b(no|not|non)\s+primary\b")
 
 
-def rests_on_primary_data(value: Any, primary_methods: Iterable[str] = (),
-                          secondary_methods: Iterable[str] = ()) -> bool | None:
+def rests_on_primary_data(
+    value: Any, primary_methods: Iterable[str] = (), secondary_methods: Iterable[str] = ()
+) -> bool | None:
     """Whether a form's `evidence_basis` value says the document rests on primary data.
 
     The rule: the value, or for a list of methods any one of its items, says primary. An item says
@@ -281,8 +345,10 @@ DEFAULT_EVIDENCE_FIELDS = EvidenceFields()
 
 def evidence_fields(form: Form) -> EvidenceFields:
     """The evidence fields of a loaded extraction form, found by their `source` role."""
-    return EvidenceFields(basis=tuple(f.id for f in form.fields if f.source == SOURCE_EVIDENCE_BASIS),
-                          category=tuple(f.id for f in form.fields if f.source == SOURCE_EVIDENCE_CATEGORY))
+    return EvidenceFields(
+        basis=tuple(f.id for f in form.fields if f.source == SOURCE_EVIDENCE_BASIS),
+        category=tuple(f.id for f in form.fields if f.source == SOURCE_EVIDENCE_CATEGORY),
+    )
 
 
 def _field_value(fields: Any, field_id: str) -> Any:
@@ -290,17 +356,22 @@ def _field_value(fields: Any, field_id: str) -> Any:
     return entry.get("value") if isinstance(entry, dict) else None
 
 
-def _verdict(fields: Any, ids: Sequence[str], primary: Iterable[str] = (),
-             secondary: Iterable[str] = ()) -> bool | None:
+def _verdict(
+    fields: Any, ids: Sequence[str], primary: Iterable[str] = (), secondary: Iterable[str] = ()
+) -> bool | None:
     """Primary when any of the fields says primary; None when every one is empty or missing."""
     verdicts = [rests_on_primary_data(_field_value(fields, field_id), primary, secondary) for field_id in ids]
     known = [v for v in verdicts if v is not None]
     return any(known) if known else None
 
 
-def evidence_basis(form_json_paths: Iterable[str | Path], codebook: Codebook | None = None,
-                   fields: EvidenceFields = DEFAULT_EVIDENCE_FIELDS, *, form_path: str | Path = "the extraction form"
-                   ) -> tuple[dict[str, str], list[str]]:
+def evidence_basis(
+    form_json_paths: Iterable[str | Path],
+    codebook: Codebook | None = None,
+    fields: EvidenceFields = DEFAULT_EVIDENCE_FIELDS,
+    *,
+    form_path: str | Path = "the extraction form",
+) -> tuple[dict[str, str], list[str]]:
     """doc_id -> primary / other / unknown, from each `results/forms/{doc}.json`; plus problems found.
 
     The ``fields.basis`` fields decide (see `rests_on_primary_data`); when they are empty, the
@@ -312,18 +383,22 @@ def evidence_basis(form_json_paths: Iterable[str | Path], codebook: Codebook | N
     basis: dict[str, str] = {}
     problems: list[str] = []
     if not fields.ids:
-        problems.append(f"{form_path}: no form field has source: evidence_basis or source: evidence_category, so every "
-                        "document's evidence basis is unknown (none counts as resting on primary data). Fix: add a "
-                        "field with `source: evidence_basis` (choices_from: evidence_basis) or `source: "
-                        "evidence_category` (choices: [primary, secondary]) to form.fields and rerun the code stage.")
+        problems.append(
+            f"{form_path}: no form field has source: evidence_basis or source: evidence_category, so every "
+            "document's evidence basis is unknown (none counts as resting on primary data). Fix: add a "
+            "field with `source: evidence_basis` (choices_from: evidence_basis) or `source: "
+            "evidence_category` (choices: [primary, secondary]) to form.fields and rerun the code stage."
+        )
     stale: list[str] = []
     paths = sorted(Path(p) for p in form_json_paths)
     for path in paths:
         try:
             data = read_json(path)
         except (OSError, ValueError) as error:
-            problems.append(f"{path}: unreadable ({error}); its evidence basis counts as unknown. "
-                            "Fix: rerun the code stage for this document.")
+            problems.append(
+                f"{path}: unreadable ({error}); its evidence basis counts as unknown. "
+                "Fix: rerun the code stage for this document."
+            )
             basis[path.stem] = BASIS_UNKNOWN
             continue
         doc_id = str(data.get("doc_id") or path.stem) if isinstance(data, dict) else path.stem
@@ -337,9 +412,11 @@ def evidence_basis(form_json_paths: Iterable[str | Path], codebook: Codebook | N
     if stale:
         # Forms filled with an older version of the form, whose evidence fields had other ids.
         shown = ", ".join(stale[:10]) + (", ..." if len(stale) > 10 else "")
-        problems.append(f"{paths[0].parent}: {len(stale)} filled form(s) ({shown}) have none of the evidence fields "
-                        f"{', '.join(fields.ids)} that {form_path} declares; their evidence basis counts as unknown. "
-                        "Fix: rerun the code stage so the filled forms follow the current extraction form.")
+        problems.append(
+            f"{paths[0].parent}: {len(stale)} filled form(s) ({shown}) have none of the evidence fields "
+            f"{', '.join(fields.ids)} that {form_path} declares; their evidence basis counts as unknown. "
+            "Fix: rerun the code stage so the filled forms follow the current extraction form."
+        )
     return basis, problems
 
 
@@ -364,6 +441,7 @@ def sort_doc_ids(doc_ids: Iterable[str], citations: Mapping[str, str]) -> list[s
 
 # --- support: the audit trail -----------------------------------------------------------------------
 
+
 def _split(cell: str) -> list[str]:
     return [part.strip() for part in str(cell).split(";") if part.strip()]
 
@@ -378,7 +456,9 @@ class Problems:
         self.counts[message] += 1
 
     def lines(self, source: str) -> list[str]:
-        return [f"{source}: {message} ({n} segment{'s' if n != 1 else ''})" for message, n in sorted(self.counts.items())]
+        return [
+            f"{source}: {message} ({n} segment{'s' if n != 1 else ''})" for message, n in sorted(self.counts.items())
+        ]
 
 
 def derive_support(
@@ -414,10 +494,13 @@ def derive_support(
     if not include_mentions:
         keep &= recommendation
     kept = coding[keep]
-    columns = [kept[c].astype(str).tolist() for c in
-               ("doc_id", "segment_id", "page", "polarity", "service_areas", "practices", "needs", "phase")]
+    columns = [
+        kept[c].astype(str).tolist()
+        for c in ("doc_id", "segment_id", "page", "polarity", "service_areas", "practices", "needs", "phase")
+    ]
     for is_recommendation, doc_id, segment_id, page, polarity, areas, practices, needs, phase in zip(
-            recommendation[keep].tolist(), *columns):
+        recommendation[keep].tolist(), *columns
+    ):
         if is_recommendation:
             polarity = polarity.strip() or POLARITY_DO
             if polarity not in (POLARITY_DO, POLARITY_DO_NOT):
@@ -441,18 +524,27 @@ def derive_support(
             covered.add(need.code)
         for code in [*_split(areas), *_split(practices)]:
             if code not in code_ids:
-                problems.add(f"unknown service area or practice '{code}' ignored. "
-                             "Fix: recode with the current form's codebook")
+                problems.add(
+                    f"unknown service area or practice '{code}' ignored. Fix: recode with the current form's codebook"
+                )
             elif code not in covered:
                 add(doc_id, code, phase, "", polarity, segment_id, page)
 
     order = _rank(codebook)
     rows = [
-        {"doc_id": doc_id, "code": code, "phase": phase, "need": need, "polarity": polarity,
-         "role": ROLE_CAUTION if polarity == POLARITY_DO_NOT else ROLE_SUPPORT,
-         "segment_ids": ";".join(segments), "pages": ";".join(pages)}
+        {
+            "doc_id": doc_id,
+            "code": code,
+            "phase": phase,
+            "need": need,
+            "polarity": polarity,
+            "role": ROLE_CAUTION if polarity == POLARITY_DO_NOT else ROLE_SUPPORT,
+            "segment_ids": ";".join(segments),
+            "pages": ";".join(pages),
+        }
         for (doc_id, code, phase, need, polarity), (segments, pages) in sorted(
-            found.items(), key=lambda kv: (kv[0][0], order(kv[0][1]), order(kv[0][2]), order(kv[0][3]), kv[0][4]))
+            found.items(), key=lambda kv: (kv[0][0], order(kv[0][1]), order(kv[0][2]), order(kv[0][3]), kv[0][4])
+        )
     ]
     return pd.DataFrame(rows, columns=list(SUPPORT_COLUMNS)), problems.lines(source)
 
@@ -471,6 +563,7 @@ def _rank(codebook: Codebook):
 
 
 # --- tables as tidy data ----------------------------------------------------------------------------
+
 
 class _DocumentIndex:
     """The documents behind each (role, need or code, phase) combination, built in one pass over the
@@ -503,8 +596,13 @@ def _cell(doc_ids: set[str], citations: Mapping[str, str], basis: Mapping[str, s
     }
 
 
-def needs_table(support: pd.DataFrame, codebook: Codebook, citations: Mapping[str, str],
-                basis: Mapping[str, str], index: _DocumentIndex | None = None) -> pd.DataFrame:
+def needs_table(
+    support: pd.DataFrame,
+    codebook: Codebook,
+    citations: Mapping[str, str],
+    basis: Mapping[str, str],
+    index: _DocumentIndex | None = None,
+) -> pd.DataFrame:
     """Table 1, long: one row per (phase, need, role). Every need appears in its default phase, even with
     no document, so gaps show; it appears in another phase only when some document places it there."""
     index = index or _DocumentIndex(support)
@@ -515,17 +613,29 @@ def needs_table(support: pd.DataFrame, codebook: Codebook, citations: Mapping[st
             if need.phase != phase.id and not any(cells.values()):
                 continue
             for role in ROLES:
-                rows.append({
-                    "phase": phase.id, "phase_label": phase.label, "need": need.id, "need_label": need.label,
-                    "code": need.code, "default_phase": need.phase == phase.id, "role": role,
-                    **_cell(cells[role], citations, basis),
-                })
+                rows.append(
+                    {
+                        "phase": phase.id,
+                        "phase_label": phase.label,
+                        "need": need.id,
+                        "need_label": need.label,
+                        "code": need.code,
+                        "default_phase": need.phase == phase.id,
+                        "role": role,
+                        **_cell(cells[role], citations, basis),
+                    }
+                )
     return pd.DataFrame(rows, columns=list(NEED_COLUMNS))
 
 
-def code_phase_table(support: pd.DataFrame, codes: Sequence[Code], codebook: Codebook,
-                     citations: Mapping[str, str], basis: Mapping[str, str],
-                     index: _DocumentIndex | None = None) -> pd.DataFrame:
+def code_phase_table(
+    support: pd.DataFrame,
+    codes: Sequence[Code],
+    codebook: Codebook,
+    citations: Mapping[str, str],
+    basis: Mapping[str, str],
+    index: _DocumentIndex | None = None,
+) -> pd.DataFrame:
     """Service areas or practices, long: one row per (code, phase or any phase, role)."""
     index = index or _DocumentIndex(support)
     rows = []
@@ -533,16 +643,27 @@ def code_phase_table(support: pd.DataFrame, codes: Sequence[Code], codebook: Cod
         for phase_id in [*(p.id for p in codebook.phases), ANY_PHASE]:
             for role in ROLES:
                 match = {"code": code.id} if phase_id == ANY_PHASE else {"code": code.id, "phase": phase_id}
-                rows.append({
-                    "code": code.id, "code_label": code.label, "code_kind": code.kind, "phase": phase_id,
-                    "phase_label": codebook.label(phase_id), "role": role,
-                    **_cell(index.documents(role, **match), citations, basis),
-                })
+                rows.append(
+                    {
+                        "code": code.id,
+                        "code_label": code.label,
+                        "code_kind": code.kind,
+                        "phase": phase_id,
+                        "phase_label": codebook.label(phase_id),
+                        "role": role,
+                        **_cell(index.documents(role, **match), citations, basis),
+                    }
+                )
     return pd.DataFrame(rows, columns=list(CELL_COLUMNS))
 
 
-def evidence_basis_table(support: pd.DataFrame, codebook: Codebook, citations: Mapping[str, str],
-                         basis: Mapping[str, str], index: _DocumentIndex | None = None) -> pd.DataFrame:
+def evidence_basis_table(
+    support: pd.DataFrame,
+    codebook: Codebook,
+    citations: Mapping[str, str],
+    basis: Mapping[str, str],
+    index: _DocumentIndex | None = None,
+) -> pd.DataFrame:
     """Per need, service area and practice (any phase): supporting documents and how many rest on primary
     data; unknown counts documents whose form gives no evidence basis."""
     targets = [("need", n.id, n.label, n.code, {"need": n.id}) for n in codebook.needs]
@@ -553,16 +674,25 @@ def evidence_basis_table(support: pd.DataFrame, codebook: Codebook, citations: M
         ordered = sort_doc_ids(index.documents(ROLE_SUPPORT, **match), citations)
         primary = [d for d in ordered if basis.get(d) == BASIS_PRIMARY]
         unknown = [d for d in ordered if basis.get(d, BASIS_UNKNOWN) == BASIS_UNKNOWN]
-        rows.append({
-            "level": level, "id": item_id, "label": label, "code": code, "n_documents": len(ordered),
-            "n_primary": len(primary), "n_unknown": len(unknown),
-            "share_primary": round(len(primary) / len(ordered), 4) if ordered else "",
-            "primary_doc_ids": ";".join(primary), "doc_ids": ";".join(ordered),
-        })
+        rows.append(
+            {
+                "level": level,
+                "id": item_id,
+                "label": label,
+                "code": code,
+                "n_documents": len(ordered),
+                "n_primary": len(primary),
+                "n_unknown": len(unknown),
+                "share_primary": round(len(primary) / len(ordered), 4) if ordered else "",
+                "primary_doc_ids": ";".join(primary),
+                "doc_ids": ";".join(ordered),
+            }
+        )
     return pd.DataFrame(rows, columns=list(EVIDENCE_COLUMNS))
 
 
 # --- the whole synthesis ----------------------------------------------------------------------------
+
 
 @dataclass
 class Synthesis:
@@ -581,22 +711,36 @@ class Synthesis:
     evidence_fields: EvidenceFields = field(default_factory=EvidenceFields)
 
 
-def synthesize(coding: pd.DataFrame, ingest_report: pd.DataFrame, codebook: Codebook,
-               documents: Sequence[Document], basis: Mapping[str, str], *, include_mentions: bool = False,
-               coding_source: str = "results/coding.csv") -> Synthesis:
+def synthesize(
+    coding: pd.DataFrame,
+    ingest_report: pd.DataFrame,
+    codebook: Codebook,
+    documents: Sequence[Document],
+    basis: Mapping[str, str],
+    *,
+    include_mentions: bool = False,
+    coding_source: str = "results/coding.csv",
+) -> Synthesis:
     citations = citation_map(documents)
     excluded = excluded_documents(ingest_report, citations)
-    support, problems = derive_support(coding, codebook, include_mentions=include_mentions,
-                                       excluded=set(excluded["doc_id"]), source=coding_source)
+    support, problems = derive_support(
+        coding, codebook, include_mentions=include_mentions, excluded=set(excluded["doc_id"]), source=coding_source
+    )
     unknown_docs = sorted(set(support["doc_id"]) - set(citations))
     if unknown_docs:
-        problems.append(f"{coding_source}: document(s) {', '.join(unknown_docs)} are not in the manifest and are "
-                        "cited by their doc_id. Fix: add them to corpus/manifest.csv or rerun the pipeline.")
+        problems.append(
+            f"{coding_source}: document(s) {', '.join(unknown_docs)} are not in the manifest and are "
+            "cited by their doc_id. Fix: add them to corpus/manifest.csv or rerun the pipeline."
+        )
     basis = dict(basis)
     index = _DocumentIndex(support)
     return Synthesis(
-        codebook=codebook, include_mentions=include_mentions, citations=citations, basis=basis,
-        support=support, excluded=excluded,
+        codebook=codebook,
+        include_mentions=include_mentions,
+        citations=citations,
+        basis=basis,
+        support=support,
+        excluded=excluded,
         needs=needs_table(support, codebook, citations, basis, index),
         service_areas=code_phase_table(support, codebook.service_areas, codebook, citations, basis, index),
         practices=code_phase_table(support, codebook.practices, codebook, citations, basis, index),
@@ -605,9 +749,16 @@ def synthesize(coding: pd.DataFrame, ingest_report: pd.DataFrame, codebook: Code
     )
 
 
-def synthesize_files(*, coding_csv: str | Path, ingest_report_csv: str | Path, form_json_paths: Iterable[str | Path],
-                     form_path: str | Path, manifest_path: str | Path, corpus_dir: str | Path | None = None,
-                     include_mentions: bool = False) -> Synthesis:
+def synthesize_files(
+    *,
+    coding_csv: str | Path,
+    ingest_report_csv: str | Path,
+    form_json_paths: Iterable[str | Path],
+    form_path: str | Path,
+    manifest_path: str | Path,
+    corpus_dir: str | Path | None = None,
+    include_mentions: bool = False,
+) -> Synthesis:
     """The synthesis of the files a run produced (the rule's inputs)."""
     from reviewflow.manifest import ManifestError, load_manifest
 
@@ -621,8 +772,15 @@ def synthesize_files(*, coding_csv: str | Path, ingest_report_csv: str | Path, f
     codebook = codebook_of(form)
     fields = evidence_fields(form)
     basis, basis_problems = evidence_basis(form_json_paths, codebook, fields, form_path=form_path)
-    result = synthesize(read_coding(coding_csv), read_ingest_report(ingest_report_csv), codebook,
-                        documents, basis, include_mentions=include_mentions, coding_source=str(coding_csv))
+    result = synthesize(
+        read_coding(coding_csv),
+        read_ingest_report(ingest_report_csv),
+        codebook,
+        documents,
+        basis,
+        include_mentions=include_mentions,
+        coding_source=str(coding_csv),
+    )
     result.problems = basis_problems + result.problems
     result.evidence_fields = fields
     return result
@@ -633,8 +791,10 @@ def synthesize_files(*, coding_csv: str | Path, ingest_report_csv: str | Path, f
 # How attributions.csv words a prohibition: "never coerce ...", "... (a do-not recommendation)".
 _PROHIBITION = re.compile(r"\bnever\b|\bdo-not recommendation\b", re.IGNORECASE)
 
-def attribution_agreement(support_df: pd.DataFrame, attributions_csv: str | Path,
-                          cautions_only: bool = False) -> dict[str, Any]:
+
+def attribution_agreement(
+    support_df: pd.DataFrame, attributions_csv: str | Path, cautions_only: bool = False
+) -> dict[str, Any]:
     """Agreement of (document, service area or practice) pairs between the support table and the review's
     attributions (`document,category,phase,recommendation`; rows without a category are skipped).
 
@@ -642,10 +802,14 @@ def attribution_agreement(support_df: pd.DataFrame, attributions_csv: str | Path
     With ``cautions_only``, only the attributions the review states as prohibitions (their wording says
     "never" or "a do-not recommendation") are compared with the caution rows.
     """
-    attributions = read_csv_strings(attributions_csv, ("document", "category", "recommendation"),
-                                    "the attributions table")
-    expected = {(r.document.strip(), r.category.strip()) for r in string_rows(attributions)
-                if r.category.strip() and (not cautions_only or _PROHIBITION.search(r.recommendation))}
+    attributions = read_csv_strings(
+        attributions_csv, ("document", "category", "recommendation"), "the attributions table"
+    )
+    expected = {
+        (r.document.strip(), r.category.strip())
+        for r in string_rows(attributions)
+        if r.category.strip() and (not cautions_only or _PROHIBITION.search(r.recommendation))
+    }
     rows = support_df[support_df["role"] == ROLE_CAUTION] if cautions_only else support_df
     found = {(str(d), str(c)) for d, c in zip(rows["doc_id"], rows["code"]) if c}
     hits = expected & found

@@ -65,6 +65,7 @@ def output_files() -> list[str]:
 
 # --- wide display forms -----------------------------------------------------------------------------
 
+
 def _pick(long: pd.DataFrame, **match: object) -> pd.Series:
     mask = pd.Series(True, index=long.index)
     for column, value in match.items():
@@ -93,11 +94,16 @@ def needs_wide(long: pd.DataFrame, wording: Wording | None = None) -> pd.DataFra
     for (phase_id, need), _ in long.groupby(["phase", "need"], sort=False):
         support = _pick(long, phase=phase_id, need=need, role=ROLE_SUPPORT)
         caution = _pick(long, phase=phase_id, need=need, role=ROLE_CAUTION)
-        rows.append({
-            phase: support["phase_label"], need_label: support["need_label"],
-            "Documents": int(support["n_documents"]), words.recommended_by: support["citations"],
-            "Cautions": int(caution["n_documents"]), words.cautioned_by: caution["citations"],
-        })
+        rows.append(
+            {
+                phase: support["phase_label"],
+                need_label: support["need_label"],
+                "Documents": int(support["n_documents"]),
+                words.recommended_by: support["citations"],
+                "Cautions": int(caution["n_documents"]),
+                words.cautioned_by: caution["citations"],
+            }
+        )
     return _columns(rows, [phase, need_label, "Documents", words.recommended_by, "Cautions", words.cautioned_by])
 
 
@@ -123,18 +129,25 @@ def practices_wide(long: pd.DataFrame, wording: Wording | None = None) -> pd.Dat
     for code, _ in long.groupby("code", sort=False):
         support = _pick(long, code=code, phase=ANY_PHASE, role=ROLE_SUPPORT)
         caution = _pick(long, code=code, phase=ANY_PHASE, role=ROLE_CAUTION)
-        rows.append({
-            practice: support["code_label"], "Documents": int(support["n_documents"]),
-            words.recommended_by: support["citations"], "Cautions": int(caution["n_documents"]),
-            words.cautioned_by: caution["citations"],
-        })
+        rows.append(
+            {
+                practice: support["code_label"],
+                "Documents": int(support["n_documents"]),
+                words.recommended_by: support["citations"],
+                "Cautions": int(caution["n_documents"]),
+                words.cautioned_by: caution["citations"],
+            }
+        )
     return _columns(rows, [practice, "Documents", words.recommended_by, "Cautions", words.cautioned_by])
 
 
 def level_labels(wording: Wording) -> dict[str, str]:
     """The evidence table's `level` values (synthesis' code kinds) → the form's column labels."""
-    return {"need": wording.labels.need, "service_area": wording.labels.service_area,
-            "practice": wording.labels.practice}
+    return {
+        "need": wording.labels.need,
+        "service_area": wording.labels.service_area,
+        "practice": wording.labels.practice,
+    }
 
 
 def evidence_wide(long: pd.DataFrame, citations: dict[str, str], wording: Wording | None = None) -> pd.DataFrame:
@@ -145,32 +158,46 @@ def evidence_wide(long: pd.DataFrame, citations: dict[str, str], wording: Wordin
     r: Any  # a row of the long table; pandas does not type itertuples' fields
     for r in long.itertuples(index=False):
         primary = [d for d in r.primary_doc_ids.split(";") if d]
-        rows.append({
-            "Level": levels.get(r.level, r.level), "Item": r.label, "Documents": int(r.n_documents),
-            "Primary data": f"{r.n_primary} of {r.n_documents}", "Basis unknown": int(r.n_unknown),
-            "Documents resting on primary data": format_citations(primary, citations),
-        })
-    return pd.DataFrame(rows, columns=["Level", "Item", "Documents", "Primary data", "Basis unknown",
-                                       "Documents resting on primary data"])
+        rows.append(
+            {
+                "Level": levels.get(r.level, r.level),
+                "Item": r.label,
+                "Documents": int(r.n_documents),
+                "Primary data": f"{r.n_primary} of {r.n_documents}",
+                "Basis unknown": int(r.n_unknown),
+                "Documents resting on primary data": format_citations(primary, citations),
+            }
+        )
+    return pd.DataFrame(
+        rows,
+        columns=["Level", "Item", "Documents", "Primary data", "Basis unknown", "Documents resting on primary data"],
+    )
 
 
 # --- notes under every table ------------------------------------------------------------------------
 
+
 def method_note(include_mentions: bool, tables_dir: str = "results/tables") -> str:
-    counted = ("recommendation sentences and mere mentions (synthesis.include_mentions: true)" if include_mentions
-               else "recommendation sentences only (synthesis.include_mentions: false)")
-    return ("A document supports a cell when at least one of its coded segments, not rejected by a reviewer, "
-            f"carries the code in that phase; counted: {counted}. A segment without a phase counts in its need's "
-            "default phase, or only under 'any phase' when it names no need. Cautions are do-not recommendations. "
-            f"Citations are in alphabetical order; {tables_dir}/support.csv lists the sentences behind each cell.")
+    counted = (
+        "recommendation sentences and mere mentions (synthesis.include_mentions: true)"
+        if include_mentions
+        else "recommendation sentences only (synthesis.include_mentions: false)"
+    )
+    return (
+        "A document supports a cell when at least one of its coded segments, not rejected by a reviewer, "
+        f"carries the code in that phase; counted: {counted}. A segment without a phase counts in its need's "
+        "default phase, or only under 'any phase' when it names no need. Cautions are do-not recommendations. "
+        f"Citations are in alphabetical order; {tables_dir}/support.csv lists the sentences behind each cell."
+    )
 
 
 def excluded_note(excluded: pd.DataFrame, tables_dir: str = "results/tables") -> str:
     if excluded.empty:
         return "No document was left out: every document's ingestion succeeded."
     listed = "; ".join(f"{r.citation} [{r.doc_id}]: {r.message}" for r in excluded.itertuples(index=False))
-    return (f"Left out because their ingestion failed ({len(excluded)}; see {tables_dir}/excluded_documents.csv): "
-            f"{listed}")
+    return (
+        f"Left out because their ingestion failed ({len(excluded)}; see {tables_dir}/excluded_documents.csv): {listed}"
+    )
 
 
 def evidence_note(wording: Wording | None = None, fields: EvidenceFields = DEFAULT_EVIDENCE_FIELDS) -> str:
@@ -182,16 +209,24 @@ def evidence_note(wording: Wording | None = None, fields: EvidenceFields = DEFAU
     category = f"the {' / '.join(fields.category)} field" if fields.category else ""
     unknown = "such documents count as not resting on primary data."
     if basis and category:
-        return (f"A document rests on primary data when {basis} of its form says so: {methods} or the value reads "
-                f"'primary'; when that field is empty, {category} decides. 'Basis unknown': both are empty; {unknown}")
+        return (
+            f"A document rests on primary data when {basis} of its form says so: {methods} or the value reads "
+            f"'primary'; when that field is empty, {category} decides. 'Basis unknown': both are empty; {unknown}"
+        )
     if basis:
-        return (f"A document rests on primary data when {basis} of its form says so: {methods} or the value reads "
-                f"'primary'. 'Basis unknown': it is empty; {unknown}")
+        return (
+            f"A document rests on primary data when {basis} of its form says so: {methods} or the value reads "
+            f"'primary'. 'Basis unknown': it is empty; {unknown}"
+        )
     if category:
-        return (f"A document rests on primary data when {category} of its form reads 'primary'. "
-                f"'Basis unknown': it is empty; {unknown}")
-    return ("The extraction form has no field with source: evidence_basis or source: evidence_category, so every "
-            f"document's basis is unknown; {unknown}")
+        return (
+            f"A document rests on primary data when {category} of its form reads 'primary'. "
+            f"'Basis unknown': it is empty; {unknown}"
+        )
+    return (
+        "The extraction form has no field with source: evidence_basis or source: evidence_category, so every "
+        f"document's basis is unknown; {unknown}"
+    )
 
 
 def build_tables(result: Synthesis, wording: Wording | None = None, tables_dir: str = "results/tables") -> list[Table]:
@@ -202,12 +237,12 @@ def build_tables(result: Synthesis, wording: Wording | None = None, tables_dir: 
     built = []
     for spec in SYNTHESIS_TABLES:
         long, wide, notes = spec.builder(result, words)
-        built.append(Table(spec.name, words.tables[spec.name].title, long, wide, (*common, *notes),
-                           number=spec.number))
+        built.append(Table(spec.name, words.tables[spec.name].title, long, wide, (*common, *notes), number=spec.number))
     return built
 
 
 # --- renderers --------------------------------------------------------------------------------------
+
 
 def frame_records(frame: pd.DataFrame) -> list[dict[str, Any]]:
     """The frame's rows as dicts (pandas types their keys as Hashable; these frames' columns are str)."""
@@ -235,24 +270,41 @@ def to_html(table: Table) -> str:
     """A self-contained <figure> fragment for the report; every text escaped."""
     frame = table.wide
     numeric = [pd.api.types.is_integer_dtype(frame[c]) for c in frame.columns]
-    out = [f'<figure class="reviewflow-table" id="table-{escape_html(table.name)}">',
-           "<table>", f"<caption>{escape_html(table.heading)}</caption>", "<thead>", "<tr>"]
+    out = [
+        f'<figure class="reviewflow-table" id="table-{escape_html(table.name)}">',
+        "<table>",
+        f"<caption>{escape_html(table.heading)}</caption>",
+        "<thead>",
+        "<tr>",
+    ]
     out += [f'<th scope="col">{escape_html(c)}</th>' for c in frame.columns]
     out += ["</tr>", "</thead>", "<tbody>"]
     for row in frame.itertuples(index=False):
-        cells = "".join(f'<td class="num">{escape_html(v)}</td>' if n else f"<td>{escape_html(v)}</td>"
-                        for v, n in zip(row, numeric))
+        cells = "".join(
+            f'<td class="num">{escape_html(v)}</td>' if n else f"<td>{escape_html(v)}</td>"
+            for v, n in zip(row, numeric)
+        )
         out.append(f"<tr>{cells}</tr>")
     out += ["</tbody>", "</table>", "<figcaption>"]
-    out += [f'<p class="table-note"><small>Note {i}. {escape_html(n)}</small></p>'
-            for i, n in enumerate(table.notes, start=1)]
+    out += [
+        f'<p class="table-note"><small>Note {i}. {escape_html(n)}</small></p>'
+        for i, n in enumerate(table.notes, start=1)
+    ]
     out += ["</figcaption>", "</figure>"]
     return "\n".join(out) + "\n"
 
 
 _LATEX_SPECIAL = {
-    "\\": r"\textbackslash{}", "&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#", "_": r"\_", "{": r"\{",
-    "}": r"\}", "~": r"\textasciitilde{}", "^": r"\textasciicircum{}",
+    "\\": r"\textbackslash{}",
+    "&": r"\&",
+    "%": r"\%",
+    "$": r"\$",
+    "#": r"\#",
+    "_": r"\_",
+    "{": r"\{",
+    "}": r"\}",
+    "~": r"\textasciitilde{}",
+    "^": r"\textasciicircum{}",
 }
 
 
@@ -264,11 +316,15 @@ def _latex_column_format(frame: pd.DataFrame) -> str:
     """Numbers right-aligned, short text left-aligned, long text (citations) wrapped in columns sharing
     most of the line width."""
     numeric = [pd.api.types.is_integer_dtype(frame[c]) for c in frame.columns]
-    long_text = [not n and len(frame) > 0 and int(frame[c].astype(str).str.len().max()) > 30
-                 for c, n in zip(frame.columns, numeric)]
+    long_text = [
+        not n and len(frame) > 0 and int(frame[c].astype(str).str.len().max()) > 30
+        for c, n in zip(frame.columns, numeric)
+    ]
     width = f"{0.8 / max(1, sum(long_text)):.2f}\\linewidth"
-    return "".join("r" if n else (rf">{{\raggedright\arraybackslash}}p{{{width}}}" if w else "l")
-                   for n, w in zip(numeric, long_text))
+    return "".join(
+        "r" if n else (rf">{{\raggedright\arraybackslash}}p{{{width}}}" if w else "l")
+        for n, w in zip(numeric, long_text)
+    )
 
 
 def to_latex(table: Table) -> str:
@@ -280,19 +336,29 @@ def to_latex(table: Table) -> str:
         f"% reviewflow table {table.name}: needs \\usepackage{{booktabs,longtable,array}}",
         f"\\begin{{longtable}}{{{_latex_column_format(frame)}}}",
         f"\\caption{{{latex_escape(table.title)}}}\\label{{tab:{table.name}}}\\\\",
-        r"\toprule", header, r"\midrule", r"\endfirsthead",
-        r"\toprule", header, r"\midrule", r"\endhead",
-        r"\bottomrule", r"\endfoot",
+        r"\toprule",
+        header,
+        r"\midrule",
+        r"\endfirsthead",
+        r"\toprule",
+        header,
+        r"\midrule",
+        r"\endhead",
+        r"\bottomrule",
+        r"\endfoot",
     ]
     for row in frame.itertuples(index=False):
         out.append(" & ".join(str(v) if n else latex_escape(v) for v, n in zip(row, numeric)) + r" \\")
     out.append(r"\end{longtable}")
-    out += [f"\\par\\noindent\\footnotesize\\textit{{Note {i}.}} {latex_escape(n)}\\par"
-            for i, n in enumerate(table.notes, start=1)]
+    out += [
+        f"\\par\\noindent\\footnotesize\\textit{{Note {i}.}} {latex_escape(n)}\\par"
+        for i, n in enumerate(table.notes, start=1)
+    ]
     return "\n".join(out) + "\n"
 
 
 # --- workbook ---------------------------------------------------------------------------------------
+
 
 class _FixedTimeZip(zipfile.ZipFile):
     """A zip whose entries carry a constant timestamp (openpyxl writes them with the current time)."""
@@ -363,8 +429,10 @@ def _xlsx_value(value: object) -> object:
 
 # --- writing everything -----------------------------------------------------------------------------
 
-def write_tables(result: Synthesis, out_dir: str | Path, wording: Wording | None = None,
-                 tables_dir: str = "results/tables") -> list[Path]:
+
+def write_tables(
+    result: Synthesis, out_dir: str | Path, wording: Wording | None = None, tables_dir: str = "results/tables"
+) -> list[Path]:
     """Write every table file into `out_dir` in the form's words (``load_form(...).wording``; generic
     without one); returns the paths written. The notes name ``tables_dir`` (the folder as the review's
     user sees it, not where a test writes), so the bytes depend on the inputs alone."""
@@ -372,14 +440,18 @@ def write_tables(result: Synthesis, out_dir: str | Path, wording: Wording | None
     written: list[Path] = []
     tables = build_tables(result, wording, tables_dir)
     for table in tables:
-        for suffix, text in ((".csv", frame_csv(table.wide)), ("_long.csv", frame_csv(table.long)),
-                             (".md", to_markdown(table)), (".html", to_html(table)), (".tex", to_latex(table))):
+        for suffix, text in (
+            (".csv", frame_csv(table.wide)),
+            ("_long.csv", frame_csv(table.long)),
+            (".md", to_markdown(table)),
+            (".html", to_html(table)),
+            (".tex", to_latex(table)),
+        ):
             path = out_dir / f"{table.name}{suffix}"
             atomic_write_text(path, text)
             written.append(path)
     sheets = [(t.name, t.heading, t.wide, t.notes) for t in tables]
-    sheets.append(("excluded_documents", "Documents left out because their ingestion failed",
-                   result.excluded, ()))
+    sheets.append(("excluded_documents", "Documents left out because their ingestion failed", result.excluded, ()))
     atomic_write_bytes(out_dir / WORKBOOK, workbook_bytes(sheets))
     atomic_write_text(out_dir / EXCLUDED_CSV, csv_text(frame_records(result.excluded), EXCLUDED_COLUMNS))
     atomic_write_text(out_dir / SUPPORT_CSV, csv_text(frame_records(result.support), SUPPORT_COLUMNS))

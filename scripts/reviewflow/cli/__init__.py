@@ -39,4 +39,3 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ReviewflowError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
-

@@ -14,9 +14,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     add_config_option(parser)
     parser.add_argument("--manifest", default=None, help="resolves in-text citations (default: the config's)")
     parser.add_argument("--form", default=None, help="extraction form and codebook (default: the config's)")
-    parser.add_argument("--model", default=None,
-                        help="learned recommendation scorer; \"\" for the rules alone (default: the config's "
-                             "coding.recommendation_model)")
+    parser.add_argument(
+        "--model",
+        default=None,
+        help='learned recommendation scorer; "" for the rules alone (default: the config\'s '
+        "coding.recommendation_model)",
+    )
     parser.add_argument("--out", required=True, help="CSV file to write")
     parser.add_argument("--doc-id", default=None, help="identifier (default: file stem)")
     parser.set_defaults(handler=_run)

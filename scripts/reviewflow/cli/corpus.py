@@ -18,20 +18,29 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     source = add.add_mutually_exclusive_group(required=True)
     source.add_argument("--bib", help="BibTeX file")
     source.add_argument("--ris", help="RIS file")
-    add.add_argument("--file", help=f"the document ({readers.extensions_text()}) for a single entry; copied into "
-                                    "the manifest's documents/ folder")
+    add.add_argument(
+        "--file",
+        help=f"the document ({readers.extensions_text()}) for a single entry; copied into "
+        "the manifest's documents/ folder",
+    )
     add_config_option(add)
     add.add_argument("--manifest", default=None, help="manifest to append to (default: the config's)")
-    add.add_argument("--search-strategy", default="database",
-                     help="how the entries were found: an identification source id of the review's search log "
-                          "(default: %(default)s)")
+    add.add_argument(
+        "--search-strategy",
+        default="database",
+        help="how the entries were found: an identification source id of the review's search log "
+        "(default: %(default)s)",
+    )
     add.set_defaults(handler=_add)
 
     check = actions.add_parser("validate", help="check the manifest and print every problem")
     add_config_option(check)
     check.add_argument("--manifest", default=None, help="manifest to check (default: the config's)")
-    check.add_argument("--search-log", default=None,
-                       help="search log whose identification sources search_strategy must name (default: the config's)")
+    check.add_argument(
+        "--search-log",
+        default=None,
+        help="search log whose identification sources search_strategy must name (default: the config's)",
+    )
     check.set_defaults(handler=_validate)
 
 
@@ -44,9 +53,11 @@ def _add(args: argparse.Namespace) -> int:
     if Path(args.search_log).is_file():
         entry = {"doc_id": "(the entries to add)", "search_strategy": args.search_strategy}
         if check_search_strategies([entry], args.search_log, manifest_path=args.manifest):
-            raise ReviewflowError(f"--search-strategy {args.search_strategy!r} is not an identification source of "
-                                  f"{args.search_log}; nothing was added. Fix: give one of its source ids, or add "
-                                  "the source to the search log first.")
+            raise ReviewflowError(
+                f"--search-strategy {args.search_strategy!r} is not an identification source of "
+                f"{args.search_log}; nothing was added. Fix: give one of its source ids, or add "
+                "the source to the search log first."
+            )
     return cli_add(args)
 
 

@@ -9,13 +9,16 @@ from reviewflow.cli.options import add_config_option
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    parser = subparsers.add_parser("ingest", help=f"extract clean, page-mapped text from a {readers.labels_text()} file")
+    parser = subparsers.add_parser(
+        "ingest", help=f"extract clean, page-mapped text from a {readers.labels_text()} file"
+    )
     parser.add_argument("path", help=f"the document: a {readers.extensions_text()} file")
     parser.add_argument("--out", required=True, help="JSON file to write")
     parser.add_argument("--doc-id", default=None, help="identifier recorded in the output (default: file stem)")
     add_config_option(parser)
-    parser.add_argument("--max-pages", type=int, default=None, help="pages read at most (default: the config's "
-                                                                     "ingest.max_pages)")
+    parser.add_argument(
+        "--max-pages", type=int, default=None, help="pages read at most (default: the config's ingest.max_pages)"
+    )
     parser.set_defaults(handler=_run)
 
 

@@ -14,29 +14,53 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
     export = actions.add_parser("export", help="write RESULTS/review/review_sheet.xlsx for a reviewer")
     add_config_option(export)
-    export.add_argument("--results", default=None, help="results folder of a finished run (default: the config's results_dir)")
+    export.add_argument(
+        "--results", default=None, help="results folder of a finished run (default: the config's results_dir)"
+    )
     export.add_argument("--out", default=None, help="default: RESULTS/review/review_sheet.xlsx")
-    export.add_argument("--order", choices=("document", "least-confident"), default="document",
-                        help="segment order: document = documents in doc_id order, text order within; "
-                             "least-confident = the scorer's most uncertain segments first, where a decision "
-                             "teaches it most (default: %(default)s)")
+    export.add_argument(
+        "--order",
+        choices=("document", "least-confident"),
+        default="document",
+        help="segment order: document = documents in doc_id order, text order within; "
+        "least-confident = the scorer's most uncertain segments first, where a decision "
+        "teaches it most (default: %(default)s)",
+    )
     export.set_defaults(handler=_export)
 
     agreement = actions.add_parser("agreement", help="agreement between automatic coding and reviewers")
     add_config_option(agreement)
-    agreement.add_argument("--results", default=None, help="results folder of a finished run (default: the config's results_dir)")
-    agreement.add_argument("--decisions", default=None, help="folder of reviewer sheets (default: the config's decisions_dir)")
+    agreement.add_argument(
+        "--results", default=None, help="results folder of a finished run (default: the config's results_dir)"
+    )
+    agreement.add_argument(
+        "--decisions", default=None, help="folder of reviewer sheets (default: the config's decisions_dir)"
+    )
     agreement.set_defaults(handler=_agreement)
 
-    refit = actions.add_parser("refit-model", help="refit the recommendation scorer with this review's reviewer decisions")
+    refit = actions.add_parser(
+        "refit-model", help="refit the recommendation scorer with this review's reviewer decisions"
+    )
     add_config_option(refit, "; its coding.recommendation_model is the base model")
-    refit.add_argument("--results", default=None,
-                       help="results folder of a run with decisions applied (default: the config's results_dir)")
-    refit.add_argument("--out", default=None, help="model file to write (default: RESULTS/model/recommendation_model.json)")
-    refit.add_argument("--weight", type=float, default=2.0,
-                       help="weight of a decision against a training segment of the base model (default: %(default)s)")
-    refit.add_argument("--force", action="store_true",
-                       help="replace an existing refit at --out even when it was made with more decisions")
+    refit.add_argument(
+        "--results",
+        default=None,
+        help="results folder of a run with decisions applied (default: the config's results_dir)",
+    )
+    refit.add_argument(
+        "--out", default=None, help="model file to write (default: RESULTS/model/recommendation_model.json)"
+    )
+    refit.add_argument(
+        "--weight",
+        type=float,
+        default=2.0,
+        help="weight of a decision against a training segment of the base model (default: %(default)s)",
+    )
+    refit.add_argument(
+        "--force",
+        action="store_true",
+        help="replace an existing refit at --out even when it was made with more decisions",
+    )
     refit.set_defaults(handler=_refit_model)
 
 
