@@ -33,6 +33,7 @@ from pathlib import Path
 from typing import Any
 
 from reviewflow.citations import Citation, find_citations
+from reviewflow.coded_table import CODED_COLUMNS
 from reviewflow.coding_nlp import CodebookMatcher, Hit, resources
 from reviewflow.embedding import embed
 from reviewflow.errors import ReviewflowError
@@ -40,29 +41,7 @@ from reviewflow.fileio import write_csv
 from reviewflow.form import Form
 from reviewflow.recommender import RecommendationModel, load_model, split_features, word_features
 
-COLUMNS: tuple[str, ...] = (
-    "doc_id",
-    "segment_id",
-    "page",
-    "char_start",
-    "char_end",
-    "segment_kind",
-    "heading",
-    "sentence",
-    "is_recommendation",
-    "recommendation_kind",
-    "polarity",
-    "service_areas",
-    "practices",
-    "needs",
-    "phase",
-    "phase_source",
-    "citations_raw",
-    "citations_json",
-    "evidence",
-    "confidence",
-    "decided_by",
-)
+COLUMNS: tuple[str, ...] = CODED_COLUMNS
 # "acronym" lets the resolver learn "(Florida Coalition ... [FCADV], 2004)" and resolve a later "(FCADV, 2004)".
 CITATION_KEYS: tuple[str, ...] = ("raw", "authors", "et_al", "year", "suffix", "narrative", "acronym")
 DEFAULT_BATCH_SIZE = 256

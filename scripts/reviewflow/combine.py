@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from reviewflow.coded_table import CODED_COLUMNS
 from reviewflow.review import (
     REPORT_COLUMNS,
     Resolution,
@@ -34,29 +35,6 @@ from reviewflow.review import (
     resolve_decisions,
 )
 
-CODED_COLUMNS: tuple[str, ...] = (
-    "doc_id",
-    "segment_id",
-    "page",
-    "char_start",
-    "char_end",
-    "segment_kind",
-    "heading",
-    "sentence",
-    "is_recommendation",
-    "recommendation_kind",
-    "polarity",
-    "service_areas",
-    "practices",
-    "needs",
-    "phase",
-    "phase_source",
-    "citations_raw",
-    "citations_json",
-    "evidence",
-    "confidence",
-    "decided_by",
-)
 ADDED_COLUMNS: tuple[str, ...] = ("cited_doc_ids", "decision", "reviewer", "codes_source")
 
 Resolve = Callable[[Mapping[str, Any]], "str | None"]

@@ -45,6 +45,7 @@ STAGE_MODULES: dict[str, tuple[str, ...]] = {
     # "ingestion" in code, references and network: their modules' CLI handlers ingest a single file.
     "code": (
         *_CORE,
+        "coded_table",
         *_MANIFEST,
         *_FORM,
         "citations",
@@ -56,7 +57,7 @@ STAGE_MODULES: dict[str, tuple[str, ...]] = {
         "recommender",
     ),
     "references": (*_CORE, *_MANIFEST, "errors", "ingestion", "references"),
-    "combine": (*_CORE, *_MANIFEST, *_FORM, *_REVIEW, "citations", "combine"),
+    "combine": (*_CORE, *_MANIFEST, *_FORM, *_REVIEW, "citations", "coded_table", "combine"),
     "agreement": (*_CORE, *_MANIFEST, *_FORM, *_REVIEW, "agreement"),
     "review_sheet": (*_CORE, *_MANIFEST, *_FORM, *_REVIEW),
     "forms_table": (*_CORE, *_MANIFEST, *_FORM, *_REVIEW, "extraction_table"),
