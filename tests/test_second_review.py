@@ -16,7 +16,7 @@ from reviewflow.form import load_form
 from reviewflow.manifest import load_manifest
 from reviewflow.prisma import load_search_log
 from reviewflow.surrogates import NOTICE_PREFIX, load_surrogate, read_documents, render_corpus
-from test_surrogates import _visible_text
+from test_surrogates import _visible_text, stale_documents
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 CORPUS = REPO_ROOT / "corpus" / "muraya_fry_2015"
@@ -140,15 +140,7 @@ def test_the_rendered_document_shows_the_notice_before_the_body(rendered: Path, 
 
 
 def test_rendered_documents_equal_a_fresh_render(rendered: Path, tmp_path: Path) -> None:
-    again = render_corpus(CORPUS / "surrogates", CORPUS / "manifest.csv", tmp_path)
-    stale = []
-    for result in again:
-        assert result.path is not None
-        first = (rendered / result.path.name).read_bytes()
-        assert result.path.read_bytes() == first, f"{result.path.name} differs between two renders"
-        committed = CORPUS / "documents" / result.path.name
-        if not committed.is_file() or committed.read_bytes() != first:
-            stale.append(result.doc_id)
+    stale = stale_documents(CORPUS, rendered, tmp_path)
     assert stale == [], (
         "rerender and commit: python scripts/render_surrogates.py --corpus corpus/muraya_fry_2015 " + " ".join(stale)
     )

@@ -91,16 +91,22 @@ def _visible_text(path: Path) -> str:
 # --- the committed corpus -------------------------------------------------------------------------
 
 
-def test_rendering_is_byte_identical_and_equals_the_committed_documents(rendered: Path, tmp_path: Path) -> None:
-    again = render_corpus(CORPUS / "surrogates", CORPUS / "manifest.csv", tmp_path)
+def stale_documents(corpus: Path, rendered: Path, out: Path) -> list[str]:
+    """Render ``corpus``'s sources again into ``out``; assert the render equals the first one in
+    ``rendered``, and return the doc_ids whose committed document differs from it."""
     stale = []
-    for result in again:
+    for result in render_corpus(corpus / "surrogates", corpus / "manifest.csv", out):
         assert result.path is not None
         first = (rendered / result.path.name).read_bytes()
         assert result.path.read_bytes() == first, f"{result.path.name} differs between two renders"
-        committed = CORPUS / "documents" / result.path.name
+        committed = corpus / "documents" / result.path.name
         if not committed.is_file() or committed.read_bytes() != first:
             stale.append(result.doc_id)
+    return stale
+
+
+def test_rendering_is_byte_identical_and_equals_the_committed_documents(rendered: Path, tmp_path: Path) -> None:
+    stale = stale_documents(CORPUS, rendered, tmp_path)
     assert stale == [], f"rerender and commit: python scripts/render_surrogates.py {' '.join(stale)}"
 
 
