@@ -25,7 +25,7 @@ from reviewflow.errors import ReviewflowError
 from reviewflow.paths import REPO_ROOT, schema_path
 
 DEFAULT_CONFIG = Path("config") / "config.yaml"
-DEFAULT_RESULTS_DIR = "results"
+DEFAULT_RESULTS_DIR = "results"  # the schema's default, for a config read as written (refit)
 OWNER_FILE = ".review.json"
 
 

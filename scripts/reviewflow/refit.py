@@ -32,6 +32,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from reviewflow.config import DEFAULT_RESULTS_DIR, read_config, resolve
 from reviewflow.errors import ReviewflowError
 from reviewflow.paths import DEFAULT_RECOMMENDATION_MODEL, schema_path
 from reviewflow.recommender import Example, RecommendationModel, refit, split_features
@@ -320,13 +321,6 @@ class RefitOutcome:
         return lines
 
 
-def load_config(path: str | Path) -> dict[str, Any]:
-    """The review's config as written (a refit needs only its paths, so it is not schema-checked here)."""
-    from reviewflow.config import read_config
-
-    return read_config(path)
-
-
 def base_model_path(config: Mapping[str, Any], config_path: str | Path) -> Path:
     """The model the workflow codes with (the config's coding.recommendation_model): the refit's base."""
     value = (config.get("coding") or {}).get("recommendation_model", None)
@@ -334,7 +328,7 @@ def base_model_path(config: Mapping[str, Any], config_path: str | Path) -> Path:
         from reviewflow.fileio import read_yaml
 
         default = read_yaml(schema_path("config"))["properties"]["coding"]["properties"]["recommendation_model"]
-        path = _resolve(str(default["default"]))
+        path = resolve(str(default["default"]))
         return path if path.is_file() else DEFAULT_RECOMMENDATION_MODEL
     if not str(value).strip():
         raise ReviewflowError(
@@ -343,13 +337,7 @@ def base_model_path(config: Mapping[str, Any], config_path: str | Path) -> Path:
             "scripts/reviewflow/data/recommendation_model.json, and rerun the workflow so the "
             "sheets show its confidence."
         )
-    return _resolve(str(value))
-
-
-def _resolve(value: str) -> Path:
-    from reviewflow.config import resolve
-
-    return resolve(value)
+    return resolve(str(value))
 
 
 def _load_base(path: Path, config_path: str | Path) -> RecommendationModel:
@@ -455,7 +443,7 @@ def _document_rows(config: Mapping[str, Any]) -> dict[str, dict[str, str]]:
     """The manifest's rows by doc_id (their titles are scorer features), {} without a manifest."""
     from reviewflow.manifest import read_rows
 
-    manifest = _resolve(str(config.get("manifest", "corpus/manifest.csv")))
+    manifest = resolve(str(config.get("manifest", "corpus/manifest.csv")))
     return {row["doc_id"]: row for row in read_rows(manifest)} if manifest.is_file() else {}
 
 
@@ -475,9 +463,9 @@ def refit_files(
     from reviewflow.recommender import write_model
 
     check_weight(weight)
-    config = load_config(config_path)
+    config = read_config(config_path)  # as written: a refit needs only its paths
     # None: the config's own results folder (the schema's default when it names none)
-    results = Path(results) if results is not None else _resolve(str(config.get("results_dir", "results")))
+    results = Path(results) if results is not None else resolve(str(config.get("results_dir", DEFAULT_RESULTS_DIR)))
     out_path = Path(out) if out else results / DEFAULT_OUT
     coding_csv, rows = read_decided_table(results)
     base_path = base_model_path(config, config_path)
@@ -488,7 +476,7 @@ def refit_files(
             f"{config_path}: names no form. Fix: set form: to the review's extraction form "
             "(e.g. extraction_forms/macy_johns_2011.yaml)."
         )
-    form = _resolve(str(config["form"]))
+    form = resolve(str(config["form"]))
     found = decision_examples(rows, texts, form, _document_rows(config))
     report = results / "decisions_report.csv"
     files = decision_file_counts(read_csv_rows(report) if report.is_file() else [], found.used)
@@ -498,7 +486,7 @@ def refit_files(
     model = refit_from_decisions(base, found, weight, meta)
     check_output(out_path, len(found.used), force)
     write_model(out_path, model)
-    notes = _stale_note(coding_csv, _resolve(str(config.get("decisions_dir", "corpus/decisions"))))
+    notes = _stale_note(coding_csv, resolve(str(config.get("decisions_dir", "corpus/decisions"))))
     if found.skipped or found.headings:
         notes.insert(0, "not used: " + _why_none(found))
     in_results = out_path.resolve().is_relative_to(results.resolve())
