@@ -98,6 +98,18 @@ def test_corporate_author_with_bracketed_acronym_then_acronym_alone():
     assert second.authors == ("FCADV",)
 
 
+def test_corporate_author_with_on_in_its_name():
+    # YAML 1.1 once read the connector word "on" of the parser's vocabulary as a boolean.
+    text = (
+        "Guardians are appointed early (Northbridge Council on Cross-Border Child Protection [NCCBP], 2009). "
+        "The Office on Trafficking in Persons (2019) funds shelters."
+    )
+    first, second = find_citations(text)
+    assert first.authors == ("Northbridge Council on Cross-Border Child Protection",)
+    assert first.acronym == "NCCBP"
+    assert second.authors[0].endswith("Office on Trafficking in Persons")
+
+
 def test_two_years_of_the_same_authors_are_two_works():
     text = "Case managers carry the load (Clawson et al., 2009, 2008)."
     found = find_citations(text)

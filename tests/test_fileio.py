@@ -5,7 +5,10 @@ from __future__ import annotations
 
 import csv
 
-from reviewflow.fileio import csv_text, write_csv
+import pytest
+
+from reviewflow.errors import ReviewflowError
+from reviewflow.fileio import csv_text, lower_words, write_csv
 from reviewflow.manifest import write_rows
 
 
@@ -51,3 +54,12 @@ def test_a_stage_reads_back_exactly_the_text_the_previous_stage_computed(tmp_pat
     path = tmp_path / "coded.csv"
     write_csv(path, rows, ["sentence", "note", "kappa", "absent"])
     assert read_csv_rows(path) == [{**rows[0], "absent": ""}]
+
+
+def test_a_word_list_that_yaml_read_as_booleans_is_refused_with_the_fix():
+    import yaml
+
+    data = yaml.safe_load("connectors: [of, on, In]\nquoted: [of, 'on', In]")
+    with pytest.raises(ReviewflowError, match=r"words.yaml: `connectors` holds True.*quote"):
+        lower_words(data, "connectors", "words.yaml")
+    assert lower_words(data, "quoted", "words.yaml") == {"of", "on", "in"}

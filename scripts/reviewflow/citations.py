@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING, Any
 
 from rapidfuzz.distance import OSA
 
-from reviewflow.fileio import read_yaml
+from reviewflow.fileio import lower_words, read_yaml
 from reviewflow.paths import PACKAGE_DIR
 
 if TYPE_CHECKING:
@@ -148,7 +148,7 @@ def _patterns() -> _Patterns:
         re.IGNORECASE,
     )
     et_al = _alternation(data["et_al"])
-    lower = lambda key: frozenset(str(w).lower() for w in data[key])  # noqa: E731
+    lower = lambda key: lower_words(data, key, PATTERNS_PATH)  # noqa: E731
     return _Patterns(
         year_token=year_token,
         prefix=re.compile(rf"^(?:{_alternation(data['part_prefixes'])})(?:\s+|(?<=[.,:])\s*)", re.IGNORECASE),

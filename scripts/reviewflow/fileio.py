@@ -85,6 +85,23 @@ def read_yaml(path: str | Path) -> Any:
         return yaml.safe_load(handle)
 
 
+def lower_words(data: Mapping[str, Any], key: str, path: str | Path) -> frozenset[str]:
+    """The lower-cased words of a YAML word list, refusing anything that YAML did not read as text.
+
+    YAML 1.1 reads a bare ``on``, ``off``, ``yes`` or ``no`` as a boolean, so ``[of, on, in]`` silently
+    loses "on" ("Council on Foreign Relations" was no longer an author)."""
+    values = data.get(key) or []
+    odd = [repr(v) for v in values if not isinstance(v, str)]
+    if odd:
+        from reviewflow.errors import ReviewflowError
+
+        raise ReviewflowError(
+            f"{path}: `{key}` holds {', '.join(odd)}, not words (YAML reads a bare on/off/yes/no as true/false). "
+            "Fix: quote those words, e.g. 'on'."
+        )
+    return frozenset(v.lower() for v in values)
+
+
 def csv_text(rows: Iterable[Mapping[str, Any]], columns: Sequence[str], neutralize: bool = True) -> str:
     """Render rows as CSV with a fixed column order and ``\\n`` line endings.
 

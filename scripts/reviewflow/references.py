@@ -35,7 +35,7 @@ from typing import Any
 from rapidfuzz import fuzz, process
 
 from reviewflow.errors import ReviewflowError
-from reviewflow.fileio import read_csv_table, read_yaml, write_csv
+from reviewflow.fileio import lower_words, read_csv_table, read_yaml, write_csv
 from reviewflow.paths import PACKAGE_DIR
 
 PATTERNS_PATH = PACKAGE_DIR / "data" / "references.yaml"
@@ -141,11 +141,11 @@ def vocabulary() -> _Vocabulary:
     return _Vocabulary(
         end_prefixes=tuple(str(p).lower() for p in data["end_of_list_prefixes"]),
         noise=tuple(re.compile(p, re.IGNORECASE) for p in data["noise_lines"]),
-        not_openers=frozenset(str(w).lower() for w in data["not_author_openers"]),
-        particles=frozenset(str(w).lower() for w in data["name_particles"]),
-        connectors=frozenset(str(w).lower() for w in data["corporate_connectors"]),
-        corporate_words=frozenset(str(w).lower() for w in data["corporate_words"]),
-        acronym_skip=frozenset(str(w).lower() for w in data["acronym_skip"]),
+        not_openers=lower_words(data, "not_author_openers", PATTERNS_PATH),
+        particles=lower_words(data, "name_particles", PATTERNS_PATH),
+        connectors=lower_words(data, "corporate_connectors", PATTERNS_PATH),
+        corporate_words=lower_words(data, "corporate_words", PATTERNS_PATH),
+        acronym_skip=lower_words(data, "acronym_skip", PATTERNS_PATH),
     )
 
 
