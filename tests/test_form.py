@@ -360,3 +360,15 @@ def test_report_headings_and_column_labels_must_differ(tmp_path):
     assert any("form.wording.figures.evidence_gap_map.caption" in p for p in problems)
     assert any("form.wording: the column label(s) ['Recommended by'] would head two columns" in p for p in problems)
     assert all("Fix:" in p for p in problems)
+
+
+def test_a_word_the_tokenizer_splits_is_named_with_the_pattern_that_would_match_it(tmp_path):
+    data = _data()
+    patterns = data["codebook"]["service_areas"][0]["patterns"]
+    patterns.append({"id": "child_safety", "pattern": [{"LOWER": {"IN": ["child's", "a"]}}, {"LOWER": "safety"}]})
+    patterns.append({"id": "they_have", "pattern": [{"LOWER": "they"}, {"LOWER": "'ve"}]})  # a clitic: one token
+    with pytest.raises(FormError) as info:
+        load_form(_write(tmp_path, data))
+    (problem,) = info.value.problems
+    assert "codebook.service_areas[0].patterns[" in problem and "'child's' is never one token" in problem
+    assert '[{LOWER: child}, {LOWER: "\'s"}]' in problem

@@ -491,12 +491,40 @@ def _pattern_problems(codebook: Mapping[str, Any], path: Path) -> list[str]:
                 problems.extend(lexicon_problems)
                 continue
             matcher.add("check", [expand_lexicons(pattern["pattern"])])
+            problems.extend(_split_word_problems(pattern["pattern"], where, path, vocab))
         except Exception as error:  # spaCy raises MatchPatternError/ValueError with details
             detail = " ".join(str(error).split())
             problems.append(
                 f"{path}: {where}: invalid token pattern ({detail[:300]}). "
                 "Fix: write it as in spaCy's Matcher documentation, e.g. [{LOWER: case}, {LEMMA: manager}]."
             )
+    return problems
+
+
+_WORD_ATTRS = ("ORTH", "TEXT", "LOWER", "NORM", "LEMMA")
+
+
+def _split_word_problems(pattern: Sequence[Mapping[str, Any]], where: str, path: Path, vocab: Any) -> list[str]:
+    """A token pattern's word that the tokenizer splits ("child's" is "child" + "'s") never matches."""
+    from spacy.util import get_lang_class
+
+    tokenizer = get_lang_class("en")(vocab=vocab).tokenizer
+    problems = []
+    for token in pattern:
+        for attr in _WORD_ATTRS:
+            value = token.get(attr)
+            words = (
+                [value] if isinstance(value, str) else list(value.get("IN") or []) if isinstance(value, Mapping) else []
+            )
+            for word in words:
+                pieces = [t.text for t in tokenizer(str(word))]
+                # A clitic ("'ve", "n't") is split off its host, so it is one token after a word.
+                if len(pieces) > 1 and [t.text for t in tokenizer("they" + str(word))][1:] != [str(word)]:
+                    problems.append(
+                        f"{path}: {where}: '{word}' is never one token (the tokenizer reads "
+                        f"{' + '.join(repr(p) for p in pieces)}), so this pattern never matches it. "
+                        f'Fix: give each piece its own token, e.g. [{{{attr}: {pieces[0]}}}, {{{attr}: "{pieces[1]}"}}].'
+                    )
     return problems
 
 

@@ -29,6 +29,17 @@ _GLYPH_BULLETS = set("•◦▪▫■□●○‣⁃∙·*-–—")
 _FINAL_PUNCTUATION = tuple('.,;:!?…"”’)]')
 
 
+# A line of its own that asks a wh-question is a heading ("What are promising approaches to service
+# delivery?"), unless it speaks to or for someone: "What do you need right now?" is a question to ask.
+_QUESTION_OPENERS = frozenset({"what", "how", "why", "who", "where", "which", "when"})
+_PERSONAL_WORDS = frozenset({"you", "your", "yours", "yourself", "i", "me", "my", "we", "us", "our"})
+
+
+def _is_question_heading(text: str) -> bool:
+    words = [w.strip(".,;:!?\"'()“”‘’").lower() for w in text.split()]
+    return len(words) >= 3 and words[0] in _QUESTION_OPENERS and not _PERSONAL_WORDS.intersection(words)
+
+
 def heading_level(line: str, is_first: bool = False) -> int | None:
     """The level of `line` as a heading, or None when it does not look like one."""
     text = line.strip()
@@ -37,6 +48,8 @@ def heading_level(line: str, is_first: bool = False) -> int | None:
         return None
     if not any(ch.isalpha() for ch in text):
         return None
+    if text.endswith("?") and _is_question_heading(text):
+        return 2
     if text.endswith(_FINAL_PUNCTUATION):
         return None
     markdown = MARKDOWN_HEADING_RE.match(text)
