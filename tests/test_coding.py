@@ -175,6 +175,7 @@ def test_review_language_is_a_recommendation_when_the_segment_has_a_code():
         "Safety is a primary concern for survivors leaving a trafficking situation.",
         "Counseling is one of the most vital services programs can offer.",
         "Remember that trust takes time to build.",
+        "Staff are encouraged to explain each step of the process.",
     ],
 )
 def test_intensified_hedged_and_labelled_cues_recommend(sentence):
@@ -215,6 +216,18 @@ def test_names_of_organisations_and_laws_are_not_topics():
     assert by_text(rows, "Providers should")["service_areas"] == ["mental_health"]
 
 
+def test_an_acronym_the_document_defined_for_a_name_is_not_a_topic_later_either():
+    rows = code(
+        [
+            ("paragraph", "The Regional Sexual Assault Felony Enforcement (SAFE) team is a task force."),
+            ("paragraph", "The SAFE team meets biweekly. Providers should keep addresses safe."),
+        ]
+    ).rows
+    for start in ("The Regional", "The SAFE team"):
+        assert "safety_confidentiality" not in by_text(rows, start)["practices"], start
+    assert by_text(rows, "Providers should")["practices"] == ["safety_confidentiality"]
+
+
 @pytest.mark.parametrize(
     "sentence, code_id",
     [
@@ -223,6 +236,8 @@ def test_names_of_organisations_and_laws_are_not_topics():
         ("Shelter staff met weekly with the police.", "shelter_housing"),
         ("Staff completed a training certification last year.", "legal_immigration"),
         ("Programs should undergo formal assessments every year.", "needs_assessment"),
+        ("The education of professionals about trafficking remains limited.", "life_skills_job_training"),
+        ("Schools run prevention education for teenagers.", "life_skills_job_training"),
     ],
 )
 def test_exclusions_in_the_codebook_drop_other_word_senses(sentence, code_id):
@@ -276,6 +291,11 @@ def test_do_not_recommendations_keep_their_polarity():
     assert rows[0]["practices"] == ["language_interpretation"]
     assert rows[1]["service_areas"] == ["physical_health"]
     assert rows[2]["practices"] == ["trauma_informed_care"]
+
+
+def test_a_negation_inside_a_clause_does_not_make_a_prohibition():
+    row = code([("paragraph", "Children who cannot return home should be placed with foster families.")]).rows[0]
+    assert row["is_recommendation"] and row["polarity"] == "do", row["evidence"]
 
 
 def test_list_items_under_recommendation_heading_and_after_a_recommending_lead_in():

@@ -27,7 +27,7 @@ import itertools
 import json
 import re
 import sys
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence, Set
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -146,13 +146,20 @@ def segment_document(
     stack: list[Heading] = []
     seen_heading = False
     previous_block: tuple[str, str] | None = None  # (kind, lead-in its list items get)
+    name_acronyms: set[str] = set()  # acronyms the document defined for a name so far ("... Enforcement (SAFE)")
     for block, doc in zip(wanted, docs, strict=True):
         first_segment = len(segments)
         citations = find_citations(doc.text)
         hits = _outside_citations(doc, matcher.hits(doc), citations)
         tokens = [token.text for token in doc]
         section = _section_of(sections, block["start"])
-        hits = _keep_governing(tokens, hits, 0) if block["kind"] == "heading" else _outside_proper_names(tokens, hits)
+        names = _proper_name_runs(tokens)
+        name_acronyms |= _defined_acronyms(tokens, names)
+        hits = (
+            _keep_governing(tokens, hits, 0)
+            if block["kind"] == "heading"
+            else _outside_proper_names(tokens, hits, names, name_acronyms)
+        )
         view = _BlockView(text, block["start"], tokens, hits, [h.start for h in hits], section, pages, page_starts)
         if block["kind"] == "heading":
             level = int(block.get("level") or 1)
@@ -302,24 +309,40 @@ def _proper_name_runs(tokens: Sequence[str]) -> list[tuple[int, int]]:
     return runs
 
 
-def _outside_proper_names(tokens: Sequence[str], hits: list[Hit]) -> list[Hit]:
-    """Topic hits that are not words of an organisation's or a law's name.
+def _defined_acronyms(tokens: Sequence[str], names: Sequence[tuple[int, int]]) -> set[str]:
+    """Acronyms a block defines for a multi-word name: "... Felony Enforcement (SAFE) team" -> SAFE."""
+    return {
+        tokens[end + 1]
+        for _, end in names
+        if end + 2 < len(tokens)
+        and tokens[end] == "("
+        and tokens[end + 2] == ")"
+        and tokens[end + 1].isupper()
+        and tokens[end + 1].isalpha()
+        and len(tokens[end + 1]) > 1
+    }
+
+
+def _outside_proper_names(
+    tokens: Sequence[str], hits: list[Hit], runs: Sequence[tuple[int, int]], acronyms: Set[str] = frozenset()
+) -> list[Hit]:
+    """Topic hits that are not words of an organisation's or a law's name, nor its acronym.
 
     "the Substance Abuse and Mental Health Services Administration establishes ..." is about neither
-    substance abuse nor mental health; "Girls Educational and Mentoring Services" is not education.
+    substance abuse nor mental health; "Girls Educational and Mentoring Services" is not education;
+    once a document has defined "(SAFE)" as a team's name, "the SAFE team" is not about safety.
     A segment that is capitalized throughout (a title-case list item) keeps its hits.
     """
-    runs = _proper_name_runs(tokens)
-    if not runs:
-        return hits
     words = sum(1 for token in tokens if any(ch.isalpha() for ch in token))
-    if sum(end - start for start, end in runs) >= 0.8 * max(words, 1):
+    if runs and sum(end - start for start, end in runs) >= 0.8 * max(words, 1):
         return hits
-    return [
-        h
-        for h in hits
-        if h.group not in _TOPIC_GROUPS or not any(start <= h.start and h.end <= end for start, end in runs)
-    ]
+
+    def in_name(hit: Hit) -> bool:
+        return any(start <= hit.start and hit.end <= end for start, end in runs) or all(
+            tokens[i] in acronyms for i in range(hit.start, hit.end)
+        )
+
+    return [h for h in hits if h.group not in _TOPIC_GROUPS or not in_name(h)]
 
 
 def _hits_between(hits: Sequence[Hit], starts: Sequence[int], first: int, end: int) -> list[Hit]:
