@@ -21,7 +21,8 @@ import time
 from collections import Counter
 from pathlib import Path
 
-from reviewflow.citations import CitationResolver, find_citations
+from reviewflow.citation_resolver import CitationResolver
+from reviewflow.citations import find_citations
 from reviewflow.manifest import COLUMNS, Document
 
 SYLLABLES = [

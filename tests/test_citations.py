@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from reviewflow.citations import Citation, CitationResolver, find_citations, normalize_name
+from reviewflow.citation_resolver import CitationResolver
+from reviewflow.citations import Citation, find_citations, normalize_name
 from reviewflow.manifest import COLUMNS, Document, read_rows
 
 REAL_TEXT = "texts/hhs-aspe-2009-promising-services-excerpt.txt"

@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from reviewflow.citations import CitationResolver, find_citations
+from reviewflow.citation_resolver import CitationResolver
+from reviewflow.citations import find_citations
 from reviewflow.form import load_form
 from reviewflow.manifest import load_manifest
 from reviewflow.prisma import load_search_log

@@ -770,7 +770,8 @@ def cli_code(args: argparse.Namespace) -> int:
 def _resolver(manifest: str | None, rows: Sequence[Mapping[str, Any]]) -> Any:
     if not manifest or not Path(manifest).is_file():
         return None
-    from reviewflow.citations import Citation, CitationResolver
+    from reviewflow.citation_resolver import CitationResolver
+    from reviewflow.citations import Citation
     from reviewflow.manifest import load_manifest
 
     resolver = CitationResolver(load_manifest(manifest))

@@ -158,7 +158,8 @@ def _row_number(row: Mapping[str, Any]) -> int:
 
 def citation_resolver(documents: Sequence[Any]) -> Resolve:
     """The corpus's resolver, built once: a citation's JSON dict → doc_id or None."""
-    from reviewflow.citations import Citation, CitationResolver
+    from reviewflow.citation_resolver import CitationResolver
+    from reviewflow.citations import Citation
 
     resolver = CitationResolver(documents)
 
