@@ -2,7 +2,8 @@
 real HHS/ASPE 2009 excerpt in ../shared/texts, with the rules alone and with the shipped learned scorer
 (as the workflow runs). Ingestion is timed separately and excluded. Last, the throughput of the whole
 machine: the default corpus coded by as many worker processes as there are cores (the workflow runs
-one coding job per document, so on 2 cores two documents are coded at once).
+one coding job per document, so on 2 cores two documents are coded at once). Also one paragraph and one
+text line of growing length (to 1 MB): coding must stay linear in length.
 
     .venv/bin/python bench/bench_coding.py [--repeat 3] [--processes N]
 """
@@ -98,6 +99,30 @@ def bench_long_block(sizes_kb: tuple[int, ...] = (10, 40, 160, 640)) -> None:
         )
 
 
+def bench_long_line(sizes_kb: tuple[int, ...] = (125, 250, 500, 1000)) -> None:
+    """A text file whose middle line is one run-on line of growing length (issue 14's 950,000-character
+    line), ingested and coded: the time per character should stay flat. CPU seconds of this process,
+    so that other work on a shared machine does not inflate them."""
+    import tempfile
+
+    body = (REPO_ROOT / "corpus" / "documents").glob("*.txt")
+    lines = next(iter(sorted(body))).read_text(encoding="utf-8").split("\n")
+    with tempfile.TemporaryDirectory(prefix="rf-bench-line-") as folder:
+        for size in sizes_kb:
+            path = Path(folder) / f"line_{size}kb.txt"
+            line = "Recommendation: " * (size * 1000 // 16)
+            path.write_text("\n".join([*lines[: len(lines) // 2], line, *lines[len(lines) // 2 :]]), encoding="utf-8")
+            started = time.process_time()
+            record = ingest_file(path)
+            ingested = time.process_time()
+            segments = len(code_ingested(record, DEFAULT_FORM).rows)
+            coded = time.process_time()
+            print(
+                f"text with one {size} KB line [rules]: ingestion {ingested - started:.2f} CPU s, coding "
+                f"{coded - ingested:.2f} CPU s ({segments} segments) = {(coded - started) / size * 1000:.1f} CPU ms per KB"
+            )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=3)
@@ -113,6 +138,7 @@ def main() -> None:
         bench("HHS/ASPE 2009 excerpt", [SHARED_TEXT], args.repeat)
         bench("HHS/ASPE 2009 excerpt x20 (one long document)", [_repeated(SHARED_TEXT, 20)], 1)
     bench_long_block()
+    bench_long_line()
     if corpus:
         bench_processes(corpus, args.processes, args.repeat)
 

@@ -18,7 +18,8 @@ ok/warning/error or (warning/error) without a message. A *hang* is a case over `
 its worker is killed and replaced. Every crashing or hanging input is saved under
 bench/out/fuzz/<kind>/ with a .txt beside it (traceback, how to replay it). ``caught`` counts
 ingestion cases where the reader's catch-all turned an unexpected exception into an error record
-(not a crash by the definition above, but worth reading).
+(not a crash by the definition above, but worth reading): up to 3 inputs per exception type are saved
+as ``<case>-caught.<ext>``, the catch-all's message in their .txt.
 
 ``python bench/fuzz.py --replay bench/out/fuzz/html/00042-crash.html --kinds html`` runs one saved input
 in this process and prints its traceback.
@@ -48,8 +49,10 @@ sys.path.insert(0, str(ROOT / "scripts"))
 KINDS = ("pdf", "text", "html", "bibtex", "ris", "manifest", "decisions")
 INGESTED = ("pdf", "text", "html")  # ingested, then coded
 # Default cases per kind: about 4 minutes in total on 2 cores (measured with 1 job: ris ~130 cases/s,
-# manifest ~18, decisions ~9, pdf ~3, bibtex ~1.6, text ~1.5, html ~1; coding dominates the documents).
-DEFAULT_CASES = {"pdf": 150, "text": 150, "html": 120, "bibtex": 150, "ris": 2000, "manifest": 1000, "decisions": 600}
+# manifest ~18, decisions ~9, pdf ~3, text ~1.5, html ~1; coding dominates the documents. bibtex was
+# ~1.6 while every field went through pylatexenc, ~14 on a loaded machine since only used fields with
+# markup do).
+DEFAULT_CASES = {"pdf": 150, "text": 150, "html": 120, "bibtex": 1000, "ris": 2000, "manifest": 1000, "decisions": 600}
 FORM = ROOT / "extraction_forms" / "macy_johns_2011.yaml"
 OUT = ROOT / "bench" / "out" / "fuzz"
 EXTENSIONS = {"pdf": ".pdf", "text": ".txt", "html": ".html", "bibtex": ".bib", "ris": ".ris", "manifest": ".csv"}
@@ -1008,9 +1011,11 @@ def _check_record(record: dict) -> str | None:
     return None
 
 
+# The exception type in the messages of ingestion's catch-alls (the whole reader, one PDF page, the
+# PDF's page list); a page pdfplumber could not make is described instead and not counted.
 CATCH_ALL_RE = re.compile(
-    r"could not be read as [A-Z]+ \((\w+)[:)]|page \d+ could not be read \((\w+)\)|"
-    r"list of pages is damaged \((\w+)"
+    r"could not be read as [A-Z]+ \((\w+)[:)]|page \d+ could not be read \((?:its content[^:]*: )?(\w+)[:)]|"
+    r"list of pages is damaged (?:after page \d+ )?\((?:[^;)]*; )?(\w+)[:)]"
 )
 
 
@@ -1035,7 +1040,12 @@ def run_entry(kind: str, workdir: Path, name: str, data: bytes, options: dict) -
             if m
         ]
         outcome = record["quality"]["status"]
-        return f"{outcome} caught:{caught[0]}" if caught else f"{outcome} rows:{min(len(coded.rows), 1)}"
+        if not caught:
+            return f"{outcome} rows:{min(len(coded.rows), 1)}"
+        # the catch-all's messages after the first line: saved beside the input (run_cases)
+        return f"{outcome} caught:{caught[0]}\n" + "\n".join(
+            msg for msg in record["quality"]["messages"] if CATCH_ALL_RE.search(msg)
+        )
     if kind in ("bibtex", "ris"):
         from reviewflow.corpus import add_entries, parse_bibtex, parse_ris
 
@@ -1174,6 +1184,7 @@ def run_cases(
         "outcomes": Counter(),
         "signatures": {},
         "hang_cases": [],
+        "caught_cases": {},  # exception type -> up to 3 saved inputs the reader's catch-all turned into a message
         "wall": 0.0,
     }
     began = time.monotonic()
@@ -1233,7 +1244,12 @@ def run_cases(
                     stats["cases"] += 1
                     worker.job = None
                     if status == "ok":
-                        stats["outcomes"][outcome.split(" rows:")[0]] += 1
+                        summary, _, caught_detail = outcome.partition("\n")
+                        stats["outcomes"][summary.split(" rows:")[0]] += 1
+                        if "caught:" in summary:  # saved too: the catch-all's message is generic
+                            saved = stats["caught_cases"].setdefault(summary.split("caught:")[1], [])
+                            if len(saved) < 3:
+                                saved.append(save(index, "caught", name, data, caught_detail))
                     else:
                         stats["crashes"] += 1
                         entry = stats["signatures"].setdefault(sig, {"count": 0, "reproducers": []})
@@ -1305,6 +1321,8 @@ def format_stats(stats: dict) -> str:
             "    caught by the reader's catch-all (error record, not a crash): "
             + ", ".join(f"{name} x{n}" for name, n in caught_types.most_common())
         )
+        for name, paths in stats.get("caught_cases", {}).items():
+            lines.extend(f"        {name}: {path}" for path in paths)
     return "\n".join(lines)
 
 

@@ -817,3 +817,44 @@ def test_plain_word_patterns_become_phrases_with_the_same_matches():
     assert _as_phrases([{"LEMMA": "need"}, {"LOWER": "to"}]) is None
     row = code([("paragraph", "Safety planning is the first step for every client.")]).rows[0]
     assert "cue:deontic_predicate:first_step" in row["evidence"]
+
+
+# ---- token patterns run only where their first word is (issue 14: a 1.25 MB run-on line) ---------
+def _one_matcher_over_every_token_pattern(matcher):
+    from spacy.matcher import Matcher
+
+    strings = matcher.nlp.vocab.strings
+    reference = Matcher(matcher.nlp.vocab)
+    for part in (matcher.tokens, matcher.anchored):
+        for key in list(part._patterns):
+            reference.add(strings[key], part.get(key)[1])
+    return reference
+
+
+def test_anchored_token_patterns_find_what_one_matcher_over_every_token_finds() -> None:
+    import random
+
+    _, nlp, matcher = resources(DEFAULT_FORM)
+    reference = _one_matcher_over_every_token_pattern(matcher)
+    rng = random.Random(14)
+    anchors = sorted(matcher.anchors["LOWER"] | matcher.anchors["LEMMA"] | matcher.anchors["ORTH"])
+    words = [*anchors, "the", "survivors", "their", "safe", "housing", ".", "(", ")", "Recommendation", ":", "2006"]
+    texts = [" ".join(rng.choice(words) for _ in range(rng.randint(1, 120))) for _ in range(60)]
+    compared = 0
+    for doc in nlp.pipe(texts):
+        found = set(matcher.tokens(doc))
+        for first, last in matcher.anchored_windows(doc):
+            found |= {(key, first + start, first + end) for key, start, end in matcher.anchored(doc[first:last])}
+        expected = set(reference(doc))
+        assert found == expected, doc.text[:200]
+        compared += len(expected)
+    assert compared > 100  # the soups hit many patterns
+
+
+def test_a_run_on_line_of_plain_words_leaves_the_token_patterns_almost_nothing_to_try() -> None:
+    _, nlp, matcher = resources(DEFAULT_FORM)
+    doc = nlp("Recommendation: " * 5_000)
+    # spaCy's Matcher tries each of its patterns at each token: only the few unanchored ones run on
+    # all 10,000 tokens, the anchored ones (most of them) on no window at all
+    assert matcher.anchored_windows(doc) == []
+    assert len(matcher.tokens) <= 5 < len(matcher.anchored)

@@ -2,10 +2,13 @@ from __future__ import annotations
 
 import csv
 import io
+import random
 from pathlib import Path
 
 import pytest
+from bibtexparser import middlewares
 
+from reviewflow import corpus as corpus_module
 from reviewflow import readers
 from reviewflow.cli import main
 from reviewflow.corpus import citation_for, normalize_title
@@ -444,3 +447,99 @@ def test_a_path_the_file_system_refuses_is_a_refused_entry(
         "long.ris record 1: " in err and "Fix: " in err and ("not a usable path" in err or "file system refuses" in err)
     )
     assert manifest.read_bytes() == before
+
+
+# ---- LaTeX decoding: only the fields an entry uses, only text with markup (issue 14) ----------
+def _reference_latex(text: str) -> str:
+    """bibtexparser's own decoder, as reviewflow used it on every field before."""
+    return middlewares.LatexDecodingMiddleware()._transform_python_value_string(text)[0]
+
+
+def test_text_without_latex_markup_is_what_the_decoder_would_return() -> None:
+    # The fast path skips pylatexenc for text without markup; that is sound only if pylatexenc
+    # returns such text unchanged. Random strings over an alphabet with the markup characters, rare.
+    rng = random.Random(14)
+    alphabet = list("aZ09 .,;:!?'\"()[]-_^#@/*+=<>|\n\t\r\xa0éß中😀") + list("\\{}%$~&`")
+    weights = [30] * (len(alphabet) - 8) + [1] * 8
+    checked = 0
+    for _ in range(400):
+        text = "".join(rng.choices(alphabet, weights, k=rng.randint(0, 40)))
+        if not corpus_module._needs_latex(text):
+            assert _reference_latex(text) == text, repr(text)
+            checked += 1
+    assert checked > 100  # the alphabet's markup is rare enough that most strings test the claim
+
+
+@pytest.mark.parametrize(
+    "text", [BIB, CORPORATE_BIB, BIB.replace("author =", "Author =").replace("title =", "Title =")]
+)
+def test_bibtex_fixtures_import_as_when_every_field_was_decoded(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, text: str
+) -> None:
+    path = tmp_path / "refs.bib"
+    path.write_text(text, encoding="utf-8")
+    corpus_module._decode_latex.cache_clear()
+    fast = corpus_module.parse_bibtex(path)
+    monkeypatch.setattr(corpus_module, "_needs_latex", lambda text: True)  # pylatexenc for every value
+    corpus_module._decode_latex.cache_clear()
+    assert corpus_module.parse_bibtex(path) == fast
+    corpus_module._decode_latex.cache_clear()
+
+
+def _count_decoded(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Lengths of the strings handed to pylatexenc from now on."""
+    sizes: list[int] = []
+    decoder = corpus_module._LATEX._decoder
+    original = decoder.latex_to_text
+
+    def counting(text: str, **flags: object) -> str:
+        sizes.append(len(text))
+        return original(text, **flags)
+
+    monkeypatch.setattr(decoder, "latex_to_text", counting)
+    corpus_module._decode_latex.cache_clear()
+    return sizes
+
+
+def test_abstracts_of_a_200_kb_export_are_not_decoded(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    abstract = "Survivors need safe shelter -- 40\\% of {\\em them} say so. " * 30
+    entries = [
+        f'@article{{k{n}, author = {{M{{\\"u}}ller, J{{\\"o}}rg and Hodge, D.}}, title = {{Care -- {n}}}, '
+        f"journal = {{Social Work}}, year = {{2008}}, abstract = {{{abstract}}}}}\n"
+        for n in range(110)
+    ]
+    path = tmp_path / "export.bib"
+    path.write_text("".join(entries), encoding="utf-8")
+    assert path.stat().st_size > 200_000
+    decoded = _count_decoded(monkeypatch)
+    parsed = corpus_module.parse_bibtex(path)
+    assert len(parsed) == 110 and parsed[5].title == "Care – 5" and parsed[5].authors == "Müller, J.; Hodge, D."
+    # the titles (110 short strings) and two name parts, decoded once each: not the abstracts
+    assert len(decoded) == 110 + 2 and sum(decoded) < 2_000
+
+
+def test_an_overlong_field_with_markup_refuses_its_entry_only(
+    corpus: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    big = "@article{big, author = {Smith, Ann}, year = {2001}, title = {" + "word {\\'e} -- " * 15_000 + "}}\n"
+    bib = corpus / "import" / "refs.bib"
+    bib.write_text(BIB + big, encoding="utf-8")
+    decoded = _count_decoded(monkeypatch)
+    manifest = corpus / "corpus" / "manifest.csv"
+    assert main(["corpus", "add", "--bib", str(bib), "--manifest", str(manifest)]) == 1
+    assert max(decoded) < 1_000  # the long title never reaches pylatexenc
+    err = capsys.readouterr().err
+    assert "refs.bib entry 'big': its title field is 210,000 characters long with LaTeX markup" in err
+    assert "Fix: check the braces of that field" in err and "not added" in err
+    assert {row["doc_id"] for row in read_rows(manifest)} == {"aron2006", "hodge2008", "muraya2016"}
+
+
+def test_a_field_pylatexenc_cannot_decode_refuses_its_entry_with_the_reason(tmp_path: Path) -> None:
+    path = tmp_path / "deep.bib"
+    path.write_text(
+        "@article{deep, author = {Hodge, D.}, year = {2001}, title = {" + "{" * 600 + "x" + "}" * 600 + "}}\n",
+        encoding="utf-8",
+    )
+    (entry,) = corpus_module.parse_bibtex(path)
+    assert entry.problem.startswith("the LaTeX of its title field could not be decoded (pylatexenc: maximum recursion")
+    assert "Fix: correct that field's LaTeX" in entry.problem

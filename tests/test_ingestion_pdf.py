@@ -229,14 +229,96 @@ def test_pages_that_fail_to_parse_are_not_called_scans(monkeypatch: pytest.Monke
 
 
 def test_a_damaged_page_list_gets_its_own_message(monkeypatch: pytest.MonkeyPatch) -> None:
-    import pdfplumber
+    from pdfminer.pdfpage import PDFPage
 
     from reviewflow import ingestion_pdf
 
-    def no_pages(self):
+    def no_pages(cls, document):
         raise TypeError("'NoneType' object is not iterable")  # a page tree node without /Kids
+        yield  # a generator, as pdfminer's
 
-    monkeypatch.setattr(pdfplumber.PDF, "pages", property(no_pages))
+    monkeypatch.setattr(PDFPage, "create_pages", classmethod(no_pages))
     result = ingestion_pdf.read_pdf(_surrogate_pdf(), "documents/aron2006.pdf")
-    assert result.error is not None and "list of pages is damaged (TypeError" in result.error
+    assert result.error is not None and "list of pages is damaged (TypeError: 'NoneType'" in result.error
     assert "re-save it from a PDF viewer" in result.error
+
+
+def _three_page_pdf(tmp_path: Path, page_two_box: bytes | None = None) -> Path:
+    """Three pages of text; `page_two_box` replaces page 2's '/MediaBox [ ... ]' (the same length keeps
+    the cross-reference offsets true)."""
+    from reportlab.pdfgen import canvas
+
+    path = tmp_path / "three.pdf"
+    pdf = canvas.Canvas(str(path), invariant=1)
+    for number in (1, 2, 3):
+        pdf.drawString(72, 720, f"Page {number}: programs should provide safe shelter to survivors.")
+        pdf.showPage()
+    pdf.save()
+    data = path.read_bytes()
+    box = b"/MediaBox [ 0 0 595.2756 841.8898 ]"
+    if page_two_box is not None:
+        first = data.index(box)
+        second = data.index(box, first + 1)
+        data = data[:second] + page_two_box.ljust(len(box)) + data[second + len(box) :]
+        path.write_bytes(data)
+    return path
+
+
+@pytest.mark.parametrize(
+    "box, problem",
+    [
+        (b"/MediaBoX [ 0 0 595.2756 841.8898 ]", "it has no page size: its /MediaBox is missing"),
+        (b"/MediaBox [ 0 0 595 ]", "its page size /MediaBox is not four numbers but [0, 0, 595]"),
+    ],
+)
+def test_a_page_with_a_damaged_size_loses_that_page_only_with_what_is_wrong(
+    tmp_path: Path, box: bytes, problem: str
+) -> None:
+    # pdfplumber makes every page before the first is read, and a page without a usable /MediaBox
+    # raised TypeError or IndexError there: "the PDF's list of pages is damaged", no page read (fuzz).
+    from reviewflow import ingestion_pdf
+
+    result = ingestion_pdf.read_pdf(_three_page_pdf(tmp_path, box), "documents/three.pdf")
+    assert result.error is None
+    text = " ".join(block.text for page in result.pages for block in page.blocks)
+    assert "Page 1:" in text and "Page 3:" in text and "Page 2:" not in text
+    assert f"documents/three.pdf: page 2 could not be read ({problem}); its text is missing" in " ".join(
+        result.messages
+    )
+    assert not any("OCR" in message for message in result.messages)
+
+
+def test_a_page_list_that_breaks_part_way_keeps_the_pages_before(tmp_path: Path) -> None:
+    # pdfminer itself stops listing the pages at a /MediaBox that is not a list at all
+    from reviewflow import ingestion_pdf
+
+    result = ingestion_pdf.read_pdf(_three_page_pdf(tmp_path, b"/MediaBox 7"), "documents/three.pdf")
+    assert result.error is None
+    text = " ".join(block.text for page in result.pages for block in page.blocks)
+    assert "Page 1:" in text and "Page 2:" not in text
+    assert (
+        "documents/three.pdf: the PDF's list of pages is damaged after page 1 (a page's size, /MediaBox, is not four "
+        "numbers; TypeError: 'int' object is not iterable): the pages after it are not read"
+    ) in " ".join(result.messages)
+
+
+def test_a_page_whose_contents_fail_to_decode_names_pdfminers_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from pdfplumber.utils.exceptions import PdfminerException
+
+    from reviewflow import ingestion_pdf
+
+    original = ingestion_pdf.read_page_lines
+
+    def page_two_damaged(page, number):
+        if number == 2:  # what a garbled ASCII85 content stream raises through pdfplumber
+            raise PdfminerException(ValueError("Ascii85 overflow"))
+        return original(page, number)
+
+    monkeypatch.setattr(ingestion_pdf, "read_page_lines", page_two_damaged)
+    result = ingestion_pdf.read_pdf(_three_page_pdf(tmp_path), "documents/three.pdf")
+    assert (
+        "documents/three.pdf: page 2 could not be read (its contents: ValueError: Ascii85 overflow); its text is "
+        "missing: check the page in a PDF viewer, or download the PDF again or re-save it from a PDF viewer"
+    ) in result.messages

@@ -384,3 +384,17 @@ def test_a_nul_character_in_a_file_path_is_a_problem_not_a_crash(tmp_path: Path)
         load_manifest(path)
     problems = [p for p in raised.value.problems if "row 3 (doc_id 'bad2009'), column 'file'" in p]
     assert any("is not a usable path (embedded null byte)" in p and "Fix:" in p for p in problems)
+
+
+def test_a_manifest_of_millions_of_blank_lines_is_refused_before_they_are_read(tmp_path: Path) -> None:
+    # A 62 MB manifest of blank lines took 32 CPU s to read (fuzz), in every rule that reads it.
+    from reviewflow import manifest
+
+    path = _corpus(tmp_path, [_row()])
+    with open(path, "a", encoding="utf-8", newline="") as handle:
+        handle.write("\r\n" * (manifest.MAX_MANIFEST_LINES + 1))
+    with pytest.raises(ManifestError) as raised:
+        load_manifest(path)
+    (problem,) = raised.value.problems
+    assert problem.startswith(f"{path}: 1,000,003 lines, far more than a manifest holds")
+    assert "Fix: delete the empty rows below the table" in problem

@@ -462,3 +462,66 @@ def test_cli_export_least_confident(tmp_path, form, capsys):
     assert sheet_rows(tmp_path / "review" / "review_sheet.xlsx")[0]["confidence"] == 0.48
     assert main(["review", "export", "--results", str(tmp_path), "--out", str(tmp_path / "cli.xlsx")]) == 0
     assert [r["confidence"] for r in sheet_rows(tmp_path / "cli.xlsx")][:2] == [0.91, 0.48]
+
+
+# ---- big or mis-delimited sheets are refused or read in linear time (issue 14) ---------------------
+def _count_calls(monkeypatch: pytest.MonkeyPatch, name: str) -> list[int]:
+    """The calls of reviewflow.review.<name> from now on: the length of each call's first argument."""
+    from reviewflow import review
+
+    calls: list[int] = []
+    original = getattr(review, name)
+
+    def counting(value, *args, **kwargs):
+        calls.append(len(str(value)))
+        return original(value, *args, **kwargs)
+
+    monkeypatch.setattr(review, name, counting)
+    return calls
+
+
+def test_a_tab_separated_sheet_is_refused_by_its_header_without_reading_its_rows(tmp_path, form, monkeypatch):
+    # A 35 MB tab-separated sheet was read row by row (minutes) only to be refused for its header.
+    path = tmp_path / "d" / "ana.csv"
+    path.parent.mkdir()
+    header = "\t".join(["segment_id", *REVIEWER_COLUMNS])
+    path.write_text(header + "\n" + ("0" * 16 + "\taccept" + "\t" * 4 + "\n") * 20_000, encoding="utf-8")
+    cells_read = _count_calls(monkeypatch, "_text")
+    decisions, problems = load_decision_sheet(path, form.codebook)
+    assert decisions == [] and cells_read == []
+    (problem,) = problems
+    assert problem["status"] == "sheet_error"
+    assert problem["message"].startswith(f"{path}: the header is one cell with tabs in it ('segment_id\\tdecision")
+    assert "Fix: save it again as 'CSV UTF-8 (comma delimited)' or as an Excel workbook (.xlsx)" in problem["message"]
+
+
+def test_an_overlong_decision_cell_refuses_its_row_without_splitting_it(tmp_path, form, monkeypatch):
+    docs = small_corpus(tmp_path)
+    a, b, _ = (row["segment_id"] for row in docs["aron2006"])
+    path = write_decisions_csv(
+        tmp_path / "d" / "dee.csv",
+        [
+            {"segment_id": a, "decision": "edit", "codes_override": "mental_health;" * 5_000},
+            {"segment_id": b, "decision": "edit", "codes_override": "mental_health"},
+        ],
+    )
+    splits = _count_calls(monkeypatch, "split_ids")
+    decisions, problems = load_decision_sheet(path, form.codebook)
+    assert [(d.segment_id, d.codes_override) for d in decisions] == [(b, ("mental_health",))]
+    assert splits and max(splits) < 100  # the 70,000-character cell was never split into ids
+    (problem,) = problems
+    assert problem["row"] == 2 and problem["status"] == "invalid"
+    assert "column 'codes_override' holds 70,000 characters" in problem["message"]
+    assert "Fix: correct the row; it is not applied until then." in problem["message"]
+
+
+def test_blank_lines_by_the_thousand_keep_row_numbers_and_cost_no_row_each(tmp_path, form, monkeypatch):
+    docs = small_corpus(tmp_path)
+    a = docs["aron2006"][0]["segment_id"]
+    path = tmp_path / "d" / "dee.csv"
+    path.parent.mkdir(exist_ok=True)
+    path.write_text("segment_id,decision\n" + "\n" * 50_000 + f"{a},maybe\n", encoding="utf-8")
+    cells_read = _count_calls(monkeypatch, "_text")
+    decisions, problems = load_decision_sheet(path, form.codebook)
+    assert decisions == [] and len(cells_read) == 2  # the last row's two cells: blank lines are not read as rows
+    assert problems[0]["row"] == 50_002 and "'maybe' is not valid" in problems[0]["message"]

@@ -7,6 +7,7 @@ manifest is rewritten atomically, and a document file is copied in only where no
 
 from __future__ import annotations
 
+import functools
 import re
 import shutil
 import sys
@@ -16,7 +17,7 @@ from pathlib import Path
 
 import bibtexparser
 import rispy
-from bibtexparser import Library, middlewares, model
+from bibtexparser import middlewares, model
 
 from reviewflow import readers
 from reviewflow.errors import ReviewflowError
@@ -65,6 +66,7 @@ class Entry:
     type_check: str = ""  # printed after import when doc_type needs the researcher's choice
     file: str = ""
     extra_notes: list[str] = field(default_factory=list)
+    problem: str = ""  # why the entry cannot be imported as it is; add_entries refuses it with this
 
 
 @dataclass
@@ -153,13 +155,36 @@ def _brace_protected(text: str) -> bool:
 
 
 _LATEX = middlewares.LatexDecodingMiddleware()
+# pylatexenc reads LaTeX one character at a time (about 20,000-90,000 characters a second, slower on
+# long strings), so only text it would change goes to it: a backslash, a brace, a comment, math, '~',
+# '&' and the ligatures ``, '', !`, ?`, -- and --- (the specials of bibtexparser's decoder). Any other
+# text comes back from it exactly as written; tests/test_corpus.py checks that on random strings.
+_LATEX_MARKUP = re.compile(r"[\\{}%$~&`]|--|''")
+# A title, container, year, DOI, file or name part this long with LaTeX markup in it is not one field
+# but an export gone wrong (a missing closing brace swallows the entries below it); decoding it would
+# take minutes, so the entry is refused with a message instead.
+LATEX_DECODE_LIMIT = 10_000
 
 
+def _needs_latex(text: str) -> bool:
+    return _LATEX_MARKUP.search(text) is not None
+
+
+def _latex_to_text(text: str) -> tuple[str, str]:
+    """(decoded text, error message or '') from bibtexparser's decoder, for text with LaTeX markup.
+
+    The middleware's per-string step (what its transform_entry runs on each field; bibtexparser is
+    pinned) gives the text as written and pylatexenc's error where the LaTeX cannot be decoded.
+    """
+    return _LATEX._transform_python_value_string(text)
+
+
+@functools.lru_cache(maxsize=4096)  # an export repeats its authors' names, and each costs ~1 ms to decode
 def _decode_latex(text: str) -> str:
-    """LaTeX to Unicode with bibtexparser's decoder (it skips split author lists, so names come here)."""
-    block = _LATEX.transform_entry(model.Entry("misc", "name", [model.Field("name", text)]), Library())
-    # An undecodable name comes back as an error block: keep it as written rather than lose it.
-    return str(block.fields[0].value) if isinstance(block, model.Entry) else text
+    """LaTeX to Unicode (names: an undecodable or over-long one is kept as written rather than lost)."""
+    if not _needs_latex(text) or len(text) > LATEX_DECODE_LIMIT:
+        return text
+    return _latex_to_text(text)[0]
 
 
 def _bibtex_person(person: middlewares.NameParts) -> tuple[str, str]:
@@ -176,6 +201,48 @@ def _bibtex_person(person: middlewares.NameParts) -> tuple[str, str]:
     return surname, f"{surname}, {initials}" if initials else surname
 
 
+# The fields an entry becomes a manifest row from (names aside): the only ones decoded.
+BIBTEX_USED_FIELDS = (
+    "year",
+    "title",
+    "journal",
+    "booktitle",
+    "publisher",
+    "institution",
+    "organization",
+    "doi",
+    "file",
+)
+
+
+def _bibtex_fields(item: model.Entry) -> tuple[dict[str, str], str]:
+    """(used field -> decoded text, problem that refuses the entry or '') of one BibTeX entry."""
+    fields: dict[str, str] = {}
+    problems: list[str] = []
+    for key in BIBTEX_USED_FIELDS:
+        found = item.fields_dict.get(key)  # NormalizeFieldKeys made the keys lower case
+        if found is None:
+            continue
+        text = str(found.value)
+        if not _needs_latex(text):
+            fields[key] = text
+        elif len(text) > LATEX_DECODE_LIMIT:
+            problems.append(
+                f"its {key} field is {len(text):,} characters long with LaTeX markup (over "
+                f"{LATEX_DECODE_LIMIT:,}: usually a missing closing brace or quote that runs into the entries "
+                "below). Fix: check the braces of that field in the .bib file or re-export the entry"
+            )
+        else:
+            fields[key], error = _latex_to_text(text)
+            if error:
+                problems.append(
+                    f"the LaTeX of its {key} field could not be decoded (pylatexenc: {error[:200]}). Fix: "
+                    "correct that field's LaTeX (braces nested hundreds deep, an unfinished command) or "
+                    "re-export the entry"
+                )
+    return fields, "; ".join(problems)
+
+
 def parse_bibtex(path: Path) -> list[Entry]:
     text = read_utf8_text(path, "BibTeX file")
     library = bibtexparser.parse_string(
@@ -185,7 +252,8 @@ def parse_bibtex(path: Path) -> list[Entry]:
             middlewares.NormalizeFieldKeys(),
             middlewares.SeparateCoAuthors(),
             middlewares.SplitNameParts(),
-            middlewares.LatexDecodingMiddleware(),  # decodes the other fields; names: _bibtex_person
+            # No LaTeX decoding middleware: it would decode every field, abstracts included, at
+            # pylatexenc's speed; _bibtex_fields decodes the fields an entry uses, names _bibtex_person.
         ],
     )
     if library.failed_blocks:
@@ -198,8 +266,10 @@ def parse_bibtex(path: Path) -> list[Entry]:
         )
     entries = []
     for item in library.entries:
-        fields = {key.lower(): value.value for key, value in item.fields_dict.items()}
-        people = fields.get("author") or fields.get("editor") or []
+        fields, problem = _bibtex_fields(item)
+        people: list[middlewares.NameParts] = next(
+            (named.value for key in ("author", "editor") if (named := item.fields_dict.get(key)) and named.value), []
+        )
         names = [_bibtex_person(person) for person in people]
         entry_type = item.entry_type.lower()
         doc_type, type_note, type_check = _doc_type("BibTeX", entry_type, BIBTEX_TYPES)
@@ -223,6 +293,7 @@ def parse_bibtex(path: Path) -> list[Entry]:
                 type_note=type_note,
                 type_check=type_check,
                 file=_bibtex_file_field(str(fields["file"])) if "file" in fields else "",
+                problem=problem,
             )
         )
     return entries
@@ -379,6 +450,9 @@ def add_entries(
     checks: list[str] = []
     copies: list[tuple[Path, Path]] = []
     for entry in entries:
+        if entry.problem:
+            refused.append(f"{entry.source}: {entry.problem}; not added.")
+            continue
         key = (normalize_title(entry.title), entry.year)
         if entry.doi and entry.doi in dois:
             refused.append(f"{entry.source}: duplicate of '{dois[entry.doi]}' (same DOI {entry.doi}); not added.")

@@ -47,7 +47,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from reviewflow.ingestion_normalize import Vocabulary, attach_accents, join_lines, join_pair, normalize_chars
 from reviewflow.ingestion_sections import heading_role, is_notice
@@ -771,6 +771,117 @@ def _continues(previous: str, following: str) -> bool:
     return following[:1].islower()
 
 
+# -------------------------------------------------------------------------------------- the pages
+_PAGE_BOXES = ("MediaBox", "CropBox", "TrimBox", "BleedBox", "ArtBox")
+
+
+def _page_attribute_problem(page_obj: Any) -> str | None:
+    """What is wrong with a page's size boxes or rotation, which pdfplumber needs to make the page, or None."""
+    import numbers
+
+    from pdfminer.pdftypes import resolve_all
+
+    attrs = page_obj.attrs
+    for key in _PAGE_BOXES:
+        if key != "MediaBox" and key not in attrs:  # only the MediaBox is required (or inherited)
+            continue
+        box = resolve_all(attrs.get(key))
+        if box is None:
+            return f"it has no page size: its /{key} is missing" if key == "MediaBox" else f"its /{key} is empty"
+        if not isinstance(box, list | tuple) or len(box) != 4 or not all(isinstance(x, numbers.Number) for x in box):
+            return f"its page size /{key} is not four numbers but {str(box)[:40]}"
+    rotate = resolve_all(attrs.get("Rotate"))
+    if rotate is not None and not isinstance(rotate, numbers.Number):
+        return f"its /Rotate is not a number but {str(rotate)[:40]}"
+    return None
+
+
+def _error_text(error: BaseException) -> str:
+    """'Type: message' of an error; pdfplumber's PdfminerException is unwrapped to the pdfminer error it carries
+    (the wrapper's name says only that pdfminer failed, the error inside says how)."""
+    cause = error.args[0] if error.args and isinstance(error.args[0], BaseException) else error
+    text = str(cause)[:120]
+    return f"{type(cause).__name__}: {text}" if text else type(cause).__name__
+
+
+class _UnmadePage(Exception):
+    """A page pdfplumber could not make; the message says why."""
+
+
+# Where in pdfminer's listing of the pages an error arose, in words (the innermost of these functions).
+_PAGE_LIST_STEPS = {
+    "_parse_mediabox": "a page's size, /MediaBox, is not four numbers",
+    "_parse_cropbox": "a page's /CropBox is not four numbers",
+    "depth_first_search": "a node of the page tree (/Pages, /Kids) is damaged",
+}
+
+
+def _page_content_problem(error: BaseException) -> str:
+    """What went wrong while a page was read: a stream pdfminer could not decode (ASCII85, LZW, Flate
+    data damaged), or else the page's contents, with the error."""
+    import traceback
+
+    cause = error.args[0] if error.args and isinstance(error.args[0], BaseException) else error
+    names = [
+        frame.name for frame in traceback.extract_tb(cause.__traceback__) if frame.filename.endswith("pdftypes.py")
+    ]
+    where = "its content stream cannot be decoded" if "decode" in names else "its contents"
+    return f"{where}: {_error_text(error)}"
+
+
+def page_list_problem(error: BaseException) -> str:
+    """What went wrong while pdfminer listed the pages: the step, when known, and the error."""
+    import traceback
+
+    names = [frame.name for frame in traceback.extract_tb(error.__traceback__) if frame.filename.endswith("pdfpage.py")]
+    step = next((_PAGE_LIST_STEPS[name] for name in reversed(names) if name in _PAGE_LIST_STEPS), "")
+    return f"{step}; {_error_text(error)}" if step else _error_text(error)
+
+
+@dataclass
+class _PageList:
+    """The pages of a PDF as pdfplumber makes them: a Page, or for one it could not make why (str);
+    ``broken`` says why the list stopped early (pages after the last listed are lost), or is empty."""
+
+    pages: list[Any]
+    broken: str = ""
+
+
+def _plumber_pages(pdf: Any) -> _PageList:
+    """pdfplumber's pages of an open PDF, made one at a time: a page it cannot make (a damaged size box)
+    is a message in its place (str), not a TypeError that loses the document, as ``pdf.pages`` would give;
+    a page list that breaks after some pages keeps those. One that breaks before any page raises."""
+    from pdfminer.pdfpage import PDFPage
+    from pdfplumber.page import Page
+
+    pages: list[Any] = []
+    # pdfplumber's close() flushes its cached page list and then lists the pages again to close them,
+    # which fails again the same way: it is given the pages made here, as they are made, and told not to
+    # flush them (its pinned 0.11 keeps the list in _pages, named in cached_properties)
+    made: list[Any] = []
+    pdf._pages = made
+    pdf.cached_properties = [name for name in pdf.cached_properties if name != "_pages"]
+    doctop = 0.0
+    listing = PDFPage.create_pages(pdf.doc)
+    while True:
+        try:
+            page_obj = next(listing)
+        except StopIteration:
+            return _PageList(pages)
+        except Exception as error:  # pdfminer stops listing at a damaged page or tree node
+            if not pages:
+                raise
+            return _PageList(pages, page_list_problem(error))
+        try:
+            page = Page(pdf, page_obj, page_number=len(pages) + 1, initial_doctop=doctop)
+        except Exception as error:
+            pages.append(_page_attribute_problem(page_obj) or _error_text(error))
+            continue
+        pages.append(page)
+        made.append(page)
+        doctop += page.height
+
+
 # -------------------------------------------------------------------------------------- entry
 def read_pdf(path: Path, source: str, max_pages: int = 400) -> PdfResult:
     """Read a PDF page by page. Problems come back as `error` (nothing usable) or `messages`."""
@@ -788,30 +899,40 @@ def read_pdf(path: Path, source: str, max_pages: int = 400) -> PdfResult:
     try:
         with pdfplumber.open(path) as pdf:
             try:
-                pages = pdf.pages
+                listed = _plumber_pages(pdf)
             except (PdfminerException, PDFSyntaxError, PDFPasswordIncorrect, PDFEncryptionError):
                 raise
             except Exception as error:  # a broken page tree fails while pdfminer lists the pages
                 page_tree_error = (
-                    f"{source}: the PDF's list of pages is damaged ({type(error).__name__}: {error}), "
+                    f"{source}: the PDF's list of pages is damaged ({page_list_problem(error)}), "
                     "so no page can be found: download it again or re-save it from a PDF viewer"
                 )
-                pages = []
+                listed = _PageList([])
+            pages = listed.pages
+            if listed.broken:
+                messages.append(
+                    f"{source}: the PDF's list of pages is damaged after page {len(pages)} ({listed.broken}): "
+                    "the pages after it are not read: download it again or re-save it from a PDF viewer"
+                )
             n_pages = len(pages)
             for index, page in enumerate(pages):
                 if index >= max_pages:
                     break
                 try:
+                    if isinstance(page, str):  # pdfplumber could not make the page: the problem says why
+                        raise _UnmadePage(page)
                     page_lines.append(read_page_lines(page, index + 1))
                 except Exception as error:  # one broken page must not lose the others
                     page_lines.append(PageLines(number=index + 1, width=0, height=0, has_text_layer=False))
                     unreadable.append(index + 1)
+                    what = str(error) if isinstance(error, _UnmadePage) else _page_content_problem(error)
                     messages.append(
-                        f"{source}: page {index + 1} could not be read ({type(error).__name__}); "
-                        "its text is missing: check the page in a PDF viewer"
+                        f"{source}: page {index + 1} could not be read ({what}); its text is missing: check "
+                        "the page in a PDF viewer, or download the PDF again or re-save it from a PDF viewer"
                     )
                 finally:
-                    page.close()
+                    if not isinstance(page, str):
+                        page.close()
     except (PDFPasswordIncorrect, PDFEncryptionError) as error:
         return PdfResult(
             [],

@@ -110,10 +110,32 @@ def _line(index: int) -> int:
     return index + 2  # rows as a spreadsheet numbers them: the header is row 1
 
 
+# A manifest has a line per document. Reading blank lines costs the csv module about half a microsecond
+# each, so a file of tens of millions of them (a spreadsheet's formatted empty rows, a damaged file)
+# took half a minute in every rule that reads the manifest; past this many lines it is refused instead.
+MAX_MANIFEST_LINES = 1_000_000
+
+
+def _too_many_lines(text: str, path: str | Path) -> str | None:
+    lines = max(text.count("\n"), text.count("\r"))  # \r alone also ends a CSV line
+    if lines <= MAX_MANIFEST_LINES:
+        return None
+    return (
+        f"{path}: {lines:,} lines, far more than a manifest holds (a line per document; at most "
+        f"{MAX_MANIFEST_LINES:,} are read). Fix: delete the empty rows below the table (a spreadsheet can "
+        "save many formatted but empty rows), or check that this file is the manifest."
+    )
+
+
 def read_table(path: str | Path) -> ManifestTable:
     """Read the manifest as raw strings; missing optional columns become empty strings.
-    A manifest that is not UTF-8 raises ReviewflowError naming the file and the fix."""
-    with io.StringIO(read_utf8_text(path, "manifest"), newline="") as handle:
+    A manifest that is not UTF-8, or of more than MAX_MANIFEST_LINES lines, raises ReviewflowError
+    naming the file and the fix."""
+    text = read_utf8_text(path, "manifest")
+    problem = _too_many_lines(text, path)
+    if problem:
+        raise ReviewflowError(problem)
+    with io.StringIO(text, newline="") as handle:
         reader = csv.DictReader(handle)
         rows: list[dict[str, str]] = []
         overflow: dict[int, list[str]] = {}

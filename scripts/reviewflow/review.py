@@ -31,7 +31,7 @@ import io
 import re
 import zipfile
 from collections import defaultdict
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -562,15 +562,25 @@ def _open_workbook(path: Path) -> Any:
         ) from None
 
 
-def _sheet_table(sheet: Any) -> tuple[list[str], list[list[str]], list[Formula]]:
-    """Header, rows as text and the formula cells of a worksheet."""
-    table = [list(row) for row in sheet.iter_rows()]
-    if not table:
+HeaderCheck = Callable[[list[str]], str | None]
+# The one row object of every blank row: a sheet of millions of empty lines (a file exported with a
+# wrong delimiter, a spreadsheet's formatted but empty rows) then costs a pointer per row, not a list.
+_BLANK_ROW: list[str] = []
+
+
+def _sheet_table(
+    sheet: Any, check_header: HeaderCheck | None = None
+) -> tuple[list[str], list[list[str]], list[Formula]]:
+    """Header, rows as text and the formula cells of a worksheet (rows unread when the header is refused)."""
+    rows_in = sheet.iter_rows()
+    first = next(rows_in, None)
+    if first is None:
         return [], [], []
     # The header is kept as typed: a header cell with a stray space is reported, not silently accepted.
-    header = [str(cell.value) if cell.value is not None else "" for cell in table[0]]
+    header = [str(cell.value) if cell.value is not None else "" for cell in first]
+    _refuse_header(header, check_header)
     rows, formulas = [], []
-    for number, cells in enumerate(table[1:], start=2):
+    for number, cells in enumerate(rows_in, start=2):
         values = []
         for index, cell in enumerate(cells):
             value = cell.value
@@ -583,13 +593,28 @@ def _sheet_table(sheet: Any) -> tuple[list[str], list[list[str]], list[Formula]]
     return header, rows, formulas
 
 
-def _read_table(path: Path) -> tuple[list[str], list[list[str]], list[Formula]]:
-    """Header, rows and formula cells of a sheet (xlsx: the "segments" sheet, else the first one)."""
+def _refuse_header(header: list[str], check_header: HeaderCheck | None) -> None:
+    """Raise the header's problem before any row is read: a sheet that cannot be used is not read
+    through (a tab-separated or damaged file of tens of megabytes would take minutes for nothing)."""
+    problem = check_header(header) if check_header is not None else None
+    if problem:
+        raise ReviewflowError(problem)
+
+
+def _read_table(
+    path: Path, check_header: HeaderCheck | None = None
+) -> tuple[list[str], list[list[str]], list[Formula]]:
+    """Header, rows and formula cells of a sheet (xlsx: the "segments" sheet, else the first one).
+
+    With ``check_header``, a header it finds a problem in raises that problem as a ReviewflowError.
+    """
     if path.suffix.lower() == ".xlsx":
         workbook = _open_workbook(path)
         try:
             sheet = workbook[SEGMENTS_SHEET] if SEGMENTS_SHEET in workbook.sheetnames else workbook.worksheets[0]
-            return _sheet_table(sheet)
+            return _sheet_table(sheet, check_header)
+        except ReviewflowError:
+            raise
         except Exception as error:  # a read-only workbook parses its sheet while the rows are read
             raise ReviewflowError(
                 f"{path}: cannot be read as an .xlsx workbook ({type(error).__name__}: {error}). "
@@ -600,16 +625,19 @@ def _read_table(path: Path) -> tuple[list[str], list[list[str]], list[Formula]]:
     try:
         with open(path, encoding="utf-8-sig", newline="") as handle:
             reader = csv.reader(handle)
-            table = [list(row) for row in reader]
+            header = next(reader, None)
+            if header is None:
+                return [], [], []
+            _refuse_header(header, check_header)
+            # CSV has no formulas, only text
+            rows = [[_text(v) for v in row] if any(row) else _BLANK_ROW for row in reader]
     except UnicodeDecodeError:
         raise ReviewflowError(
             f"{path}: is not UTF-8 text. Fix: save it as 'CSV UTF-8' or save the workbook as .xlsx."
         ) from None
     except csv.Error as error:  # e.g. a cell over the csv module's 131,072-character limit
         raise ReviewflowError(csv_error_message(path, "decisions sheet", reader.line_num, error)) from None
-    if not table:
-        return [], [], []
-    return table[0], [[_text(v) for v in row] for row in table[1:]], []  # CSV has no formulas, only text
+    return header, rows, []
 
 
 def _normalized(name: str) -> str:
@@ -641,8 +669,29 @@ def columns_problem(
     )
 
 
+def delimiter_problem(where: str, header: Sequence[str]) -> str | None:
+    """The problem of a sheet saved with tabs, semicolons or bars between its cells, or None.
+
+    Read as comma-separated CSV its header is one cell holding those characters; renaming header
+    cells, as the missing-columns message would say, cannot fix that.
+    """
+    if len(header) != 1:
+        return None
+    found = [name for name, char in (("tabs", "\t"), ("semicolons", ";"), ("bars", "|")) if char in header[0]]
+    if not found:
+        return None
+    return (
+        f"{where}: the header is one cell with {found[0]} in it ({header[0][:60]!r}...): the file separates its "
+        f"cells with {found[0]}, and reviewflow reads CSV with commas between cells. Fix: save it again as "
+        "'CSV UTF-8 (comma delimited)' or as an Excel workbook (.xlsx). This sheet is not used until then."
+    )
+
+
 def header_problem(path: Path, header: Sequence[str]) -> str | None:
     """The problem of a decisions sheet's header, or None when it is usable."""
+    delimited = delimiter_problem(str(path), header)
+    if delimited:
+        return delimited
     schema = _schema()
     return columns_problem(
         str(path),
@@ -651,6 +700,23 @@ def header_problem(path: Path, header: Sequence[str]) -> str | None:
         list(schema["required"]),
         "results/review/review_sheet.xlsx (`python -m reviewflow review export`). This sheet is not used until then",
     )
+
+
+# The cells a decision is made of hold an id, a word, a few code ids or a name: every code of a
+# codebook in one codes_override is under 2,000 characters. A cell far longer is no decision (a paste
+# gone wrong, columns that slid), and splitting and checking it would take seconds a row for nothing.
+DECISION_CELL_LIMIT = 5_000
+DECISION_CELLS = ("segment_id", "decision", "codes_override", "phase_override", "reviewer")
+
+
+def _oversized_cells(record: Mapping[str, str]) -> list[str]:
+    """The problems of a row's decision cells that are too long to be read as decisions."""
+    return [
+        f"column '{column}' holds {len(record[column]):,} characters (its values are ids, a word or a name, "
+        f"under {DECISION_CELL_LIMIT:,}; the cell begins {record[column][:40]!r})"
+        for column in DECISION_CELLS
+        if len(record.get(column, "")) > DECISION_CELL_LIMIT
+    ]
 
 
 def _row_problems(record: Mapping[str, str], codebook: Any) -> list[str]:
@@ -709,8 +775,8 @@ def load_decision_sheet(path: str | Path, codebook: Any) -> tuple[list[Decision]
     adjudicated = path.stem.lower() == ADJUDICATION_STEM
     formulas: list[Formula] = []
     try:
-        header, table, formulas = _read_table(path)
-        problem = header_problem(path, header)
+        header, table, formulas = _read_table(path, lambda header: header_problem(path, header))
+        problem = None
     except ReviewflowError as error:
         problem = str(error)
     if problem:
@@ -722,6 +788,8 @@ def load_decision_sheet(path: str | Path, codebook: Any) -> tuple[list[Decision]
     known = set(_schema()["properties"])
     formulas_in_row = _formulas_by_row(formulas, known)
     for index, values in enumerate(table, start=2):
+        if not values:  # a blank line
+            continue
         cells = dict(zip(header, values))
         record = {column: cells.get(column, "") for column in known if column in cells}
         record["decision"] = record.get("decision", "").lower()
@@ -731,11 +799,12 @@ def load_decision_sheet(path: str | Path, codebook: Any) -> tuple[list[Decision]
             record["codes_override"] = record["codes_override"].lower()
         if not record["decision"] and not record.get("codes_override") and not record.get("phase_override"):
             continue
-        phase = codebook.normalize_phase(record["phase_override"]) if record["phase_override"] else ""
+        oversized = _oversized_cells(record)
+        phase = codebook.normalize_phase(record["phase_override"]) if record["phase_override"] and not oversized else ""
         decision = Decision(
             segment_id=record["segment_id"],
             decision=record["decision"],
-            codes_override=split_ids(record.get("codes_override", "")),
+            codes_override=split_ids(record.get("codes_override", "")) if not oversized else (),
             phase_override=phase or record["phase_override"],
             reviewer=record.get("reviewer", "") or stem_reviewer,
             note=record.get("note", ""),
@@ -747,7 +816,7 @@ def load_decision_sheet(path: str | Path, codebook: Any) -> tuple[list[Decision]
         if formulas_in_row.get(index):
             report.append(decision.report_row("invalid", formula_message(str(path), index, formulas_in_row[index])))
             continue
-        problems = _row_problems(record, codebook)
+        problems = oversized or _row_problems(record, codebook)
         if problems:
             report.append(
                 decision.report_row(
@@ -961,7 +1030,7 @@ def _read_manual_table(path: Path) -> tuple[str, list[str], list[list[str]], lis
     """(where, header, rows, formula cells) of the manual fields of one source; None for a workbook
     without the sheet."""
     if path.suffix.lower() != ".xlsx":
-        header, rows, formulas = _read_table(path)
+        header, rows, formulas = _read_table(path, lambda header: manual_header_problem(str(path), header))
         return str(path), header, rows, formulas
     workbook = _open_workbook(path)
     try:
@@ -982,7 +1051,7 @@ def _read_manual_table(path: Path) -> tuple[str, list[str], list[list[str]], lis
 
 def manual_header_problem(where: str, header: Sequence[str]) -> str | None:
     """The problem of a manual fields sheet's header, or None when it is usable."""
-    return columns_problem(
+    return delimiter_problem(where, header) or columns_problem(
         where,
         header,
         MANUAL_SHEET_COLUMNS,
