@@ -17,7 +17,7 @@ from __future__ import annotations
 import bisect
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
@@ -546,9 +546,11 @@ def _yearless(content: str, offset: int, after: str) -> list[Citation]:
     ]
 
 
-def _narrative_authors(norm: str, paren_start: int) -> tuple[_AuthorGroup, int] | None:
-    """The author group written just before a '(year)', and where it starts in ``norm``."""
-    pat = citation_vocabulary()
+_Token = tuple[str, int]  # a word of the text before a narrative "(year)" and where it starts
+
+
+def _narrative_window(norm: str, paren_start: int) -> tuple[list[_Token], str]:
+    """The words on the line before a '(year)' (at most 300 characters), and a bracketed acronym there."""
     window_start = max(0, paren_start - 300)
     newline = norm.rfind("\n", window_start, paren_start)
     if newline >= 0:
@@ -559,83 +561,91 @@ def _narrative_authors(norm: str, paren_start: int) -> tuple[_AuthorGroup, int] 
     if bracket:
         acronym = bracket.group(1)
         window = window[: bracket.start()]
-    tokens = [(m.group(0), window_start + m.start()) for m in _TOKEN_RE.finditer(window)]
-    if not tokens:
-        return None
+    return [(m.group(0), window_start + m.start()) for m in _TOKEN_RE.finditer(window)], acronym
 
-    def bare(tok: str) -> str:
-        return _POSSESSIVE_RE.sub("", tok.rstrip(","))
 
-    # Person route: "Smith", "Smith and Jones", "A, B, C, and D", "Smith et al.", "Smith and colleagues".
-    i = len(tokens) - 1
-    et_al = False
+def _bare(token: str) -> str:
+    return _POSSESSIVE_RE.sub("", token.rstrip(","))
+
+
+def _without_et_al(tokens: Sequence[_Token], pat: CitationVocabulary) -> tuple[int, bool]:
+    """Index of the last author word, and whether an "et al." / "and colleagues" followed it."""
+    last = len(tokens) - 1
     for width in (4, 3, 2):
-        if i - width + 1 < 0:
+        if last - width + 1 < 0:
             continue
-        phrase = " ".join(t for t, _ in tokens[i - width + 1 : i + 1])
-        phrase = re.sub(r"'s$", "", phrase)
+        phrase = re.sub(r"'s$", "", " ".join(t for t, _ in tokens[last - width + 1 : last + 1]))
         if pat.et_al_full.fullmatch(phrase):
-            et_al = True
-            i -= width
-            break
-    if i < 0:
-        return None
-    last = bare(tokens[i][0])
-    if not _is_name_token(last) or tokens[i][0].endswith(","):
-        return None
-    names = [i]
-    j = i - 1
-    # name particles: "van der Berg"
-    while j >= 0 and tokens[j][0].lower() in pat.particles:
-        names.insert(0, j)
-        j -= 1
-    joined_by_and = False
-    if j >= 1 and tokens[j][0] in ("and", "&") and _is_name_token(tokens[j - 1][0].rstrip(",")):
-        joined_by_and = True
-        names.insert(0, j - 1)
-        j -= 2
-        while j >= 0:
-            token = tokens[j][0]
-            if not (token.endswith(",") and _is_name_token(token[:-1])):
-                break
-            before = tokens[j - 1][0] if j > 0 else ""
-            if before and _is_name_token(before) and not before.endswith(",") and before.lower() not in pat.openers:
-                break  # "United Nations, Smith and Jones": "Nations," ends a phrase, not a list
-            names.insert(0, j)
-            j -= 1
-    person_start = names[0]
+            return last - width, True
+    return last, False
 
-    # Corporate route: the run of capitalized words and connectors ending at the last name.
-    k = i - 1
+
+def _person_list_start(tokens: Sequence[_Token], last: int, pat: CitationVocabulary) -> tuple[int, bool]:
+    """Where a list of persons ending at ``last`` starts ("van der Berg", "A, B, C, and D"), and
+    whether it was joined by "and"."""
+    start = last
+    j = last - 1
+    while j >= 0 and tokens[j][0].lower() in pat.particles:  # name particles: "van der Berg"
+        start, j = j, j - 1
+    if not (j >= 1 and tokens[j][0] in ("and", "&") and _is_name_token(tokens[j - 1][0].rstrip(","))):
+        return start, False
+    start, j = j - 1, j - 2
+    while j >= 0:
+        token = tokens[j][0]
+        if not (token.endswith(",") and _is_name_token(token[:-1])):
+            break
+        before = tokens[j - 1][0] if j > 0 else ""
+        if before and _is_name_token(before) and not before.endswith(",") and before.lower() not in pat.openers:
+            break  # "United Nations, Smith and Jones": "Nations," ends a phrase, not a list
+        start, j = j, j - 1
+    return start, True
+
+
+def _corporate_run(tokens: Sequence[_Token], last: int, pat: CitationVocabulary) -> tuple[int, bool]:
+    """Start of the run of capitalized words and connectors ending at ``last`` (sentence openers
+    trimmed), and whether it reads as an organisation's name."""
+    k = last - 1
     while k >= 0:
         token = tokens[k][0]
         if token.endswith(",") or not (_is_name_token(token) or token.lower() in pat.connectors or token == "&"):
             break
         k -= 1
     run_start = k + 1
-    while run_start < i:
+    while run_start < last:
         token = tokens[run_start][0]
         low = token.lower()
-        if low in pat.openers or (low in pat.connectors and token != "The"):
-            run_start += 1
-            continue
-        break
-    corporate_run = [t for t, _ in tokens[run_start : i + 1]]
-    corporate_like = any(t.lower().strip(",") in pat.corporate_words for t in corporate_run) or any(
-        t in pat.connectors for t in corporate_run[1:-1] if t not in ("and", "&")
+        if not (low in pat.openers or (low in pat.connectors and token != "The")):
+            break
+        run_start += 1
+    run = [t for t, _ in tokens[run_start : last + 1]]
+    corporate_like = any(t.lower().strip(",") in pat.corporate_words for t in run) or any(
+        t in pat.connectors for t in run[1:-1] if t not in ("and", "&")
     )
+    return run_start, corporate_like
 
+
+def _narrative_authors(norm: str, paren_start: int) -> tuple[_AuthorGroup, int] | None:
+    """The author group written just before a '(year)', and where it starts in ``norm``.
+
+    Two readings compete: a list of persons ("Smith and Jones", "Smith et al.") and an organisation's
+    name ("The Center for Victims of Torture"); the person list wins unless the words before it make
+    an organisation's name that the list is the end of.
+    """
+    pat = citation_vocabulary()
+    tokens, acronym = _narrative_window(norm, paren_start)
+    if not tokens:
+        return None
+    last, et_al = _without_et_al(tokens, pat)
+    if last < 0 or not _is_name_token(_bare(tokens[last][0])) or tokens[last][0].endswith(","):
+        return None
+    person_start, joined_by_and = _person_list_start(tokens, last, pat)
+    run_start, corporate_like = _corporate_run(tokens, last, pat)
     if (joined_by_and or et_al) and not (corporate_like and run_start < person_start and not et_al):
-        text = " ".join(t for t, _ in tokens[person_start : i + 1])
-        group = _parse_author_group(f"{text}{' et al.' if et_al else ''}", allow_possessive=True)
-        if group is None:
-            return None
-        return _AuthorGroup(group.authors, group.et_al, acronym or group.acronym, group.corporate), tokens[
-            person_start
-        ][1]
-    start = run_start if run_start < i else person_start
-    text = " ".join(t for t, _ in tokens[start : i + 1])
-    group = _parse_author_group(text, allow_possessive=True)
+        start, suffix = person_start, " et al." if et_al else ""
+    else:
+        start, suffix = (run_start if run_start < last else person_start), ""
+    text = " ".join(t for t, _ in tokens[start : last + 1])
+    group = _parse_author_group(text + suffix, allow_possessive=True)
     if group is None:
         return None
     return _AuthorGroup(group.authors, group.et_al, acronym or group.acronym, group.corporate), tokens[start][1]
