@@ -82,29 +82,23 @@ def _split(cell: str) -> list[str]:
     return [part.strip() for part in str(cell or "").split(";") if part.strip()]
 
 
-def build_network(
-    documents: Sequence[Any],
-    references: Mapping[str, Sequence[Mapping[str, Any]]],
-    coding_rows: Iterable[Mapping[str, Any]],
-    evidence_basis: Mapping[str, str] | None = None,
-    problems: Sequence[str] = (),
-) -> Network:
-    """Match reference lists, merge in-text citations, and compute the tables of `results/network/`.
+_Edges = dict[tuple[str, str], _Edge]
 
-    `documents`: manifest `Document`s (or dicts with the manifest columns); `references`: parsed
-    reference rows per citing doc_id; `coding_rows`: rows of `results/coding.csv` (rejected segments
-    are left out, as synthesis does); `evidence_basis`: doc_id → value from the extraction form.
-    """
-    evidence_basis = evidence_basis or {}
-    problems = list(problems)
-    docs = sorted(documents, key=lambda d: _get(d, "doc_id"))
-    known = {_get(d, "doc_id") for d in docs}
-    index = MatchIndex.build(docs)
 
-    matched: list[dict[str, Any]] = []
-    totals: Counter[str] = Counter()
-    internal: Counter[str] = Counter()
-    edges: dict[tuple[str, str], _Edge] = defaultdict(_Edge)
+@dataclass
+class _ReferenceLinks:
+    """What the reference lists say: matched rows, entries per citing document, and edges."""
+
+    matched: list[dict[str, Any]] = field(default_factory=list)
+    totals: Counter[str] = field(default_factory=Counter)
+    internal: Counter[str] = field(default_factory=Counter)
+    edges: _Edges = field(default_factory=lambda: defaultdict(_Edge))
+
+
+def _reference_links(
+    known: set[str], references: Mapping[str, Sequence[Mapping[str, Any]]], index: MatchIndex, problems: list[str]
+) -> _ReferenceLinks:
+    links = _ReferenceLinks()
     for doc_id in sorted(references):
         if doc_id not in known:
             problems.append(
@@ -114,14 +108,20 @@ def build_network(
             continue
         rows = match_rows(({**row, "doc_id": doc_id} for row in references[doc_id]), index)
         for matched_row in rows:
-            totals[doc_id] += 1
+            links.totals[doc_id] += 1
             target = matched_row["matched_doc_id"]
             if target:
-                internal[doc_id] += 1
+                links.internal[doc_id] += 1
                 if target != doc_id:
-                    edges[(doc_id, target)].reference_entries += 1
-        matched.extend(rows)
+                    links.edges[(doc_id, target)].reference_entries += 1
+        links.matched.extend(rows)
+    return links
 
+
+def _add_in_text_links(
+    edges: _Edges, coding_rows: Iterable[Mapping[str, Any]], known: set[str], problems: list[str]
+) -> None:
+    """The coded segments' resolved in-text citations, as edges (rejected segments left out)."""
     unknown_cited: set[str] = set()
     for row in coding_rows:
         if str(row.get("decision", "")).strip().lower() == "reject":
@@ -145,31 +145,31 @@ def build_network(
             "Fix: rerun the combine step after editing the manifest."
         )
 
-    graph: nx.DiGraph[str] = nx.DiGraph()
-    for doc in docs:
-        doc_id = _get(doc, "doc_id")
-        graph.add_node(doc_id)
-    edge_rows: list[dict[str, Any]] = []
-    for (source, target), edge in sorted(edges.items()):
-        edge_rows.append(
-            {
-                "source": source,
-                "target": target,
-                "via": edge.via,
-                "n_in_text": edge.in_text,
-                "n_recommendations": edge.recommendations,
-                "n_reference_entries": edge.reference_entries,
-                "contexts": ";".join(sorted(edge.contexts)),
-            }
-        )
-        graph.add_edge(source, target)
 
+def _edge_rows(edges: _Edges) -> list[dict[str, Any]]:
+    return [
+        {
+            "source": source,
+            "target": target,
+            "via": edge.via,
+            "n_in_text": edge.in_text,
+            "n_recommendations": edge.recommendations,
+            "n_reference_entries": edge.reference_entries,
+            "contexts": ";".join(sorted(edge.contexts)),
+        }
+        for (source, target), edge in sorted(edges.items())
+    ]
+
+
+def _node_rows(
+    docs: Sequence[Any], graph: nx.DiGraph[str], links: _ReferenceLinks, evidence_basis: Mapping[str, str]
+) -> list[dict[str, Any]]:
     pagerank = nx.pagerank(graph) if graph.number_of_nodes() else {}
-    node_rows: list[dict[str, Any]] = []
+    rows = []
     for doc in docs:
         doc_id = _get(doc, "doc_id")
-        total = totals.get(doc_id, 0)
-        node_rows.append(
+        total = links.totals.get(doc_id, 0)
+        rows.append(
             {
                 "doc_id": doc_id,
                 "citation": _get(doc, "citation"),
@@ -181,23 +181,25 @@ def build_network(
                 "cites": graph.out_degree(doc_id),
                 "pagerank": f"{pagerank.get(doc_id, 0.0):.6f}",
                 "references_total": total,
-                "references_matched": internal.get(doc_id, 0),
-                "share_internal": f"{internal.get(doc_id, 0) / total:.4f}" if total else "",
+                "references_matched": links.internal.get(doc_id, 0),
+                "share_internal": f"{links.internal.get(doc_id, 0) / total:.4f}" if total else "",
             }
         )
+    return rows
 
-    # Attributes as strings, in a fixed order, so GraphML/GEXF are byte-identical run to run.
-    for row in node_rows:
-        graph.nodes[row["doc_id"]].update({key: str(row[key]) for key in NODE_COLUMNS[1:] if key != "doc_id"})
-        graph.nodes[row["doc_id"]]["title"] = row["title"]
-        graph.nodes[row["doc_id"]]["label"] = row["citation"] or row["doc_id"]
-    for row in edge_rows:
-        graph.edges[row["source"], row["target"]].update({key: str(row[key]) for key in EDGE_COLUMNS[2:]})
 
-    all_total = sum(totals.values())
-    all_internal = sum(internal.values())
+def _summary(
+    graph: nx.DiGraph[str],
+    node_rows: Sequence[Mapping[str, Any]],
+    edge_rows: Sequence[Mapping[str, Any]],
+    links: _ReferenceLinks,
+    known: set[str],
+    problems: list[str],
+) -> dict[str, Any]:
+    all_total = sum(links.totals.values())
+    all_internal = sum(links.internal.values())
     most_cited = sorted((r for r in node_rows if r["cited_by"]), key=lambda r: (-r["cited_by"], r["doc_id"]))
-    summary = {
+    return {
         "documents": graph.number_of_nodes(),
         "edges": graph.number_of_edges(),
         "edges_by_via": dict(sorted(Counter(r["via"] for r in edge_rows).items())),
@@ -207,7 +209,7 @@ def build_network(
         "references_total": all_total,
         "references_internal": all_internal,
         "share_internal": round(all_internal / all_total, 4) if all_total else 0.0,
-        "documents_without_reference_list": sorted(d for d in known if not totals.get(d)),
+        "documents_without_reference_list": sorted(d for d in known if not links.totals.get(d)),
         "in_text_citations": sum(r["n_in_text"] for r in edge_rows),
         "most_cited": [
             {"doc_id": r["doc_id"], "citation": r["citation"], "cited_by": r["cited_by"], "pagerank": r["pagerank"]}
@@ -215,7 +217,40 @@ def build_network(
         ],
         "problems": problems,
     }
-    return Network(graph=graph, nodes=node_rows, edges=edge_rows, matched=matched, summary=summary)
+
+
+def build_network(
+    documents: Sequence[Any],
+    references: Mapping[str, Sequence[Mapping[str, Any]]],
+    coding_rows: Iterable[Mapping[str, Any]],
+    evidence_basis: Mapping[str, str] | None = None,
+    problems: Sequence[str] = (),
+) -> Network:
+    """Match reference lists, merge in-text citations, and compute the tables of `results/network/`.
+
+    `documents`: manifest `Document`s (or dicts with the manifest columns); `references`: parsed
+    reference rows per citing doc_id; `coding_rows`: rows of `results/coding.csv` (rejected segments
+    are left out, as synthesis does); `evidence_basis`: doc_id → value from the extraction form.
+    """
+    problems = list(problems)
+    docs = sorted(documents, key=lambda d: _get(d, "doc_id"))
+    known = {_get(d, "doc_id") for d in docs}
+    links = _reference_links(known, references, MatchIndex.build(docs), problems)
+    _add_in_text_links(links.edges, coding_rows, known, problems)
+    edge_rows = _edge_rows(links.edges)
+    graph: nx.DiGraph[str] = nx.DiGraph()
+    graph.add_nodes_from(_get(doc, "doc_id") for doc in docs)
+    graph.add_edges_from((row["source"], row["target"]) for row in edge_rows)
+    node_rows = _node_rows(docs, graph, links, evidence_basis or {})
+    # Attributes as strings, in a fixed order, so GraphML/GEXF are byte-identical run to run.
+    for row in node_rows:
+        graph.nodes[row["doc_id"]].update({key: str(row[key]) for key in NODE_COLUMNS[1:] if key != "doc_id"})
+        graph.nodes[row["doc_id"]]["title"] = row["title"]
+        graph.nodes[row["doc_id"]]["label"] = row["citation"] or row["doc_id"]
+    for row in edge_rows:
+        graph.edges[row["source"], row["target"]].update({key: str(row[key]) for key in EDGE_COLUMNS[2:]})
+    summary = _summary(graph, node_rows, edge_rows, links, known, problems)
+    return Network(graph=graph, nodes=node_rows, edges=edge_rows, matched=links.matched, summary=summary)
 
 
 # ------------------------------------------------------------------------------------ reading inputs
