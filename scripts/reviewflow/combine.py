@@ -24,7 +24,7 @@ import json
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from reviewflow.coded_table import CODED_COLUMNS
 from reviewflow.review import (
@@ -34,6 +34,9 @@ from reviewflow.review import (
     read_segments,
     resolve_decisions,
 )
+
+if TYPE_CHECKING:
+    from reviewflow.form import Codebook
 
 ADDED_COLUMNS: tuple[str, ...] = ("cited_doc_ids", "decision", "reviewer", "codes_source")
 
@@ -101,7 +104,7 @@ def resolve_citations(rows: Iterable[dict[str, str]], resolve: Resolve) -> tuple
     return read, resolved
 
 
-def apply_resolution(rows: Iterable[dict[str, str]], resolution: Resolution, codebook: Any) -> None:
+def apply_resolution(rows: Iterable[dict[str, str]], resolution: Resolution, codebook: Codebook) -> None:
     """Write the applied decisions into the rows (in place)."""
     for row in rows:
         applied = resolution.applied.get(row["segment_id"])
@@ -123,7 +126,7 @@ def apply_resolution(rows: Iterable[dict[str, str]], resolution: Resolution, cod
 
 
 def combine(
-    coded_paths: Sequence[str | Path], decision_paths: Sequence[str | Path], codebook: Any, resolve: Resolve
+    coded_paths: Sequence[str | Path], decision_paths: Sequence[str | Path], codebook: Codebook, resolve: Resolve
 ) -> Combined:
     """The combined table and the decisions report (pure apart from reading the inputs)."""
     rows = read_segments(coded_paths)

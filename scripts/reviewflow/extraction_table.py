@@ -23,7 +23,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from reviewflow.fileio import read_json, write_csv
 from reviewflow.review import ManualValue, adjudication_sheet, load_manual_sheet, manual_field_sources
@@ -60,6 +60,9 @@ PROBLEM_STATUSES: tuple[str, ...] = (
     "not_manual",
     "conflict",
 )
+
+if TYPE_CHECKING:
+    from reviewflow.form import Form
 _TRUE = {"true", "yes", "y", "1", "x", "include", "included"}
 _FALSE = {"false", "no", "n", "0", "exclude", "excluded"}
 
@@ -137,7 +140,7 @@ def normalize_value(text: str, spec: Any) -> tuple[str, str | None]:
 
 
 def resolve_manual_values(
-    values: Sequence[ManualValue], doc_ids: Iterable[str], form: Any
+    values: Sequence[ManualValue], doc_ids: Iterable[str], form: Form
 ) -> tuple[dict[tuple[str, str], dict[str, Any]], list[dict[str, Any]], list[dict[str, Any]]]:
     """(doc_id, field) → applied or conflicting value; the conflicts; a report row for every value read."""
     known_docs = set(doc_ids)
@@ -264,7 +267,7 @@ def resolve_manual_values(
 
 
 def table_rows(
-    records: Sequence[Mapping[str, Any]], form: Any, resolved: Mapping[tuple[str, str], Mapping[str, Any]]
+    records: Sequence[Mapping[str, Any]], form: Form, resolved: Mapping[tuple[str, str], Mapping[str, Any]]
 ) -> list[dict[str, Any]]:
     """One row per document × form field, documents in doc_id order, fields in form order."""
     rows = []
@@ -292,7 +295,7 @@ def table_rows(
     return rows
 
 
-def build_forms_table(form_paths: Sequence[str | Path], decision_paths: Sequence[str | Path], form: Any) -> FormsTable:
+def build_forms_table(form_paths: Sequence[str | Path], decision_paths: Sequence[str | Path], form: Form) -> FormsTable:
     """The table, the conflicts and the report (pure apart from reading the inputs)."""
     records = [read_json(path) for path in sorted(form_paths, key=lambda p: Path(p).stem)]
     sources = manual_field_sources(decision_paths)

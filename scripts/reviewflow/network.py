@@ -18,12 +18,13 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import networkx as nx
 
 from reviewflow.errors import ReviewflowError
 from reviewflow.fileio import atomic_write_bytes, atomic_write_text, csv_text, read_csv_table, read_json, write_json
+from reviewflow.form import Form
 from reviewflow.network_model import Network, layout, summary_line
 from reviewflow.references import MATCHED_COLUMNS, MatchIndex, match_rows, read_reference_rows
 
@@ -51,6 +52,9 @@ EDGE_COLUMNS: tuple[str, ...] = (
     "n_reference_entries",
     "contexts",
 )
+
+if TYPE_CHECKING:
+    from reviewflow.form import Field
 MOST_CITED = 10
 # The roles (a form field's `source:`) whose value a node's `evidence_basis` shows, the methods first and
 # the primary/secondary category when they are empty. The filled forms key fields by id, and each
@@ -266,10 +270,10 @@ def read_coding_rows(path: str | Path) -> list[dict[str, str]]:
     return rows
 
 
-def evidence_field_ids(form: Any) -> tuple[str, ...]:
+def evidence_field_ids(form: Form | Iterable[Field]) -> tuple[str, ...]:
     """Ids of the fields of a loaded extraction form (`reviewflow.form.Form`, or its fields) whose
     `source` is an evidence role, methods (`evidence_basis`) first, then the category."""
-    fields = list(getattr(form, "fields", form))
+    fields = list(form.fields if isinstance(form, Form) else form)
     return tuple(f.id for source in EVIDENCE_SOURCES for f in fields if f.source == source)
 
 
