@@ -506,8 +506,8 @@ def load_form(path: str | Path) -> Form:
     if not path.is_file():
         raise FormError(
             [
-                f"{path}: extraction form not found. Fix: set `form:` in config/config.yaml to an existing file "
-                "under extraction_forms/."
+                f"{path}: extraction form not found. Fix: set `form:` in the review's config (config/config.yaml "
+                "unless another is given) to an existing file under extraction_forms/."
             ]
         )
     try:
