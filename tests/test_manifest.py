@@ -384,3 +384,30 @@ def test_a_nul_character_in_a_file_path_is_a_problem_not_a_crash(tmp_path: Path)
         load_manifest(path)
     problems = [p for p in raised.value.problems if "row 3 (doc_id 'bad2009'), column 'file'" in p]
     assert any("is not a usable path (embedded null byte)" in p and "Fix:" in p for p in problems)
+
+
+def test_corpus_validate_checks_the_search_log_too(
+    tmp_path: Path, repo_root: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    log = yaml.safe_load((repo_root / "corpus" / "search_log.yaml").read_text(encoding="utf-8"))
+    log["included"]["total_with_previous"] = 20  # without a previous review
+    path = tmp_path / "search_log.yaml"
+    path.write_text(yaml.safe_dump(log), encoding="utf-8")
+    manifest = repo_root / "corpus" / "manifest.csv"
+    assert main(["corpus", "validate", "--manifest", str(manifest), "--search-log", str(path)]) == 1
+    out = capsys.readouterr().out
+    assert f"{path}: field 'included/total_with_previous'" in out and "no problems" not in out
+    assert (
+        main(
+            [
+                "corpus",
+                "validate",
+                "--manifest",
+                str(manifest),
+                "--search-log",
+                str(repo_root / "corpus" / "search_log.yaml"),
+            ]
+        )
+        == 0
+    )
+    assert "no problems" in capsys.readouterr().out

@@ -10,10 +10,11 @@ import pytest
 from reviewflow.agreement import AGREEMENT_COLUMNS, CONFLICT_COLUMNS
 from reviewflow.fileio import csv_text, write_csv
 from reviewflow.history import update_history
-from reviewflow.prisma import draw_prisma, load_search_log
+from reviewflow.prisma import draw_prisma
 from reviewflow.provenance import collect
 from reviewflow.report import ReportInputs, network_summary_rows, render
 from reviewflow.review import REPORT_COLUMNS
+from reviewflow.search_log import load_search_log
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 
