@@ -360,3 +360,14 @@ def test_report_headings_and_column_labels_must_differ(tmp_path):
     assert any("form.wording.figures.evidence_gap_map.caption" in p for p in problems)
     assert any("form.wording: the column label(s) ['Recommended by'] would head two columns" in p for p in problems)
     assert all("Fix:" in p for p in problems)
+
+
+def test_the_inclusion_role_is_for_manual_yes_no_fields(tmp_path: Path) -> None:
+    from reviewflow.synthesis import inclusion_fields
+
+    assert inclusion_fields(load_form(DEFAULT_FORM)) == ("include_in_synthesis",)
+    data = _data()
+    field = next(f for f in data["form"]["fields"] if f["id"] == "quality_appraisal_notes")
+    field["role"] = "inclusion"  # a text field
+    with pytest.raises(FormError, match=r"form\.fields\[\d+\]\.type: .boolean. was expected"):
+        load_form(_write(tmp_path, data))

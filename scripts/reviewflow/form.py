@@ -60,6 +60,7 @@ class Field:
     source: str = ""
     choices: tuple[str, ...] = ()
     spec: Mapping[str, Any] = field(default_factory=dict)
+    role: str = ""  # a manual field's use ("inclusion": false takes the document out of the synthesis)
 
 
 @dataclass(frozen=True)
@@ -532,6 +533,7 @@ def load_form(path: str | Path) -> Form:
             type=spec["type"],
             mode=spec["mode"],
             source=spec.get("source", ""),
+            role=spec.get("role", ""),
             choices=tuple(
                 spec.get("choices")
                 or [entry["id"] for entry in codebook.get(spec.get("choices_from") or "", None) or []]
