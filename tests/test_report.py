@@ -229,6 +229,29 @@ def test_conflicts_table_wraps_and_agreement_is_one_row_per_code(
     assert "<tr><td>phase</td><td>75.0% · κ –</td><td>75.0% · κ –</td></tr>" in table
 
 
+def test_conflicts_settled_by_adjudication_are_not_counted_as_to_resolve(
+    inputs: ReportInputs, repo_root: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from reviewflow.agreement import SETTLED
+    from reviewflow.report import SETTLED as REPORT_SETTLED
+
+    assert REPORT_SETTLED == SETTLED  # the report's copy of the status it splits on
+    review = Path(inputs.agreement).parent
+    settled = [
+        {"segment_id": f"s{i}", "doc_id": "aron2006", "sentence": "Programs should x.", "status": f"{SETTLED} (reject)"}
+        for i in range(3)
+    ]
+    write_csv(review / "conflicts.csv", settled, CONFLICT_COLUMNS)
+    inputs.conflicts = review / "conflicts.csv"
+    html = _render(inputs, repo_root, monkeypatch)
+    assert "Conflicts to resolve" not in html and "adjudication settled every one" in html
+    assert "<h3>Conflicts settled by adjudication (3)</h3>" in html and 'id="settled-conflicts-table"' in html
+    open_one = {"segment_id": "s9", "doc_id": "aron2006", "sentence": "Open.", "status": "unresolved: decide it"}
+    write_csv(review / "conflicts.csv", [*settled, open_one], CONFLICT_COLUMNS)
+    html = _render(inputs, repo_root, monkeypatch)
+    assert "<h3>Conflicts to resolve (1)</h3>" in html and "<h3>Conflicts settled by adjudication (3)</h3>" in html
+
+
 def test_report_is_deterministic_with_fixed_date(
     inputs: ReportInputs, repo_root: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
