@@ -462,3 +462,44 @@ def test_cli_export_least_confident(tmp_path, form, capsys):
     assert sheet_rows(tmp_path / "review" / "review_sheet.xlsx")[0]["confidence"] == 0.48
     assert main(["review", "export", "--results", str(tmp_path), "--out", str(tmp_path / "cli.xlsx")]) == 0
     assert [r["confidence"] for r in sheet_rows(tmp_path / "cli.xlsx")][:2] == [0.91, 0.48]
+
+
+def test_decided_at_is_read_from_the_sheet_and_reported_per_decision(tmp_path, form):
+    import datetime
+
+    from reviewflow.combine import combine
+
+    _docs, saved = fill_exported_sheet(
+        tmp_path,
+        form,
+        {
+            (2, "decision"): "accept",
+            (2, "decided_at"): datetime.datetime(2026, 11, 30, 14, 5),  # a date cell, as a spreadsheet saves it
+            (3, "decision"): "reject",
+            (3, "decided_at"): "2026-11-29",
+            (5, "decision"): "reject",  # not recorded: stays empty, never the file's time
+        },
+    )
+    decisions, problems = load_decision_sheet(saved, form.codebook)
+    assert problems == []
+    assert [d.decided_at for d in decisions] == ["2026-11-30 14:05", "2026-11-29", ""]
+    combined = combine(sorted((tmp_path / "coded").glob("*.csv")), [saved], form.codebook, lambda citation: None)
+    applied = [row for row in combined.report if row["status"] == "applied"]
+    assert [(r["source"], r["row"], r["reviewer"], r["decided_at"]) for r in applied] == [
+        (str(saved), 2, "ana", "2026-11-30 14:05"),
+        (str(saved), 3, "ana", "2026-11-29"),
+        (str(saved), 5, "ana", ""),
+    ]
+
+
+def test_a_decided_at_that_is_not_a_date_refuses_its_row(tmp_path, form):
+    docs = small_corpus(tmp_path)
+    a = docs["aron2006"][0]["segment_id"]
+    path = write_decisions_csv(
+        tmp_path / "d" / "dee.csv", [{"segment_id": a, "decision": "accept", "decided_at": "last Tuesday"}]
+    )
+    decisions, problems = load_decision_sheet(path, form.codebook)
+    assert (
+        decisions == []
+        and "column 'decided_at': 'last Tuesday' is not valid (when the reviewer decided" in problems[0]["message"]
+    )

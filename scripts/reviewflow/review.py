@@ -44,7 +44,7 @@ from reviewflow.paths import schema_path
 from reviewflow.safety import FORMULA_PREFIXES, neutralize_formula
 
 DECISION_VALUES: tuple[str, ...] = ("accept", "reject", "edit")
-REVIEWER_COLUMNS: tuple[str, ...] = ("decision", "codes_override", "phase_override", "reviewer", "note")
+REVIEWER_COLUMNS: tuple[str, ...] = ("decision", "codes_override", "phase_override", "reviewer", "decided_at", "note")
 SEGMENT_SHEET_COLUMNS: tuple[str, ...] = (
     "segment_id",
     "doc_id",
@@ -69,6 +69,7 @@ REPORT_COLUMNS: tuple[str, ...] = (
     "source",
     "row",
     "reviewer",
+    "decided_at",
     "segment_id",
     "doc_id",
     "decision",
@@ -114,6 +115,7 @@ _COLUMN_WIDTHS = {
     "codes_override": 30,
     "phase_override": 15,
     "reviewer": 12,
+    "decided_at": 17,
     "note": 40,
     "field": 22,
     "label": 36,
@@ -177,6 +179,8 @@ class Decision:
     row: int
     doc_id: str = ""
     adjudicated: bool = False
+    # when the reviewer decided, as they wrote it (ISO date, optionally time); "" when not recorded
+    decided_at: str = ""
 
     def coding(self, auto: Coding, codebook: Any) -> Coding:
         """The coding this decision gives a segment whose automatic coding is ``auto``.
@@ -200,6 +204,7 @@ class Decision:
             "source": self.source,
             "row": self.row,
             "reviewer": self.reviewer,
+            "decided_at": self.decided_at,
             "segment_id": self.segment_id,
             "doc_id": self.doc_id,
             "decision": self.decision,
@@ -319,7 +324,8 @@ def instruction_lines(form: Any, decisions_dir: str = "corpus/decisions", result
         "2. In the 'segments' sheet, fill the 'decision' column for the segments you checked; leave it empty for the rest:",
         "   accept = the codes are right; reject = not a recommendation (kept but left out of the synthesis);",
         "   edit = replace the codes: write codebook ids in codes_override (separated by ';') and/or a phase in phase_override.",
-        "3. Write your name in 'reviewer' (or leave it empty: the file name is used). 'note' is free text.",
+        "3. Write your name in 'reviewer' (or leave it empty: the file name is used), and in 'decided_at' when you decided",
+        "   (2026-11-30 or 2026-11-30 14:05; optional: left empty, it stays empty). 'note' is free text.",
         "   'confidence' is the learned scorer's probability that the segment is a recommendation (empty for headings,",
         "   or when the rules code alone); 'decided_by' says who called it one: both, rules or model. Segments near 0.5",
         "   are where a decision teaches the scorer most (`python -m reviewflow review export --order least-confident`",
@@ -509,9 +515,15 @@ def _validator() -> jsonschema.Draft202012Validator:
 
 
 def _text(value: Any) -> str:
-    """A cell as text: None → "", 3.0 → "3", the apostrophe the export put before a formula removed."""
+    """A cell as text: None → "", 3.0 → "3", a date cell → 2026-11-30 (with its time, 2026-11-30 14:05,
+    when it has one), the apostrophe the export put before a formula removed."""
     if value is None:
         return ""
+    if isinstance(value, datetime.datetime):
+        midnight = value.time() == datetime.time(0)
+        return value.date().isoformat() if midnight else value.isoformat(sep=" ", timespec="minutes")
+    if isinstance(value, datetime.date):
+        return value.isoformat()
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     text = str(value).strip()
@@ -743,6 +755,7 @@ def load_decision_sheet(path: str | Path, codebook: Any) -> tuple[list[Decision]
             row=index,
             doc_id=cells.get("doc_id", ""),
             adjudicated=adjudicated,
+            decided_at=record.get("decided_at", ""),
         )
         if formulas_in_row.get(index):
             report.append(decision.report_row("invalid", formula_message(str(path), index, formulas_in_row[index])))
