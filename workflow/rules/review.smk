@@ -105,6 +105,8 @@ rule history:
         **{table.name: results(f"tables/{table.long_csv}") for table in HISTORY_TABLES},
         edges=results("network/edges.csv"),
         form=config["form"],
+        # the decisions applied, kept beside a snapshot to say which decision moved a cell
+        decisions_report=results("decisions_report.csv"),
     output:
         # Only the report is declared: Snakemake deletes declared outputs before a job, and the
         # snapshots in results/history/ must survive every run (and --delete-all-output).
