@@ -503,3 +503,41 @@ def test_a_decided_at_that_is_not_a_date_refuses_its_row(tmp_path, form):
         decisions == []
         and "column 'decided_at': 'last Tuesday' is not valid (when the reviewer decided" in problems[0]["message"]
     )
+
+
+def test_export_for_a_reviewer_fills_in_their_earlier_decisions(tmp_path, form, capsys):
+    from argparse import Namespace
+
+    from reviewflow.errors import ReviewflowError
+    from reviewflow.review import cli_export
+
+    docs = small_corpus(tmp_path)
+    a, b, c = (row["segment_id"] for row in docs["aron2006"])
+    decisions = tmp_path / "decisions"
+    write_decisions_csv(
+        decisions / "ana.csv",
+        [
+            {"segment_id": a, "decision": "accept", "decided_at": "2026-11-02"},
+            {"segment_id": b, "decision": "edit", "codes_override": "mental_health", "note": "counseling"},
+            {"segment_id": a, "decision": "reject"},  # her later row wins
+        ],
+    )
+    write_decisions_csv(decisions / "ben.csv", [{"segment_id": c, "decision": "reject"}])
+    config = tmp_path / "review.yaml"
+    text = (Path(__file__).resolve().parents[1] / "config" / "config.yaml").read_text(encoding="utf-8")
+    config.write_text(text.replace("decisions_dir: corpus/decisions", f"decisions_dir: {decisions}"), encoding="utf-8")
+    args = dict(config=str(config), results=str(tmp_path), out=None, order="document")
+    assert cli_export(Namespace(**args, reviewer="Ana", undecided=False)) == 0
+    assert "Ana's 2 earlier decision(s) filled in" in capsys.readouterr().out
+    rows = {row["segment_id"]: row for row in sheet_rows(tmp_path / "review" / "review_sheet.xlsx")}
+    assert (rows[a]["decision"], rows[a]["decided_at"], rows[a]["reviewer"]) == ("reject", None, "ana")
+    assert (rows[b]["decision"], rows[b]["codes_override"], rows[b]["note"]) == ("edit", "mental_health", "counseling")
+    assert rows[c]["decision"] is None  # ben's, not hers
+    assert cli_export(Namespace(**args, reviewer="ana", undecided=True)) == 0
+    rows = sheet_rows(tmp_path / "review" / "review_sheet.xlsx")
+    assert a not in {row["segment_id"] for row in rows} and len(rows) == 3
+    with pytest.raises(ReviewflowError, match="--undecided needs --reviewer"):
+        cli_export(Namespace(**args, reviewer=None, undecided=True))
+    with pytest.raises(ReviewflowError, match="which reviewflow never writes to"):
+        cli_export(Namespace(**{**args, "out": str(decisions / "ana.xlsx")}, reviewer="ana", undecided=False))
+    assert not (decisions / "ana.xlsx").exists()

@@ -263,8 +263,28 @@ def order_segments(segments: Sequence[Mapping[str, str]], order: str = "document
     return [segment for _, segment in sorted(enumerate(segments), key=key)]
 
 
-def segment_sheet_rows(segments: Sequence[Mapping[str, str]], citations: Mapping[str, str]) -> list[dict[str, Any]]:
-    """Rows of the "segments" sheet: the automatic codes, the scorer's confidence and empty reviewer columns."""
+def _reviewer_cells(decision: Decision | None) -> dict[str, Any]:
+    """The reviewer columns of a sheet row: a reviewer's own earlier decision, or empty."""
+    if decision is None:
+        return dict.fromkeys(REVIEWER_COLUMNS, "")
+    return {
+        "decision": decision.decision,
+        "codes_override": ";".join(decision.codes_override),
+        "phase_override": decision.phase_override,
+        "reviewer": decision.reviewer,
+        "decided_at": decision.decided_at,
+        "note": decision.note,
+    }
+
+
+def segment_sheet_rows(
+    segments: Sequence[Mapping[str, str]],
+    citations: Mapping[str, str],
+    decided: Mapping[str, Decision] | None = None,
+) -> list[dict[str, Any]]:
+    """Rows of the "segments" sheet: the automatic codes, the scorer's confidence and the reviewer
+    columns, empty or filled with ``decided`` (segment_id → one reviewer's own decision)."""
+    decided = decided or {}
     rows = []
     for seg in segments:
         page = seg.get("page", "")
@@ -285,7 +305,7 @@ def segment_sheet_rows(segments: Sequence[Mapping[str, str]], citations: Mapping
                 "phase": seg.get("phase", ""),
                 "confidence": seg.get("confidence", "") if confidence is None else confidence,
                 "decided_by": seg.get("decided_by", ""),
-                **dict.fromkeys(REVIEWER_COLUMNS, ""),
+                **_reviewer_cells(decided.get(seg.get("segment_id", ""))),
             }
         )
     return rows
@@ -427,19 +447,34 @@ def export_review_sheet(
     order: str = "document",
     decisions_dir: str = "corpus/decisions",
     results_dir: str = "results",
+    decided: Mapping[str, Decision] | None = None,
+    undecided_only: bool = False,
 ) -> int:
     """Write the review workbook; return the number of segment rows (in ``order``, see ``order_segments``).
-    Its instructions name ``decisions_dir`` and ``results_dir``, the folders of the review it belongs to."""
+    Its instructions name ``decisions_dir`` and ``results_dir``, the folders of the review it belongs to.
+    ``decided`` (``reviewer_decisions``) fills one reviewer's earlier decisions in; ``undecided_only``
+    leaves out the segments they decided."""
     segments = order_segments(read_segments(coded_paths), order)
+    if undecided_only:
+        segments = [seg for seg in segments if seg.get("segment_id", "") not in (decided or {})]
     forms = [read_json(path) for path in sorted(form_paths, key=lambda p: Path(p).stem)]
     workbook = build_review_workbook(
-        segment_sheet_rows(segments, citations or {}),
+        segment_sheet_rows(segments, citations or {}, decided),
         manual_sheet_rows(forms, form),
         instruction_lines(form, decisions_dir, results_dir),
         form.codebook.ids("phases"),
     )
     atomic_write_bytes(out, workbook_bytes(workbook))
     return len(segments)
+
+
+def reviewer_decisions(decision_paths: Iterable[str | Path], codebook: Any, reviewer: str) -> dict[str, Decision]:
+    """segment_id → the last valid decision of ``reviewer`` (case and spacing aside) in the sheets,
+    sheets in name order and rows top to bottom, as the run resolves a reviewer's own rows."""
+    wanted = " ".join(reviewer.split()).casefold()
+    decisions, _ = load_decisions(decision_paths, codebook)
+    mine = [d for d in decisions if " ".join(d.reviewer.split()).casefold() == wanted]
+    return {d.segment_id: d for d in sorted(mine, key=lambda d: (d.source, d.row))}
 
 
 def cli_export(args: Any) -> int:
@@ -465,6 +500,16 @@ def cli_export(args: Any) -> int:
     citations = {row["doc_id"]: row.get("citation", "") for row in read_rows(manifest)} if manifest.is_file() else {}
     order = getattr(args, "order", None) or "document"
     decisions_dir = str(config.values["decisions_dir"])
+    if out.resolve().is_relative_to(config.decisions_dir.resolve()):
+        raise ReviewflowError(
+            f"{out}: inside the decisions folder {decisions_dir}, which reviewflow never writes to; nothing was "
+            "written. Fix: export elsewhere (the default is RESULTS/review/review_sheet.xlsx) and save your copy there."
+        )
+    reviewer = getattr(args, "reviewer", None)
+    undecided = bool(getattr(args, "undecided", False))
+    if undecided and not reviewer:
+        raise ReviewflowError("--undecided needs --reviewer NAME: whose undecided segments? Nothing was written.")
+    decided = reviewer_decisions(decision_files(config.decisions_dir), form.codebook, reviewer) if reviewer else None
     count = export_review_sheet(
         coded,
         sorted((results / "forms").glob("*.json")),
@@ -474,11 +519,17 @@ def cli_export(args: Any) -> int:
         order,
         decisions_dir=decisions_dir,
         results_dir=str(getattr(args, "results", None) or config.values["results_dir"]),
+        decided=decided,
+        undecided_only=undecided,
     )
     ordered = ", least confident first" if order == "least-confident" else ""
+    filled = ""
+    if reviewer:
+        kept = "left out" if undecided else "filled in"
+        filled = f" {reviewer}'s {len(decided or {})} earlier decision(s) {kept}."
     print(
-        f"{out}: {count} segments from {len(coded)} documents{ordered}. "
-        f"Save a filled copy as {decisions_dir}/<your name>.xlsx."
+        f"{out}: {count} segments from {len(coded)} documents{ordered}.{filled} "
+        f"Save a filled copy as {decisions_dir}/{reviewer or '<your name>'}.xlsx."
     )
     return 0
 
