@@ -44,15 +44,17 @@ except ManifestError as error:
     )
 
 # The search log is checked here too (schema and PRISMA arithmetic), so a contradicting count stops
-# the run before any job rather than failing the prisma job after the others ran.
-try:
-    SEARCH_LOG = load_search_log(config["search_log"])
-except ReviewflowError as error:
-    raise WorkflowError(f"The search log is invalid; no job was started:\n{error}")
-
-_UNKNOWN_SOURCES = check_search_strategies(
-    DOCUMENTS.values(), SEARCH_LOG, manifest_path=config["manifest"], search_log_path=config["search_log"]
-)
+# the run before any job rather than failing the prisma job after the others ran. A missing log is
+# the prisma rule's missing input: a run of targets that do not need the diagram goes on without it.
+_UNKNOWN_SOURCES = []
+if Path(config["search_log"]).is_file():
+    try:
+        SEARCH_LOG = load_search_log(config["search_log"])
+    except ReviewflowError as error:
+        raise WorkflowError(f"The search log is invalid; no job was started:\n{error}")
+    _UNKNOWN_SOURCES = check_search_strategies(
+        DOCUMENTS.values(), SEARCH_LOG, manifest_path=config["manifest"], search_log_path=config["search_log"]
+    )
 if _UNKNOWN_SOURCES:
     raise WorkflowError(
         "The manifest names search sources that the search log does not define; no job was started:\n"
