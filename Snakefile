@@ -23,9 +23,7 @@ include: "workflow/rules/report.smk"
 
 rule all:
     input:
-        results("report.html"),
-        results("changes.md"),
-        results("forms.csv"),
+        deliverables(),
     default_target: True
 
 
@@ -39,4 +37,4 @@ onerror:
     from reviewflow.summary import run_summary
 
     print(f"The run stopped with an error (see the messages above and {RESULTS}/logs/).")
-    print(run_summary(RESULTS, failed_run=True))
+    print(run_summary(RESULTS, failed_run=True, stale=unfinished_outputs()))

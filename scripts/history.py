@@ -16,6 +16,7 @@ result = update_history(
     changes_json=outputs.json,
     tables={table.name: getattr(inputs, table.name) for table in OTHER_TABLES},
     wording=load_form(inputs.form).wording,
+    decisions_report=inputs.decisions_report,
 )
 with open(snakemake.log[0], "w", encoding="utf-8") as handle:
     handle.write("\n".join(log_lines(result)) + "\n")

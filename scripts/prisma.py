@@ -3,12 +3,14 @@
 import sys
 
 from reviewflow.manifest import check_search_strategies, read_rows
-from reviewflow.prisma import corpus_note, draw_prisma, load_search_log
+from reviewflow.prisma import corpus_note, draw_prisma
+from reviewflow.search_log import added_after_search, load_search_log
 
 log = load_search_log(snakemake.input.search_log)
 rows = read_rows(snakemake.input.manifest)
 n_corpus = len(rows)
-draw_prisma(log, n_corpus, snakemake.output.svg, snakemake.output.png)
+added = [row.get("citation") or row["doc_id"] for row in added_after_search(log, rows)]
+draw_prisma(log, n_corpus, snakemake.output.svg, snakemake.output.png, added)
 # Documents whose search_strategy names no source of the log (checked before any job too, where wired).
 problems = check_search_strategies(
     rows,
@@ -17,7 +19,7 @@ problems = check_search_strategies(
     search_log_path=snakemake.input.search_log,
 )
 with open(snakemake.log[0], "w", encoding="utf-8") as handle:
-    print(f"PRISMA diagram drawn; {corpus_note(log, n_corpus)}", file=handle)
+    print(f"PRISMA diagram drawn; {corpus_note(log, n_corpus, added)}", file=handle)
     for problem in problems:
         print(f"problem: {problem}", file=handle)
 sys.exit(0)

@@ -17,6 +17,7 @@ with open(snakemake.log[0], "w", encoding="utf-8") as log:
         manifest_path=inputs.manifest,
         corpus_dir=snakemake.config["corpus_dir"],
         include_mentions=bool(params.include_mentions),
+        forms_table_csv=inputs.forms_table,
     )
     wording = load_form(inputs.form).wording  # the review's own titles and labels
     tables_dir = Path(outputs.support).parent
@@ -36,7 +37,7 @@ with open(snakemake.log[0], "w", encoding="utf-8") as log:
         f"synthesis: {result.support['doc_id'].nunique()} documents with coded support, "
         f"{len(supported)} support rows, {len(result.support) - len(supported)} caution rows; "
         f"include_mentions={result.include_mentions}; {len(result.excluded)} document(s) left out "
-        f"(ingestion failed): {', '.join(result.excluded['doc_id']) or 'none'}",
+        f"(ingestion failed or taken out by a reviewer): {', '.join(result.excluded['doc_id']) or 'none'}",
         file=log,
     )
     basis_counts = {b: sum(v == b for v in result.basis.values()) for b in ("primary", "other", "unknown")}

@@ -42,15 +42,20 @@ ANA = ["accept"] * 6 + ["reject"] * 4
 BEN = ["accept"] * 4 + ["reject"] * 2 + ["accept"] + ["reject"] * 3
 
 
-def test_two_reviewers_kappa_matches_hand_computation(tmp_path, codebook):
-    ids = ten_recommendations(tmp_path)
-    sheets = [
+def ana_and_ben(results, ids):
+    """ana's and ben's sheets deciding the ten segments (ANA, BEN)."""
+    return [
         write_decisions_csv(
-            tmp_path / "decisions" / f"{name}.csv",
+            results / "decisions" / f"{name}.csv",
             [{"segment_id": sid, "decision": d} for sid, d in zip(ids, decisions)],
         )
         for name, decisions in (("ana", ANA), ("ben", BEN))
     ]
+
+
+def test_two_reviewers_kappa_matches_hand_computation(tmp_path, codebook):
+    ids = ten_recommendations(tmp_path)
+    sheets = ana_and_ben(tmp_path, ids)
     result = agreement(sorted((tmp_path / "coded").glob("*.csv")), sheets, codebook)
     rows = {(r["rater_a"], r["rater_b"], r["code"]): r for r in result.agreement}
     pair = rows[("ana", "ben", "is_recommendation")]
@@ -167,3 +172,20 @@ def test_per_need_agreement_matches_hand_computation(tmp_path, codebook):
     differs = {c["segment_id"]: c["differs_in"] for c in result.conflicts}
     assert differs[ids[3]] == "need:ongoing_mental_health"
     assert differs[ids[5]] == "need:ongoing_mental_health;need:transitional_housing"
+
+
+def test_the_adjudicator_is_not_a_rater(tmp_path, codebook):
+    ids = ten_recommendations(tmp_path)
+    sheets = ana_and_ben(tmp_path, ids)
+    # The chair settles the three conflicts, and also writes her own name in the reviewer column.
+    chair = [{"segment_id": sid, "decision": "reject", "reviewer": "Chair"} for sid in (ids[4], ids[5], ids[6])]
+    sheets.append(write_decisions_csv(tmp_path / "decisions" / "adjudicated.csv", chair))
+    result = agreement(sorted((tmp_path / "coded").glob("*.csv")), sheets, codebook)
+    pairs = {(r["rater_a"], r["rater_b"]) for r in result.agreement}
+    assert pairs == {("auto", "ana"), ("auto", "ben"), ("ana", "ben")}
+    kappa = next(
+        r for r in result.agreement if (r["rater_a"], r["rater_b"], r["code"]) == ("ana", "ben", "is_recommendation")
+    )
+    assert kappa["kappa"] == "0.400"  # as without the adjudication
+    assert [c["status"] for c in result.conflicts] == ["settled by adjudication (reject)"] * 3
+    assert "0 conflict(s) to resolve, 3 settled by adjudication; 3 adjudicated decision(s)" in result.log[0]

@@ -237,7 +237,7 @@ def test_ris_corporate_author_and_name_suffix(corpus: Path, capsys: pytest.Captu
         ),
         (
             "@article{x, title = {Not RIS}, year = 2001}\n",
-            "line 1: '@article{x, title = {Not RIS}, year = 2001}' outside a record",
+            "this looks like a BibTeX export, not RIS; nothing was added",
         ),
         ("", "no RIS record (no line 'TY  - ...')"),
     ],
@@ -543,3 +543,21 @@ def test_a_field_pylatexenc_cannot_decode_refuses_its_entry_with_the_reason(tmp_
     (entry,) = corpus_module.parse_bibtex(path)
     assert entry.problem.startswith("the LaTeX of its title field could not be decoded (pylatexenc: maximum recursion")
     assert "Fix: correct that field's LaTeX" in entry.problem
+
+
+@pytest.mark.parametrize(
+    ("option", "name", "text", "hint"), [("--ris", "refs.bib", BIB, "--bib"), ("--bib", "refs.ris", RIS, "--ris")]
+)
+def test_an_export_given_with_the_other_formats_option_names_the_right_one(
+    corpus: Path, capsys: pytest.CaptureFixture[str], option: str, name: str, text: str, hint: str
+) -> None:
+    manifest = corpus / "corpus" / "manifest.csv"
+    before = manifest.read_bytes()
+    export = corpus / "import" / name
+    export.write_text(text, encoding="utf-8")
+    status = main(["corpus", "add", option, str(export), "--manifest", str(manifest)])
+    err = capsys.readouterr().err
+    assert status == 2
+    assert err.count("\n") == 1 and "outside a record" not in err  # one message, not one per line
+    assert "this looks like a" in err and f"Fix: give it with {hint} {export}." in err
+    assert manifest.read_bytes() == before

@@ -345,3 +345,31 @@ def test_evaluate_aligns_a_real_text_coded_by_the_code_command(shared_dir, tmp_p
     assert result["uncovered_rows"] <= 2
     assert result["unplaced_segments"] <= 2
     assert "recommendation  P" in capsys.readouterr().out
+
+
+def test_no_overlap_prints_no_table_before_its_error(tmp_path, capsys):
+    gold = _write(tmp_path / "gold.csv", ["s1,dev,true,do,,,,,,"])
+    pred = _write(tmp_path / "pred.csv", ["x1,,true,do,,,,,,"])
+    out = tmp_path / "result.json"
+    assert cli_evaluate(argparse.Namespace(gold=str(gold), pred=str(pred), json=str(out))) == 1
+    captured = capsys.readouterr()
+    assert captured.out == "" and "no segment_id" in captured.err and "Fix:" in captured.err
+    assert not out.exists()
+
+
+def test_swapped_gold_and_prediction_are_refused(tmp_path, capsys):
+    from reviewflow.cli import main
+
+    gold = _write_sentence_gold(tmp_path / "gold.csv")
+    pred = _write_pred(tmp_path / "pred.csv")
+    assert main(["evaluate", "--gold", str(pred), "--pred", str(gold)]) == 2
+    err = capsys.readouterr().err
+    assert f"{gold} (given as --pred) is a sentence gold" in err and "were they swapped?" in err
+    coded = tmp_path / "coded.csv"
+    coded.write_text(
+        HEADER.strip() + ",evidence,confidence,decided_by\ns1,,true,do,,,,,,,,0.9,both\n", encoding="utf-8"
+    )
+    segment_gold = _write(tmp_path / "segment_gold.csv", ["s1,dev,true,do,,,,,,"])
+    assert main(["evaluate", "--gold", str(coded), "--pred", str(segment_gold)]) == 2
+    assert f"{coded} (given as --gold) was written by `code`" in capsys.readouterr().err
+    assert main(["evaluate", "--gold", str(segment_gold), "--pred", str(coded)]) == 0

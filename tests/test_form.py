@@ -372,3 +372,14 @@ def test_a_word_the_tokenizer_splits_is_named_with_the_pattern_that_would_match_
     (problem,) = info.value.problems
     assert "codebook.service_areas[0].patterns[" in problem and "'child's' is never one token" in problem
     assert '[{LOWER: child}, {LOWER: "\'s"}]' in problem
+
+
+def test_the_inclusion_role_is_for_manual_yes_no_fields(tmp_path: Path) -> None:
+    from reviewflow.synthesis import inclusion_fields
+
+    assert inclusion_fields(load_form(DEFAULT_FORM)) == ("include_in_synthesis",)
+    data = _data()
+    field = next(f for f in data["form"]["fields"] if f["id"] == "quality_appraisal_notes")
+    field["role"] = "inclusion"  # a text field
+    with pytest.raises(FormError, match=r"form\.fields\[\d+\]\.type: .boolean. was expected"):
+        load_form(_write(tmp_path, data))

@@ -70,9 +70,10 @@ def write_areas(folder, cells):
     write_csv(folder / "tables" / "service_areas_long.csv", rows, AREA_COLUMNS)
 
 
-def run(results, docs, tables=None, wording="default"):
+def run(results, docs, tables=None, wording="default", decisions_report=None):
     """One history run; the wording is the default review's unless told otherwise (None: generic)."""
     return update_history(
+        decisions_report=decisions_report,
         table1=results / "tables" / "table1_long.csv",
         edges=results / "network" / "edges.csv",
         documents=[(d, CITATIONS[d]) for d in docs],
@@ -319,3 +320,67 @@ def test_a_snapshot_is_as_readable_as_the_other_results(tmp_path):
     umask = os.umask(0)
     os.umask(umask)
     assert first.snapshot.stat().st_mode & 0o777 == 0o777 & ~umask  # as mkdir makes folders, not 0700
+
+
+def _decisions_report(path, rows):
+    from reviewflow.review import REPORT_COLUMNS
+
+    write_csv(path, [{"status": "applied", **row} for row in rows], REPORT_COLUMNS)
+    return path
+
+
+def test_changes_name_labels_and_say_which_document_or_decision_moved_a_cell(tmp_path):
+    labelled = {"phase_label": "Immediate needs", "need_label": "Emergency shelter"}
+
+    def write_labelled(cells):
+        write_run(tmp_path, cells, [])
+        path = tmp_path / "tables" / "table1_long.csv"
+        rows = history.read_csv_rows(path)
+        write_csv(path, [{**row, **labelled} for row in rows], TABLE1_COLUMNS)
+
+    report = tmp_path / "decisions_report.csv"
+    write_labelled(RUN1_CELLS)
+    _decisions_report(report, [])
+    generic = make_wording()  # its default labels: the tables' own labels must win
+    run_with = lambda docs: run(tmp_path, docs, wording=generic, decisions_report=report)  # noqa: E731
+    run_with(["aron2006", "caliber2007"])
+    # hodge2008 joins; ana's decision on a caliber2007 segment adds it to emergency shelter
+    cells = dict(RUN1_CELLS)
+    cells[("immediate", "emergency_shelter", "support")] = ["aron2006", "caliber2007", "hodge2008"]
+    write_labelled(cells)
+    decision = {"segment_id": "c1", "doc_id": "caliber2007", "decision": "edit", "codes_override": "emergency_shelter"}
+    _decisions_report(report, [{**decision, "reviewer": "ana", "source": "corpus/decisions/ana.xlsx", "row": "7"}])
+    second = run_with(["aron2006", "caliber2007", "hodge2008"])
+    reasons = second.changes["latest_change"]["reasons"]
+    assert reasons == {
+        "caliber2007": ["decision edit codes=emergency_shelter by ana (corpus/decisions/ana.xlsx row 7)"],
+        "hodge2008": ["added to the corpus"],
+    }
+    markdown = (tmp_path / "changes.md").read_text(encoding="utf-8")
+    assert (
+        "| Immediate needs | Emergency shelter | support | Caliber, 2007 (caliber2007); Hodge, 2008 (hodge2008) | – |"
+        in markdown
+    )
+    assert "emergency_shelter | support" not in markdown  # labels, not code ids
+    assert "## What moved the cells" in markdown
+    assert (
+        "- Caliber, 2007 (caliber2007): decision edit codes=emergency_shelter by ana (corpus/decisions/ana.xlsx row 7)"
+        in markdown
+    )
+    assert "- Hodge, 2008 (hodge2008): added to the corpus" in markdown
+    # the decision is withdrawn and aron2006 leaves the cell for a reason no decision explains
+    cells[("immediate", "emergency_shelter", "support")] = ["hodge2008"]
+    write_labelled(cells)
+    _decisions_report(report, [])
+    third = run_with(["aron2006", "caliber2007", "hodge2008"])
+    reasons = third.changes["latest_change"]["reasons"]
+    assert reasons["caliber2007"] == [
+        "withdrawn: edit codes=emergency_shelter by ana (corpus/decisions/ana.xlsx row 7)"
+    ]
+    assert reasons["aron2006"][0].startswith("its coding changed, with no reviewer decision on it changed")
+    assert sorted(p.name for p in third.snapshot.iterdir()) == [
+        "decisions_applied.csv",
+        "documents.csv",
+        "edges.csv",
+        "table1_long.csv",
+    ]

@@ -398,3 +398,30 @@ def test_a_manifest_of_millions_of_blank_lines_is_refused_before_they_are_read(t
     (problem,) = raised.value.problems
     assert problem.startswith(f"{path}: 1,000,003 lines, far more than a manifest holds")
     assert "Fix: delete the empty rows below the table" in problem
+
+
+def test_corpus_validate_checks_the_search_log_too(
+    tmp_path: Path, repo_root: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    log = yaml.safe_load((repo_root / "corpus" / "search_log.yaml").read_text(encoding="utf-8"))
+    log["included"]["total_with_previous"] = 20  # without a previous review
+    path = tmp_path / "search_log.yaml"
+    path.write_text(yaml.safe_dump(log), encoding="utf-8")
+    manifest = repo_root / "corpus" / "manifest.csv"
+    assert main(["corpus", "validate", "--manifest", str(manifest), "--search-log", str(path)]) == 1
+    out = capsys.readouterr().out
+    assert f"{path}: field 'included/total_with_previous'" in out and "no problems" not in out
+    assert (
+        main(
+            [
+                "corpus",
+                "validate",
+                "--manifest",
+                str(manifest),
+                "--search-log",
+                str(repo_root / "corpus" / "search_log.yaml"),
+            ]
+        )
+        == 0
+    )
+    assert "no problems" in capsys.readouterr().out

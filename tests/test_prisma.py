@@ -6,7 +6,8 @@ import pytest
 import yaml
 
 from reviewflow.errors import ReviewflowError
-from reviewflow.prisma import corpus_note, draw_prisma, layout, load_search_log, source_ids, source_labels
+from reviewflow.prisma import corpus_note, draw_prisma, layout
+from reviewflow.search_log import added_after_search, load_search_log, source_ids, source_labels
 
 
 def test_default_log_has_the_reviews_four_strategies(repo_root: Path) -> None:
@@ -225,3 +226,67 @@ def test_empty_source_label_is_refused(tmp_path: Path) -> None:
     with pytest.raises(ReviewflowError) as caught:
         load_search_log(path)
     assert "identification/databases_and_registers/1/label" in str(caught.value) and str(path) in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("screening", "expected"),
+    [
+        (
+            {"databases_and_registers": {"screened": 115, "excluded": 90, "sought": 15}},
+            "'screening/databases_and_registers/sought': 15 is not screened (115) - excluded (90) = 25",
+        ),
+        (
+            {"other_methods": {"sought": 10, "not_retrieved": 2, "assessed": 9}},
+            "'screening/other_methods/assessed': 9 is not sought (10) - not_retrieved (2) = 8",
+        ),
+        (
+            {"databases_and_registers": {"screened": 10, "excluded": 12}},
+            "excluded (12) is more than screened (10)",
+        ),
+        (
+            {"databases_and_registers": {"screened": 50}},
+            "50 is not records identified from databases and registers (49) - records removed",
+        ),
+        (
+            {"other_methods": {"assessed": 3, "excluded_with_reasons": [{"reason": "wrong population", "n": 4}]}},
+            "the reports excluded with reasons (4) is more than assessed (3)",
+        ),
+    ],
+)
+def test_prisma_arithmetic_is_checked(
+    repo_root: Path, tmp_path: Path, screening: dict[str, dict[str, object]], expected: str
+) -> None:
+    log = yaml.safe_load((repo_root / "corpus" / "search_log.yaml").read_text(encoding="utf-8"))
+    log["removed_before_screening"] = {"duplicates": 0, "automation": 0, "other": 0}
+    for column, counts in screening.items():
+        log["screening"][column].update(counts)
+    path = tmp_path / "log.yaml"
+    path.write_text(yaml.safe_dump(log, sort_keys=False), encoding="utf-8")
+    with pytest.raises(ReviewflowError) as caught:
+        load_search_log(path)
+    assert expected in str(caught.value) and str(path) in str(caught.value) and "Fix:" in str(caught.value)
+
+
+def test_consistent_prisma_counts_and_unknown_ones_pass(repo_root: Path, tmp_path: Path) -> None:
+    log = yaml.safe_load((repo_root / "corpus" / "search_log.yaml").read_text(encoding="utf-8"))
+    log["removed_before_screening"] = {"duplicates": 4, "automation": 0, "other": None}
+    log["screening"]["databases_and_registers"].update(
+        screened=45, excluded=30, sought=15, not_retrieved=1, assessed=14
+    )
+    path = tmp_path / "log.yaml"
+    path.write_text(yaml.safe_dump(log, sort_keys=False), encoding="utf-8")
+    assert load_search_log(path)["screening"]["databases_and_registers"]["assessed"] == 14
+
+
+def test_a_document_added_after_the_search_is_not_taken_for_the_unknown_one(repo_root: Path) -> None:
+    log = load_search_log(repo_root / "corpus" / "search_log.yaml")  # 20 included, the 20th not in the corpus
+    rows = [{"doc_id": f"doc{i}", "citation": f"Doc, {2000 + i}"} for i in range(19)]
+    assert added_after_search(log, rows) == []
+    assert "20 documents; this corpus holds 19" in corpus_note(log, 19)
+    rows.append({"doc_id": "update2011", "citation": "Update, 2011"})
+    added = [row["citation"] for row in added_after_search(log, rows)]
+    assert added == ["Update, 2011"]
+    note = corpus_note(log, 20, added)
+    assert "All 20" not in note
+    assert "this corpus holds 20, of which 1 added after the search this diagram records (Update, 2011)" in note
+    assert "Update the search log" in note

@@ -10,10 +10,11 @@ import pytest
 from reviewflow.agreement import AGREEMENT_COLUMNS, CONFLICT_COLUMNS
 from reviewflow.fileio import csv_text, write_csv
 from reviewflow.history import update_history
-from reviewflow.prisma import draw_prisma, load_search_log
+from reviewflow.prisma import draw_prisma
 from reviewflow.provenance import collect
 from reviewflow.report import ReportInputs, network_summary_rows, render
 from reviewflow.review import REPORT_COLUMNS
+from reviewflow.search_log import load_search_log
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 
@@ -226,6 +227,29 @@ def test_conflicts_table_wraps_and_agreement_is_one_row_per_code(
     assert "<th>auto vs ana<br><small>4 segments</small></th><th>ana vs ben<br><small>4 segments</small></th>" in table
     assert "<tr><td>is_recommendation</td><td>75.0% · κ 0.500</td><td>75.0% · κ 0.500</td></tr>" in table
     assert "<tr><td>phase</td><td>75.0% · κ –</td><td>75.0% · κ –</td></tr>" in table
+
+
+def test_conflicts_settled_by_adjudication_are_not_counted_as_to_resolve(
+    inputs: ReportInputs, repo_root: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from reviewflow.agreement import SETTLED
+    from reviewflow.report import SETTLED as REPORT_SETTLED
+
+    assert REPORT_SETTLED == SETTLED  # the report's copy of the status it splits on
+    review = Path(inputs.agreement).parent
+    settled = [
+        {"segment_id": f"s{i}", "doc_id": "aron2006", "sentence": "Programs should x.", "status": f"{SETTLED} (reject)"}
+        for i in range(3)
+    ]
+    write_csv(review / "conflicts.csv", settled, CONFLICT_COLUMNS)
+    inputs.conflicts = review / "conflicts.csv"
+    html = _render(inputs, repo_root, monkeypatch)
+    assert "Conflicts to resolve" not in html and "adjudication settled every one" in html
+    assert "<h3>Conflicts settled by adjudication (3)</h3>" in html and 'id="settled-conflicts-table"' in html
+    open_one = {"segment_id": "s9", "doc_id": "aron2006", "sentence": "Open.", "status": "unresolved: decide it"}
+    write_csv(review / "conflicts.csv", [*settled, open_one], CONFLICT_COLUMNS)
+    html = _render(inputs, repo_root, monkeypatch)
+    assert "<h3>Conflicts to resolve (1)</h3>" in html and "<h3>Conflicts settled by adjudication (3)</h3>" in html
 
 
 def test_report_is_deterministic_with_fixed_date(

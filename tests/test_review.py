@@ -525,3 +525,82 @@ def test_blank_lines_by_the_thousand_keep_row_numbers_and_cost_no_row_each(tmp_p
     decisions, problems = load_decision_sheet(path, form.codebook)
     assert decisions == [] and len(cells_read) == 2  # the last row's two cells: blank lines are not read as rows
     assert problems[0]["row"] == 50_002 and "'maybe' is not valid" in problems[0]["message"]
+
+
+def test_decided_at_is_read_from_the_sheet_and_reported_per_decision(tmp_path, form):
+    import datetime
+
+    from reviewflow.combine import combine
+
+    _docs, saved = fill_exported_sheet(
+        tmp_path,
+        form,
+        {
+            (2, "decision"): "accept",
+            (2, "decided_at"): datetime.datetime(2026, 11, 30, 14, 5),  # a date cell, as a spreadsheet saves it
+            (3, "decision"): "reject",
+            (3, "decided_at"): "2026-11-29",
+            (5, "decision"): "reject",  # not recorded: stays empty, never the file's time
+        },
+    )
+    decisions, problems = load_decision_sheet(saved, form.codebook)
+    assert problems == []
+    assert [d.decided_at for d in decisions] == ["2026-11-30 14:05", "2026-11-29", ""]
+    combined = combine(sorted((tmp_path / "coded").glob("*.csv")), [saved], form.codebook, lambda citation: None)
+    applied = [row for row in combined.report if row["status"] == "applied"]
+    assert [(r["source"], r["row"], r["reviewer"], r["decided_at"]) for r in applied] == [
+        (str(saved), 2, "ana", "2026-11-30 14:05"),
+        (str(saved), 3, "ana", "2026-11-29"),
+        (str(saved), 5, "ana", ""),
+    ]
+
+
+def test_a_decided_at_that_is_not_a_date_refuses_its_row(tmp_path, form):
+    docs = small_corpus(tmp_path)
+    a = docs["aron2006"][0]["segment_id"]
+    path = write_decisions_csv(
+        tmp_path / "d" / "dee.csv", [{"segment_id": a, "decision": "accept", "decided_at": "last Tuesday"}]
+    )
+    decisions, problems = load_decision_sheet(path, form.codebook)
+    assert (
+        decisions == []
+        and "column 'decided_at': 'last Tuesday' is not valid (when the reviewer decided" in problems[0]["message"]
+    )
+
+
+def test_export_for_a_reviewer_fills_in_their_earlier_decisions(tmp_path, form, capsys):
+    from argparse import Namespace
+
+    from reviewflow.errors import ReviewflowError
+    from reviewflow.review import cli_export
+
+    docs = small_corpus(tmp_path)
+    a, b, c = (row["segment_id"] for row in docs["aron2006"])
+    decisions = tmp_path / "decisions"
+    write_decisions_csv(
+        decisions / "ana.csv",
+        [
+            {"segment_id": a, "decision": "accept", "decided_at": "2026-11-02"},
+            {"segment_id": b, "decision": "edit", "codes_override": "mental_health", "note": "counseling"},
+            {"segment_id": a, "decision": "reject"},  # her later row wins
+        ],
+    )
+    write_decisions_csv(decisions / "ben.csv", [{"segment_id": c, "decision": "reject"}])
+    config = tmp_path / "review.yaml"
+    text = (Path(__file__).resolve().parents[1] / "config" / "config.yaml").read_text(encoding="utf-8")
+    config.write_text(text.replace("decisions_dir: corpus/decisions", f"decisions_dir: {decisions}"), encoding="utf-8")
+    args = dict(config=str(config), results=str(tmp_path), out=None, order="document")
+    assert cli_export(Namespace(**args, reviewer="Ana", undecided=False)) == 0
+    assert "Ana's 2 earlier decision(s) filled in" in capsys.readouterr().out
+    rows = {row["segment_id"]: row for row in sheet_rows(tmp_path / "review" / "review_sheet.xlsx")}
+    assert (rows[a]["decision"], rows[a]["decided_at"], rows[a]["reviewer"]) == ("reject", None, "ana")
+    assert (rows[b]["decision"], rows[b]["codes_override"], rows[b]["note"]) == ("edit", "mental_health", "counseling")
+    assert rows[c]["decision"] is None  # ben's, not hers
+    assert cli_export(Namespace(**args, reviewer="ana", undecided=True)) == 0
+    rows = sheet_rows(tmp_path / "review" / "review_sheet.xlsx")
+    assert a not in {row["segment_id"] for row in rows} and len(rows) == 3
+    with pytest.raises(ReviewflowError, match="--undecided needs --reviewer"):
+        cli_export(Namespace(**args, reviewer=None, undecided=True))
+    with pytest.raises(ReviewflowError, match="which reviewflow never writes to"):
+        cli_export(Namespace(**{**args, "out": str(decisions / "ana.xlsx")}, reviewer="ana", undecided=False))
+    assert not (decisions / "ana.xlsx").exists()

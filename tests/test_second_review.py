@@ -15,7 +15,7 @@ from reviewflow.citation_resolver import CitationResolver
 from reviewflow.citations import find_citations
 from reviewflow.form import load_form
 from reviewflow.manifest import load_manifest
-from reviewflow.prisma import load_search_log
+from reviewflow.search_log import load_search_log
 from reviewflow.surrogates import NOTICE_PREFIX, load_surrogate, read_documents, render_corpus
 from test_surrogates import _visible_text, stale_documents
 

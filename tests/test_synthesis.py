@@ -386,3 +386,52 @@ def test_form_without_evidence_fields_says_basis_unknown_for_all(tmp_path):
     assert problem.startswith(f"{corpus['form_path']}: no form field has source: evidence_basis")
     assert "Fix: add a field with `source: evidence_basis`" in problem
     assert result.evidence_fields == EvidenceFields(basis=(), category=())
+
+
+def _with_inclusion_field(corpus: dict[str, object], forms_rows: list[dict[str, str]]) -> dict[str, object]:
+    """The fixture form with a manual yes/no field of role inclusion, and a forms.csv with its values."""
+    form_path = Path(str(corpus["form_path"]))
+    data = yaml.safe_load(form_path.read_text(encoding="utf-8"))
+    data["form"]["fields"].append(
+        {"id": "keep_it", "label": "Belongs in the synthesis", "type": "boolean", "mode": "manual", "role": "inclusion"}
+    )
+    form_path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    table = Path(str(corpus["coding_csv"])).parent / "forms.csv"
+    columns = ["doc_id", "field", "label", "mode", "value", "status", "source", "reviewer", "note", "evidence_count"]
+    with open(table, "w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=columns, restval="")
+        writer.writeheader()
+        writer.writerows(forms_rows)
+    return {**corpus, "forms_table_csv": table}
+
+
+def test_a_document_a_reviewer_sets_not_to_include_leaves_the_tables_with_the_reason(corpus):
+    before = synthesize_files(**corpus)
+    assert "caliber2007" in need_cell(before, "immediate", "emergency_shelter")["doc_ids"]
+    rows = [
+        {
+            "doc_id": "caliber2007",
+            "field": "keep_it",
+            "value": "false",
+            "status": "filled",
+            "reviewer": "ana",
+            "note": "a program description, not a needs study",
+        },
+        {"doc_id": "aron2006", "field": "keep_it", "value": "", "status": "conflict"},  # unsettled: stays in
+        {"doc_id": "fcadv2004", "field": "keep_it", "value": "false", "status": "filled", "reviewer": "ana"},
+    ]
+    result = synthesize_files(**_with_inclusion_field(corpus, rows))
+    assert "caliber2007" not in set(result.support["doc_id"])
+    assert "caliber2007" not in need_cell(result, "immediate", "emergency_shelter")["doc_ids"]
+    assert "aron2006" in set(result.support["doc_id"])
+    excluded = {row["doc_id"]: row for row in result.excluded.to_dict("records")}
+    assert excluded["caliber2007"]["status"] == "excluded_by_reviewer"
+    assert excluded["caliber2007"]["message"] == "ana set keep_it to false: a program description, not a needs study"
+    assert excluded["fcadv2004"]["status"] == "error"  # its ingestion failure stays the reason
+    from reviewflow.tables import excluded_note
+
+    note = excluded_note(result.excluded)
+    assert "Left out because their ingestion failed (1): FCADV, 2004" in note
+    assert (
+        "Left out by reviewers (an inclusion field of the form set to false) (1): Caliber, 2007 [caliber2007]" in note
+    )

@@ -97,6 +97,20 @@ def _dry_run_jobs(workdir: Path) -> list[tuple[str, str]]:
     return [(rule, doc) for rule, doc in jobs]
 
 
+def _missing_outputs(workdir: Path) -> dict[str, str]:
+    """Output file -> the rule a dry run would run because that file is missing."""
+    result = _run(workdir, "-n", "--cores", "1", "--profile", "workflow/profiles/default")
+    missing: dict[str, str] = {}
+    rule = ""
+    for line in (result.stdout + result.stderr).splitlines():
+        head = re.match(r"\s*(?:local)?rule (\w+):$", line)
+        rule = head.group(1) if head else rule
+        reason = re.match(r"\s*reason: Missing output files: ([^;]+)", line)
+        if reason:
+            missing.update({path.strip(): rule for path in reason.group(1).split(",")})
+    return missing
+
+
 @pytest.fixture(scope="module")
 def finished_run(tmp_path_factory: pytest.TempPathFactory) -> Path:
     work = _make_workdir(tmp_path_factory.mktemp("e2e"))
@@ -165,6 +179,39 @@ def test_aggregates_are_byte_identical_when_rerun(finished_run: Path) -> None:
     assert before == after
 
 
+def test_a_deleted_deliverable_is_rebuilt_by_the_next_run(finished_run: Path, tmp_path: Path) -> None:
+    work = tmp_path / "copy"
+    shutil.copytree(finished_run, work)  # keeps the files' times and Snakemake's records of the run
+    deleted = {
+        "results/tables/table1_needs.md": "synthesize",
+        "results/tables/support.csv": "synthesize",
+        "results/figures/evidence_gap_map.png": "synthesize",
+        "results/figures/prisma.svg": "prisma",
+        "results/network/citations.graphml": "network",
+        "results/coded/coonan2004.csv": "code",
+        "results/references/coonan2004.csv": "references",
+        "results/review/manual_field_conflicts.csv": "forms_table",
+    }
+    for path in deleted:
+        (work / path).unlink()
+    missing = _missing_outputs(work)
+    assert {path: missing.get(path) for path in deleted} == deleted
+
+
+def test_a_failed_run_names_what_it_left_stale(finished_run: Path, tmp_path: Path) -> None:
+    work = tmp_path / "copy"
+    shutil.copytree(finished_run, work)
+    (work / "scripts" / "network.py").write_text("raise SystemExit('network failed on purpose')\n", encoding="utf-8")
+    result = _run(work, "--cores", "1", "--forcerun", "network", "--profile", "workflow/profiles/default", check=False)
+    output = result.stdout + result.stderr
+    assert result.returncode != 0
+    summary = output[output.index("Not brought up to date by this run") :]
+    for stale in ("network/citations.graphml", "report.html", "changes.md"):
+        assert f"\n  {stale}\n" in summary, stale
+    assert "\n  tables/table1_needs.md\n" not in summary  # synthesis did not need to rerun
+    assert "Stale report (an earlier run's, not updated by this one): " in summary
+
+
 def test_added_document_reruns_only_its_jobs_and_the_aggregates(finished_run: Path) -> None:
     assert _dry_run_jobs(finished_run) == []  # nothing to do after a complete run
     manifest = finished_run / "corpus" / "manifest.csv"
@@ -196,6 +243,24 @@ def test_invalid_manifest_stops_before_any_job(tmp_path: Path) -> None:
     assert result.returncode != 0
     assert "row 2 (doc_id 'armstrong2008'), column 'year'" in result.stderr + result.stdout
     assert not (work / "results").exists()
+
+
+def test_invalid_search_log_stops_before_any_job(tmp_path: Path) -> None:
+    work = _make_workdir(tmp_path, ["armstrong2008"])
+    log = work / "corpus" / "search_log.yaml"
+    log.write_text(
+        log.read_text(encoding="utf-8")
+        .replace("    screened: null", "    screened: 115", 1)
+        .replace("    excluded: null", "    excluded: 90", 1)
+        .replace("    sought: null", "    sought: 15", 1),
+        encoding="utf-8",
+    )
+    result = _run(work, "--cores", "1", check=False)
+    output = result.stdout + result.stderr
+    assert result.returncode != 0
+    assert "The search log is invalid; no job was started" in output
+    assert "15 is not screened (115) - excluded (90) = 25" in output
+    assert not (work / "results" / "figures").exists()
 
 
 def test_snakemake_lint_is_clean() -> None:

@@ -49,6 +49,8 @@ CONFLICT_COLUMNS: tuple[str, ...] = (
     "differs_in",
     "status",
 )
+# conflicts.csv's status of a conflict an adjudicated sheet decided (the report counts them apart)
+SETTLED = "settled by adjudication"
 NO_DECISIONS = "no reviewer decisions yet: agreement.csv and conflicts.csv hold only their header"
 
 
@@ -162,7 +164,7 @@ def conflict_rows(
                 "decisions": " | ".join(_describe(d) for d in group),
                 "differs_in": ";".join(differs),
                 "status": (
-                    f"settled by adjudication ({adjudicated.decision})"
+                    f"{SETTLED} ({adjudicated.decision})"
                     if settled and adjudicated
                     else f"unresolved: automatic codes kept; decide it in {adjudication_sheet(group[0].source)}"
                 ),
@@ -197,14 +199,21 @@ def agreement(coded_paths: Sequence[str | Path], decision_paths: Sequence[str | 
     log += [f"unmatched: {row['message']}" for row in resolution.report if row["status"] == "unmatched"]
     if not decided:
         return Agreement([], [], [*log, NO_DECISIONS])
-    raters = rater_codings(segments, decided, codebook)
+    # The adjudicator (an adjudicated.* sheet) decides after the raters and knows their answers: not a
+    # rater, so it is left out of the agreement (a reviewer who also adjudicates is rated on their own sheet).
+    rated = [d for d in decided if not d.adjudicated]
+    raters = rater_codings(segments, rated, codebook)
     rows = agreement_rows(raters, codebook)
     conflicts = conflict_rows(segments, decided, codebook, resolution.applied)
     reviewers = sorted(name for name in raters if name != AUTO)
+    settled = sum(1 for row in conflicts if row["status"].startswith(SETTLED))
+    adjudicated = len(decided) - len(rated)
     log.insert(
         0,
-        f"{len(decided)} decisions by {len(reviewers)} reviewer(s) ({', '.join(reviewers)}) "
-        f"on {len({d.segment_id for d in decided})} of {len(segments)} segments; {len(conflicts)} conflict(s)",
+        f"{len(rated)} decisions by {len(reviewers)} reviewer(s) ({', '.join(reviewers) or 'none'}) "
+        f"on {len({d.segment_id for d in rated})} of {len(segments)} segments; {len(conflicts) - settled} "
+        f"conflict(s) to resolve, {settled} settled by adjudication; {adjudicated} adjudicated decision(s), "
+        "not counted as a rater",
     )
     return Agreement(rows, conflicts, log)
 

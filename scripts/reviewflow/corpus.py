@@ -243,8 +243,30 @@ def _bibtex_fields(item: model.Entry) -> tuple[dict[str, str], str]:
     return fields, "; ".join(problems)
 
 
+# How each export format shows itself on its first lines: a BibTeX entry opens with "@type{" (or
+# "@type("), a RIS record with "TY  - ". Used to name the right option when a file is given to the other.
+EXPORT_SIGNATURES = {
+    "BibTeX": (re.compile(r"^\s*@\s*[A-Za-z]+\s*[{(]", re.MULTILINE), "--bib"),
+    "RIS": (re.compile(r"^\s*TY  -", re.MULTILINE), "--ris"),
+}
+
+
+def wrong_format_problem(text: str, path: Path, expected: str) -> str | None:
+    """The message for an export of the other format given as ``expected`` ("BibTeX" or "RIS"), or None."""
+    for name, (signature, option) in EXPORT_SIGNATURES.items():
+        if name != expected and signature.search(text) and not EXPORT_SIGNATURES[expected][0].search(text):
+            return (
+                f"{path}: this looks like a {name} export, not {expected}; nothing was added. "
+                f"Fix: give it with {option} {path}."
+            )
+    return None
+
+
 def parse_bibtex(path: Path) -> list[Entry]:
     text = read_utf8_text(path, "BibTeX file")
+    problem = wrong_format_problem(text, path, "BibTeX")
+    if problem:
+        raise ReviewflowError(problem)
     library = bibtexparser.parse_string(
         text,
         append_middleware=[
@@ -365,6 +387,9 @@ def _ris_person(person: str) -> tuple[str, str]:
 
 def parse_ris(path: Path) -> list[Entry]:
     text = read_utf8_text(path, "RIS file")
+    problem = wrong_format_problem(text, path, "RIS")
+    if problem:
+        raise ReviewflowError(problem)
     problems = ris_structure_problems(text, str(path))
     if problems:
         raise ReviewflowError("the RIS file is malformed; nothing was added:\n" + "\n".join(problems))

@@ -468,9 +468,20 @@ def cli_evaluate(args: argparse.Namespace) -> int:
     """
     from reviewflow.gold import is_sentence_gold
 
+    swapped = swapped_problem(args.gold, args.pred)
+    if swapped:
+        raise ReviewflowError(swapped)
     if is_sentence_gold(args.gold):
         return _cli_sentence_gold(args)
     gold, pred = read_rows(args.gold), read_rows(args.pred)
+    # checked before anything is printed or written: a table of zeros would read as a result
+    if not set(gold) & set(pred):
+        print(
+            f"error: no segment_id of {args.pred} is in {args.gold}: were they coded from the same text and doc_id? "
+            "Fix: code the gold's document with `code` and evaluate that file.",
+            file=sys.stderr,
+        )
+        return 1
     splits = sorted({split for row in gold.values() if (split := row.get("split"))})
     reports = [evaluate(gold, pred)] + [evaluate(gold, pred, split) for split in splits]
     if getattr(args, "json", None):
@@ -478,13 +489,34 @@ def cli_evaluate(args: argparse.Namespace) -> int:
 
         write_json(args.json, {"gold": str(args.gold), "pred": str(args.pred), "reports": reports})
     print("\n\n".join(format_report(r) for r in reports))
-    if not reports[0]["n_matched"]:
-        print(
-            f"error: no segment_id of {args.pred} is in {args.gold}: were they coded from the same text and doc_id?",
-            file=sys.stderr,
-        )
-        return 1
     return 0
+
+
+# Columns only the coder writes (reviewflow.coded_table): a "gold" holding them is a `code` output.
+CODER_ONLY_COLUMNS = ("evidence", "confidence", "decided_by")
+
+
+def _header(path: str | Path) -> list[str]:
+    if not Path(path).is_file():
+        return []
+    with open(path, encoding="utf-8-sig", newline="") as handle:
+        return [cell.strip() for cell in next(csv.reader(handle), [])]
+
+
+def swapped_problem(gold: str | Path, pred: str | Path) -> str | None:
+    """The message when --gold and --pred look swapped: the gold is a file `code` wrote, or the
+    prediction is a sentence gold. None otherwise (a missing file is the readers' to report)."""
+    from reviewflow.gold import is_sentence_gold
+
+    coder_written = all(column in _header(gold) for column in CODER_ONLY_COLUMNS)
+    if not (coder_written or is_sentence_gold(pred)):
+        return None
+    which = (
+        f"{gold} (given as --gold) was written by `code` (it has the columns {', '.join(CODER_ONLY_COLUMNS)})"
+        if coder_written
+        else f"{pred} (given as --pred) is a sentence gold (idx,kind,required,optional,sentence)"
+    )
+    return f"{which}. Fix: give the hand-coded gold with --gold and the file `code` wrote with --pred (were they swapped?)."
 
 
 # --------------------------------------------------------------------------------------- attributions

@@ -60,6 +60,7 @@ class Field:
     source: str = ""
     choices: tuple[str, ...] = ()
     spec: Mapping[str, Any] = field(default_factory=dict)
+    role: str = ""  # a manual field's use ("inclusion": false takes the document out of the synthesis)
 
 
 @dataclass(frozen=True)
@@ -534,8 +535,8 @@ def load_form(path: str | Path) -> Form:
     if not path.is_file():
         raise FormError(
             [
-                f"{path}: extraction form not found. Fix: set `form:` in config/config.yaml to an existing file "
-                "under extraction_forms/."
+                f"{path}: extraction form not found. Fix: set `form:` in the review's config (config/config.yaml "
+                "unless another is given) to an existing file under extraction_forms/."
             ]
         )
     try:
@@ -560,6 +561,7 @@ def load_form(path: str | Path) -> Form:
             type=spec["type"],
             mode=spec["mode"],
             source=spec.get("source", ""),
+            role=spec.get("role", ""),
             choices=tuple(
                 spec.get("choices")
                 or [entry["id"] for entry in codebook.get(spec.get("choices_from") or "", None) or []]

@@ -13,7 +13,10 @@ row (a revert to older content is a change, so it gets a snapshot of its own).
 
 - a run that made a snapshot describes the difference from the snapshot before it: documents added
   or removed, documents added to or removed from each Table 1 cell (and each cell of the other
-  tables), network edges gained or lost;
+  tables; cells named by the labels of the long tables), network edges gained or lost, and for
+  each document whose cells moved, why: it joined or left the corpus, or reviewer decisions on it
+  were made, changed or withdrawn (file, reviewer, row; the applied decisions are kept beside each
+  snapshot), or else its coding changed;
 - a run identical to the latest snapshot says so plainly, and then shows the latest change (that
   snapshot against its predecessor) under a heading that labels it as earlier.
 
@@ -54,6 +57,20 @@ CORE_FILES: tuple[str, ...] = (TABLE1, EDGES, DOCUMENTS)
 # The other synthesis tables, kept in the snapshots when a run passes them and compared cell by cell.
 OTHER_TABLES: tuple[SynthesisTable, ...] = tuple(t for t in SYNTHESIS_TABLES if t.name != TABLE1_NAME)
 SNAPSHOT_FILES: tuple[str, ...] = CORE_FILES + tuple(spec.snapshot_file for spec in OTHER_TABLES)
+# Kept beside a snapshot but not hashed into its name: the reviewer decisions applied when it was
+# taken, so that a later change can say which decision moved a cell. A decision that moves no cell is
+# no change of the synthesis, and adds no snapshot.
+DECISIONS = "decisions_applied.csv"
+DECISION_COLUMNS: tuple[str, ...] = (
+    "segment_id",
+    "doc_id",
+    "decision",
+    "codes_override",
+    "phase_override",
+    "reviewer",
+    "source",
+    "row",
+)
 SNAPSHOT_NAME = re.compile(r"^(\d{4,})-([0-9a-f]{12})$")
 FIRST_RUN = "first run: no previous snapshot"
 NO_CHANGE = "No change since the previous run"
@@ -76,6 +93,17 @@ def read_cells(path: str | Path, key: Sequence[str]) -> dict[tuple[str, ...], se
             part.strip() for part in (row.get("doc_ids", "") or row.get("doc_id", "")).split(";") if part.strip()
         )
     return cells
+
+
+def read_labels(path: str | Path, key: Sequence[str]) -> dict[str, dict[str, str]]:
+    """column → id → label, from the ``<column>_label`` columns a long synthesis table writes beside its ids."""
+    labels: dict[str, dict[str, str]] = {}
+    for row in read_csv_rows(path):
+        for column in key:
+            label = (row.get(f"{column}_label") or "").strip()
+            if label and row.get(column):
+                labels.setdefault(column, {})[row[column]] = label
+    return labels
 
 
 def read_table1_cells(path: str | Path) -> dict[tuple[str, ...], set[str]]:
@@ -221,16 +249,28 @@ def compare(
     docs_before = read_documents(previous / DOCUMENTS)
     edges_before = read_edges(previous / EDGES)
     edge = lambda key, via: {"source": key[0], "target": key[1], "via": via}  # noqa: E731
+    documents = {
+        "added": sorted(set(docs_now) - set(docs_before)),
+        "removed": sorted(set(docs_before) - set(docs_now)),
+    }
+    table1 = _cell_changes(cells_now, read_table1_cells(previous / TABLE1), TABLE1_KEY)
+    other_tables = _other_tables(previous, current, wording or make_wording())
+    moved = sorted(
+        {
+            d
+            for cell in [*table1, *(c for t in other_tables for c in t["cells"])]
+            for d in cell["added"] + cell["removed"]
+        }
+    )
     return {
         **base,
         "first_run": False,
         "previous": previous.name,
-        "documents": {
-            "added": sorted(set(docs_now) - set(docs_before)),
-            "removed": sorted(set(docs_before) - set(docs_now)),
-        },
-        "table1": _cell_changes(cells_now, read_table1_cells(previous / TABLE1), TABLE1_KEY),
-        "other_tables": _other_tables(previous, current, wording or make_wording()),
+        "documents": documents,
+        "table1": table1,
+        "other_tables": other_tables,
+        "labels": _labels(previous, current),
+        "reasons": cell_reasons(moved, documents, _decisions(previous), _decisions(current)),
         "edges": {
             "added": [edge(k, edges_now[k]) for k in sorted(set(edges_now) - set(edges_before))],
             "removed": [edge(k, edges_before[k]) for k in sorted(set(edges_before) - set(edges_now))],
@@ -242,6 +282,81 @@ def compare(
         },
         "citations": {**docs_before, **docs_now},
     }
+
+
+def _labels(previous: Path, current: Path) -> dict[str, dict[str, str]]:
+    """column → id → label over the long tables of both snapshots (the current one's words win)."""
+    labels: dict[str, dict[str, str]] = {}
+    files = [(TABLE1, TABLE1_KEY), *((spec.snapshot_file, spec.key) for spec in OTHER_TABLES)]
+    for folder in (previous, current):
+        for file, key in files:
+            if (folder / file).is_file():
+                for column, names in read_labels(folder / file, key).items():
+                    labels.setdefault(column, {}).update(names)
+    return labels
+
+
+def applied_decisions_csv(decisions_report: str | Path) -> str:
+    """The applied decisions of a decisions_report.csv, in a fixed order (segment, then sheet and row)."""
+    rows = [row for row in read_csv_rows(decisions_report) if row.get("status") == "applied"]
+    rows.sort(key=lambda row: (row.get("segment_id", ""), row.get("source", ""), int(row.get("row") or 0)))
+    return csv_text(rows, DECISION_COLUMNS)
+
+
+def _decisions(snapshot: Path) -> list[dict[str, str]] | None:
+    """The applied decisions kept beside a snapshot; None when it kept none (an older snapshot)."""
+    path = snapshot / DECISIONS
+    return read_csv_rows(path) if path.is_file() else None
+
+
+def _describe_decision(row: Mapping[str, str], verb: str) -> str:
+    what = row.get("decision", "")
+    if row.get("codes_override"):
+        what += f" codes={row['codes_override']}"
+    if row.get("phase_override"):
+        what += f" phase={row['phase_override']}"
+    return f"{verb} {what} by {row.get('reviewer', '')} ({row.get('source', '')} row {row.get('row', '')})"
+
+
+def cell_reasons(
+    moved: Sequence[str],
+    documents: Mapping[str, Sequence[str]],
+    before: Sequence[Mapping[str, str]] | None,
+    now: Sequence[Mapping[str, str]] | None,
+) -> dict[str, list[str]]:
+    """doc_id → why its cells moved: it joined or left the corpus, or reviewer decisions on its
+    segments were made, changed or withdrawn since the earlier snapshot (file, reviewer, row); else
+    its coding changed with no decision on it changing (its text, the coding rules, the form)."""
+
+    def key(row: Mapping[str, str]) -> tuple[str, ...]:
+        return tuple(row.get(c, "") for c in ("decision", "codes_override", "phase_override", "reviewer"))
+
+    old = {row["segment_id"]: row for row in before or []}
+    new = {row["segment_id"]: row for row in now or []}
+    reasons: dict[str, list[str]] = {}
+    for doc_id in moved:
+        if doc_id in documents["added"]:
+            reasons[doc_id] = ["added to the corpus"]
+            continue
+        if doc_id in documents["removed"]:
+            reasons[doc_id] = ["removed from the corpus"]
+            continue
+        if before is None or now is None:
+            reasons[doc_id] = ["not known: a snapshot does not record the reviewer decisions applied"]
+            continue
+        found = [
+            _describe_decision(row, "decision")
+            for sid, row in sorted(new.items())
+            if row.get("doc_id") == doc_id and (sid not in old or key(old[sid]) != key(row))
+        ] + [
+            _describe_decision(row, "withdrawn:")
+            for sid, row in sorted(old.items())
+            if row.get("doc_id") == doc_id and sid not in new
+        ]
+        reasons[doc_id] = found or [
+            "its coding changed, with no reviewer decision on it changed (its text, the coding or the form)"
+        ]
+    return reasons
 
 
 def changes_document(change: Mapping[str, Any], *, changed: bool) -> dict[str, Any]:
@@ -292,16 +407,20 @@ class Section:
 def change_sections(change: Mapping[str, Any]) -> list[Section]:
     """The sections describing one change (a ``latest_change`` of changes.json), citations spelled out."""
     names = change.get("citations", {})
+    labels = change.get("labels", {})
 
     def cite(doc_id: str) -> str:
         return f"{names[doc_id]} ({doc_id})" if names.get(doc_id) else doc_id
+
+    def named(column: str, value: Any) -> str:  # a code's label where the tables give one, else its id
+        return labels.get(column, {}).get(str(value), str(value))
 
     def cells(title: str, key: Sequence[str], changed: Sequence[Mapping[str, Any]], empty: str) -> Section:
         if not changed:
             return Section(title, text=empty)
         rows = tuple(
             (
-                *(str(cell[c]) for c in key),
+                *(named(c, cell[c]) for c in key),
                 "; ".join(cite(d) for d in cell["added"]) or "–",
                 "; ".join(cite(d) for d in cell["removed"]) or "–",
             )
@@ -332,6 +451,14 @@ def change_sections(change: Mapping[str, Any]) -> list[Section]:
             sections.append(Section(table["label"], text=f"Not compared: {table['reason']}."))
         else:
             sections.append(cells(table["label"], table["key"], table["cells"], "No cell changed."))
+    reasons = change.get("reasons", {})
+    if reasons:
+        sections.append(
+            Section(
+                "What moved the cells",
+                items=tuple(f"{cite(doc_id)}: {'; '.join(why)}" for doc_id, why in sorted(reasons.items())),
+            )
+        )
     edges = change["edges"]
     items = (
         [f"new edge: {e['source']} → {e['target']} ({e['via']})" for e in edges["added"]]
@@ -420,12 +547,15 @@ def update_history(
     changes_json: str | Path,
     tables: Mapping[str, str | Path] | None = None,
     wording: Wording | None = None,
+    decisions_report: str | Path | None = None,
 ) -> HistoryResult:
     """Snapshot this run if it differs from the latest snapshot, and write the changes files.
 
     ``tables`` maps OTHER_TABLES names to this run's long CSVs; ``wording`` (``load_form(...).wording``)
     titles their sections, generic without one. The wording is not part of a snapshot: rewording a
-    table relabels the changes files but is no change of the synthesis.
+    table relabels the changes files but is no change of the synthesis. ``decisions_report``
+    (decisions_report.csv): its applied decisions are kept beside the snapshot (DECISIONS), so that
+    the change names the reviewer decisions that moved a cell.
 
     A new snapshot is filled under a temporary name and renamed only after the changes files are
     written: an interrupted run leaves neither a half snapshot that looks complete nor a complete
@@ -450,6 +580,8 @@ def update_history(
     try:
         for name, data in contents.items():
             (staging / name).write_bytes(data)
+        if decisions_report is not None:
+            (staging / DECISIONS).write_text(applied_decisions_csv(decisions_report), encoding="utf-8")
         document = changes_document(
             compare(snapshots[-1] if snapshots else None, staging, target.name, wording), changed=True
         )

@@ -41,6 +41,7 @@ from pathlib import Path
 from typing import Any
 
 from reviewflow import readers
+from reviewflow.errors import ReviewflowError
 from reviewflow.fileio import write_json
 from reviewflow.ingestion_sections import heading_role
 from reviewflow.ingestion_types import RawBlock, RawPage
@@ -308,6 +309,10 @@ def ingest_file(
 
 def cli_ingest(args: argparse.Namespace) -> int:
     """`python -m reviewflow ingest PATH --out OUT.json [--doc-id ID] [--max-pages N]`."""
+    if not Path(args.path).is_file():  # a file named on the command line, not by the manifest
+        raise ReviewflowError(
+            f"{args.path}: file not found. Fix: give the path of a {readers.extensions_text()} document."
+        )
     record = ingest_file(
         Path(args.path), doc_id=getattr(args, "doc_id", None), max_pages=int(getattr(args, "max_pages", 400) or 400)
     )

@@ -4,137 +4,31 @@ A log with ``previous_review: null`` is drawn on the PRISMA 2020 template for ne
 a previous review is drawn on the template for updated reviews: a "Previous studies" column (studies
 and reports included in the previous version), then this update's searches, "New studies included
 in review" (``included/total``, which then counts only the new studies) and "Total studies included
-in review" = previous + new. Counts that contradict each other stop the run with one message each.
+in review" = previous + new. The log is read and its counts checked by reviewflow.search_log (before
+any job starts, where the manifest is checked).
 """
 
 from __future__ import annotations
 
 import textwrap
-from collections.abc import Mapping
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import jsonschema
 import matplotlib
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
 
-from reviewflow.errors import ReviewflowError
-from reviewflow.fileio import read_yaml
-from reviewflow.paths import schema_path
+from reviewflow.search_log import grand_total, source_labels, sum_known
 
 NOT_REPORTED = "not reported"
-SOURCE_GROUPS = ("databases_and_registers", "other_methods")
-
-
-def load_search_log(path: str | Path) -> dict[str, Any]:
-    """Read and validate the search log; raise ReviewflowError listing every problem."""
-    path = Path(path)
-    if not path.is_file():
-        raise ReviewflowError(
-            f"{path}: search log not found. Fix: create it (see corpus/search_log.yaml of the default corpus)."
-        )
-    log = read_yaml(path)
-    validator = jsonschema.Draft202012Validator(read_yaml(schema_path("search_log")))
-    problems = [
-        f"{path}: field '{'/'.join(str(p) for p in error.absolute_path) or '(top level)'}': {error.message}. "
-        f"Fix: see {schema_path('search_log')}."
-        for error in sorted(validator.iter_errors(log), key=lambda e: list(map(str, e.absolute_path)))
-    ]
-    if not problems:
-        problems = [f"{path}: {problem}" for problem in count_problems(log)]
-    if problems:
-        raise ReviewflowError("\n".join(problems))
-    return log
-
-
-def count_problems(log: dict[str, Any]) -> list[str]:
-    """Counts of a schema-valid log that contradict each other (unknown counts are never checked)."""
-    problems = []
-    ids = {s["id"] for group in log["identification"].values() for s in group}
-    included = log["included"]
-    for source_id in included["by_source"]:
-        if source_id not in ids:
-            problems.append(
-                f"field 'included/by_source/{source_id}': no identification source has this id. "
-                f"Fix: use one of {sorted(ids)}."
-            )
-    counts = list(included["by_source"].values())
-    total = included["total"]
-    if total is not None and None not in counts and sum(counts) != total:
-        problems.append(
-            f"field 'included/total': {total} is not the sum of by_source ({sum(counts)}). Fix: correct one of them."
-        )
-    previous = log.get("previous_review")
-    # every included study is described by at least one report
-    pairs = [("included/reports", included.get("reports"), "included/total", total)]
-    if previous:
-        pairs.append(
-            (
-                "previous_review/reports_included",
-                previous.get("reports_included"),
-                "previous_review/studies_included",
-                previous["studies_included"],
-            )
-        )
-    for reports_field, reports, studies_field, studies in pairs:
-        if reports is not None and studies is not None and reports < studies:
-            problems.append(
-                f"field '{reports_field}': {reports} reports for {studies} studies ('{studies_field}'); "
-                "every included study has at least one report. Fix: correct one of them."
-            )
-    stated = included.get("total_with_previous")
-    if stated is not None and not previous:
-        problems.append(
-            "field 'included/total_with_previous' is for an updated review, but 'previous_review' is null. "
-            "Fix: fill previous_review (studies_included, reports_included) or remove total_with_previous."
-        )
-    elif stated is not None and previous:
-        computed = grand_total(log)
-        if computed is not None and computed != stated:
-            problems.append(
-                f"field 'included/total_with_previous': {stated} is not previous_review/studies_included "
-                f"({previous['studies_included']}) + included/total ({total}) = {computed}. Fix: correct one of "
-                "them; in an updated review included/total and by_source count only the studies new in this update."
-            )
-    return problems
-
-
-def sources(log: Mapping[str, Any]) -> list[Mapping[str, Any]]:
-    """The identification sources of a log, databases and registers first, in the log's order."""
-    identification = log.get("identification") or {}
-    return [s for group in SOURCE_GROUPS for s in identification.get(group) or [] if isinstance(s, Mapping)]
-
-
-def source_ids(log: Mapping[str, Any]) -> list[str]:
-    """The ids of the log's identification sources (what the manifest's search_strategy may name)."""
-    return [str(s["id"]) for s in sources(log) if s.get("id")]
-
-
-def source_labels(log: Mapping[str, Any]) -> dict[str, str]:
-    """id -> the short label where the diagram lists included documents by source (the id when unlabelled).
-
-    The sources are the review's own (trial registers, resource libraries, ...), so their names come
-    from the log, not from a list in the code."""
-    return {str(s["id"]): str(s.get("label") or s["id"]) for s in sources(log) if s.get("id")}
 
 
 def count(value: int | None) -> str:
     return NOT_REPORTED if value is None else str(value)
-
-
-def _sum(*values: int | None) -> int | None:
-    return None if any(v is None for v in values) else sum(v for v in values if v is not None)
-
-
-def grand_total(log: dict[str, Any]) -> int | None:
-    """Studies in the review in all: previous version's + this search's (None: not reported)."""
-    previous = log.get("previous_review")
-    total = log["included"]["total"]
-    return _sum(previous["studies_included"], total) if previous else total
 
 
 @dataclass(frozen=True)
@@ -178,9 +72,17 @@ def _reasons(reasons: list[dict[str, Any]]) -> list[str]:
     return [f"{r['reason']} (n = {count(r['n'])})" for r in reasons] or [f"Reasons {NOT_REPORTED}"]
 
 
-def corpus_note(log: dict[str, Any], n_corpus: int) -> str:
+def corpus_note(log: dict[str, Any], n_corpus: int, added: Sequence[str] = ()) -> str:
+    """The diagram's note on the corpus; ``added``: the citations of the documents added after the
+    search (reviewflow.search_log.added_after_search), named so none is taken for one the log counts."""
     total = grand_total(log)
     note = log["included"].get("note", "").strip()
+    if added:
+        return (
+            f"The review included {count(total)} documents; this corpus holds {n_corpus}, of which "
+            f"{len(added)} added after the search this diagram records ({'; '.join(added)}). Update the search "
+            "log (previous_review and this update's counts) to count them."
+        )
     if total is not None and total == n_corpus:
         return f"All {total} included documents are in this corpus."
     previous = log.get("previous_review")
@@ -300,7 +202,7 @@ def layout(log: dict[str, Any], n_corpus: int) -> Diagram:
             "\n".join(
                 [
                     f"Total studies included in review (n = {count(grand_total(log))})",
-                    f"Reports of total included studies (n = {count(_sum(previous.get('reports_included'), new_reports))})",
+                    f"Reports of total included studies (n = {count(sum_known(previous.get('reports_included'), new_reports))})",
                     f"Documents in this corpus (n = {n_corpus})",
                 ]
             ),
@@ -336,8 +238,10 @@ def _anchor(box: Box, towards: Box) -> tuple[float, float]:
     return box.x, box.y + box.height / 2
 
 
-def draw_prisma(log: dict[str, Any], n_corpus: int, svg_path: str | Path, png_path: str | Path) -> None:
-    """Draw the diagram to SVG and PNG, byte-identical for the same inputs."""
+def draw_prisma(
+    log: dict[str, Any], n_corpus: int, svg_path: str | Path, png_path: str | Path, added: Sequence[str] = ()
+) -> None:
+    """Draw the diagram to SVG and PNG, byte-identical for the same inputs (``added``: see corpus_note)."""
     diagram = layout(log, n_corpus)
     boxes, top = diagram.boxes, diagram.height
     with plt.rc_context({"svg.hashsalt": "reviewflow", "svg.fonttype": "none", "font.family": "DejaVu Sans"}):
@@ -399,7 +303,7 @@ def draw_prisma(log: dict[str, Any], n_corpus: int, svg_path: str | Path, png_pa
                     tail, head, arrowstyle="-|>", mutation_scale=10, lw=0.8, color="black", shrinkA=2, shrinkB=2
                 )
             )
-        note = _wrap("Note. " + corpus_note(log, n_corpus), diagram.width - 5)
+        note = _wrap("Note. " + corpus_note(log, n_corpus, added), diagram.width - 5)
         ax.text(7, 4.5, note, ha="left", va="top", fontsize=7.5, style="italic")
         fig.savefig(svg_path, format="svg", metadata={"Date": None})
         fig.savefig(png_path, format="png", dpi=200, metadata={"Software": None})

@@ -35,6 +35,9 @@ TEMPLATE_DIR = REPORT_DIR  # package data, with the captions the report rule rea
 NOT_PRODUCED = "not produced in this run"
 # decisions_report.csv statuses a reviewer must act on (the others: applied, superseded)
 DECISION_PROBLEMS: tuple[str, ...] = ("sheet_error", "invalid", "unmatched", "conflict")
+# conflicts.csv's status of a conflict an adjudicated sheet decided (reviewflow.agreement.SETTLED; the
+# report does not import the agreement stage): shown apart, not as a conflict to resolve
+SETTLED = "settled by adjudication"
 DECISION_PROBLEM_COLUMNS: tuple[str, ...] = ("status", "source", "row", "reviewer", "segment_id", "doc_id", "message")
 # network/summary.json keys in reading order, with labels a reader understands
 NETWORK_LABELS: dict[str, str] = {
@@ -259,6 +262,7 @@ def render(inputs: ReportInputs, provenance: dict[str, Any], title: str) -> str:
     network_srcdoc = Path(inputs.network_html).read_text(encoding="utf-8") if _exists(inputs.network_html) else None
     changes = json.loads(Path(inputs.changes).read_text(encoding="utf-8")) if _exists(inputs.changes) else None
     agreement = _read_csv(inputs.agreement)
+    conflicts = _read_csv(inputs.conflicts) or []
     if inputs.decisions_report is None:
         raise ReviewflowError("the report needs decisions_report: its folder is the review's results folder")
     return env.get_template("report.html.j2").render(
@@ -276,7 +280,8 @@ def render(inputs: ReportInputs, provenance: dict[str, Any], title: str) -> str:
         ingest_known=ingest_rows is not None,
         agreement=agreement,
         agreement_matrix=agreement_matrix(agreement),
-        conflicts=_read_csv(inputs.conflicts),
+        conflicts=[row for row in conflicts if not row.get("status", "").startswith(SETTLED)],
+        settled_conflicts=[row for row in conflicts if row.get("status", "").startswith(SETTLED)],
         decisions=decision_problems(_read_csv(inputs.decisions_report)),
         changes=changes,
         change_sections=change_sections(changes["latest_change"]) if changes else [],

@@ -44,7 +44,7 @@ from reviewflow.paths import schema_path
 from reviewflow.safety import FORMULA_PREFIXES, neutralize_formula
 
 DECISION_VALUES: tuple[str, ...] = ("accept", "reject", "edit")
-REVIEWER_COLUMNS: tuple[str, ...] = ("decision", "codes_override", "phase_override", "reviewer", "note")
+REVIEWER_COLUMNS: tuple[str, ...] = ("decision", "codes_override", "phase_override", "reviewer", "decided_at", "note")
 SEGMENT_SHEET_COLUMNS: tuple[str, ...] = (
     "segment_id",
     "doc_id",
@@ -69,6 +69,7 @@ REPORT_COLUMNS: tuple[str, ...] = (
     "source",
     "row",
     "reviewer",
+    "decided_at",
     "segment_id",
     "doc_id",
     "decision",
@@ -114,6 +115,7 @@ _COLUMN_WIDTHS = {
     "codes_override": 30,
     "phase_override": 15,
     "reviewer": 12,
+    "decided_at": 17,
     "note": 40,
     "field": 22,
     "label": 36,
@@ -177,6 +179,8 @@ class Decision:
     row: int
     doc_id: str = ""
     adjudicated: bool = False
+    # when the reviewer decided, as they wrote it (ISO date, optionally time); "" when not recorded
+    decided_at: str = ""
 
     def coding(self, auto: Coding, codebook: Any) -> Coding:
         """The coding this decision gives a segment whose automatic coding is ``auto``.
@@ -200,6 +204,7 @@ class Decision:
             "source": self.source,
             "row": self.row,
             "reviewer": self.reviewer,
+            "decided_at": self.decided_at,
             "segment_id": self.segment_id,
             "doc_id": self.doc_id,
             "decision": self.decision,
@@ -258,8 +263,28 @@ def order_segments(segments: Sequence[Mapping[str, str]], order: str = "document
     return [segment for _, segment in sorted(enumerate(segments), key=key)]
 
 
-def segment_sheet_rows(segments: Sequence[Mapping[str, str]], citations: Mapping[str, str]) -> list[dict[str, Any]]:
-    """Rows of the "segments" sheet: the automatic codes, the scorer's confidence and empty reviewer columns."""
+def _reviewer_cells(decision: Decision | None) -> dict[str, Any]:
+    """The reviewer columns of a sheet row: a reviewer's own earlier decision, or empty."""
+    if decision is None:
+        return dict.fromkeys(REVIEWER_COLUMNS, "")
+    return {
+        "decision": decision.decision,
+        "codes_override": ";".join(decision.codes_override),
+        "phase_override": decision.phase_override,
+        "reviewer": decision.reviewer,
+        "decided_at": decision.decided_at,
+        "note": decision.note,
+    }
+
+
+def segment_sheet_rows(
+    segments: Sequence[Mapping[str, str]],
+    citations: Mapping[str, str],
+    decided: Mapping[str, Decision] | None = None,
+) -> list[dict[str, Any]]:
+    """Rows of the "segments" sheet: the automatic codes, the scorer's confidence and the reviewer
+    columns, empty or filled with ``decided`` (segment_id → one reviewer's own decision)."""
+    decided = decided or {}
     rows = []
     for seg in segments:
         page = seg.get("page", "")
@@ -280,7 +305,7 @@ def segment_sheet_rows(segments: Sequence[Mapping[str, str]], citations: Mapping
                 "phase": seg.get("phase", ""),
                 "confidence": seg.get("confidence", "") if confidence is None else confidence,
                 "decided_by": seg.get("decided_by", ""),
-                **dict.fromkeys(REVIEWER_COLUMNS, ""),
+                **_reviewer_cells(decided.get(seg.get("segment_id", ""))),
             }
         )
     return rows
@@ -319,7 +344,8 @@ def instruction_lines(form: Any, decisions_dir: str = "corpus/decisions", result
         "2. In the 'segments' sheet, fill the 'decision' column for the segments you checked; leave it empty for the rest:",
         "   accept = the codes are right; reject = not a recommendation (kept but left out of the synthesis);",
         "   edit = replace the codes: write codebook ids in codes_override (separated by ';') and/or a phase in phase_override.",
-        "3. Write your name in 'reviewer' (or leave it empty: the file name is used). 'note' is free text.",
+        "3. Write your name in 'reviewer' (or leave it empty: the file name is used), and in 'decided_at' when you decided",
+        "   (2026-11-30 or 2026-11-30 14:05; optional: left empty, it stays empty). 'note' is free text.",
         "   'confidence' is the learned scorer's probability that the segment is a recommendation (empty for headings,",
         "   or when the rules code alone); 'decided_by' says who called it one: both, rules or model. Segments near 0.5",
         "   are where a decision teaches the scorer most (`python -m reviewflow review export --order least-confident`",
@@ -421,19 +447,34 @@ def export_review_sheet(
     order: str = "document",
     decisions_dir: str = "corpus/decisions",
     results_dir: str = "results",
+    decided: Mapping[str, Decision] | None = None,
+    undecided_only: bool = False,
 ) -> int:
     """Write the review workbook; return the number of segment rows (in ``order``, see ``order_segments``).
-    Its instructions name ``decisions_dir`` and ``results_dir``, the folders of the review it belongs to."""
+    Its instructions name ``decisions_dir`` and ``results_dir``, the folders of the review it belongs to.
+    ``decided`` (``reviewer_decisions``) fills one reviewer's earlier decisions in; ``undecided_only``
+    leaves out the segments they decided."""
     segments = order_segments(read_segments(coded_paths), order)
+    if undecided_only:
+        segments = [seg for seg in segments if seg.get("segment_id", "") not in (decided or {})]
     forms = [read_json(path) for path in sorted(form_paths, key=lambda p: Path(p).stem)]
     workbook = build_review_workbook(
-        segment_sheet_rows(segments, citations or {}),
+        segment_sheet_rows(segments, citations or {}, decided),
         manual_sheet_rows(forms, form),
         instruction_lines(form, decisions_dir, results_dir),
         form.codebook.ids("phases"),
     )
     atomic_write_bytes(out, workbook_bytes(workbook))
     return len(segments)
+
+
+def reviewer_decisions(decision_paths: Iterable[str | Path], codebook: Any, reviewer: str) -> dict[str, Decision]:
+    """segment_id → the last valid decision of ``reviewer`` (case and spacing aside) in the sheets,
+    sheets in name order and rows top to bottom, as the run resolves a reviewer's own rows."""
+    wanted = " ".join(reviewer.split()).casefold()
+    decisions, _ = load_decisions(decision_paths, codebook)
+    mine = [d for d in decisions if " ".join(d.reviewer.split()).casefold() == wanted]
+    return {d.segment_id: d for d in sorted(mine, key=lambda d: (d.source, d.row))}
 
 
 def cli_export(args: Any) -> int:
@@ -459,6 +500,16 @@ def cli_export(args: Any) -> int:
     citations = {row["doc_id"]: row.get("citation", "") for row in read_rows(manifest)} if manifest.is_file() else {}
     order = getattr(args, "order", None) or "document"
     decisions_dir = str(config.values["decisions_dir"])
+    if out.resolve().is_relative_to(config.decisions_dir.resolve()):
+        raise ReviewflowError(
+            f"{out}: inside the decisions folder {decisions_dir}, which reviewflow never writes to; nothing was "
+            "written. Fix: export elsewhere (the default is RESULTS/review/review_sheet.xlsx) and save your copy there."
+        )
+    reviewer = getattr(args, "reviewer", None)
+    undecided = bool(getattr(args, "undecided", False))
+    if undecided and not reviewer:
+        raise ReviewflowError("--undecided needs --reviewer NAME: whose undecided segments? Nothing was written.")
+    decided = reviewer_decisions(decision_files(config.decisions_dir), form.codebook, reviewer) if reviewer else None
     count = export_review_sheet(
         coded,
         sorted((results / "forms").glob("*.json")),
@@ -468,11 +519,17 @@ def cli_export(args: Any) -> int:
         order,
         decisions_dir=decisions_dir,
         results_dir=str(getattr(args, "results", None) or config.values["results_dir"]),
+        decided=decided,
+        undecided_only=undecided,
     )
     ordered = ", least confident first" if order == "least-confident" else ""
+    filled = ""
+    if reviewer:
+        kept = "left out" if undecided else "filled in"
+        filled = f" {reviewer}'s {len(decided or {})} earlier decision(s) {kept}."
     print(
-        f"{out}: {count} segments from {len(coded)} documents{ordered}. "
-        f"Save a filled copy as {decisions_dir}/<your name>.xlsx."
+        f"{out}: {count} segments from {len(coded)} documents{ordered}.{filled} "
+        f"Save a filled copy as {decisions_dir}/{reviewer or '<your name>'}.xlsx."
     )
     return 0
 
@@ -509,9 +566,15 @@ def _validator() -> jsonschema.Draft202012Validator:
 
 
 def _text(value: Any) -> str:
-    """A cell as text: None → "", 3.0 → "3", the apostrophe the export put before a formula removed."""
+    """A cell as text: None → "", 3.0 → "3", a date cell → 2026-11-30 (with its time, 2026-11-30 14:05,
+    when it has one), the apostrophe the export put before a formula removed."""
     if value is None:
         return ""
+    if isinstance(value, datetime.datetime):
+        midnight = value.time() == datetime.time(0)
+        return value.date().isoformat() if midnight else value.isoformat(sep=" ", timespec="minutes")
+    if isinstance(value, datetime.date):
+        return value.isoformat()
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     text = str(value).strip()
@@ -812,6 +875,7 @@ def load_decision_sheet(path: str | Path, codebook: Any) -> tuple[list[Decision]
             row=index,
             doc_id=cells.get("doc_id", ""),
             adjudicated=adjudicated,
+            decided_at=record.get("decided_at", ""),
         )
         if formulas_in_row.get(index):
             report.append(decision.report_row("invalid", formula_message(str(path), index, formulas_in_row[index])))

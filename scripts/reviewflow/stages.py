@@ -75,7 +75,7 @@ STAGE_MODULES: dict[str, tuple[str, ...]] = {
         "network_model",
         "references",
     ),
-    "prisma": (*_CORE, *_MANIFEST, "errors", "prisma"),
+    "prisma": (*_CORE, *_MANIFEST, "errors", "prisma", "search_log"),
     "report": (*_CORE, *_MANIFEST, *_FORM, "embedding", "history", "provenance", "recommender", "report"),
 }
 

@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from reviewflow.errors import ReviewflowError
-from reviewflow.fileio import read_json
+from reviewflow.fileio import read_csv_rows, read_json
 from reviewflow.manifest import Document
 from reviewflow.safety import restore_formula_text
 
@@ -282,6 +282,40 @@ def excluded_documents(ingest_report: pd.DataFrame, citations: Mapping[str, str]
         for r in string_rows(failed.sort_values("doc_id"))
     ]
     return pd.DataFrame(rows, columns=list(EXCLUDED_COLUMNS))
+
+
+# excluded_documents.csv's status of a document a reviewer took out (an ingestion failure keeps its own).
+STATUS_EXCLUDED_BY_REVIEWER = "excluded_by_reviewer"
+ROLE_INCLUSION = "inclusion"  # the form field role whose false leaves a document out (form.schema.yaml)
+
+
+def inclusion_fields(form: Form) -> tuple[str, ...]:
+    """The ids of the form's manual fields with ``role: inclusion``."""
+    return tuple(f.id for f in form.fields if f.role == ROLE_INCLUSION)
+
+
+def reviewer_exclusions(
+    forms_rows: Iterable[Mapping[str, str]], field_ids: Iterable[str], citations: Mapping[str, str]
+) -> pd.DataFrame:
+    """Documents a reviewer took out of the synthesis: an inclusion field of results/forms.csv filled
+    false (a conflict there leaves the field empty, so the document stays until it is settled), with
+    the reviewer and their note as the reason, by doc_id."""
+    ids = set(field_ids)
+    rows: dict[str, dict[str, str]] = {}
+    for row in forms_rows:
+        if row.get("field") in ids and row.get("status") == "filled" and row.get("value") == "false":
+            note = (row.get("note") or "").strip()
+            reason = f": {note}" if note else " (no reason given: write it in the note column)"
+            rows.setdefault(
+                row["doc_id"],
+                {
+                    "doc_id": row["doc_id"],
+                    "citation": citations.get(row["doc_id"], row["doc_id"]),
+                    "status": STATUS_EXCLUDED_BY_REVIEWER,
+                    "message": f"{row.get('reviewer') or 'a reviewer'} set {row['field']} to false{reason}",
+                },
+            )
+    return pd.DataFrame([rows[d] for d in sorted(rows)], columns=list(EXCLUDED_COLUMNS))
 
 
 _PRIMARY = re.compile(r"\bprimary\b")
@@ -720,9 +754,15 @@ def synthesize(
     *,
     include_mentions: bool = False,
     coding_source: str = "results/coding.csv",
+    reviewer_excluded: pd.DataFrame | None = None,
 ) -> Synthesis:
+    """``reviewer_excluded``: documents reviewers took out (``reviewer_exclusions``), left out like
+    those whose ingestion failed (a document both keeps its ingestion failure as the reason)."""
     citations = citation_map(documents)
     excluded = excluded_documents(ingest_report, citations)
+    if reviewer_excluded is not None and not reviewer_excluded.empty:
+        taken_out = reviewer_excluded[~reviewer_excluded["doc_id"].isin(excluded["doc_id"])]
+        excluded = pd.concat([excluded, taken_out], ignore_index=True).sort_values("doc_id", ignore_index=True)
     support, problems = derive_support(
         coding, codebook, include_mentions=include_mentions, excluded=set(excluded["doc_id"]), source=coding_source
     )
@@ -758,8 +798,10 @@ def synthesize_files(
     manifest_path: str | Path,
     corpus_dir: str | Path | None = None,
     include_mentions: bool = False,
+    forms_table_csv: str | Path | None = None,
 ) -> Synthesis:
-    """The synthesis of the files a run produced (the rule's inputs)."""
+    """The synthesis of the files a run produced (the rule's inputs); ``forms_table_csv``
+    (results/forms.csv) carries the reviewers' inclusion decisions."""
     from reviewflow.manifest import ManifestError, load_manifest
 
     try:
@@ -772,6 +814,7 @@ def synthesize_files(
     codebook = codebook_of(form)
     fields = evidence_fields(form)
     basis, basis_problems = evidence_basis(form_json_paths, codebook, fields, form_path=form_path)
+    forms_rows = read_csv_rows(forms_table_csv) if forms_table_csv else []
     result = synthesize(
         read_coding(coding_csv),
         read_ingest_report(ingest_report_csv),
@@ -780,6 +823,7 @@ def synthesize_files(
         basis,
         include_mentions=include_mentions,
         coding_source=str(coding_csv),
+        reviewer_excluded=reviewer_exclusions(forms_rows, inclusion_fields(form), citation_map(documents)),
     )
     result.problems = basis_problems + result.problems
     result.evidence_fields = fields

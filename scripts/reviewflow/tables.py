@@ -27,6 +27,7 @@ from reviewflow.synthesis import (
     EXCLUDED_COLUMNS,
     ROLE_CAUTION,
     ROLE_SUPPORT,
+    STATUS_EXCLUDED_BY_REVIEWER,
     SUPPORT_COLUMNS,
     EvidenceFields,
     Synthesis,
@@ -193,11 +194,17 @@ def method_note(include_mentions: bool, tables_dir: str = "results/tables") -> s
 
 def excluded_note(excluded: pd.DataFrame, tables_dir: str = "results/tables") -> str:
     if excluded.empty:
-        return "No document was left out: every document's ingestion succeeded."
-    listed = "; ".join(f"{r.citation} [{r.doc_id}]: {r.message}" for r in excluded.itertuples(index=False))
-    return (
-        f"Left out because their ingestion failed ({len(excluded)}; see {tables_dir}/excluded_documents.csv): {listed}"
-    )
+        return "No document was left out: every document's ingestion succeeded and no reviewer took one out."
+    by_reviewer = excluded["status"] == STATUS_EXCLUDED_BY_REVIEWER
+    parts = []
+    for why, rows in (
+        ("because their ingestion failed", excluded[~by_reviewer]),
+        ("by reviewers (an inclusion field of the form set to false)", excluded[by_reviewer]),
+    ):
+        if not rows.empty:
+            listed = "; ".join(f"{r.citation} [{r.doc_id}]: {r.message}" for r in rows.itertuples(index=False))
+            parts.append(f"Left out {why} ({len(rows)}): {listed}.")
+    return f"{' '.join(parts)} See {tables_dir}/excluded_documents.csv."
 
 
 def evidence_note(wording: Wording | None = None, fields: EvidenceFields = DEFAULT_EVIDENCE_FIELDS) -> str:
@@ -451,7 +458,7 @@ def write_tables(
             atomic_write_text(path, text)
             written.append(path)
     sheets = [(t.name, t.heading, t.wide, t.notes) for t in tables]
-    sheets.append(("excluded_documents", "Documents left out because their ingestion failed", result.excluded, ()))
+    sheets.append(("excluded_documents", "Documents left out of the synthesis, and why", result.excluded, ()))
     atomic_write_bytes(out_dir / WORKBOOK, workbook_bytes(sheets))
     atomic_write_text(out_dir / EXCLUDED_CSV, csv_text(frame_records(result.excluded), EXCLUDED_COLUMNS))
     atomic_write_text(out_dir / SUPPORT_CSV, csv_text(frame_records(result.support), SUPPORT_COLUMNS))

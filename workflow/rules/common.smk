@@ -1,11 +1,10 @@
-# Loaded first: validates the configuration, the extraction form and the manifest before any job
+# Loaded first: validates the configuration, the extraction form, the manifest and the search log before any job
 # starts (against the JSON Schemas in scripts/reviewflow/data/schemas/), so a bad row or field stops the run with every problem listed at once.
 import sys
 from pathlib import Path
 
-import yaml
-
 from snakemake.exceptions import WorkflowError
+from snakemake.io import strip_wildcard_constraints
 from snakemake.utils import validate
 
 # The library is importable without installing it (e.g. on a cluster node sharing the repo).
@@ -13,6 +12,7 @@ sys.path.insert(0, str(Path(workflow.basedir) / "scripts"))
 
 from reviewflow.manifest import ManifestError, check_search_strategies, load_manifest  # noqa: E402
 from reviewflow.form import FormError, load_form  # noqa: E402
+from reviewflow.search_log import load_search_log  # noqa: E402
 
 from reviewflow.paths import schema_path  # noqa: E402
 
@@ -43,12 +43,18 @@ except ManifestError as error:
         f"The manifest has {len(error.problems)} problem(s); no job was started:\n{error}"
     )
 
-try:
+# The search log is checked here too (schema and PRISMA arithmetic), so a contradicting count stops
+# the run before any job rather than failing the prisma job after the others ran. A missing log is
+# the prisma rule's missing input: a run of targets that do not need the diagram goes on without it.
+_UNKNOWN_SOURCES = []
+if Path(config["search_log"]).is_file():
+    try:
+        SEARCH_LOG = load_search_log(config["search_log"])
+    except ReviewflowError as error:
+        raise WorkflowError(f"The search log is invalid; no job was started:\n{error}")
     _UNKNOWN_SOURCES = check_search_strategies(
-        DOCUMENTS.values(), config["search_log"], manifest_path=config["manifest"]
+        DOCUMENTS.values(), SEARCH_LOG, manifest_path=config["manifest"], search_log_path=config["search_log"]
     )
-except (OSError, UnicodeDecodeError, yaml.YAMLError):
-    _UNKNOWN_SOURCES = []  # an unreadable search log is the prisma rule's to report, with its fix
 if _UNKNOWN_SOURCES:
     raise WorkflowError(
         "The manifest names search sources that the search log does not define; no job was started:\n"
@@ -112,3 +118,29 @@ def library_digest(stage):
     from reviewflow.stages import stage_digest
 
     return stage_digest(stage)
+
+
+# Called by `rule all` and `onerror` in the Snakefile, once every rule file is included.
+def deliverables():
+    """Every output of every rule (per-document ones for every document), those run only on request
+    (ON_REQUEST_RULES) aside. Snakemake reruns a job only for the outputs something asks of it, so a
+    deleted table, figure or graph file that no later job reads came back only when `rule all` asks
+    for it; asking for all of them, read from the rules themselves, keeps a new output from being
+    forgotten here."""
+    files = set()
+    for step in workflow.rules:
+        if step.name == "all" or step.name in ON_REQUEST_RULES:
+            continue
+        for path in step.output:
+            pattern = strip_wildcard_constraints(path)  # the workflow's doc constraint is applied to outputs
+            files.update(per_document(pattern) if "{doc}" in pattern else [pattern])
+    return sorted(files)
+
+
+def unfinished_outputs():
+    """The outputs of the jobs this run had to run and did not finish (failed, or never started
+    because an earlier one failed); None when Snakemake does not say (its DAG is not public API)."""
+    try:
+        return sorted({str(path) for job in workflow.dag.needrun_jobs() for path in job.output})
+    except AttributeError:
+        return None

@@ -12,6 +12,9 @@ from reviewflow.review import decision_files, manual_field_files
 DECISION_FILES = [str(path) for path in decision_files(config["decisions_dir"])]
 # the "manual_fields" sheet of each workbook, and every <name>.manual_fields.csv (CSV reviewers)
 MANUAL_FIELD_SOURCES = [str(path) for path in manual_field_files(config["decisions_dir"])]
+# Rules whose outputs are made only when asked for (`snakemake results/review/review_sheet.xlsx`,
+# `python -m reviewflow review export`); every other rule's outputs are targets of `rule all`.
+ON_REQUEST_RULES = {"review_sheet"}
 
 
 rule combine:
@@ -102,6 +105,8 @@ rule history:
         **{table.name: results(f"tables/{table.long_csv}") for table in HISTORY_TABLES},
         edges=results("network/edges.csv"),
         form=config["form"],
+        # the decisions applied, kept beside a snapshot to say which decision moved a cell
+        decisions_report=results("decisions_report.csv"),
     output:
         # Only the report is declared: Snakemake deletes declared outputs before a job, and the
         # snapshots in results/history/ must survive every run (and --delete-all-output).

@@ -13,6 +13,8 @@ rule synthesize:
         coding=results("coding.csv"),
         ingest_report=results("ingest_report.csv"),
         forms=per_document(results("forms/{doc}.json")),
+        # reviewers' manual field values: an inclusion field set to false takes a document out
+        forms_table=results("forms.csv"),
         form=config["form"],
         manifest=config["manifest"],
     output:

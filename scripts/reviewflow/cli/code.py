@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 
 from reviewflow import readers
-from reviewflow.cli.options import add_config_option, fill_from_config
+from reviewflow.cli.options import add_config_option, fill_from_config, require_file
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -28,5 +28,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def _run(args: argparse.Namespace) -> int:
     from reviewflow.coding import cli_code
 
+    explicit_manifest = args.manifest is not None
     fill_from_config(args, manifest="manifest", form="form", model="recommendation_model")
+    require_file(args, "form", "extraction form")
+    require_file(args, "model", "recommendation model")
+    if explicit_manifest:  # the config's manifest is optional here: without it citations stay unresolved
+        require_file(args, "manifest", "manifest")
     return cli_code(args)

@@ -33,7 +33,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     add.set_defaults(handler=_add)
 
-    check = actions.add_parser("validate", help="check the manifest and print every problem")
+    check = actions.add_parser("validate", help="check the manifest and the search log and print every problem")
     add_config_option(check)
     check.add_argument("--manifest", default=None, help="manifest to check (default: the config's)")
     check.add_argument(
@@ -62,7 +62,11 @@ def _add(args: argparse.Namespace) -> int:
 
 
 def _validate(args: argparse.Namespace) -> int:
+    """The checks the workflow makes before any job: the manifest, the search log (schema and PRISMA
+    arithmetic) and the search sources the manifest names; every problem printed."""
+    from reviewflow.errors import ReviewflowError
     from reviewflow.manifest import ManifestError, check_search_strategies, load_manifest
+    from reviewflow.search_log import load_search_log
 
     fill_from_config(args, manifest="manifest", search_log="search_log")
     try:
@@ -71,10 +75,17 @@ def _validate(args: argparse.Namespace) -> int:
         for problem in error.problems:
             print(problem)
         return 1
-    unknown_sources = check_search_strategies(documents, args.search_log, manifest_path=args.manifest)
+    try:
+        log = load_search_log(args.search_log)
+    except ReviewflowError as error:
+        print(error)
+        return 1
+    unknown_sources = check_search_strategies(
+        documents, log, manifest_path=args.manifest, search_log_path=args.search_log
+    )
     for problem in unknown_sources:
         print(problem)
     if unknown_sources:
         return 1
-    print(f"{args.manifest}: {len(documents)} documents, no problems.")
+    print(f"{args.manifest}: {len(documents)} documents, no problems; {args.search_log}: no problems.")
     return 0

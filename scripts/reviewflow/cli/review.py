@@ -26,6 +26,16 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "least-confident = the scorer's most uncertain segments first, where a decision "
         "teaches it most (default: %(default)s)",
     )
+    export.add_argument(
+        "--reviewer",
+        default=None,
+        metavar="NAME",
+        help="fill in NAME's earlier decisions from the decisions folder (the sheets' reviewer column, "
+        "or the file name where it is empty), so a re-exported sheet continues where NAME stopped",
+    )
+    export.add_argument(
+        "--undecided", action="store_true", help="with --reviewer: only the segments NAME has not decided yet"
+    )
     export.set_defaults(handler=_export)
 
     agreement = actions.add_parser("agreement", help="agreement between automatic coding and reviewers")
