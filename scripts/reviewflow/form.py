@@ -482,7 +482,8 @@ def _pattern_problems(codebook: Mapping[str, Any], path: Path) -> list[str]:
     import spacy
     from spacy.matcher import Matcher
 
-    vocab = spacy.blank("en").vocab
+    blank = spacy.blank("en")
+    vocab, tokenizer = blank.vocab, blank.tokenizer
     problems = []
     for where, pattern in token_patterns:
         matcher = Matcher(vocab, validate=True)
@@ -492,7 +493,7 @@ def _pattern_problems(codebook: Mapping[str, Any], path: Path) -> list[str]:
                 problems.extend(lexicon_problems)
                 continue
             matcher.add("check", [expand_lexicons(pattern["pattern"])])
-            problems.extend(_split_word_problems(pattern["pattern"], where, path, vocab))
+            problems.extend(_split_word_problems(pattern["pattern"], where, path, tokenizer))
         except Exception as error:  # spaCy raises MatchPatternError/ValueError with details
             detail = " ".join(str(error).split())
             problems.append(
@@ -505,11 +506,8 @@ def _pattern_problems(codebook: Mapping[str, Any], path: Path) -> list[str]:
 _WORD_ATTRS = ("ORTH", "TEXT", "LOWER", "NORM", "LEMMA")
 
 
-def _split_word_problems(pattern: Sequence[Mapping[str, Any]], where: str, path: Path, vocab: Any) -> list[str]:
+def _split_word_problems(pattern: Sequence[Mapping[str, Any]], where: str, path: Path, tokenizer: Any) -> list[str]:
     """A token pattern's word that the tokenizer splits ("child's" is "child" + "'s") never matches."""
-    from spacy.util import get_lang_class
-
-    tokenizer = get_lang_class("en")(vocab=vocab).tokenizer
     problems = []
     for token in pattern:
         for attr in _WORD_ATTRS:
