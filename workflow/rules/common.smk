@@ -1,5 +1,6 @@
 # Loaded first: validates the configuration, the extraction form and the manifest before any job
 # starts (against the JSON Schemas in scripts/reviewflow/data/schemas/), so a bad row or field stops the run with every problem listed at once.
+import os
 import sys
 from pathlib import Path
 
@@ -8,8 +9,12 @@ import yaml
 from snakemake.exceptions import WorkflowError
 from snakemake.utils import validate
 
-# The library is importable without installing it (e.g. on a cluster node sharing the repo).
-sys.path.insert(0, str(Path(workflow.basedir) / "scripts"))
+# The library is importable without installing it (e.g. on a cluster node sharing the repo), and the
+# jobs import this checkout's library: Snakemake appends a script's folder to the end of sys.path, so an
+# installed reviewflow (an editable install of another checkout) would otherwise shadow it.
+_LIBRARY = str(Path(workflow.basedir) / "scripts")
+sys.path.insert(0, _LIBRARY)
+os.environ.update(PYTHONPATH=os.pathsep.join(filter(None, [_LIBRARY, os.environ.get("PYTHONPATH", "")])))
 
 from reviewflow.manifest import ManifestError, check_search_strategies, load_manifest  # noqa: E402
 from reviewflow.form import FormError, load_form  # noqa: E402
@@ -112,3 +117,4 @@ def library_digest(stage):
     from reviewflow.stages import stage_digest
 
     return stage_digest(stage)
+
