@@ -118,3 +118,28 @@ def library_digest(stage):
 
     return stage_digest(stage)
 
+
+def run_document_job(task, **arguments):
+    """Run a per-document rule's job (reviewflow.jobpool): in Snakemake's own run on this machine, in a
+    pool of worker processes that keep the library loaded between documents; in a job process on a
+    cluster node, here."""
+    from reviewflow.jobpool import run_job
+
+    pooled = workflow.is_main_process and workflow.local_exec
+    run_job(task, workers=workflow.cores if pooled else 0, **arguments)
+
+
+def code_arguments(input, output, params, log):
+    """The code job's arguments (reviewflow.code_job.run) from the rule's files and params."""
+    return dict(
+        text=input.text,
+        form_path=input.form,
+        model_path=input.get("model", ""),
+        document_row=dict(params.document_row),
+        batch_size=int(params.batch_size),
+        pipeline=params.spacy_pipeline or "",
+        output_csv=output.csv,
+        output_form=output.form,
+        log=log[0],
+    )
+
