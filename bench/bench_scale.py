@@ -35,7 +35,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
-import psutil
+import psutil  # type: ignore[import-untyped]
 
 REPO = Path(__file__).resolve().parents[1]
 COPY = ["Snakefile", "workflow", "scripts", "corpus", "extraction_forms", "config"]
@@ -47,6 +47,7 @@ AGGREGATES = ("combine", "synthesize", "network", "history", "report")
 SITECUSTOMIZE = f"""
 import atexit, json, os, resource, sys, time
 _start = time.time()
+_worker = False
 def _report():
     usage = resource.getrusage(resource.RUSAGE_SELF)
     # VmHWM, not ru_maxrss: Linux carries ru_maxrss over fork and exec, so a job would report the
@@ -54,11 +55,19 @@ def _report():
     with open("/proc/self/status") as status:
         hwm = next(int(line.split()[1]) for line in status if line.startswith("VmHWM:"))
     record = {{"pid": os.getpid(), "argv": sys.argv[:3], "start": _start, "end": time.time(),
-              "cpu": usage.ru_utime + usage.ru_stime, "max_rss_kb": hwm}}
+              "cpu": usage.ru_utime + usage.ru_stime, "max_rss_kb": hwm, "worker": _worker}}
     with open(os.path.join(os.environ["{STATS_ENV}"], f"{{os.getpid()}}.json"), "w") as handle:
         json.dump(record, handle)
 if os.environ.get("{STATS_ENV}"):
     atexit.register(_report)
+    # A multiprocessing worker (reviewflow.jobpool's pool) ends with os._exit, skipping atexit, but
+    # runs the finalizers registered after its fork first.
+    import multiprocessing.util
+    def _in_worker(_):
+        global _start, _worker
+        _start, _worker = time.time(), True
+        multiprocessing.util.Finalize(None, _report, exitpriority=0)
+    multiprocessing.util.register_after_fork(_report, _in_worker)
 """
 
 
@@ -173,10 +182,14 @@ def _peak_tree_rss(root: psutil.Process, done: threading.Event, peak: list[float
             return
 
 
-def _role(argv: list[str]) -> str:
+def _role(argv: list[str], worker: bool) -> str:
+    if worker:
+        return "pool"  # a worker of the per-document rules' pool (reviewflow.jobpool)
     first = argv[0] if argv else ""
     if first.endswith("snakemake") or "snakemake" in argv[1:2]:
         return "snakemake"
+    if first == "-c":
+        return "other"  # the pool's fork server
     script = re.search(r"\.snakemake/scripts/tmp[^.]*\.(\w+)\.py$", first)
     return script.group(1) if script else "other"
 
@@ -201,10 +214,16 @@ def run_snakemake(work: Path, cores: int, hook_dir: Path) -> Run:
     if process.returncode != 0:
         sys.exit(f"snakemake failed:\n{log[-4000:]}")
     processes = []
-    for path in sorted(stats.glob("*.json")):
-        record = json.loads(path.read_text(encoding="utf-8"))
+    for record_file in sorted(stats.glob("*.json")):
+        record = json.loads(record_file.read_text(encoding="utf-8"))
         processes.append(
-            Process(_role(record["argv"]), record["start"], record["end"], record["cpu"], record["max_rss_kb"] / 1024)
+            Process(
+                _role(record["argv"], record["worker"]),
+                record["start"],
+                record["end"],
+                record["cpu"],
+                record["max_rss_kb"] / 1024,
+            )
         )
     shutil.rmtree(stats)
     return Run(wall, peak[0], processes, log)
@@ -217,6 +236,30 @@ def _union_length(intervals: list[tuple[float, float]]) -> float:
             total += end - max(start, reach)
             reach = end
     return total
+
+
+def job_intervals(log: str) -> list[tuple[float, float]]:
+    """(start, end) of every job, from the timestamps Snakemake's log prints before "rule X:" and
+    "Finished jobid: N" (1 s resolution; covers jobs run in the pool, which are no process of their own)."""
+    starts: dict[str, float] = {}
+    intervals = []
+    stamp = 0.0
+    lines = log.splitlines()
+    for index, line in enumerate(lines):
+        found = re.fullmatch(r"\[(\w{3} \w{3} +\d+ [\d:]{8} \d{4})\]", line.strip())
+        if found:
+            stamp = time.mktime(time.strptime(found.group(1), "%a %b %d %H:%M:%S %Y"))
+            continue
+        finished = re.match(r"Finished jobid: (\d+)", line)
+        if finished and finished.group(1) in starts:
+            intervals.append((starts.pop(finished.group(1)), stamp))
+        elif re.match(r"(?:local)?rule \w+:$", line):
+            jobid = next(
+                (m.group(1) for m in map(re.compile(r"\s+jobid: (\d+)").match, lines[index : index + 12]) if m), None
+            )
+            if jobid is not None:
+                starts[jobid] = stamp
+    return intervals
 
 
 def jobs_by_rule(log: str) -> dict[str, list[str]]:
@@ -244,19 +287,23 @@ def results_digest(results: Path) -> str:
 def summarize(label: str, run: Run, n_docs: int, cores: int) -> None:
     main = [p for p in run.processes if p.role == "snakemake"]
     jobs = [p for p in run.processes if p.role not in ("snakemake", "other")]
+    pool = [p for p in jobs if p.role == "pool"]
     cpu_jobs = sum(p.cpu for p in jobs)
     cpu_main = sum(p.cpu for p in main)
     run_start = min(p.start for p in main) if main else 0.0
-    first_job = min((p.start for p in jobs), default=run_start)
-    busy = _union_length([(p.start, p.end) for p in jobs])
+    intervals = job_intervals(run.log)
+    first_job = min((start for start, _ in intervals), default=run_start)
+    busy = _union_length(intervals)
     largest = max(jobs, key=lambda p: p.max_rss_mb, default=None)
     print(f"-- {label}: {len(jobs)} job processes, cores={cores}, load {os.getloadavg()[0]:.2f} at end")
     print(f"   wall {run.wall:.1f} s, per document {run.wall / n_docs:.3f} s")
     print(f"   CPU {cpu_jobs + cpu_main:.1f} s: jobs {cpu_jobs:.1f} s, Snakemake process {cpu_main:.1f} s")
     print(
         f"   Snakemake alone: {first_job - run_start:.1f} s before the first job (parsing, DAG), "
-        f"{run.wall - busy:.1f} s of wall time with no job running"
+        f"{run.wall - busy:.1f} s of wall time with no job running (job times from its log, 1 s resolution)"
     )
+    if pool:
+        print(f"   pool: {len(pool)} worker processes, CPU {sum(p.cpu for p in pool):.1f} s (the per-document jobs)")
     print(
         f"   peak RSS: whole run {run.peak_tree_rss_mb:.0f} MB (sampled), Snakemake {max((p.max_rss_mb for p in main), default=0):.0f} MB",
         end="",
