@@ -9,7 +9,7 @@ CONFIG ?= config/config.yaml
 # Read from the config only where needed (clean): the review's results folder.
 RESULTS_DIR = $(shell $(BIN)/python -c "import sys; sys.path.insert(0, 'scripts'); from reviewflow.config import load_config; print(load_config('$(CONFIG)').values['results_dir'])")
 
-.PHONY: run test lint format bench fuzz clean clean-all surrogates readme model
+.PHONY: run test lint format bench fuzz clean clean-all surrogates readme model cluster-test
 
 $(BIN)/python:
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "error: $(PYTHON) not found; install Python 3.11 or run 'make PYTHON=/path/to/python3.11'"; exit 1; }
@@ -50,6 +50,12 @@ bench: $(STAMP)
 # per kind; crashing or hanging inputs are saved under bench/out/fuzz/<kind>/. Options: FUZZ_ARGS="--cases 10000".
 fuzz: $(STAMP)
 	PYTHONPATH=scripts $(BIN)/python bench/fuzz.py $(FUZZ_ARGS)
+
+# The workflow on a real one-node SLURM cluster started on this machine (slurmctld + slurmd + munge,
+# installed with apt-get where root may), with workflow/profiles/slurm, checked byte for byte against a
+# local run; exits 77 with the reason where it cannot run. A few minutes; not part of `make test`.
+cluster-test: $(STAMP)
+	scripts/cluster_test.sh
 
 # Rebuilds the learned recommendation scorer from the hand-coded real texts in ../shared/texts
 # (byte-identical for the same texts, gold and form; tests/test_recommender.py checks that).

@@ -1,12 +1,13 @@
 """Which library modules each workflow rule runs, for its rerun digest.
 
-Every rule that runs a script passes ``code=library_digest("<rule>")`` (workflow/rules/common.smk) as a
-param: a hash of the modules listed here for it, so editing a module reruns exactly the rules whose
-scripts can run it. The lists are the modules each rule's script imports, directly or through other
-modules, including imports inside functions (a reader that `reviewflow.readers` imports only when it
-reads a file still runs in the job). `tests/test_stages.py` computes that closure for every rule's
-script and fails when a list here misses a module, or names one the script never imports, so
-renaming or adding a module cannot silently change what reruns.
+Every rule that runs library code passes ``code=library_digest("<rule>")`` (workflow/rules/common.smk)
+as a param: a hash of the modules listed here for it, so editing a module reruns exactly the rules
+that can run it. The lists are the modules each rule's script imports (or, for the per-document rules,
+their job module, e.g. ``ingest_job``, and what it imports), directly or through other modules,
+including imports inside functions (a reader that `reviewflow.readers` imports only when it reads a
+file still runs in the job). `tests/test_stages.py` computes that closure for every rule and fails
+when a list here misses a module, or names one the rule never imports, so renaming or adding a module
+cannot silently change what reruns.
 
 Names are module paths inside the package (``cli.options`` would be ``reviewflow/cli/options.py``);
 ``__init__`` is the package's own ``__init__.py`` (its ``__version__`` goes into the report).
@@ -40,7 +41,7 @@ _FORM = ("errors", "form", "outputs", "synthesis", "tables")
 _REVIEW = ("config", "review")
 
 STAGE_MODULES: dict[str, tuple[str, ...]] = {
-    "ingest": (*_CORE, *_READERS, "ingestion"),
+    "ingest": (*_CORE, *_READERS, "ingestion", "ingest_job"),
     "ingest_report": (*_CORE, *_READERS, "ingestion"),
     # "ingestion" in code, references and network: their modules' CLI handlers ingest a single file.
     "code": (
@@ -56,8 +57,9 @@ STAGE_MODULES: dict[str, tuple[str, ...]] = {
         "embedding",
         "ingestion",
         "recommender",
+        "code_job",
     ),
-    "references": (*_CORE, *_MANIFEST, "errors", "ingestion", "references"),
+    "references": (*_CORE, *_MANIFEST, "errors", "ingestion", "references", "references_job"),
     "combine": (*_CORE, *_MANIFEST, *_FORM, *_REVIEW, "citation_resolver", "citations", "coded_table", "combine"),
     "agreement": (*_CORE, *_MANIFEST, *_FORM, *_REVIEW, "agreement"),
     "review_sheet": (*_CORE, *_MANIFEST, *_FORM, *_REVIEW),

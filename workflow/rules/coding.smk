@@ -17,11 +17,11 @@ rule code:
         code=library_digest("code"),
         batch_size=config["coding"].get("batch_size", 256),
         spacy_pipeline=config["coding"].get("spacy_pipeline", ""),
-    conda:
-        "../envs/reviewflow.yaml"
     log:
         results("logs/coding/{doc}.log"),
     group:
         "per_document"
-    script:
-        "../../scripts/code_document.py"
+    run:
+        from reviewflow import code_job
+
+        run_document_job(code_job.run, **code_arguments(input, output, params, log))

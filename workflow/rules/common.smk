@@ -1,5 +1,6 @@
 # Loaded first: validates the configuration, the extraction form, the manifest and the search log before any job
 # starts (against the JSON Schemas in scripts/reviewflow/data/schemas/), so a bad row or field stops the run with every problem listed at once.
+import os
 import sys
 from pathlib import Path
 
@@ -7,8 +8,12 @@ from snakemake.exceptions import WorkflowError
 from snakemake.io import strip_wildcard_constraints
 from snakemake.utils import validate
 
-# The library is importable without installing it (e.g. on a cluster node sharing the repo).
-sys.path.insert(0, str(Path(workflow.basedir) / "scripts"))
+# The library is importable without installing it (e.g. on a cluster node sharing the repo), and the
+# jobs import this checkout's library: Snakemake appends a script's folder to the end of sys.path, so an
+# installed reviewflow (an editable install of another checkout) would otherwise shadow it.
+_LIBRARY = str(Path(workflow.basedir) / "scripts")
+sys.path.insert(0, _LIBRARY)
+os.environ.update(PYTHONPATH=os.pathsep.join(filter(None, [_LIBRARY, os.environ.get("PYTHONPATH", "")])))
 
 from reviewflow.manifest import ManifestError, check_search_strategies, load_manifest  # noqa: E402
 from reviewflow.form import FormError, load_form  # noqa: E402
@@ -144,3 +149,29 @@ def unfinished_outputs():
         return sorted({str(path) for job in workflow.dag.needrun_jobs() for path in job.output})
     except AttributeError:
         return None
+
+
+def run_document_job(task, **arguments):
+    """Run a per-document rule's job (reviewflow.jobpool): in Snakemake's own run on this machine, in a
+    pool of worker processes that keep the library loaded between documents; in a job process on a
+    cluster node, here."""
+    from reviewflow.jobpool import run_job
+
+    pooled = workflow.is_main_process and workflow.local_exec
+    run_job(task, workers=workflow.cores if pooled else 0, **arguments)
+
+
+def code_arguments(input, output, params, log):
+    """The code job's arguments (reviewflow.code_job.run) from the rule's files and params."""
+    return dict(
+        text=input.text,
+        form_path=input.form,
+        model_path=input.get("model", ""),
+        document_row=dict(params.document_row),
+        batch_size=int(params.batch_size),
+        pipeline=params.spacy_pipeline or "",
+        output_csv=output.csv,
+        output_form=output.form,
+        log=log[0],
+    )
+

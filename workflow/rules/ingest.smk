@@ -13,14 +13,22 @@ rule ingest:
         max_pages=config["ingest"]["max_pages"],
         source=lambda wildcards: DOCUMENTS[wildcards.doc].file,
         code=library_digest("ingest"),
-    conda:
-        "../envs/reviewflow.yaml"
     log:
         results("logs/ingest/{doc}.log"),
     group:
         "per_document"
-    script:
-        "../../scripts/ingest.py"
+    run:
+        from reviewflow import ingest_job
+
+        run_document_job(
+            ingest_job.run,
+            document=input.document,
+            doc_id=wildcards.doc,
+            max_pages=int(params.max_pages),
+            source=params.source,
+            output_json=output.json,
+            log=log[0],
+        )
 
 
 rule ingest_report:

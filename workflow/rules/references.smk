@@ -10,11 +10,11 @@ rule references:
         csv=results("references/{doc}.csv"),
     params:
         code=library_digest("references"),
-    conda:
-        "../envs/reviewflow.yaml"
     log:
         results("logs/references/{doc}.log"),
     group:
         "per_document"
-    script:
-        "../../scripts/references.py"
+    run:
+        from reviewflow import references_job
+
+        run_document_job(references_job.run, text=input.text, output_csv=output.csv, log=log[0])
