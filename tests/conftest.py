@@ -6,6 +6,8 @@ from pathlib import Path
 
 import pytest
 
+from workflow_fixtures import finished_default_run  # noqa: F401  (a session fixture for the workflow tests)
+
 REPO_ROOT = Path(__file__).resolve().parents[1]
 SHARED = REPO_ROOT.parent / "shared"
 

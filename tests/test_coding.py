@@ -800,9 +800,17 @@ def test_list_items_after_a_ways_to_lead_in_are_recommendations():
 
 def test_a_paragraph_longer_than_spacy_accepts_is_coded_in_pieces():
     # A lost page structure can leave one "paragraph" of over a million characters; spaCy refuses
-    # texts that long, and the document must still be coded rather than take the run down.
+    # texts that long, and the document must still be coded rather than take the run down. Blocks
+    # are cut into pieces far below spaCy's limit, so two and a half pieces show the cutting (a
+    # full million characters is bench/bench_coding.py's, not a test's, 20 seconds).
+    from reviewflow.coding import MAX_BLOCK_CHARS, _pieces
+    from reviewflow.coding_nlp import build_nlp
+
+    assert build_nlp().max_length > MAX_BLOCK_CHARS
     sentence = "Providers should offer safe housing to survivors. "
-    text = sentence * (1_100_000 // len(sentence))
+    text = sentence * (int(2.5 * MAX_BLOCK_CHARS) // len(sentence))
+    pieces = _pieces(text, {"kind": "paragraph", "start": 0, "end": len(text)})
+    assert len(pieces) == 3 and all(text[p["end"] - 2 : p["end"]] == ". " for p in pieces)
     rows = code([("paragraph", text)]).rows
     assert len(rows) == text.count("Providers")
     assert all(r["is_recommendation"] and r["service_areas"] == ["shelter_housing"] for r in rows[:3] + rows[-3:])

@@ -20,7 +20,6 @@ pytestmark = pytest.mark.slow
 REPO = Path(__file__).resolve().parents[1]
 SNAKEMAKE = str(Path(sys.executable).parent / "snakemake")
 SECOND = "config/muraya_fry_2015.yaml"
-DEFAULT_DOCS = ["aron2006", "clawson2009", "unhcr2008"]  # a small default review: one PDF, one PDF, one HTML
 
 
 def _run(workdir: Path, *args: str) -> subprocess.CompletedProcess[str]:
@@ -43,36 +42,15 @@ def _digest(folder: Path) -> dict[str, str]:
     }
 
 
-def _workdir(tmp: Path) -> Path:
-    work = tmp / "checkout"
-    work.mkdir()
-    for name in ("Snakefile", "workflow", "scripts", "extraction_forms", "config"):
-        if (REPO / name).is_dir():
-            shutil.copytree(REPO / name, work / name, ignore=shutil.ignore_patterns("__pycache__", "*.egg-info"))
-        else:
-            shutil.copy2(REPO / name, work / name)
-    corpus = work / "corpus"
-    shutil.copytree(REPO / "corpus" / "muraya_fry_2015", corpus / "muraya_fry_2015")
-    (corpus / "documents").mkdir(parents=True)
-    (corpus / "decisions").mkdir()
-    shutil.copy2(REPO / "corpus" / "search_log.yaml", corpus / "search_log.yaml")
-    with open(REPO / "corpus" / "manifest.csv", encoding="utf-8", newline="") as handle:
-        reader = csv.DictReader(handle)
-        rows = [row for row in reader if row["doc_id"] in DEFAULT_DOCS]
-        columns = list(reader.fieldnames or [])
-    for row in rows:
-        shutil.copy2(REPO / "corpus" / row["file"], corpus / row["file"])
-    with open(corpus / "manifest.csv", "w", encoding="utf-8", newline="") as handle:
-        writer = csv.DictWriter(handle, fieldnames=columns, lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(rows)
-    return work
-
-
 @pytest.fixture(scope="module")
-def two_reviews(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, str], Path]:
-    work = _workdir(tmp_path_factory.mktemp("two_reviews"))
-    _run(work)
+def two_reviews(
+    tmp_path_factory: pytest.TempPathFactory, finished_default_run: Path
+) -> tuple[Path, dict[str, str], Path]:
+    """A finished default review (a copy of the session's run, Snakemake's records included) with the
+    second review's corpus beside it, after the second review has run in the same checkout."""
+    work = tmp_path_factory.mktemp("two_reviews") / "checkout"
+    shutil.copytree(finished_default_run, work)
+    shutil.copytree(REPO / "corpus" / "muraya_fry_2015", work / "corpus" / "muraya_fry_2015")
     before = _digest(work / "results")
     _run(work, "--configfile", SECOND, "--replace-workflow-config")
     second = work / yaml.safe_load((REPO / SECOND).read_text(encoding="utf-8"))["results_dir"]

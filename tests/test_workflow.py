@@ -8,66 +8,13 @@ import csv
 import hashlib
 import re
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
+from workflow_fixtures import PER_DOCUMENT_RULES, REPO, SHARED, make_workdir, run_snakemake
+
 pytestmark = pytest.mark.slow
-
-REPO = Path(__file__).resolve().parents[1]
-SNAKEMAKE = str(Path(sys.executable).parent / "snakemake")
-COPY = ["Snakefile", "workflow", "scripts", "extraction_forms", "config"]
-SHARED = REPO.parent / "shared"
-PER_DOCUMENT_RULES = {"ingest", "code", "references"}
-
-
-def _run(workdir: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
-    result = subprocess.run([SNAKEMAKE, *args], cwd=workdir, capture_output=True, text=True, check=False)
-    if check and result.returncode != 0:
-        raise AssertionError(f"snakemake {' '.join(args)} failed:\n{result.stdout[-3000:]}\n{result.stderr[-5000:]}")
-    return result
-
-
-def _make_workdir(tmp: Path, doc_ids: list[str] | None = None) -> Path:
-    """A copy of the workflow with the default corpus (or the listed documents) and a broken PDF."""
-    work = tmp / "review"
-    work.mkdir()
-    for name in COPY:
-        if (REPO / name).is_dir():
-            shutil.copytree(REPO / name, work / name, ignore=shutil.ignore_patterns("__pycache__", "*.egg-info"))
-        else:
-            shutil.copy2(REPO / name, work / name)
-    (work / "corpus" / "documents").mkdir(parents=True)
-    (work / "corpus" / "decisions").mkdir()
-    shutil.copy2(REPO / "corpus" / "search_log.yaml", work / "corpus" / "search_log.yaml")
-    with open(REPO / "corpus" / "manifest.csv", encoding="utf-8", newline="") as handle:
-        reader = csv.DictReader(handle)
-        columns = reader.fieldnames
-        rows = [row for row in reader if doc_ids is None or row["doc_id"] in doc_ids]
-    for row in rows:
-        shutil.copy2(REPO / "corpus" / row["file"], work / "corpus" / row["file"])
-    # A corrupt PDF: the run must go on and report it.
-    (work / "corpus" / "documents" / "broken2010.pdf").write_bytes(b"%PDF-1.4\n1 0 obj <<\n% truncated")
-    broken = dict(
-        rows[0],
-        doc_id="broken2010",
-        citation="Broken, 2010",
-        authors="Broken, B.",
-        year="2010",
-        year_suffix="",
-        title="A damaged file",
-        file="documents/broken2010.pdf",
-        surrogate="false",
-        verified="false",
-        notes="test fixture: a truncated PDF",
-    )
-    with open(work / "corpus" / "manifest.csv", "w", encoding="utf-8", newline="") as handle:
-        writer = csv.DictWriter(handle, fieldnames=columns, lineterminator="\n")
-        writer.writeheader()
-        writer.writerows([*rows, broken])
-    return work
 
 
 def _default_ids() -> list[str]:
@@ -85,7 +32,7 @@ def _digest(folder: Path) -> dict[str, str]:
 
 def _dry_run_jobs(workdir: Path) -> list[tuple[str, str]]:
     """(rule, doc wildcard or '') of every job a dry run would execute (grouped jobs are indented)."""
-    result = _run(workdir, "-n", "--cores", "1", "--profile", "workflow/profiles/default")
+    result = run_snakemake(workdir, "-n", "--cores", "1", "--profile", "workflow/profiles/default")
     jobs: list[list[str]] = []
     for line in (result.stdout + result.stderr).splitlines():
         head = re.match(r"\s*(?:local)?rule (\w+):$", line)
@@ -99,7 +46,7 @@ def _dry_run_jobs(workdir: Path) -> list[tuple[str, str]]:
 
 def _missing_outputs(workdir: Path) -> dict[str, str]:
     """Output file -> the rule a dry run would run because that file is missing."""
-    result = _run(workdir, "-n", "--cores", "1", "--profile", "workflow/profiles/default")
+    result = run_snakemake(workdir, "-n", "--cores", "1", "--profile", "workflow/profiles/default")
     missing: dict[str, str] = {}
     rule = ""
     for line in (result.stdout + result.stderr).splitlines():
@@ -112,10 +59,8 @@ def _missing_outputs(workdir: Path) -> dict[str, str]:
 
 
 @pytest.fixture(scope="module")
-def finished_run(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    work = _make_workdir(tmp_path_factory.mktemp("e2e"))
-    _run(work, "--cores", "2", "--profile", "workflow/profiles/default")
-    return work
+def finished_run(finished_default_run: Path) -> Path:
+    return finished_default_run
 
 
 def test_every_stage_produces_its_outputs(finished_run: Path) -> None:
@@ -174,7 +119,7 @@ def test_the_readme_shows_the_table_1_the_code_produces(finished_run: Path) -> N
 
 def test_aggregates_are_byte_identical_when_rerun(finished_run: Path) -> None:
     before = {**_digest(finished_run / "results" / "tables"), **_digest(finished_run / "results" / "network")}
-    _run(finished_run, "--cores", "2", "--forcerun", "combine", "--profile", "workflow/profiles/default")
+    run_snakemake(finished_run, "--cores", "2", "--forcerun", "combine", "--profile", "workflow/profiles/default")
     after = {**_digest(finished_run / "results" / "tables"), **_digest(finished_run / "results" / "network")}
     assert before == after
 
@@ -202,7 +147,9 @@ def test_a_failed_run_names_what_it_left_stale(finished_run: Path, tmp_path: Pat
     work = tmp_path / "copy"
     shutil.copytree(finished_run, work)
     (work / "scripts" / "network.py").write_text("raise SystemExit('network failed on purpose')\n", encoding="utf-8")
-    result = _run(work, "--cores", "1", "--forcerun", "network", "--profile", "workflow/profiles/default", check=False)
+    result = run_snakemake(
+        work, "--cores", "1", "--forcerun", "network", "--profile", "workflow/profiles/default", check=False
+    )
     output = result.stdout + result.stderr
     assert result.returncode != 0
     summary = output[output.index("Not brought up to date by this run") :]
@@ -236,17 +183,17 @@ def test_added_document_reruns_only_its_jobs_and_the_aggregates(finished_run: Pa
 
 
 def test_invalid_manifest_stops_before_any_job(tmp_path: Path) -> None:
-    work = _make_workdir(tmp_path, ["armstrong2008"])
+    work = make_workdir(tmp_path, ["armstrong2008"])
     manifest = work / "corpus" / "manifest.csv"
     manifest.write_text(manifest.read_text(encoding="utf-8").replace(",2008,", ",20O8,", 1), encoding="utf-8")
-    result = _run(work, "--cores", "1", check=False)
+    result = run_snakemake(work, "--cores", "1", check=False)
     assert result.returncode != 0
     assert "row 2 (doc_id 'armstrong2008'), column 'year'" in result.stderr + result.stdout
     assert not (work / "results").exists()
 
 
 def test_invalid_search_log_stops_before_any_job(tmp_path: Path) -> None:
-    work = _make_workdir(tmp_path, ["armstrong2008"])
+    work = make_workdir(tmp_path, ["armstrong2008"])
     log = work / "corpus" / "search_log.yaml"
     log.write_text(
         log.read_text(encoding="utf-8")
@@ -255,7 +202,7 @@ def test_invalid_search_log_stops_before_any_job(tmp_path: Path) -> None:
         .replace("    sought: null", "    sought: 15", 1),
         encoding="utf-8",
     )
-    result = _run(work, "--cores", "1", check=False)
+    result = run_snakemake(work, "--cores", "1", check=False)
     output = result.stdout + result.stderr
     assert result.returncode != 0
     assert "The search log is invalid; no job was started" in output
@@ -264,5 +211,5 @@ def test_invalid_search_log_stops_before_any_job(tmp_path: Path) -> None:
 
 
 def test_snakemake_lint_is_clean() -> None:
-    result = _run(REPO, "--lint")
+    result = run_snakemake(REPO, "--lint")
     assert "Congratulations, your workflow is in a good condition!" in result.stdout + result.stderr
