@@ -24,9 +24,12 @@ from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import combinations
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from reviewflow.review import Coding, Decision, adjudication_sheet, load_decisions, read_segments, resolve_decisions
+
+if TYPE_CHECKING:
+    from reviewflow.form import Codebook
 
 AUTO = "auto"
 AGREEMENT_COLUMNS: tuple[str, ...] = (
@@ -65,7 +68,7 @@ def _has(code: str, codes: Callable[[Coding], Collection[str]]) -> Callable[[Cod
     return lambda c: code in codes(c)
 
 
-def code_specs(codebook: Any) -> list[CodeSpec]:
+def code_specs(codebook: Codebook) -> list[CodeSpec]:
     specs = [CodeSpec("is_recommendation", lambda c: c.is_recommendation)]
     for area in codebook.ids("service_areas"):
         specs.append(CodeSpec(f"area:{area}", _has(area, lambda c: c.service_areas)))
@@ -90,7 +93,7 @@ def pair_agreement(labels_a: Sequence[Any], labels_b: Sequence[Any]) -> tuple[in
 
 
 def rater_codings(
-    segments: Mapping[str, Mapping[str, str]], decisions: Sequence[Decision], codebook: Any
+    segments: Mapping[str, Mapping[str, str]], decisions: Sequence[Decision], codebook: Codebook
 ) -> dict[str, dict[str, Coding]]:
     """segment_id → coding, for ``auto`` (every segment) and each reviewer (the segments they decided)."""
     raters: dict[str, dict[str, Coding]] = {AUTO: {sid: Coding.from_row(row) for sid, row in segments.items()}}
@@ -101,7 +104,7 @@ def rater_codings(
     return raters
 
 
-def agreement_rows(raters: Mapping[str, Mapping[str, Coding]], codebook: Any) -> list[dict[str, Any]]:
+def agreement_rows(raters: Mapping[str, Mapping[str, Coding]], codebook: Codebook) -> list[dict[str, Any]]:
     reviewers = sorted(name for name in raters if name != AUTO)
     pairs = [(AUTO, name) for name in reviewers] + list(combinations(reviewers, 2))
     specs = code_specs(codebook)
@@ -134,7 +137,10 @@ def _differences(a: Coding, b: Coding, specs: Sequence[CodeSpec]) -> list[str]:
 
 
 def conflict_rows(
-    segments: Mapping[str, Mapping[str, str]], decisions: Sequence[Decision], codebook: Any, applied: Mapping[str, Any]
+    segments: Mapping[str, Mapping[str, str]],
+    decisions: Sequence[Decision],
+    codebook: Codebook,
+    applied: Mapping[str, Any],
 ) -> list[dict[str, Any]]:
     """Segments where reviewers (not counting adjudication) reached different codings."""
     by_segment: dict[str, list[Decision]] = defaultdict(list)
@@ -189,7 +195,7 @@ class Agreement:
     log: list[str]
 
 
-def agreement(coded_paths: Sequence[str | Path], decision_paths: Sequence[str | Path], codebook: Any) -> Agreement:
+def agreement(coded_paths: Sequence[str | Path], decision_paths: Sequence[str | Path], codebook: Codebook) -> Agreement:
     segments_list = read_segments(coded_paths)
     segments = {row["segment_id"]: row for row in segments_list}
     decisions, problems = load_decisions(decision_paths, codebook)

@@ -34,7 +34,7 @@ from collections import defaultdict
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import jsonschema
 
@@ -42,6 +42,9 @@ from reviewflow.errors import ReviewflowError
 from reviewflow.fileio import atomic_write_bytes, csv_error_message, read_csv_rows, read_json, read_yaml
 from reviewflow.paths import schema_path
 from reviewflow.safety import FORMULA_PREFIXES, neutralize_formula
+
+if TYPE_CHECKING:
+    from reviewflow.form import Codebook, Form
 
 DECISION_VALUES: tuple[str, ...] = ("accept", "reject", "edit")
 REVIEWER_COLUMNS: tuple[str, ...] = ("decision", "codes_override", "phase_override", "reviewer", "decided_at", "note")
@@ -182,7 +185,7 @@ class Decision:
     # when the reviewer decided, as they wrote it (ISO date, optionally time); "" when not recorded
     decided_at: str = ""
 
-    def coding(self, auto: Coding, codebook: Any) -> Coding:
+    def coding(self, auto: Coding, codebook: Codebook) -> Coding:
         """The coding this decision gives a segment whose automatic coding is ``auto``.
 
         reject means "not a recommendation": no codes. edit means "a recommendation with these codes":
@@ -216,7 +219,7 @@ class Decision:
         }
 
 
-def split_codes(ids: Iterable[str], codebook: Any) -> dict[str, list[str]]:
+def split_codes(ids: Iterable[str], codebook: Codebook) -> dict[str, list[str]]:
     """Codebook ids sorted into service areas, practices and needs, each in codebook order."""
     wanted = set(ids)
     return {kind: [code for code in codebook.ids(kind) if code in wanted] for kind in CODE_KINDS}
@@ -311,7 +314,7 @@ def segment_sheet_rows(
     return rows
 
 
-def manual_sheet_rows(forms: Sequence[Mapping[str, Any]], form: Any) -> list[dict[str, Any]]:
+def manual_sheet_rows(forms: Sequence[Mapping[str, Any]], form: Form) -> list[dict[str, Any]]:
     """Rows of the "manual_fields" sheet: every manual field of every document, in form order."""
     manual = list(form.iter_fields("manual"))
     rows = []
@@ -334,7 +337,7 @@ def manual_sheet_rows(forms: Sequence[Mapping[str, Any]], form: Any) -> list[dic
     return rows
 
 
-def instruction_lines(form: Any, decisions_dir: str = "corpus/decisions", results_dir: str = "results") -> list[str]:
+def instruction_lines(form: Form, decisions_dir: str = "corpus/decisions", results_dir: str = "results") -> list[str]:
     """The sheet's instructions, naming this review's own decisions and results folders."""
     book = form.codebook
     return [
@@ -441,7 +444,7 @@ def workbook_bytes(workbook: Any) -> bytes:
 def export_review_sheet(
     coded_paths: Iterable[str | Path],
     form_paths: Iterable[str | Path],
-    form: Any,
+    form: Form,
     out: str | Path,
     citations: Mapping[str, str] | None = None,
     order: str = "document",
@@ -468,7 +471,7 @@ def export_review_sheet(
     return len(segments)
 
 
-def reviewer_decisions(decision_paths: Iterable[str | Path], codebook: Any, reviewer: str) -> dict[str, Decision]:
+def reviewer_decisions(decision_paths: Iterable[str | Path], codebook: Codebook, reviewer: str) -> dict[str, Decision]:
     """segment_id → the last valid decision of ``reviewer`` (case and spacing aside) in the sheets,
     sheets in name order and rows top to bottom, as the run resolves a reviewer's own rows."""
     wanted = " ".join(reviewer.split()).casefold()
@@ -782,7 +785,7 @@ def _oversized_cells(record: Mapping[str, str]) -> list[str]:
     ]
 
 
-def _row_problems(record: Mapping[str, str], codebook: Any) -> list[str]:
+def _row_problems(record: Mapping[str, str], codebook: Codebook) -> list[str]:
     problems = []
     for error in sorted(_validator().iter_errors(dict(record)), key=lambda e: (list(map(str, e.path)), e.message)):
         column = str(error.path[0]) if error.path else "?"
@@ -827,7 +830,7 @@ def _suggest(value: str, choices: Sequence[str]) -> str:
     return f" (did you mean '{match[0]}'?)" if match else ""
 
 
-def load_decision_sheet(path: str | Path, codebook: Any) -> tuple[list[Decision], list[dict[str, Any]]]:
+def load_decision_sheet(path: str | Path, codebook: Codebook) -> tuple[list[Decision], list[dict[str, Any]]]:
     """The valid decisions of one sheet and report rows for everything refused.
 
     A sheet whose header does not match the schema gives no decisions and one ``sheet_error`` row.
@@ -895,7 +898,7 @@ def load_decision_sheet(path: str | Path, codebook: Any) -> tuple[list[Decision]
     return decisions, report
 
 
-def load_decisions(paths: Iterable[str | Path], codebook: Any) -> tuple[list[Decision], list[dict[str, Any]]]:
+def load_decisions(paths: Iterable[str | Path], codebook: Codebook) -> tuple[list[Decision], list[dict[str, Any]]]:
     decisions: list[Decision] = []
     report: list[dict[str, Any]] = []
     for path in sorted(Path(p) for p in paths):
@@ -938,7 +941,7 @@ def _describe(decision: Decision) -> str:
 
 
 def resolve_decisions(
-    decisions: Sequence[Decision], segments: Mapping[str, Mapping[str, str]], codebook: Any
+    decisions: Sequence[Decision], segments: Mapping[str, Mapping[str, str]], codebook: Codebook
 ) -> Resolution:
     """At most one decision per segment, by the rules in this module's docstring.
 
