@@ -226,6 +226,14 @@ def test_an_acronym_the_document_defined_for_a_name_is_not_a_topic_later_either(
     for start in ("The Regional", "The SAFE team"):
         assert "safety_confidentiality" not in by_text(rows, start)["practices"], start
     assert by_text(rows, "Providers should")["practices"] == ["safety_confidentiality"]
+    # A topic's own acronym stays the topic.
+    rows = code(
+        [
+            ("paragraph", "Many survivors show Post-Traumatic Stress Disorder (PTSD) after exploitation."),
+            ("paragraph", "Programs should treat PTSD early."),
+        ]
+    ).rows
+    assert by_text(rows, "Programs should")["service_areas"] == ["mental_health"]
 
 
 @pytest.mark.parametrize(

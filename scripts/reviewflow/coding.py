@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from reviewflow.citations import Citation, find_citations
+from reviewflow.citations import Citation, citation_vocabulary, find_citations
 from reviewflow.coded_table import CODED_COLUMNS
 from reviewflow.coding_nlp import CodebookMatcher, Hit, resources
 from reviewflow.embedding import embed
@@ -310,16 +310,28 @@ def _proper_name_runs(tokens: Sequence[str]) -> list[tuple[int, int]]:
 
 
 def _defined_acronyms(tokens: Sequence[str], names: Sequence[tuple[int, int]]) -> set[str]:
-    """Acronyms a block defines for a multi-word name: "... Felony Enforcement (SAFE) team" -> SAFE."""
+    """Acronyms a block defines for an organisation's name: "... Felony Enforcement (SAFE) team" -> SAFE.
+
+    Only a name with an organisation word in it or right after the acronym (team, program, services,
+    coalition: the citation vocabulary's corporate words) counts: "Post-Traumatic Stress Disorder
+    (PTSD)" defines a topic's acronym, and PTSD stays mental health.
+    """
+    organisation = citation_vocabulary().corporate_words
+
+    def names_an_organisation(start: int, end: int) -> bool:
+        around = [*tokens[start:end], tokens[end + 3] if end + 3 < len(tokens) else ""]
+        return any(token.lower() in organisation for token in around)
+
     return {
         tokens[end + 1]
-        for _, end in names
+        for start, end in names
         if end + 2 < len(tokens)
         and tokens[end] == "("
         and tokens[end + 2] == ")"
         and tokens[end + 1].isupper()
         and tokens[end + 1].isalpha()
         and len(tokens[end + 1]) > 1
+        and names_an_organisation(start, end)
     }
 
 
