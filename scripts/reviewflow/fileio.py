@@ -18,6 +18,7 @@ from typing import Any
 
 import yaml
 
+from reviewflow.errors import ReviewflowError
 from reviewflow.safety import neutralize_formula, restore_formula_text
 
 
@@ -62,8 +63,6 @@ def read_utf8_text(path: str | Path, what: str) -> str:
     file, the first bad byte and the fix, rather than guessed: a wrong guess would turn every accented
     author name into other letters without a word.
     """
-    from reviewflow.errors import ReviewflowError
-
     data = Path(path).read_bytes()
     try:
         return data.decode("utf-8-sig")
@@ -93,8 +92,6 @@ def lower_words(data: Mapping[str, Any], key: str, path: str | Path) -> frozense
     values = data.get(key) or []
     odd = [repr(v) for v in values if not isinstance(v, str)]
     if odd:
-        from reviewflow.errors import ReviewflowError
-
         raise ReviewflowError(
             f"{path}: `{key}` holds {', '.join(odd)}, not words (YAML reads a bare on/off/yes/no as true/false). "
             "Fix: quote those words, e.g. 'on'."
