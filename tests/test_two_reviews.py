@@ -5,41 +5,27 @@ config, leaves the default review's results byte-identical, and keeps a history 
 from __future__ import annotations
 
 import csv
-import hashlib
 import re
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 import yaml
 
+from workflow_fixtures import REPO, SNAKEMAKE, digest, run_snakemake
+
 pytestmark = pytest.mark.slow
 
-REPO = Path(__file__).resolve().parents[1]
-SNAKEMAKE = str(Path(sys.executable).parent / "snakemake")
 SECOND = "config/muraya_fry_2015.yaml"
 
 
 def _run(workdir: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    result = subprocess.run(
-        [SNAKEMAKE, "--cores", "2", "--profile", "workflow/profiles/default", *args],
-        cwd=workdir,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert result.returncode == 0, f"{result.stdout[-3000:]}\n{result.stderr[-5000:]}"
-    return result
+    return run_snakemake(workdir, "--cores", "2", "--profile", "workflow/profiles/default", *args)
 
 
 def _digest(folder: Path) -> dict[str, str]:
-    return {
-        str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
-        for p in sorted(folder.rglob("*"))
-        if p.is_file() and "logs" not in p.parts
-    }
+    return digest(folder, skip=("logs",))
 
 
 @pytest.fixture(scope="module")

@@ -5,14 +5,13 @@ an added document reruns only its own jobs and the aggregates, and `snakemake --
 from __future__ import annotations
 
 import csv
-import hashlib
 import re
 import shutil
 from pathlib import Path
 
 import pytest
 
-from workflow_fixtures import PER_DOCUMENT_RULES, REPO, SHARED, make_workdir, run_snakemake
+from workflow_fixtures import PER_DOCUMENT_RULES, REPO, SHARED, digest, make_workdir, run_snakemake
 
 pytestmark = pytest.mark.slow
 
@@ -20,14 +19,6 @@ pytestmark = pytest.mark.slow
 def _default_ids() -> list[str]:
     with open(REPO / "corpus" / "manifest.csv", encoding="utf-8", newline="") as handle:
         return [row["doc_id"] for row in csv.DictReader(handle)]
-
-
-def _digest(folder: Path) -> dict[str, str]:
-    return {
-        str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
-        for p in sorted(folder.rglob("*"))
-        if p.is_file()
-    }
 
 
 def _dry_run_jobs(workdir: Path) -> list[tuple[str, str]]:
@@ -118,9 +109,9 @@ def test_the_readme_shows_the_table_1_the_code_produces(finished_run: Path) -> N
 
 
 def test_aggregates_are_byte_identical_when_rerun(finished_run: Path) -> None:
-    before = {**_digest(finished_run / "results" / "tables"), **_digest(finished_run / "results" / "network")}
+    before = {**digest(finished_run / "results" / "tables"), **digest(finished_run / "results" / "network")}
     run_snakemake(finished_run, "--cores", "2", "--forcerun", "combine", "--profile", "workflow/profiles/default")
-    after = {**_digest(finished_run / "results" / "tables"), **_digest(finished_run / "results" / "network")}
+    after = {**digest(finished_run / "results" / "tables"), **digest(finished_run / "results" / "network")}
     assert before == after
 
 

@@ -4,6 +4,7 @@ run (test_workflow, test_two_reviews): a copy of the workflow with the default c
 from __future__ import annotations
 
 import csv
+import hashlib
 import shutil
 import subprocess
 import sys
@@ -16,6 +17,15 @@ SNAKEMAKE = str(Path(sys.executable).parent / "snakemake")
 COPY = ["Snakefile", "workflow", "scripts", "extraction_forms", "config"]
 SHARED = REPO.parent / "shared"
 PER_DOCUMENT_RULES = {"ingest", "code", "references"}
+
+
+def digest(folder: Path, skip: tuple[str, ...] = ()) -> dict[str, str]:
+    """sha256 of every file under ``folder`` (by relative path), files under a folder named in ``skip`` aside."""
+    return {
+        str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file() and not set(skip) & set(p.relative_to(folder).parts)
+    }
 
 
 def run_snakemake(workdir: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
