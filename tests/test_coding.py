@@ -559,9 +559,11 @@ def test_accuracy_on_the_hhs_aspe_2009_excerpt(shared_dir):
     dev, held_out = evaluate(gold, pred, "dev"), evaluate(gold, pred, "held_out")
     assert dev["codes_on_recommendations"]["micro"]["f1"] >= 0.85
     assert dev["is_recommendation"]["f1"] >= 0.83
-    assert held_out["codes_on_recommendations"]["micro"]["f1"] >= 0.76
-    assert held_out["is_recommendation"]["f1"] >= 0.72
-    assert overall["codes_on_recommendations"]["micro"]["f1"] >= 0.85
+    # Since the 2026-12-02 recode (tests/gold/README.md) more held-out segments are recommendations,
+    # among them the survivor-involvement ones, which no code of this codebook covers.
+    assert held_out["codes_on_recommendations"]["micro"]["f1"] >= 0.72
+    assert held_out["is_recommendation"]["f1"] >= 0.76
+    assert overall["codes_on_recommendations"]["micro"]["f1"] >= 0.80
     # The rules alone are broad ("an actor does something"); the shipped scorer, which the workflow
     # uses and which was trained on this text among others, filters them.
     assert overall["is_recommendation"]["f1"] >= 0.80
@@ -804,6 +806,41 @@ def test_list_items_after_a_ways_to_lead_in_are_recommendations():
         ]
     ).rows
     assert [r["recommendation_kind"] for r in rows] == ["explicit", "explicit", "explicit"]
+
+
+def test_a_plain_lead_in_takes_the_decision_of_most_of_its_list_items():
+    rows = code(
+        [
+            ("paragraph", "These are largely applicable to survivors of international trafficking:"),
+            ("list_item", "Learn to identify your own cultural assumptions."),
+            ("list_item", "Ask survivors about their dietary needs and religious practices."),
+            ("paragraph", "Providers reported that survivors often present with the following problems:"),
+            ("list_item", "Chronic headaches and back pain."),
+            ("list_item", "Depression and anxiety."),
+        ]
+    ).rows
+    kinds = [r["recommendation_kind"] for r in rows]
+    assert kinds == ["explicit", "explicit", "explicit", "none", "none", "none"]
+    assert "cue:lead_in_of_recommendations:2/2" in rows[0]["evidence"]
+
+
+def test_a_practice_stated_by_its_merits_or_results_is_a_recommendation():
+    merits = [
+        "Trauma-informed services can promote a sensitive response wherever a survivor seeks help.",
+        "Peer-led counseling reduces the language barriers that survivors meet in mental health care.",
+        "Involving survivors in shelter programming can be beneficial to residents.",
+        "Through cultural sensitivity training, many shelters have experienced success in housing residents.",
+        "Residents have benefited from this model of transitional housing.",
+    ]
+    for sentence in merits:
+        row = code([("paragraph", sentence)]).rows[0]
+        assert row["is_recommendation"], sentence
+    findings = [
+        "Trauma can reduce a survivor's trust in mental health providers.",
+        "Many survivors experience depression and anxiety after leaving the shelter.",
+    ]
+    for sentence in findings:
+        assert not code([("paragraph", sentence)]).rows[0]["is_recommendation"], sentence
 
 
 def test_a_paragraph_longer_than_spacy_accepts_is_coded_in_pieces():

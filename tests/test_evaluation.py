@@ -92,6 +92,17 @@ def test_evaluate_joins_on_segment_id_and_reports_unmatched(tmp_path):
     assert held_out["n_gold"] == 2 and held_out["gold_only"] == ["s4"]
 
 
+def test_a_skip_segment_is_left_out_of_the_recommendation_measure(tmp_path):
+    header = "segment_id,is_recommendation,recommendation_kind,service_areas\n"
+    gold = tmp_path / "gold.csv"
+    gold.write_text(header + "s1,true,explicit,\ns2,false,skip,\ns3,false,none,\n", encoding="utf-8")
+    pred = tmp_path / "pred.csv"
+    pred.write_text(header + "s1,true,explicit,\ns2,true,explicit,\ns3,false,none,\n", encoding="utf-8")
+    result = evaluate(read_rows(gold), read_rows(pred))
+    assert result["is_recommendation"]["precision"] == 1.0
+    assert result["n_matched"] == 3  # codes are still scored on the skip segment
+
+
 def test_cli_prints_every_split(tmp_path, capsys):
     gold = _write(tmp_path / "gold.csv", ["s1,dev,true,do,mental_health,,,,,", "s2,held_out,false,,,,,,,"])
     pred = _write(tmp_path / "pred.csv", ["s1,,true,do,mental_health,,,,,", "s2,,false,,,,,,,"])

@@ -485,6 +485,23 @@ def rule_decision(segment: Segment) -> tuple[str, list[str]]:
     return "none", []
 
 
+def _with_lead_ins_of_recommended_lists(
+    body: Sequence[Segment], decisions: Sequence[tuple[str, list[str]]]
+) -> list[tuple[str, list[str]]]:
+    """A plain lead-in ("These are largely applicable to ...:") whose list items are mostly
+    recommendations introduces recommendations and is one itself; one whose items are findings
+    ("Providers reported that victims present with:") stays none."""
+    decided = list(decisions)
+    for index, segment in enumerate(body):
+        if segment.kind != "sentence" or decided[index][0] != "none" or not _LEAD_IN_END.search(segment.text):
+            continue
+        items = list(itertools.takewhile(lambda s: s.kind == "list_item" and s.lead_in == "plain", body[index + 1 :]))
+        recommended = sum(1 for offset in range(len(items)) if decided[index + 1 + offset][0] != "none")
+        if items and 2 * recommended > len(items):
+            decided[index] = ("explicit", [f"cue:lead_in_of_recommendations:{recommended}/{len(items)}"])
+    return decided
+
+
 def code_segment(
     segment: Segment, order: Mapping[str, int], form: Form, kind: str, decision_evidence: Sequence[str]
 ) -> dict[str, Any]:
@@ -716,8 +733,9 @@ def code_ingested(
     rows: list[dict[str, Any]] = []
     features: list[list[str]] = []
     occurrences: dict[str, int] = {}
+    decisions = _with_lead_ins_of_recommended_lists(body, [rule_decision(segment) for segment in body])
     for index, segment in enumerate(body):
-        kind, evidence = rule_decision(segment)
+        kind, evidence = decisions[index]
         features.append(segment_features(segment, kind, promising))
         confidence, decided_by = "", "rules" if kind != "none" else ""
         if model is not None and vectors is not None and segment.kind != "heading":

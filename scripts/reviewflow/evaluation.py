@@ -138,7 +138,9 @@ def evaluate(
     }
     g_rec = [_true(selected[sid].get("is_recommendation")) for sid in ids]
     p_rec = [_true(pred[sid].get("is_recommendation")) for sid in ids]
-    result["is_recommendation"] = binary_scores(g_rec, p_rec)
+    # A `skip` row (recommendation status genuinely ambiguous) is left out of the recommendation measure.
+    decided = [i for i, sid in enumerate(ids) if selected[sid].get("recommendation_kind") != "skip"]
+    result["is_recommendation"] = binary_scores([g_rec[i] for i in decided], [p_rec[i] for i in decided])
 
     def codes(row: Mapping[str, str]) -> set[str]:
         return set().union(*(_split(row.get(column)) for column in CODE_COLUMNS))

@@ -166,7 +166,7 @@ def rows_from_segment_gold(gold: Mapping[str, Mapping[str, str]], text: str) -> 
         if row.get("segment_kind") == "heading":
             kind = "heading"
         else:
-            kind = {"explicit": "explicit", "described_practice": "described"}.get(
+            kind = {"explicit": "explicit", "described_practice": "described", "skip": "skip"}.get(
                 row.get("recommendation_kind", ""), "none"
             )
         codes = _codes(row.get("service_areas")) | _codes(row.get("practices"))
