@@ -28,13 +28,13 @@ rule all:
 
 
 onsuccess:
-    from reviewflow.summary import run_summary
+    from reviewflow.report.summary import run_summary
 
     print(run_summary(RESULTS))
 
 
 onerror:
-    from reviewflow.summary import run_summary
+    from reviewflow.report.summary import run_summary
 
     print(f"The run stopped with an error (see the messages above and {RESULTS}/logs/).")
     print(run_summary(RESULTS, failed_run=True, stale=unfinished_outputs()))

@@ -8,7 +8,7 @@ Prints citations/s for find_citations and for resolution, plus accuracy against 
     .venv/bin/python bench/bench_citations.py [--documents 2000] [--sentences 20000] [--seed 7]
 
 With --default-corpus it also reads the rendered default corpus (corpus/documents/, through
-reviewflow.ingestion as the pipeline does) and prints resolution precision/recall against the
+reviewflow.ingest.document as the pipeline does) and prints resolution precision/recall against the
 hand-checked citations of tests/test_citations.py (SURROGATE_CITES).
 """
 
@@ -21,9 +21,9 @@ import time
 from collections import Counter
 from pathlib import Path
 
-from reviewflow.citation_resolver import CitationResolver
-from reviewflow.citations import find_citations
-from reviewflow.manifest import COLUMNS, Document
+from reviewflow.coding.citation_resolver import CitationResolver
+from reviewflow.coding.citations import find_citations
+from reviewflow.corpus.manifest import COLUMNS, Document
 
 SYLLABLES = [
     "ka",
@@ -192,8 +192,8 @@ def make_sentences(docs, n: int, rng: random.Random) -> tuple[list[str], list[li
 
 
 def default_corpus_figures() -> None:
-    from reviewflow.ingestion import ingest_file
-    from reviewflow.manifest import read_rows
+    from reviewflow.corpus.manifest import read_rows
+    from reviewflow.ingest.document import ingest_file
 
     root = Path(__file__).resolve().parents[1]
     sys.path.insert(0, str(root / "tests"))

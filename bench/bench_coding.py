@@ -16,12 +16,12 @@ import os
 import time
 from pathlib import Path
 
-from reviewflow import readers
-from reviewflow.coding import code_ingested
-from reviewflow.coding_nlp import resources
-from reviewflow.ingestion import ingest_file
+from reviewflow.coding.coder import code_ingested
+from reviewflow.coding.nlp import resources
+from reviewflow.coding.recommender import RecommendationModel, load_model
+from reviewflow.ingest import readers
+from reviewflow.ingest.document import ingest_file
 from reviewflow.paths import DEFAULT_FORM, DEFAULT_RECOMMENDATION_MODEL, REPO_ROOT
-from reviewflow.recommender import RecommendationModel, load_model
 
 SHARED_TEXT = REPO_ROOT.parent / "shared" / "texts" / "hhs-aspe-2009-promising-services-excerpt.txt"
 

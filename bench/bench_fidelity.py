@@ -3,7 +3,7 @@ reviewer decisions improve the learned recommendation scorer.
 
     .venv/bin/python bench/bench_fidelity.py [--sizes 0 50 100 200] [--seed 0] [--base hhs_aspe_2009]
 
-1. Leave one document out (``reviewflow.fidelity.leave_one_out``), per text and pooled: recommendation
+1. Leave one document out (``reviewflow.coding.fidelity.leave_one_out``), per text and pooled: recommendation
    P/R/F1 and codes micro P/R/F1 of (a) the rules alone and (b) the scorer trained on the other texts,
    never on the text scored nor on near-copies of its sentences (the ASPE briefs' shared boilerplate);
    plus phase accuracy where the gold codes a phase (only the HHS/ASPE 2009 segment gold does: the
@@ -14,7 +14,7 @@ reviewer decisions improve the learned recommendation scorer.
    the text the rules were first tuned on), and for each other text T the decisions are drawn (fixed
    seed, nested: the first 50 are among the first 100) from the gold-labelled segments of the texts that
    are neither the base's nor T — the rest of "the review's corpus" — and the base is refitted with
-   them (``reviewflow.recommender.refit``, decision weight 2, as ``review refit-model``). The figures
+   them (``reviewflow.coding.recommender.refit``, decision weight 2, as ``review refit-model``). The figures
    are recommendation P/R/F1 on T, which neither the base nor the decisions include. Had the base been
    trained on every other text, the decisions would repeat its own training data and say nothing. An n
    larger than the pool (about 170-190 segments) uses the whole pool, marked "(all)". For reference,
@@ -29,10 +29,10 @@ import argparse
 import time
 from pathlib import Path
 
-from reviewflow.coding import code_ingested
-from reviewflow.evaluation import attribution_scores, read_rows
-from reviewflow.fidelity import SEGMENT_GOLD as SEGMENT_GOLD_FILES
-from reviewflow.fidelity import (
+from reviewflow.coding.coder import code_ingested
+from reviewflow.coding.evaluation import attribution_scores, read_rows
+from reviewflow.coding.fidelity import SEGMENT_GOLD as SEGMENT_GOLD_FILES
+from reviewflow.coding.fidelity import (
     format_curves,
     format_table,
     learning_curves,

@@ -30,7 +30,7 @@ sys.path.insert(0, str(REPO / "scripts"))
 import bibtexparser  # noqa: E402
 from bibtexparser import middlewares  # noqa: E402
 
-from reviewflow.corpus import parse_bibtex  # noqa: E402
+from reviewflow.corpus.importing import parse_bibtex  # noqa: E402
 
 WORDS = [
     "survivors",

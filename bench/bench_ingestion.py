@@ -6,7 +6,7 @@ Default inputs: ../shared/pdfs/*.pdf and corpus/documents/*.pdf, plus (with --sy
 N-page two-column PDF drawn with reportlab in a temporary folder, to see speed and memory on a long
 document. For each file it prints the pages,
 the best-of-N seconds of `page.extract_text()` over all pages (bare pdfplumber) and of
-`reviewflow.ingestion.ingest_file`, pages per second of each and their ratio (ingestion time /
+`reviewflow.ingest.document.ingest_file`, pages per second of each and their ratio (ingestion time /
 bare time; the aim is at most 1.5). The spaCy lexicon is loaded once before timing, as a long-running
 process would; its one-off load time is printed separately. Peak resident memory is printed at the end.
 """
@@ -26,8 +26,8 @@ sys.path.insert(0, str(REPO / "scripts"))
 
 import pdfplumber  # noqa: E402
 
-from reviewflow.ingestion import ingest_file  # noqa: E402
-from reviewflow.ingestion_normalize import _lexicon  # noqa: E402
+from reviewflow.ingest.document import ingest_file  # noqa: E402
+from reviewflow.ingest.normalize import _lexicon  # noqa: E402
 
 
 def bare_pdfplumber(path: Path) -> int:

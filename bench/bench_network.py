@@ -26,8 +26,8 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "scripts"))
 
-from reviewflow.network import build_network
-from reviewflow.references import MatchIndex, match_rows
+from reviewflow.network.graph import build_network
+from reviewflow.references.entries import MatchIndex, match_rows
 
 SYLLABLES = ["ka", "lo", "mi", "ra", "ten", "vo", "sul", "dar", "en", "ber", "gon", "li", "pet", "wa", "ski", "ron"]
 WORDS = [

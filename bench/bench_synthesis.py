@@ -20,10 +20,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "scripts"))
 
 import pandas as pd
 
-from reviewflow import figures, tables
-from reviewflow.manifest import Document
+from reviewflow.corpus.manifest import Document
 from reviewflow.paths import DEFAULT_FORM
-from reviewflow.synthesis import load_codebook, synthesize
+from reviewflow.synthesis import figures, tables
+from reviewflow.synthesis.evidence import load_codebook, synthesize
 
 
 def synthetic_coding(codebook, n_documents: int, n_segments: int, rng: random.Random) -> pd.DataFrame:

@@ -143,7 +143,7 @@ ER  -
 
 def decisions_seed_csv(manifest: bytes) -> bytes:
     """A plausible reviewer sheet: the export's columns, a few decisions per manifest document."""
-    from reviewflow.review import SEGMENT_SHEET_COLUMNS
+    from reviewflow.review.sheets import SEGMENT_SHEET_COLUMNS
 
     doc_ids = [row["doc_id"] for row in csv.DictReader(io.StringIO(manifest.decode("utf-8-sig")))][:6]
     values = [
@@ -970,9 +970,9 @@ def _init_worker() -> None:
 
     warnings.simplefilter("ignore")
     logging.disable(logging.CRITICAL)
+    from reviewflow.corpus.manifest import ManifestError
     from reviewflow.errors import ReviewflowError
     from reviewflow.form import FormError, load_form
-    from reviewflow.manifest import ManifestError
 
     CLEAR_ERRORS = (ReviewflowError, ManifestError, FormError)
     _FORM_CODEBOOK = load_form(FORM).codebook
@@ -985,7 +985,7 @@ def _coding_resources() -> None:
     """The form, pipeline and matcher of coding: loaded once per worker, by its first ingestion case."""
     global _RESOURCES_LOADED
     if not _RESOURCES_LOADED:
-        from reviewflow.coding_nlp import resources
+        from reviewflow.coding.nlp import resources
 
         resources(FORM, "")
         _RESOURCES_LOADED = True
@@ -1022,8 +1022,8 @@ CATCH_ALL_RE = re.compile(
 def run_entry(kind: str, workdir: Path, name: str, data: bytes, options: dict) -> str:
     """Feed one input to its entry point; return a short outcome (raises on a crash)."""
     if kind in ("pdf", "text", "html"):
-        from reviewflow.coding import code_ingested
-        from reviewflow.ingestion import ingest_file
+        from reviewflow.coding.coder import code_ingested
+        from reviewflow.ingest.document import ingest_file
 
         _coding_resources()  # a no-op: the worker loaded them before it said it was ready
         path = workdir / name
@@ -1047,7 +1047,7 @@ def run_entry(kind: str, workdir: Path, name: str, data: bytes, options: dict) -
             msg for msg in record["quality"]["messages"] if CATCH_ALL_RE.search(msg)
         )
     if kind in ("bibtex", "ris"):
-        from reviewflow.corpus import add_entries, parse_bibtex, parse_ris
+        from reviewflow.corpus.importing import add_entries, parse_bibtex, parse_ris
 
         corpus = workdir / "corpus"
         (corpus / "documents").mkdir(parents=True)
@@ -1062,7 +1062,7 @@ def run_entry(kind: str, workdir: Path, name: str, data: bytes, options: dict) -
         result = add_entries(entries, corpus / "manifest.csv", base_dir=path.parent)
         return f"added:{min(len(result.added), 1)}"
     if kind == "manifest":
-        from reviewflow.manifest import load_manifest
+        from reviewflow.corpus.manifest import load_manifest
 
         corpus = workdir / "corpus"
         (corpus / "documents").mkdir(parents=True)
@@ -1073,7 +1073,7 @@ def run_entry(kind: str, workdir: Path, name: str, data: bytes, options: dict) -
         load_manifest(path, corpus)
         return "loaded"
     if kind == "decisions":
-        from reviewflow.review import load_decision_sheet
+        from reviewflow.review.sheets import load_decision_sheet
 
         folder = workdir / "decisions"
         folder.mkdir()

@@ -1,6 +1,6 @@
 """Snakemake entry point: results/review/agreement.csv and conflicts.csv (rule `agreement`)."""
 
-from reviewflow.agreement import agreement_files, summary_lines
+from reviewflow.review.agreement import agreement_files, summary_lines
 
 inputs, outputs = snakemake.input, snakemake.output
 result = agreement_files(

@@ -2,7 +2,7 @@
 
 import sys
 
-from reviewflow.combine import combine_files
+from reviewflow.synthesis.combine import combine_files
 
 inputs, outputs = snakemake.input, snakemake.output
 result = combine_files(

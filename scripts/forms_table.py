@@ -2,7 +2,7 @@
 
 import sys
 
-from reviewflow.extraction_table import forms_table_files
+from reviewflow.synthesis.extraction_table import forms_table_files
 
 inputs, outputs = snakemake.input, snakemake.output
 result = forms_table_files(

@@ -4,7 +4,7 @@ The snapshot folder is written here, not declared as an output, so that Snakemak
 """
 
 from reviewflow.form import load_form
-from reviewflow.history import OTHER_TABLES, log_lines, update_history
+from reviewflow.living.history import OTHER_TABLES, log_lines, update_history
 
 inputs, outputs, params = snakemake.input, snakemake.output, snakemake.params
 result = update_history(

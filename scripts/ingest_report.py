@@ -4,7 +4,7 @@ the problems in the log and on stderr (where a person running the workflow sees 
 import sys
 
 from reviewflow.fileio import read_json, write_csv
-from reviewflow.ingestion import REPORT_COLUMNS, problem_summary, report_rows
+from reviewflow.ingest.document import REPORT_COLUMNS, problem_summary, report_rows
 
 rows = report_rows([read_json(path) for path in snakemake.input.texts])
 write_csv(snakemake.output.csv, rows, REPORT_COLUMNS)

@@ -1,6 +1,6 @@
 """Snakemake entry point: the citation network (results/network/)."""
 
-from reviewflow.network import evidence_field_ids, run_network, summary_line
+from reviewflow.network.graph import evidence_field_ids, run_network, summary_line
 
 inputs, outputs, params = snakemake.input, snakemake.output, snakemake.params
 # The form fields carrying the evidence basis, found by their role (`source:`) in the extraction form.

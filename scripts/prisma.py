@@ -2,9 +2,9 @@
 
 import sys
 
-from reviewflow.manifest import check_search_strategies, read_rows
-from reviewflow.prisma import corpus_note, draw_prisma
-from reviewflow.search_log import added_after_search, load_search_log
+from reviewflow.corpus.manifest import check_search_strategies, read_rows
+from reviewflow.corpus.search_log import added_after_search, load_search_log
+from reviewflow.living.prisma import corpus_note, draw_prisma
 
 log = load_search_log(snakemake.input.search_log)
 rows = read_rows(snakemake.input.manifest)

@@ -16,7 +16,7 @@ from pathlib import Path
 REPO_ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO_ROOT / "scripts"))
 
-from reviewflow.surrogates import render_corpus  # noqa: E402
+from reviewflow.corpus.surrogates import render_corpus  # noqa: E402
 
 
 def main(argv: list[str] | None = None) -> int:

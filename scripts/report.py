@@ -4,8 +4,8 @@ from pathlib import Path
 
 from reviewflow.fileio import atomic_write_text
 from reviewflow.form import load_form
-from reviewflow.provenance import collect
-from reviewflow.report import ReportInputs, fill_caption, render
+from reviewflow.report.html_report import ReportInputs, fill_caption, render
+from reviewflow.report.provenance import collect
 
 sm = snakemake
 form = load_form(sm.input.form)

@@ -1,7 +1,7 @@
 """Snakemake entry point: results/review/review_sheet.xlsx (rule `review_sheet`)."""
 
 from reviewflow.form import load_form
-from reviewflow.review import export_review_sheet
+from reviewflow.review.sheets import export_review_sheet
 
 inputs, output, params = snakemake.input, snakemake.output, snakemake.params
 count = export_review_sheet(

@@ -2,10 +2,10 @@
 
 from pathlib import Path
 
-from reviewflow import figures, tables
 from reviewflow.errors import ReviewflowError
 from reviewflow.form import load_form
-from reviewflow.synthesis import synthesize_files
+from reviewflow.synthesis import figures, tables
+from reviewflow.synthesis.evidence import synthesize_files
 
 inputs, outputs, params = snakemake.input, snakemake.output, snakemake.params
 with open(snakemake.log[0], "w", encoding="utf-8") as log:
@@ -30,7 +30,7 @@ with open(snakemake.log[0], "w", encoding="utf-8") as log:
         raise ReviewflowError(
             f"workflow/rules/synthesis.smk declares {sorted(declared - produced)} that the library does not write "
             f"and the library writes {sorted(produced - declared)} that the rule does not declare. "
-            "Fix: make the rule's outputs match reviewflow.tables.output_files() and reviewflow.figures.output_files()."
+            "Fix: make the rule's outputs match reviewflow.synthesis.tables.output_files() and reviewflow.synthesis.figures.output_files()."
         )
     supported = result.support[result.support["role"] == "support"]
     print(

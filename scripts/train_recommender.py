@@ -18,10 +18,10 @@ import sys
 from pathlib import Path
 
 from reviewflow import __version__
+from reviewflow.coding.fidelity import load_gold_texts, training_examples
+from reviewflow.coding.recommender import train, write_model
 from reviewflow.errors import ReviewflowError
-from reviewflow.fidelity import load_gold_texts, training_examples
 from reviewflow.paths import DEFAULT_FORM, PACKAGE_DIR, REPO_ROOT
-from reviewflow.recommender import train, write_model
 
 
 def _sha256(path: Path) -> str:

@@ -14,7 +14,7 @@ REPO_ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO_ROOT / "scripts"))
 
 from reviewflow.errors import ReviewflowError  # noqa: E402
-from reviewflow.readme import update_readme, updated_readme  # noqa: E402
+from reviewflow.report.readme import update_readme, updated_readme  # noqa: E402
 
 
 def main(argv: list[str] | None = None) -> int:

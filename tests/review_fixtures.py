@@ -8,10 +8,10 @@ import json
 from pathlib import Path
 from typing import Any
 
-from reviewflow.combine import CODED_COLUMNS
 from reviewflow.fileio import write_csv, write_json
 from reviewflow.form import Form, load_form
 from reviewflow.paths import DEFAULT_FORM
+from reviewflow.synthesis.combine import CODED_COLUMNS
 
 
 @functools.lru_cache(maxsize=1)

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from review_fixtures import default_form, segment, write_coded
-from reviewflow.agreement import (
+from reviewflow.fileio import csv_text
+from reviewflow.review.agreement import (
     AGREEMENT_COLUMNS,
     CONFLICT_COLUMNS,
     NO_DECISIONS,
@@ -13,7 +14,6 @@ from reviewflow.agreement import (
     agreement_files,
     pair_agreement,
 )
-from reviewflow.fileio import csv_text
 from test_review import write_decisions_csv
 
 

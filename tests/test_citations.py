@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from reviewflow.citation_resolver import CitationResolver
-from reviewflow.citations import Citation, find_citations, normalize_name
-from reviewflow.manifest import COLUMNS, Document, read_rows
+from reviewflow.coding.citation_resolver import CitationResolver
+from reviewflow.coding.citations import Citation, find_citations, normalize_name
+from reviewflow.corpus.manifest import COLUMNS, Document, read_rows
 
 REAL_TEXT = "texts/hhs-aspe-2009-promising-services-excerpt.txt"
 

@@ -12,12 +12,12 @@ from pathlib import Path
 import pytest
 import yaml
 
-from reviewflow.coding import COLUMNS, cli_code, code_ingested, segment_id, write_coded_csv
-from reviewflow.coding_form import fill_form
-from reviewflow.coding_nlp import resources
-from reviewflow.evaluation import evaluate, read_rows
+from reviewflow.coding.coder import COLUMNS, cli_code, code_ingested, segment_id, write_coded_csv
+from reviewflow.coding.evaluation import evaluate, read_rows
+from reviewflow.coding.form_filling import fill_form
+from reviewflow.coding.nlp import resources
+from reviewflow.coding.recommender import load_model
 from reviewflow.paths import DEFAULT_FORM, DEFAULT_RECOMMENDATION_MODEL
-from reviewflow.recommender import load_model
 
 GOLD = Path(__file__).parent / "gold" / "hhs_aspe_2009.csv"
 HHS_TEXT = "texts/hhs-aspe-2009-promising-services-excerpt.txt"
@@ -542,7 +542,7 @@ def test_accuracy_on_the_hhs_aspe_2009_excerpt(shared_dir):
     so these figures are not blind: they guard against regressions. Blind figures are the
     leave-one-document-out ones of bench/bench_fidelity.py.
     """
-    from reviewflow.ingestion import ingest_file
+    from reviewflow.ingest.document import ingest_file
 
     ingested = ingest_file(shared_dir / HHS_TEXT, doc_id="hhs_aspe_2009")
     rows = code_ingested(ingested, DEFAULT_FORM).rows
@@ -736,7 +736,7 @@ def test_time_cues_and_repatriation_wording():
 
 
 def test_unknown_spacy_pipeline_is_a_clear_error():
-    from reviewflow.coding_nlp import build_nlp
+    from reviewflow.coding.nlp import build_nlp
     from reviewflow.errors import ReviewflowError
 
     with pytest.raises(ReviewflowError, match=r"coding\.spacy_pipeline"):
@@ -848,8 +848,8 @@ def test_a_paragraph_longer_than_spacy_accepts_is_coded_in_pieces():
     # texts that long, and the document must still be coded rather than take the run down. Blocks
     # are cut into pieces far below spaCy's limit, so two and a half pieces show the cutting (a
     # full million characters is bench/bench_coding.py's, not a test's, 20 seconds).
-    from reviewflow.coding import MAX_BLOCK_CHARS, _pieces
-    from reviewflow.coding_nlp import build_nlp
+    from reviewflow.coding.coder import MAX_BLOCK_CHARS, _pieces
+    from reviewflow.coding.nlp import build_nlp
 
     assert build_nlp().max_length > MAX_BLOCK_CHARS
     sentence = "Providers should offer safe housing to survivors. "
@@ -863,7 +863,7 @@ def test_a_paragraph_longer_than_spacy_accepts_is_coded_in_pieces():
 
 
 def test_plain_word_patterns_become_phrases_with_the_same_matches():
-    from reviewflow.coding_nlp import _as_phrases
+    from reviewflow.coding.nlp import _as_phrases
 
     assert _as_phrases([{"LOWER": {"IN": ["is", "are"]}}, {"LOWER": "key"}]) == [("is", "key"), ("are", "key")]
     assert _as_phrases([{"LOWER": "is"}, {"LOWER": "key", "OP": "?"}]) is None  # an operator: stays a token pattern

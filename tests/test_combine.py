@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from review_fixtures import default_form, segment, segment_id, small_corpus, write_coded
-from reviewflow.combine import ADDED_COLUMNS, CODED_COLUMNS, combine, combine_files
+from reviewflow.synthesis.combine import ADDED_COLUMNS, CODED_COLUMNS, combine, combine_files
 from test_review import write_decisions_csv
 
 
@@ -114,7 +114,7 @@ def _digest(folder: Path) -> str:
 
 
 def test_combine_files_writes_outputs_and_never_the_decisions(tmp_path, codebook, monkeypatch):
-    import reviewflow.combine as module
+    import reviewflow.synthesis.combine as module
 
     docs = small_corpus(tmp_path)
     sheet = write_decisions_csv(
@@ -122,7 +122,7 @@ def test_combine_files_writes_outputs_and_never_the_decisions(tmp_path, codebook
     )
     before = _digest(tmp_path / "decisions")
     monkeypatch.setattr(module, "citation_resolver", lambda documents: by_author_year)
-    monkeypatch.setattr("reviewflow.manifest.load_manifest", lambda path, corpus_dir=None: [])
+    monkeypatch.setattr("reviewflow.corpus.manifest.load_manifest", lambda path, corpus_dir=None: [])
     outputs = {"coding_out": tmp_path / "out" / "coding.csv", "report_out": tmp_path / "out" / "decisions_report.csv"}
     kwargs = dict(
         coded=coded_paths(tmp_path),
@@ -145,9 +145,9 @@ def test_combine_files_writes_outputs_and_never_the_decisions(tmp_path, codebook
 
 
 def test_real_citation_resolver_builds_once_and_resolves(tmp_path):
-    pytest.importorskip("reviewflow.citations")
-    from reviewflow.combine import citation_resolver
-    from reviewflow.manifest import Document
+    pytest.importorskip("reviewflow.coding.citations")
+    from reviewflow.corpus.manifest import Document
+    from reviewflow.synthesis.combine import citation_resolver
 
     aron = Document(
         doc_id="aron2006",
@@ -187,9 +187,9 @@ def test_real_citation_resolver_builds_once_and_resolves(tmp_path):
 
 
 def test_acronym_given_in_one_document_resolves_in_another() -> None:
-    from reviewflow.citations import find_citations
-    from reviewflow.combine import citation_resolver, resolve_citations
-    from reviewflow.manifest import Document
+    from reviewflow.coding.citations import find_citations
+    from reviewflow.corpus.manifest import Document
+    from reviewflow.synthesis.combine import citation_resolver, resolve_citations
 
     fcadv = Document(
         doc_id="wiscasa2004",

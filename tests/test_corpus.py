@@ -8,11 +8,11 @@ from pathlib import Path
 import pytest
 from bibtexparser import middlewares
 
-from reviewflow import corpus as corpus_module
-from reviewflow import readers
 from reviewflow.cli import main
-from reviewflow.corpus import citation_for, normalize_title
-from reviewflow.manifest import load_manifest, read_rows, write_rows
+from reviewflow.corpus import importing as corpus_module
+from reviewflow.corpus.importing import citation_for, normalize_title
+from reviewflow.corpus.manifest import load_manifest, read_rows, write_rows
+from reviewflow.ingest import readers
 
 BIB = r"""
 @article{hodge,

@@ -18,7 +18,7 @@ import pytest
 from bs4 import BeautifulSoup
 from rapidfuzz import fuzz
 
-from reviewflow.manifest import read_rows
+from reviewflow.corpus.manifest import read_rows
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 CORPUS = REPO_ROOT / "corpus"

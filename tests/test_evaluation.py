@@ -10,8 +10,7 @@ import re
 
 import pytest
 
-from reviewflow.errors import ReviewflowError
-from reviewflow.evaluation import (
+from reviewflow.coding.evaluation import (
     binary_scores,
     citation_key,
     cli_evaluate,
@@ -22,7 +21,8 @@ from reviewflow.evaluation import (
     read_rows,
     score_sentence_gold,
 )
-from reviewflow.gold import GoldRow
+from reviewflow.coding.gold import GoldRow
+from reviewflow.errors import ReviewflowError
 
 HEADER = (
     "segment_id,split,is_recommendation,polarity,service_areas,practices,phase,phase_source,citations,citations_json\n"

@@ -7,7 +7,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from reviewflow.fidelity import (
+from reviewflow.coding.fidelity import (
     GoldText,
     decisions_cell,
     draw_decisions,
@@ -15,8 +15,8 @@ from reviewflow.fidelity import (
     trained_on,
     without_near_duplicates,
 )
+from reviewflow.coding.recommender import Example, RecommendationModel
 from reviewflow.paths import DEFAULT_FORM
-from reviewflow.recommender import Example, RecommendationModel
 
 
 def example(words: tuple[int, ...], label: int = 0, source: str = "") -> Example:

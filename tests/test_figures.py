@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from reviewflow import figures
 from reviewflow.form import load_form
 from reviewflow.paths import DEFAULT_FORM
-from reviewflow.synthesis import synthesize_files
+from reviewflow.synthesis import figures
+from reviewflow.synthesis.evidence import synthesize_files
 from synthesis_fixtures import write_corpus
 
 

@@ -7,9 +7,9 @@ import csv
 
 import pytest
 
+from reviewflow.corpus.manifest import write_rows
 from reviewflow.errors import ReviewflowError
 from reviewflow.fileio import csv_text, lower_words, write_csv
-from reviewflow.manifest import write_rows
 
 
 def test_text_that_a_spreadsheet_would_run_is_neutralized_and_numbers_stay_numbers(tmp_path):

@@ -264,7 +264,7 @@ def test_a_form_without_wording_gets_generic_words_and_its_own_methods(tmp_path)
 
 
 def test_the_schema_words_exactly_the_registry_s_tables_and_figures():
-    from reviewflow.outputs import synthesis_figure_names, synthesis_table_names
+    from reviewflow.synthesis.outputs import synthesis_figure_names, synthesis_table_names
 
     schema = yaml.safe_load(schema_path("form").read_text(encoding="utf-8"))
     wording = schema["$defs"]["wording"]["properties"]
@@ -375,7 +375,7 @@ def test_a_word_the_tokenizer_splits_is_named_with_the_pattern_that_would_match_
 
 
 def test_the_inclusion_role_is_for_manual_yes_no_fields(tmp_path: Path) -> None:
-    from reviewflow.synthesis import inclusion_fields
+    from reviewflow.synthesis.evidence import inclusion_fields
 
     assert inclusion_fields(load_form(DEFAULT_FORM)) == ("include_in_synthesis",)
     data = _data()

@@ -9,8 +9,7 @@ import pytest
 from openpyxl import load_workbook
 
 from review_fixtures import default_form, small_corpus, write_form_json
-from reviewflow.extraction_table import TABLE_COLUMNS, build_forms_table, forms_table_files
-from reviewflow.review import (
+from reviewflow.review.sheets import (
     MANUAL_SHEET_COLUMNS,
     decision_files,
     export_review_sheet,
@@ -18,6 +17,7 @@ from reviewflow.review import (
     manual_field_files,
     manual_field_sources,
 )
+from reviewflow.synthesis.extraction_table import TABLE_COLUMNS, build_forms_table, forms_table_files
 
 
 @pytest.fixture(scope="module")

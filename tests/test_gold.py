@@ -5,8 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from reviewflow.errors import ReviewflowError
-from reviewflow.gold import (
+from reviewflow.coding.gold import (
     GoldRow,
     align,
     gold_labels_for_segments,
@@ -15,6 +14,7 @@ from reviewflow.gold import (
     read_sentence_gold,
     rows_from_segment_gold,
 )
+from reviewflow.errors import ReviewflowError
 
 HEADER = "idx,kind,required,optional,sentence\n"
 

@@ -8,12 +8,12 @@ import re
 
 import pytest
 
-from reviewflow import history
 from reviewflow.fileio import write_csv
 from reviewflow.form import load_form, make_wording
-from reviewflow.history import FIRST_RUN, NO_CHANGE, list_snapshots, read_table1_cells, update_history
-from reviewflow.outputs import SYNTHESIS_TABLES
+from reviewflow.living import history
+from reviewflow.living.history import FIRST_RUN, NO_CHANGE, list_snapshots, read_table1_cells, update_history
 from reviewflow.paths import DEFAULT_FORM
+from reviewflow.synthesis.outputs import SYNTHESIS_TABLES
 
 TABLE1_COLUMNS = (
     "phase",
@@ -323,7 +323,7 @@ def test_a_snapshot_is_as_readable_as_the_other_results(tmp_path):
 
 
 def _decisions_report(path, rows):
-    from reviewflow.review import REPORT_COLUMNS
+    from reviewflow.review.sheets import REPORT_COLUMNS
 
     write_csv(path, [{"status": "applied", **row} for row in rows], REPORT_COLUMNS)
     return path

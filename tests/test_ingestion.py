@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from reviewflow.ingestion import heading_role, ingest_file, page_of, section_of, sniff_format
-from reviewflow.ingestion_normalize import Vocabulary, join_lines, normalize_chars
+from reviewflow.ingest.document import heading_role, ingest_file, page_of, section_of, sniff_format
+from reviewflow.ingest.normalize import Vocabulary, join_lines, normalize_chars
 
 REPORT_TXT = """\
 Aftercare Services for Trafficking Survivors: A Practice Note

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from reviewflow.ingestion import ingest_file, page_of
+from reviewflow.ingest.document import ingest_file, page_of
 
 _SPEC = importlib.util.spec_from_file_location(
     "ingestion_documents", Path(__file__).parent / "fixtures" / "ingestion" / "documents.py"
@@ -160,7 +160,7 @@ def test_windows_1252_text_gets_a_warning(tmp_path: Path) -> None:
 def test_cli_exit_status_on_error(tmp_path: Path) -> None:
     import argparse
 
-    from reviewflow.ingestion import cli_ingest
+    from reviewflow.ingest.document import cli_ingest
 
     path = tmp_path / "empty.pdf"
     path.write_bytes(b"")

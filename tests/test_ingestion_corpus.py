@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from reviewflow.ingestion import ingest_file
+from reviewflow.ingest.document import ingest_file
 
 DOCUMENTS = ["hodge2008", "tzvetkova2002", "aron2006", "fcadv2004", "armstrong2008"]
 

@@ -1,4 +1,4 @@
-"""reviewflow.ingestion_html: HTML pages to blocks, on hostile nesting and site furniture."""
+"""reviewflow.ingest.html: HTML pages to blocks, on hostile nesting and site furniture."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import time
 import pytest
 from bs4 import BeautifulSoup
 
-from reviewflow.ingestion_html import _is_link_menu, _TextStats, parse_html
+from reviewflow.ingest.html import _is_link_menu, _TextStats, parse_html
 
 PAGE = """<html><body><nav><a href="/">Home</a> <a href="/a">About</a> <a href="/c">Contact</a></nav>
 <main><h1>Aftercare services</h1>

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from reviewflow.ingestion import ingest_file, page_of, section_of
+from reviewflow.ingest.document import ingest_file, page_of, section_of
 
 ACL2007 = "acl2007-P07-1088.pdf"
 ACL2014 = "acl2014-dinu-baroni-P14-1059.pdf"
@@ -217,7 +217,7 @@ def _surrogate_pdf() -> Path:
 
 
 def test_pages_that_fail_to_parse_are_not_called_scans(monkeypatch: pytest.MonkeyPatch) -> None:
-    from reviewflow import ingestion_pdf
+    from reviewflow.ingest import pdf as ingestion_pdf
 
     def broken(page, number):
         raise IndexError("list index out of range")  # what a damaged content stream does inside pdfminer
@@ -231,7 +231,7 @@ def test_pages_that_fail_to_parse_are_not_called_scans(monkeypatch: pytest.Monke
 def test_a_damaged_page_list_gets_its_own_message(monkeypatch: pytest.MonkeyPatch) -> None:
     from pdfminer.pdfpage import PDFPage
 
-    from reviewflow import ingestion_pdf
+    from reviewflow.ingest import pdf as ingestion_pdf
 
     def no_pages(cls, document):
         raise TypeError("'NoneType' object is not iterable")  # a page tree node without /Kids
@@ -276,7 +276,7 @@ def test_a_page_with_a_damaged_size_loses_that_page_only_with_what_is_wrong(
 ) -> None:
     # pdfplumber makes every page before the first is read, and a page without a usable /MediaBox
     # raised TypeError or IndexError there: "the PDF's list of pages is damaged", no page read (fuzz).
-    from reviewflow import ingestion_pdf
+    from reviewflow.ingest import pdf as ingestion_pdf
 
     result = ingestion_pdf.read_pdf(_three_page_pdf(tmp_path, box), "documents/three.pdf")
     assert result.error is None
@@ -290,7 +290,7 @@ def test_a_page_with_a_damaged_size_loses_that_page_only_with_what_is_wrong(
 
 def test_a_page_list_that_breaks_part_way_keeps_the_pages_before(tmp_path: Path) -> None:
     # pdfminer itself stops listing the pages at a /MediaBox that is not a list at all
-    from reviewflow import ingestion_pdf
+    from reviewflow.ingest import pdf as ingestion_pdf
 
     result = ingestion_pdf.read_pdf(_three_page_pdf(tmp_path, b"/MediaBox 7"), "documents/three.pdf")
     assert result.error is None
@@ -307,7 +307,7 @@ def test_a_page_whose_contents_fail_to_decode_names_pdfminers_error(
 ) -> None:
     from pdfplumber.utils.exceptions import PdfminerException
 
-    from reviewflow import ingestion_pdf
+    from reviewflow.ingest import pdf as ingestion_pdf
 
     original = ingestion_pdf.read_page_lines
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import importlib.util
 from pathlib import Path
 
-from reviewflow.ingestion import ingest_file, page_of, section_of
+from reviewflow.ingest.document import ingest_file, page_of, section_of
 
 _SPEC = importlib.util.spec_from_file_location(
     "ingestion_documents", Path(__file__).parent / "fixtures" / "ingestion" / "documents.py"

@@ -1,10 +1,10 @@
-"""Plain-text reading (reviewflow.ingestion_text): which lines are headings."""
+"""Plain-text reading (reviewflow.ingest.text): which lines are headings."""
 
 from __future__ import annotations
 
 import pytest
 
-from reviewflow.ingestion_text import heading_level
+from reviewflow.ingest.text import heading_level
 
 
 @pytest.mark.parametrize(

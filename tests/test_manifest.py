@@ -7,9 +7,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from reviewflow import readers
 from reviewflow.cli import main
-from reviewflow.manifest import (
+from reviewflow.corpus.manifest import (
     COLUMNS,
     ManifestError,
     check_search_strategies,
@@ -18,6 +17,7 @@ from reviewflow.manifest import (
     validate_rows,
     write_rows,
 )
+from reviewflow.ingest import readers
 
 
 def _row(**overrides: str) -> dict[str, str]:
@@ -388,7 +388,7 @@ def test_a_nul_character_in_a_file_path_is_a_problem_not_a_crash(tmp_path: Path)
 
 def test_a_manifest_of_millions_of_blank_lines_is_refused_before_they_are_read(tmp_path: Path) -> None:
     # A 62 MB manifest of blank lines took 32 CPU s to read (fuzz), in every rule that reads it.
-    from reviewflow import manifest
+    from reviewflow.corpus import manifest
 
     path = _corpus(tmp_path, [_row()])
     with open(path, "a", encoding="utf-8", newline="") as handle:

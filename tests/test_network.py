@@ -10,11 +10,11 @@ from pathlib import Path
 import networkx as nx
 import pytest
 
+from reviewflow.corpus.manifest import COLUMNS, write_rows
 from reviewflow.fileio import write_csv, write_json
 from reviewflow.form import Field
-from reviewflow.manifest import COLUMNS, write_rows
-from reviewflow.network import evidence_field_ids, run_network
-from reviewflow.references import REFERENCE_COLUMNS
+from reviewflow.network.graph import evidence_field_ids, run_network
+from reviewflow.references.entries import REFERENCE_COLUMNS
 
 OUTPUTS = {
     "graphml": "citations.graphml",

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from reviewflow import figures, tables
 from reviewflow.form import load_form
-from reviewflow.outputs import report_figures, report_tables, synthesis_table_names
 from reviewflow.paths import DEFAULT_FORM
+from reviewflow.synthesis import figures, tables
+from reviewflow.synthesis.outputs import report_figures, report_tables, synthesis_table_names
 from synthesis_fixtures import MACY_STRINGS, write_corpus
 
 

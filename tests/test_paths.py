@@ -45,8 +45,8 @@ def test_an_installed_copy_outside_the_checkout_validates_and_renders(tmp_path: 
 from jinja2 import Environment, FileSystemLoader
 from reviewflow import paths
 from reviewflow.config import check_config
-from reviewflow.manifest import allowed_values
-from reviewflow.report import TEMPLATE_DIR
+from reviewflow.corpus.manifest import allowed_values
+from reviewflow.report.html_report import TEMPLATE_DIR
 assert paths.SCHEMA_DIR.is_relative_to(paths.PACKAGE_DIR), paths.SCHEMA_DIR
 check_config({"corpus_dir": "c", "manifest": "m", "search_log": "s", "decisions_dir": "d", "form": "f",
               "ingest": {"max_pages": 1}, "coding": {}, "synthesis": {}}, "config.yaml")

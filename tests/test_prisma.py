@@ -5,9 +5,9 @@ from pathlib import Path
 import pytest
 import yaml
 
+from reviewflow.corpus.search_log import added_after_search, load_search_log, source_ids, source_labels
 from reviewflow.errors import ReviewflowError
-from reviewflow.prisma import corpus_note, draw_prisma, layout
-from reviewflow.search_log import added_after_search, load_search_log, source_ids, source_labels
+from reviewflow.living.prisma import corpus_note, draw_prisma, layout
 
 
 def test_default_log_has_the_reviews_four_strategies(repo_root: Path) -> None:

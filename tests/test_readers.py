@@ -1,4 +1,4 @@
-"""The one registry of input formats (reviewflow.readers): ingestion, the manifest check (test_manifest),
+"""The one registry of input formats (reviewflow.ingest.readers): ingestion, the manifest check (test_manifest),
 `corpus add` (test_corpus) and the CLI help take their formats from it, so a format added there is
 accepted everywhere."""
 
@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from reviewflow import readers
 from reviewflow.cli import main
-from reviewflow.ingestion import ingest_file
-from reviewflow.ingestion_types import RawBlock, RawPage
+from reviewflow.ingest import readers
+from reviewflow.ingest.blocks import RawBlock, RawPage
+from reviewflow.ingest.document import ingest_file
 
 
 def test_every_extension_belongs_to_one_reader() -> None:

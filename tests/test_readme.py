@@ -7,7 +7,7 @@ import json
 import pytest
 
 from reviewflow.errors import ReviewflowError
-from reviewflow.readme import block, network_paragraph, replace_block, table_rows, update_readme
+from reviewflow.report.readme import block, network_paragraph, replace_block, table_rows, update_readme
 
 README = """# Title
 

@@ -10,10 +10,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from reviewflow.coding import code_ingested, model_decision, rule_decision
-from reviewflow.errors import ReviewflowError
-from reviewflow.paths import DEFAULT_FORM, DEFAULT_RECOMMENDATION_MODEL, REPO_ROOT
-from reviewflow.recommender import (
+from reviewflow.coding.coder import code_ingested, model_decision, rule_decision
+from reviewflow.coding.recommender import (
     Example,
     hashed,
     load_model,
@@ -24,6 +22,8 @@ from reviewflow.recommender import (
     word_features,
     write_model,
 )
+from reviewflow.errors import ReviewflowError
+from reviewflow.paths import DEFAULT_FORM, DEFAULT_RECOMMENDATION_MODEL, REPO_ROOT
 from test_coding import code, make_ingested
 
 
@@ -142,7 +142,7 @@ def test_leave_one_document_out_figures_do_not_regress(shared_dir):
     """Blind figures: each text is scored by a scorer trained on the other texts only. The floors are
     a little under what the coder reached when this test was written (bench/bench_fidelity.py prints the
     figures); they guard against regressions and are not targets."""
-    from reviewflow.fidelity import leave_one_out, load_gold_texts
+    from reviewflow.coding.fidelity import leave_one_out, load_gold_texts
 
     texts = load_gold_texts(shared_dir / "texts", REPO_ROOT / "tests" / "gold")
     assert len(texts) >= 5

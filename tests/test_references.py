@@ -8,8 +8,8 @@ import csv
 import pytest
 from rapidfuzz import fuzz
 
-from reviewflow.manifest import COLUMNS, write_rows
-from reviewflow.references import (
+from reviewflow.corpus.manifest import COLUMNS, write_rows
+from reviewflow.references.entries import (
     CORPORATE_THRESHOLD,
     MatchIndex,
     cli_references,
@@ -656,7 +656,7 @@ EXPECTED = {
 
 @pytest.fixture(scope="module")
 def ingested(shared_pdfs) -> dict[str, dict]:
-    from reviewflow.ingestion import ingest_file
+    from reviewflow.ingest.document import ingest_file
 
     return {name: ingest_file(path) for name, path in shared_pdfs.items() if name in EXPECTED}
 

@@ -15,13 +15,9 @@ import pytest
 import yaml
 
 from review_fixtures import default_form
-from reviewflow.coding import code_ingested, write_coded_csv
-from reviewflow.combine import combine
-from reviewflow.errors import ReviewflowError
-from reviewflow.fileio import read_csv_rows, write_csv, write_json
-from reviewflow.paths import DEFAULT_FORM, DEFAULT_RECOMMENDATION_MODEL
-from reviewflow.recommender import Example, load_model, split_features, train, write_model
-from reviewflow.refit import (
+from reviewflow.coding.coder import code_ingested, write_coded_csv
+from reviewflow.coding.recommender import Example, load_model, split_features, train, write_model
+from reviewflow.coding.refit import (
     DECISION_SOURCE_PREFIX,
     DecisionExamples,
     decided_segments,
@@ -30,7 +26,11 @@ from reviewflow.refit import (
     refit_files,
     refit_from_decisions,
 )
-from reviewflow.review import REPORT_COLUMNS
+from reviewflow.errors import ReviewflowError
+from reviewflow.fileio import read_csv_rows, write_csv, write_json
+from reviewflow.paths import DEFAULT_FORM, DEFAULT_RECOMMENDATION_MODEL
+from reviewflow.review.sheets import REPORT_COLUMNS
+from reviewflow.synthesis.combine import combine
 from test_coding import make_ingested
 
 TRAINING = [  # (sentence, is it a recommendation?)

@@ -7,14 +7,14 @@ from pathlib import Path
 
 import pytest
 
-from reviewflow.agreement import AGREEMENT_COLUMNS, CONFLICT_COLUMNS
+from reviewflow.corpus.search_log import load_search_log
 from reviewflow.fileio import csv_text, write_csv
-from reviewflow.history import update_history
-from reviewflow.prisma import draw_prisma
-from reviewflow.provenance import collect
-from reviewflow.report import ReportInputs, network_summary_rows, render
-from reviewflow.review import REPORT_COLUMNS
-from reviewflow.search_log import load_search_log
+from reviewflow.living.history import update_history
+from reviewflow.living.prisma import draw_prisma
+from reviewflow.report.html_report import ReportInputs, network_summary_rows, render
+from reviewflow.report.provenance import collect
+from reviewflow.review.agreement import AGREEMENT_COLUMNS, CONFLICT_COLUMNS
+from reviewflow.review.sheets import REPORT_COLUMNS
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 
@@ -232,8 +232,8 @@ def test_conflicts_table_wraps_and_agreement_is_one_row_per_code(
 def test_conflicts_settled_by_adjudication_are_not_counted_as_to_resolve(
     inputs: ReportInputs, repo_root: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from reviewflow.agreement import SETTLED
-    from reviewflow.report import SETTLED as REPORT_SETTLED
+    from reviewflow.report.html_report import SETTLED as REPORT_SETTLED
+    from reviewflow.review.agreement import SETTLED
 
     assert REPORT_SETTLED == SETTLED  # the report's copy of the status it splits on
     review = Path(inputs.agreement).parent
@@ -292,7 +292,7 @@ def test_report_renders_in_headless_chromium(
 
 
 def test_captions_render_their_markup_and_escape_text() -> None:
-    from reviewflow.report import caption_html
+    from reviewflow.report.html_report import caption_html
 
     html = str(caption_html("Tables (``results/tables/``) are **tidy**:\n\n- ``a``: first <b>\n  continued\n- second"))
     assert "<code>results/tables/</code>" in html and "<strong>tidy</strong>" in html
@@ -303,7 +303,7 @@ def test_the_synthesis_caption_is_filled_from_the_form(repo_root: Path, tmp_path
     from reviewflow.errors import ReviewflowError
     from reviewflow.form import load_form
     from reviewflow.paths import DEFAULT_FORM, REPORT_DIR
-    from reviewflow.report import fill_caption
+    from reviewflow.report.html_report import fill_caption
     from synthesis_fixtures import MACY_STRINGS, write_corpus
 
     template = (REPORT_DIR / "synthesis.rst").read_text(encoding="utf-8")
@@ -330,7 +330,7 @@ def test_the_synthesis_caption_is_filled_from_the_form(repo_root: Path, tmp_path
 def test_run_date_follows_source_date_epoch_and_survives_a_typo(
     monkeypatch: pytest.MonkeyPatch, value: str, expected: str
 ) -> None:
-    from reviewflow.provenance import run_date
+    from reviewflow.report.provenance import run_date
 
     monkeypatch.setenv("SOURCE_DATE_EPOCH", value)
     assert expected in run_date()

@@ -10,7 +10,7 @@ from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 
 from review_fixtures import default_form, segment_id, small_corpus, write_coded
-from reviewflow.review import (
+from reviewflow.review.sheets import (
     MANUAL_SHEET_COLUMNS,
     REVIEWER_COLUMNS,
     SEGMENT_SHEET_COLUMNS,
@@ -329,9 +329,9 @@ def test_later_row_of_same_reviewer_wins(tmp_path, form):
 def test_cli_export_and_agreement(tmp_path, form, capsys):
     from argparse import Namespace
 
-    from reviewflow.agreement import cli_agreement
     from reviewflow.errors import ReviewflowError
-    from reviewflow.review import cli_export
+    from reviewflow.review.agreement import cli_agreement
+    from reviewflow.review.sheets import cli_export
 
     docs = small_corpus(tmp_path)
     assert cli_export(Namespace(results=str(tmp_path), out=None)) == 0
@@ -454,7 +454,7 @@ def test_cli_export_least_confident(tmp_path, form, capsys):
     from argparse import Namespace
 
     from reviewflow.cli import main
-    from reviewflow.review import cli_export
+    from reviewflow.review.sheets import cli_export
 
     scored_corpus(tmp_path)
     assert cli_export(Namespace(results=str(tmp_path), out=None, order="least-confident")) == 0
@@ -466,8 +466,8 @@ def test_cli_export_least_confident(tmp_path, form, capsys):
 
 # ---- big or mis-delimited sheets are refused or read in linear time (issue 14) ---------------------
 def _count_calls(monkeypatch: pytest.MonkeyPatch, name: str) -> list[int]:
-    """The calls of reviewflow.review.<name> from now on: the length of each call's first argument."""
-    from reviewflow import review
+    """The calls of reviewflow.review.sheets.<name> from now on: the length of each call's first argument."""
+    from reviewflow.review import sheets as review
 
     calls: list[int] = []
     original = getattr(review, name)
@@ -530,7 +530,7 @@ def test_blank_lines_by_the_thousand_keep_row_numbers_and_cost_no_row_each(tmp_p
 def test_decided_at_is_read_from_the_sheet_and_reported_per_decision(tmp_path, form):
     import datetime
 
-    from reviewflow.combine import combine
+    from reviewflow.synthesis.combine import combine
 
     _docs, saved = fill_exported_sheet(
         tmp_path,
@@ -572,7 +572,7 @@ def test_export_for_a_reviewer_fills_in_their_earlier_decisions(tmp_path, form, 
     from argparse import Namespace
 
     from reviewflow.errors import ReviewflowError
-    from reviewflow.review import cli_export
+    from reviewflow.review.sheets import cli_export
 
     docs = small_corpus(tmp_path)
     a, b, c = (row["segment_id"] for row in docs["aron2006"])

@@ -11,12 +11,12 @@ from pathlib import Path
 import pytest
 import yaml
 
-from reviewflow.citation_resolver import CitationResolver
-from reviewflow.citations import find_citations
+from reviewflow.coding.citation_resolver import CitationResolver
+from reviewflow.coding.citations import find_citations
+from reviewflow.corpus.manifest import load_manifest
+from reviewflow.corpus.search_log import load_search_log
+from reviewflow.corpus.surrogates import NOTICE_PREFIX, load_surrogate, read_documents, render_corpus
 from reviewflow.form import load_form
-from reviewflow.manifest import load_manifest
-from reviewflow.search_log import load_search_log
-from reviewflow.surrogates import NOTICE_PREFIX, load_surrogate, read_documents, render_corpus
 from test_surrogates import _visible_text, stale_documents
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
@@ -166,8 +166,8 @@ def test_the_surrogates_cite_one_another() -> None:
 
 @pytest.fixture(scope="module")
 def coded() -> dict[str, list[dict]]:
-    from reviewflow.coding import code_ingested, load_model
-    from reviewflow.ingestion import ingest_file
+    from reviewflow.coding.coder import code_ingested, load_model
+    from reviewflow.ingest.document import ingest_file
     from reviewflow.paths import DEFAULT_RECOMMENDATION_MODEL
 
     config = yaml.safe_load(CONFIG.read_text(encoding="utf-8"))

@@ -17,7 +17,7 @@ REPO = Path(__file__).resolve().parents[1]
 RULE_RE = re.compile(r"^rule (\w+):\n(.*?)(?=^\S|\Z)", re.DOTALL | re.MULTILINE)
 
 
-JOB_MODULE_RE = re.compile(r"^\s+run:\s*\n\s+from reviewflow import (\w+)\n", re.MULTILINE)
+JOB_MODULE_RE = re.compile(r"^\s+run:\s*\n\s+from reviewflow\.(\w+) import (\w+)(?: as \w+)?\n", re.MULTILINE)
 
 
 def _rules() -> dict[str, tuple[Path, list[str]]]:
@@ -30,7 +30,7 @@ def _rules() -> dict[str, tuple[Path, list[str]]]:
             job = JOB_MODULE_RE.search(match.group(2))
             path = (rule_file.parent / script.group(1)) if script else None
             if job:
-                path = REPO / "scripts" / "reviewflow" / f"{job.group(1)}.py"
+                path = REPO / "scripts" / "reviewflow" / job.group(1) / f"{job.group(2)}.py"
             if path:
                 rules[match.group(1)] = (path.resolve(), re.findall(r'library_digest\("(\w+)"\)', match.group(2)))
     return rules
@@ -42,7 +42,12 @@ def _library_imports(script: Path) -> set[str]:
     change what a job writes."""
     finder = modulefinder.ModuleFinder(path=[str(REPO / "scripts")])  # third-party imports are not followed
     finder.run_script(str(script))
-    own = {script.stem} if script.parent == REPO / "scripts" / "reviewflow" else set()
+    package_dir = REPO / "scripts" / "reviewflow"
+    own = (
+        {".".join(script.relative_to(package_dir).with_suffix("").parts)}
+        if script.is_relative_to(package_dir)
+        else set()
+    )
     return own | {
         "__init__" if name == "reviewflow" else name.removeprefix("reviewflow.")
         for name in finder.modules
@@ -66,7 +71,7 @@ def test_every_rule_that_runs_library_code_has_one_digest_of_a_known_stage() -> 
 def test_a_stages_modules_are_what_its_script_imports(rule: str) -> None:
     script, (stage,) = RULES[rule]
     imported = _library_imports(script)
-    listed = set(stages.STAGE_MODULES[stage])
+    listed = set(stages.stage_modules(stage))
     assert not imported - listed, (
         f"{stage}: add {sorted(imported - listed)} to STAGE_MODULES (imported by {script.name})"
     )
@@ -80,7 +85,9 @@ def test_listed_modules_exist_and_the_digest_follows_their_contents(tmp_path: Pa
     package = tmp_path / "reviewflow"
     package.mkdir()
     for name in stages.stage_modules("prisma"):
-        (package / stages.module_path(name).name).write_bytes(stages.module_path(name).read_bytes())
+        copy = package / stages.module_path(name).relative_to(stages.PACKAGE_DIR)
+        copy.parent.mkdir(parents=True, exist_ok=True)
+        copy.write_bytes(stages.module_path(name).read_bytes())
     before = stages.stage_digest("prisma", package)
     assert before == stages.stage_digest("prisma")
     (package / "tables.py").write_text("# a module prisma does not run\n")

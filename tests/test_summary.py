@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from reviewflow.summary import run_summary
+from reviewflow.report.summary import run_summary
 
 
 def test_summary_lists_failed_documents_and_decision_problems(tmp_path: Path) -> None:

@@ -10,7 +10,7 @@ import pdfplumber
 import pytest
 from bs4 import BeautifulSoup
 
-from reviewflow.surrogates import (
+from reviewflow.corpus.surrogates import (
     NOTICE_PREFIX,
     DocumentInfo,
     SurrogateError,

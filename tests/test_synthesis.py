@@ -11,7 +11,7 @@ import pytest
 import yaml
 
 from reviewflow.errors import ReviewflowError
-from reviewflow.synthesis import (
+from reviewflow.synthesis.evidence import (
     ANY_PHASE,
     EvidenceFields,
     attribution_agreement,
@@ -190,7 +190,7 @@ def test_primary_data_rule(value, expected):
 
 def test_empty_evidence_basis_falls_back_to_evidence_category(tmp_path):
     from reviewflow.fileio import write_json
-    from reviewflow.synthesis import evidence_basis
+    from reviewflow.synthesis.evidence import evidence_basis
 
     write_json(
         tmp_path / "a.json",
@@ -428,7 +428,7 @@ def test_a_document_a_reviewer_sets_not_to_include_leaves_the_tables_with_the_re
     assert excluded["caliber2007"]["status"] == "excluded_by_reviewer"
     assert excluded["caliber2007"]["message"] == "ana set keep_it to false: a program description, not a needs study"
     assert excluded["fcadv2004"]["status"] == "error"  # its ingestion failure stays the reason
-    from reviewflow.tables import excluded_note
+    from reviewflow.synthesis.tables import excluded_note
 
     note = excluded_note(result.excluded)
     assert "Left out because their ingestion failed (1): FCADV, 2004" in note

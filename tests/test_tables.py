@@ -11,10 +11,10 @@ import pandas as pd
 import pytest
 from openpyxl import load_workbook
 
-from reviewflow import tables
 from reviewflow.form import load_form
 from reviewflow.paths import DEFAULT_FORM
-from reviewflow.synthesis import synthesize_files
+from reviewflow.synthesis import tables
+from reviewflow.synthesis.evidence import synthesize_files
 from synthesis_fixtures import MACY_STRINGS, write_corpus
 
 EVIL_CITATION = "<script>alert(1)</script> Aron & Co_50% #1, 2006"

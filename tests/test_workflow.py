@@ -88,7 +88,7 @@ def test_synthesis_reproduces_the_reviews_attributions(finished_run: Path) -> No
         pytest.skip("../shared is absent (attributions.csv)")
     import pandas as pd
 
-    from reviewflow.synthesis import attribution_agreement
+    from reviewflow.synthesis.evidence import attribution_agreement
 
     support = pd.read_csv(finished_run / "results" / "tables" / "support.csv", dtype=str, keep_default_na=False)
     agreement = attribution_agreement(support, SHARED / "domain" / "attributions.csv")
@@ -100,7 +100,7 @@ def test_synthesis_reproduces_the_reviews_attributions(finished_run: Path) -> No
 
 
 def test_the_readme_shows_the_table_1_the_code_produces(finished_run: Path) -> None:
-    from reviewflow.readme import block, table_rows
+    from reviewflow.report.readme import block, table_rows
 
     produced = (finished_run / "results" / "tables" / "table1_needs.md").read_text(encoding="utf-8")
     shown = block((REPO / "README.md").read_text(encoding="utf-8"), "table1")

@@ -8,7 +8,7 @@ list the coding fills them from. Every problem becomes one line of the ``FormErr
 the file, the field path and the fix.
 
 ``form.wording`` holds the review's own words for the outputs (column labels, titles); every key is
-optional, and what a form leaves out gets the generic default of ``reviewflow.outputs``, so another
+optional, and what a form leaves out gets the generic default of ``reviewflow.synthesis.outputs``, so another
 review is another form, never new code.
 """
 
@@ -25,11 +25,11 @@ import yaml
 
 from reviewflow.errors import ReviewflowError
 from reviewflow.fileio import read_yaml
-from reviewflow.outputs import REPORT_FIGURES, SYNTHESIS_TABLES, fill, table_heading
 from reviewflow.paths import schema_path
+from reviewflow.synthesis.outputs import REPORT_FIGURES, SYNTHESIS_TABLES, fill, table_heading
 
 CODE_LISTS: tuple[str, ...] = ("phases", "service_areas", "practices", "needs")
-# The synthesis' own column for support that names no phase (reviewflow.synthesis.ANY_PHASE); not
+# The synthesis' own column for support that names no phase (reviewflow.synthesis.evidence.ANY_PHASE); not
 # imported, to keep pandas out of loading a form.
 RESERVED_PHASE = "any_phase"
 # The codebook list an auto field's values come from, by the field's source.
@@ -152,8 +152,8 @@ class Wording:
     recommended_by: str  # column of the citations supporting a row
     cautioned_by: str  # column of the citations cautioning against it
     primary_data_examples: str  # the primary-data methods named in the evidence note; "" names none
-    tables: Mapping[str, TableWording]  # every reviewflow.outputs.SYNTHESIS_TABLES name
-    figures: Mapping[str, FigureWording]  # every synthesis figure of reviewflow.outputs.REPORT_FIGURES
+    tables: Mapping[str, TableWording]  # every reviewflow.synthesis.outputs.SYNTHESIS_TABLES name
+    figures: Mapping[str, FigureWording]  # every synthesis figure of reviewflow.synthesis.outputs.REPORT_FIGURES
 
 
 def make_wording(spec: Mapping[str, Any] | None = None, primary_methods: Sequence[str] = ()) -> Wording:

@@ -29,7 +29,7 @@ from typing import Any
 from reviewflow.errors import ReviewflowError
 
 # Imported by each worker when it starts, before its first job.
-PRELOAD = ("reviewflow.ingest_job", "reviewflow.code_job", "reviewflow.references_job")
+PRELOAD = ("reviewflow.ingest.job", "reviewflow.coding.job", "reviewflow.references.job")
 TASKS_PER_WORKER = 500
 
 _lock = threading.Lock()
@@ -96,5 +96,5 @@ def run_job(task: Callable[..., None], *, workers: int, **arguments: Any) -> Non
             f"{task.__module__}: the worker process running this job died (killed, out of memory, or a crash "
             "inside a library); the job failed, and any other job it was running beside it. Fix: rerun; if "
             "the same document fails again, run it alone to see the error, e.g. "
-            "`python -m reviewflow.ingestion FILE`."
+            "`python -m reviewflow.ingest.document FILE`."
         ) from None

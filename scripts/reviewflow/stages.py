@@ -3,13 +3,13 @@
 Every rule that runs library code passes ``code=library_digest("<rule>")`` (workflow/rules/common.smk)
 as a param: a hash of the modules listed here for it, so editing a module reruns exactly the rules
 that can run it. The lists are the modules each rule's script imports (or, for the per-document rules,
-their job module, e.g. ``ingest_job``, and what it imports), directly or through other modules,
-including imports inside functions (a reader that `reviewflow.readers` imports only when it reads a
+their job module, e.g. ``ingest.job``, and what it imports), directly or through other modules,
+including imports inside functions (a reader that `reviewflow.ingest.readers` imports only when it reads a
 file still runs in the job). `tests/test_stages.py` computes that closure for every rule and fails
 when a list here misses a module, or names one the rule never imports, so renaming or adding a module
 cannot silently change what reruns.
 
-Names are module paths inside the package (``cli.options`` would be ``reviewflow/cli/options.py``);
+Names are module paths inside the package (``ingest.pdf`` is ``reviewflow/ingest/pdf.py``);
 ``__init__`` is the package's own ``__init__.py`` (its ``__version__`` goes into the report).
 """
 
@@ -23,62 +23,80 @@ PACKAGE_DIR = Path(__file__).resolve().parent
 # Imported by nearly every script: file writing (which neutralizes spreadsheet formulas and names an
 # unreadable file with its fix), errors and paths.
 _CORE = ("__init__", "errors", "fileio", "paths", "safety")
-# The format registry and its readers (imported lazily by `reviewflow.readers`).
+# The format registry and its readers (imported lazily by `reviewflow.ingest.readers`).
 _READERS = (
-    "readers",
-    "ingestion_html",
-    "ingestion_normalize",
-    "ingestion_pdf",
-    "ingestion_sections",
-    "ingestion_text",
-    "ingestion_types",
+    "ingest.readers",
+    "ingest.html",
+    "ingest.normalize",
+    "ingest.pdf",
+    "ingest.sections",
+    "ingest.text",
+    "ingest.blocks",
 )
 # The manifest checks every document's extension against the reader registry.
-_MANIFEST = ("manifest", *_READERS)
-# A form's wording names the outputs, and reviewflow.outputs builds them with synthesis and tables.
-_FORM = ("errors", "form", "outputs", "synthesis", "tables")
+_MANIFEST = ("corpus.manifest", *_READERS)
+# A form's wording names the outputs, and reviewflow.synthesis.outputs builds them with synthesis and tables.
+_FORM = ("errors", "form", "synthesis.outputs", "synthesis.evidence", "synthesis.tables")
 # Reviewer sheets: the decisions folder and the config that names it.
-_REVIEW = ("config", "review")
+_REVIEW = ("config", "review.sheets")
 
 STAGE_MODULES: dict[str, tuple[str, ...]] = {
-    "ingest": (*_CORE, *_READERS, "ingestion", "ingest_job"),
-    "ingest_report": (*_CORE, *_READERS, "ingestion"),
-    # "ingestion" in code, references and network: their modules' CLI handlers ingest a single file.
+    "ingest": (*_CORE, *_READERS, "ingest.document", "ingest.job"),
+    "ingest_report": (*_CORE, *_READERS, "ingest.document"),
+    # "ingest.document" in code, references and network: their modules' CLI handlers ingest a single file.
     "code": (
         *_CORE,
-        "coded_table",
+        "coding.coded_table",
         *_MANIFEST,
         *_FORM,
-        "citation_resolver",
-        "citations",
-        "coding",
-        "coding_form",
-        "coding_nlp",
-        "embedding",
-        "ingestion",
-        "recommender",
-        "code_job",
+        "coding.citation_resolver",
+        "coding.citations",
+        "coding.coder",
+        "coding.form_filling",
+        "coding.nlp",
+        "coding.embedding",
+        "ingest.document",
+        "coding.recommender",
+        "coding.job",
     ),
-    "references": (*_CORE, *_MANIFEST, "errors", "ingestion", "references", "references_job"),
-    "combine": (*_CORE, *_MANIFEST, *_FORM, *_REVIEW, "citation_resolver", "citations", "coded_table", "combine"),
-    "agreement": (*_CORE, *_MANIFEST, *_FORM, *_REVIEW, "agreement"),
+    "references": (*_CORE, *_MANIFEST, "errors", "ingest.document", "references.entries", "references.job"),
+    "combine": (
+        *_CORE,
+        *_MANIFEST,
+        *_FORM,
+        *_REVIEW,
+        "coding.citation_resolver",
+        "coding.citations",
+        "coding.coded_table",
+        "synthesis.combine",
+    ),
+    "agreement": (*_CORE, *_MANIFEST, *_FORM, *_REVIEW, "review.agreement"),
     "review_sheet": (*_CORE, *_MANIFEST, *_FORM, *_REVIEW),
-    "forms_table": (*_CORE, *_MANIFEST, *_FORM, *_REVIEW, "extraction_table"),
-    "history": (*_CORE, *_MANIFEST, *_FORM, "history"),
-    "synthesize": (*_CORE, *_MANIFEST, *_FORM, "figures"),
+    "forms_table": (*_CORE, *_MANIFEST, *_FORM, *_REVIEW, "synthesis.extraction_table"),
+    "history": (*_CORE, *_MANIFEST, *_FORM, "living.history"),
+    "synthesize": (*_CORE, *_MANIFEST, *_FORM, "synthesis.figures"),
     "network": (
         *_CORE,
         *_MANIFEST,
         *_FORM,
-        "ingestion",
-        "network",
-        "network_figure",
-        "network_html",
-        "network_model",
-        "references",
+        "ingest.document",
+        "network.graph",
+        "network.figure",
+        "network.html",
+        "network.model",
+        "references.entries",
     ),
-    "prisma": (*_CORE, *_MANIFEST, "errors", "prisma", "search_log"),
-    "report": (*_CORE, *_MANIFEST, *_FORM, "embedding", "history", "provenance", "recommender", "report"),
+    "prisma": (*_CORE, *_MANIFEST, "errors", "living.prisma", "corpus.search_log"),
+    "report": (
+        *_CORE,
+        *_MANIFEST,
+        *_FORM,
+        "coding.embedding",
+        "living.history",
+        "report.provenance",
+        "coding.recommender",
+        "report.html_report",
+    ),
 }
 
 
@@ -91,14 +109,17 @@ def module_path(name: str, package_dir: Path = PACKAGE_DIR) -> Path:
 
 
 def stage_modules(stage: str) -> tuple[str, ...]:
-    """The modules of one stage, sorted, each once; a stage not in the map is refused."""
+    """The modules of one stage and the packages that hold them (importing ``ingest.pdf`` runs
+    ``ingest/__init__.py`` too), sorted, each once; a stage not in the map is refused."""
     try:
-        return tuple(sorted(set(STAGE_MODULES[stage])))
+        names = set(STAGE_MODULES[stage])
     except KeyError:
         raise KeyError(
             f"library_digest({stage!r}): no such stage in reviewflow.stages.STAGE_MODULES "
             f"(known: {', '.join(STAGE_MODULES)}). Fix: add the rule's modules there."
         ) from None
+    packages = {name.rsplit(".", 1)[0] for name in names if "." in name}
+    return tuple(sorted(names | packages))
 
 
 def stage_digest(stage: str, package_dir: Path = PACKAGE_DIR) -> str:

@@ -22,6 +22,6 @@ rule code:
     group:
         "per_document"
     run:
-        from reviewflow import code_job
+        from reviewflow.coding import job as code_job
 
         run_document_job(code_job.run, **code_arguments(input, output, params, log))

@@ -15,9 +15,9 @@ _LIBRARY = str(Path(workflow.basedir) / "scripts")
 sys.path.insert(0, _LIBRARY)
 os.environ.update(PYTHONPATH=os.pathsep.join(filter(None, [_LIBRARY, os.environ.get("PYTHONPATH", "")])))
 
-from reviewflow.manifest import ManifestError, check_search_strategies, load_manifest  # noqa: E402
+from reviewflow.corpus.manifest import ManifestError, check_search_strategies, load_manifest  # noqa: E402
 from reviewflow.form import FormError, load_form  # noqa: E402
-from reviewflow.search_log import load_search_log  # noqa: E402
+from reviewflow.corpus.search_log import load_search_log  # noqa: E402
 
 from reviewflow.paths import schema_path  # noqa: E402
 
@@ -81,7 +81,7 @@ if _MODEL and not Path(_MODEL).is_file():
         "review's own), or set it to \"\" to let the rules alone decide."
     )
 if _MODEL:
-    from reviewflow.recommender import load_model  # noqa: E402
+    from reviewflow.coding.recommender import load_model  # noqa: E402
 
     # A damaged model would fail every coding job alike: refuse it once, before any job starts.
     try:
@@ -162,7 +162,7 @@ def run_document_job(task, **arguments):
 
 
 def code_arguments(input, output, params, log):
-    """The code job's arguments (reviewflow.code_job.run) from the rule's files and params."""
+    """The code job's arguments (reviewflow.coding.job.run) from the rule's files and params."""
     return dict(
         text=input.text,
         form_path=input.form,

@@ -18,7 +18,7 @@ rule ingest:
     group:
         "per_document"
     run:
-        from reviewflow import ingest_job
+        from reviewflow.ingest import job as ingest_job
 
         run_document_job(
             ingest_job.run,

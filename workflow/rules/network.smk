@@ -1,7 +1,7 @@
 # Citation network: reference lists matched to the manifest plus in-text citations resolved during
 # coding; graph files, node/edge tables, a static figure and an interactive HTML view.
 
-from reviewflow.network import evidence_field_ids
+from reviewflow.network.graph import evidence_field_ids
 
 
 rule network:

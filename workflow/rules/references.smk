@@ -15,6 +15,6 @@ rule references:
     group:
         "per_document"
     run:
-        from reviewflow import references_job
+        from reviewflow.references import job as references_job
 
         run_document_job(references_job.run, text=input.text, output_csv=output.csv, log=log[0])

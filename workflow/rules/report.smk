@@ -1,9 +1,9 @@
 # One self-contained HTML report of the run (<results_dir>/report.html). Every file it shows is a declared
 # input, so the report is rebuilt whenever any of them changes.
 
-from reviewflow.outputs import report_figures, report_tables
+from reviewflow.synthesis.outputs import report_figures, report_tables
 
-# Titles come from the form's wording (reviewflow.outputs is the one list of tables and figures).
+# Titles come from the form's wording (reviewflow.synthesis.outputs is the one list of tables and figures).
 REPORT_TABLES = {title: results(path) for title, path in report_tables(FORM).items()}
 REPORT_FIGURES = {title: results(path) for title, path in report_figures(FORM).items()}
 

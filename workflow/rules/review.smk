@@ -5,9 +5,9 @@
 # - forms_table: every document's extraction form in one table, reviewers' manual field values applied;
 # - history: a snapshot per changed run under results/history/ and what changed since the last one.
 # Reviewer sheets in corpus/decisions/ are read, never written.
-from reviewflow.outputs import TABLE1, synthesis_table
-from reviewflow.history import OTHER_TABLES as HISTORY_TABLES
-from reviewflow.review import decision_files, manual_field_files
+from reviewflow.synthesis.outputs import TABLE1, synthesis_table
+from reviewflow.living.history import OTHER_TABLES as HISTORY_TABLES
+from reviewflow.review.sheets import decision_files, manual_field_files
 
 DECISION_FILES = [str(path) for path in decision_files(config["decisions_dir"])]
 # the "manual_fields" sheet of each workbook, and every <name>.manual_fields.csv (CSV reviewers)

@@ -2,7 +2,7 @@
 # basis as tables (CSV long + wide, Markdown, HTML, LaTeX, one XLSX workbook), the audit trail behind
 # every cell (support.csv), the documents left out, and two figures (heatmap, evidence gap map).
 
-from reviewflow.outputs import synthesis_table_names
+from reviewflow.synthesis.outputs import synthesis_table_names
 
 SYNTHESIS_TABLES = synthesis_table_names()
 SYNTHESIS_TABLE_FORMATS = [".csv", "_long.csv", ".md", ".html", ".tex"]

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import argparse
 
-from reviewflow import readers
 from reviewflow.cli.options import add_config_option, fill_from_config, require_file
+from reviewflow.ingest import readers
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -26,7 +26,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from reviewflow.coding import cli_code
+    from reviewflow.coding.coder import cli_code
 
     explicit_manifest = args.manifest is not None
     fill_from_config(args, manifest="manifest", form="form", model="recommendation_model")

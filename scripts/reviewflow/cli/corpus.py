@@ -5,8 +5,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from reviewflow import readers
 from reviewflow.cli.options import add_config_option, fill_from_config
+from reviewflow.ingest import readers
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -45,9 +45,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def _add(args: argparse.Namespace) -> int:
-    from reviewflow.corpus import cli_add
+    from reviewflow.corpus.importing import cli_add
+    from reviewflow.corpus.manifest import check_search_strategies
     from reviewflow.errors import ReviewflowError
-    from reviewflow.manifest import check_search_strategies
 
     fill_from_config(args, manifest="manifest", search_log="search_log")
     if Path(args.search_log).is_file():
@@ -64,9 +64,9 @@ def _add(args: argparse.Namespace) -> int:
 def _validate(args: argparse.Namespace) -> int:
     """The checks the workflow makes before any job: the manifest, the search log (schema and PRISMA
     arithmetic) and the search sources the manifest names; every problem printed."""
+    from reviewflow.corpus.manifest import ManifestError, check_search_strategies, load_manifest
+    from reviewflow.corpus.search_log import load_search_log
     from reviewflow.errors import ReviewflowError
-    from reviewflow.manifest import ManifestError, check_search_strategies, load_manifest
-    from reviewflow.search_log import load_search_log
 
     fill_from_config(args, manifest="manifest", search_log="search_log")
     try:

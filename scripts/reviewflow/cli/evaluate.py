@@ -28,6 +28,6 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from reviewflow.evaluation import cli_evaluate
+    from reviewflow.coding.evaluation import cli_evaluate
 
     return cli_evaluate(args)

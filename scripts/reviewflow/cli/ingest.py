@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import argparse
 
-from reviewflow import readers
 from reviewflow.cli.options import add_config_option
+from reviewflow.ingest import readers
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -24,7 +24,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def _run(args: argparse.Namespace) -> int:
     from reviewflow.config import load_config
-    from reviewflow.ingestion import cli_ingest
+    from reviewflow.ingest.document import cli_ingest
 
     if args.max_pages is None:
         args.max_pages = int(load_config(args.config).values["ingest"]["max_pages"])

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import argparse
 
-from reviewflow import readers
 from reviewflow.cli.options import add_config_option, fill_from_config
+from reviewflow.ingest import readers
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -18,7 +18,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from reviewflow.references import cli_references
+    from reviewflow.references.entries import cli_references
 
     fill_from_config(args, manifest="manifest")
     return cli_references(args)

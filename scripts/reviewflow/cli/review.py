@@ -75,18 +75,18 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def _export(args: argparse.Namespace) -> int:
-    from reviewflow.review import cli_export
+    from reviewflow.review.sheets import cli_export
 
     return cli_export(args)
 
 
 def _agreement(args: argparse.Namespace) -> int:
-    from reviewflow.agreement import cli_agreement
+    from reviewflow.review.agreement import cli_agreement
 
     return cli_agreement(args)
 
 
 def _refit_model(args: argparse.Namespace) -> int:
-    from reviewflow.refit import cli_refit_model
+    from reviewflow.coding.refit import cli_refit_model
 
     return cli_refit_model(args)

@@ -1,0 +1,1 @@
+"""The corpus: its manifest, imports from BibTeX/RIS, the search log and the default corpus's surrogates."""

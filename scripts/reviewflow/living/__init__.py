@@ -1,0 +1,1 @@
+"""The living review: run history, what changed, and the PRISMA flow diagram."""

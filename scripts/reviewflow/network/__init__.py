@@ -1,0 +1,1 @@
+"""The citation network among the included documents: graph, figure and interactive view."""

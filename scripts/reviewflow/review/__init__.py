@@ -1,0 +1,1 @@
+"""The reviewer's side: review sheets, decisions read back, agreement between raters."""

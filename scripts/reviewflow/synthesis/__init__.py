@@ -1,0 +1,1 @@
+"""The synthesis: coded documents combined, the review's tables and figures."""
