@@ -843,6 +843,19 @@ def test_a_practice_stated_by_its_merits_or_results_is_a_recommendation():
         assert not code([("paragraph", sentence)]).rows[0]["is_recommendation"], sentence
 
 
+def test_recognizing_trauma_and_offering_choice_are_trauma_informed_care_and_naming_is_not_referral():
+    rows = code(
+        [
+            ("list_item", "Recognizes signs and symptoms of trauma in clients, families and staff."),
+            ("paragraph", "When needed, offer the individual the opportunity to choose a male or a female interviewer."),
+            ("paragraph", "In some cases the exposure results in a condition referred to as depression."),
+        ]
+    ).rows
+    assert "trauma_informed_care" in rows[0]["practices"]
+    assert "trauma_informed_care" in rows[1]["practices"]
+    assert "case_management" not in rows[2]["practices"]
+
+
 def test_a_paragraph_longer_than_spacy_accepts_is_coded_in_pieces():
     # A lost page structure can leave one "paragraph" of over a million characters; spaCy refuses
     # texts that long, and the document must still be coded rather than take the run down. Blocks
