@@ -847,13 +847,43 @@ def test_recognizing_trauma_and_offering_choice_are_trauma_informed_care_and_nam
     rows = code(
         [
             ("list_item", "Recognizes signs and symptoms of trauma in clients, families and staff."),
-            ("paragraph", "When needed, offer the individual the opportunity to choose a male or a female interviewer."),
+            (
+                "paragraph",
+                "When needed, offer the individual the opportunity to choose a male or a female interviewer.",
+            ),
             ("paragraph", "In some cases the exposure results in a condition referred to as depression."),
         ]
     ).rows
     assert "trauma_informed_care" in rows[0]["practices"]
     assert "trauma_informed_care" in rows[1]["practices"]
     assert "case_management" not in rows[2]["practices"]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Similarly, respect personal space and remain at eye level during the interview.",
+        "There was universal agreement that the shelter needed to offer mental health services on site.",
+        "This collaborative process is intended to promote quality of care for survivors.",
+        "Through educating victims of their rights and making referrals, the case manager keeps victims safe.",
+        "YWEP employs survivors to conduct outreach and peer education in the shelter.",
+        "At the center of case management are the case manager and the client.",
+    ],
+)
+def test_more_forms_of_recommendation_are_found(sentence):
+    assert code([("paragraph", sentence)]).rows[0]["is_recommendation"], sentence
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "This issue brief focuses on the trauma and mental health needs of survivors in shelters.",
+        "To learn more about trauma-informed care, take our online module on trauma-informed care.",
+        "Let's explore the principles on which to build your shelter's response to trafficking.",
+    ],
+)
+def test_a_document_about_itself_or_pointing_elsewhere_is_not_a_recommendation(sentence):
+    assert not code([("paragraph", sentence)]).rows[0]["is_recommendation"], sentence
 
 
 def test_a_paragraph_longer_than_spacy_accepts_is_coded_in_pieces():
