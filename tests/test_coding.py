@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from reviewflow.coding.coder import COLUMNS, cli_code, code_ingested, segment_id, write_coded_csv
+from reviewflow.cli.code import cli_code
+from reviewflow.coding.coder import COLUMNS, code_ingested, segment_id, write_coded_csv
 from reviewflow.coding.evaluation import evaluate, read_rows
 from reviewflow.coding.form_filling import fill_form
 from reviewflow.coding.nlp import resources
