@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from reviewflow.coding.coder import COLUMNS, cli_code, code_ingested, segment_id, write_coded_csv
+from reviewflow.cli.code import cli_code
+from reviewflow.coding.coder import COLUMNS, code_ingested, segment_id, write_coded_csv
 from reviewflow.coding.evaluation import evaluate, read_rows
 from reviewflow.coding.form_filling import fill_form
 from reviewflow.coding.nlp import resources
@@ -438,38 +439,6 @@ def test_error_documents_give_a_header_only_csv_and_an_error_form(tmp_path):
     assert form["fields"]["quality_appraisal_notes"]["status"] == "needs_reviewer"
 
 
-def test_filled_form_has_values_with_evidence_and_manual_fields_for_the_reviewer():
-    coded = code(
-        [
-            (
-                "paragraph",
-                "We interviewed 25 survivors and conducted focus groups with service providers. "
-                "Providers should offer counseling to women and girls from abroad. "
-                "Foreign national victims need interpreters.",
-            ),
-        ],
-        document_row={"doc_type": "ngo_report", "title": "A needs assessment"},
-    )
-    form = fill_form(coded, resources(DEFAULT_FORM)[0], {"doc_type": "ngo_report"})
-    fields = form["fields"]
-    assert (form["form_id"], form["status"]) == ("macy_johns_2011", "ok")
-    assert fields["document_type"]["value"] == "ngo_report"
-    assert fields["evidence_basis"]["value"] == ["interviews_survivors", "interviews_providers"]
-    assert fields["evidence_category"]["value"] == "primary"
-    assert fields["population_age"]["value"] == ["adults", "children"]
-    assert fields["population_origin"]["value"] == ["international"]
-    assert fields["recommended_services"]["value"] == ["mental_health"]
-    assert fields["recommended_services"]["evidence"][0]["quote"].startswith("Providers should offer counseling")
-    assert "emergency_interpretation" in fields["survivors_needs"]["value"]
-    assert fields["quality_appraisal_notes"] == {
-        "value": None,
-        "mode": "manual",
-        "status": "needs_reviewer",
-        "evidence": [],
-    }
-    assert all(f["status"] in ("filled", "empty", "needs_reviewer") for f in fields.values())
-
-
 def test_a_synonym_added_to_the_yaml_is_coded(tmp_path):
     blocks = [("paragraph", "Programs should offer equine-assisted sessions.")]
     assert code(blocks).rows[0]["service_areas"] == []
@@ -735,14 +704,6 @@ def test_time_cues_and_repatriation_wording():
     assert rows[1]["service_areas"] == ["legal_immigration"] and rows[1]["needs"] == ["repatriation"]
 
 
-def test_unknown_spacy_pipeline_is_a_clear_error():
-    from reviewflow.coding.nlp import build_nlp
-    from reviewflow.errors import ReviewflowError
-
-    with pytest.raises(ReviewflowError, match=r"coding\.spacy_pipeline"):
-        build_nlp("en_no_such_pipeline_xyz")
-
-
 def test_a_new_practice_added_to_the_yaml_is_coded_and_offered_by_the_form(tmp_path):
     data = yaml.safe_load(DEFAULT_FORM.read_text(encoding="utf-8"))
     data["codebook"]["practices"].append(
@@ -913,44 +874,3 @@ def test_plain_word_patterns_become_phrases_with_the_same_matches():
     assert _as_phrases([{"LEMMA": "need"}, {"LOWER": "to"}]) is None
     row = code([("paragraph", "Safety planning is the first step for every client.")]).rows[0]
     assert "cue:deontic_predicate:first_step" in row["evidence"]
-
-
-# ---- token patterns run only where their first word is (issue 14: a 1.25 MB run-on line) ---------
-def _one_matcher_over_every_token_pattern(matcher):
-    from spacy.matcher import Matcher
-
-    strings = matcher.nlp.vocab.strings
-    reference = Matcher(matcher.nlp.vocab)
-    for part in (matcher.tokens, matcher.anchored):
-        for key in list(part._patterns):
-            reference.add(strings[key], part.get(key)[1])
-    return reference
-
-
-def test_anchored_token_patterns_find_what_one_matcher_over_every_token_finds() -> None:
-    import random
-
-    _, nlp, matcher = resources(DEFAULT_FORM)
-    reference = _one_matcher_over_every_token_pattern(matcher)
-    rng = random.Random(14)
-    anchors = sorted(matcher.anchors["LOWER"] | matcher.anchors["LEMMA"] | matcher.anchors["ORTH"])
-    words = [*anchors, "the", "survivors", "their", "safe", "housing", ".", "(", ")", "Recommendation", ":", "2006"]
-    texts = [" ".join(rng.choice(words) for _ in range(rng.randint(1, 120))) for _ in range(60)]
-    compared = 0
-    for doc in nlp.pipe(texts):
-        found = set(matcher.tokens(doc))
-        for first, last in matcher.anchored_windows(doc):
-            found |= {(key, first + start, first + end) for key, start, end in matcher.anchored(doc[first:last])}
-        expected = set(reference(doc))
-        assert found == expected, doc.text[:200]
-        compared += len(expected)
-    assert compared > 100  # the soups hit many patterns
-
-
-def test_a_run_on_line_of_plain_words_leaves_the_token_patterns_almost_nothing_to_try() -> None:
-    _, nlp, matcher = resources(DEFAULT_FORM)
-    doc = nlp("Recommendation: " * 5_000)
-    # spaCy's Matcher tries each of its patterns at each token: only the few unanchored ones run on
-    # all 10,000 tokens, the anchored ones (most of them) on no window at all
-    assert matcher.anchored_windows(doc) == []
-    assert len(matcher.tokens) <= 5 < len(matcher.anchored)

@@ -10,10 +10,10 @@ import re
 
 import pytest
 
+from reviewflow.cli.evaluate import cli_evaluate
 from reviewflow.coding.evaluation import (
     binary_scores,
     citation_key,
-    cli_evaluate,
     evaluate,
     format_sentence_report,
     multilabel_scores,

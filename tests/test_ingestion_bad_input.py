@@ -160,7 +160,7 @@ def test_windows_1252_text_gets_a_warning(tmp_path: Path) -> None:
 def test_cli_exit_status_on_error(tmp_path: Path) -> None:
     import argparse
 
-    from reviewflow.ingest.document import cli_ingest
+    from reviewflow.cli.ingest import cli_ingest
 
     path = tmp_path / "empty.pdf"
     path.write_bytes(b"")

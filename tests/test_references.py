@@ -8,11 +8,11 @@ import csv
 import pytest
 from rapidfuzz import fuzz
 
+from reviewflow.cli.references import cli_references
 from reviewflow.corpus.manifest import COLUMNS, write_rows
 from reviewflow.references.entries import (
     CORPORATE_THRESHOLD,
     MatchIndex,
-    cli_references,
     corporate_candidates,
     fold,
     fold_words,

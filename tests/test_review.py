@@ -329,9 +329,8 @@ def test_later_row_of_same_reviewer_wins(tmp_path, form):
 def test_cli_export_and_agreement(tmp_path, form, capsys):
     from argparse import Namespace
 
+    from reviewflow.cli.review import cli_agreement, cli_export
     from reviewflow.errors import ReviewflowError
-    from reviewflow.review.agreement import cli_agreement
-    from reviewflow.review.sheets import cli_export
 
     docs = small_corpus(tmp_path)
     assert cli_export(Namespace(results=str(tmp_path), out=None)) == 0
@@ -454,7 +453,7 @@ def test_cli_export_least_confident(tmp_path, form, capsys):
     from argparse import Namespace
 
     from reviewflow.cli import main
-    from reviewflow.review.sheets import cli_export
+    from reviewflow.cli.review import cli_export
 
     scored_corpus(tmp_path)
     assert cli_export(Namespace(results=str(tmp_path), out=None, order="least-confident")) == 0
@@ -571,8 +570,8 @@ def test_a_decided_at_that_is_not_a_date_refuses_its_row(tmp_path, form):
 def test_export_for_a_reviewer_fills_in_their_earlier_decisions(tmp_path, form, capsys):
     from argparse import Namespace
 
+    from reviewflow.cli.review import cli_export
     from reviewflow.errors import ReviewflowError
-    from reviewflow.review.sheets import cli_export
 
     docs = small_corpus(tmp_path)
     a, b, c = (row["segment_id"] for row in docs["aron2006"])

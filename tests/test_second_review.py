@@ -166,7 +166,8 @@ def test_the_surrogates_cite_one_another() -> None:
 
 @pytest.fixture(scope="module")
 def coded() -> dict[str, list[dict]]:
-    from reviewflow.coding.coder import code_ingested, load_model
+    from reviewflow.coding.coder import code_ingested
+    from reviewflow.coding.recommender import load_model
     from reviewflow.ingest.document import ingest_file
     from reviewflow.paths import DEFAULT_RECOMMENDATION_MODEL
 

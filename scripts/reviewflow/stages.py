@@ -43,7 +43,8 @@ _REVIEW = ("config", "review.sheets")
 STAGE_MODULES: dict[str, tuple[str, ...]] = {
     "ingest": (*_CORE, *_READERS, "ingest.document", "ingest.job"),
     "ingest_report": (*_CORE, *_READERS, "ingest.document"),
-    # "ingest.document" in code, references and network: their modules' CLI handlers ingest a single file.
+    # "ingest.document" in references and network: reviewflow.references.entries' `references_file`
+    # (the `references` command's) ingests a single file.
     "code": (
         *_CORE,
         "coding.coded_table",
@@ -55,7 +56,6 @@ STAGE_MODULES: dict[str, tuple[str, ...]] = {
         "coding.form_filling",
         "coding.nlp",
         "coding.embedding",
-        "ingest.document",
         "coding.recommender",
         "coding.job",
     ),

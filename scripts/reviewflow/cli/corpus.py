@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 
 from reviewflow.cli.options import add_config_option, fill_from_config
@@ -45,7 +46,6 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def _add(args: argparse.Namespace) -> int:
-    from reviewflow.corpus.importing import cli_add
     from reviewflow.corpus.manifest import check_search_strategies
     from reviewflow.errors import ReviewflowError
 
@@ -59,6 +59,29 @@ def _add(args: argparse.Namespace) -> int:
                 "the source to the search log first."
             )
     return cli_add(args)
+
+
+def cli_add(args: argparse.Namespace) -> int:
+    """Append the entries of ``--bib``/``--ris`` to ``--manifest``: each added row and each check on
+    stdout, each refusal on stderr; 1 when any entry was refused."""
+    from reviewflow.corpus.importing import add_entries, read_entries
+
+    source = Path(args.bib or args.ris)
+    result = add_entries(
+        read_entries(source, bibtex=bool(args.bib)),
+        Path(args.manifest),
+        document=Path(args.file) if args.file else None,
+        search_strategy=args.search_strategy,
+        base_dir=source.parent,
+    )
+    for row in result.added:
+        print(f"added {row['doc_id']}: {row['citation']} -> {row['file']}")
+    for message in result.checks:
+        print(f"check: {message}")
+    for message in result.refused:
+        print(message, file=sys.stderr)
+    print(f"{args.manifest}: {len(result.added)} added, {len(result.refused)} refused.")
+    return 0 if not result.refused else 1
 
 
 def _validate(args: argparse.Namespace) -> int:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import sys
+from pathlib import Path
 
 from reviewflow.cli.options import add_config_option
 from reviewflow.ingest import readers
@@ -24,8 +26,33 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def _run(args: argparse.Namespace) -> int:
     from reviewflow.config import load_config
-    from reviewflow.ingest.document import cli_ingest
 
     if args.max_pages is None:
         args.max_pages = int(load_config(args.config).values["ingest"]["max_pages"])
     return cli_ingest(args)
+
+
+def cli_ingest(args: argparse.Namespace) -> int:
+    """`python -m reviewflow ingest PATH --out OUT.json [--doc-id ID] [--max-pages N]`: the record
+    written, its messages and a summary on stderr; 1 when the document could not be read."""
+    from reviewflow.errors import ReviewflowError
+    from reviewflow.fileio import write_json
+    from reviewflow.ingest.document import ingest_file
+
+    if not Path(args.path).is_file():  # a file named on the command line, not by the manifest
+        raise ReviewflowError(
+            f"{args.path}: file not found. Fix: give the path of a {readers.extensions_text()} document."
+        )
+    record = ingest_file(
+        Path(args.path), doc_id=getattr(args, "doc_id", None), max_pages=int(getattr(args, "max_pages", 400) or 400)
+    )
+    write_json(args.out, record)
+    quality = record["quality"]
+    for message in quality["messages"]:
+        print(f"{quality['status']}: {message}", file=sys.stderr)
+    print(
+        f"{record['doc_id']}: {record['format']}, {quality['n_pages']} page(s), {len(record['text'])} characters, "
+        f"status {quality['status']} -> {args.out}",
+        file=sys.stderr,
+    )
+    return 1 if quality["status"] == "error" else 0

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import sys
+from pathlib import Path
 
 from reviewflow.cli.options import add_config_option, fill_from_config
 from reviewflow.ingest import readers
@@ -18,7 +20,22 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from reviewflow.references.entries import cli_references
-
     fill_from_config(args, manifest="manifest")
     return cli_references(args)
+
+
+def cli_references(args: argparse.Namespace) -> int:
+    """`python -m reviewflow references PATH [--manifest M] --out OUT.csv`: ingest, parse, match; the
+    counts (and a warning when no reference list was found) on stderr."""
+    from reviewflow.references.entries import references_file
+
+    path, manifest = Path(args.path), Path(args.manifest)
+    references, rows = references_file(path, manifest, args.out)
+    matched = sum(1 for r in rows if r["matched_doc_id"])
+    if not references:
+        print(
+            f"warning: {path}: no reference list found (no References heading, or entries not recognized)",
+            file=sys.stderr,
+        )
+    print(f"{path}: {len(references)} reference(s), {matched} matched to {manifest} -> {args.out}", file=sys.stderr)
+    return 0

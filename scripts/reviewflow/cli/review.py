@@ -36,7 +36,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     export.add_argument(
         "--undecided", action="store_true", help="with --reviewer: only the segments NAME has not decided yet"
     )
-    export.set_defaults(handler=_export)
+    export.set_defaults(handler=cli_export)
 
     agreement = actions.add_parser("agreement", help="agreement between automatic coding and reviewers")
     add_config_option(agreement)
@@ -46,7 +46,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     agreement.add_argument(
         "--decisions", default=None, help="folder of reviewer sheets (default: the config's decisions_dir)"
     )
-    agreement.set_defaults(handler=_agreement)
+    agreement.set_defaults(handler=cli_agreement)
 
     refit = actions.add_parser(
         "refit-model", help="refit the recommendation scorer with this review's reviewer decisions"
@@ -71,22 +71,51 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         action="store_true",
         help="replace an existing refit at --out even when it was made with more decisions",
     )
-    refit.set_defaults(handler=_refit_model)
+    refit.set_defaults(handler=cli_refit_model)
 
 
-def _export(args: argparse.Namespace) -> int:
-    from reviewflow.review.sheets import cli_export
+def cli_export(args: argparse.Namespace) -> int:
+    """``python -m reviewflow review export [--config C] [--results R] [--out ...] [--order ...]``."""
+    from reviewflow.review.sheets import export_for_review
 
-    return cli_export(args)
+    outcome = export_for_review(
+        getattr(args, "config", None),
+        getattr(args, "results", None),
+        args.out,
+        getattr(args, "order", None),
+        getattr(args, "reviewer", None),
+        bool(getattr(args, "undecided", False)),
+    )
+    print(outcome.message())
+    return 0
 
 
-def _agreement(args: argparse.Namespace) -> int:
-    from reviewflow.review.agreement import cli_agreement
+def cli_agreement(args: argparse.Namespace) -> int:
+    """``python -m reviewflow review agreement [--config C] [--results R] [--decisions D]``: the log,
+    one summary line per pair of raters, and the files written."""
+    from reviewflow.review.agreement import review_agreement, summary_lines
 
-    return cli_agreement(args)
+    result, out = review_agreement(
+        getattr(args, "config", None), getattr(args, "results", None), getattr(args, "decisions", None)
+    )
+    for line in result.log + summary_lines(result.agreement):
+        print(line)
+    print(f"wrote {out / 'agreement.csv'} and {out / 'conflicts.csv'}")
+    return 0
 
 
-def _refit_model(args: argparse.Namespace) -> int:
-    from reviewflow.coding.refit import cli_refit_model
+def cli_refit_model(args: argparse.Namespace) -> int:
+    """``python -m reviewflow review refit-model [--results results] [--config ...] [--out ...] [--weight 2.0]``."""
+    from reviewflow.coding.refit import refit_files
+    from reviewflow.config import default_config_path
 
-    return cli_refit_model(args)
+    outcome = refit_files(
+        args.results,
+        args.config or default_config_path(),
+        args.out,
+        float(args.weight),
+        bool(getattr(args, "force", False)),
+    )
+    for line in outcome.lines():
+        print(line)
+    return 0

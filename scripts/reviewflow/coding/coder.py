@@ -20,13 +20,11 @@ All vocabulary lives in the form's codebook; this module holds only the decision
 
 from __future__ import annotations
 
-import argparse
 import bisect
 import hashlib
 import itertools
 import json
 import re
-import sys
 from collections.abc import Iterable, Mapping, Sequence, Set
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -36,8 +34,7 @@ from reviewflow.coding.citations import Citation, citation_vocabulary, find_cita
 from reviewflow.coding.coded_table import CODED_COLUMNS
 from reviewflow.coding.embedding import embed
 from reviewflow.coding.nlp import CodebookMatcher, Hit, resources
-from reviewflow.coding.recommender import RecommendationModel, load_model, split_features, word_features
-from reviewflow.errors import ReviewflowError
+from reviewflow.coding.recommender import RecommendationModel, split_features, word_features
 from reviewflow.fileio import write_csv
 from reviewflow.form import Form
 
@@ -774,27 +771,17 @@ def write_coded_csv(path: str | Path, rows: Sequence[Mapping[str, Any]], extra_c
     write_csv(path, rows, [*COLUMNS, *extra_columns])
 
 
-# --------------------------------------------------------------------------------------- command line
-def cli_code(args: argparse.Namespace) -> int:
-    """`python -m reviewflow code PATH --out OUT.csv`: ingest, code, resolve citations against the manifest."""
-    from reviewflow.ingest import readers
-    from reviewflow.ingest.document import ingest_file
-
-    path = Path(args.path)
-    if not path.is_file():
-        raise ReviewflowError(f"{path}: file not found. Fix: give the path of a {readers.extensions_text()} document.")
-    ingested = ingest_file(path, doc_id=args.doc_id)
-    for message in (ingested.get("quality") or {}).get("messages") or []:
-        print(f"{ingested['quality']['status']}: {message}", file=sys.stderr)
-    model = load_model(args.model) if args.model else None
-    coded = code_ingested(ingested, args.form, model=model)
-    resolve = _resolver(args.manifest, coded.rows)
+# --------------------------------------------------------------------------------------- citations resolved
+def code_with_citations(
+    ingested: Mapping[str, Any], form: str | Path, model: RecommendationModel | None, manifest: str | None
+) -> CodedDocument:
+    """``code_ingested`` with each row's ``cited_doc_ids``: its in-text citations resolved against
+    ``manifest`` (none without one), as the `code` command writes them."""
+    coded = code_ingested(ingested, form, model=model)
+    resolve = _resolver(manifest, coded.rows)
     for row in coded.rows:
         row["cited_doc_ids"] = _resolve_row(row, resolve)
-    write_coded_csv(args.out, coded.rows, ["cited_doc_ids"])
-    n_rec = sum(1 for row in coded.rows if row["is_recommendation"])
-    print(f"{coded.doc_id}: {len(coded.rows)} segment(s), {n_rec} recommendation(s) -> {args.out}", file=sys.stderr)
-    return 1 if coded.status == "error" else 0
+    return coded
 
 
 def _resolver(manifest: str | None, rows: Sequence[Mapping[str, Any]]) -> Any:

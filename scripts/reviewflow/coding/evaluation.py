@@ -14,12 +14,10 @@ rows the coder got wrong.
 
 from __future__ import annotations
 
-import argparse
 import csv
 import json
 import math
 import re
-import sys
 import warnings
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
@@ -434,64 +432,46 @@ def read_coded_rows(path: str | Path, doc_id: str | None = None) -> list[dict[st
     return rows
 
 
-def _cli_sentence_gold(args: argparse.Namespace) -> int:
-    """Score a `code` CSV against a sentence gold; fails when most gold rows find no segment, which
-    means the CSV was coded from another text (a few shared sentences align by chance)."""
+def score_sentence_gold_file(gold_path: str | Path, pred_path: str | Path, doc_id: str | None = None) -> dict[str, Any]:
+    """``score_sentence_gold`` of a sentence gold file and a `code` CSV (``doc_id``'s rows of it)."""
     from reviewflow.coding.gold import read_sentence_gold
-    from reviewflow.fileio import write_json
 
-    gold = read_sentence_gold(args.gold)
+    gold = read_sentence_gold(gold_path)
     if not gold:
-        raise ReviewflowError(f"{args.gold}: has a header but no rows. Fix: add the text's rows.")
-    result = score_sentence_gold(gold, read_coded_rows(args.pred, getattr(args, "doc_id", None)))
-    if getattr(args, "json", None):
-        write_json(args.json, {"gold": str(args.gold), "pred": str(args.pred), **result})
+        raise ReviewflowError(f"{gold_path}: has a header but no rows. Fix: add the text's rows.")
+    return score_sentence_gold(gold, read_coded_rows(pred_path, doc_id))
+
+
+def alignment_problem(result: Mapping[str, Any], gold_path: str | Path, pred_path: str | Path) -> str | None:
+    """Why a sentence gold's score means nothing, or None: when most gold rows find no segment, the
+    CSV was coded from another text (a few shared sentences align by chance)."""
     covered = result["n_rows"] - result["uncovered_rows"]
-    if 2 * covered < result["n_rows"]:
-        print(
-            f"error: only {covered} of {result['n_rows']} rows of {args.gold} align with the segments of "
-            f"{args.pred}. Fix: code the text this gold was made for (`code TEXT --out PRED.csv`) and score "
-            "that file.",
-            file=sys.stderr,
-        )
-        return 1
-    print(format_sentence_report(Path(args.gold).stem, result))
-    if getattr(args, "errors", False):
-        print(format_errors(result))
-    return 0
+    if 2 * covered >= result["n_rows"]:
+        return None
+    return (
+        f"only {covered} of {result['n_rows']} rows of {gold_path} align with the segments of "
+        f"{pred_path}. Fix: code the text this gold was made for (`code TEXT --out PRED.csv`) and score "
+        "that file."
+    )
 
 
-def cli_evaluate(args: argparse.Namespace) -> int:
-    """`python -m reviewflow evaluate --gold GOLD.csv --pred PRED.csv`.
+def shared_segments_problem(
+    gold: Mapping[str, Any], pred: Mapping[str, Any], gold_path: str | Path, pred_path: str | Path
+) -> str | None:
+    """Why a segment_id-keyed gold cannot be scored against ``pred``, or None: with no segment_id in
+    common, a table of zeros would read as a result."""
+    if set(gold) & set(pred):
+        return None
+    return (
+        f"no segment_id of {pred_path} is in {gold_path}: were they coded from the same text and doc_id? "
+        "Fix: code the gold's document with `code` and evaluate that file."
+    )
 
-    A sentence gold (``idx,kind,required,optional,sentence``) is aligned to the coded segments by the
-    text's letters; any other gold is joined on segment_id and reported for all matched segments and
-    for each gold split.
-    """
-    from reviewflow.coding.gold import is_sentence_gold
 
-    swapped = swapped_problem(args.gold, args.pred)
-    if swapped:
-        raise ReviewflowError(swapped)
-    if is_sentence_gold(args.gold):
-        return _cli_sentence_gold(args)
-    gold, pred = read_rows(args.gold), read_rows(args.pred)
-    # checked before anything is printed or written: a table of zeros would read as a result
-    if not set(gold) & set(pred):
-        print(
-            f"error: no segment_id of {args.pred} is in {args.gold}: were they coded from the same text and doc_id? "
-            "Fix: code the gold's document with `code` and evaluate that file.",
-            file=sys.stderr,
-        )
-        return 1
+def split_reports(gold: Mapping[str, Mapping[str, str]], pred: Mapping[str, Mapping[str, str]]) -> list[dict[str, Any]]:
+    """The report over all matched segments, then one per gold split (dev, held_out ...), in name order."""
     splits = sorted({split for row in gold.values() if (split := row.get("split"))})
-    reports = [evaluate(gold, pred)] + [evaluate(gold, pred, split) for split in splits]
-    if getattr(args, "json", None):
-        from reviewflow.fileio import write_json
-
-        write_json(args.json, {"gold": str(args.gold), "pred": str(args.pred), "reports": reports})
-    print("\n\n".join(format_report(r) for r in reports))
-    return 0
+    return [evaluate(gold, pred)] + [evaluate(gold, pred, split) for split in splits]
 
 
 # Columns only the coder writes (reviewflow.coding.coded_table): a "gold" holding them is a `code` output.

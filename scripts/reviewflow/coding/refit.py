@@ -18,7 +18,7 @@ refit always means "the general training data plus today's decisions", never dec
 or decisions a reviewer has since withdrawn.
 
 The core (``decided_segments``, ``decision_examples``, ``refit_from_decisions``) takes data and returns
-data; ``refit_files`` and ``cli_refit_model`` do the reading, writing and printing.
+data; ``refit_files`` does the reading and writing, and ``reviewflow.cli.review`` the printing.
 """
 
 from __future__ import annotations
@@ -491,19 +491,3 @@ def refit_files(
         notes.insert(0, "not used: " + _why_none(found))
     in_results = out_path.resolve().is_relative_to(results.resolve())
     return RefitOutcome(out_path, base_path, base, model, found, files, notes, in_results)
-
-
-def cli_refit_model(args: Any) -> int:
-    """``python -m reviewflow review refit-model [--results results] [--config ...] [--out ...] [--weight 2.0]``."""
-    from reviewflow.config import default_config_path
-
-    outcome = refit_files(
-        args.results,
-        args.config or default_config_path(),
-        args.out,
-        float(args.weight),
-        bool(getattr(args, "force", False)),
-    )
-    for line in outcome.lines():
-        print(line)
-    return 0

@@ -10,7 +10,6 @@ from __future__ import annotations
 import functools
 import re
 import shutil
-import sys
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -571,27 +570,14 @@ def add_entries(
     return AddResult(added=added, refused=refused, checks=checks)
 
 
-def cli_add(args) -> int:
-    source = Path(args.bib or args.ris)
+def read_entries(source: Path, bibtex: bool) -> list[Entry]:
+    """The entries of a BibTeX (``bibtex``) or RIS export named on the command line; a missing file
+    or one without entries is refused, naming the fix."""
     if not source.is_file():
         raise ReviewflowError(f"{source}: file not found. Fix: give the path of a .bib or .ris export.")
-    entries = parse_bibtex(source) if args.bib else parse_ris(source)
+    entries = parse_bibtex(source) if bibtex else parse_ris(source)
     if not entries:
         raise ReviewflowError(
-            f"{source}: no entries found. Fix: check that it is a {'BibTeX' if args.bib else 'RIS'} export."
+            f"{source}: no entries found. Fix: check that it is a {'BibTeX' if bibtex else 'RIS'} export."
         )
-    result = add_entries(
-        entries,
-        Path(args.manifest),
-        document=Path(args.file) if args.file else None,
-        search_strategy=args.search_strategy,
-        base_dir=source.parent,
-    )
-    for row in result.added:
-        print(f"added {row['doc_id']}: {row['citation']} -> {row['file']}")
-    for message in result.checks:
-        print(f"check: {message}")
-    for message in result.refused:
-        print(message, file=sys.stderr)
-    print(f"{args.manifest}: {len(result.added)} added, {len(result.refused)} refused.")
-    return 0 if not result.refused else 1
+    return entries

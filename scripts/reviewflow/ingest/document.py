@@ -33,15 +33,11 @@ starts) never returns it. `quality.n_pages` counts the pages read (at most `max_
 
 from __future__ import annotations
 
-import argparse
 import bisect
 import re
-import sys
 from pathlib import Path
 from typing import Any
 
-from reviewflow.errors import ReviewflowError
-from reviewflow.fileio import write_json
 from reviewflow.ingest import readers
 from reviewflow.ingest.blocks import RawBlock, RawPage
 from reviewflow.ingest.sections import heading_role
@@ -305,27 +301,6 @@ def ingest_file(
         return record
     status = "warning" if messages else "ok"
     return assemble(doc_id, source, fmt, pages, messages, status, n_pages=n_pages)
-
-
-def cli_ingest(args: argparse.Namespace) -> int:
-    """`python -m reviewflow ingest PATH --out OUT.json [--doc-id ID] [--max-pages N]`."""
-    if not Path(args.path).is_file():  # a file named on the command line, not by the manifest
-        raise ReviewflowError(
-            f"{args.path}: file not found. Fix: give the path of a {readers.extensions_text()} document."
-        )
-    record = ingest_file(
-        Path(args.path), doc_id=getattr(args, "doc_id", None), max_pages=int(getattr(args, "max_pages", 400) or 400)
-    )
-    write_json(args.out, record)
-    quality = record["quality"]
-    for message in quality["messages"]:
-        print(f"{quality['status']}: {message}", file=sys.stderr)
-    print(
-        f"{record['doc_id']}: {record['format']}, {quality['n_pages']} page(s), {len(record['text'])} characters, "
-        f"status {quality['status']} -> {args.out}",
-        file=sys.stderr,
-    )
-    return 1 if quality["status"] == "error" else 0
 
 
 # --------------------------------------------------------------------------------------- lookups

@@ -19,11 +19,9 @@ Unmatched entries are kept as external references.
 
 from __future__ import annotations
 
-import argparse
 import bisect
 import math
 import re
-import sys
 import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
@@ -931,29 +929,20 @@ def match_rows(rows: Iterable[Mapping[str, Any]], index: MatchIndex) -> list[dic
     return out
 
 
-# ------------------------------------------------------------------------------------ CLI
-def cli_references(args: argparse.Namespace) -> int:
-    """`python -m reviewflow references PATH [--manifest M] --out OUT.csv`: ingest, parse, match."""
+def references_file(path: Path, manifest: Path, out: str | Path) -> tuple[list[Reference], list[dict[str, Any]]]:
+    """Ingest the document at ``path``, parse its reference list, match it to ``manifest`` and write
+    the matched rows to ``out``: the parsed references and the rows written (`references` command)."""
     from reviewflow.corpus.manifest import read_rows
     from reviewflow.ingest.document import ingest_file
 
-    path = Path(args.path)
     record = ingest_file(path)
     if record["quality"]["status"] == "error":
         raise ReviewflowError("; ".join(record["quality"]["messages"]))
     references = parse_references(record)
-    manifest = Path(args.manifest)
     if not manifest.is_file():
         raise ReviewflowError(f"{manifest}: manifest not found. Fix: pass --manifest with the corpus manifest.")
     # Matching needs only the citation metadata, so documents missing from the corpus folder do not matter here.
     index = MatchIndex.build(read_rows(manifest))
     rows = match_rows(({**r.row(), "doc_id": record["doc_id"]} for r in references), index)
-    write_csv(args.out, rows, MATCHED_COLUMNS)
-    matched = sum(1 for r in rows if r["matched_doc_id"])
-    if not references:
-        print(
-            f"warning: {path}: no reference list found (no References heading, or entries not recognized)",
-            file=sys.stderr,
-        )
-    print(f"{path}: {len(references)} reference(s), {matched} matched to {manifest} -> {args.out}", file=sys.stderr)
-    return 0
+    write_csv(out, rows, MATCHED_COLUMNS)
+    return references, rows

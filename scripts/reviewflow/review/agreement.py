@@ -269,16 +269,19 @@ def agreement_files(
     return result
 
 
-def cli_agreement(args: Any) -> int:
-    """``python -m reviewflow review agreement [--config C] [--results R] [--decisions D]``: the config's
-    form, decisions and results folders unless --results/--decisions say otherwise."""
+def review_agreement(
+    config_path: str | Path | None, results_dir: str | Path | None = None, decisions_dir: str | Path | None = None
+) -> tuple[Agreement, Path]:
+    """Agreement of a review's finished run (`review agreement`): the config's form, decisions and
+    results folders unless ``results_dir``/``decisions_dir`` say otherwise; writes agreement.csv and
+    conflicts.csv in RESULTS/review/ and returns the result and that folder."""
     from reviewflow.config import check_results_owner, load_config
     from reviewflow.errors import ReviewflowError
     from reviewflow.review.sheets import decision_files
 
-    config = load_config(getattr(args, "config", None))
-    results = Path(args.results) if getattr(args, "results", None) else config.results_dir
-    decisions = Path(args.decisions) if getattr(args, "decisions", None) else config.decisions_dir
+    config = load_config(config_path)
+    results = Path(results_dir) if results_dir else config.results_dir
+    decisions = Path(decisions_dir) if decisions_dir else config.decisions_dir
     coded = sorted((results / "coded").glob("*.csv"))
     if not coded:
         raise ReviewflowError(
@@ -300,7 +303,4 @@ def cli_agreement(args: Any) -> int:
         agreement_out=out / "agreement.csv",
         conflicts_out=out / "conflicts.csv",
     )
-    for line in result.log + summary_lines(result.agreement):
-        print(line)
-    print(f"wrote {out / 'agreement.csv'} and {out / 'conflicts.csv'}")
-    return 0
+    return result, out

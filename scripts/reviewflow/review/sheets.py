@@ -480,36 +480,66 @@ def reviewer_decisions(decision_paths: Iterable[str | Path], codebook: Codebook,
     return {d.segment_id: d for d in sorted(mine, key=lambda d: (d.source, d.row))}
 
 
-def cli_export(args: Any) -> int:
-    """``python -m reviewflow review export [--config C] [--results R] [--out ...] [--order ...]``: the review
-    is the config's (its form, manifest, decisions and results folders); --results/--out override."""
+@dataclass(frozen=True)
+class ExportOutcome:
+    """What `review export` wrote, for its one-line report (``message``)."""
+
+    out: Path
+    n_segments: int
+    n_documents: int
+    order: str
+    decisions_dir: str
+    reviewer: str | None
+    n_decided: int
+    undecided_only: bool
+
+    def message(self) -> str:
+        ordered = ", least confident first" if self.order == "least-confident" else ""
+        filled = ""
+        if self.reviewer:
+            kept = "left out" if self.undecided_only else "filled in"
+            filled = f" {self.reviewer}'s {self.n_decided} earlier decision(s) {kept}."
+        return (
+            f"{self.out}: {self.n_segments} segments from {self.n_documents} documents{ordered}.{filled} "
+            f"Save a filled copy as {self.decisions_dir}/{self.reviewer or '<your name>'}.xlsx."
+        )
+
+
+def export_for_review(
+    config_path: str | Path | None,
+    results_dir: str | Path | None = None,
+    out: str | Path | None = None,
+    order: str | None = None,
+    reviewer: str | None = None,
+    undecided: bool = False,
+) -> ExportOutcome:
+    """`review export`: the review is the config's (its form, manifest, decisions and results folders);
+    ``results_dir``/``out`` override. Nothing is written inside the decisions folder."""
     from reviewflow.config import check_results_owner, load_config
     from reviewflow.corpus.manifest import read_rows
     from reviewflow.form import load_form
 
-    config = load_config(getattr(args, "config", None))
-    results = Path(args.results) if getattr(args, "results", None) else config.results_dir
+    config = load_config(config_path)
+    results = Path(results_dir) if results_dir else config.results_dir
     coded = sorted((results / "coded").glob("*.csv"))
     if not coded:
         raise ReviewflowError(
             f"{results / 'coded'}: no coded documents. Fix: run the workflow first "
             f"(`make run CONFIG={config.path}`), or point --results at a finished run."
         )
-    out = Path(args.out) if args.out else results / "review" / "review_sheet.xlsx"
-    if out.resolve().is_relative_to(results.resolve()):
+    sheet = Path(out) if out else results / "review" / "review_sheet.xlsx"
+    if sheet.resolve().is_relative_to(results.resolve()):
         check_results_owner(results, config.values["manifest"])
     form = load_form(config.form)
     manifest = config.manifest
     citations = {row["doc_id"]: row.get("citation", "") for row in read_rows(manifest)} if manifest.is_file() else {}
-    order = getattr(args, "order", None) or "document"
+    order = order or "document"
     decisions_dir = str(config.values["decisions_dir"])
-    if out.resolve().is_relative_to(config.decisions_dir.resolve()):
+    if sheet.resolve().is_relative_to(config.decisions_dir.resolve()):
         raise ReviewflowError(
-            f"{out}: inside the decisions folder {decisions_dir}, which reviewflow never writes to; nothing was "
+            f"{sheet}: inside the decisions folder {decisions_dir}, which reviewflow never writes to; nothing was "
             "written. Fix: export elsewhere (the default is RESULTS/review/review_sheet.xlsx) and save your copy there."
         )
-    reviewer = getattr(args, "reviewer", None)
-    undecided = bool(getattr(args, "undecided", False))
     if undecided and not reviewer:
         raise ReviewflowError("--undecided needs --reviewer NAME: whose undecided segments? Nothing was written.")
     decided = reviewer_decisions(decision_files(config.decisions_dir), form.codebook, reviewer) if reviewer else None
@@ -517,24 +547,15 @@ def cli_export(args: Any) -> int:
         coded,
         sorted((results / "forms").glob("*.json")),
         form,
-        out,
+        sheet,
         citations,
         order,
         decisions_dir=decisions_dir,
-        results_dir=str(getattr(args, "results", None) or config.values["results_dir"]),
+        results_dir=str(results_dir or config.values["results_dir"]),
         decided=decided,
         undecided_only=undecided,
     )
-    ordered = ", least confident first" if order == "least-confident" else ""
-    filled = ""
-    if reviewer:
-        kept = "left out" if undecided else "filled in"
-        filled = f" {reviewer}'s {len(decided or {})} earlier decision(s) {kept}."
-    print(
-        f"{out}: {count} segments from {len(coded)} documents{ordered}.{filled} "
-        f"Save a filled copy as {decisions_dir}/{reviewer or '<your name>'}.xlsx."
-    )
-    return 0
+    return ExportOutcome(sheet, count, len(coded), order, decisions_dir, reviewer, len(decided or {}), undecided)
 
 
 # --------------------------------------------------------------------------------------------------
