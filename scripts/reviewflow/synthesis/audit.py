@@ -304,9 +304,10 @@ def evidence_html(
     """The report's Evidence section body: every entry, in the order the tables link them."""
     out = [
         '<div class="reviewflow-evidence">',
-        f'<p class="table-note"><small>The segments behind each cell of the tables above: every count and '
-        f"citation there links here. Each cell shows at most {cap} segments, one document after another in "
-        f"citation order; {escape_html(tables_dir)}/support.csv lists them all, with the rules that fired.</small></p>",
+        f'<p class="table-note"><small>The segments behind each cell of the tables above: a cell\'s count links '
+        f"to its segments here and each citation to its document's first quote. A cell shows at most {cap} "
+        "segments, a document's first before another's second, in citation order (a citation beyond them is "
+        f"plain text); {escape_html(tables_dir)}/support.csv lists them all, with the rules that fired.</small></p>",
     ]
     for entry in entries.values():
         out += _entry_html(entry, tables_dir)
