@@ -23,6 +23,7 @@ import pandas as pd
 from reviewflow.corpus.manifest import Document
 from reviewflow.paths import DEFAULT_FORM
 from reviewflow.synthesis import figures, tables
+from reviewflow.synthesis.audit import EVIDENCE_HTML
 from reviewflow.synthesis.evidence import load_codebook, synthesize
 
 
@@ -46,6 +47,14 @@ def synthetic_coding(codebook, n_documents: int, n_segments: int, rng: random.Ra
                     "needs": need.id if need else "",
                     "phase": rng.choice(phases),
                     "decision": "reject" if rng.random() < 0.01 else "",
+                    # what the audit trail carries: the sentence and what decided it
+                    "sentence": f"Segment {s} of document {d} recommends {code} with some words of context.",
+                    "phase_source": "cue",
+                    "decided_by": "both",
+                    "confidence": "0.900",
+                    "evidence": f"area:{code}:word;model:0.90",
+                    "reviewer": "",
+                    "codes_source": "auto",
                 }
             )
     return pd.DataFrame(rows, dtype=str)
@@ -87,12 +96,17 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as out:
         tables.write_tables(result, Path(out) / "tables")
         written = time.perf_counter()
+        evidence_bytes = sum((Path(out) / "tables" / name).stat().st_size for name in (EVIDENCE_HTML,))
+        html_bytes = sum(p.stat().st_size for p in (Path(out) / "tables").glob("*.html"))
         figures.write_figures(result, Path(out) / "figures")
         drawn = time.perf_counter()
     peak_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     assert result.support["doc_id"].nunique() == args.documents
     print(f"synthesize (support + tidy tables): {synthesized - start:.2f} s, {len(result.support):,} support rows")
-    print(f"tables (CSV, Markdown, HTML, LaTeX, XLSX): {written - synthesized:.2f} s")
+    print(f"tables (CSV, Markdown, HTML, LaTeX, XLSX, evidence): {written - synthesized:.2f} s")
+    print(
+        f"evidence.html (the report's quotes behind the cells): {evidence_bytes / 1e6:.2f} MB; all HTML fragments {html_bytes / 1e6:.2f} MB"
+    )
     print(f"figures (2 x PNG 300 dpi + SVG): {drawn - written:.2f} s")
     print(f"peak RSS: {peak_kib / 1024:.0f} MiB")
 

@@ -19,6 +19,7 @@ inputs = ReportInputs(
     form=Path(sm.input.form),
     ingest_report=Path(sm.input.ingest_report),
     tables={title: Path(path) for title, path in sm.params.tables.items()},
+    evidence=Path(sm.input.evidence),
     figures={title: Path(path) for title, path in sm.params.figures.items()},
     prisma=Path(sm.input.prisma),
     network_html=Path(sm.input.network_html),

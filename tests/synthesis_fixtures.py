@@ -4,7 +4,9 @@ suffixes, a coding table, per-document forms, an ingest report with one failed d
 from __future__ import annotations
 
 import csv
+import html
 import json
+import re
 from pathlib import Path
 
 import yaml
@@ -178,6 +180,8 @@ CODING_COLUMNS = [
     "citations_raw",
     "citations_json",
     "evidence",
+    "confidence",
+    "decided_by",
     "cited_doc_ids",
     "decision",
     "reviewer",
@@ -393,6 +397,7 @@ def write_corpus(
 
     coding_rows = []
     for segment_id, doc_id, is_rec, polarity, areas, practices, needs, phase, decision, sentence in segments:
+        confidence = "0.900" if is_rec == "true" else "0.100"
         coding_rows.append(
             {
                 "doc_id": doc_id,
@@ -413,11 +418,13 @@ def write_corpus(
                 "phase_source": "cue" if phase else "",
                 "citations_raw": "",
                 "citations_json": "[]",
-                "evidence": "",
+                "evidence": f"cue:deontic:should;model:{confidence}" if is_rec == "true" else f"model:{confidence}",
+                "confidence": confidence,
+                "decided_by": "both" if is_rec == "true" else "",
                 "cited_doc_ids": "",
                 "decision": decision,
-                "reviewer": "",
-                "codes_source": "auto",
+                "reviewer": "ana" if decision else "",
+                "codes_source": "reviewer" if decision else "auto",
             }
         )
     _write_csv(results / "coding.csv", CODING_COLUMNS, coding_rows)
@@ -459,3 +466,17 @@ def _write_csv(path: Path, columns: list[str], rows: list[dict[str, str]]) -> No
         writer = csv.DictWriter(handle, fieldnames=columns, lineterminator="\n")
         writer.writeheader()
         writer.writerows(rows)
+
+
+# The evidence fragment as reviewflow.synthesis.audit writes it: its entries, their quotes, and the links to them.
+ENTRY = re.compile(r'<div class="evidence-entry" id="([^"]+)">(.*?)</div>', re.S)
+QUOTE = re.compile(r'<li(?: id="([^"]+)")?><cite>(.*?)</cite>(?:, p\. [^:]*)?: <q>(.*?)</q>(.*?)</li>', re.S)
+LINK = re.compile(r'<a href="#([^"]+)">(.*?)</a>')
+
+
+def entries_of(fragment: str) -> dict[str, list[tuple[str, str, str, str]]]:
+    """Evidence HTML → anchor → [(quote id or "", citation, quote, details)], text unescaped."""
+    return {
+        anchor: [(i, html.unescape(c), html.unescape(q), html.unescape(d)) for i, c, q, d in QUOTE.findall(body)]
+        for anchor, body in ENTRY.findall(fragment)
+    }

@@ -98,13 +98,13 @@ def test_include_mentions_switch(corpus):
         need_cell(with_mentions, "stabilization", "ongoing_mental_health")["citations"]
         == "(Aron et al., 2006; Caliber, 2007)"
     )
-    mention = with_mentions.support[with_mentions.support["segment_ids"] == "s08"]
-    assert mention[["polarity", "role"]].values.tolist() == [["mention", "support"]]
-    assert "s08" not in set(default.support["segment_ids"])
+    mention = with_mentions.support[with_mentions.support["segment_id"] == "s08"]
+    assert mention[["polarity", "role", "decided_by"]].values.tolist() == [["mention", "support", ""]]
+    assert "s08" not in set(default.support["segment_id"])
 
 
 def test_rejected_segments_and_failed_documents_are_left_out(result):
-    segments = {s for cell in result.support["segment_ids"] for s in cell.split(";")}
+    segments = set(result.support["segment_id"])
     assert "s09" not in segments  # decision=reject
     assert {"s04", "s13"} <= segments  # accept and edit count
     assert "fcadv2004" not in set(result.support["doc_id"])  # ingestion failed, though it has coded rows
@@ -123,14 +123,13 @@ def test_rejected_segments_and_failed_documents_are_left_out(result):
 def test_support_rows_lead_back_to_coded_sentences(result, corpus):
     coding = pd.read_csv(corpus["coding_csv"], dtype=str, keep_default_na=False).set_index("segment_id")
     for row in result.support.itertuples(index=False):
-        for segment_id in row.segment_ids.split(";"):
-            coded = coding.loc[segment_id]
-            assert coded["doc_id"] == row.doc_id
-            assert row.code in coded["service_areas"].split(";") + coded["practices"].split(";")
-            if row.need:
-                assert row.need in coded["needs"].split(";")
+        coded = coding.loc[row.segment_id]
+        assert (coded["doc_id"], coded["sentence"], coded["page"]) == (row.doc_id, row.quote, row.page)
+        assert row.code in coded["service_areas"].split(";") + coded["practices"].split(";")
+        if row.need:
+            assert row.need in coded["needs"].split(";")
     # A segment naming an area and a practice but no need and no phase supports both, in no phase.
-    s15 = result.support[result.support["segment_ids"] == "s15"]
+    s15 = result.support[result.support["segment_id"] == "s15"]
     assert sorted(s15["code"]) == ["mental_health", "needs_assessment"]
     assert set(s15["phase"]) == {""}
 

@@ -14,7 +14,8 @@ from openpyxl import load_workbook
 from reviewflow.form import load_form
 from reviewflow.paths import DEFAULT_FORM
 from reviewflow.synthesis import tables
-from reviewflow.synthesis.evidence import synthesize_files
+from reviewflow.synthesis.audit import EVIDENCE_HTML
+from reviewflow.synthesis.evidence import SUPPORT_COLUMNS, synthesize_files
 from synthesis_fixtures import MACY_STRINGS, write_corpus
 
 EVIL_CITATION = "<script>alert(1)</script> Aron & Co_50% #1, 2006"
@@ -58,7 +59,7 @@ def test_rule_declares_the_files_the_library_writes(repo_root):
     # the rule lists the tables, or takes them from the registry the library writes them from
     assert names.endswith("synthesis_table_names()") or re.findall(r'"([^"]+)"', names) == list(tables.TABLE_NAMES)
     assert re.findall(r'"([^"]+)"', formats) == list(tables.FORMATS)
-    for name in (tables.WORKBOOK, tables.EXCLUDED_CSV, tables.SUPPORT_CSV):
+    for name in (tables.WORKBOOK, tables.EXCLUDED_CSV, tables.SUPPORT_CSV, EVIDENCE_HTML):
         assert f'"results/tables/{name}"' in rule or f'results("tables/{name}")' in rule
 
 
@@ -187,7 +188,8 @@ def test_a_corpus_without_any_coded_support_still_renders(tmp_path):
     wide = pd.read_csv(tmp_path / "out" / "table1_needs.csv", dtype=str, keep_default_na=False)
     assert len(wide) == 7 and set(wide["Documents"]) == {"0"}  # every need in its default phase, empty
     support = (tmp_path / "out" / tables.SUPPORT_CSV).read_text(encoding="utf-8")
-    assert support == "doc_id,code,phase,need,polarity,role,segment_ids,pages\n"
+    assert support == ",".join(SUPPORT_COLUMNS) + "\n"
+    assert "No cell has supporting segments." in (tmp_path / "out" / EVIDENCE_HTML).read_text(encoding="utf-8")
 
 
 TODAY = {  # the default review's titles, exactly as its outputs have always carried them

@@ -99,6 +99,57 @@ def test_synthesis_reproduces_the_reviews_attributions(finished_run: Path) -> No
     assert (cautions["missing"], cautions["extra"]) == ([], [])
 
 
+# A known recommendation of the default corpus (corpus/surrogates/aron2006.md), in Table 1's emergency
+# shelter cell of the crisis phase.
+ARON_SHELTER = "Survivors need safe and secure shelter as soon as they leave the trafficking situation."
+
+
+def test_support_csv_carries_the_sentence_and_labels_of_a_known_segment(finished_run: Path) -> None:
+    from reviewflow.fileio import read_csv_rows
+
+    results = finished_run / "results"
+    (coded,) = [r for r in read_csv_rows(results / "coding.csv") if r["sentence"] == ARON_SHELTER]
+    rows = [r for r in read_csv_rows(results / "tables" / "support.csv") if r["segment_id"] == coded["segment_id"]]
+    (shelter,) = [r for r in rows if r["need"] == "emergency_shelter"]
+    assert {k: shelter[k] for k in ("doc_id", "citation", "page", "quote", "phase", "phase_label", "need_label")} == {
+        "doc_id": "aron2006",
+        "citation": "Aron et al., 2006",
+        "page": coded["page"],
+        "quote": ARON_SHELTER,
+        "phase": "immediate",
+        "phase_label": "Immediate needs at emancipation (crisis)",
+        "need_label": "Emergency shelter",
+    }
+    assert (shelter["code"], shelter["code_kind"], shelter["code_label"]) == (
+        "shelter_housing",
+        "service_area",
+        "Secure, safe shelter and housing",
+    )
+    assert (shelter["decided_by"], shelter["confidence"]) == (coded["decided_by"], coded["confidence"])
+    assert shelter["decided_by"] in {"both", "rules", "model"} and shelter["codes_source"] == "auto"
+
+
+def test_a_table_1_cell_of_the_report_opens_the_sentences_behind_it(finished_run: Path) -> None:
+    import html
+
+    from synthesis_fixtures import LINK, entries_of
+
+    report = (finished_run / "results" / "report.html").read_text(encoding="utf-8")
+    (row,) = [
+        r
+        for r in report.split("<tr>")
+        if r.startswith("<td>Immediate needs at emancipation (crisis)</td><td>Emergency shelter</td>")
+    ]
+    links = {html.unescape(text): anchor for anchor, text in LINK.findall(row)}
+    entry_anchor, aron = links["13"], links["Aron et al., 2006"]
+    assert aron == f"{entry_anchor}--aron2006"
+    evidence = report[report.index('<section id="evidence">') :]
+    quotes = entries_of(evidence)[entry_anchor]
+    assert aron in {i for i, *_ in quotes}  # the citation's link lands on the first of Aron's quotes there
+    assert ("Aron et al., 2006", ARON_SHELTER) in {(c, q) for _, c, q, _ in quotes}
+    assert len({c for _, c, _, _ in quotes}) == 13  # every document of the cell is quoted (13 <= the cap)
+
+
 def test_the_readme_shows_the_table_1_the_code_produces(finished_run: Path) -> None:
     from reviewflow.report.readme import block, table_rows
 

@@ -35,8 +35,9 @@ _READERS = (
 )
 # The manifest checks every document's extension against the reader registry.
 _MANIFEST = ("corpus.manifest", *_READERS)
-# A form's wording names the outputs, and reviewflow.synthesis.outputs builds them with synthesis and tables.
-_FORM = ("errors", "form", "synthesis.outputs", "synthesis.evidence", "synthesis.tables")
+# A form's wording names the outputs, and reviewflow.synthesis.outputs builds them with synthesis and tables
+# (which link their cells to the evidence with synthesis.audit).
+_FORM = ("errors", "form", "synthesis.outputs", "synthesis.evidence", "synthesis.tables", "synthesis.audit")
 # Reviewer sheets: the decisions folder and the config that names it.
 _REVIEW = ("config", "review.sheets")
 

@@ -14,6 +14,8 @@ rule report:
         form=config["form"],
         ingest_report=results("ingest_report.csv"),
         tables=list(REPORT_TABLES.values()),
+        # the quotes behind every table cell, which the tables' cells link to
+        evidence=results("tables/evidence.html"),
         figures=list(REPORT_FIGURES.values()),
         prisma=results("figures/prisma.png"),
         network_html=results("network/citations.html"),

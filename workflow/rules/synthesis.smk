@@ -1,6 +1,7 @@
 # Synthesis: Table 1 (needs across the continuum), core service areas, delivery practices and evidence
 # basis as tables (CSV long + wide, Markdown, HTML, LaTeX, one XLSX workbook), the audit trail behind
-# every cell (support.csv), the documents left out, and two figures (heatmap, evidence gap map).
+# every cell (support.csv, and evidence.html: the quotes the report's cells link to), the documents left
+# out, and two figures (heatmap, evidence gap map).
 
 from reviewflow.synthesis.outputs import synthesis_table_names
 
@@ -24,6 +25,7 @@ rule synthesize:
         workbook=results("tables/synthesis.xlsx"),
         excluded=results("tables/excluded_documents.csv"),
         support=results("tables/support.csv"),
+        evidence=results("tables/evidence.html"),
         heatmap=multiext(results("figures/heatmap_areas_phases"), ".png", ".svg"),
         gap_map=multiext(results("figures/evidence_gap_map"), ".png", ".svg"),
     params:

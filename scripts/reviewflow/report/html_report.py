@@ -67,6 +67,7 @@ class ReportInputs:
     form: Path
     ingest_report: Path | None = None
     tables: dict[str, Path] = field(default_factory=dict)  # title -> HTML fragment
+    evidence: Path | None = None  # tables/evidence.html: the quotes the tables' cells link to
     figures: dict[str, Path] = field(default_factory=dict)  # title -> SVG or PNG
     prisma: Path | None = None
     network_html: Path | None = None
@@ -254,6 +255,7 @@ def render(inputs: ReportInputs, provenance: dict[str, Any], title: str) -> str:
         (name, Markup(Path(p).read_text(encoding="utf-8")) if _exists(p) else None) for name, p in inputs.tables.items()
     ]
     figures = [(name, data_uri(Path(p)) if _exists(p) else None) for name, p in inputs.figures.items()]
+    evidence = Markup(Path(inputs.evidence).read_text(encoding="utf-8")) if _exists(inputs.evidence) else None
     summary = (
         json.loads(Path(inputs.network_summary).read_text(encoding="utf-8"))
         if _exists(inputs.network_summary)
@@ -272,6 +274,7 @@ def render(inputs: ReportInputs, provenance: dict[str, Any], title: str) -> str:
         decisions_dir=inputs.decisions_dir,
         overview=overview(manifest_rows, ingest_rows),
         tables=tables,
+        evidence=evidence,
         figures=figures,
         prisma=data_uri(Path(inputs.prisma)) if _exists(inputs.prisma) else None,
         network_srcdoc=network_srcdoc,

@@ -57,8 +57,40 @@ CODING_COLUMNS = (
     "needs",
     "phase",
     "decision",
+    "sentence",
+    "phase_source",
+    "decided_by",
+    "confidence",
+    "evidence",
+    "reviewer",
+    "codes_source",
 )
-SUPPORT_COLUMNS = ("doc_id", "code", "phase", "need", "polarity", "role", "segment_ids", "pages")
+# What decided a segment, carried from coding.csv into support.csv: the coder's rules and scorer
+# (decided_by, confidence, evidence) and the reviewer decision combine applied (decision, reviewer,
+# codes_source).
+DECISION_COLUMNS = ("decided_by", "confidence", "evidence", "decision", "reviewer", "codes_source")
+# The columns of a coded segment that its support rows carry.
+SEGMENT_COLUMNS = ("segment_id", "page", "sentence", "phase_source", *DECISION_COLUMNS)
+# support.csv, in this order (docs/data-contracts.md): one row per cell key and segment.
+SUPPORT_COLUMNS = (
+    "doc_id",
+    "citation",
+    "code",
+    "code_kind",
+    "code_label",
+    "phase",
+    "phase_label",
+    "need",
+    "need_label",
+    "polarity",
+    "role",
+    "segment_id",
+    "page",
+    "quote",
+    "phase_source",
+    *DECISION_COLUMNS,
+)
+PHASE_NEED_DEFAULT = "need_default"  # phase_source of a segment counted in its need's default phase
 EXCLUDED_COLUMNS = ("doc_id", "citation", "status", "message")
 CELL_COLUMNS = (
     "code",
@@ -502,25 +534,28 @@ def derive_support(
     include_mentions: bool = False,
     excluded: Iterable[str] = (),
     source: str = "results/coding.csv",
+    citations: Mapping[str, str] | None = None,
 ) -> tuple[pd.DataFrame, list[str]]:
-    """One row per (doc_id, code, phase, need, polarity) with the segments behind it (see module doc).
+    """One row per (doc_id, code, phase, need, polarity) and segment behind it (see module doc), with the
+    segment's sentence, the labels of its ids, the document's citation and what decided the segment.
 
     `phase` is empty for area/practice support without a phase; `need` is empty for support of an area or
-    practice without one of its needs; `polarity` is `do`, `do_not` or `mention`.
+    practice without one of its needs; `polarity` is `do`, `do_not` or `mention`. `phase_source` is the
+    coded one, or `need_default` when the segment named no phase and counts in its need's default phase.
+    Rows are in codebook order per document, the segments of one cell in text order.
     """
     excluded = set(excluded)
+    citations = citations or {}
     problems = Problems()
     phase_ids = {p.id for p in codebook.phases}
     code_ids = {c.id for c in codebook.codes}
     needs_by_id = {n.id: n for n in codebook.needs}
-    found: dict[tuple[str, str, str, str, str], tuple[list[str], list[str]]] = {}
+    found: dict[tuple[str, str, str, str, str, str], tuple[int, str]] = {}
+    segments: list[dict[str, str]] = []
 
-    def add(doc_id: str, code: str, phase: str, need: str, polarity: str, segment_id: str, page: str) -> None:
-        segments, pages = found.setdefault((doc_id, code, phase, need, polarity), ([], []))
-        if segment_id not in segments:
-            segments.append(segment_id)
-        if page and page not in pages:
-            pages.append(page)
+    def add(doc_id: str, code: str, phase: str, need: str, polarity: str, phase_source: str) -> None:
+        key = (doc_id, code, phase, need, polarity, segments[-1]["segment_id"])
+        found.setdefault(key, (len(segments) - 1, phase_source))
 
     # Filter column-wise first: most segments of a large corpus are neither recommendations nor kept.
     recommendation = coding["is_recommendation"].astype(str).str.strip().str.casefold().isin({"true", "1", "yes"})
@@ -528,13 +563,12 @@ def derive_support(
     if not include_mentions:
         keep &= recommendation
     kept = coding[keep]
-    columns = [
-        kept[c].astype(str).tolist()
-        for c in ("doc_id", "segment_id", "page", "polarity", "service_areas", "practices", "needs", "phase")
-    ]
-    for is_recommendation, doc_id, segment_id, page, polarity, areas, practices, needs, phase in zip(
+    read = ("doc_id", "polarity", "service_areas", "practices", "needs", "phase", *SEGMENT_COLUMNS)
+    columns = [kept[c].astype(str).tolist() for c in read]
+    for is_recommendation, doc_id, polarity, areas, practices, needs, phase, *audit in zip(
         recommendation[keep].tolist(), *columns
     ):
+        segments.append(dict(zip(SEGMENT_COLUMNS, audit)))
         if is_recommendation:
             polarity = polarity.strip() or POLARITY_DO
             if polarity not in (POLARITY_DO, POLARITY_DO_NOT):
@@ -547,14 +581,14 @@ def derive_support(
         if phase and phase not in phase_ids:
             problems.add(f"unknown phase '{phase}' ignored. Fix: recode with the current form's codebook")
             phase = ""
-        page = page.strip()
+        coded_source = segments[-1]["phase_source"] if phase else ""
         covered: set[str] = set()
         for need_id in _split(needs):
             need = needs_by_id.get(need_id)
             if need is None:
                 problems.add(f"unknown need '{need_id}' ignored. Fix: recode with the current form's codebook")
                 continue
-            add(doc_id, need.code, phase or need.phase, need.id, polarity, segment_id, page)
+            add(doc_id, need.code, phase or need.phase, need.id, polarity, coded_source or PHASE_NEED_DEFAULT)
             covered.add(need.code)
         for code in [*_split(areas), *_split(practices)]:
             if code not in code_ids:
@@ -562,25 +596,46 @@ def derive_support(
                     f"unknown service area or practice '{code}' ignored. Fix: recode with the current form's codebook"
                 )
             elif code not in covered:
-                add(doc_id, code, phase, "", polarity, segment_id, page)
+                add(doc_id, code, phase, "", polarity, coded_source)
 
     order = _rank(codebook)
     rows = [
-        {
-            "doc_id": doc_id,
-            "code": code,
-            "phase": phase,
-            "need": need,
-            "polarity": polarity,
-            "role": ROLE_CAUTION if polarity == POLARITY_DO_NOT else ROLE_SUPPORT,
-            "segment_ids": ";".join(segments),
-            "pages": ";".join(pages),
-        }
-        for (doc_id, code, phase, need, polarity), (segments, pages) in sorted(
-            found.items(), key=lambda kv: (kv[0][0], order(kv[0][1]), order(kv[0][2]), order(kv[0][3]), kv[0][4])
+        _support_row(key, segments[position], phase_source, codebook, citations)
+        for key, (position, phase_source) in sorted(
+            found.items(),
+            key=lambda kv: (kv[0][0], order(kv[0][1]), order(kv[0][2]), order(kv[0][3]), kv[0][4], kv[1][0]),
         )
     ]
     return pd.DataFrame(rows, columns=list(SUPPORT_COLUMNS)), problems.lines(source)
+
+
+def _support_row(
+    key: tuple[str, str, str, str, str, str],
+    segment: Mapping[str, str],
+    phase_source: str,
+    codebook: Codebook,
+    citations: Mapping[str, str],
+) -> dict[str, str]:
+    """One row of support.csv: the cell's ids with their labels, then the segment and how it was decided."""
+    doc_id, code, phase, need, polarity, segment_id = key
+    return {
+        "doc_id": doc_id,
+        "citation": citations.get(doc_id, doc_id),
+        "code": code,
+        "code_kind": codebook.code_kind(code) or "",
+        "code_label": codebook.label(code),
+        "phase": phase,
+        "phase_label": codebook.label(phase) if phase else "",
+        "need": need,
+        "need_label": codebook.label(need) if need else "",
+        "polarity": polarity,
+        "role": ROLE_CAUTION if polarity == POLARITY_DO_NOT else ROLE_SUPPORT,
+        "segment_id": segment_id,
+        "page": segment["page"].strip(),
+        "quote": segment["sentence"],
+        "phase_source": phase_source,
+        **{column: segment[column] for column in DECISION_COLUMNS},
+    }
 
 
 def _rank(codebook: Codebook):
@@ -599,25 +654,30 @@ def _rank(codebook: Codebook):
 # --- tables as tidy data ----------------------------------------------------------------------------
 
 
-class _DocumentIndex:
-    """The documents behind each (role, need or code, phase) combination, built in one pass over the
-    support rows so that filling a few hundred cells does not rescan them for each cell."""
+class SupportIndex:
+    """The support rows behind each (role, need or code, phase) combination, built in one pass over the
+    support table so that filling a few hundred cells does not rescan it for each cell."""
 
     KEYS = (("need", "phase"), ("need",), ("code", "phase"), ("code",))
 
     def __init__(self, support: pd.DataFrame):
-        self._sets: dict[tuple[str, tuple[str, ...], tuple[str, ...]], set[str]] = {}
-        columns = {c: support[c].tolist() for c in ("doc_id", "role", "need", "code", "phase")}
-        for i, doc_id in enumerate(columns["doc_id"]):
+        self._rows: dict[tuple[str, tuple[str, ...], tuple[str, ...]], list[int]] = {}
+        self._doc_ids: list[str] = support["doc_id"].tolist()
+        columns = {c: support[c].tolist() for c in ("role", "need", "code", "phase")}
+        for i in range(len(self._doc_ids)):
             for key in self.KEYS:
                 values = tuple(columns[k][i] for k in key)
-                self._sets.setdefault((columns["role"][i], key, values), set()).add(doc_id)
+                self._rows.setdefault((columns["role"][i], key, values), []).append(i)
 
-    def documents(self, role: str, **match: str) -> set[str]:
+    def rows(self, role: str, **match: str) -> list[int]:
+        """Positions of the support rows of a cell (in the support table's order)."""
         key = tuple(sorted(match))
         if key not in self.KEYS:
             raise ValueError(f"no index by {key}")
-        return set(self._sets.get((role, key, tuple(match[k] for k in key)), ()))
+        return list(self._rows.get((role, key, tuple(match[k] for k in key)), ()))
+
+    def documents(self, role: str, **match: str) -> set[str]:
+        return {self._doc_ids[i] for i in self.rows(role, **match)}
 
 
 def _cell(doc_ids: set[str], citations: Mapping[str, str], basis: Mapping[str, str]) -> dict[str, Any]:
@@ -635,11 +695,11 @@ def needs_table(
     codebook: Codebook,
     citations: Mapping[str, str],
     basis: Mapping[str, str],
-    index: _DocumentIndex | None = None,
+    index: SupportIndex | None = None,
 ) -> pd.DataFrame:
     """Table 1, long: one row per (phase, need, role). Every need appears in its default phase, even with
     no document, so gaps show; it appears in another phase only when some document places it there."""
-    index = index or _DocumentIndex(support)
+    index = index or SupportIndex(support)
     rows = []
     for phase in codebook.phases:
         for need in codebook.needs:
@@ -668,10 +728,10 @@ def code_phase_table(
     codebook: Codebook,
     citations: Mapping[str, str],
     basis: Mapping[str, str],
-    index: _DocumentIndex | None = None,
+    index: SupportIndex | None = None,
 ) -> pd.DataFrame:
     """Service areas or practices, long: one row per (code, phase or any phase, role)."""
-    index = index or _DocumentIndex(support)
+    index = index or SupportIndex(support)
     rows = []
     for code in codes:
         for phase_id in [*(p.id for p in codebook.phases), ANY_PHASE]:
@@ -696,13 +756,13 @@ def evidence_basis_table(
     codebook: Codebook,
     citations: Mapping[str, str],
     basis: Mapping[str, str],
-    index: _DocumentIndex | None = None,
+    index: SupportIndex | None = None,
 ) -> pd.DataFrame:
     """Per need, service area and practice (any phase): supporting documents and how many rest on primary
     data; unknown counts documents whose form gives no evidence basis."""
     targets = [("need", n.id, n.label, n.code, {"need": n.id}) for n in codebook.needs]
     targets += [(c.kind, c.id, c.label, c.id, {"code": c.id}) for c in codebook.codes]
-    index = index or _DocumentIndex(support)
+    index = index or SupportIndex(support)
     rows = []
     for level, item_id, label, code, match in targets:
         ordered = sort_doc_ids(index.documents(ROLE_SUPPORT, **match), citations)
@@ -741,6 +801,8 @@ class Synthesis:
     practices: pd.DataFrame
     evidence: pd.DataFrame
     problems: list[str]
+    # The support rows behind each cell (the report's evidence for a cell lists them).
+    index: SupportIndex
     # The form fields the evidence basis was read from (the evidence table's note names them).
     evidence_fields: EvidenceFields = field(default_factory=EvidenceFields)
 
@@ -764,7 +826,12 @@ def synthesize(
         taken_out = reviewer_excluded[~reviewer_excluded["doc_id"].isin(excluded["doc_id"])]
         excluded = pd.concat([excluded, taken_out], ignore_index=True).sort_values("doc_id", ignore_index=True)
     support, problems = derive_support(
-        coding, codebook, include_mentions=include_mentions, excluded=set(excluded["doc_id"]), source=coding_source
+        coding,
+        codebook,
+        include_mentions=include_mentions,
+        excluded=set(excluded["doc_id"]),
+        source=coding_source,
+        citations=citations,
     )
     unknown_docs = sorted(set(support["doc_id"]) - set(citations))
     if unknown_docs:
@@ -773,8 +840,9 @@ def synthesize(
             "cited by their doc_id. Fix: add them to corpus/manifest.csv or rerun the pipeline."
         )
     basis = dict(basis)
-    index = _DocumentIndex(support)
+    index = SupportIndex(support)
     return Synthesis(
+        index=index,
         codebook=codebook,
         include_mentions=include_mentions,
         citations=citations,

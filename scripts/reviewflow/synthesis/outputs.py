@@ -22,9 +22,10 @@ if TYPE_CHECKING:
 
     from reviewflow.form import Form, Wording
     from reviewflow.synthesis.evidence import Synthesis
+    from reviewflow.synthesis.tables import Wide
 
-# (long frame, wide display frame, notes of this table only)
-Built = tuple["pd.DataFrame", "pd.DataFrame", tuple[str, ...]]
+# (long frame, (wide display frame, its cells' links to their evidence), notes of this table only)
+Built = tuple["pd.DataFrame", "Wide", tuple[str, ...]]
 
 
 @dataclass(frozen=True)
