@@ -69,7 +69,7 @@ def test_two_reviewers_kappa_matches_hand_computation(tmp_path, codebook):
     never = rows[("ana", "ben", "area:substance_abuse")]
     assert (never["percent_agreement"], never["kappa"]) == ("100.0", "") and "undefined" in never["note"]
     assert [c["segment_id"] for c in result.conflicts] == sorted([ids[4], ids[5], ids[6]])
-    assert result.conflicts[0]["differs_in"] == "area:mental_health;is_recommendation;phase"
+    assert result.conflicts[0]["differs_in"] == "area:mental_health;is_recommendation;phase;polarity"
     assert result.conflicts[0]["status"].startswith("unresolved")
 
 

@@ -603,3 +603,54 @@ def test_export_for_a_reviewer_fills_in_their_earlier_decisions(tmp_path, form, 
     with pytest.raises(ReviewflowError, match="which reviewflow never writes to"):
         cli_export(Namespace(**{**args, "out": str(decisions / "ana.xlsx")}, reviewer="ana", undecided=False))
     assert not (decisions / "ana.xlsx").exists()
+
+
+def _polarity_sheet(tmp_path, decided):
+    """The small corpus and dee's sheet deciding its first segments: (decision, polarity_override) each."""
+    docs = small_corpus(tmp_path)
+    rows = [
+        {"segment_id": segment["segment_id"], "decision": decision, "polarity_override": polarity}
+        for segment, (decision, polarity) in zip(docs["aron2006"], decided)
+    ]
+    return docs, write_decisions_csv(tmp_path / "d" / "dee.csv", rows)
+
+
+def test_a_polarity_override_turns_a_recommendation_into_a_caution_and_counts_in_agreement(tmp_path, form):
+    from reviewflow.review.agreement import agreement_rows, rater_codings
+    from reviewflow.synthesis.combine import combine
+
+    # as a reviewer types it: any case, a space, an apostrophe
+    docs, path = _polarity_sheet(tmp_path, [("edit", "Do not"), ("edit", "don't")])
+    counseling = docs["aron2006"][0]["segment_id"]
+    decisions, problems = load_decision_sheet(path, form.codebook)
+    assert problems == [] and [d.polarity_override for d in decisions] == ["do_not", "do_not"]
+    combined = combine(sorted((tmp_path / "coded").glob("*.csv")), [path], form.codebook, lambda citation: None)
+    rows = {row["segment_id"]: row for row in combined.rows}
+    assert rows[counseling]["polarity"] == "do_not" and rows[counseling]["decision"] == "edit"
+    assert rows[docs["aron2006"][1]["segment_id"]]["polarity"] == "do_not"
+    # the codes and the phase stay the automatic ones
+    assert rows[counseling]["service_areas"] == "mental_health" and rows[counseling]["phase"] == "stabilization"
+    applied = [r for r in combined.report if r["status"] == "applied"]
+    assert [r["polarity_override"] for r in applied] == ["do_not", "do_not"]
+    auto_rows = {row["segment_id"]: row for docs_rows in docs.values() for row in docs_rows}
+    raters = rater_codings(auto_rows, decisions, form.codebook)
+    polarity = [r for r in agreement_rows(raters, form.codebook) if r["code"] == "polarity"]
+    assert [(r["rater_b"], r["n_segments"], r["n_agree"]) for r in polarity] == [("dee", 2, 0)]
+
+
+def test_a_polarity_override_needs_edit_and_a_known_polarity(tmp_path, form):
+    _docs, path = _polarity_sheet(tmp_path, [("accept", "do_not"), ("edit", "maybe")])
+    decisions, problems = load_decision_sheet(path, form.codebook)
+    assert decisions == []
+    assert "polarity_override are filled but decision is 'accept'" in problems[0]["message"]
+    assert "column 'polarity_override': 'maybe' is not valid (with decision=edit, do" in problems[1]["message"]
+
+
+def test_a_sheet_from_before_polarity_override_is_still_read(tmp_path, form):
+    docs = small_corpus(tmp_path)
+    a = docs["aron2006"][0]["segment_id"]
+    path = tmp_path / "d" / "old.csv"
+    path.parent.mkdir(parents=True)
+    path.write_text(f"segment_id,decision,codes_override,phase_override,reviewer,note\n{a},accept,,,old,\n")
+    decisions, problems = load_decision_sheet(path, form.codebook)
+    assert problems == [] and [(d.decision, d.polarity_override) for d in decisions] == [("accept", "")]

@@ -67,6 +67,7 @@ DECISION_COLUMNS: tuple[str, ...] = (
     "decision",
     "codes_override",
     "phase_override",
+    "polarity_override",
     "reviewer",
     "source",
     "row",
@@ -315,6 +316,8 @@ def _describe_decision(row: Mapping[str, str], verb: str) -> str:
         what += f" codes={row['codes_override']}"
     if row.get("phase_override"):
         what += f" phase={row['phase_override']}"
+    if row.get("polarity_override"):
+        what += f" polarity={row['polarity_override']}"
     return f"{verb} {what} by {row.get('reviewer', '')} ({row.get('source', '')} row {row.get('row', '')})"
 
 
@@ -329,7 +332,9 @@ def cell_reasons(
     its coding changed with no decision on it changing (its text, the coding rules, the form)."""
 
     def key(row: Mapping[str, str]) -> tuple[str, ...]:
-        return tuple(row.get(c, "") for c in ("decision", "codes_override", "phase_override", "reviewer"))
+        return tuple(
+            row.get(c, "") for c in ("decision", "codes_override", "phase_override", "polarity_override", "reviewer")
+        )
 
     old = {row["segment_id"]: row for row in before or []}
     new = {row["segment_id"]: row for row in now or []}

@@ -4,8 +4,8 @@ For every pair of coders (``auto`` and each reviewer; each two reviewers) and ev
 segments both coded: the number of segments, percent agreement and Cohen's kappa
 (``sklearn.metrics.cohen_kappa_score``). The codes compared are ``is_recommendation``, each service
 area, practice and need as a yes/no code (``area:<id>``, ``practice:<id>``, ``need:<id>``; the needs
-are the rows of Table 1, so a reviewer's effect on each row is visible), and ``phase`` as one
-category (empty phase is its own category, ``none``).
+are the rows of Table 1, so a reviewer's effect on each row is visible), and ``phase`` and
+``polarity`` (do / do_not) as one category each (empty is its own category, ``none``).
 
 A reviewer's coding of a segment follows from their decision (``reviewflow.review.sheets.Decision.coding``):
 accept = the automatic coding; reject = not a recommendation, no codes; edit = a recommendation
@@ -30,6 +30,7 @@ from reviewflow.review.sheets import (
     Coding,
     Decision,
     adjudication_sheet,
+    describe_decision,
     load_decisions,
     read_segments,
     resolve_decisions,
@@ -84,6 +85,7 @@ def code_specs(codebook: Codebook) -> list[CodeSpec]:
     for need in codebook.ids("needs"):
         specs.append(CodeSpec(f"need:{need}", _has(need, lambda c: c.needs)))
     specs.append(CodeSpec("phase", lambda c: c.phase or "none"))
+    specs.append(CodeSpec("polarity", lambda c: c.polarity or "none"))
     return specs
 
 
@@ -174,7 +176,7 @@ def conflict_rows(
                 "page": row.get("page", ""),
                 "sentence": row.get("sentence", ""),
                 "reviewers": ";".join(d.reviewer for d in group),
-                "decisions": " | ".join(_describe(d) for d in group),
+                "decisions": " | ".join(describe_decision(d) for d in group),
                 "differs_in": ";".join(differs),
                 "status": (
                     f"{SETTLED} ({adjudicated.decision})"
@@ -184,15 +186,6 @@ def conflict_rows(
             }
         )
     return rows
-
-
-def _describe(decision: Decision) -> str:
-    text = f"{decision.reviewer}: {decision.decision}"
-    if decision.codes_override:
-        text += " codes=" + ";".join(decision.codes_override)
-    if decision.phase_override:
-        text += " phase=" + decision.phase_override
-    return text
 
 
 @dataclass

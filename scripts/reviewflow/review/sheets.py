@@ -47,7 +47,16 @@ if TYPE_CHECKING:
     from reviewflow.form import Codebook, Form
 
 DECISION_VALUES: tuple[str, ...] = ("accept", "reject", "edit")
-REVIEWER_COLUMNS: tuple[str, ...] = ("decision", "codes_override", "phase_override", "reviewer", "decided_at", "note")
+REVIEWER_COLUMNS: tuple[str, ...] = (
+    "decision",
+    "codes_override",
+    "phase_override",
+    "polarity_override",
+    "reviewer",
+    "decided_at",
+    "note",
+)
+POLARITIES: tuple[str, ...] = ("do", "do_not")
 SEGMENT_SHEET_COLUMNS: tuple[str, ...] = (
     "segment_id",
     "doc_id",
@@ -78,6 +87,7 @@ REPORT_COLUMNS: tuple[str, ...] = (
     "decision",
     "codes_override",
     "phase_override",
+    "polarity_override",
     "status",
     "message",
     "note",
@@ -117,6 +127,7 @@ _COLUMN_WIDTHS = {
     "decision": 11,
     "codes_override": 30,
     "phase_override": 15,
+    "polarity_override": 16,
     "reviewer": 12,
     "decided_at": 17,
     "note": 40,
@@ -156,6 +167,7 @@ class Coding:
     practices: frozenset[str]
     needs: frozenset[str]
     phase: str
+    polarity: str = ""  # do / do_not for a recommendation (empty reads as do)
 
     @classmethod
     def from_row(cls, row: Mapping[str, str]) -> Coding:
@@ -165,6 +177,7 @@ class Coding:
             practices=frozenset(split_ids(row.get("practices", ""))),
             needs=frozenset(split_ids(row.get("needs", ""))),
             phase=row.get("phase", "") or "",
+            polarity=(row.get("polarity", "") or "do") if row.get("is_recommendation", "") == "true" else "",
         )
 
 
@@ -184,12 +197,14 @@ class Decision:
     adjudicated: bool = False
     # when the reviewer decided, as they wrote it (ISO date, optionally time); "" when not recorded
     decided_at: str = ""
+    polarity_override: str = ""  # with edit: do / do_not; "" keeps the automatic polarity
 
     def coding(self, auto: Coding, codebook: Codebook) -> Coding:
         """The coding this decision gives a segment whose automatic coding is ``auto``.
 
         reject means "not a recommendation": no codes. edit means "a recommendation with these codes":
-        an empty ``codes_override`` keeps the automatic codes, an empty ``phase_override`` the phase.
+        an empty ``codes_override`` keeps the automatic codes, an empty ``phase_override`` the phase,
+        an empty ``polarity_override`` the polarity (``do`` where the coder saw no recommendation).
         """
         if self.decision == "accept":
             return auto
@@ -200,7 +215,8 @@ class Decision:
             areas, practices, needs = (frozenset(by_kind[kind]) for kind in CODE_KINDS)
         else:
             areas, practices, needs = auto.service_areas, auto.practices, auto.needs
-        return Coding(True, areas, practices, needs, self.phase_override or auto.phase)
+        polarity = self.polarity_override or auto.polarity or "do"
+        return Coding(True, areas, practices, needs, self.phase_override or auto.phase, polarity)
 
     def report_row(self, status: str, message: str) -> dict[str, Any]:
         return {
@@ -213,6 +229,7 @@ class Decision:
             "decision": self.decision,
             "codes_override": ";".join(self.codes_override),
             "phase_override": self.phase_override,
+            "polarity_override": self.polarity_override,
             "status": status,
             "message": message,
             "note": self.note,
@@ -274,6 +291,7 @@ def _reviewer_cells(decision: Decision | None) -> dict[str, Any]:
         "decision": decision.decision,
         "codes_override": ";".join(decision.codes_override),
         "phase_override": decision.phase_override,
+        "polarity_override": decision.polarity_override,
         "reviewer": decision.reviewer,
         "decided_at": decision.decided_at,
         "note": decision.note,
@@ -346,7 +364,8 @@ def instruction_lines(form: Form, decisions_dir: str = "corpus/decisions", resul
         f"1. Save a copy of this workbook as {decisions_dir}/<your name>.xlsx (or export the 'segments' sheet as CSV).",
         "2. In the 'segments' sheet, fill the 'decision' column for the segments you checked; leave it empty for the rest:",
         "   accept = the codes are right; reject = not a recommendation (kept but left out of the synthesis);",
-        "   edit = replace the codes: write codebook ids in codes_override (separated by ';') and/or a phase in phase_override.",
+        "   edit = replace the codes: write codebook ids in codes_override (separated by ';') and/or a phase in phase_override,",
+        "          and/or the polarity in polarity_override: do (recommended) or do_not (cautioned against).",
         "3. Write your name in 'reviewer' (or leave it empty: the file name is used), and in 'decided_at' when you decided",
         "   (2026-11-30 or 2026-11-30 14:05; optional: left empty, it stays empty). 'note' is free text.",
         "   'confidence' is the learned scorer's probability that the segment is a recommendation (empty for headings,",
@@ -401,7 +420,7 @@ def build_review_workbook(
             sheet.column_dimensions[get_column_letter(index)].width = _COLUMN_WIDTHS.get(column, 14)
         sheet.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{max(len(rows) + 1, 2)}"
     last = max(len(segment_rows) + 1, 2)
-    choices = {"decision": DECISION_VALUES, "phase_override": tuple(phases)}
+    choices = {"decision": DECISION_VALUES, "phase_override": tuple(phases), "polarity_override": POLARITIES}
     for column, values in choices.items():
         letter = get_column_letter(SEGMENT_SHEET_COLUMNS.index(column) + 1)
         validation = DataValidation(
@@ -793,7 +812,7 @@ def header_problem(path: Path, header: Sequence[str]) -> str | None:
 # codebook in one codes_override is under 2,000 characters. A cell far longer is no decision (a paste
 # gone wrong, columns that slid), and splitting and checking it would take seconds a row for nothing.
 DECISION_CELL_LIMIT = 5_000
-DECISION_CELLS = ("segment_id", "decision", "codes_override", "phase_override", "reviewer")
+DECISION_CELLS = ("segment_id", "decision", "codes_override", "phase_override", "polarity_override", "reviewer")
 
 
 def _oversized_cells(record: Mapping[str, str]) -> list[str]:
@@ -819,15 +838,16 @@ def _row_problems(record: Mapping[str, str], codebook: Codebook) -> list[str]:
     decision = record["decision"]
     codes = split_ids(record.get("codes_override", ""))
     phase = record.get("phase_override", "")
-    if decision != "edit" and (codes or phase):
+    polarity = record.get("polarity_override", "")
+    if decision != "edit" and (codes or phase or polarity):
         problems.append(
-            f"codes_override/phase_override are filled but decision is '{decision or 'empty'}'; "
+            f"codes_override/phase_override/polarity_override are filled but decision is '{decision or 'empty'}'; "
             "write 'edit' in decision, or clear the override"
         )
-    if decision == "edit" and not codes and not phase:
+    if decision == "edit" and not codes and not phase and not polarity:
         problems.append(
-            "decision is 'edit' but codes_override and phase_override are both empty; "
-            "write the codes, or use accept/reject"
+            "decision is 'edit' but codes_override, phase_override and polarity_override are all empty; "
+            "write the codes, the phase or the polarity, or use accept/reject"
         )
     code_ids = [c for kind in CODE_KINDS for c in codebook.ids(kind)]
     unknown = [c for c in codes if c not in code_ids]
@@ -842,6 +862,13 @@ def _row_problems(record: Mapping[str, str], codebook: Codebook) -> list[str]:
             f"use one of {', '.join(codebook.ids('phases'))}"
         )
     return problems
+
+
+def _polarity_word(value: str) -> str:
+    """A polarity as reviewers write it ("do not", "Do-Not", "don't") as the id it means; anything
+    else is kept as written, for the schema check to report."""
+    word = re.sub(r"[\s\-]+", "_", value.strip().lower()).replace("\u2019", "'")
+    return {"dont": "do_not", "don't": "do_not", "donot": "do_not"}.get(word, word)
 
 
 def _suggest(value: str, choices: Sequence[str]) -> str:
@@ -882,9 +909,13 @@ def load_decision_sheet(path: str | Path, codebook: Codebook) -> tuple[list[Deci
         record["decision"] = record.get("decision", "").lower()
         record["segment_id"] = record.get("segment_id", "").lower()
         record["phase_override"] = record.get("phase_override", "").lower()
+        if "polarity_override" in record:
+            record["polarity_override"] = _polarity_word(record["polarity_override"])
         if "codes_override" in record:
             record["codes_override"] = record["codes_override"].lower()
-        if not record["decision"] and not record.get("codes_override") and not record.get("phase_override"):
+        if not record["decision"] and not any(
+            record.get(c) for c in ("codes_override", "phase_override", "polarity_override")
+        ):
             continue
         oversized = _oversized_cells(record)
         phase = codebook.normalize_phase(record["phase_override"]) if record["phase_override"] and not oversized else ""
@@ -900,6 +931,7 @@ def load_decision_sheet(path: str | Path, codebook: Codebook) -> tuple[list[Deci
             doc_id=cells.get("doc_id", ""),
             adjudicated=adjudicated,
             decided_at=record.get("decided_at", ""),
+            polarity_override=record.get("polarity_override", ""),
         )
         if formulas_in_row.get(index):
             report.append(decision.report_row("invalid", formula_message(str(path), index, formulas_in_row[index])))
@@ -942,6 +974,7 @@ class Resolved:
     coding: Coding
     reviewers: tuple[str, ...]
     phase_overridden: bool
+    polarity_overridden: bool = False
 
 
 @dataclass
@@ -952,12 +985,15 @@ class Resolution:
     latest: list[Decision] = field(default_factory=list)  # each reviewer's last word per segment
 
 
-def _describe(decision: Decision) -> str:
+def describe_decision(decision: Decision) -> str:
+    """One line naming a reviewer's decision and its overrides (conflict and agreement messages)."""
     parts = [f"{decision.reviewer}: {decision.decision}"]
     if decision.codes_override:
         parts.append("codes=" + ";".join(decision.codes_override))
     if decision.phase_override:
         parts.append("phase=" + decision.phase_override)
+    if decision.polarity_override:
+        parts.append("polarity=" + decision.polarity_override)
     return " ".join(parts)
 
 
@@ -1020,6 +1056,7 @@ def resolve_decisions(
                 coding,
                 tuple(sorted(d.reviewer for d in deciders)),
                 phase_overridden=any(d.phase_override for d in deciders),
+                polarity_overridden=any(d.polarity_override for d in deciders),
             )
             names = ", ".join(sorted(d.reviewer for d in deciders))
             for decision in group:
@@ -1031,7 +1068,7 @@ def resolve_decisions(
                     )
         else:
             result.conflicts[segment_id] = deciders
-            summary = " | ".join(_describe(d) for d in deciders)
+            summary = " | ".join(describe_decision(d) for d in deciders)
             where = "adjudicated sheets disagree" if deciders[0].adjudicated else "reviewers disagree"
             for decision in group:
                 result.report.append(

@@ -11,7 +11,7 @@
   replaces them, reject keeps them but marks the segment) and ``auto`` otherwise, including
   segments whose reviewers disagree.
 - edit sets ``is_recommendation=true`` (a reviewer coding a segment says it recommends something),
-  ``polarity=do`` where it was empty, replaces ``service_areas``/``practices``/``needs`` by the
+  ``polarity=do`` where it was empty (``polarity_override`` where given), replaces ``service_areas``/``practices``/``needs`` by the
   override's ids (codebook order) and, with a phase override, ``phase`` with ``phase_source=reviewer``.
 
 ``results/decisions_report.csv`` lists every decision read with its fate, every refused sheet and row,
@@ -116,7 +116,7 @@ def apply_resolution(rows: Iterable[dict[str, str]], resolution: Resolution, cod
             continue
         coding = applied.coding
         row["is_recommendation"] = "true"
-        row["polarity"] = row.get("polarity") or "do"
+        row["polarity"] = coding.polarity if applied.polarity_overridden else row.get("polarity") or "do"
         for kind in ("service_areas", "practices", "needs"):
             chosen = getattr(coding, kind)
             row[kind] = ";".join(code for code in codebook.ids(kind) if code in chosen)
