@@ -30,7 +30,7 @@ run: $(STAMP)
 
 # The linters first (fast), then the tests. ruff, mypy and their stubs come pinned from the test extra.
 test: lint
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest --durations=15
 
 # ruff (rules and format in pyproject.toml) on all Python files, mypy on the library, Snakemake's own lint.
 lint: $(STAMP)
