@@ -9,7 +9,8 @@ import pytest
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 
-from review_fixtures import default_form, segment_id, small_corpus, write_coded
+from review_fixtures import default_form, segment, segment_id, small_corpus, write_coded
+from reviewflow.review.selection import Selection
 from reviewflow.review.sheets import (
     MANUAL_SHEET_COLUMNS,
     REVIEWER_COLUMNS,
@@ -590,7 +591,7 @@ def test_export_for_a_reviewer_fills_in_their_earlier_decisions(tmp_path, form, 
     config.write_text(text.replace("decisions_dir: corpus/decisions", f"decisions_dir: {decisions}"), encoding="utf-8")
     args = dict(config=str(config), results=str(tmp_path), out=None, order="document")
     assert cli_export(Namespace(**args, reviewer="Ana", undecided=False)) == 0
-    assert "Ana's 2 earlier decision(s) filled in" in capsys.readouterr().out
+    assert "ana's 2 earlier decision(s) filled in" in capsys.readouterr().out  # the name as her rows have it
     rows = {row["segment_id"]: row for row in sheet_rows(tmp_path / "review" / "review_sheet.xlsx")}
     assert (rows[a]["decision"], rows[a]["decided_at"], rows[a]["reviewer"]) == ("reject", None, "ana")
     assert (rows[b]["decision"], rows[b]["codes_override"], rows[b]["note"]) == ("edit", "mental_health", "counseling")
@@ -654,3 +655,180 @@ def test_a_sheet_from_before_polarity_override_is_still_read(tmp_path, form):
     path.write_text(f"segment_id,decision,codes_override,phase_override,reviewer,note\n{a},accept,,,old,\n")
     decisions, problems = load_decision_sheet(path, form.codebook)
     assert problems == [] and [(d.decision, d.polarity_override) for d in decisions] == [("accept", "")]
+
+
+# ---- export filters: --doc, --recommendations-only, headings and --all-segments (issue 13) --------
+def _with_headings(results: Path) -> dict[str, list[dict]]:
+    """The small corpus with two headings in aron2006: a label, and one the coder calls a recommendation."""
+    docs = small_corpus(results)
+    label = segment("aron2006", "Findings", rec=False)
+    advice = segment("aron2006", "Start with assessment", practices="needs_assessment")
+    for row in (label, advice):
+        row["segment_kind"] = "heading"
+    docs["aron2006"] = [label, *docs["aron2006"], advice]
+    write_coded(results, "aron2006", docs["aron2006"])
+    return docs
+
+
+def _review_config(tmp_path: Path, decisions: Path) -> Path:
+    """The default review's config with its decisions folder in ``decisions``."""
+    config = tmp_path / "review.yaml"
+    text = (Path(__file__).resolve().parents[1] / "config" / "config.yaml").read_text(encoding="utf-8")
+    config.write_text(text.replace("decisions_dir: corpus/decisions", f"decisions_dir: {decisions}"), encoding="utf-8")
+    return config
+
+
+def _export_cli(tmp_path: Path, decisions: Path, *options: str) -> int:
+    from reviewflow.cli import main
+
+    config = _review_config(tmp_path, decisions)
+    return main(["review", "export", "--config", str(config), "--results", str(tmp_path), *options])
+
+
+def test_headings_are_left_out_unless_all_segments_but_a_recommending_heading_stays(tmp_path, form):
+    docs = _with_headings(tmp_path)
+    label, *_, advice = docs["aron2006"]
+    coded = sorted((tmp_path / "coded").glob("*.csv"))
+    written = export_review_sheet(coded, [], form, tmp_path / "sheet.xlsx")
+    ids = [row["segment_id"] for row in sheet_rows(tmp_path / "sheet.xlsx")]
+    assert label["segment_id"] not in ids and advice["segment_id"] in ids and len(ids) == 6
+    assert [(item.summary(), item.segment_ids) for item in written.left_out] == [
+        ("1 heading (--all-segments puts it back)", (label["segment_id"],))
+    ]
+    everything = export_review_sheet(coded, [], form, tmp_path / "all.xlsx", selection=Selection(all_segments=True))
+    assert everything.left_out == () and everything.n_segments == 7
+    assert sheet_rows(tmp_path / "all.xlsx")[0]["segment_id"] == label["segment_id"]
+    # a decision that makes the label heading a recommendation puts it back in the sheet
+    kept = export_review_sheet(coded, [], form, tmp_path / "b.xlsx", applied={label["segment_id"]: True})
+    assert kept.n_segments == 7
+
+
+def test_export_of_named_documents_only_refuses_an_unknown_doc_id_and_writes_nothing(tmp_path, form, capsys):
+    small_corpus(tmp_path)
+    decisions = tmp_path / "decisions"
+    out = tmp_path / "review" / "review_sheet.xlsx"
+    assert _export_cli(tmp_path, decisions, "--doc", "Clawson2009") == 0
+    assert "2 segments from 1 documents. Left out: 3 segments of other documents (--doc), 0 headings" in (
+        capsys.readouterr().out
+    )
+    assert {row["doc_id"] for row in sheet_rows(out)} == {"clawson2009"}
+    manual = load_workbook(out)["manual_fields"]
+    assert {row[0].value for row in manual.iter_rows(min_row=2)} == {"clawson2009"}
+    assert _export_cli(tmp_path, decisions, "--doc", "clawson2009, aron2006", "--doc", "aron2006") == 0
+    assert len(sheet_rows(out)) == 5
+    before = out.read_bytes()
+    capsys.readouterr()
+    assert _export_cli(tmp_path, decisions, "--doc", "aron2006,aron2060", "--recommendations-only") == 2
+    message = capsys.readouterr().err
+    assert "no coded document 'aron2060' (did you mean 'aron2006'?)" in message and "Nothing was written" in message
+    assert out.read_bytes() == before  # the earlier sheet stands
+
+
+def test_recommendations_only_goes_by_the_coder_or_an_applied_decision(tmp_path, form, capsys):
+    docs = _with_headings(tmp_path)
+    label, counseling, _shelter, study, _advice = docs["aron2006"]
+    decisions = tmp_path / "decisions"
+    # ben makes the study sentence a recommendation; ana rejects counseling (the coder calls it one)
+    write_decisions_csv(
+        decisions / "ben.csv", [{"segment_id": study["segment_id"], "decision": "edit", "phase_override": "immediate"}]
+    )
+    write_decisions_csv(decisions / "ana.csv", [{"segment_id": counseling["segment_id"], "decision": "reject"}])
+    assert _export_cli(tmp_path, decisions, "--recommendations-only") == 0
+    printed = capsys.readouterr().out
+    assert "5 segments from 2 documents. Left out: 1 heading (--all-segments puts it back), " in printed
+    assert "1 segment that is not a recommendation (--recommendations-only)." in printed
+    rows = sheet_rows(tmp_path / "review" / "review_sheet.xlsx")
+    formula = docs["clawson2009"][0]["segment_id"]
+    ids = [row["segment_id"] for row in rows]
+    assert study["segment_id"] in ids and counseling["segment_id"] in ids  # a second reviewer decides it too
+    assert formula not in ids and label["segment_id"] not in ids
+
+
+def test_a_decision_on_a_segment_left_out_of_the_sheet_is_kept(tmp_path, form, capsys):
+    from reviewflow.review.sheets import load_decisions
+
+    docs = _with_headings(tmp_path)
+    label, counseling, shelter, *_ = docs["aron2006"]
+    decisions = tmp_path / "decisions"
+    earlier = write_decisions_csv(
+        decisions / "ana.csv",
+        [
+            {"segment_id": label["segment_id"], "decision": "accept", "reviewer": "Ana"},
+            {"segment_id": counseling["segment_id"], "decision": "accept", "reviewer": "Ana"},
+        ],
+    )
+    saved_before = earlier.read_bytes()
+    assert _export_cli(tmp_path, decisions, "--reviewer", "ana", "--undecided") == 0
+    printed = capsys.readouterr().out
+    assert "Left out: 1 heading (--all-segments puts it back), 1 segment Ana decided already (--undecided)." in printed
+    assert (
+        f"Save a filled copy as {decisions}/ana_2.xlsx, a new file: 2 of Ana's earlier decisions, on segments not in "
+        "this sheet, stay in ana.csv (export never writes there); saved over it, they would be lost." in printed
+    )
+    assert earlier.read_bytes() == saved_before
+    out = tmp_path / "review" / "review_sheet.xlsx"
+    rows = sheet_rows(out)
+    assert {row["reviewer"] for row in rows} == {"Ana"}  # her name as she wrote it, whatever the file is called
+    # ana decides the shelter segment in the new sheet and saves it as told: all three decisions hold
+    book = load_workbook(out)
+    row = next(i for i, r in enumerate(rows, start=2) if r["segment_id"] == shelter["segment_id"])
+    book["segments"].cell(row=row, column=SEGMENT_SHEET_COLUMNS.index("decision") + 1, value="reject")
+    book.save(decisions / "ana_2.xlsx")  # "Ana_2.xlsx" would be read before ana.csv
+    found, problems = load_decisions(decision_files(decisions), form.codebook)
+    segments = {s["segment_id"]: s for rows in docs.values() for s in rows}
+    resolution = resolve_decisions(found, segments, form.codebook)
+    assert problems == [] and resolution.conflicts == {}
+    assert {sid: (r.decision, r.reviewers) for sid, r in resolution.applied.items()} == {
+        label["segment_id"]: ("accept", ("Ana",)),
+        counseling["segment_id"]: ("accept", ("Ana",)),
+        shelter["segment_id"]: ("reject", ("Ana",)),
+    }
+
+
+def test_a_new_sheet_name_sorts_after_the_reviewers_sheets_and_is_free():
+    from reviewflow.review.sheets import new_sheet_name
+
+    assert new_sheet_name("ana", ["d/ana.csv"], ["ana.csv"]) == "ana_2.xlsx"
+    assert new_sheet_name("ana", ["d/ana_9.xlsx"], ["ana_9.xlsx"]) == "ana_90.xlsx"  # ana_10 would be read first
+    assert new_sheet_name("Ana M", ["zeta.xlsx"], ["zeta.xlsx", "zeta_2.xlsx"]) == "zeta_3.xlsx"
+    assert new_sheet_name("ana", ["ana.xlsx"], ["ana.xlsx", "ana_2.xlsx"]) == "ana_3.xlsx"
+
+
+# ---- decided_at in the manual fields sheet ---------------------------------------------------------
+def test_manual_fields_carry_decided_at_into_their_report(tmp_path, form):
+    import datetime
+
+    from reviewflow.synthesis.extraction_table import REPORT_COLUMNS, build_forms_table
+
+    assert MANUAL_SHEET_COLUMNS.index("decided_at") == MANUAL_SHEET_COLUMNS.index("reviewer") + 1
+    assert REPORT_COLUMNS.index("decided_at") == REPORT_COLUMNS.index("reviewer") + 1
+    _, saved = fill_exported_sheet(
+        tmp_path,
+        form,
+        {
+            (2, "value"): "strong design",
+            (2, "decided_at"): datetime.datetime(2026, 11, 30, 14, 5),  # a date cell
+            (3, "value"): "yes",
+            (3, "decided_at"): "2026-11-29",
+            (4, "value"): "weak",
+            (4, "decided_at"): "yesterday",
+            (5, "value"): "no",  # not recorded: stays empty
+        },
+        "manual_fields",
+    )
+    values, refused = load_manual_sheet(saved)
+    assert [(v.row, v.decided_at) for v in values] == [(2, "2026-11-30 14:05"), (3, "2026-11-29"), (5, "")]
+    (bad,) = refused
+    assert (bad["status"], bad["row"], bad["decided_at"]) == ("invalid", 4, "yesterday")
+    assert "row 4: column 'decided_at': 'yesterday' is not valid (when the reviewer decided" in bad["message"]
+    table = build_forms_table(sorted((tmp_path / "forms").glob("*.json")), [saved], form)
+    applied = [(r["row"], r["decided_at"]) for r in table.report if r["status"] == "applied"]
+    assert applied == [(2, "2026-11-30 14:05"), (3, "2026-11-29"), (5, "")]
+
+
+def test_a_manual_fields_sheet_from_before_decided_at_is_still_read(tmp_path):
+    path = tmp_path / "d" / "old.manual_fields.csv"
+    path.parent.mkdir()
+    path.write_text("doc_id,field,label,value,reviewer,note\naron2006,quality_appraisal_notes,,fine,old,\n")
+    values, refused = load_manual_sheet(path)
+    assert refused == [] and [(v.value, v.reviewer, v.decided_at) for v in values] == [("fine", "old", "")]

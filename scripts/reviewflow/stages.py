@@ -39,7 +39,7 @@ _MANIFEST = ("corpus.manifest", *_READERS)
 # (which link their cells to the evidence with synthesis.audit).
 _FORM = ("errors", "form", "synthesis.outputs", "synthesis.evidence", "synthesis.tables", "synthesis.audit")
 # Reviewer sheets: the decisions folder and the config that names it.
-_REVIEW = ("config", "review.sheets")
+_REVIEW = ("config", "review.sheets", "review.selection")
 
 STAGE_MODULES: dict[str, tuple[str, ...]] = {
     "ingest": (*_CORE, *_READERS, "ingest.document", "ingest.job"),

@@ -36,6 +36,23 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     export.add_argument(
         "--undecided", action="store_true", help="with --reviewer: only the segments NAME has not decided yet"
     )
+    export.add_argument(
+        "--doc",
+        action="append",
+        default=[],
+        metavar="DOC_ID",
+        help="only this document's segments and manual fields (repeat, or separate ids with commas)",
+    )
+    export.add_argument(
+        "--recommendations-only",
+        action="store_true",
+        help="only the segments the coder calls recommendations, or an applied decision makes one",
+    )
+    export.add_argument(
+        "--all-segments",
+        action="store_true",
+        help="headings too (left out by default: a heading is decided only when it is coded as a recommendation)",
+    )
     export.set_defaults(handler=cli_export)
 
     agreement = actions.add_parser("agreement", help="agreement between automatic coding and reviewers")
@@ -75,16 +92,24 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def cli_export(args: argparse.Namespace) -> int:
-    """``python -m reviewflow review export [--config C] [--results R] [--out ...] [--order ...]``."""
+    """``python -m reviewflow review export [--config C] [--results R] [--out ...] [--order ...] [--reviewer NAME
+    [--undecided]] [--doc DOC_ID ...] [--recommendations-only] [--all-segments]``."""
+    from reviewflow.review.selection import Selection, parse_doc_ids
     from reviewflow.review.sheets import export_for_review
 
+    selection = Selection(
+        doc_ids=parse_doc_ids(getattr(args, "doc", None) or []),
+        recommendations_only=bool(getattr(args, "recommendations_only", False)),
+        all_segments=bool(getattr(args, "all_segments", False)),
+        undecided_only=bool(getattr(args, "undecided", False)),
+    )
     outcome = export_for_review(
         getattr(args, "config", None),
         getattr(args, "results", None),
         args.out,
         getattr(args, "order", None),
         getattr(args, "reviewer", None),
-        bool(getattr(args, "undecided", False)),
+        selection,
     )
     print(outcome.message())
     return 0

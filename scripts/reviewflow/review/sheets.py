@@ -41,6 +41,14 @@ import jsonschema
 from reviewflow.errors import ReviewflowError
 from reviewflow.fileio import atomic_write_bytes, csv_error_message, read_csv_rows, read_json, read_yaml
 from reviewflow.paths import schema_path
+from reviewflow.review.selection import (
+    EVERY_SEGMENT,
+    LeftOut,
+    Selection,
+    check_doc_ids,
+    left_out_summary,
+    select_segments,
+)
 from reviewflow.safety import FORMULA_PREFIXES, neutralize_formula
 
 if TYPE_CHECKING:
@@ -76,7 +84,8 @@ SEGMENT_SHEET_COLUMNS: tuple[str, ...] = (
 )
 # How the export orders segments: as the documents run, or the scorer's most uncertain first.
 SHEET_ORDERS: tuple[str, ...] = ("document", "least-confident")
-MANUAL_SHEET_COLUMNS: tuple[str, ...] = ("doc_id", "field", "label", "value", "reviewer", "note")
+# decided_at as in the segments sheet; a sheet saved before the column existed is still read
+MANUAL_SHEET_COLUMNS: tuple[str, ...] = ("doc_id", "field", "label", "value", "reviewer", "decided_at", "note")
 REPORT_COLUMNS: tuple[str, ...] = (
     "source",
     "row",
@@ -283,10 +292,11 @@ def order_segments(segments: Sequence[Mapping[str, str]], order: str = "document
     return [segment for _, segment in sorted(enumerate(segments), key=key)]
 
 
-def _reviewer_cells(decision: Decision | None) -> dict[str, Any]:
-    """The reviewer columns of a sheet row: a reviewer's own earlier decision, or empty."""
+def _reviewer_cells(decision: Decision | None, reviewer: str = "") -> dict[str, Any]:
+    """The reviewer columns of a sheet row: a reviewer's own earlier decision, or empty apart from
+    ``reviewer`` (the name a sheet exported for one reviewer carries, whatever the file is called)."""
     if decision is None:
-        return dict.fromkeys(REVIEWER_COLUMNS, "")
+        return {**dict.fromkeys(REVIEWER_COLUMNS, ""), "reviewer": reviewer}
     return {
         "decision": decision.decision,
         "codes_override": ";".join(decision.codes_override),
@@ -302,9 +312,11 @@ def segment_sheet_rows(
     segments: Sequence[Mapping[str, str]],
     citations: Mapping[str, str],
     decided: Mapping[str, Decision] | None = None,
+    reviewer: str = "",
 ) -> list[dict[str, Any]]:
     """Rows of the "segments" sheet: the automatic codes, the scorer's confidence and the reviewer
-    columns, empty or filled with ``decided`` (segment_id → one reviewer's own decision)."""
+    columns, empty (``reviewer`` in the reviewer column) or filled with ``decided`` (segment_id → one
+    reviewer's own decision)."""
     decided = decided or {}
     rows = []
     for seg in segments:
@@ -326,14 +338,15 @@ def segment_sheet_rows(
                 "phase": seg.get("phase", ""),
                 "confidence": seg.get("confidence", "") if confidence is None else confidence,
                 "decided_by": seg.get("decided_by", ""),
-                **_reviewer_cells(decided.get(seg.get("segment_id", ""))),
+                **_reviewer_cells(decided.get(seg.get("segment_id", "")), reviewer),
             }
         )
     return rows
 
 
-def manual_sheet_rows(forms: Sequence[Mapping[str, Any]], form: Form) -> list[dict[str, Any]]:
-    """Rows of the "manual_fields" sheet: every manual field of every document, in form order."""
+def manual_sheet_rows(forms: Sequence[Mapping[str, Any]], form: Form, reviewer: str = "") -> list[dict[str, Any]]:
+    """Rows of the "manual_fields" sheet: every manual field of every document, in form order, with
+    ``reviewer`` in the reviewer column."""
     manual = list(form.iter_fields("manual"))
     rows = []
     for record in sorted(forms, key=lambda r: r.get("doc_id", "")):
@@ -348,7 +361,8 @@ def manual_sheet_rows(forms: Sequence[Mapping[str, Any]], form: Form) -> list[di
                     "field": spec.id,
                     "label": spec.label,
                     "value": "" if value is None else str(value),
-                    "reviewer": "",
+                    "reviewer": reviewer,
+                    "decided_at": "",
                     "note": "",
                 }
             )
@@ -378,7 +392,8 @@ def instruction_lines(form: Form, decisions_dir: str = "corpus/decisions", resul
         f"6. When two reviewers disagree, the automatic codes stay until a sheet named {decisions_dir}/adjudicated.xlsx",
         "   (or .csv) decides the segment; an adjudicated decision always wins.",
         "7. 'manual_fields' lists the form fields that the coder does not fill (one row per document and field): write",
-        f"   the value in 'value' (and your name in 'reviewer'); it is read back into {results_dir}/forms.csv. Leave rows empty that you did not assess.",
+        f"   the value in 'value' (your name in 'reviewer', and 'decided_at' as in 'segments'); it is read back into {results_dir}/forms.csv.",
+        "   Leave rows empty that you did not assess.",
         "",
         f"Extraction form: {form.id} version {form.version}",
         "phases: " + "; ".join(book.ids("phases")),
@@ -460,6 +475,18 @@ def workbook_bytes(workbook: Any) -> bytes:
     return fixed.getvalue()
 
 
+@dataclass(frozen=True)
+class ExportedSheet:
+    """What ``export_review_sheet`` wrote: the segment rows, and what each filter left out."""
+
+    segment_ids: tuple[str, ...]
+    left_out: tuple[LeftOut, ...]
+
+    @property
+    def n_segments(self) -> int:
+        return len(self.segment_ids)
+
+
 def export_review_sheet(
     coded_paths: Iterable[str | Path],
     form_paths: Iterable[str | Path],
@@ -470,57 +497,106 @@ def export_review_sheet(
     decisions_dir: str = "corpus/decisions",
     results_dir: str = "results",
     decided: Mapping[str, Decision] | None = None,
-    undecided_only: bool = False,
-) -> int:
-    """Write the review workbook; return the number of segment rows (in ``order``, see ``order_segments``).
+    selection: Selection = EVERY_SEGMENT,
+    applied: Mapping[str, bool] | None = None,
+    reviewer: str = "",
+) -> ExportedSheet:
+    """Write the review workbook: the segments ``selection`` keeps (``reviewflow.review.selection``;
+    headings are left out unless ``all_segments``), in ``order`` (see ``order_segments``).
     Its instructions name ``decisions_dir`` and ``results_dir``, the folders of the review it belongs to.
-    ``decided`` (``reviewer_decisions``) fills one reviewer's earlier decisions in; ``undecided_only``
-    leaves out the segments they decided."""
-    segments = order_segments(read_segments(coded_paths), order)
-    if undecided_only:
-        segments = [seg for seg in segments if seg.get("segment_id", "") not in (decided or {})]
-    forms = [read_json(path) for path in sorted(form_paths, key=lambda p: Path(p).stem)]
+    ``decided`` (``reviewer_decisions``) fills one reviewer's earlier decisions in, ``reviewer`` names
+    them in the other rows; ``applied`` (segment_id → recommendation or not, by the applied decisions)
+    is what the recommendation filters go by besides the coder."""
+    segments, left_out = select_segments(
+        order_segments(read_segments(coded_paths), order), selection, applied, set(decided or {}), reviewer
+    )
+    records = [read_json(path) for path in sorted(form_paths, key=lambda p: Path(p).stem)]
+    if selection.doc_ids:
+        records = [record for record in records if record.get("doc_id", "") in selection.doc_ids]
     workbook = build_review_workbook(
-        segment_sheet_rows(segments, citations or {}, decided),
-        manual_sheet_rows(forms, form),
+        segment_sheet_rows(segments, citations or {}, decided, reviewer),
+        manual_sheet_rows(records, form, reviewer),
         instruction_lines(form, decisions_dir, results_dir),
         form.codebook.ids("phases"),
     )
     atomic_write_bytes(out, workbook_bytes(workbook))
-    return len(segments)
+    return ExportedSheet(tuple(seg.get("segment_id", "") for seg in segments), tuple(left_out))
+
+
+def own_decisions(decisions: Iterable[Decision], reviewer: str) -> list[Decision]:
+    """The decisions of ``reviewer`` (case and spacing aside), sheets in name order and rows top to bottom."""
+    wanted = " ".join(reviewer.split()).casefold()
+    mine = [d for d in decisions if " ".join(d.reviewer.split()).casefold() == wanted]
+    return sorted(mine, key=lambda d: (d.source, d.row))
 
 
 def reviewer_decisions(decision_paths: Iterable[str | Path], codebook: Codebook, reviewer: str) -> dict[str, Decision]:
     """segment_id → the last valid decision of ``reviewer`` (case and spacing aside) in the sheets,
     sheets in name order and rows top to bottom, as the run resolves a reviewer's own rows."""
-    wanted = " ".join(reviewer.split()).casefold()
     decisions, _ = load_decisions(decision_paths, codebook)
-    mine = [d for d in decisions if " ".join(d.reviewer.split()).casefold() == wanted]
-    return {d.segment_id: d for d in sorted(mine, key=lambda d: (d.source, d.row))}
+    return {d.segment_id: d for d in own_decisions(decisions, reviewer)}
+
+
+def applied_recommendations(
+    segments: Sequence[Mapping[str, str]], decisions: Sequence[Decision], codebook: Codebook
+) -> dict[str, bool]:
+    """segment_id → whether the decision the next run applies to it (``resolve_decisions``) makes it a
+    recommendation; segments without an applied decision (none, or reviewers in conflict) are absent."""
+    by_id = {row.get("segment_id", ""): row for row in segments}
+    resolution = resolve_decisions(decisions, by_id, codebook)
+    return {segment_id: resolved.coding.is_recommendation for segment_id, resolved in resolution.applied.items()}
+
+
+def new_sheet_name(reviewer: str, own_sheets: Collection[str], taken: Collection[str]) -> str:
+    """A file name (``ana_2.xlsx``) for a reviewer's next sheet: not ``taken`` and sorting after every
+    one of ``own_sheets`` (the run reads sheets in name order, and a reviewer's later row wins)."""
+    stem = re.sub(r"[^\w.-]+", "_", reviewer.strip()) or "reviewer"
+    latest = max((Path(name).name for name in own_sheets), default="")
+    names = {Path(name).name for name in taken}
+    for base in (stem, Path(latest).stem):
+        for number in range(2, 100):
+            name = f"{base}_{number}.xlsx"
+            if name > latest and name not in names:
+                return name
+    raise ReviewflowError(f"no free sheet name after {latest}. Fix: move {reviewer}'s older sheets into one.")
 
 
 @dataclass(frozen=True)
 class ExportOutcome:
-    """What `review export` wrote, for its one-line report (``message``)."""
+    """What `review export` wrote, for its summary (``message``)."""
 
     out: Path
-    n_segments: int
+    sheet: ExportedSheet
     n_documents: int
     order: str
     decisions_dir: str
-    reviewer: str | None
-    n_decided: int
+    reviewer: str | None  # as the reviewer's earlier rows spell the name (else as typed)
+    n_decided: int  # the reviewer's earlier decisions (one per segment)
     undecided_only: bool
+    # the decisions in the decisions folder (the reviewer's, or everyone's) on segments not in the sheet
+    elsewhere: tuple[Decision, ...] = ()
+    save_as: str = "<your name>.xlsx"  # the file name to save the filled copy under, in the decisions folder
 
     def message(self) -> str:
         ordered = ", least confident first" if self.order == "least-confident" else ""
+        left_out = left_out_summary(self.sheet.left_out)
         filled = ""
-        if self.reviewer:
-            kept = "left out" if self.undecided_only else "filled in"
-            filled = f" {self.reviewer}'s {self.n_decided} earlier decision(s) {kept}."
+        if self.reviewer and not self.undecided_only:  # with --undecided, the left-out summary counts them
+            filled = f" {self.reviewer}'s {self.n_decided} earlier decision(s) filled in."
+        save = f"Save a filled copy as {self.decisions_dir}/{self.save_as}"
+        if self.elsewhere:
+            files = sorted({Path(d.source).name for d in self.elsewhere})
+            whose = f"of {self.reviewer}'s earlier decisions" if self.reviewer else "earlier decision(s)"
+            over = "it, they" if len(files) == 1 else "one of them, its decisions on those segments"
+            save += (
+                f", a new file: {len(self.elsewhere)} {whose}, on segments not in this sheet, stay in "
+                f"{', '.join(files)} (export never writes there); saved over {over} would be lost."
+            )
+        else:
+            save += "."
         return (
-            f"{self.out}: {self.n_segments} segments from {self.n_documents} documents{ordered}.{filled} "
-            f"Save a filled copy as {self.decisions_dir}/{self.reviewer or '<your name>'}.xlsx."
+            f"{self.out}: {self.sheet.n_segments} segments from {self.n_documents} documents{ordered}."
+            f"{' ' + left_out if left_out else ''}{filled} {save}"
         )
 
 
@@ -530,10 +606,11 @@ def export_for_review(
     out: str | Path | None = None,
     order: str | None = None,
     reviewer: str | None = None,
-    undecided: bool = False,
+    selection: Selection = EVERY_SEGMENT,
 ) -> ExportOutcome:
     """`review export`: the review is the config's (its form, manifest, decisions and results folders);
-    ``results_dir``/``out`` override. Nothing is written inside the decisions folder."""
+    ``results_dir``/``out`` override. Every option is checked before anything is written, and nothing
+    is written inside the decisions folder."""
     from reviewflow.config import check_results_owner, load_config
     from reviewflow.corpus.manifest import read_rows
     from reviewflow.form import load_form
@@ -546,6 +623,7 @@ def export_for_review(
             f"{results / 'coded'}: no coded documents. Fix: run the workflow first "
             f"(`make run CONFIG={config.path}`), or point --results at a finished run."
         )
+    check_doc_ids(selection.doc_ids, [path.stem for path in coded], str(results / "coded"))
     sheet = Path(out) if out else results / "review" / "review_sheet.xlsx"
     if sheet.resolve().is_relative_to(results.resolve()):
         check_results_owner(results, config.values["manifest"])
@@ -559,10 +637,16 @@ def export_for_review(
             f"{sheet}: inside the decisions folder {decisions_dir}, which reviewflow never writes to; nothing was "
             "written. Fix: export elsewhere (the default is RESULTS/review/review_sheet.xlsx) and save your copy there."
         )
-    if undecided and not reviewer:
+    if selection.undecided_only and not reviewer:
         raise ReviewflowError("--undecided needs --reviewer NAME: whose undecided segments? Nothing was written.")
-    decided = reviewer_decisions(decision_files(config.decisions_dir), form.codebook, reviewer) if reviewer else None
-    count = export_review_sheet(
+    sheets = decision_files(config.decisions_dir)
+    decisions, _ = load_decisions(sheets, form.codebook)
+    mine = own_decisions(decisions, reviewer) if reviewer else []
+    decided = {d.segment_id: d for d in mine}
+    # new rows carry the name as the reviewer's earlier rows spell it, so a sheet saved under another
+    # file name is still theirs
+    name = mine[-1].reviewer if mine else (reviewer or "")
+    written = export_review_sheet(
         coded,
         sorted((results / "forms").glob("*.json")),
         form,
@@ -571,10 +655,28 @@ def export_for_review(
         order,
         decisions_dir=decisions_dir,
         results_dir=str(results_dir or config.values["results_dir"]),
-        decided=decided,
-        undecided_only=undecided,
+        decided=decided if reviewer else None,
+        selection=selection,
+        applied=applied_recommendations(read_segments(coded), decisions, form.codebook),
+        reviewer=name,
     )
-    return ExportOutcome(sheet, count, len(coded), order, decisions_dir, reviewer, len(decided or {}), undecided)
+    shown = set(written.segment_ids)
+    elsewhere = tuple(d for d in (mine if reviewer else decisions) if d.segment_id not in shown)
+    save_as = f"{reviewer or '<your name>'}.xlsx"
+    if reviewer and elsewhere:
+        save_as = new_sheet_name(name, [d.source for d in mine], [path.name for path in sheets])
+    return ExportOutcome(
+        sheet,
+        written,
+        len(selection.doc_ids) or len(coded),
+        order,
+        decisions_dir,
+        name or None,
+        len(decided),
+        selection.undecided_only,
+        elsewhere,
+        save_as,
+    )
 
 
 # --------------------------------------------------------------------------------------------------
@@ -1108,12 +1210,14 @@ class ManualValue:
     source: str
     row: int
     adjudicated: bool = False
+    decided_at: str = ""  # as in a segment decision: as the reviewer wrote it, "" when not recorded
 
     def report_row(self, status: str, message: str) -> dict[str, Any]:
         return {
             "source": self.source,
             "row": self.row,
             "reviewer": self.reviewer,
+            "decided_at": self.decided_at,
             "doc_id": self.doc_id,
             "field": self.field,
             "value": self.value,
@@ -1191,6 +1295,8 @@ def load_manual_sheet(path: str | Path) -> tuple[list[ManualValue], list[dict[st
 
     A row with an empty value (a field the reviewer did not fill) is skipped. The reviewer is the
     ``reviewer`` cell, else the decisions file's name (``ana.xlsx`` and ``ana.manual_fields.csv`` → ``ana``).
+    ``decided_at`` is read and checked as in the segments sheet (a row with something else there is
+    ``invalid``); a sheet without the column, saved before it existed, is read with it empty.
     Checking doc ids, field ids and values against the corpus and the form is the caller's job.
     """
     path = Path(path)
@@ -1206,6 +1312,7 @@ def load_manual_sheet(path: str | Path) -> tuple[list[ManualValue], list[dict[st
                 "source": str(path),
                 "row": "",
                 "reviewer": "",
+                "decided_at": "",
                 "doc_id": "",
                 "field": "",
                 "value": "",
@@ -1232,9 +1339,26 @@ def load_manual_sheet(path: str | Path) -> tuple[list[ManualValue], list[dict[st
             source=str(path),
             row=index,
             adjudicated=stem.lower() == ADJUDICATION_STEM,
+            decided_at=record.get("decided_at", ""),
         )
         if formulas_in_row.get(index):
             refused.append(value.report_row("invalid", formula_message(where, index, formulas_in_row[index])))
+        elif not _valid_decided_at(value.decided_at):
+            refused.append(
+                value.report_row("invalid", f"{where}: row {index}: {_decided_at_problem(value.decided_at)}")
+            )
         else:
             values.append(value)
     return values, refused
+
+
+def _valid_decided_at(text: str) -> bool:
+    """``decided_at`` as the decisions schema has it: empty, a date, or a date and time."""
+    return re.fullmatch(_schema()["properties"]["decided_at"]["pattern"], text) is not None
+
+
+def _decided_at_problem(text: str) -> str:
+    return (
+        f"column 'decided_at': {text!r} is not valid (when the reviewer decided: a date, 2026-11-30, or a date "
+        "and time, 2026-11-30 14:05; optional). Fix: correct the cell or clear it; the value is not used until then."
+    )

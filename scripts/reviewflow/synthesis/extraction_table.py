@@ -45,6 +45,7 @@ REPORT_COLUMNS: tuple[str, ...] = (
     "source",
     "row",
     "reviewer",
+    "decided_at",
     "doc_id",
     "field",
     "value",
