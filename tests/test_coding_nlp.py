@@ -115,7 +115,7 @@ def _one_matcher_over_every_token_pattern(matcher):
 
     strings = matcher.nlp.vocab.strings
     reference = Matcher(matcher.nlp.vocab)
-    for part in (matcher.tokens, matcher.anchored):
+    for part in (matcher.tokens, *(group.matcher for group in matcher.anchored.values())):
         for key in list(part._patterns):
             reference.add(strings[key], part.get(key)[1])
     return reference
@@ -132,9 +132,7 @@ def test_anchored_token_patterns_find_what_one_matcher_over_every_token_finds() 
     texts = [" ".join(rng.choice(words) for _ in range(rng.randint(1, 120))) for _ in range(60)]
     compared = 0
     for doc in nlp.pipe(texts):
-        found = set(matcher.tokens(doc))
-        for first, last in matcher.anchored_windows(doc):
-            found |= {(key, first + start, first + end) for key, start, end in matcher.anchored(doc[first:last])}
+        found = set(matcher.tokens(doc)) | matcher.anchored_matches(doc)
         expected = set(reference(doc))
         assert found == expected, doc.text[:200]
         compared += len(expected)
@@ -147,4 +145,4 @@ def test_a_run_on_line_of_plain_words_leaves_the_token_patterns_almost_nothing_t
     # spaCy's Matcher tries each of its patterns at each token: only the few unanchored ones run on
     # all 10,000 tokens, the anchored ones (most of them) on no window at all
     assert matcher.anchored_windows(doc) == []
-    assert len(matcher.tokens) <= 5 < len(matcher.anchored)
+    assert len(matcher.tokens) <= 5 < sum(len(group.matcher) for group in matcher.anchored.values())

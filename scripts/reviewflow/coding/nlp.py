@@ -129,6 +129,14 @@ def build_nlp(pipeline: str = "") -> Language:
     return nlp
 
 
+@dataclass
+class AnchoredGroup:
+    """Token patterns that share their first words, and the longest one's length in tokens."""
+
+    matcher: Matcher
+    length: int = 0
+
+
 class CodebookMatcher:
     """All patterns of a form's codebook, compiled once for one spaCy pipeline."""
 
@@ -138,12 +146,14 @@ class CodebookMatcher:
         self.lemma = PhraseMatcher(nlp.vocab, attr="LEMMA")
         self.tokens = Matcher(nlp.vocab)  # token patterns that can start at any token
         # Token patterns whose first token must have one of a few words (ANCHOR_ATTRS) and whose length
-        # is bounded: run only on windows from such words. spaCy's Matcher tries every pattern at every
-        # token, so on text where those words are rare (a run-on line, most of any text) this is the
-        # difference between ~190 microseconds a token and a few.
-        self.anchored = Matcher(nlp.vocab)
+        # is bounded: each group of patterns that share their first words runs only on windows from
+        # those words. spaCy's Matcher tries every pattern at every token, so on text where the words
+        # are rare (a run-on line, most of any text) this is the difference between ~190 microseconds
+        # a token and a few; one group per anchor set keeps patterns that start with common words
+        # ("is", "the") from widening the windows of those that start with rare ones ("refer").
+        self.anchored: dict[tuple[str, frozenset[str]], AnchoredGroup] = {}
         self.anchors: dict[str, set[str]] = {attr: set() for attr in ANCHOR_ATTRS}
-        self.anchored_length = 0
+        self._groups_of: dict[tuple[str, str], list[AnchoredGroup]] = {}
         book = form.codebook
         groups: list[tuple[str, list[dict[str, Any]]]] = [
             ("phase", list(book.phases)),
@@ -193,22 +203,44 @@ class CodebookMatcher:
             return
         attr, values = anchor
         self.anchors[attr] |= values
-        self.anchored_length = max(self.anchored_length, len(pattern))
-        self.anchored.add(key, [pattern])
+        group = self.anchored.get((attr, frozenset(values)))
+        if group is None:
+            group = self.anchored[(attr, frozenset(values))] = AnchoredGroup(Matcher(self.nlp.vocab))
+            for value in values:
+                self._groups_of.setdefault((attr, value), []).append(group)
+        group.length = max(group.length, len(pattern))
+        group.matcher.add(key, [pattern])
 
-    def anchored_windows(self, doc: Doc) -> list[tuple[int, int]]:
-        """Disjoint token ranges of ``doc`` holding every match of the anchored patterns: from each token
-        that can start one, as long as the longest pattern (overlapping ranges merged)."""
-        lower, lemma, orth = (self.anchors[attr] for attr in ANCHOR_ATTRS)
-        windows: list[tuple[int, int]] = []
+    def anchored_windows(self, doc: Doc) -> list[tuple[AnchoredGroup, int, int]]:
+        """(group, first, last): disjoint token ranges of ``doc`` per group of anchored patterns, holding
+        every match of the group's patterns: from each token that can start one, as long as the group's
+        longest pattern (overlapping ranges merged)."""
+        starts: dict[int, list[int]] = {}
+        groups: dict[int, AnchoredGroup] = {}
         for index, token in enumerate(doc):
-            if token.lower_ in lower or token.lemma_ in lemma or token.orth_ in orth:
-                end = min(index + self.anchored_length, len(doc))
-                if windows and index <= windows[-1][1]:
-                    windows[-1] = (windows[-1][0], max(windows[-1][1], end))
+            for attr, word in zip(ANCHOR_ATTRS, (token.lower_, token.lemma_, token.orth_), strict=True):
+                for group in self._groups_of.get((attr, word), ()):
+                    starts.setdefault(id(group), []).append(index)
+                    groups[id(group)] = group
+        windows: list[tuple[AnchoredGroup, int, int]] = []
+        for key, indices in starts.items():
+            group, merged = groups[key], []
+            for index in sorted(set(indices)):
+                end = min(index + group.length, len(doc))
+                if merged and index <= merged[-1][1]:
+                    merged[-1] = (merged[-1][0], max(merged[-1][1], end))
                 else:
-                    windows.append((index, end))
+                    merged.append((index, end))
+            windows += [(group, first, last) for first, last in merged]
         return windows
+
+    def anchored_matches(self, doc: Doc) -> set[tuple[int, int, int]]:
+        """(match_id, start, end) of every anchored pattern in ``doc``."""
+        found = set()
+        for group, first, last in self.anchored_windows(doc):
+            # a Span's matches are numbered from its first token
+            found |= {(key, first + start, first + end) for key, start, end in group.matcher(doc[first:last])}
+        return found
 
     def hits(self, doc: Doc) -> list[Hit]:
         strings = self.nlp.vocab.strings
@@ -217,11 +249,9 @@ class CodebookMatcher:
             for match_id, start, end in matcher(doc):
                 group, code, name = strings[match_id].split(KEY_SEPARATOR)
                 found.add(Hit(group, code, name, start, end))
-        for first, last in self.anchored_windows(doc):
-            # a Span's matches are numbered from its first token
-            for match_id, start, end in self.anchored(doc[first:last]):
-                group, code, name = strings[match_id].split(KEY_SEPARATOR)
-                found.add(Hit(group, code, name, first + start, first + end))
+        for match_id, start, end in self.anchored_matches(doc):
+            group, code, name = strings[match_id].split(KEY_SEPARATOR)
+            found.add(Hit(group, code, name, start, end))
         ordered = sorted(found, key=lambda h: (h.start, h.end, h.group, h.code, h.name))
         return _drop_contained(_drop_excluded(ordered))
 
