@@ -224,7 +224,8 @@ class CodebookMatcher:
                     groups[id(group)] = group
         windows: list[tuple[AnchoredGroup, int, int]] = []
         for key, indices in starts.items():
-            group, merged = groups[key], []
+            group = groups[key]
+            merged: list[tuple[int, int]] = []
             for index in sorted(set(indices)):
                 end = min(index + group.length, len(doc))
                 if merged and index <= merged[-1][1]:
