@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any, cast
 
 import spacy
-from spacy.attrs import SENT_START
+from spacy.attrs import LEMMA, LOWER, ORTH, SENT_START
 from spacy.language import Language
 from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc
@@ -153,7 +153,7 @@ class CodebookMatcher:
         # ("is", "the") from widening the windows of those that start with rare ones ("refer").
         self.anchored: dict[tuple[str, frozenset[str]], AnchoredGroup] = {}
         self.anchors: dict[str, set[str]] = {attr: set() for attr in ANCHOR_ATTRS}
-        self._groups_of: dict[tuple[str, str], list[AnchoredGroup]] = {}
+        self._groups_of: dict[tuple[int, int], list[AnchoredGroup]] = {}  # (attribute, word hash)
         book = form.codebook
         groups: list[tuple[str, list[dict[str, Any]]]] = [
             ("phase", list(book.phases)),
@@ -207,7 +207,8 @@ class CodebookMatcher:
         if group is None:
             group = self.anchored[(attr, frozenset(values))] = AnchoredGroup(Matcher(self.nlp.vocab))
             for value in values:
-                self._groups_of.setdefault((attr, value), []).append(group)
+                word = self.nlp.vocab.strings.add(value)
+                self._groups_of.setdefault((ANCHOR_ATTRS.index(attr), word), []).append(group)
         group.length = max(group.length, len(pattern))
         group.matcher.add(key, [pattern])
 
@@ -217,8 +218,9 @@ class CodebookMatcher:
         longest pattern (overlapping ranges merged)."""
         starts: dict[int, list[int]] = {}
         groups: dict[int, AnchoredGroup] = {}
-        for index, token in enumerate(doc):
-            for attr, word in zip(ANCHOR_ATTRS, (token.lower_, token.lemma_, token.orth_), strict=True):
+        # the words' hashes from one array: no Token object per token
+        for index, words in enumerate(doc.to_array(ANCHOR_ATTR_IDS).tolist()):
+            for attr, word in enumerate(words):
                 for group in self._groups_of.get((attr, word), ()):
                     starts.setdefault(id(group), []).append(index)
                     groups[id(group)] = group
@@ -259,6 +261,7 @@ class CodebookMatcher:
 
 # The attributes (the order anchors are looked up in) a token pattern's first token can anchor it by.
 ANCHOR_ATTRS = ("LOWER", "LEMMA", "ORTH")
+ANCHOR_ATTR_IDS = [LOWER, LEMMA, ORTH]
 
 
 def _anchor(pattern: Sequence[dict[str, Any]]) -> tuple[str, set[str]] | None:
