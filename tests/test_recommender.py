@@ -148,6 +148,7 @@ def test_leave_one_document_out_figures_do_not_regress(shared_dir):
     assert len(texts) >= 5
     pooled = leave_one_out(texts, DEFAULT_FORM)["pooled"]
     for variant in ("rules", "model"):
-        assert pooled[variant]["recommendation"]["recall"] >= 0.70, variant
-        assert pooled[variant]["recommendation"]["precision"] >= 0.70, variant
-        assert pooled[variant]["codes"]["f1"] >= 0.80, variant
+        # 2026-12-02: rules P .90 R .85, model P .92 R .85; codes F1 .86 for both
+        assert pooled[variant]["recommendation"]["recall"] >= 0.82, variant
+        assert pooled[variant]["recommendation"]["precision"] >= 0.87, variant
+        assert pooled[variant]["codes"]["f1"] >= 0.83, variant
