@@ -103,6 +103,59 @@ def test_a_skip_segment_is_left_out_of_the_recommendation_measure(tmp_path):
     assert result["n_matched"] == 3  # codes are still scored on the skip segment
 
 
+def test_attribution_pairs_are_cited_work_and_code_of_recommendations_and_skip_counts_neither_way():
+    from reviewflow.coding.evaluation import attribution_scores
+
+    def cited(author, year):
+        return json.dumps([{"raw": f"{author}, {year}", "authors": [author], "year": year, "suffix": ""}])
+
+    gold = {
+        "s1": {
+            "is_recommendation": "true",
+            "recommendation_kind": "explicit",
+            "service_areas": "mental_health",
+            "citations": "Aron 2006",
+        },
+        "s2": {
+            "is_recommendation": "false",
+            "recommendation_kind": "skip",
+            "service_areas": "shelter_housing",
+            "citations": "Clawson 2009",
+        },
+        "s3": {
+            "is_recommendation": "false",
+            "recommendation_kind": "none",
+            "service_areas": "physical_health",
+            "citations": "Zimmerman 2003",
+        },
+    }
+    coded = [
+        {
+            "segment_id": "s1",
+            "is_recommendation": True,
+            "service_areas": ["mental_health"],
+            "practices": [],
+            "citations_json": cited("Aron", "2006"),
+        },
+        {
+            "segment_id": "s2",
+            "is_recommendation": True,
+            "service_areas": ["shelter_housing"],
+            "practices": [],
+            "citations_json": cited("Clawson", "2009"),
+        },
+        {
+            "segment_id": "s3",
+            "is_recommendation": True,
+            "service_areas": ["physical_health"],
+            "practices": [],
+            "citations_json": cited("Zimmerman", "2003"),
+        },
+    ]
+    result = attribution_scores(gold, coded)
+    assert (result["tp"], result["fp"], result["fn"], result["n_gold"]) == (1, 1, 0, 1)
+
+
 def test_cli_prints_every_split(tmp_path, capsys):
     gold = _write(tmp_path / "gold.csv", ["s1,dev,true,do,mental_health,,,,,", "s2,held_out,false,,,,,,,"])
     pred = _write(tmp_path / "pred.csv", ["s1,,true,do,mental_health,,,,,", "s2,,false,,,,,,,"])

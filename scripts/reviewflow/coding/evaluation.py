@@ -510,8 +510,10 @@ def attribution_scores(
 
     This is what the review's synthesis is built from: a recommendation coded ``mental_health`` that
     cites (Caliber, 2007) says Caliber 2007 supports mental health care. Works are compared by first
-    author and year (``citation_key``).
+    author and year (``citation_key``). A segment the gold marks ``skip`` (its status is ambiguous)
+    adds no pair on either side, as it counts neither way in the recommendation measure.
     """
+    skipped = {sid for sid, row in segment_gold.items() if row.get("recommendation_kind") == "skip"}
 
     def pairs(rows: Iterable[Mapping[str, Any]], keys: Any) -> set[tuple[str, str]]:
         return {
@@ -524,7 +526,7 @@ def attribution_scores(
         }
 
     gold = pairs(segment_gold.values(), lambda row: {citation_key(c) for c in _split(row.get("citations"))})
-    pred = pairs(coded_rows, predicted_citation_keys)
+    pred = pairs((row for row in coded_rows if row.get("segment_id") not in skipped), predicted_citation_keys)
     return {
         **counts_scores(len(gold & pred), len(pred - gold), len(gold - pred)),
         "n_gold": len(gold),
