@@ -22,7 +22,7 @@ from __future__ import annotations
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from reviewflow.errors import ReviewflowError
+from reviewflow.errors import ReviewflowError, did_you_mean
 
 
 @dataclass(frozen=True)
@@ -66,15 +66,10 @@ def parse_doc_ids(values: Iterable[str]) -> tuple[str, ...]:
 def unknown_doc_problem(wanted: Sequence[str], known: Sequence[str], where: str) -> str | None:
     """One message naming every requested doc id that has no coded document, with the closest known id
     (or None when all are known)."""
-    from rapidfuzz import process
-
     unknown = [doc_id for doc_id in wanted if doc_id not in set(known)]
     if not unknown:
         return None
-    named = []
-    for doc_id in unknown:
-        match = process.extractOne(doc_id, known, score_cutoff=70) if known else None
-        named.append(f"'{doc_id}'" + (f" (did you mean '{match[0]}'?)" if match else ""))
+    named = [f"'{doc_id}'" + did_you_mean(doc_id, known) for doc_id in unknown]
     return (
         f"--doc: no coded document {', '.join(named)} in {where}. Fix: use the doc_id of a document of the "
         "manifest that the workflow has coded (the file names there). Nothing was written."

@@ -38,7 +38,7 @@ from typing import TYPE_CHECKING, Any
 
 import jsonschema
 
-from reviewflow.errors import ReviewflowError
+from reviewflow.errors import ReviewflowError, did_you_mean
 from reviewflow.fileio import atomic_write_bytes, csv_error_message, read_csv_rows, read_json, read_yaml
 from reviewflow.paths import schema_path
 from reviewflow.review.selection import (
@@ -65,6 +65,7 @@ REVIEWER_COLUMNS: tuple[str, ...] = (
     "note",
 )
 POLARITIES: tuple[str, ...] = ("do", "do_not")
+OVERRIDE_COLUMNS: tuple[str, ...] = ("codes_override", "phase_override", "polarity_override")
 SEGMENT_SHEET_COLUMNS: tuple[str, ...] = (
     "segment_id",
     "doc_id",
@@ -955,12 +956,12 @@ def _row_problems(record: Mapping[str, str], codebook: Codebook) -> list[str]:
     unknown = [c for c in codes if c not in code_ids]
     if unknown:
         problems.append(
-            f"codes_override has unknown id(s) {', '.join(unknown)}{_suggest(unknown[0], code_ids)}; "
+            f"codes_override has unknown id(s) {', '.join(unknown)}{did_you_mean(unknown[0], code_ids)}; "
             "use service area, practice or need ids of the codebook (see the 'instructions' sheet)"
         )
     if phase and codebook.normalize_phase(phase) is None:
         problems.append(
-            f"phase_override '{phase}' is not a phase{_suggest(phase, codebook.ids('phases'))}; "
+            f"phase_override '{phase}' is not a phase{did_you_mean(phase, codebook.ids('phases'))}; "
             f"use one of {', '.join(codebook.ids('phases'))}"
         )
     return problems
@@ -969,15 +970,8 @@ def _row_problems(record: Mapping[str, str], codebook: Codebook) -> list[str]:
 def _polarity_word(value: str) -> str:
     """A polarity as reviewers write it ("do not", "Do-Not", "don't") as the id it means; anything
     else is kept as written, for the schema check to report."""
-    word = re.sub(r"[\s\-]+", "_", value.strip().lower()).replace("\u2019", "'")
+    word = _normalized(value).replace("\u2019", "'")
     return {"dont": "do_not", "don't": "do_not", "donot": "do_not"}.get(word, word)
-
-
-def _suggest(value: str, choices: Sequence[str]) -> str:
-    from rapidfuzz import process
-
-    match = process.extractOne(value, choices, score_cutoff=70)
-    return f" (did you mean '{match[0]}'?)" if match else ""
 
 
 def load_decision_sheet(path: str | Path, codebook: Codebook) -> tuple[list[Decision], list[dict[str, Any]]]:
@@ -1015,9 +1009,7 @@ def load_decision_sheet(path: str | Path, codebook: Codebook) -> tuple[list[Deci
             record["polarity_override"] = _polarity_word(record["polarity_override"])
         if "codes_override" in record:
             record["codes_override"] = record["codes_override"].lower()
-        if not record["decision"] and not any(
-            record.get(c) for c in ("codes_override", "phase_override", "polarity_override")
-        ):
+        if not record["decision"] and not any(record.get(c) for c in OVERRIDE_COLUMNS):
             continue
         oversized = _oversized_cells(record)
         phase = codebook.normalize_phase(record["phase_override"]) if record["phase_override"] and not oversized else ""
@@ -1076,7 +1068,6 @@ class Resolved:
     coding: Coding
     reviewers: tuple[str, ...]
     phase_overridden: bool
-    polarity_overridden: bool = False
 
 
 @dataclass
@@ -1158,7 +1149,6 @@ def resolve_decisions(
                 coding,
                 tuple(sorted(d.reviewer for d in deciders)),
                 phase_overridden=any(d.phase_override for d in deciders),
-                polarity_overridden=any(d.polarity_override for d in deciders),
             )
             names = ", ".join(sorted(d.reviewer for d in deciders))
             for decision in group:

@@ -116,7 +116,7 @@ def apply_resolution(rows: Iterable[dict[str, str]], resolution: Resolution, cod
             continue
         coding = applied.coding
         row["is_recommendation"] = "true"
-        row["polarity"] = coding.polarity if applied.polarity_overridden else row.get("polarity") or "do"
+        row["polarity"] = coding.polarity  # the override, else the coder's, else do (Decision.coding)
         for kind in ("service_areas", "practices", "needs"):
             chosen = getattr(coding, kind)
             row[kind] = ";".join(code for code in codebook.ids(kind) if code in chosen)
