@@ -492,8 +492,9 @@ def _with_lead_ins_of_recommended_lists(
     for index, segment in enumerate(body):
         if segment.kind != "sentence" or decided[index][0] != "none" or not _LEAD_IN_END.search(segment.text):
             continue
-        items = list(itertools.takewhile(lambda s: s.kind == "list_item" and s.lead_in == "plain", body[index + 1 :]))
-        recommended = sum(1 for offset in range(len(items)) if decided[index + 1 + offset][0] != "none")
+        following = itertools.islice(body, index + 1, None)  # no copy of the rest per lead-in
+        items = list(itertools.takewhile(lambda s: s.kind == "list_item" and s.lead_in == "plain", following))
+        recommended = sum(kind != "none" for kind, _ in decided[index + 1 : index + 1 + len(items)])
         if items and 2 * recommended > len(items):
             decided[index] = ("explicit", [f"cue:lead_in_of_recommendations:{recommended}/{len(items)}"])
     return decided

@@ -136,8 +136,7 @@ def evaluate(
     }
     g_rec = [_true(selected[sid].get("is_recommendation")) for sid in ids]
     p_rec = [_true(pred[sid].get("is_recommendation")) for sid in ids]
-    # A `skip` row (recommendation status genuinely ambiguous) is left out of the recommendation measure.
-    decided = [i for i, sid in enumerate(ids) if selected[sid].get("recommendation_kind") != "skip"]
+    decided = [i for i, sid in enumerate(ids) if not _is_skip(selected[sid])]
     result["is_recommendation"] = binary_scores([g_rec[i] for i in decided], [p_rec[i] for i in decided])
 
     def codes(row: Mapping[str, str]) -> set[str]:
@@ -230,6 +229,12 @@ def _row_codes(row: Mapping[str, Any]) -> set[str]:
         value = row.get(column) or ""
         codes |= set(value) if isinstance(value, (list, tuple, set, frozenset)) else _split(str(value))
     return codes
+
+
+def _is_skip(row: Mapping[str, Any]) -> bool:
+    """A segment gold row whose recommendation status is genuinely ambiguous: left out of the
+    recommendation and attribution measures (its codes still count)."""
+    return row.get("recommendation_kind") == "skip"
 
 
 def _row_is_recommendation(row: Mapping[str, Any]) -> bool:
@@ -513,7 +518,7 @@ def attribution_scores(
     author and year (``citation_key``). A segment the gold marks ``skip`` (its status is ambiguous)
     adds no pair on either side, as it counts neither way in the recommendation measure.
     """
-    skipped = {sid for sid, row in segment_gold.items() if row.get("recommendation_kind") == "skip"}
+    skipped = {sid for sid, row in segment_gold.items() if _is_skip(row)}
 
     def pairs(rows: Iterable[Mapping[str, Any]], keys: Any) -> set[tuple[str, str]]:
         return {

@@ -129,7 +129,7 @@ def build_nlp(pipeline: str = "") -> Language:
     return nlp
 
 
-@dataclass
+@dataclass(eq=False)  # a group is itself (hashable by identity), whatever patterns it holds
 class AnchoredGroup:
     """Token patterns that share their first words, and the longest one's length in tokens."""
 
@@ -216,19 +216,17 @@ class CodebookMatcher:
         """(group, first, last): disjoint token ranges of ``doc`` per group of anchored patterns, holding
         every match of the group's patterns: from each token that can start one, as long as the group's
         longest pattern (overlapping ranges merged)."""
-        starts: dict[int, list[int]] = {}
-        groups: dict[int, AnchoredGroup] = {}
-        # the words' hashes from one array: no Token object per token
+        starts: dict[AnchoredGroup, list[int]] = {}
+        # the words' hashes from one array: no Token object per token. A group anchors on one
+        # attribute, so each token adds at most one start to a group, in increasing order.
         for index, words in enumerate(doc.to_array(ANCHOR_ATTR_IDS).tolist()):
             for attr, word in enumerate(words):
                 for group in self._groups_of.get((attr, word), ()):
-                    starts.setdefault(id(group), []).append(index)
-                    groups[id(group)] = group
+                    starts.setdefault(group, []).append(index)
         windows: list[tuple[AnchoredGroup, int, int]] = []
-        for key, indices in starts.items():
-            group = groups[key]
+        for group, indices in starts.items():
             merged: list[tuple[int, int]] = []
-            for index in sorted(set(indices)):
+            for index in indices:
                 end = min(index + group.length, len(doc))
                 if merged and index <= merged[-1][1]:
                     merged[-1] = (merged[-1][0], max(merged[-1][1], end))
