@@ -20,7 +20,7 @@ from reviewflow.paths import DEFAULT_FORM
 
 
 def example(words: tuple[int, ...], label: int = 0, source: str = "") -> Example:
-    return Example((1,), words, np.zeros(4, dtype=np.float32), label, 1.0, source)
+    return Example(words, np.zeros(4, dtype=np.float32), label, 1.0, source)
 
 
 def model(texts: list[str]) -> RecommendationModel:

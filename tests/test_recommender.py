@@ -17,7 +17,6 @@ from reviewflow.coding.recommender import (
     load_model,
     model_json,
     refit,
-    split_features,
     train,
     word_features,
     write_model,
@@ -27,15 +26,14 @@ from reviewflow.paths import DEFAULT_FORM, DEFAULT_RECOMMENDATION_MODEL, REPO_RO
 from test_coding import code, make_ingested
 
 
-def _example(words: list[str], label: int, rules: tuple[str, ...] = ()) -> Example:
-    rule_idx, word_idx = split_features([*word_features(words), *rules])
+def _example(words: list[str], label: int) -> Example:
     vector = np.zeros(256, dtype=np.float32)
     vector[0 if label else 1] = 1.0
-    return Example(rule_idx, word_idx, vector, label, 1.0, "test")
+    return Example(hashed(word_features(words)), vector, label, 1.0, "test")
 
 
 def _examples() -> list[Example]:
-    return [_example(["provider", "should", "offer", "housing"], 1, ("cue:deontic",)) for _ in range(6)] + [
+    return [_example(["provider", "should", "offer", "housing"], 1) for _ in range(6)] + [
         _example(["the", "study", "interview", "staff"], 0) for _ in range(6)
     ]
 
@@ -49,8 +47,8 @@ def test_training_separates_the_classes_and_is_deterministic():
     examples = _examples()
     model = train(examples)
     positive, negative = examples[0], examples[-1]
-    assert model.probability(positive.rules, positive.words, positive.vector) > 0.5
-    assert model.probability(negative.rules, negative.words, negative.vector) < 0.5
+    assert model.probability(positive.words, positive.vector) > 0.5
+    assert model.probability(negative.words, negative.vector) < 0.5
     assert model_json(model) == model_json(train(examples))
 
 
@@ -66,8 +64,8 @@ def test_the_model_file_round_trips(tmp_path):
     again = load_model(path)
     assert model_json(again) == model_json(model) and again.digest == model.digest
     example = _examples()[0]
-    assert again.probability(example.rules, example.words, example.vector) == pytest.approx(
-        model.probability(example.rules, example.words, example.vector), abs=1e-4
+    assert again.probability(example.words, example.vector) == pytest.approx(
+        model.probability(example.words, example.vector), abs=1e-4
     )
 
 
@@ -85,9 +83,9 @@ def test_a_missing_or_foreign_model_file_gets_a_clear_message(tmp_path):
 def test_refit_lets_decisions_outrank_the_base_examples():
     base = train(_examples())
     decided = _example(["the", "study", "interview", "staff", "weekly"], 1)  # a reviewer says: this one recommends
-    before = base.probability(decided.rules, decided.words, decided.vector)
+    before = base.probability(decided.words, decided.vector)
     after = refit(base, [decided] * 4, weight=3.0)
-    assert after.probability(decided.rules, decided.words, decided.vector) > before
+    assert after.probability(decided.words, decided.vector) > before
     assert after.meta["base_model"] == base.digest and after.meta["n_decisions"] == 4
 
 
@@ -95,15 +93,33 @@ def test_the_model_decides_only_where_it_is_sure():
     segment = code([("paragraph", "Providers should offer housing.")]).segments[0]
     kind, evidence = rule_decision(segment)
     assert kind == "explicit"
-    assert model_decision(segment, kind, evidence, 0.9, 0.5, 0.4, 0.1)[::2] == ("explicit", "both")
-    overruled = model_decision(segment, kind, evidence, 0.1, 0.5, 0.4, 0.1)
+    assert model_decision(segment, kind, evidence, 0.9, 0.5, 0.1, 0.3)[::2] == ("explicit", "both")
+    overruled = model_decision(segment, kind, evidence, 0.15, 0.5, 0.1, 0.3)
     assert overruled[0] == "none" and overruled[2] == "rules" and "rules_overruled:explicit" in overruled[1]
-    unsure = model_decision(segment, kind, evidence, 0.45, 0.5, 0.4, 0.1)
+    unsure = model_decision(segment, kind, evidence, 0.25, 0.5, 0.1, 0.3)
     assert unsure[0] == "explicit" and "model_unsure" in unsure[1]
     quiet = code([("paragraph", "Survivors often arrive at night.")]).segments[0]
-    # Adding a recommendation the rules missed takes more certainty than vetoing one of theirs.
-    assert model_decision(quiet, "none", [], 0.8, 0.5, 0.4, 0.1)[::2] == ("none", "")
-    assert model_decision(quiet, "none", [], 0.95, 0.5, 0.4, 0.1)[::2] == ("explicit", "model")
+    assert model_decision(quiet, "none", [], 0.55, 0.5, 0.1, 0.3)[::2] == ("none", "")
+    assert model_decision(quiet, "none", [], 0.65, 0.5, 0.1, 0.3)[::2] == ("explicit", "model")
+
+
+def test_the_codebooks_exclusions_outrank_the_model():
+    """A pointer to more information is never a recommendation, however sure the scorer is."""
+    pointer = code([("paragraph", "Learn more about our services for survivors.")]).segments[0]
+    kind, evidence = rule_decision(pointer)
+    assert kind == "none" and any("non_recommendation" in e for e in evidence)
+    assert model_decision(pointer, kind, evidence, 0.99, 0.5, 0.1, 0.3)[::2] == ("none", "")
+
+
+def test_the_scorer_reads_the_text_not_the_rules_cues():
+    """The scorer's features are the same whatever the rules decided: it is an independent opinion."""
+    from reviewflow.coding.coder import segment_features
+
+    advice, finding = code([("paragraph", "Providers should offer housing. The study ran in 2005.")]).segments
+    for segment in (advice, finding):
+        features = segment_features(segment)
+        assert features and all(f.startswith(("w:", "b:", "first:", "first2:", "len:", "h:")) for f in features)
+    assert "w:should" in segment_features(advice)
 
 
 def test_coding_with_the_shipped_model_gives_every_segment_a_confidence():
@@ -147,8 +163,9 @@ def test_leave_one_document_out_figures_do_not_regress(shared_dir):
     texts = load_gold_texts(shared_dir / "texts", REPO_ROOT / "tests" / "gold")
     assert len(texts) >= 5
     pooled = leave_one_out(texts, DEFAULT_FORM)["pooled"]
-    for variant in ("rules", "model"):
-        # 2026-12-02: rules P .90 R .85, model P .92 R .85; codes F1 .86 for both
-        assert pooled[variant]["recommendation"]["recall"] >= 0.82, variant
-        assert pooled[variant]["recommendation"]["precision"] >= 0.87, variant
+    # 2026-12-08: rules P .90 R .85, rules with the scorer P .87 R .89; codes F1 .86 for both
+    floors = {"rules": {"recall": 0.82, "precision": 0.87}, "model": {"recall": 0.86, "precision": 0.84}}
+    for variant, floor in floors.items():
+        for measure, value in floor.items():
+            assert pooled[variant]["recommendation"][measure] >= value, (variant, measure)
         assert pooled[variant]["codes"]["f1"] >= 0.83, variant

@@ -16,7 +16,7 @@ import yaml
 
 from review_fixtures import default_form
 from reviewflow.coding.coder import code_ingested, write_coded_csv
-from reviewflow.coding.recommender import Example, load_model, split_features, train, write_model
+from reviewflow.coding.recommender import Example, hashed, load_model, train, write_model
 from reviewflow.coding.refit import (
     DECISION_SOURCE_PREFIX,
     DecisionExamples,
@@ -71,8 +71,9 @@ def base_model():
     labels = dict(TRAINING)
     examples = []
     for index, row in enumerate(coded.rows):
-        rules, words = split_features(coded.features[index])
-        examples.append(Example(rules, words, coded.vectors[index], labels[row["sentence"]], 1.0, "training"))
+        examples.append(
+            Example(hashed(coded.features[index]), coded.vectors[index], labels[row["sentence"]], 1.0, "training")
+        )
     return train(examples, meta={"trained_on": [{"text": "training"}]})
 
 
@@ -135,7 +136,7 @@ def write_run(tmp_path: Path, base, decisions: dict[str, str], *, base_path: Pat
 
 
 def probability(model, example: Example) -> float:
-    return model.probability(example.rules, example.words, example.vector)
+    return model.probability(example.words, example.vector)
 
 
 # --------------------------------------------------------------------------------------------------

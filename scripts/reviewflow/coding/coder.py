@@ -10,9 +10,9 @@ All vocabulary lives in the form's codebook; this module holds only the decision
   should:"), or when review language ("X is emphasized") states a coded practice; a
   ``described_practice`` when it describes what a program does for survivors, in any document;
   otherwise ``none`` (``rule_decision``);
-* with a learned scorer (``reviewflow.coding.recommender``; the rules' cues are among its features), the
-  scorer decides where it is sure and the rules where it is not (``model_decision``); every segment
-  gets its confidence;
+* with a learned scorer (``reviewflow.coding.recommender``; it reads the segment's words and meaning,
+  not the rules' cues), the scorer decides where it is sure and the rules where it is not
+  (``model_decision``); every segment gets its confidence;
 * codes come from the segment's own matches (outside citations and names of organisations), or from
   its heading when it is a recommendation with none of its own;
 * the phase comes from a phase cue (the segment's, else its heading's), else from the needs' defaults.
@@ -34,7 +34,7 @@ from reviewflow.coding.citations import Citation, citation_vocabulary, find_cita
 from reviewflow.coding.coded_table import CODED_COLUMNS
 from reviewflow.coding.embedding import embed
 from reviewflow.coding.nlp import CodebookMatcher, Hit, resources
-from reviewflow.coding.recommender import RecommendationModel, split_features, word_features
+from reviewflow.coding.recommender import RecommendationModel, hashed, word_features
 from reviewflow.fileio import write_csv
 from reviewflow.form import Form
 
@@ -607,30 +607,13 @@ def _polarity(hits: Sequence[Hit]) -> tuple[str, list[str]]:
 
 
 # --------------------------------------------------------------------------------------- learned scorer
-def segment_features(segment: Segment, rule_kind: str, promising_document: bool) -> list[str]:
-    """What the learned scorer sees of a segment: its words, its context and what the rules found."""
+def segment_features(segment: Segment) -> list[str]:
+    """What the learned scorer sees of a segment: its words and its heading's words, never the rules'
+    cues (``reviewflow.coding.recommender`` says why)."""
     features = word_features(segment.words)
-    features += [f"seg:{segment.kind}", f"rule:{rule_kind}"]
-    for hit in segment.hits:
-        if hit.group == "cue":
-            features += [f"cue:{hit.code}", f"cue:{hit.code}:{hit.name}"]
-        elif hit.group in ("area", "practice"):
-            features.append("topic")
     nearest = segment.headings[-1] if segment.headings else None
     if nearest is not None:
         features += [f"h:{word}" for word in nearest.words if word.isalpha()]
-        if nearest.text.rstrip().endswith("?"):
-            features.append("heading_question")
-    if _recommendation_heading(segment.headings) is not None:
-        features.append("under_recommendation_heading")
-    if segment.lead_in:
-        features.append(f"lead_in:{segment.lead_in}")
-    if segment.citations:
-        features.append("cited")
-    if promising_document:
-        features.append("promising_document")
-    if any(mark in segment.text for mark in ('"', "\u201c", "\u201d")):
-        features.append("quoted")
     return features
 
 
@@ -645,15 +628,20 @@ def model_decision(
 ) -> tuple[str, list[str], str]:
     """Kind, evidence and ``decided_by`` once the scorer's probability is known.
 
-    The scorer sees the rules' cues as features, so where it is sure it decides: it adds a
-    recommendation the rules missed only at ``threshold + add_margin`` or above, and vetoes one of theirs
-    only at ``threshold - veto_margin`` or below; elsewhere the rules' decision stands.
+    The scorer reads the text, not the rules' cues, so the two are independent opinions; where the
+    scorer is sure it decides: it adds a recommendation the rules missed at ``threshold + add_margin``
+    or above, and vetoes one of theirs at ``threshold - veto_margin`` or below; elsewhere the rules'
+    decision stands. A segment the codebook's ``non_recommendation`` cues exclude stays ``none``.
     ``decided_by`` says whether both called the segment a recommendation, or only the rules or only
     the model did. A segment only the model calls a recommendation is ``described_practice`` when a
     described-practice cue fired, else ``explicit``.
     """
     by_rules, by_model = rule_kind != "none", probability >= threshold
     evidence = [*rule_evidence, f"model:{probability:.2f}"]
+    if _cue(segment.hits, "non_recommendation"):
+        # The codebook says what is never a recommendation (calls for research, pointers to more
+        # information, a document about itself); a reviewer's codebook outranks the scorer.
+        return "none", evidence, ""
     unsure = probability < threshold + add_margin if by_model else probability > threshold - veto_margin
     if by_rules != by_model and unsure:
         return rule_kind, [*evidence, "model_unsure"], "rules" if by_rules else ""
@@ -734,10 +722,10 @@ def code_ingested(
     decisions = _with_lead_ins_of_recommended_lists(body, [rule_decision(segment) for segment in body])
     for index, segment in enumerate(body):
         kind, evidence = decisions[index]
-        features.append(segment_features(segment, kind, promising))
+        features.append(segment_features(segment))
         confidence, decided_by = "", "rules" if kind != "none" else ""
         if model is not None and vectors is not None and segment.kind != "heading":
-            probability = model.probability(*split_features(features[-1]), vectors[index])
+            probability = model.probability(hashed(features[-1]), vectors[index])
             kind, evidence, decided_by = model_decision(
                 segment, kind, evidence, probability, model.threshold, model.add_margin, model.veto_margin
             )

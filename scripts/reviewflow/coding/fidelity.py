@@ -33,8 +33,8 @@ from reviewflow.coding.recommender import (
     DEFAULT_VETO_MARGIN,
     Example,
     RecommendationModel,
+    hashed,
     refit,
-    split_features,
     train,
 )
 
@@ -74,8 +74,9 @@ def examples_of(coded: CodedDocument, gold: Sequence[GoldRow], source: str) -> l
     for index, (row, label) in enumerate(zip(coded.rows, labels, strict=True)):
         if row["segment_kind"] == "heading" or label is None or label.kind not in SCORED_KINDS:
             continue
-        rules, words = split_features(coded.features[index])
-        examples.append(Example(rules, words, coded.vectors[index], int(label.is_recommendation), 1.0, source))
+        examples.append(
+            Example(hashed(coded.features[index]), coded.vectors[index], int(label.is_recommendation), 1.0, source)
+        )
     return examples
 
 

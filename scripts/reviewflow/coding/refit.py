@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from reviewflow.coding.recommender import Example, RecommendationModel, refit, split_features
+from reviewflow.coding.recommender import Example, RecommendationModel, hashed, refit
 from reviewflow.config import DEFAULT_RESULTS_DIR, read_config, resolve
 from reviewflow.errors import ReviewflowError
 from reviewflow.paths import DEFAULT_RECOMMENDATION_MODEL, schema_path
@@ -117,9 +117,8 @@ def decision_examples(
 ) -> DecisionExamples:
     """Training examples for the decided segments, coded again from their documents' ingested text.
 
-    ``document_rows`` (manifest rows by doc_id) give the title the workflow coded with: a
-    promising-practice title is one of the scorer's features, so leaving it out would teach the
-    scorer on features the workflow never shows it.
+    ``document_rows`` (manifest rows by doc_id) give the document row the workflow coded with, so
+    each segment is coded again exactly as the run coded it.
     """
     from reviewflow.coding.coder import code_ingested
 
@@ -144,9 +143,14 @@ def decision_examples(
             if index is None:
                 found.unmatched.append(decided)
                 continue
-            rules, words = split_features(coded.features[index])
             found.examples.append(
-                Example(rules, words, coded.vectors[index], decided.label, 1.0, DECISION_SOURCE_PREFIX + doc_id)
+                Example(
+                    hashed(coded.features[index]),
+                    coded.vectors[index],
+                    decided.label,
+                    1.0,
+                    DECISION_SOURCE_PREFIX + doc_id,
+                )
             )
             found.used.append(decided)
     return found
@@ -440,7 +444,7 @@ def read_decided_table(results: Path) -> tuple[Path, list[dict[str, str]]]:
 
 
 def _document_rows(config: Mapping[str, Any]) -> dict[str, dict[str, str]]:
-    """The manifest's rows by doc_id (their titles are scorer features), {} without a manifest."""
+    """The manifest's rows by doc_id (the workflow codes each document with its row), {} without a manifest."""
     from reviewflow.corpus.manifest import read_rows
 
     manifest = resolve(str(config.get("manifest", "corpus/manifest.csv")))
