@@ -38,8 +38,8 @@ _MANIFEST = ("corpus.manifest", *_READERS)
 # A form's wording names the outputs, and reviewflow.synthesis.outputs builds them with synthesis and tables
 # (which link their cells to the evidence with synthesis.audit).
 _FORM = ("errors", "form", "synthesis.outputs", "synthesis.evidence", "synthesis.tables", "synthesis.audit")
-# Reviewer sheets: the decisions folder and the config that names it.
-_REVIEW = ("config", "review.sheets", "review.selection")
+# Reviewer sheets: the decisions folder's sheets read back and several reviewers resolved.
+_REVIEW = ("review.sheets", "review.decisions", "review.resolution")
 
 STAGE_MODULES: dict[str, tuple[str, ...]] = {
     "ingest": (*_CORE, *_READERS, "ingest.document", "ingest.job"),
@@ -71,9 +71,9 @@ STAGE_MODULES: dict[str, tuple[str, ...]] = {
         "coding.coded_table",
         "synthesis.combine",
     ),
-    "agreement": (*_CORE, *_MANIFEST, *_FORM, *_REVIEW, "review.agreement"),
-    "review_sheet": (*_CORE, *_MANIFEST, *_FORM, *_REVIEW),
-    "forms_table": (*_CORE, *_MANIFEST, *_FORM, *_REVIEW, "synthesis.extraction_table"),
+    "agreement": (*_CORE, *_MANIFEST, *_FORM, *_REVIEW, "config", "review.agreement"),
+    "review_sheet": (*_CORE, *_MANIFEST, *_FORM, *_REVIEW, "config", "review.selection", "review.export"),
+    "forms_table": (*_CORE, *_MANIFEST, *_FORM, "review.sheets", "review.manual_fields", "synthesis.extraction_table"),
     "history": (*_CORE, *_MANIFEST, *_FORM, "living.history"),
     "synthesize": (*_CORE, *_MANIFEST, *_FORM, "synthesis.figures"),
     "network": (
