@@ -44,8 +44,8 @@ _REVIEW = ("review.sheets", "review.decisions", "review.resolution")
 STAGE_MODULES: dict[str, tuple[str, ...]] = {
     "ingest": (*_CORE, *_READERS, "ingest.document", "ingest.job"),
     "ingest_report": (*_CORE, *_READERS, "ingest.document"),
-    # "ingest.document" in references and network: reviewflow.references.entries' `references_file`
-    # (the `references` command's) ingests a single file.
+    # "ingest.document" in network: reviewflow.references.matching's `references_file` (the
+    # `references` command's) ingests a single file.
     "code": (
         *_CORE,
         "coding.coded_table",
@@ -60,7 +60,7 @@ STAGE_MODULES: dict[str, tuple[str, ...]] = {
         "coding.recommender",
         "coding.job",
     ),
-    "references": (*_CORE, *_MANIFEST, "errors", "ingest.document", "references.entries", "references.job"),
+    "references": (*_CORE, "errors", "references.parsing", "references.job"),
     "combine": (
         *_CORE,
         *_MANIFEST,
@@ -85,7 +85,8 @@ STAGE_MODULES: dict[str, tuple[str, ...]] = {
         "network.figure",
         "network.html",
         "network.model",
-        "references.entries",
+        "references.matching",
+        "references.parsing",
     ),
     "prisma": (*_CORE, *_MANIFEST, "errors", "living.prisma", "corpus.search_log"),
     "report": (
