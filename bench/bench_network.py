@@ -27,7 +27,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "scripts"))
 
 from reviewflow.network.graph import build_network
-from reviewflow.references.entries import MatchIndex, match_rows
+from reviewflow.references.matching import MatchIndex, match_rows
 
 SYLLABLES = ["ka", "lo", "mi", "ra", "ten", "vo", "sul", "dar", "en", "ber", "gon", "li", "pet", "wa", "ski", "ron"]
 WORDS = [

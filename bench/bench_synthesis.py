@@ -21,20 +21,21 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "scripts"))
 import pandas as pd
 
 from reviewflow.corpus.manifest import Document
+from reviewflow.form import load_form
 from reviewflow.paths import DEFAULT_FORM
 from reviewflow.synthesis import figures, tables
 from reviewflow.synthesis.audit import EVIDENCE_HTML
-from reviewflow.synthesis.evidence import load_codebook, synthesize
+from reviewflow.synthesis.evidence import synthesize
 
 
 def synthetic_coding(codebook, n_documents: int, n_segments: int, rng: random.Random) -> pd.DataFrame:
-    phases = ["", *(p.id for p in codebook.phases)]
+    phases = ["", *codebook.ids("phases")]
     rows = []
     for d in range(n_documents):
         for s in range(n_segments):
-            need = rng.choice(codebook.needs) if rng.random() < 0.3 else None
-            code = need.code if need else rng.choice(codebook.codes).id
-            is_area = code in {a.id for a in codebook.service_areas}
+            need = rng.choice(codebook.need_items) if rng.random() < 0.3 else None
+            code = need.code if need else rng.choice(codebook.code_items).id
+            is_area = code in codebook.ids("service_areas")
             rows.append(
                 {
                     "doc_id": f"doc{d:05d}",
@@ -66,7 +67,7 @@ def main() -> None:
     parser.add_argument("--segments", type=int, default=300)
     args = parser.parse_args()
     rng = random.Random(7)
-    codebook = load_codebook(DEFAULT_FORM)
+    codebook = load_form(DEFAULT_FORM).codebook
     coding = synthetic_coding(codebook, args.documents, args.segments, rng)
     documents = [
         Document(

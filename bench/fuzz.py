@@ -1073,7 +1073,7 @@ def run_entry(kind: str, workdir: Path, name: str, data: bytes, options: dict) -
         load_manifest(path, corpus)
         return "loaded"
     if kind == "decisions":
-        from reviewflow.review.sheets import load_decision_sheet
+        from reviewflow.review.decisions import load_decision_sheet
 
         folder = workdir / "decisions"
         folder.mkdir()

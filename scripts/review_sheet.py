@@ -1,8 +1,8 @@
 """Snakemake entry point: results/review/review_sheet.xlsx (rule `review_sheet`)."""
 
 from reviewflow.form import load_form
+from reviewflow.review.export import export_review_sheet
 from reviewflow.review.selection import left_out_summary
-from reviewflow.review.sheets import export_review_sheet
 
 inputs, output, params = snakemake.input, snakemake.output, snakemake.params
 written = export_review_sheet(

@@ -9,14 +9,9 @@ import pytest
 from openpyxl import load_workbook
 
 from review_fixtures import default_form, small_corpus, write_form_json
-from reviewflow.review.sheets import (
-    MANUAL_SHEET_COLUMNS,
-    decision_files,
-    export_review_sheet,
-    load_manual_sheet,
-    manual_field_files,
-    manual_field_sources,
-)
+from reviewflow.review.export import export_review_sheet
+from reviewflow.review.manual_fields import load_manual_sheet, manual_field_files, manual_field_sources
+from reviewflow.review.sheets import MANUAL_SHEET_COLUMNS, decision_files
 from reviewflow.synthesis.extraction_table import TABLE_COLUMNS, build_forms_table, forms_table_files
 
 

@@ -14,7 +14,7 @@ from reviewflow.corpus.manifest import COLUMNS, write_rows
 from reviewflow.fileio import write_csv, write_json
 from reviewflow.form import Field
 from reviewflow.network.graph import evidence_field_ids, run_network
-from reviewflow.references.entries import REFERENCE_COLUMNS
+from reviewflow.references.parsing import REFERENCE_COLUMNS
 
 OUTPUTS = {
     "graphml": "citations.graphml",

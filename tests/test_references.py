@@ -10,7 +10,7 @@ from rapidfuzz import fuzz
 
 from reviewflow.cli.references import cli_references
 from reviewflow.corpus.manifest import COLUMNS, write_rows
-from reviewflow.references.entries import (
+from reviewflow.references.matching import (
     CORPORATE_THRESHOLD,
     MatchIndex,
     corporate_candidates,
@@ -18,10 +18,8 @@ from reviewflow.references.entries import (
     fold_words,
     match_reference,
     match_rows,
-    parse_entry,
-    parse_names,
-    parse_references,
 )
+from reviewflow.references.parsing import parse_entry, parse_names, parse_references
 
 
 def doc_from_text(body: str, references: str) -> dict:

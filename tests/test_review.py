@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import importlib
 from pathlib import Path
 
 import pytest
@@ -10,18 +11,17 @@ from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 
 from review_fixtures import default_form, segment, segment_id, small_corpus, write_coded
+from reviewflow.review.decisions import load_decision_sheet
+from reviewflow.review.export import export_review_sheet, order_segments
+from reviewflow.review.manual_fields import load_manual_sheet
+from reviewflow.review.resolution import resolve_decisions
 from reviewflow.review.selection import Selection
 from reviewflow.review.sheets import (
     MANUAL_SHEET_COLUMNS,
     REVIEWER_COLUMNS,
     SEGMENT_SHEET_COLUMNS,
     decision_files,
-    export_review_sheet,
-    load_decision_sheet,
-    load_manual_sheet,
-    order_segments,
     read_segments,
-    resolve_decisions,
 )
 
 
@@ -465,9 +465,10 @@ def test_cli_export_least_confident(tmp_path, form, capsys):
 
 
 # ---- big or mis-delimited sheets are refused or read in linear time (issue 14) ---------------------
-def _count_calls(monkeypatch: pytest.MonkeyPatch, name: str) -> list[int]:
-    """The calls of reviewflow.review.sheets.<name> from now on: the length of each call's first argument."""
-    from reviewflow.review import sheets as review
+def _count_calls(monkeypatch: pytest.MonkeyPatch, module: str, name: str) -> list[int]:
+    """The calls of reviewflow.review.<module>.<name> from now on (the module that calls it looks it up
+    there): the length of each call's first argument."""
+    review = importlib.import_module(f"reviewflow.review.{module}")
 
     calls: list[int] = []
     original = getattr(review, name)
@@ -486,7 +487,7 @@ def test_a_tab_separated_sheet_is_refused_by_its_header_without_reading_its_rows
     path.parent.mkdir()
     header = "\t".join(["segment_id", *REVIEWER_COLUMNS])
     path.write_text(header + "\n" + ("0" * 16 + "\taccept" + "\t" * 4 + "\n") * 20_000, encoding="utf-8")
-    cells_read = _count_calls(monkeypatch, "_text")
+    cells_read = _count_calls(monkeypatch, "sheets", "cell_text")
     decisions, problems = load_decision_sheet(path, form.codebook)
     assert decisions == [] and cells_read == []
     (problem,) = problems
@@ -505,7 +506,7 @@ def test_an_overlong_decision_cell_refuses_its_row_without_splitting_it(tmp_path
             {"segment_id": b, "decision": "edit", "codes_override": "mental_health"},
         ],
     )
-    splits = _count_calls(monkeypatch, "split_ids")
+    splits = _count_calls(monkeypatch, "decisions", "split_ids")
     decisions, problems = load_decision_sheet(path, form.codebook)
     assert [(d.segment_id, d.codes_override) for d in decisions] == [(b, ("mental_health",))]
     assert splits and max(splits) < 100  # the 70,000-character cell was never split into ids
@@ -521,7 +522,7 @@ def test_blank_lines_by_the_thousand_keep_row_numbers_and_cost_no_row_each(tmp_p
     path = tmp_path / "d" / "dee.csv"
     path.parent.mkdir(exist_ok=True)
     path.write_text("segment_id,decision\n" + "\n" * 50_000 + f"{a},maybe\n", encoding="utf-8")
-    cells_read = _count_calls(monkeypatch, "_text")
+    cells_read = _count_calls(monkeypatch, "sheets", "cell_text")
     decisions, problems = load_decision_sheet(path, form.codebook)
     assert decisions == [] and len(cells_read) == 2  # the last row's two cells: blank lines are not read as rows
     assert problems[0]["row"] == 50_002 and "'maybe' is not valid" in problems[0]["message"]
@@ -745,7 +746,7 @@ def test_recommendations_only_goes_by_the_coder_or_an_applied_decision(tmp_path,
 
 
 def test_a_decision_on_a_segment_left_out_of_the_sheet_is_kept(tmp_path, form, capsys):
-    from reviewflow.review.sheets import load_decisions
+    from reviewflow.review.decisions import load_decisions
 
     docs = _with_headings(tmp_path)
     label, counseling, shelter, *_ = docs["aron2006"]
@@ -786,7 +787,7 @@ def test_a_decision_on_a_segment_left_out_of_the_sheet_is_kept(tmp_path, form, c
 
 
 def test_a_new_sheet_name_sorts_after_the_reviewers_sheets_and_is_free():
-    from reviewflow.review.sheets import new_sheet_name
+    from reviewflow.review.export import new_sheet_name
 
     assert new_sheet_name("ana", ["d/ana.csv"], ["ana.csv"]) == "ana_2.xlsx"
     assert new_sheet_name("ana", ["d/ana_9.xlsx"], ["ana_9.xlsx"]) == "ana_90.xlsx"  # ana_10 would be read first

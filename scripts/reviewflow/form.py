@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 from typing import Any
 
@@ -64,10 +64,35 @@ class Field:
 
 
 @dataclass(frozen=True)
+class Code:
+    """A phase, service area or practice, as the outputs show it."""
+
+    id: str
+    label: str
+    kind: str  # phase, service_area or practice (support.csv's code_kind, the evidence table's level)
+
+
+@dataclass(frozen=True)
+class Need:
+    """A need, the service area or practice it belongs to, and its default phase."""
+
+    id: str
+    label: str
+    code: str
+    phase: str
+
+
+# The kind of a code list's entries (Code.kind), by the list's name.
+_ITEM_KIND: dict[str, str] = {"phases": "phase", "service_areas": "service_area", "practices": "practice"}
+
+
+@dataclass(frozen=True)
 class Codebook:
     """Ordered code lists as plain dicts (``{id, label, ...}``), as docs/data-contracts.md describes.
 
-    Attribute (``codebook.phases``) and item (``codebook["phases"]``) access both work.
+    Attribute (``codebook.phases``) and item (``codebook["phases"]``) access both work. The
+    ``*_items`` properties are the same entries typed (``Code``, ``Need``), for readers of ids and
+    labels (the synthesis); the coder reads the entries themselves, their patterns included.
     """
 
     phases: tuple[dict[str, Any], ...]
@@ -106,6 +131,42 @@ class Codebook:
         if key in self.ids("phases"):
             return key
         return self.phase_aliases.get(key)
+
+    def _code_items(self, kind: str) -> tuple[Code, ...]:
+        return tuple(Code(str(entry["id"]), str(entry["label"]), _ITEM_KIND[kind]) for entry in getattr(self, kind))
+
+    # cached_property writes the instance's __dict__ directly, so it works on this frozen dataclass:
+    # each view is built once per loaded form.
+    @cached_property
+    def phase_items(self) -> tuple[Code, ...]:
+        return self._code_items("phases")
+
+    @cached_property
+    def service_area_items(self) -> tuple[Code, ...]:
+        return self._code_items("service_areas")
+
+    @cached_property
+    def practice_items(self) -> tuple[Code, ...]:
+        return self._code_items("practices")
+
+    @property
+    def code_items(self) -> tuple[Code, ...]:
+        """The service areas, then the practices."""
+        return self.service_area_items + self.practice_items
+
+    @cached_property
+    def need_items(self) -> tuple[Need, ...]:
+        return tuple(
+            Need(str(need["id"]), str(need["label"]), str(need["code"]), str(need["phase"])) for need in self.needs
+        )
+
+    def code_kind(self, code_id: str) -> str | None:
+        """``service_area`` or ``practice`` for the id of one, else None."""
+        return next((code.kind for code in self.code_items if code.id == code_id), None)
+
+    def method_ids(self, basis: str) -> frozenset[str]:
+        """The ids of the codebook.evidence_basis methods marked ``basis`` (primary or secondary)."""
+        return frozenset(str(method["id"]) for method in self.evidence_basis if method["basis"] == basis)
 
 
 @dataclass(frozen=True)

@@ -38,14 +38,14 @@ _MANIFEST = ("corpus.manifest", *_READERS)
 # A form's wording names the outputs, and reviewflow.synthesis.outputs builds them with synthesis and tables
 # (which link their cells to the evidence with synthesis.audit).
 _FORM = ("errors", "form", "synthesis.outputs", "synthesis.evidence", "synthesis.tables", "synthesis.audit")
-# Reviewer sheets: the decisions folder and the config that names it.
-_REVIEW = ("config", "review.sheets", "review.selection")
+# Reviewer sheets: the decisions folder's sheets read back and several reviewers resolved.
+_REVIEW = ("review.sheets", "review.decisions", "review.resolution")
 
 STAGE_MODULES: dict[str, tuple[str, ...]] = {
     "ingest": (*_CORE, *_READERS, "ingest.document", "ingest.job"),
     "ingest_report": (*_CORE, *_READERS, "ingest.document"),
-    # "ingest.document" in references and network: reviewflow.references.entries' `references_file`
-    # (the `references` command's) ingests a single file.
+    # "ingest.document" in network: reviewflow.references.matching's `references_file` (the
+    # `references` command's) ingests a single file.
     "code": (
         *_CORE,
         "coding.coded_table",
@@ -60,7 +60,7 @@ STAGE_MODULES: dict[str, tuple[str, ...]] = {
         "coding.recommender",
         "coding.job",
     ),
-    "references": (*_CORE, *_MANIFEST, "errors", "ingest.document", "references.entries", "references.job"),
+    "references": (*_CORE, "errors", "references.parsing", "references.job"),
     "combine": (
         *_CORE,
         *_MANIFEST,
@@ -71,9 +71,9 @@ STAGE_MODULES: dict[str, tuple[str, ...]] = {
         "coding.coded_table",
         "synthesis.combine",
     ),
-    "agreement": (*_CORE, *_MANIFEST, *_FORM, *_REVIEW, "review.agreement"),
-    "review_sheet": (*_CORE, *_MANIFEST, *_FORM, *_REVIEW),
-    "forms_table": (*_CORE, *_MANIFEST, *_FORM, *_REVIEW, "synthesis.extraction_table"),
+    "agreement": (*_CORE, *_MANIFEST, *_FORM, *_REVIEW, "config", "review.agreement"),
+    "review_sheet": (*_CORE, *_MANIFEST, *_FORM, *_REVIEW, "config", "review.selection", "review.export"),
+    "forms_table": (*_CORE, *_MANIFEST, *_FORM, "review.sheets", "review.manual_fields", "synthesis.extraction_table"),
     "history": (*_CORE, *_MANIFEST, *_FORM, "living.history"),
     "synthesize": (*_CORE, *_MANIFEST, *_FORM, "synthesis.figures"),
     "network": (
@@ -85,7 +85,8 @@ STAGE_MODULES: dict[str, tuple[str, ...]] = {
         "network.figure",
         "network.html",
         "network.model",
-        "references.entries",
+        "references.matching",
+        "references.parsing",
     ),
     "prisma": (*_CORE, *_MANIFEST, "errors", "living.prisma", "corpus.search_log"),
     "report": (

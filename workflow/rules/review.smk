@@ -7,7 +7,8 @@
 # Reviewer sheets in corpus/decisions/ are read, never written.
 from reviewflow.synthesis.outputs import TABLE1, synthesis_table
 from reviewflow.living.history import OTHER_TABLES as HISTORY_TABLES
-from reviewflow.review.sheets import decision_files, manual_field_files
+from reviewflow.review.sheets import decision_files
+from reviewflow.review.manual_fields import manual_field_files
 
 DECISION_FILES = [str(path) for path in decision_files(config["decisions_dir"])]
 # the "manual_fields" sheet of each workbook, and every <name>.manual_fields.csv (CSV reviewers)

@@ -27,7 +27,7 @@ def _run(args: argparse.Namespace) -> int:
 def cli_references(args: argparse.Namespace) -> int:
     """`python -m reviewflow references PATH [--manifest M] --out OUT.csv`: ingest, parse, match; the
     counts (and a warning when no reference list was found) on stderr."""
-    from reviewflow.references.entries import references_file
+    from reviewflow.references.matching import references_file
 
     path, manifest = Path(args.path), Path(args.manifest)
     references, rows = references_file(path, manifest, args.out)

@@ -94,8 +94,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def cli_export(args: argparse.Namespace) -> int:
     """``python -m reviewflow review export [--config C] [--results R] [--out ...] [--order ...] [--reviewer NAME
     [--undecided]] [--doc DOC_ID ...] [--recommendations-only] [--all-segments]``."""
+    from reviewflow.review.export import export_for_review
     from reviewflow.review.selection import Selection, parse_doc_ids
-    from reviewflow.review.sheets import export_for_review
 
     selection = Selection(
         doc_ids=parse_doc_ids(getattr(args, "doc", None) or []),

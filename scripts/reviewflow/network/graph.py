@@ -1,6 +1,6 @@
 """The citation network of the corpus: which included documents cite which, and in what context.
 
-Edges come from two sources: reference-list entries matched to the manifest (`reviewflow.references.entries`,
+Edges come from two sources: reference-list entries matched to the manifest (`reviewflow.references.matching`,
 matched here rather than per document so that adding a document can match references in older
 documents without re-parsing them) and in-text citations resolved during coding
 (`results/coding.csv` `cited_doc_ids`). An edge `source → target` means *source cites target*; it
@@ -26,7 +26,8 @@ from reviewflow.errors import ReviewflowError
 from reviewflow.fileio import atomic_write_bytes, atomic_write_text, csv_text, read_csv_table, read_json, write_json
 from reviewflow.form import Form
 from reviewflow.network.model import Network, layout, summary_line
-from reviewflow.references.entries import MATCHED_COLUMNS, MatchIndex, match_rows, read_reference_rows
+from reviewflow.references.matching import MATCHED_COLUMNS, MatchIndex, match_rows
+from reviewflow.references.parsing import read_reference_rows
 
 __all__ = ["Network", "layout", "summary_line"]  # the model lives one level down; callers may import it here
 

@@ -4,7 +4,7 @@ results/references/{doc}.csv, and a one-line log. Called through ``reviewflow.jo
 from __future__ import annotations
 
 from reviewflow.fileio import read_json, write_csv
-from reviewflow.references.entries import REFERENCE_COLUMNS, parse_references, reference_rows
+from reviewflow.references.parsing import REFERENCE_COLUMNS, parse_references, reference_rows
 
 
 def run(*, text: str, output_csv: str, log: str) -> None:

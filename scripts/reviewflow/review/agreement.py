@@ -26,15 +26,9 @@ from itertools import combinations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from reviewflow.review.sheets import (
-    Coding,
-    Decision,
-    adjudication_sheet,
-    describe_decision,
-    load_decisions,
-    read_segments,
-    resolve_decisions,
-)
+from reviewflow.review.decisions import load_decisions
+from reviewflow.review.resolution import describe_decision, resolve_decisions
+from reviewflow.review.sheets import Coding, Decision, adjudication_sheet, read_segments
 
 if TYPE_CHECKING:
     from reviewflow.form import Codebook

@@ -14,7 +14,7 @@ The filters run in this order, each on what the one before kept:
 4. ``--undecided``: only segments the reviewer has not decided yet.
 
 Leaving a segment out of a sheet changes nothing about the decisions already made on it: they live in
-the decisions folder, which export never writes. Pure functions; the sheet is ``reviewflow.review.sheets``.
+the decisions folder, which export never writes. Pure functions; the sheet is ``reviewflow.review.export``.
 """
 
 from __future__ import annotations

@@ -22,12 +22,12 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from reviewflow.safety import escape_html
-from reviewflow.synthesis.evidence import ANY_PHASE_LABEL, POLARITY_MENTION, ROLE_CAUTION, Codebook
+from reviewflow.synthesis.evidence import ANY_PHASE_LABEL, POLARITY_MENTION, ROLE_CAUTION, item_label
 
 if TYPE_CHECKING:
     import pandas as pd
 
-    from reviewflow.form import Wording
+    from reviewflow.form import Codebook, Wording
     from reviewflow.synthesis.evidence import Synthesis
     from reviewflow.synthesis.tables import Table
 
@@ -104,14 +104,14 @@ def entry_title(role: str, match: Mapping[str, str], codebook: Codebook, wording
     labels = wording.labels
     parts = []
     if "need" in match:
-        parts.append(f"{labels.need}: {codebook.label(match['need'])}")
+        parts.append(f"{labels.need}: {item_label(codebook, match['need'])}")
     if "code" in match:
         kind = codebook.code_kind(match["code"])
         parts.append(
-            f"{labels.practice if kind == 'practice' else labels.service_area}: {codebook.label(match['code'])}"
+            f"{labels.practice if kind == 'practice' else labels.service_area}: {item_label(codebook, match['code'])}"
         )
     phase = match.get("phase")
-    parts.append(f"{labels.phase}: {codebook.label(phase)}" if phase else ANY_PHASE_LABEL)
+    parts.append(f"{labels.phase}: {item_label(codebook, phase)}" if phase else ANY_PHASE_LABEL)
     parts.append(wording.cautioned_by if role == ROLE_CAUTION else wording.recommended_by)
     return " · ".join(parts)
 

@@ -6,7 +6,7 @@
   ``;``-joined). Resolving here, not in the per-document step, lets a newly added document resolve
   citations in older documents without recoding them.
 - ``decision``, ``reviewer``, ``codes_source``: the reviewer decision applied to the segment
-  (see ``reviewflow.review.sheets`` for how several reviewers are resolved). ``codes_source`` is
+  (see ``reviewflow.review.resolution`` for how several reviewers are resolved). ``codes_source`` is
   ``reviewer`` when a reviewer's decision was applied (accept confirms the automatic codes, edit
   replaces them, reject keeps them but marks the segment) and ``auto`` otherwise, including
   segments whose reviewers disagree.
@@ -27,13 +27,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from reviewflow.coding.coded_table import CODED_COLUMNS
-from reviewflow.review.sheets import (
-    REPORT_COLUMNS,
-    Resolution,
-    load_decisions,
-    read_segments,
-    resolve_decisions,
-)
+from reviewflow.review.decisions import load_decisions
+from reviewflow.review.resolution import Resolution, resolve_decisions
+from reviewflow.review.sheets import REPORT_COLUMNS, read_segments
 
 if TYPE_CHECKING:
     from reviewflow.form import Codebook

@@ -35,7 +35,7 @@ from reviewflow.fileio import read_csv_rows, read_json
 from reviewflow.safety import restore_formula_text
 
 if TYPE_CHECKING:
-    from reviewflow.form import Form
+    from reviewflow.form import Code, Codebook, Form
 
 ANY_PHASE = "any_phase"
 ANY_PHASE_LABEL = "Any phase"
@@ -131,138 +131,12 @@ EVIDENCE_COLUMNS = (
 )
 
 
-# --- codebook ---------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Code:
-    id: str
-    label: str
-    kind: str  # phase, service_area, practice
-
-
-@dataclass(frozen=True)
-class Need:
-    id: str
-    label: str
-    code: str
-    phase: str
-
-
-@dataclass(frozen=True)
-class Codebook:
-    phases: tuple[Code, ...]
-    service_areas: tuple[Code, ...]
-    practices: tuple[Code, ...]
-    needs: tuple[Need, ...]
-    # Method ids of codebook.evidence_basis by their `basis` (primary / secondary).
-    primary_methods: frozenset[str] = frozenset()
-    secondary_methods: frozenset[str] = frozenset()
-    # Other schemes' phase names (rescue, recovery) -> phase id, from codebook.phase_aliases.
-    phase_aliases: Mapping[str, str] = field(default_factory=dict)
-
-    @property
-    def codes(self) -> tuple[Code, ...]:
-        return self.service_areas + self.practices
-
-    def label(self, item_id: str) -> str:
-        items: tuple[Code | Need, ...] = (*self.phases, *self.codes, *self.needs)
-        for item in items:
-            if item.id == item_id:
-                return item.label
-        if item_id == ANY_PHASE:
-            return ANY_PHASE_LABEL
-        return item_id
-
-    def need(self, need_id: str) -> Need | None:
-        return next((n for n in self.needs if n.id == need_id), None)
-
-    def code_kind(self, code_id: str) -> str | None:
-        return next((c.kind for c in self.codes if c.id == code_id), None)
-
-
-def load_codebook(form_path: str | Path) -> Codebook:
-    """The codebook of the extraction form, validated by `reviewflow.form.load_form` (the only place that
-    reads the form; a FormError names the file, the problem and the fix)."""
-    from reviewflow.form import load_form
-
-    return codebook_of(load_form(form_path))
-
-
-def codebook_of(form: Form) -> Codebook:
-    """The synthesis codebook of a loaded extraction form."""
-    book = form.codebook
-    return codebook_from_mapping(
-        {
-            **{kind: list(book[kind]) for kind in ("phases", "service_areas", "practices", "needs", "evidence_basis")},
-            "phase_aliases": dict(book.phase_aliases),
-        },
-        form.path,
-    )
-
-
-def codebook_from_mapping(codebook: Any, source: str | Path) -> Codebook:
-    if not isinstance(codebook, Mapping):
-        raise ReviewflowError(
-            f"{source}: no 'codebook' mapping. Fix: add codebook.phases, codebook.service_areas, "
-            "codebook.practices and codebook.needs (see docs/data-contracts.md)."
-        )
-
-    def items(key: str, kind: str) -> tuple[Code, ...]:
-        raw = codebook.get(key)
-        if not isinstance(raw, list) or not raw:
-            raise ReviewflowError(
-                f"{source}: codebook.{key} is missing or empty. Fix: list its items as {{id, label}}."
-            )
-        out = []
-        for position, item in enumerate(raw, start=1):
-            if not isinstance(item, Mapping) or not item.get("id"):
-                raise ReviewflowError(f"{source}: codebook.{key} item {position} has no id. Fix: give it an id.")
-            out.append(Code(str(item["id"]), str(item.get("label") or item["id"]), kind))
-        return tuple(out)
-
-    phases = items("phases", "phase")
-    areas = items("service_areas", "service_area")
-    practices = items("practices", "practice")
-    phase_ids = {p.id for p in phases}
-    code_ids = {c.id for c in (*areas, *practices)}
-    needs = []
-    for position, item in enumerate(codebook.get("needs") or [], start=1):
-        if not isinstance(item, Mapping) or not item.get("id"):
-            raise ReviewflowError(f"{source}: codebook.needs item {position} has no id. Fix: give it an id.")
-        need = Need(
-            str(item["id"]),
-            str(item.get("label") or item["id"]),
-            str(item.get("code") or ""),
-            str(item.get("phase") or ""),
-        )
-        if need.code not in code_ids:
-            raise ReviewflowError(
-                f"{source}: need '{need.id}' has code '{need.code}', which is neither a service "
-                "area nor a practice. Fix: use one of their ids."
-            )
-        if need.phase not in phase_ids:
-            raise ReviewflowError(
-                f"{source}: need '{need.id}' has default phase '{need.phase}', which is not in "
-                f"codebook.phases ({', '.join(sorted(phase_ids))}). Fix: use one of them."
-            )
-        needs.append(need)
-    if not needs:
-        raise ReviewflowError(
-            f"{source}: codebook.needs is missing or empty. Fix: list the needs as {{id, label, code, phase}}."
-        )
-    methods = [m for m in codebook.get("evidence_basis") or [] if isinstance(m, Mapping) and m.get("id")]
-    return Codebook(
-        phases,
-        areas,
-        practices,
-        tuple(needs),
-        primary_methods=frozenset(str(m["id"]) for m in methods if m.get("basis") == "primary"),
-        secondary_methods=frozenset(str(m["id"]) for m in methods if m.get("basis") == "secondary"),
-        phase_aliases={
-            str(k).casefold(): str(v) for k, v in (codebook.get("phase_aliases") or {}).items() if str(v) in phase_ids
-        },
-    )
+def item_label(codebook: Codebook, item_id: str) -> str:
+    """The label of a phase, area, practice or need id (the id itself when unknown); the synthesis'
+    own ANY_PHASE column, which no codebook id may take, reads ANY_PHASE_LABEL."""
+    if item_id == ANY_PHASE and codebook.kind_of(item_id) is None:
+        return ANY_PHASE_LABEL
+    return codebook.label(item_id)
 
 
 # --- inputs -----------------------------------------------------------------------------------------
@@ -444,8 +318,8 @@ def evidence_basis(
     ``fields.category`` fields (primary / secondary), where present, do. A form without either role
     leaves every document unknown, with one problem saying so (`form_path` names the form in it).
     """
-    primary = codebook.primary_methods if codebook else frozenset()
-    secondary = codebook.secondary_methods if codebook else frozenset()
+    primary = codebook.method_ids("primary") if codebook else frozenset()
+    secondary = codebook.method_ids("secondary") if codebook else frozenset()
     basis: dict[str, str] = {}
     problems: list[str] = []
     if not fields.ids:
@@ -547,9 +421,11 @@ def derive_support(
     excluded = set(excluded)
     citations = citations or {}
     problems = Problems()
-    phase_ids = {p.id for p in codebook.phases}
-    code_ids = {c.id for c in codebook.codes}
-    needs_by_id = {n.id: n for n in codebook.needs}
+    phase_ids = set(codebook.ids("phases"))
+    code_ids = {c.id for c in codebook.code_items}
+    needs_by_id = {n.id: n for n in codebook.need_items}
+    # A coded phase that is no phase id is looked up among the aliases caseless.
+    aliases = {alias.casefold(): phase for alias, phase in codebook.phase_aliases.items()}
     found: dict[tuple[str, str, str, str, str, str], tuple[int, str]] = {}
     segments: list[dict[str, str]] = []
 
@@ -577,7 +453,7 @@ def derive_support(
         else:
             polarity = POLARITY_MENTION
         phase = phase.strip()
-        phase = codebook.phase_aliases.get(phase.casefold(), phase) if phase not in phase_ids else phase
+        phase = aliases.get(phase.casefold(), phase) if phase not in phase_ids else phase
         if phase and phase not in phase_ids:
             problems.add(f"unknown phase '{phase}' ignored. Fix: recode with the current form's codebook")
             phase = ""
@@ -623,11 +499,11 @@ def _support_row(
         "citation": citations.get(doc_id, doc_id),
         "code": code,
         "code_kind": codebook.code_kind(code) or "",
-        "code_label": codebook.label(code),
+        "code_label": item_label(codebook, code),
         "phase": phase,
-        "phase_label": codebook.label(phase) if phase else "",
+        "phase_label": item_label(codebook, phase) if phase else "",
         "need": need,
-        "need_label": codebook.label(need) if need else "",
+        "need_label": item_label(codebook, need) if need else "",
         "polarity": polarity,
         "role": ROLE_CAUTION if polarity == POLARITY_DO_NOT else ROLE_SUPPORT,
         "segment_id": segment_id,
@@ -640,8 +516,8 @@ def _support_row(
 
 def _rank(codebook: Codebook):
     """Sort key putting codebook ids in codebook order (empty first, unknown ids last by name)."""
-    items: tuple[Code | Need, ...] = (*codebook.phases, *codebook.codes, *codebook.needs)
-    positions = {item.id: i for i, item in enumerate(items)}
+    ids = [item_id for kind in ("phases", "service_areas", "practices", "needs") for item_id in codebook.ids(kind)]
+    positions = {item_id: i for i, item_id in enumerate(ids)}
 
     def key(item_id: str) -> tuple[int, str]:
         if not item_id:
@@ -701,8 +577,8 @@ def needs_table(
     no document, so gaps show; it appears in another phase only when some document places it there."""
     index = index or SupportIndex(support)
     rows = []
-    for phase in codebook.phases:
-        for need in codebook.needs:
+    for phase in codebook.phase_items:
+        for need in codebook.need_items:
             cells = {role: index.documents(role, need=need.id, phase=phase.id) for role in ROLES}
             if need.phase != phase.id and not any(cells.values()):
                 continue
@@ -734,7 +610,7 @@ def code_phase_table(
     index = index or SupportIndex(support)
     rows = []
     for code in codes:
-        for phase_id in [*(p.id for p in codebook.phases), ANY_PHASE]:
+        for phase_id in [*codebook.ids("phases"), ANY_PHASE]:
             for role in ROLES:
                 match = {"code": code.id} if phase_id == ANY_PHASE else {"code": code.id, "phase": phase_id}
                 rows.append(
@@ -743,7 +619,7 @@ def code_phase_table(
                         "code_label": code.label,
                         "code_kind": code.kind,
                         "phase": phase_id,
-                        "phase_label": codebook.label(phase_id),
+                        "phase_label": item_label(codebook, phase_id),
                         "role": role,
                         **_cell(index.documents(role, **match), citations, basis),
                     }
@@ -760,8 +636,8 @@ def evidence_basis_table(
 ) -> pd.DataFrame:
     """Per need, service area and practice (any phase): supporting documents and how many rest on primary
     data; unknown counts documents whose form gives no evidence basis."""
-    targets = [("need", n.id, n.label, n.code, {"need": n.id}) for n in codebook.needs]
-    targets += [(c.kind, c.id, c.label, c.id, {"code": c.id}) for c in codebook.codes]
+    targets = [("need", n.id, n.label, n.code, {"need": n.id}) for n in codebook.need_items]
+    targets += [(c.kind, c.id, c.label, c.id, {"code": c.id}) for c in codebook.code_items]
     index = index or SupportIndex(support)
     rows = []
     for level, item_id, label, code, match in targets:
@@ -850,8 +726,8 @@ def synthesize(
         support=support,
         excluded=excluded,
         needs=needs_table(support, codebook, citations, basis, index),
-        service_areas=code_phase_table(support, codebook.service_areas, codebook, citations, basis, index),
-        practices=code_phase_table(support, codebook.practices, codebook, citations, basis, index),
+        service_areas=code_phase_table(support, codebook.service_area_items, codebook, citations, basis, index),
+        practices=code_phase_table(support, codebook.practice_items, codebook, citations, basis, index),
         evidence=evidence_basis_table(support, codebook, citations, basis, index),
         problems=problems,
     )
@@ -879,7 +755,7 @@ def synthesize_files(
     from reviewflow.form import load_form
 
     form = load_form(form_path)
-    codebook = codebook_of(form)
+    codebook = form.codebook
     fields = evidence_fields(form)
     basis, basis_problems = evidence_basis(form_json_paths, codebook, fields, form_path=form_path)
     forms_rows = read_csv_rows(forms_table_csv) if forms_table_csv else []

@@ -6,7 +6,7 @@ form order): doc_id, field, label, mode, value, status, source, reviewer, note, 
 - An automatic field keeps what the coder put in ``results/forms/{doc}.json`` (``source=auto``).
 - A manual field takes the value reviewers wrote in the "manual_fields" sheet of their decisions
   workbook (or ``<name>.manual_fields.csv`` beside a CSV decisions file): ``status=filled``,
-  ``source=reviewer``. The rules follow the segment decisions (``reviewflow.review.sheets``): a reviewer's
+  ``source=reviewer``. The rules follow the segment decisions (``reviewflow.review.resolution``): a reviewer's
   later row wins over their own earlier one, a value from ``adjudicated.*`` wins over everyone's,
   and reviewers who agree (case and spacing aside) share the value. Reviewers who disagree are a
   *conflict*: the value stays empty, ``status=conflict``, and the field is listed in
@@ -26,7 +26,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from reviewflow.fileio import read_json, write_csv
-from reviewflow.review.sheets import ManualValue, adjudication_sheet, load_manual_sheet, manual_field_sources
+from reviewflow.review.manual_fields import ManualValue, load_manual_sheet, manual_field_sources
+from reviewflow.review.sheets import adjudication_sheet
 
 TABLE_COLUMNS: tuple[str, ...] = (
     "doc_id",
