@@ -3,7 +3,7 @@
 The shipped scorer is trained on a few hand-coded texts; a review's reviewers, who check the automatic
 coding segment by segment, label exactly the kind of text the scorer must decide next. Their decisions
 are read from ``results/coding.csv`` (its ``decision`` column is already resolved across reviewers,
-conflicts left undecided, see ``reviewflow.review.sheets``), never from the sheets themselves, so a refit
+conflicts left undecided, see ``reviewflow.review.resolution``), never from the sheets themselves, so a refit
 learns what the run applied:
 
 - ``reject`` → not a recommendation (label 0);
