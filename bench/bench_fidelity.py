@@ -2,6 +2,7 @@
 reviewer decisions improve the learned recommendation scorer.
 
     .venv/bin/python bench/bench_fidelity.py [--sizes 0 50 100 200] [--seed 0] [--base hhs_aspe_2009]
+                                             [--held-out DIR ...]
 
 1. Leave one document out (``reviewflow.coding.fidelity.leave_one_out``), per text and pooled: recommendation
    P/R/F1 and codes micro P/R/F1 of (a) the rules alone and (b) the scorer trained on the other texts,
@@ -20,6 +21,10 @@ reviewer decisions improve the learned recommendation scorer.
    larger than the pool (about 170-190 segments) uses the whole pool, marked "(all)". For reference,
    each block also shows the rules alone and the scorer trained on every other text (from 1.).
 
+3. With ``--held-out DIR`` (a folder of texts with a ``gold/`` subfolder, like ``../shared/texts``): the
+   rules alone and the scorer trained on every development text, on each held-out text and pooled: the
+   figures for texts that took no part in building the coder (keep such texts outside the repository).
+
 Takes 1.5-2.5 minutes on two cores (fitting the scorer, some 20 times, dominates); prints how long it took.
 """
 
@@ -35,6 +40,7 @@ from reviewflow.coding.fidelity import SEGMENT_GOLD as SEGMENT_GOLD_FILES
 from reviewflow.coding.fidelity import (
     format_curves,
     format_table,
+    held_out,
     learning_curves,
     leave_one_out,
     load_gold_texts,
@@ -52,6 +58,7 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=[0, 50, 100, 200], help="numbers of decisions")
     parser.add_argument("--seed", type=int, default=0, help="seed of the decisions' draw")
     parser.add_argument("--base", nargs="+", default=["hhs_aspe_2009"], help="texts the base scorer is trained on")
+    parser.add_argument("--held-out", nargs="*", default=[], help="folders of held-out texts with a gold/ subfolder")
     args = parser.parse_args()
     started = time.perf_counter()
     texts = load_gold_texts(Path(args.texts), SEGMENT_GOLD) if Path(args.texts).is_dir() else []
@@ -71,6 +78,12 @@ def main() -> None:
     print(format_table(loo))
     print(f"\n({time.perf_counter() - started:.1f} s)\n")
     print_attributions(texts, loo["models"])
+    for folder in args.held_out:
+        held = load_gold_texts(Path(folder), SEGMENT_GOLD) if Path(folder).is_dir() else []
+        if not held:
+            raise SystemExit(f"--held-out {folder}: no text with a gold file there (NAME.txt beside gold/NAME.csv)")
+        print(f"Held out ({folder}; model = scorer trained on all {len(texts)} development texts):\n")
+        print(format_table(held_out(held, examples, DEFAULT_FORM)) + "\n")
     curves = learning_curves(texts, examples, DEFAULT_FORM, args.base, args.sizes, args.seed)
     print(
         f"Learning curve (base scorer trained on {', '.join(args.base)}; decisions from the other texts, seed "

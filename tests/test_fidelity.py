@@ -11,12 +11,13 @@ from reviewflow.coding.fidelity import (
     GoldText,
     decisions_cell,
     draw_decisions,
+    held_out,
     learning_curve,
     trained_on,
     without_near_duplicates,
 )
 from reviewflow.coding.recommender import Example, RecommendationModel
-from reviewflow.paths import DEFAULT_FORM
+from reviewflow.paths import DEFAULT_FORM, REPO_ROOT
 
 
 def example(words: tuple[int, ...], label: int = 0, source: str = "") -> Example:
@@ -24,7 +25,7 @@ def example(words: tuple[int, ...], label: int = 0, source: str = "") -> Example
 
 
 def model(texts: list[str]) -> RecommendationModel:
-    return RecommendationModel({}, {}, np.zeros(4), 0.0, meta={"trained_on": [{"text": t} for t in texts]})
+    return RecommendationModel({}, np.zeros(4), 0.0, meta={"trained_on": [{"text": t} for t in texts]})
 
 
 def test_near_copies_of_the_held_out_text_leave_the_training_data():
@@ -50,8 +51,7 @@ def test_a_curve_refuses_a_base_or_decisions_that_saw_the_scored_text():
     with pytest.raises(ValueError, match="brief: the base model or the decisions"):
         learning_curve(target, model(["other"]), [example((1,), source="brief")], DEFAULT_FORM, [0])
     assert (
-        trained_on(model(["a", "b"])) == {"a", "b"}
-        and trained_on(RecommendationModel({}, {}, np.zeros(4), 0.0)) == set()
+        trained_on(model(["a", "b"])) == {"a", "b"} and trained_on(RecommendationModel({}, np.zeros(4), 0.0)) == set()
     )
 
 
@@ -60,3 +60,24 @@ def test_thedecisions_cell_says_when_the_pool_ran_out():
     assert decisions_cell(200, 167) == "167 (all)"
     assert decisions_cell(200, [167, 189]) == "167–189 (all)"
     assert decisions_cell(200, [200, 189]) == "≤200"
+
+
+def test_held_out_texts_must_not_be_training_texts():
+    target = GoldText("brief", {"doc_id": "brief", "text": ""}, [])
+    with pytest.raises(ValueError, match="held-out texts are among the training texts: brief"):
+        held_out([target], {"brief": [example((1,), 1)], "other": [example((2,), 0)]}, DEFAULT_FORM)
+
+
+@pytest.mark.shared
+def test_a_held_out_text_is_scored_by_the_rules_and_by_a_scorer_trained_without_it(shared_dir):
+    from reviewflow.coding.fidelity import load_gold_texts, training_examples
+
+    texts = load_gold_texts(shared_dir / "texts", REPO_ROOT / "tests" / "gold")
+    target = next(t for t in texts if t.name == "aspe_hidden_wounds_2008")
+    others = [t for t in texts if t.name != target.name]
+    result = held_out([target], training_examples(others, DEFAULT_FORM), DEFAULT_FORM)
+    assert set(result["per_text"]) == {target.name}
+    for variant in ("rules", "model"):
+        figures = result["per_text"][target.name][variant]["recommendation"]
+        assert result["pooled"][variant]["recommendation"] == figures
+        assert 0.5 < figures["recall"] <= 1.0 and 0.5 < figures["precision"] <= 1.0

@@ -146,6 +146,21 @@ def leave_one_out(
     return {"per_text": per_text, "pooled": pooled, "models": models}
 
 
+def held_out(
+    texts: Sequence[GoldText], examples: Mapping[str, Sequence[Example]], form_path: str | Path
+) -> dict[str, Any]:
+    """Per text of ``texts`` and pooled: the rules alone, and the scorer trained on every text of
+    ``examples`` (which must not hold them), in ``leave_one_out``'s shape: how the coder does on
+    hand-coded texts that took no part in building it."""
+    overlap = sorted({t.name for t in texts} & set(examples))
+    if overlap:
+        raise ValueError(f"held-out texts are among the training texts: {', '.join(overlap)}")
+    model = train([e for items in examples.values() for e in items])
+    per_text = {t.name: {"rules": score_text(t, form_path), "model": score_text(t, form_path, model)} for t in texts}
+    pooled = {variant: pool_scores(r[variant] for r in per_text.values()) for variant in ("rules", "model")}
+    return {"per_text": per_text, "pooled": pooled}
+
+
 # --------------------------------------------------------------------------------------- learning curve
 def trained_on(model: RecommendationModel) -> set[str]:
     """The texts a model's metadata says it was trained on (``train_recommender.py``'s ``trained_on``)."""
