@@ -951,3 +951,15 @@ def test_a_manual_value_for_a_document_left_out_of_the_sheet_is_named_and_a_csv_
     assert "a new file: 1 manual field value(s), for documents or fields not in this sheet, stay in " in (
         capsys.readouterr().out
     )
+
+
+def test_the_summary_counts_only_the_decisions_filled_into_the_sheet(tmp_path, form, capsys):
+    docs = small_corpus(tmp_path)
+    decisions = tmp_path / "decisions"
+    write_decisions_csv(
+        decisions / "ana.csv", [{"segment_id": docs["aron2006"][0]["segment_id"], "decision": "accept"}]
+    )
+    assert _export_cli(tmp_path, decisions, "--reviewer", "ana", "--doc", "clawson2009") == 0
+    printed = capsys.readouterr().out
+    assert "ana's 0 earlier decision(s) filled in." in printed  # hers is on a document --doc left out
+    assert "a new file: 1 of ana's earlier decisions, on segments not in this sheet, stay in ana.csv" in printed

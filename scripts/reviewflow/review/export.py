@@ -572,7 +572,7 @@ def export_for_review(
         order,
         decisions_dir,
         name or None,
-        len(decided),
+        len(shown & set(decided)),  # a decision on a segment a filter leaves out is not filled in
         selection.undecided_only,
         elsewhere,
         save_as,
