@@ -172,3 +172,56 @@ def test_the_report_inlines_the_evidence_its_tables_link_to(written, repo_root, 
     assert "evidence-support-need-emergency_shelter-phase-immediate--aron2006" in hrefs and hrefs <= ids
     assert "<script>alert" not in report
     assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in report
+
+
+def test_each_count_of_the_evidence_table_opens_the_documents_it_counts(written):
+    out, _ = written
+    entries = entries_of((out / EVIDENCE_HTML).read_text(encoding="utf-8"))
+    rows = (out / "evidence_basis.html").read_text(encoding="utf-8").split("<tr>")
+    (row,) = [r for r in rows if "<td>Emergency shelter</td>" in r]
+    cells = re.findall(r"<td[^>]*>(.*?)</td>", row)
+    documents, primary, unknown, primary_citations = (cells[i] for i in (2, 3, 4, 5))
+
+    def cited(cell: str) -> set[str]:
+        """The citations of the entry the cell's count links to."""
+        ((anchor, _),) = LINK.findall(cell)
+        return {citation for _, citation, _, _ in entries[anchor]}
+
+    everyone = {"Aron et al., 2006", "Caliber, 2007", "Clawson & Dutch, 2008a", "Clawson & Dutch, 2008b"}
+    assert cited(documents) == {*everyone, "Clawson et al., 2008"}
+    assert html.unescape(LINK.findall(primary)[0][1]) == "2 of 5"
+    # aron2006 says primary, caliber2007 names a primary method; the others are secondary or unknown
+    assert cited(primary) == {"Aron et al., 2006", "Caliber, 2007"}
+    assert cited(unknown) == {"Clawson et al., 2008"}  # its form gives no evidence basis
+    primary_anchor = LINK.findall(primary)[0][0]
+    assert primary_anchor == "evidence-support-need-emergency_shelter-basis-primary"
+    assert [anchor for anchor, _ in LINK.findall(primary_citations)] == [
+        f"{primary_anchor}--aron2006",
+        f"{primary_anchor}--caliber2007",
+    ]
+    heading = re.search(rf'id="{primary_anchor}">\s*<h4>(.*?)</h4>', (out / EVIDENCE_HTML).read_text(encoding="utf-8"))
+    assert (
+        heading
+        and html.unescape(heading[1])
+        == "Need: Emergency shelter · Any phase · Resting on primary data · Recommended by"
+    )
+
+
+def test_a_count_linked_to_an_entry_of_other_documents_is_refused(tmp_path):
+    import dataclasses
+
+    from reviewflow.synthesis.audit import CITATIONS, cell_link
+
+    result = synthesize_files(**write_corpus(tmp_path / "corpus"))
+    built = tables.build_tables(result)
+    evidence = next(t for t in built if t.name == "evidence_basis")
+    (at,) = [i for i, item in enumerate(evidence.wide["Item"]) if item == "Emergency shelter"]
+    # the links the evidence table had: "2 of 5" and the primary-data citations opened every supporting document
+    for column, link in (
+        ("Primary data", cell_link("support", at, need="emergency_shelter")),
+        (tables.PRIMARY_COLUMN, cell_link("support", at, CITATIONS, "primary_doc_ids", need="emergency_shelter")),
+    ):
+        broken = dataclasses.replace(evidence, links={**evidence.links, (at, column): link})
+        with pytest.raises(ValueError, match=rf"evidence_basis row {at}, column '{column}': the cell"):
+            evidence_entries([t if t is not evidence else broken for t in built], result, make_wording())
+    assert evidence_entries(built, result, make_wording())  # as built, every link holds

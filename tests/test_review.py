@@ -833,3 +833,133 @@ def test_a_manual_fields_sheet_from_before_decided_at_is_still_read(tmp_path):
     path.write_text("doc_id,field,label,value,reviewer,note\naron2006,quality_appraisal_notes,,fine,old,\n")
     values, refused = load_manual_sheet(path)
     assert refused == [] and [(v.value, v.reviewer, v.decided_at) for v in values] == [("fine", "old", "")]
+
+
+# ---- a re-exported sheet keeps the reviewer's manual field values (issue 13) -----------------------
+def manual_rows(path: Path) -> dict[tuple[str, str], dict]:
+    """(doc_id, field) → the row of a workbook's manual_fields sheet, cells as stored."""
+    sheet = load_workbook(path)["manual_fields"]
+    header = [c.value for c in sheet[1]]
+    rows = [dict(zip(header, row)) for row in sheet.iter_rows(min_row=2)]
+    return {(row["doc_id"].value, row["field"].value): row for row in rows}
+
+
+def _filled_manual_workbook(tmp_path: Path, decisions: Path, name: str, values: dict, extra: list[list]) -> Path:
+    """The exported workbook as a reviewer fills it: ``values`` ((doc_id, field) → {column: value}) in
+    its manual_fields rows, ``extra`` rows appended below them; saved as ``decisions/name``."""
+    assert _export_cli(tmp_path, decisions) == 0
+    book = load_workbook(tmp_path / "review" / "review_sheet.xlsx")
+    sheet = book["manual_fields"]
+    for row in sheet.iter_rows(min_row=2):
+        for column, value in values.get((row[0].value, row[1].value), {}).items():
+            row[MANUAL_SHEET_COLUMNS.index(column)].value = value
+    for cells in extra:
+        sheet.append(cells)
+    decisions.mkdir(exist_ok=True)
+    book.save(decisions / name)
+    return decisions / name
+
+
+def test_a_re_exported_sheet_fills_in_the_reviewer_s_manual_field_values(tmp_path, form, capsys):
+    import datetime
+
+    from reviewflow.review.manual_fields import manual_field_files
+    from reviewflow.synthesis.extraction_table import build_forms_table
+
+    small_corpus(tmp_path)
+    decisions = tmp_path / "decisions"
+    notes, include = "quality_appraisal_notes", "include_in_synthesis"
+    old = _filled_manual_workbook(
+        tmp_path,
+        decisions,
+        "ana.xlsx",
+        {
+            ("aron2006", notes): {"value": "'=cohort, n=40", "reviewer": "Ana"},  # typed with an apostrophe
+            ("aron2006", include): {
+                "value": "yes",
+                "decided_at": datetime.datetime(2026, 11, 30, 14, 5),  # a date cell
+                "note": "<b>checked</b> the methods",
+            },
+            ("clawson2009", include): {"value": "no", "decided_at": "2026-11-29"},
+        },
+        # her later rows: a value the run refuses (her "no" stays applied), one for a field of no form
+        [["clawson2009", include, "", "maybe", "ana", "", ""], ["clawson2009", "funding", "", "state", "ana", "", ""]],
+    )
+    _filled_manual_workbook(tmp_path, decisions, "ben.xlsx", {("clawson2009", notes): {"value": "weak design"}}, [])
+    forms = sorted((tmp_path / "forms").glob("*.json"))
+    before = build_forms_table(forms, manual_field_files(decisions), form).rows
+    capsys.readouterr()
+
+    assert _export_cli(tmp_path, decisions, "--reviewer", "ana") == 0
+    printed = capsys.readouterr().out
+    assert "ana's 0 earlier decision(s) and 3 manual field value(s) filled in." in printed
+    # the value for a field the form lacks is not in the sheet: the summary names where it stays
+    assert (
+        f"Save a filled copy as {decisions}/ana_2.xlsx, a new file: 1 of ana's manual field values, for documents "
+        "or fields not in this sheet, stay in ana.xlsx (export never writes there); saved over it, they would be lost."
+    ) in printed
+    new = tmp_path / "review" / "review_sheet.xlsx"
+    rows = manual_rows(new)
+    cells = {key: {c: row[c].value for c in MANUAL_SHEET_COLUMNS[3:]} for key, row in rows.items()}
+    assert cells == {
+        ("aron2006", notes): {"value": "'=cohort, n=40", "reviewer": "Ana", "decided_at": None, "note": None},
+        ("aron2006", include): {
+            "value": "yes",
+            "reviewer": "ana",  # the file name gave her name; the new row writes it
+            "decided_at": "2026-11-30 14:05",
+            "note": "<b>checked</b> the methods",
+        },
+        ("clawson2009", notes): {"value": None, "reviewer": "ana", "decided_at": None, "note": None},  # ben's
+        ("clawson2009", include): {"value": "no", "reviewer": "ana", "decided_at": "2026-11-29", "note": None},
+    }
+    assert rows[("aron2006", notes)]["value"].data_type == "s"  # text, never a formula
+    # saved over her old workbook, the new sheet gives every field the value it had
+    new.replace(old)
+    after = build_forms_table(forms, manual_field_files(decisions), form).rows
+    assert after == before
+    assert [r["value"] for r in after if r["doc_id"] == "aron2006" and r["field"] == notes] == ["=cohort, n=40"]
+    # without --reviewer nothing is filled in
+    assert _export_cli(tmp_path, decisions) == 0
+    assert {row["value"].value for row in manual_rows(new).values()} == {None}
+
+
+def test_a_manual_value_for_a_document_left_out_of_the_sheet_is_named_and_a_csv_reviewer_s_are_filled(
+    tmp_path, form, capsys
+):
+    small_corpus(tmp_path)
+    decisions = tmp_path / "decisions"
+    decisions.mkdir()
+    header = ",".join(MANUAL_SHEET_COLUMNS)
+    (decisions / "dee.manual_fields.csv").write_text(
+        f"{header}\naron2006,quality_appraisal_notes,,small sample,,2026-11-02,\n"
+        "clawson2009,quality_appraisal_notes,,first look,,,\nclawson2009,quality_appraisal_notes,,robust,,,later\n",
+        encoding="utf-8",
+    )
+    assert _export_cli(tmp_path, decisions, "--reviewer", "Dee", "--doc", "clawson2009") == 0
+    printed = capsys.readouterr().out
+    assert "dee's 0 earlier decision(s) and 1 manual field value(s) filled in." in printed
+    assert (
+        f"Save a filled copy as {decisions}/dee_2.xlsx, a new file: 1 of dee's manual field values, for documents or "
+        "fields not in this sheet, stay in dee.manual_fields.csv (export never writes there)"
+    ) in printed
+    rows = manual_rows(tmp_path / "review" / "review_sheet.xlsx")
+    assert set(rows) == {("clawson2009", "quality_appraisal_notes"), ("clawson2009", "include_in_synthesis")}
+    filled = rows[("clawson2009", "quality_appraisal_notes")]
+    assert (filled["value"].value, filled["note"].value, filled["reviewer"].value) == ("robust", "later", "dee")
+    # anyone's values count without --reviewer: the sheet has none filled in, the summary says where they are
+    assert _export_cli(tmp_path, decisions, "--doc", "clawson2009") == 0
+    assert "a new file: 1 manual field value(s), for documents or fields not in this sheet, stay in " in (
+        capsys.readouterr().out
+    )
+
+
+def test_the_summary_counts_only_the_decisions_filled_into_the_sheet(tmp_path, form, capsys):
+    docs = small_corpus(tmp_path)
+    decisions = tmp_path / "decisions"
+    write_decisions_csv(
+        decisions / "ana.csv", [{"segment_id": docs["aron2006"][0]["segment_id"], "decision": "accept"}]
+    )
+    assert _export_cli(tmp_path, decisions, "--reviewer", "ana", "--doc", "clawson2009") == 0
+    printed = capsys.readouterr().out
+    assert "ana's 0 earlier decision(s) filled in." in printed  # hers is on a document --doc left out
+    assert "a new file: 1 of ana's earlier decisions, on segments not in this sheet, stay in ana.csv" in printed

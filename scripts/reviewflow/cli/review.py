@@ -30,8 +30,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "--reviewer",
         default=None,
         metavar="NAME",
-        help="fill in NAME's earlier decisions from the decisions folder (the sheets' reviewer column, "
-        "or the file name where it is empty), so a re-exported sheet continues where NAME stopped",
+        help="fill in NAME's earlier decisions and manual field values from the decisions folder (the sheets' "
+        "reviewer column, or the file name where it is empty), so a re-exported sheet continues where NAME stopped",
     )
     export.add_argument(
         "--undecided", action="store_true", help="with --reviewer: only the segments NAME has not decided yet"

@@ -1,7 +1,8 @@
 """Export: the review workbook a reviewer fills (``results/review/review_sheet.xlsx``), and `review export`.
 
 One row per coded segment with empty reviewer columns (or one reviewer's earlier decisions), the
-manual form fields, and instructions. Nothing here writes to the decisions folder.
+manual form fields (empty, or that reviewer's latest values), and instructions. Nothing here writes to
+the decisions folder.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 from reviewflow.errors import ReviewflowError
 from reviewflow.fileio import atomic_write_bytes, read_json
 from reviewflow.review.decisions import load_decisions
+from reviewflow.review.manual_fields import ManualValue, check_manual_values, load_manual_values, manual_field_files
 from reviewflow.review.resolution import resolve_decisions
 from reviewflow.review.selection import (
     EVERY_SEGMENT,
@@ -166,14 +168,35 @@ def segment_sheet_rows(
     return rows
 
 
-def manual_sheet_rows(forms: Sequence[Mapping[str, Any]], form: Form, reviewer: str = "") -> list[dict[str, Any]]:
+def manual_sheet_rows(
+    forms: Sequence[Mapping[str, Any]],
+    form: Form,
+    reviewer: str = "",
+    given: Mapping[tuple[str, str], ManualValue] | None = None,
+) -> list[dict[str, Any]]:
     """Rows of the "manual_fields" sheet: every manual field of every document, in form order, with
-    ``reviewer`` in the reviewer column."""
+    ``reviewer`` in the reviewer column, or filled with ``given`` ((doc_id, field) → one reviewer's own
+    latest value, ``reviewer_manual_values``): its value, name, ``decided_at`` and note as read."""
+    given = given or {}
     manual = list(form.iter_fields("manual"))
     rows = []
     for record in sorted(forms, key=lambda r: r.get("doc_id", "")):
         values = record.get("fields", {})
         for spec in manual:
+            earlier = given.get((record.get("doc_id", ""), spec.id))
+            if earlier is not None:
+                rows.append(
+                    {
+                        "doc_id": record.get("doc_id", ""),
+                        "field": spec.id,
+                        "label": spec.label,
+                        "value": earlier.value,
+                        "reviewer": earlier.reviewer,
+                        "decided_at": earlier.decided_at,
+                        "note": earlier.note,
+                    }
+                )
+                continue
             value = (values.get(spec.id) or {}).get("value", "")
             if isinstance(value, list):
                 value = ";".join(str(v) for v in value)
@@ -299,10 +322,12 @@ def workbook_bytes(workbook: Any) -> bytes:
 
 @dataclass(frozen=True)
 class ExportedSheet:
-    """What ``export_review_sheet`` wrote: the segment rows, and what each filter left out."""
+    """What ``export_review_sheet`` wrote: the segment rows, what each filter left out, and the
+    (doc_id, field) of the manual fields sheet's rows."""
 
     segment_ids: tuple[str, ...]
     left_out: tuple[LeftOut, ...]
+    manual_fields: tuple[tuple[str, str], ...] = ()
 
     @property
     def n_segments(self) -> int:
@@ -322,34 +347,57 @@ def export_review_sheet(
     selection: Selection = EVERY_SEGMENT,
     applied: Mapping[str, bool] | None = None,
     reviewer: str = "",
+    given: Mapping[tuple[str, str], ManualValue] | None = None,
 ) -> ExportedSheet:
     """Write the review workbook: the segments ``selection`` keeps (``reviewflow.review.selection``;
     headings are left out unless ``all_segments``), in ``order`` (see ``order_segments``).
     Its instructions name ``decisions_dir`` and ``results_dir``, the folders of the review it belongs to.
-    ``decided`` (``reviewer_decisions``) fills one reviewer's earlier decisions in, ``reviewer`` names
-    them in the other rows; ``applied`` (segment_id → recommendation or not, by the applied decisions)
-    is what the recommendation filters go by besides the coder."""
+    ``decided`` (``reviewer_decisions``) fills one reviewer's earlier decisions in and ``given``
+    (``reviewer_manual_values``) her manual field values, ``reviewer`` names her in the other rows;
+    ``applied`` (segment_id → recommendation or not, by the applied decisions) is what the
+    recommendation filters go by besides the coder."""
     segments, left_out = select_segments(
         order_segments(read_segments(coded_paths), order), selection, applied, set(decided or {}), reviewer
     )
     records = [read_json(path) for path in sorted(form_paths, key=lambda p: Path(p).stem)]
     if selection.doc_ids:
         records = [record for record in records if record.get("doc_id", "") in selection.doc_ids]
+    manual_rows = manual_sheet_rows(records, form, reviewer, given)
     workbook = build_review_workbook(
         segment_sheet_rows(segments, citations or {}, decided, reviewer),
-        manual_sheet_rows(records, form, reviewer),
+        manual_rows,
         instruction_lines(form, decisions_dir, results_dir),
         form.codebook.ids("phases"),
     )
     atomic_write_bytes(out, workbook_bytes(workbook))
-    return ExportedSheet(tuple(seg.get("segment_id", "") for seg in segments), tuple(left_out))
+    return ExportedSheet(
+        tuple(seg.get("segment_id", "") for seg in segments),
+        tuple(left_out),
+        tuple((row["doc_id"], row["field"]) for row in manual_rows),
+    )
+
+
+def same_reviewer(name: str, reviewer: str) -> bool:
+    """A sheet's reviewer cell names ``reviewer`` (case and spacing aside: "Ana " in one sheet is ana)."""
+    return " ".join(name.split()).casefold() == " ".join(reviewer.split()).casefold()
 
 
 def own_decisions(decisions: Iterable[Decision], reviewer: str) -> list[Decision]:
     """The decisions of ``reviewer`` (case and spacing aside), sheets in name order and rows top to bottom."""
-    wanted = " ".join(reviewer.split()).casefold()
-    mine = [d for d in decisions if " ".join(d.reviewer.split()).casefold() == wanted]
+    mine = [d for d in decisions if same_reviewer(d.reviewer, reviewer)]
     return sorted(mine, key=lambda d: (d.source, d.row))
+
+
+def reviewer_manual_values(
+    values: Sequence[ManualValue], doc_ids: Iterable[str], form: Form, reviewer: str
+) -> dict[tuple[str, str], ManualValue]:
+    """(doc_id, field) → the latest value of ``reviewer`` (case and spacing aside) that the run can apply.
+
+    ``values`` are as ``load_manual_values`` read them from the run's sources, in its order; a value the
+    run refuses (a document or field it does not know, a value the field's type refuses) is passed over
+    as the run passes it over, so the value filled in is the one the run applies for this reviewer."""
+    usable, _ = check_manual_values(values, doc_ids, form)
+    return {(value.doc_id, value.field): value for value, _ in usable if same_reviewer(value.reviewer, reviewer)}
 
 
 def reviewer_decisions(decision_paths: Iterable[str | Path], codebook: Codebook, reviewer: str) -> dict[str, Decision]:
@@ -398,27 +446,41 @@ class ExportOutcome:
     # the decisions in the decisions folder (the reviewer's, or everyone's) on segments not in the sheet
     elsewhere: tuple[Decision, ...] = ()
     save_as: str = "<your name>.xlsx"  # the file name to save the filled copy under, in the decisions folder
+    n_manual: int = 0  # the reviewer's manual field values filled in (one per document and field)
+    # the manual field values there (the reviewer's, or everyone's) for a document or field not in the sheet
+    manual_elsewhere: tuple[ManualValue, ...] = ()
 
     def message(self) -> str:
         ordered = ", least confident first" if self.order == "least-confident" else ""
         left_out = left_out_summary(self.sheet.left_out)
-        filled = ""
+        filled = []
         if self.reviewer and not self.undecided_only:  # with --undecided, the left-out summary counts them
-            filled = f" {self.reviewer}'s {self.n_decided} earlier decision(s) filled in."
+            filled.append(f"{self.n_decided} earlier decision(s)")
+        if self.reviewer and self.n_manual:
+            filled.append(f"{self.n_manual} manual field value(s)")
+        done = f" {self.reviewer}'s {' and '.join(filled)} filled in." if filled else ""
         save = f"Save a filled copy as {self.decisions_dir}/{self.save_as}"
+        held = []
         if self.elsewhere:
-            files = sorted({Path(d.source).name for d in self.elsewhere})
             whose = f"of {self.reviewer}'s earlier decisions" if self.reviewer else "earlier decision(s)"
-            over = "it, they" if len(files) == 1 else "one of them, its decisions on those segments"
+            held.append(f"{len(self.elsewhere)} {whose}, on segments not in this sheet,")
+        if self.manual_elsewhere:
+            whose = f"of {self.reviewer}'s manual field values" if self.reviewer else "manual field value(s)"
+            held.append(f"{len(self.manual_elsewhere)} {whose}, for documents or fields not in this sheet,")
+        if held:
+            files = sorted(
+                {Path(d.source).name for d in self.elsewhere} | {Path(v.source).name for v in self.manual_elsewhere}
+            )
+            over = "it, they" if len(files) == 1 else "one of them, what it holds of them"
             save += (
-                f", a new file: {len(self.elsewhere)} {whose}, on segments not in this sheet, stay in "
-                f"{', '.join(files)} (export never writes there); saved over {over} would be lost."
+                f", a new file: {' and '.join(held)} stay in {', '.join(files)} (export never writes there); "
+                f"saved over {over} would be lost."
             )
         else:
             save += "."
         return (
             f"{self.out}: {self.sheet.n_segments} segments from {self.n_documents} documents{ordered}."
-            f"{' ' + left_out if left_out else ''}{filled} {save}"
+            f"{' ' + left_out if left_out else ''}{done} {save}"
         )
 
 
@@ -465,12 +527,19 @@ def export_for_review(
     decisions, _ = load_decisions(sheets, form.codebook)
     mine = own_decisions(decisions, reviewer) if reviewer else []
     decided = {d.segment_id: d for d in mine}
+    # the manual field values, from the sources the run reads (rule forms_table) in its order
+    manual_sources = manual_field_files(config.decisions_dir)
+    manual_values, _ = load_manual_values(manual_sources)
+    my_values = [v for v in manual_values if same_reviewer(v.reviewer, reviewer)] if reviewer else []
+    form_paths = sorted((results / "forms").glob("*.json"))
+    # forms/{doc}.json is named by its doc_id (rule code), the documents the run checks values against
+    given = reviewer_manual_values(my_values, [path.stem for path in form_paths], form, reviewer) if reviewer else {}
     # new rows carry the name as the reviewer's earlier rows spell it, so a sheet saved under another
     # file name is still theirs
-    name = mine[-1].reviewer if mine else (reviewer or "")
+    name = mine[-1].reviewer if mine else my_values[-1].reviewer if my_values else (reviewer or "")
     written = export_review_sheet(
         coded,
-        sorted((results / "forms").glob("*.json")),
+        form_paths,
         form,
         sheet,
         citations,
@@ -481,12 +550,21 @@ def export_for_review(
         selection=selection,
         applied=applied_recommendations(read_segments(coded), decisions, form.codebook),
         reviewer=name,
+        given=given,
     )
     shown = set(written.segment_ids)
     elsewhere = tuple(d for d in (mine if reviewer else decisions) if d.segment_id not in shown)
+    # a value for a document the sheet leaves out (--doc), or one the run does not know, is not in the
+    # sheet either: saved over its file, it would be lost
+    rows = set(written.manual_fields)
+    manual_elsewhere = tuple(v for v in (my_values if reviewer else manual_values) if (v.doc_id, v.field) not in rows)
     save_as = f"{reviewer or '<your name>'}.xlsx"
-    if reviewer and elsewhere:
-        save_as = new_sheet_name(name, [d.source for d in mine], [path.name for path in sheets])
+    if reviewer and (elsewhere or manual_elsewhere):
+        save_as = new_sheet_name(
+            name,
+            [d.source for d in mine] + [v.source for v in my_values],
+            [path.name for path in (*sheets, *manual_sources)],
+        )
     return ExportOutcome(
         sheet,
         written,
@@ -494,8 +572,10 @@ def export_for_review(
         order,
         decisions_dir,
         name or None,
-        len(decided),
+        len(shown & set(decided)),  # a decision on a segment a filter leaves out is not filled in
         selection.undecided_only,
         elsewhere,
         save_as,
+        len(rows & set(given)),  # a value for a document --doc leaves out is not filled in
+        manual_elsewhere,
     )

@@ -1,8 +1,10 @@
 """Manual form fields: reviewers' values for the fields the coder does not fill (the "manual_fields" sheet).
 
 They are read from each decisions workbook's "manual_fields" sheet and, for CSV reviewers, from
-``<name>.manual_fields.csv`` beside their decisions; checking them against the corpus and the form is
-``reviewflow.synthesis.extraction_table``'s job.
+``<name>.manual_fields.csv`` beside their decisions, and checked against the corpus and the form
+(``check_manual_values``). Which reviewer's value a run applies is
+``reviewflow.synthesis.extraction_table``'s job; ``reviewflow.review.export`` fills one reviewer's
+latest value back into a re-exported sheet.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from reviewflow.errors import ReviewflowError
 from reviewflow.review.sheets import (
@@ -31,6 +33,9 @@ from reviewflow.review.sheets import (
     read_table,
     sheet_table,
 )
+
+if TYPE_CHECKING:
+    from reviewflow.form import Field, Form
 
 MANUAL_REQUIRED_COLUMNS: tuple[str, ...] = ("doc_id", "field", "value")
 
@@ -134,7 +139,7 @@ def load_manual_sheet(path: str | Path) -> tuple[list[ManualValue], list[dict[st
     ``reviewer`` cell, else the decisions file's name (``ana.xlsx`` and ``ana.manual_fields.csv`` → ``ana``).
     ``decided_at`` is read and checked as in the segments sheet (a row with something else there is
     ``invalid``); a sheet without the column, saved before it existed, is read with it empty.
-    Checking doc ids, field ids and values against the corpus and the form is the caller's job.
+    Checking doc ids, field ids and values against the corpus and the form is ``check_manual_values``.
     """
     path = Path(path)
     stem = path.name[: -len(MANUAL_CSV_SUFFIX)] if path.name.lower().endswith(MANUAL_CSV_SUFFIX) else path.stem
@@ -199,3 +204,116 @@ def _decided_at_problem(text: str) -> str:
         f"column 'decided_at': {text!r} is not valid (when the reviewer decided: a date, 2026-11-30, or a date "
         "and time, 2026-11-30 14:05; optional). Fix: correct the cell or clear it; the value is not used until then."
     )
+
+
+# How a yes/no field's value may be written (case aside); anything else is refused as invalid.
+_TRUE = {"true", "yes", "y", "1", "x", "include", "included"}
+_FALSE = {"false", "no", "n", "0", "exclude", "excluded"}
+
+
+def normalize_value(text: str, spec: Field) -> tuple[str, str | None]:
+    """(the value as the table stores it, a problem or None), by the field's type in the form."""
+    kind = spec.type
+    if kind == "boolean":
+        folded = text.strip().casefold()
+        if folded in _TRUE:
+            return "true", None
+        if folded in _FALSE:
+            return "false", None
+        return text, f"'{text}' is not yes/no; write true or false"
+    if kind in ("number", "integer"):
+        try:
+            number = float(text)
+        except ValueError:
+            return text, f"'{text}' is not a number"
+        return (str(int(number)) if number.is_integer() else str(number)), None
+    choices = list(spec.choices)
+    if choices and kind in ("single_choice", "multiple_choice"):
+        parts = [p.strip().lower() for p in re.split(r"[;,]", text) if p.strip()]
+        if kind == "single_choice" and len(parts) != 1:
+            return text, f"'{text}' must be exactly one of {', '.join(choices)}"
+        unknown = [p for p in parts if p not in choices]
+        if unknown:
+            return text, f"'{', '.join(unknown)}' is not a choice; use {', '.join(choices)}"
+        return ";".join(c for c in choices if c in parts), None
+    return text.strip(), None
+
+
+def load_manual_values(sources: Iterable[str | Path]) -> tuple[list[ManualValue], list[dict[str, Any]]]:
+    """The filled values of every source, in the order a run reads them (``sources`` as given, rows top
+    to bottom, so a later value wins), and the report rows of what ``load_manual_sheet`` refused."""
+    values: list[ManualValue] = []
+    refused: list[dict[str, Any]] = []
+    for source in sources:
+        found, problems = load_manual_sheet(source)
+        values.extend(found)
+        refused.extend(problems)
+    return values, refused
+
+
+def check_manual_values(
+    values: Iterable[ManualValue], doc_ids: Iterable[str], form: Form
+) -> tuple[list[tuple[ManualValue, str]], list[dict[str, Any]]]:
+    """The values a run can apply, in the order given, each with its text as ``results/forms.csv`` stores
+    it (``normalize_value``); and a report row for each of the others: ``unknown_document`` (no such
+    doc_id among ``doc_ids``), ``unknown_field`` (not in the form), ``not_manual`` (an automatic
+    field) or ``invalid`` (a value the field's type refuses).
+
+    Which usable value wins is the caller's: ``reviewflow.synthesis.extraction_table`` resolves the
+    reviewers for the run, and ``reviewflow.review.export`` fills one reviewer's latest value back into
+    a sheet; both go by this one check, so a re-exported sheet shows the value the run applies.
+    """
+    known_docs = set(doc_ids)
+    specs = {spec.id: spec for spec in form.iter_fields()}
+    manual_ids = [spec.id for spec in form.iter_fields("manual")]
+    usable: list[tuple[ManualValue, str]] = []
+    report: list[dict[str, Any]] = []
+    for value in values:
+        if value.doc_id not in known_docs:
+            report.append(
+                value.report_row(
+                    "unknown_document",
+                    (
+                        f"{value.source}: row {value.row}: document '{value.doc_id}' is not in the corpus (the manifest "
+                        "has no such doc_id); not applied. Fix: correct the doc_id, or add the document to the manifest."
+                    ),
+                )
+            )
+            continue
+        spec = specs.get(value.field)
+        if spec is None:
+            report.append(
+                value.report_row(
+                    "unknown_field",
+                    (
+                        f"{value.source}: row {value.row}: field '{value.field}' is not in the extraction form {form.id}; "
+                        f"not applied. Fix: use one of the manual fields {', '.join(manual_ids)}."
+                    ),
+                )
+            )
+            continue
+        if spec.mode != "manual":
+            report.append(
+                value.report_row(
+                    "not_manual",
+                    (
+                        f"{value.source}: row {value.row}: field '{value.field}' is filled automatically, not by reviewers; "
+                        f"not applied. Fix: record corrections to it as segment decisions, or as a note in a manual field."
+                    ),
+                )
+            )
+            continue
+        text, problem = normalize_value(value.value, spec)
+        if problem:
+            report.append(
+                value.report_row(
+                    "invalid",
+                    (
+                        f"{value.source}: row {value.row}: field '{value.field}' ({spec.type}): {problem}. "
+                        "Fix: correct the value; it is not applied until then."
+                    ),
+                )
+            )
+            continue
+        usable.append((value, text))
+    return usable, report

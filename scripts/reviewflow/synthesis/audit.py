@@ -2,11 +2,16 @@
 
 A cell of a wide table that stands for a set of segments (a count of documents, the citations of the
 documents) carries a ``CellLink``: the long table's row it shows and the support rows that make it
-(role and match, as ``reviewflow.synthesis.evidence.SupportIndex`` finds them). ``evidence_entries``
-turns the links into one ``EvidenceEntry`` per distinct set of segments, listing each segment's quote
-with its document, page, how it was coded and the reviewer's decision; ``evidence_html`` renders
-them as the report's Evidence section and ``cell_html`` the table cells that link to them (a count to
-its entry, each citation to the first quote of its document there).
+(role and match, as ``reviewflow.synthesis.evidence.SupportIndex`` finds them, and for the evidence
+table's "Primary data" and "Basis unknown" only those of the documents with that evidence basis).
+``evidence_entries`` turns the links into one ``EvidenceEntry`` per distinct set of segments, listing
+each segment's quote with its document, page, how it was coded and the reviewer's decision;
+``evidence_html`` renders them as the report's Evidence section and ``cell_html`` the table cells that
+link to them (a count to its entry, each citation to the first quote of its document there).
+
+Every linked cell is checked against its entry before anything is written: the entry's support rows
+come from exactly the documents the cell counts or cites, and a count reads the number of the entry's
+documents ("3 of 5" primary-data documents opens the entry of those 3, not of all 5).
 
 A cell shows at most ``QUOTES_PER_CELL`` quotes, taken in turn from its documents in citation order
 (every document's first quote before any document's second), so a cell of a thousand documents
@@ -17,12 +22,20 @@ opens the entry), so the links, like the quotes, stay bounded per cell. Every te
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from reviewflow.safety import escape_html
-from reviewflow.synthesis.evidence import ANY_PHASE_LABEL, POLARITY_MENTION, ROLE_CAUTION, item_label
+from reviewflow.synthesis.evidence import (
+    ANY_PHASE_LABEL,
+    BASIS_PRIMARY,
+    BASIS_UNKNOWN,
+    POLARITY_MENTION,
+    ROLE_CAUTION,
+    item_label,
+)
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -40,26 +53,43 @@ WHOLE, CITATIONS, COUNT_CITATIONS = "whole", "citations", "count_citations"
 
 DECIDED_BY = {"both": "rules and model", "rules": "rules", "model": "model"}
 DECISIONS = {"accept": "accepted", "edit": "codes edited", "reject": "rejected"}
+# An entry of only the documents with one evidence basis, as its heading names it.
+BASIS_TITLES = {BASIS_PRIMARY: "Resting on primary data", BASIS_UNKNOWN: "Basis unknown"}
+# The count a count cell reads first: "5", or "3" of "3 of 5", or "2" of "2 (Aron et al., 2006; ...)".
+_LEADING_COUNT = re.compile(r"\d+")
 
 
 @dataclass(frozen=True)
 class CellLink:
     """A wide cell standing for the support rows of (role, match), shown by row ``row`` of the long table;
-    ``docs`` is that row's column listing the documents the cell cites."""
+    ``docs`` is that row's column listing the documents the cell counts or cites. With ``basis`` (an
+    evidence basis, ``BASIS_PRIMARY`` or ``BASIS_UNKNOWN``) the cell stands only for those of them, and
+    their support rows, with that basis."""
 
     role: str
     match: tuple[tuple[str, str], ...]  # (support column, value) pairs: need/code and, but for any phase, phase
     row: int
     shows: str = WHOLE
     docs: str = "doc_ids"
+    basis: str = ""  # "": every document of (role, match)
 
     @property
-    def key(self) -> tuple[str, tuple[tuple[str, str], ...]]:
-        return (self.role, self.match)
+    def key(self) -> tuple[str, tuple[tuple[str, str], ...], str]:
+        return (self.role, self.match, self.basis)
 
 
-def cell_link(role: str, row: int, shows: str = WHOLE, docs: str = "doc_ids", **match: str) -> CellLink:
-    return CellLink(role, tuple(sorted(match.items())), row, shows, docs)
+def cell_link(
+    role: str, row: int, shows: str = WHOLE, docs: str = "doc_ids", basis: str = "", **match: str
+) -> CellLink:
+    return CellLink(role, tuple(sorted(match.items())), row, shows, docs, basis)
+
+
+def cell_documents(link: CellLink, long_row: pd.Series, basis: Mapping[str, str]) -> tuple[str, ...]:
+    """The documents a linked cell counts or cites: its long row's ``link.docs``, in citation order,
+    only those with the evidence basis ``link.basis`` when it has one (a document the forms give no
+    basis is unknown, as the evidence table counts it)."""
+    docs = tuple(d for d in str(long_row[link.docs]).split(";") if d)
+    return tuple(d for d in docs if basis.get(d, BASIS_UNKNOWN) == link.basis) if link.basis else docs
 
 
 @dataclass(frozen=True)
@@ -92,15 +122,19 @@ class EvidenceEntry:
         return f"{self.anchor}--{doc_id}" if doc_id in self.shown_docs else None
 
 
-def anchor_of(role: str, match: Iterable[tuple[str, str]]) -> str:
-    """The entry's id: role and match, e.g. ``evidence-support-need-emergency_shelter-phase-immediate``
-    (codebook ids and doc_ids are lower-case letters, digits and underscores)."""
-    return "-".join(["evidence", role, *(part for pair in match for part in pair)])
+def anchor_of(role: str, match: Iterable[tuple[str, str]], basis: str = "") -> str:
+    """The entry's id: role and match, e.g. ``evidence-support-need-emergency_shelter-phase-immediate``,
+    and the basis of an entry of one evidence basis (``evidence-support-need-emergency_shelter-basis-primary``;
+    codebook ids and doc_ids are lower-case letters, digits and underscores)."""
+    return "-".join(
+        ["evidence", role, *(part for pair in match for part in pair), *(["basis", basis] if basis else [])]
+    )
 
 
-def entry_title(role: str, match: Mapping[str, str], codebook: Codebook, wording: Wording) -> str:
+def entry_title(role: str, match: Mapping[str, str], codebook: Codebook, wording: Wording, basis: str = "") -> str:
     """The entry's heading in the form's words: "Need: Emergency shelter · Phase: Immediate (crisis) ·
-    Recommended by"; a cell of every phase reads "Any phase"."""
+    Recommended by"; a cell of every phase reads "Any phase", an entry of one evidence basis names it
+    ("Any phase · Resting on primary data · Recommended by")."""
     labels = wording.labels
     parts = []
     if "need" in match:
@@ -112,6 +146,8 @@ def entry_title(role: str, match: Mapping[str, str], codebook: Codebook, wording
         )
     phase = match.get("phase")
     parts.append(f"{labels.phase}: {item_label(codebook, phase)}" if phase else ANY_PHASE_LABEL)
+    if basis:
+        parts.append(BASIS_TITLES.get(basis, basis))
     parts.append(wording.cautioned_by if role == ROLE_CAUTION else wording.recommended_by)
     return " · ".join(parts)
 
@@ -201,29 +237,61 @@ def evidence_entries(
 ) -> dict[str, EvidenceEntry]:
     """Anchor → entry for every linked cell with documents, in the order the tables first link them.
 
-    The documents of a cell's support rows must be the documents its long row cites: the tables and
-    their evidence come from the same support rows, and a difference is a bug to report, not to show."""
+    The documents of an entry's support rows must be the documents its cell counts or cites, and every
+    cell linked to the entry must count or cite exactly those (``check_cell``): the tables and their
+    evidence come from the same support rows, and a difference is a bug to report, not to show."""
     entries: dict[str, EvidenceEntry] = {}
     columns = support_columns(result.support)
     for table in tables:
-        for _, link in sorted(table.links.items(), key=lambda kv: (kv[0][0], list(table.wide.columns).index(kv[0][1]))):
+        ordered = sorted(table.links.items(), key=lambda kv: (kv[0][0], list(table.wide.columns).index(kv[0][1])))
+        for (row, column), link in ordered:
             anchor = anchor_of(*link.key)
-            long_row = table.long.iloc[link.row]
-            doc_ids = tuple(d for d in str(long_row["doc_ids"]).split(";") if d)
-            if anchor in entries or not doc_ids:
-                continue
-            positions = result.index.rows(link.role, **dict(link.match))
-            found = {columns["doc_id"][i] for i in positions}
-            if found != set(doc_ids):
-                raise ValueError(
-                    f"{table.name} row {link.row}: the cell cites {sorted(doc_ids)} but its support rows come "
-                    f"from {sorted(found)}"
-                )
-            quotes, n_segments = select_quotes(columns, positions, doc_ids, cap)
-            title = entry_title(link.role, dict(link.match), result.codebook, wording)
-            shown = frozenset(q.doc_id for q in quotes)
-            entries[anchor] = EvidenceEntry(anchor, title, doc_ids, tuple(quotes), n_segments, shown)
+            doc_ids = cell_documents(link, table.long.iloc[link.row], result.basis)
+            if anchor not in entries and doc_ids:
+                positions = result.index.rows(link.role, **dict(link.match))
+                if link.basis:
+                    positions = [
+                        i for i in positions if result.basis.get(columns["doc_id"][i], BASIS_UNKNOWN) == link.basis
+                    ]
+                found = {columns["doc_id"][i] for i in positions}
+                if found != set(doc_ids):
+                    raise ValueError(
+                        f"{table.name} row {link.row}: the cell cites {sorted(doc_ids)} but its support rows come "
+                        f"from {sorted(found)}"
+                    )
+                quotes, n_segments = select_quotes(columns, positions, doc_ids, cap)
+                title = entry_title(link.role, dict(link.match), result.codebook, wording, link.basis)
+                shown = frozenset(q.doc_id for q in quotes)
+                entries[anchor] = EvidenceEntry(anchor, title, doc_ids, tuple(quotes), n_segments, shown)
+            check_cell(
+                f"{table.name} row {row}, column '{column}'",
+                table.wide.iloc[row][column],
+                link,
+                doc_ids,
+                entries.get(anchor),
+            )
     return entries
+
+
+def check_cell(where: str, value: object, link: CellLink, doc_ids: Sequence[str], entry: EvidenceEntry | None) -> None:
+    """Refuse a link whose entry does not hold exactly the documents its cell stands for: ``doc_ids``
+    (``cell_documents``) must be the entry's, and a count cell (not citations alone) must read their
+    number first. A count of some of the row's documents linked to the entry of all of them (the
+    evidence table's "3 of 5" primary-data documents, once) fails the second."""
+    held = entry.doc_ids if entry is not None else ()
+    if set(doc_ids) != set(held):
+        raise ValueError(
+            f"{where}: the cell stands for {sorted(doc_ids)} but links to {link.key} holding {sorted(held)}. "
+            "Fix: the table's CellLink (reviewflow.synthesis.tables) must name the documents the cell shows."
+        )
+    if link.shows == CITATIONS:
+        return
+    count = _LEADING_COUNT.match(str(value))
+    if count is None or int(count.group()) != len(held):
+        raise ValueError(
+            f"{where}: the cell reads {str(value)!r} but links to {link.key}, an entry of {len(held)} document(s). "
+            "Fix: link the count to an entry of the documents it counts (CellLink's docs and basis)."
+        )
 
 
 def _link(anchor: str, text: str) -> str:

@@ -13,12 +13,13 @@ form order): doc_id, field, label, mode, value, status, source, reviewer, note, 
   ``results/review/manual_field_conflicts.csv`` until an adjudicated sheet settles it.
 - ``results/review/manual_fields_report.csv`` lists every value read with its fate (applied,
   superseded, conflict, unknown_document, unknown_field, not_manual, invalid, sheet_error): a value
-  for a document or field the pipeline does not know is reported, never dropped silently.
+  for a document or field the pipeline does not know is reported, never dropped silently. Which values
+  can be applied at all is ``reviewflow.review.manual_fields.check_manual_values``, which the review
+  export shares to fill a reviewer's values back into a re-exported sheet.
 """
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -26,7 +27,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from reviewflow.fileio import read_json, write_csv
-from reviewflow.review.manual_fields import ManualValue, load_manual_sheet, manual_field_sources
+from reviewflow.review.manual_fields import (
+    ManualValue,
+    check_manual_values,
+    load_manual_values,
+    manual_field_sources,
+)
 from reviewflow.review.sheets import adjudication_sheet
 
 TABLE_COLUMNS: tuple[str, ...] = (
@@ -65,8 +71,6 @@ PROBLEM_STATUSES: tuple[str, ...] = (
 
 if TYPE_CHECKING:
     from reviewflow.form import Form
-_TRUE = {"true", "yes", "y", "1", "x", "include", "included"}
-_FALSE = {"false", "no", "n", "0", "exclude", "excluded"}
 
 
 @dataclass
@@ -113,91 +117,15 @@ def _comparable(text: str) -> str:
     return " ".join(text.split()).casefold()
 
 
-def normalize_value(text: str, spec: Any) -> tuple[str, str | None]:
-    """(the value as the table stores it, a problem or None), by the field's type in the form."""
-    kind = spec.type
-    if kind == "boolean":
-        folded = text.strip().casefold()
-        if folded in _TRUE:
-            return "true", None
-        if folded in _FALSE:
-            return "false", None
-        return text, f"'{text}' is not yes/no; write true or false"
-    if kind in ("number", "integer"):
-        try:
-            number = float(text)
-        except ValueError:
-            return text, f"'{text}' is not a number"
-        return (str(int(number)) if number.is_integer() else str(number)), None
-    choices = list(spec.choices)
-    if choices and kind in ("single_choice", "multiple_choice"):
-        parts = [p.strip().lower() for p in re.split(r"[;,]", text) if p.strip()]
-        if kind == "single_choice" and len(parts) != 1:
-            return text, f"'{text}' must be exactly one of {', '.join(choices)}"
-        unknown = [p for p in parts if p not in choices]
-        if unknown:
-            return text, f"'{', '.join(unknown)}' is not a choice; use {', '.join(choices)}"
-        return ";".join(c for c in choices if c in parts), None
-    return text.strip(), None
-
-
 def resolve_manual_values(
     values: Sequence[ManualValue], doc_ids: Iterable[str], form: Form
 ) -> tuple[dict[tuple[str, str], dict[str, Any]], list[dict[str, Any]], list[dict[str, Any]]]:
     """(doc_id, field) → applied or conflicting value; the conflicts; a report row for every value read."""
-    known_docs = set(doc_ids)
     specs = {spec.id: spec for spec in form.iter_fields()}
-    manual_ids = [spec.id for spec in form.iter_fields("manual")]
-    report: list[dict[str, Any]] = []
+    usable, report = check_manual_values(values, doc_ids, form)
     last: dict[tuple[str, str, str], ManualValue] = {}
     normalized: dict[ManualValue, str] = {}
-    for value in values:  # sources in name order, rows in order: the later row wins
-        if value.doc_id not in known_docs:
-            report.append(
-                value.report_row(
-                    "unknown_document",
-                    (
-                        f"{value.source}: row {value.row}: document '{value.doc_id}' is not in the corpus (the manifest "
-                        "has no such doc_id); not applied. Fix: correct the doc_id, or add the document to the manifest."
-                    ),
-                )
-            )
-            continue
-        spec = specs.get(value.field)
-        if spec is None:
-            report.append(
-                value.report_row(
-                    "unknown_field",
-                    (
-                        f"{value.source}: row {value.row}: field '{value.field}' is not in the extraction form {form.id}; "
-                        f"not applied. Fix: use one of the manual fields {', '.join(manual_ids)}."
-                    ),
-                )
-            )
-            continue
-        if spec.mode != "manual":
-            report.append(
-                value.report_row(
-                    "not_manual",
-                    (
-                        f"{value.source}: row {value.row}: field '{value.field}' is filled automatically, not by reviewers; "
-                        f"not applied. Fix: record corrections to it as segment decisions, or as a note in a manual field."
-                    ),
-                )
-            )
-            continue
-        text, problem = normalize_value(value.value, spec)
-        if problem:
-            report.append(
-                value.report_row(
-                    "invalid",
-                    (
-                        f"{value.source}: row {value.row}: field '{value.field}' ({spec.type}): {problem}. "
-                        "Fix: correct the value; it is not applied until then."
-                    ),
-                )
-            )
-            continue
+    for value, text in usable:  # sources in name order, rows in order: the later row wins
         key = (value.doc_id, value.field, value.reviewer)
         if key in last:
             earlier = last[key]
@@ -301,12 +229,7 @@ def build_forms_table(form_paths: Sequence[str | Path], decision_paths: Sequence
     """The table, the conflicts and the report (pure apart from reading the inputs)."""
     records = [read_json(path) for path in sorted(form_paths, key=lambda p: Path(p).stem)]
     sources = manual_field_sources(decision_paths)
-    values: list[ManualValue] = []
-    problems: list[dict[str, Any]] = []
-    for source in sources:
-        found, refused = load_manual_sheet(source)
-        values.extend(found)
-        problems.extend(refused)
+    values, problems = load_manual_values(sources)
     doc_ids = [str(r.get("doc_id", "")) for r in records]
     resolved, conflicts, report = resolve_manual_values(values, doc_ids, form)
     report = sorted(

@@ -24,6 +24,7 @@ from reviewflow.synthesis.audit import (
     CITATIONS,
     COUNT_CITATIONS,
     EVIDENCE_HTML,
+    WHOLE,
     CellLink,
     cell_link,
     evidence_entries,
@@ -32,6 +33,8 @@ from reviewflow.synthesis.audit import (
 )
 from reviewflow.synthesis.evidence import (
     ANY_PHASE,
+    BASIS_PRIMARY,
+    BASIS_UNKNOWN,
     DEFAULT_EVIDENCE_FIELDS,
     EXCLUDED_COLUMNS,
     ROLE_CAUTION,
@@ -215,8 +218,10 @@ def evidence_wide(long: pd.DataFrame, citations: dict[str, str], wording: Wordin
         primary = [d for d in r.primary_doc_ids.split(";") if d]
         match = {"need": r.id} if r.level == "need" else {"code": r.id}
         links[(at, "Documents")] = cell_link(ROLE_SUPPORT, at, **match)
-        links[(at, "Primary data")] = cell_link(ROLE_SUPPORT, at, **match)
-        links[(at, PRIMARY_COLUMN)] = cell_link(ROLE_SUPPORT, at, CITATIONS, "primary_doc_ids", **match)
+        # each count opens the quotes of the documents it counts: "3 of 5" the 3 resting on primary data
+        links[(at, "Primary data")] = cell_link(ROLE_SUPPORT, at, WHOLE, "primary_doc_ids", BASIS_PRIMARY, **match)
+        links[(at, "Basis unknown")] = cell_link(ROLE_SUPPORT, at, WHOLE, "doc_ids", BASIS_UNKNOWN, **match)
+        links[(at, PRIMARY_COLUMN)] = cell_link(ROLE_SUPPORT, at, CITATIONS, "primary_doc_ids", BASIS_PRIMARY, **match)
         rows.append(
             {
                 "Level": levels.get(r.level, r.level),
