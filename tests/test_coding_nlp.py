@@ -129,6 +129,7 @@ def test_anchored_token_patterns_find_what_one_matcher_over_every_token_finds() 
     rng = random.Random(14)
     anchors = sorted(matcher.anchors["LOWER"] | matcher.anchors["LEMMA"] | matcher.anchors["ORTH"])
     words = [*anchors, "the", "survivors", "their", "safe", "housing", ".", "(", ")", "Recommendation", ":", "2006"]
+    words += ["SAFE", "NGO"]  # acronyms: a pattern anchored on the word after one
     texts = [" ".join(rng.choice(words) for _ in range(rng.randint(1, 120))) for _ in range(60)]
     compared = 0
     for doc in nlp.pipe(texts):
@@ -146,3 +147,22 @@ def test_a_run_on_line_of_plain_words_leaves_the_token_patterns_almost_nothing_t
     # all 10,000 tokens, the anchored ones (most of them) on no window at all
     assert matcher.anchored_windows(doc) == []
     assert len(matcher.tokens) <= 5 < sum(len(group.matcher) for group in matcher.anchored.values())
+
+
+def test_a_pattern_is_anchored_on_its_first_required_word_wherever_it_stands() -> None:
+    # "any word but not" opens the pattern: it runs only where "need" or "needs" is, one token after
+    # the match's start; optional tokens before the anchor make that offset the furthest start
+    need_to = [{"LOWER": {"NOT_IN": ["not", "never"]}}, {"LOWER": {"IN": ["need", "needs"]}}, {"LOWER": "to"}]
+    assert coding_nlp._anchor(need_to) == ("LOWER", {"need", "needs"}, 1)
+    acronym = [{"IS_UPPER": True}, {"ORTH": ")", "OP": "?"}, {"LOWER": "offers"}]
+    assert coding_nlp._anchor(acronym) == ("LOWER", {"offers"}, 2)
+    assert coding_nlp._anchor([{"LOWER": "of", "OP": "?"}, {"IS_PUNCT": True}]) is None
+    assert coding_nlp._anchor([{"LOWER": "to"}, {"IS_ALPHA": True, "OP": "+"}]) is None
+
+
+def test_a_match_that_starts_before_its_anchor_word_is_found_at_the_start_of_a_block() -> None:
+    _, nlp, matcher = resources(DEFAULT_FORM)
+    reference = _one_matcher_over_every_token_pattern(matcher)
+    for text in ("SAFE) offers housing.", "SAFE offers housing.", "Staff need to listen.", "Providers do not judge."):
+        doc = nlp(text)
+        assert matcher.anchored_matches(doc) == set(reference(doc)) != set(), text

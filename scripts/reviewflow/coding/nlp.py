@@ -131,9 +131,11 @@ def build_nlp(pipeline: str = "") -> Language:
 
 @dataclass(eq=False)  # a group is itself (hashable by identity), whatever patterns it holds
 class AnchoredGroup:
-    """Token patterns that share their first words, and the longest one's length in tokens."""
+    """Token patterns that share their anchor words at the same position (``offset``, in tokens from the
+    pattern's first token), and the longest one's length in tokens."""
 
     matcher: Matcher
+    offset: int = 0
     length: int = 0
 
 
@@ -145,13 +147,14 @@ class CodebookMatcher:
         self.lower = PhraseMatcher(nlp.vocab, attr="LOWER")
         self.lemma = PhraseMatcher(nlp.vocab, attr="LEMMA")
         self.tokens = Matcher(nlp.vocab)  # token patterns that can start at any token
-        # Token patterns whose first token must have one of a few words (ANCHOR_ATTRS) and whose length
-        # is bounded: each group of patterns that share their first words runs only on windows from
-        # those words. spaCy's Matcher tries every pattern at every token, so on text where the words
-        # are rare (a run-on line, most of any text) this is the difference between ~190 microseconds
-        # a token and a few; one group per anchor set keeps patterns that start with common words
-        # ("is", "the") from widening the windows of those that start with rare ones ("refer").
-        self.anchored: dict[tuple[str, frozenset[str]], AnchoredGroup] = {}
+        # Token patterns one of whose required tokens must have one of a few words (ANCHOR_ATTRS) and
+        # whose length is bounded: each group of patterns that share those words (at the same place)
+        # runs only on windows around them. spaCy's Matcher tries every pattern at every token, so on
+        # text where the words are rare (a run-on line, most of any text) this is the difference
+        # between ~190 microseconds a token and a few; one group per anchor set keeps patterns that
+        # start with common words ("is", "the") from widening the windows of those that start with
+        # rare ones ("refer").
+        self.anchored: dict[tuple[str, frozenset[str], int], AnchoredGroup] = {}
         self.anchors: dict[str, set[str]] = {attr: set() for attr in ANCHOR_ATTRS}
         self._groups_of: dict[tuple[int, int], list[AnchoredGroup]] = {}  # (attribute, word hash)
         book = form.codebook
@@ -201,11 +204,12 @@ class CodebookMatcher:
         if anchor is None:
             self.tokens.add(key, [pattern])
             return
-        attr, values = anchor
+        attr, values, offset = anchor
         self.anchors[attr] |= values
-        group = self.anchored.get((attr, frozenset(values)))
+        anchored_by = (attr, frozenset(values), offset)
+        group = self.anchored.get(anchored_by)
         if group is None:
-            group = self.anchored[(attr, frozenset(values))] = AnchoredGroup(Matcher(self.nlp.vocab))
+            group = self.anchored[anchored_by] = AnchoredGroup(Matcher(self.nlp.vocab), offset)
             for value in values:
                 word = self.nlp.vocab.strings.add(value)
                 self._groups_of.setdefault((ANCHOR_ATTRS.index(attr), word), []).append(group)
@@ -214,8 +218,9 @@ class CodebookMatcher:
 
     def anchored_windows(self, doc: Doc) -> list[tuple[AnchoredGroup, int, int]]:
         """(group, first, last): disjoint token ranges of ``doc`` per group of anchored patterns, holding
-        every match of the group's patterns: from each token that can start one, as long as the group's
-        longest pattern (overlapping ranges merged)."""
+        every match of the group's patterns: around each of its anchor words, from where a match holding
+        it can start (``offset`` tokens before) for as long as the group's longest pattern (overlapping
+        ranges merged)."""
         starts: dict[AnchoredGroup, list[int]] = {}
         # the words' hashes from one array: no Token object per token. A group anchors on one
         # attribute, so each token adds at most one start to a group, in increasing order.
@@ -227,11 +232,11 @@ class CodebookMatcher:
         for group, indices in starts.items():
             merged: list[tuple[int, int]] = []
             for index in indices:
-                end = min(index + group.length, len(doc))
-                if merged and index <= merged[-1][1]:
+                first, end = max(index - group.offset, 0), min(index - group.offset + group.length, len(doc))
+                if merged and first <= merged[-1][1]:
                     merged[-1] = (merged[-1][0], max(merged[-1][1], end))
                 else:
-                    merged.append((index, end))
+                    merged.append((first, end))
             windows += [(group, first, last) for first, last in merged]
         return windows
 
@@ -247,6 +252,8 @@ class CodebookMatcher:
         strings = self.nlp.vocab.strings
         found = set()
         for matcher in (self.lower, self.lemma, self.tokens):
+            if not len(matcher):  # spaCy's Matcher refuses to run without patterns
+                continue
             for match_id, start, end in matcher(doc):
                 group, code, name = strings[match_id].split(KEY_SEPARATOR)
                 found.add(Hit(group, code, name, start, end))
@@ -257,23 +264,29 @@ class CodebookMatcher:
         return _drop_contained(_drop_excluded(ordered))
 
 
-# The attributes (the order anchors are looked up in) a token pattern's first token can anchor it by.
+# The attributes (the order anchors are looked up in) a token pattern's anchor token can anchor it by.
 ANCHOR_ATTRS = ("LOWER", "LEMMA", "ORTH")
 ANCHOR_ATTR_IDS = [LOWER, LEMMA, ORTH]
 
 
-def _anchor(pattern: Sequence[dict[str, Any]]) -> tuple[str, set[str]] | None:
-    """(attribute, values) such that every match of ``pattern`` starts at a token with one of the values
-    of that attribute, when its length is bounded (no operator but '?') and its first token is required
-    and says ``LOWER``/``LEMMA``/``ORTH`` is a word or ``IN`` a list of words; None otherwise."""
-    if not pattern or "OP" in pattern[0] or any(token.get("OP", "?") != "?" for token in pattern):
+def _anchor(pattern: Sequence[dict[str, Any]]) -> tuple[str, set[str], int] | None:
+    """(attribute, values, offset) such that every match of ``pattern`` holds a token with one of the
+    values of that attribute, at most ``offset`` tokens after the match's start, when the pattern's
+    length is bounded (no operator but '?'); None otherwise. The anchor is the first required token that
+    says ``LOWER``/``LEMMA``/``ORTH`` is a word or ``IN`` a list of words: a pattern that opens on a
+    common word's negation (``NOT_IN``, "any word but not") still runs only near its rarer words.
+    """
+    if not pattern or any(token.get("OP", "?") != "?" for token in pattern):
         return None
-    for attr in ANCHOR_ATTRS:
-        value = pattern[0].get(attr)
-        if isinstance(value, str):
-            return attr, {value}
-        if isinstance(value, dict) and set(value) == {"IN"} and all(isinstance(v, str) for v in value["IN"]):
-            return attr, set(value["IN"])
+    for offset, token in enumerate(pattern):
+        if "OP" in token:
+            continue
+        for attr in ANCHOR_ATTRS:
+            value = token.get(attr)
+            if isinstance(value, str):
+                return attr, {value}, offset
+            if isinstance(value, dict) and set(value) == {"IN"} and all(isinstance(v, str) for v in value["IN"]):
+                return attr, set(value["IN"]), offset
     return None
 
 
