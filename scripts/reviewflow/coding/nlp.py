@@ -13,10 +13,10 @@ import itertools
 import math
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, cast
+from typing import Any, NamedTuple, cast
 
 import spacy
 from spacy.attrs import LEMMA, LOWER, ORTH, SENT_START
@@ -129,14 +129,49 @@ def build_nlp(pipeline: str = "") -> Language:
     return nlp
 
 
+class Need(NamedTuple):
+    """A word a match of a token pattern needs near its anchor: the token ``nearest`` to ``farthest``
+    tokens after the anchor word (before it when negative) has one of ``words`` in column ``column``
+    of ``NEED_ATTR_IDS``."""
+
+    column: int
+    words: frozenset[int]
+    nearest: int
+    farthest: int
+
+
 @dataclass(eq=False)  # a group is itself (hashable by identity), whatever patterns it holds
 class AnchoredGroup:
     """Token patterns that share their anchor words at the same position (``offset``, in tokens from the
-    pattern's first token), and the longest one's length in tokens."""
+    pattern's first token), the longest one's length in tokens, and the words each pattern needs
+    around its anchor (``Need``)."""
 
     matcher: Matcher
     offset: int = 0
     length: int = 0
+    needs: list[tuple[Need, ...]] = field(default_factory=list)
+
+    def may_match(self, columns: Sequence[Sequence[int]], anchor: int) -> bool:
+        """False when no pattern of the group can match around the anchor word at token ``anchor``:
+        a word one of them needs is missing from where it would have to stand. Only words are read, so
+        this is a necessary condition, and spaCy's Matcher still decides."""
+        length = len(columns[0])
+        for needs in self.needs:
+            for column, words, nearest, farthest in needs:
+                values = columns[column]
+                if nearest == farthest:
+                    at = anchor + nearest
+                    if 0 <= at < length and values[at] in words:
+                        continue
+                    break
+                for at in range(max(anchor + nearest, 0), min(anchor + farthest + 1, length)):
+                    if values[at] in words:
+                        break
+                else:
+                    break
+            else:
+                return True
+        return False
 
 
 class CodebookMatcher:
@@ -156,7 +191,8 @@ class CodebookMatcher:
         # rare ones ("refer").
         self.anchored: dict[tuple[str, frozenset[str], int], AnchoredGroup] = {}
         self.anchors: dict[str, set[str]] = {attr: set() for attr in ANCHOR_ATTRS}
-        self._groups_of: dict[tuple[int, int], list[AnchoredGroup]] = {}  # (attribute, word hash)
+        # per attribute (ANCHOR_ATTRS), the groups a word (its hash) anchors
+        self._groups_of: list[dict[int, list[AnchoredGroup]]] = [{} for _ in ANCHOR_ATTRS]
         book = form.codebook
         groups: list[tuple[str, list[dict[str, Any]]]] = [
             ("phase", list(book.phases)),
@@ -212,23 +248,30 @@ class CodebookMatcher:
             group = self.anchored[anchored_by] = AnchoredGroup(Matcher(self.nlp.vocab), offset)
             for value in values:
                 word = self.nlp.vocab.strings.add(value)
-                self._groups_of.setdefault((ANCHOR_ATTRS.index(attr), word), []).append(group)
+                self._groups_of[ANCHOR_ATTRS.index(attr)].setdefault(word, []).append(group)
         group.length = max(group.length, len(pattern))
+        group.needs.append(_needs(pattern, offset, ANCHOR_ATTRS.index(attr), self.nlp.vocab.strings))
         group.matcher.add(key, [pattern])
 
     def anchored_windows(self, doc: Doc) -> list[tuple[AnchoredGroup, int, int]]:
         """(group, first, last): disjoint token ranges of ``doc`` per group of anchored patterns, holding
-        every match of the group's patterns: around each of its anchor words, from where a match holding
+        every match of the group's patterns: around each of its anchor words that has the other words
+        one of those patterns needs about it (``AnchoredGroup.may_match``), from where a match holding
         it can start (``offset`` tokens before) for as long as the group's longest pattern (overlapping
         ranges merged)."""
         starts: dict[AnchoredGroup, list[int]] = {}
-        # the words' hashes from one array: no Token object per token. A group anchors on one
-        # attribute, so each token adds at most one start to a group, in increasing order.
-        for index, words in enumerate(doc.to_array(ANCHOR_ATTR_IDS).tolist()):
-            for attr, word in enumerate(words):
-                for group in self._groups_of.get((attr, word), ()):
-                    starts.setdefault(group, []).append(index)
+        # the words' hashes from one array: no Token object per token
+        columns = doc.to_array(NEED_ATTR_IDS).T.tolist()
+        for attr, groups_of in enumerate(self._groups_of):
+            for index, word in enumerate(columns[attr]):
+                # Most anchor words stand where none of their group's patterns can match (~96% in
+                # the default corpus): a Matcher call costs ~10 microseconds however short its
+                # window, a look at the few words a pattern needs a fraction of one.
+                for group in groups_of.get(word, ()):
+                    if group.may_match(columns, index):
+                        starts.setdefault(group, []).append(index)
         windows: list[tuple[AnchoredGroup, int, int]] = []
+        # A group anchors on one attribute, so its starts arrive once each, in increasing order.
         for group, indices in starts.items():
             merged: list[tuple[int, int]] = []
             for index in indices:
@@ -266,7 +309,44 @@ class CodebookMatcher:
 
 # The attributes (the order anchors are looked up in) a token pattern's anchor token can anchor it by.
 ANCHOR_ATTRS = ("LOWER", "LEMMA", "ORTH")
-ANCHOR_ATTR_IDS = [LOWER, LEMMA, ORTH]
+# ... and those a pattern's needs are read from: the same, and whether a token starts a sentence
+NEED_ATTR_IDS = [LOWER, LEMMA, ORTH, SENT_START]
+_SENT_START_COLUMN = 3
+
+
+def _needs(pattern: Sequence[dict[str, Any]], offset: int, anchor_column: int, strings: Any) -> tuple[Need, ...]:
+    """The words a match of a bounded ``pattern`` anchored at token ``offset`` (by its word in
+    ``anchor_column``) needs besides that word, and where: each required token's
+    ``LOWER``/``LEMMA``/``ORTH`` word or ``IN`` list, and its ``IS_SENT_START: true`` (spaCy's Matcher
+    reads that as the token's SENT_START being 1). Optional tokens between it and the anchor may be
+    absent, so its distance from the anchor is a range. Those at one place, then those of few words,
+    come first: they rule a window out soonest."""
+    needs: list[Need] = []
+    for index, token in enumerate(pattern):
+        if "OP" in token:
+            continue
+        between = range(min(index, offset) + 1, max(index, offset))
+        required_between = sum(1 for i in between if "OP" not in pattern[i])
+        if index >= offset:
+            nearest, farthest = (0, 0) if index == offset else (required_between + 1, index - offset)
+        else:
+            nearest, farthest = index - offset, -(required_between + 1)
+        for column, attr in enumerate(ANCHOR_ATTRS):
+            words = _words_of(token.get(attr))
+            if words is not None and (index, column) != (offset, anchor_column):
+                needs.append(Need(column, frozenset(strings.add(word) for word in words), nearest, farthest))
+        if token.get("IS_SENT_START") is True:
+            needs.append(Need(_SENT_START_COLUMN, frozenset({1}), nearest, farthest))
+    return tuple(sorted(needs, key=lambda need: (need.farthest - need.nearest, len(need.words))))
+
+
+def _words_of(value: Any) -> set[str] | None:
+    """The words a token pattern's attribute value allows: a word, or an ``IN`` list of words."""
+    if isinstance(value, str):
+        return {value}
+    if isinstance(value, dict) and set(value) == {"IN"} and all(isinstance(v, str) for v in value["IN"]):
+        return set(value["IN"])
+    return None
 
 
 def _anchor(pattern: Sequence[dict[str, Any]]) -> tuple[str, set[str], int] | None:
@@ -282,11 +362,9 @@ def _anchor(pattern: Sequence[dict[str, Any]]) -> tuple[str, set[str], int] | No
         if "OP" in token:
             continue
         for attr in ANCHOR_ATTRS:
-            value = token.get(attr)
-            if isinstance(value, str):
-                return attr, {value}, offset
-            if isinstance(value, dict) and set(value) == {"IN"} and all(isinstance(v, str) for v in value["IN"]):
-                return attr, set(value["IN"]), offset
+            words = _words_of(token.get(attr))
+            if words is not None:
+                return attr, words, offset
     return None
 
 
