@@ -18,6 +18,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, NamedTuple, cast
 
+import numpy
 import spacy
 from spacy.attrs import LEMMA, LOWER, ORTH, SENT_START
 from spacy.language import Language
@@ -63,12 +64,26 @@ def _make_lower_lemma(nlp: Language, name: str) -> Any:
     def lookup(word: str) -> str:
         return lookup_table.get(word, word) if lookup_table is not None else word
 
+    def lowered(text: str, lower: str, lemma: str) -> str:
+        if not lemma or (lemma == text and text != lower):
+            lemma = lookup(lower)
+        return lemma.lower()
+
+    # (word, lemma) -> the lower-case lemma, as hashes: a word is looked up once per process (the
+    # table grows with the vocabulary, as spaCy's own does), and a Doc is read and written as arrays
+    # (a Token object per token cost more than the lookup)
+    done: dict[tuple[int, int], int] = {}
+
     def lower_lemma(doc: Doc) -> Doc:
-        for token in doc:
-            lemma = token.lemma_
-            if not lemma or (lemma == token.text and token.text != token.lower_):
-                lemma = lookup(token.lower_)
-            token.lemma_ = lemma.lower()
+        strings = doc.vocab.strings
+        lemmas = []
+        for text, lower, lemma in doc.to_array([ORTH, LOWER, LEMMA]).tolist():
+            new = done.get((text, lemma))
+            if new is None:
+                new = done[(text, lemma)] = strings.add(lowered(strings[text], strings[lower], strings[lemma]))
+            lemmas.append(new)
+        if lemmas:
+            doc.from_array([LEMMA], cast(Ints2d, numpy.array(lemmas, dtype="uint64").reshape(-1, 1)))
         return doc
 
     return lower_lemma
@@ -82,26 +97,54 @@ def _sentence_repair(doc: Doc) -> Doc:
     miss the boundary in "staff.[5] As a measure". A sentence may start only outside brackets, at a
     token that does not begin in lower case, and a footnote marker after a full stop ends a sentence.
     """
-    texts = [token.text for token in doc]
+    strings = doc.vocab.strings
+    words = doc.to_array(ORTH).tolist()
     # All boundaries are read and written as one array: setting Token.is_sent_start one token at a
     # time makes spaCy re-check the whole Doc each time, which is quadratic in the block's length.
-    starts = doc.to_array([SENT_START]).astype("int64")  # 1 start, -1 not a start, 0 unset
+    starts = doc.to_array(SENT_START).astype("int64").tolist()  # 1 start, -1 not a start, 0 unset
     depth = 0
-    for index, text in enumerate(texts):
+    for index, word in enumerate(words):
+        facts = _WORD_FACTS.get(word)
+        if facts is None:
+            facts = _WORD_FACTS[word] = _word_facts(strings[word])
+        can_start, brackets = facts
         if index > 0:
-            first = text[:1]
-            if depth > 0 or not (first.isupper() or first in "\"'\u201c\u2018"):
+            if depth > 0 or not can_start:
                 starts[index] = -1
-            elif _FOOTNOTE_END.search(texts[index - 1]) or (
-                texts[index - 1] == "]" and index > 1 and _FOOTNOTE_OPEN.search(texts[index - 2])
-            ):
+            elif _after_footnote(strings, words, index):
                 starts[index] = 1
-        if "(" in text or "[" in text or ")" in text or "]" in text:
-            depth = max(depth + text.count("(") + text.count("[") - text.count(")") - text.count("]"), 0)
-    if len(texts):
+        if brackets:
+            depth = max(depth + brackets, 0)
+    if words:
         starts[0] = 1
-        doc.from_array([SENT_START], cast(Ints2d, starts.astype("uint64").reshape(-1, 1)))
+        doc.from_array([SENT_START], cast(Ints2d, numpy.array(starts, dtype="int64").astype("uint64").reshape(-1, 1)))
     return doc
+
+
+# a word's hash -> _word_facts(word): each word's text is read once per process, not once a token
+_WORD_FACTS: dict[int, tuple[bool, int]] = {}
+
+
+def _word_facts(text: str) -> tuple[bool, int]:
+    """Whether a sentence may start at a token with this text (it does not begin in lower case), and
+    by how many brackets it deepens (negative: closes) the nesting."""
+    first = text[:1]
+    deepens = text.count("(") + text.count("[") - text.count(")") - text.count("]")
+    return first.isupper() or first in "\"'\u201c\u2018", deepens
+
+
+def _after_footnote(strings: Any, words: Sequence[int], index: int) -> bool:
+    """A footnote marker after a full stop ("staff.[5]", "staff.[5 ]") ends the tokens before ``index``."""
+    before = strings[words[index - 1]]
+    return bool(_FOOTNOTE_END.search(before)) or (
+        before == "]" and index > 1 and bool(_FOOTNOTE_OPEN.search(strings[words[index - 2]]))
+    )
+
+
+def token_texts(doc: Doc) -> list[str]:
+    """The text of each token, read from one array: no Token object per token."""
+    strings = doc.vocab.strings
+    return [strings[word] for word in doc.to_array(ORTH).tolist()]
 
 
 @lru_cache(maxsize=4)
