@@ -20,7 +20,7 @@ from typing import Any, NamedTuple, cast
 
 import numpy
 import spacy
-from spacy.attrs import LEMMA, LOWER, ORTH, SENT_START
+from spacy.attrs import IS_SPACE, LEMMA, LOWER, ORTH, SENT_START
 from spacy.language import Language
 from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc
@@ -145,6 +145,15 @@ def token_texts(doc: Doc) -> list[str]:
     """The text of each token, read from one array: no Token object per token."""
     strings = doc.vocab.strings
     return [strings[word] for word in doc.to_array(ORTH).tolist()]
+
+
+def token_words(doc: Doc) -> list[str | None]:
+    """Each token's lemma (its lower-case form if it has none), None for whitespace; from one array."""
+    strings = doc.vocab.strings
+    return [
+        None if space else strings[lemma or lower]
+        for lemma, lower, space in doc.to_array([LEMMA, LOWER, IS_SPACE]).tolist()
+    ]
 
 
 @lru_cache(maxsize=4)
