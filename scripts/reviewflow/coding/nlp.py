@@ -245,6 +245,7 @@ class CodebookMatcher:
         self.anchors: dict[str, set[str]] = {attr: set() for attr in ANCHOR_ATTRS}
         # per attribute (ANCHOR_ATTRS), the groups a word (its hash) anchors
         self._groups_of: list[dict[int, list[AnchoredGroup]]] = [{} for _ in ANCHOR_ATTRS]
+        self._names: dict[int, tuple[str, str, str]] = {}  # match id -> (group, code, pattern name)
         book = form.codebook
         groups: list[tuple[str, list[dict[str, Any]]]] = [
             ("phase", list(book.phases)),
@@ -344,19 +345,21 @@ class CodebookMatcher:
         return found
 
     def hits(self, doc: Doc) -> list[Hit]:
-        strings = self.nlp.vocab.strings
-        found = set()
+        found = self.anchored_matches(doc)
         for matcher in (self.lower, self.lemma, self.tokens):
-            if not len(matcher):  # spaCy's Matcher refuses to run without patterns
-                continue
-            for match_id, start, end in matcher(doc):
-                group, code, name = strings[match_id].split(KEY_SEPARATOR)
-                found.add(Hit(group, code, name, start, end))
-        for match_id, start, end in self.anchored_matches(doc):
-            group, code, name = strings[match_id].split(KEY_SEPARATOR)
-            found.add(Hit(group, code, name, start, end))
-        ordered = sorted(found, key=lambda h: (h.start, h.end, h.group, h.code, h.name))
-        return _drop_contained(_drop_excluded(ordered))
+            if len(matcher):  # spaCy's Matcher refuses to run without patterns
+                found.update(matcher(doc))
+        # A match id stands for one (group, code, name): matches are told apart and sorted as plain
+        # tuples, and a Hit is made once per match.
+        names = self._names
+        ordered = sorted((start, end, *(names.get(key) or self._name(key))) for key, start, end in found)
+        hits = [Hit(group, code, name, start, end) for start, end, group, code, name in ordered]
+        return _drop_contained(_drop_excluded(hits))
+
+    def _name(self, key: int) -> tuple[str, str, str]:
+        group, code, name = self.nlp.vocab.strings[key].split(KEY_SEPARATOR)
+        self._names[key] = (group, code, name)
+        return group, code, name
 
 
 # The attributes (the order anchors are looked up in) a token pattern's anchor token can anchor it by.
