@@ -146,7 +146,8 @@ def segment_document(
     name_acronyms: set[str] = set()  # acronyms the document defined for a name so far ("... Enforcement (SAFE)")
     for block, doc in zip(wanted, docs, strict=True):
         first_segment = len(segments)
-        citations = find_citations(doc.text)
+        block_text = text[block["start"] : block["end"]]  # doc.text, without a Token object per token
+        citations = find_citations(block_text)
         hits = _outside_citations(doc, matcher.hits(doc), citations)
         tokens, lemmas = token_texts(doc), token_words(doc)
         section = _section_of(sections, block["start"])
@@ -164,7 +165,7 @@ def segment_document(
             level = int(block.get("level") or 1)
             while stack and stack[-1].level >= level:
                 stack.pop()
-            heading_text = _WHITESPACE.sub(" ", doc.text).strip()
+            heading_text = _WHITESPACE.sub(" ", block_text).strip()
             words = _words(lemmas)
             # The document's title names the document, not a part of it: it never makes the whole
             # text a "recommendations" section (the promising-practice-document cue reads it instead).
