@@ -129,6 +129,7 @@ def test_anchored_token_patterns_find_what_one_matcher_over_every_token_finds() 
     rng = random.Random(14)
     anchors = sorted(matcher.anchors["LOWER"] | matcher.anchors["LEMMA"] | matcher.anchors["ORTH"])
     words = [*anchors, "the", "survivors", "their", "safe", "housing", ".", "(", ")", "Recommendation", ":", "2006"]
+    words += ["SAFE", "NGO"]  # acronyms: a pattern anchored on the word after one
     texts = [" ".join(rng.choice(words) for _ in range(rng.randint(1, 120))) for _ in range(60)]
     compared = 0
     for doc in nlp.pipe(texts):
@@ -146,3 +147,55 @@ def test_a_run_on_line_of_plain_words_leaves_the_token_patterns_almost_nothing_t
     # all 10,000 tokens, the anchored ones (most of them) on no window at all
     assert matcher.anchored_windows(doc) == []
     assert len(matcher.tokens) <= 5 < sum(len(group.matcher) for group in matcher.anchored.values())
+
+
+def test_a_pattern_is_anchored_on_its_first_required_word_wherever_it_stands() -> None:
+    # "any word but not" opens the pattern: it runs only where "need" or "needs" is, one token after
+    # the match's start; optional tokens before the anchor make that offset the furthest start
+    need_to = [{"LOWER": {"NOT_IN": ["not", "never"]}}, {"LOWER": {"IN": ["need", "needs"]}}, {"LOWER": "to"}]
+    assert coding_nlp._anchor(need_to) == ("LOWER", {"need", "needs"}, 1)
+    acronym = [{"IS_UPPER": True}, {"ORTH": ")", "OP": "?"}, {"LOWER": "offers"}]
+    assert coding_nlp._anchor(acronym) == ("LOWER", {"offers"}, 2)
+    assert coding_nlp._anchor([{"LOWER": "of", "OP": "?"}, {"IS_PUNCT": True}]) is None
+    assert coding_nlp._anchor([{"LOWER": "to"}, {"IS_ALPHA": True, "OP": "+"}]) is None
+
+
+def test_a_match_that_starts_before_its_anchor_word_is_found_at_the_start_of_a_block() -> None:
+    _, nlp, matcher = resources(DEFAULT_FORM)
+    reference = _one_matcher_over_every_token_pattern(matcher)
+    for text in ("SAFE) offers housing.", "SAFE offers housing.", "Staff need to listen.", "Providers do not judge."):
+        doc = nlp(text)
+        assert matcher.anchored_matches(doc) == set(reference(doc)) != set(), text
+
+
+def test_windows_where_no_pattern_finds_the_words_it_needs_are_skipped_and_no_match_is_lost() -> None:
+    import random
+
+    _, nlp, matcher = resources(DEFAULT_FORM)
+    reference = _one_matcher_over_every_token_pattern(matcher)
+    strings = nlp.vocab.strings
+    rng = random.Random(15)
+    needed = {
+        strings[word]
+        for group in matcher.anchored.values()
+        for needs in group.needs
+        for need in needs
+        if need.column != coding_nlp._SENT_START_COLUMN
+        for word in rng.sample(sorted(need.words), min(len(need.words), 6))
+    }
+    anchors = matcher.anchors["LOWER"] | matcher.anchors["LEMMA"] | matcher.anchors["ORTH"]
+    words = sorted(needed | anchors | {".", ",", "(", ")", "Providers", "Staff", "SAFE", "The", "housing"})
+    texts = [" ".join(rng.choice(words) for _ in range(rng.randint(1, 80))) for _ in range(300)]
+    compared = 0
+    for doc in nlp.pipe(texts):
+        found = matcher.anchored_matches(doc)
+        assert found == set(reference(doc)), doc.text[:200]
+        compared += len(found)
+    assert compared > 400
+    # a plain sentence is full of anchor words ("the", "of", "at", ",", "program", "survivor"), and
+    # the Matcher runs only where a pattern matches (the default corpus: ~15,000 windows became ~1,100)
+    doc = nlp("The staff of the program met them at the office, and the rest of the day was quiet for the survivors.")
+    columns = doc.to_array(coding_nlp.NEED_ATTR_IDS).T.tolist()
+    assert sum(len(matcher._groups_of[attr].get(word, ())) for attr in range(3) for word in columns[attr]) > 30
+    windows = matcher.anchored_windows(doc)
+    assert 0 < len(windows) <= 2 and all(group.matcher(doc[first:last]) for group, first, last in windows)

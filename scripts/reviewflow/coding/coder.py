@@ -33,7 +33,7 @@ from typing import Any
 from reviewflow.coding.citations import Citation, citation_vocabulary, find_citations
 from reviewflow.coding.coded_table import CODED_COLUMNS
 from reviewflow.coding.embedding import embed
-from reviewflow.coding.nlp import CodebookMatcher, Hit, resources
+from reviewflow.coding.nlp import CodebookMatcher, Hit, resources, token_texts, token_words
 from reviewflow.coding.recommender import RecommendationModel, hashed, word_features
 from reviewflow.fileio import write_csv
 from reviewflow.form import Form
@@ -146,9 +146,10 @@ def segment_document(
     name_acronyms: set[str] = set()  # acronyms the document defined for a name so far ("... Enforcement (SAFE)")
     for block, doc in zip(wanted, docs, strict=True):
         first_segment = len(segments)
-        citations = find_citations(doc.text)
+        block_text = text[block["start"] : block["end"]]  # doc.text, without a Token object per token
+        citations = find_citations(block_text)
         hits = _outside_citations(doc, matcher.hits(doc), citations)
-        tokens = [token.text for token in doc]
+        tokens, lemmas = token_texts(doc), token_words(doc)
         section = _section_of(sections, block["start"])
         names = _proper_name_runs(tokens)
         name_acronyms |= _defined_acronyms(tokens, names)
@@ -157,13 +158,15 @@ def segment_document(
             if block["kind"] == "heading"
             else _outside_proper_names(tokens, hits, names, name_acronyms)
         )
-        view = _BlockView(text, block["start"], tokens, hits, [h.start for h in hits], section, pages, page_starts)
+        view = _BlockView(
+            text, block["start"], tokens, lemmas, hits, [h.start for h in hits], section, pages, page_starts
+        )
         if block["kind"] == "heading":
             level = int(block.get("level") or 1)
             while stack and stack[-1].level >= level:
                 stack.pop()
-            heading_text = _WHITESPACE.sub(" ", doc.text).strip()
-            words = _words(doc)
+            heading_text = _WHITESPACE.sub(" ", block_text).strip()
+            words = _words(lemmas)
             # The document's title names the document, not a part of it: it never makes the whole
             # text a "recommendations" section (the promising-practice-document cue reads it instead).
             heading = Heading(level, heading_text, hits, is_title=not seen_heading and section != "body", words=words)
@@ -220,6 +223,7 @@ class _BlockView:
     text: str
     offset: int  # the block's start in the document's text
     tokens: list[str]
+    lemmas: list[str | None]  # token_words: None for whitespace
     hits: list[Hit]
     hit_starts: list[int]
     section: str
@@ -240,7 +244,7 @@ class _BlockView:
             own,
             list(stack),
             lead_in=lead_in,
-            words=_words(span),
+            words=_words(self.lemmas[span.start : span.end]),
         )
 
 
@@ -277,8 +281,8 @@ def _pieces(text: str, block: Mapping[str, Any], limit: int = MAX_BLOCK_CHARS) -
     return pieces
 
 
-def _words(span: Any) -> tuple[str, ...]:
-    return tuple(token.lemma_ or token.lower_ for token in span if not token.is_space)
+def _words(lemmas: Sequence[str | None]) -> tuple[str, ...]:
+    return tuple(lemma for lemma in lemmas if lemma is not None)
 
 
 _NAME_CONNECTORS = frozenset({"and", "of", "for", "the", "on", "to", "&", "in", "against", "-"})

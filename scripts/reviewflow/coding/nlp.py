@@ -13,13 +13,14 @@ import itertools
 import math
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, cast
+from typing import Any, NamedTuple, cast
 
+import numpy
 import spacy
-from spacy.attrs import LEMMA, LOWER, ORTH, SENT_START
+from spacy.attrs import IS_SPACE, LEMMA, LOWER, ORTH, SENT_START
 from spacy.language import Language
 from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc
@@ -63,12 +64,26 @@ def _make_lower_lemma(nlp: Language, name: str) -> Any:
     def lookup(word: str) -> str:
         return lookup_table.get(word, word) if lookup_table is not None else word
 
+    def lowered(text: str, lower: str, lemma: str) -> str:
+        if not lemma or (lemma == text and text != lower):
+            lemma = lookup(lower)
+        return lemma.lower()
+
+    # (word, lemma) -> the lower-case lemma, as hashes: a word is looked up once per process (the
+    # table grows with the vocabulary, as spaCy's own does), and a Doc is read and written as arrays
+    # (a Token object per token cost more than the lookup)
+    done: dict[tuple[int, int], int] = {}
+
     def lower_lemma(doc: Doc) -> Doc:
-        for token in doc:
-            lemma = token.lemma_
-            if not lemma or (lemma == token.text and token.text != token.lower_):
-                lemma = lookup(token.lower_)
-            token.lemma_ = lemma.lower()
+        strings = doc.vocab.strings
+        lemmas = []
+        for text, lower, lemma in doc.to_array([ORTH, LOWER, LEMMA]).tolist():
+            new = done.get((text, lemma))
+            if new is None:
+                new = done[(text, lemma)] = strings.add(lowered(strings[text], strings[lower], strings[lemma]))
+            lemmas.append(new)
+        if lemmas:
+            doc.from_array([LEMMA], cast(Ints2d, numpy.array(lemmas, dtype="uint64").reshape(-1, 1)))
         return doc
 
     return lower_lemma
@@ -82,26 +97,63 @@ def _sentence_repair(doc: Doc) -> Doc:
     miss the boundary in "staff.[5] As a measure". A sentence may start only outside brackets, at a
     token that does not begin in lower case, and a footnote marker after a full stop ends a sentence.
     """
-    texts = [token.text for token in doc]
+    strings = doc.vocab.strings
+    words = doc.to_array(ORTH).tolist()
     # All boundaries are read and written as one array: setting Token.is_sent_start one token at a
     # time makes spaCy re-check the whole Doc each time, which is quadratic in the block's length.
-    starts = doc.to_array([SENT_START]).astype("int64")  # 1 start, -1 not a start, 0 unset
+    starts = doc.to_array(SENT_START).astype("int64").tolist()  # 1 start, -1 not a start, 0 unset
     depth = 0
-    for index, text in enumerate(texts):
+    for index, word in enumerate(words):
+        facts = _WORD_FACTS.get(word)
+        if facts is None:
+            facts = _WORD_FACTS[word] = _word_facts(strings[word])
+        can_start, brackets = facts
         if index > 0:
-            first = text[:1]
-            if depth > 0 or not (first.isupper() or first in "\"'\u201c\u2018"):
+            if depth > 0 or not can_start:
                 starts[index] = -1
-            elif _FOOTNOTE_END.search(texts[index - 1]) or (
-                texts[index - 1] == "]" and index > 1 and _FOOTNOTE_OPEN.search(texts[index - 2])
-            ):
+            elif _after_footnote(strings, words, index):
                 starts[index] = 1
-        if "(" in text or "[" in text or ")" in text or "]" in text:
-            depth = max(depth + text.count("(") + text.count("[") - text.count(")") - text.count("]"), 0)
-    if len(texts):
+        if brackets:
+            depth = max(depth + brackets, 0)
+    if words:
         starts[0] = 1
-        doc.from_array([SENT_START], cast(Ints2d, starts.astype("uint64").reshape(-1, 1)))
+        doc.from_array([SENT_START], cast(Ints2d, numpy.array(starts, dtype="int64").astype("uint64").reshape(-1, 1)))
     return doc
+
+
+# a word's hash -> _word_facts(word): each word's text is read once per process, not once a token
+_WORD_FACTS: dict[int, tuple[bool, int]] = {}
+
+
+def _word_facts(text: str) -> tuple[bool, int]:
+    """Whether a sentence may start at a token with this text (it does not begin in lower case), and
+    by how many brackets it deepens (negative: closes) the nesting."""
+    first = text[:1]
+    deepens = text.count("(") + text.count("[") - text.count(")") - text.count("]")
+    return first.isupper() or first in "\"'\u201c\u2018", deepens
+
+
+def _after_footnote(strings: Any, words: Sequence[int], index: int) -> bool:
+    """A footnote marker after a full stop ("staff.[5]", "staff.[5 ]") ends the tokens before ``index``."""
+    before = strings[words[index - 1]]
+    return bool(_FOOTNOTE_END.search(before)) or (
+        before == "]" and index > 1 and bool(_FOOTNOTE_OPEN.search(strings[words[index - 2]]))
+    )
+
+
+def token_texts(doc: Doc) -> list[str]:
+    """The text of each token, read from one array: no Token object per token."""
+    strings = doc.vocab.strings
+    return [strings[word] for word in doc.to_array(ORTH).tolist()]
+
+
+def token_words(doc: Doc) -> list[str | None]:
+    """Each token's lemma (its lower-case form if it has none), None for whitespace; from one array."""
+    strings = doc.vocab.strings
+    return [
+        None if space else strings[lemma or lower]
+        for lemma, lower, space in doc.to_array([LEMMA, LOWER, IS_SPACE]).tolist()
+    ]
 
 
 @lru_cache(maxsize=4)
@@ -129,12 +181,49 @@ def build_nlp(pipeline: str = "") -> Language:
     return nlp
 
 
+class Need(NamedTuple):
+    """A word a match of a token pattern needs near its anchor: the token ``nearest`` to ``farthest``
+    tokens after the anchor word (before it when negative) has one of ``words`` in column ``column``
+    of ``NEED_ATTR_IDS``."""
+
+    column: int
+    words: frozenset[int]
+    nearest: int
+    farthest: int
+
+
 @dataclass(eq=False)  # a group is itself (hashable by identity), whatever patterns it holds
 class AnchoredGroup:
-    """Token patterns that share their first words, and the longest one's length in tokens."""
+    """Token patterns that share their anchor words at the same position (``offset``, in tokens from the
+    pattern's first token), the longest one's length in tokens, and the words each pattern needs
+    around its anchor (``Need``)."""
 
     matcher: Matcher
+    offset: int = 0
     length: int = 0
+    needs: list[tuple[Need, ...]] = field(default_factory=list)
+
+    def may_match(self, columns: Sequence[Sequence[int]], anchor: int) -> bool:
+        """False when no pattern of the group can match around the anchor word at token ``anchor``:
+        a word one of them needs is missing from where it would have to stand. Only words are read, so
+        this is a necessary condition, and spaCy's Matcher still decides."""
+        length = len(columns[0])
+        for needs in self.needs:
+            for column, words, nearest, farthest in needs:
+                values = columns[column]
+                if nearest == farthest:
+                    at = anchor + nearest
+                    if 0 <= at < length and values[at] in words:
+                        continue
+                    break
+                for at in range(max(anchor + nearest, 0), min(anchor + farthest + 1, length)):
+                    if values[at] in words:
+                        break
+                else:
+                    break
+            else:
+                return True
+        return False
 
 
 class CodebookMatcher:
@@ -145,15 +234,18 @@ class CodebookMatcher:
         self.lower = PhraseMatcher(nlp.vocab, attr="LOWER")
         self.lemma = PhraseMatcher(nlp.vocab, attr="LEMMA")
         self.tokens = Matcher(nlp.vocab)  # token patterns that can start at any token
-        # Token patterns whose first token must have one of a few words (ANCHOR_ATTRS) and whose length
-        # is bounded: each group of patterns that share their first words runs only on windows from
-        # those words. spaCy's Matcher tries every pattern at every token, so on text where the words
-        # are rare (a run-on line, most of any text) this is the difference between ~190 microseconds
-        # a token and a few; one group per anchor set keeps patterns that start with common words
-        # ("is", "the") from widening the windows of those that start with rare ones ("refer").
-        self.anchored: dict[tuple[str, frozenset[str]], AnchoredGroup] = {}
+        # Token patterns one of whose required tokens must have one of a few words (ANCHOR_ATTRS) and
+        # whose length is bounded: each group of patterns that share those words (at the same place)
+        # runs only on windows around them. spaCy's Matcher tries every pattern at every token, so on
+        # text where the words are rare (a run-on line, most of any text) this is the difference
+        # between ~190 microseconds a token and a few; one group per anchor set keeps patterns that
+        # start with common words ("is", "the") from widening the windows of those that start with
+        # rare ones ("refer").
+        self.anchored: dict[tuple[str, frozenset[str], int], AnchoredGroup] = {}
         self.anchors: dict[str, set[str]] = {attr: set() for attr in ANCHOR_ATTRS}
-        self._groups_of: dict[tuple[int, int], list[AnchoredGroup]] = {}  # (attribute, word hash)
+        # per attribute (ANCHOR_ATTRS), the groups a word (its hash) anchors
+        self._groups_of: list[dict[int, list[AnchoredGroup]]] = [{} for _ in ANCHOR_ATTRS]
+        self._names: dict[int, tuple[str, str, str]] = {}  # match id -> (group, code, pattern name)
         book = form.codebook
         groups: list[tuple[str, list[dict[str, Any]]]] = [
             ("phase", list(book.phases)),
@@ -201,37 +293,46 @@ class CodebookMatcher:
         if anchor is None:
             self.tokens.add(key, [pattern])
             return
-        attr, values = anchor
+        attr, values, offset = anchor
         self.anchors[attr] |= values
-        group = self.anchored.get((attr, frozenset(values)))
+        anchored_by = (attr, frozenset(values), offset)
+        group = self.anchored.get(anchored_by)
         if group is None:
-            group = self.anchored[(attr, frozenset(values))] = AnchoredGroup(Matcher(self.nlp.vocab))
+            group = self.anchored[anchored_by] = AnchoredGroup(Matcher(self.nlp.vocab), offset)
             for value in values:
                 word = self.nlp.vocab.strings.add(value)
-                self._groups_of.setdefault((ANCHOR_ATTRS.index(attr), word), []).append(group)
+                self._groups_of[ANCHOR_ATTRS.index(attr)].setdefault(word, []).append(group)
         group.length = max(group.length, len(pattern))
+        group.needs.append(_needs(pattern, offset, ANCHOR_ATTRS.index(attr), self.nlp.vocab.strings))
         group.matcher.add(key, [pattern])
 
     def anchored_windows(self, doc: Doc) -> list[tuple[AnchoredGroup, int, int]]:
         """(group, first, last): disjoint token ranges of ``doc`` per group of anchored patterns, holding
-        every match of the group's patterns: from each token that can start one, as long as the group's
-        longest pattern (overlapping ranges merged)."""
+        every match of the group's patterns: around each of its anchor words that has the other words
+        one of those patterns needs about it (``AnchoredGroup.may_match``), from where a match holding
+        it can start (``offset`` tokens before) for as long as the group's longest pattern (overlapping
+        ranges merged)."""
         starts: dict[AnchoredGroup, list[int]] = {}
-        # the words' hashes from one array: no Token object per token. A group anchors on one
-        # attribute, so each token adds at most one start to a group, in increasing order.
-        for index, words in enumerate(doc.to_array(ANCHOR_ATTR_IDS).tolist()):
-            for attr, word in enumerate(words):
-                for group in self._groups_of.get((attr, word), ()):
-                    starts.setdefault(group, []).append(index)
+        # the words' hashes from one array: no Token object per token
+        columns = doc.to_array(NEED_ATTR_IDS).T.tolist()
+        for attr, groups_of in enumerate(self._groups_of):
+            for index, word in enumerate(columns[attr]):
+                # Most anchor words stand where none of their group's patterns can match (~96% in
+                # the default corpus): a Matcher call costs ~10 microseconds however short its
+                # window, a look at the few words a pattern needs a fraction of one.
+                for group in groups_of.get(word, ()):
+                    if group.may_match(columns, index):
+                        starts.setdefault(group, []).append(index)
         windows: list[tuple[AnchoredGroup, int, int]] = []
+        # A group anchors on one attribute, so its starts arrive once each, in increasing order.
         for group, indices in starts.items():
             merged: list[tuple[int, int]] = []
             for index in indices:
-                end = min(index + group.length, len(doc))
-                if merged and index <= merged[-1][1]:
+                first, end = max(index - group.offset, 0), min(index - group.offset + group.length, len(doc))
+                if merged and first <= merged[-1][1]:
                     merged[-1] = (merged[-1][0], max(merged[-1][1], end))
                 else:
-                    merged.append((index, end))
+                    merged.append((first, end))
             windows += [(group, first, last) for first, last in merged]
         return windows
 
@@ -244,36 +345,81 @@ class CodebookMatcher:
         return found
 
     def hits(self, doc: Doc) -> list[Hit]:
-        strings = self.nlp.vocab.strings
-        found = set()
+        found = self.anchored_matches(doc)
         for matcher in (self.lower, self.lemma, self.tokens):
-            for match_id, start, end in matcher(doc):
-                group, code, name = strings[match_id].split(KEY_SEPARATOR)
-                found.add(Hit(group, code, name, start, end))
-        for match_id, start, end in self.anchored_matches(doc):
-            group, code, name = strings[match_id].split(KEY_SEPARATOR)
-            found.add(Hit(group, code, name, start, end))
-        ordered = sorted(found, key=lambda h: (h.start, h.end, h.group, h.code, h.name))
-        return _drop_contained(_drop_excluded(ordered))
+            if len(matcher):  # spaCy's Matcher refuses to run without patterns
+                found.update(matcher(doc))
+        # A match id stands for one (group, code, name): matches are told apart and sorted as plain
+        # tuples, and a Hit is made once per match.
+        names = self._names
+        ordered = sorted((start, end, *(names.get(key) or self._name(key))) for key, start, end in found)
+        hits = [Hit(group, code, name, start, end) for start, end, group, code, name in ordered]
+        return _drop_contained(_drop_excluded(hits))
+
+    def _name(self, key: int) -> tuple[str, str, str]:
+        group, code, name = self.nlp.vocab.strings[key].split(KEY_SEPARATOR)
+        self._names[key] = (group, code, name)
+        return group, code, name
 
 
-# The attributes (the order anchors are looked up in) a token pattern's first token can anchor it by.
+# The attributes (the order anchors are looked up in) a token pattern's anchor token can anchor it by.
 ANCHOR_ATTRS = ("LOWER", "LEMMA", "ORTH")
-ANCHOR_ATTR_IDS = [LOWER, LEMMA, ORTH]
+# ... and those a pattern's needs are read from: the same, and whether a token starts a sentence
+NEED_ATTR_IDS = [LOWER, LEMMA, ORTH, SENT_START]
+_SENT_START_COLUMN = 3
 
 
-def _anchor(pattern: Sequence[dict[str, Any]]) -> tuple[str, set[str]] | None:
-    """(attribute, values) such that every match of ``pattern`` starts at a token with one of the values
-    of that attribute, when its length is bounded (no operator but '?') and its first token is required
-    and says ``LOWER``/``LEMMA``/``ORTH`` is a word or ``IN`` a list of words; None otherwise."""
-    if not pattern or "OP" in pattern[0] or any(token.get("OP", "?") != "?" for token in pattern):
+def _needs(pattern: Sequence[dict[str, Any]], offset: int, anchor_column: int, strings: Any) -> tuple[Need, ...]:
+    """The words a match of a bounded ``pattern`` anchored at token ``offset`` (by its word in
+    ``anchor_column``) needs besides that word, and where: each required token's
+    ``LOWER``/``LEMMA``/``ORTH`` word or ``IN`` list, and its ``IS_SENT_START: true`` (spaCy's Matcher
+    reads that as the token's SENT_START being 1). Optional tokens between it and the anchor may be
+    absent, so its distance from the anchor is a range. Those at one place, then those of few words,
+    come first: they rule a window out soonest."""
+    needs: list[Need] = []
+    for index, token in enumerate(pattern):
+        if "OP" in token:
+            continue
+        between = range(min(index, offset) + 1, max(index, offset))
+        required_between = sum(1 for i in between if "OP" not in pattern[i])
+        if index >= offset:
+            nearest, farthest = (0, 0) if index == offset else (required_between + 1, index - offset)
+        else:
+            nearest, farthest = index - offset, -(required_between + 1)
+        for column, attr in enumerate(ANCHOR_ATTRS):
+            words = _words_of(token.get(attr))
+            if words is not None and (index, column) != (offset, anchor_column):
+                needs.append(Need(column, frozenset(strings.add(word) for word in words), nearest, farthest))
+        if token.get("IS_SENT_START") is True:
+            needs.append(Need(_SENT_START_COLUMN, frozenset({1}), nearest, farthest))
+    return tuple(sorted(needs, key=lambda need: (need.farthest - need.nearest, len(need.words))))
+
+
+def _words_of(value: Any) -> set[str] | None:
+    """The words a token pattern's attribute value allows: a word, or an ``IN`` list of words."""
+    if isinstance(value, str):
+        return {value}
+    if isinstance(value, dict) and set(value) == {"IN"} and all(isinstance(v, str) for v in value["IN"]):
+        return set(value["IN"])
+    return None
+
+
+def _anchor(pattern: Sequence[dict[str, Any]]) -> tuple[str, set[str], int] | None:
+    """(attribute, values, offset) such that every match of ``pattern`` holds a token with one of the
+    values of that attribute, at most ``offset`` tokens after the match's start, when the pattern's
+    length is bounded (no operator but '?'); None otherwise. The anchor is the first required token that
+    says ``LOWER``/``LEMMA``/``ORTH`` is a word or ``IN`` a list of words: a pattern that opens on a
+    common word's negation (``NOT_IN``, "any word but not") still runs only near its rarer words.
+    """
+    if not pattern or any(token.get("OP", "?") != "?" for token in pattern):
         return None
-    for attr in ANCHOR_ATTRS:
-        value = pattern[0].get(attr)
-        if isinstance(value, str):
-            return attr, {value}
-        if isinstance(value, dict) and set(value) == {"IN"} and all(isinstance(v, str) for v in value["IN"]):
-            return attr, set(value["IN"])
+    for offset, token in enumerate(pattern):
+        if "OP" in token:
+            continue
+        for attr in ANCHOR_ATTRS:
+            words = _words_of(token.get(attr))
+            if words is not None:
+                return attr, words, offset
     return None
 
 
