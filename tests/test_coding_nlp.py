@@ -133,7 +133,8 @@ def test_anchored_token_patterns_find_what_one_matcher_over_every_token_finds() 
     texts = [" ".join(rng.choice(words) for _ in range(rng.randint(1, 120))) for _ in range(60)]
     compared = 0
     for doc in nlp.pipe(texts):
-        found = set(matcher.tokens(doc)) | matcher.anchored_matches(doc)
+        # every token pattern of the default form is anchored now, and an empty Matcher warns (W036)
+        found = (set(matcher.tokens(doc)) if len(matcher.tokens) else set()) | matcher.anchored_matches(doc)
         expected = set(reference(doc))
         assert found == expected, doc.text[:200]
         compared += len(expected)
