@@ -164,10 +164,10 @@ _LATEX_MARKUP = re.compile(r"[\\{}%$~&`]|--|''")
 # take minutes, so the entry is refused with a message instead.
 LATEX_DECODE_LIMIT = 10_000
 # The limit above is per field and per name, but pylatexenc's cost is per character of the whole file
-# (about 20,000-50,000 a second measured; 5,000 entries of accented names and braced titles, 1 MB,
-# took 27 s), so an export of many megabytes of names like M{\"u}ller took many minutes with every part
-# under it. An export with more text to decode than this (about 9,000 entries of that kind, under a
-# minute) is refused before any is decoded; `corpus add` wants the entries that have document files.
+# (about 20,000-50,000 a second measured), so an export of megabytes of names like M{\"u}ller took
+# minutes with every part under it (2 MB of distinct accented names: 121 s). An export with more text to
+# decode than this (about 9,000 entries of braced titles and accented names; at the limit, 17,500
+# distinct accented names took 20 s at nice 19 on a loaded machine) is refused before any is decoded.
 LATEX_FILE_LIMIT = 1_000_000
 
 
@@ -329,8 +329,8 @@ def parse_bibtex(path: Path) -> list[Entry]:
         raise ReviewflowError(
             f"{path}: {workload:,} characters of names, titles and other used fields with LaTeX markup to "
             f"decode (in {len(library.entries):,} entries), over the {LATEX_FILE_LIMIT:,} one import decodes "
-            "(about a minute); nothing was added. Fix: export only the references that have document files, "
-            "or split the export into files of a few thousand entries and add them one at a time."
+            "(at some 20,000-50,000 a second); nothing was added. Fix: export only the references that have "
+            "document files, or split the export into files of a few thousand entries and add them one at a time."
         )
     entries = []
     for item in library.entries:
