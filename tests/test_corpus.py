@@ -534,6 +534,48 @@ def test_an_overlong_field_with_markup_refuses_its_entry_only(
     assert {row["doc_id"] for row in read_rows(manifest)} == {"aron2006", "hodge2008", "muraya2016"}
 
 
+def test_an_export_with_more_latex_to_decode_than_the_file_limit_is_refused_before_decoding(
+    corpus: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Every name and field was under the per-part limit, but pylatexenc's ~30,000 characters a second
+    # made a few megabytes of accented names minutes of decoding: the file's total is bounded now.
+    rng = random.Random(14)
+    accents = ['{\\"u}', "{\\'e}", "\\c{c}", "{\\o}", "\\~{n}"]
+    names = [
+        f"M{rng.choice(accents)}ller{n}, J{rng.choice(accents)}rg and {{U.S. Office {n}}} and von Br{rng.choice(accents)}n, Ana"
+        for n in range(30)
+    ]
+    bib = corpus / "import" / "many.bib"
+    bib.write_text(
+        "".join(
+            f"@article{{k{n}, author = {{{name}}}, title = {{Care in the {{United States}} -- {n}}}, "
+            f"journal = {{Social Work}}, year = {{2008}}, abstract = {{{{\\em not decoded}}}}, file = {{docs/a.txt}}}}\n"
+            for n, name in enumerate(names * 2)  # each name twice: decoded once, counted once
+        ),
+        encoding="utf-8",
+    )
+    monkeypatch.setattr(corpus_module, "LATEX_FILE_LIMIT", 10**9)
+    decoded = _count_decoded(monkeypatch)
+    assert len(corpus_module.parse_bibtex(bib)) == 60
+    workload = sum(decoded)
+    assert workload > 2_000  # 60 titles and each distinct name part with markup
+
+    monkeypatch.setattr(corpus_module, "LATEX_FILE_LIMIT", workload - 1)
+    refused = _count_decoded(monkeypatch)
+    manifest = corpus / "corpus" / "manifest.csv"
+    before = manifest.read_bytes()
+    assert main(["corpus", "add", "--bib", str(bib), "--manifest", str(manifest)]) != 0
+    err = capsys.readouterr().err
+    assert refused == []  # refused before a single text reached pylatexenc
+    assert f"{bib}: {workload:,} characters of names, titles and other used fields with LaTeX markup" in err
+    assert "(in 60 entries), over the" in err
+    assert "nothing was added. Fix: export only the references that have document files, or split" in err
+    assert manifest.read_bytes() == before
+
+    monkeypatch.setattr(corpus_module, "LATEX_FILE_LIMIT", workload)  # the limit itself is allowed
+    assert len(corpus_module.parse_bibtex(bib)) == 60
+
+
 def test_a_field_pylatexenc_cannot_decode_refuses_its_entry_with_the_reason(tmp_path: Path) -> None:
     path = tmp_path / "deep.bib"
     path.write_text(

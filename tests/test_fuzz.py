@@ -67,3 +67,20 @@ def test_seeded_fuzz_subset_has_no_crash_and_no_hang(
     stats = fuzz.run_cases(kind, CASES[kind], SEED, timeout=20.0, jobs=2, seeds=seeds, out_dir=tmp_path, pool=pool)
     assert stats["cases"] == CASES[kind]
     assert (stats["crashes"], stats["hangs"]) == (0, 0), fuzz.format_stats(stats)
+
+
+@pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="peak memory is read from Linux's /proc")
+def test_peak_memory_is_read_from_the_process_and_reset_between_kinds() -> None:
+    import os
+
+    pid = os.getpid()
+    fuzz.reset_peak_rss(pid)
+    before = fuzz.peak_rss_mb(pid)
+    block = bytearray(200 * 2**20)  # written (zero-filled), so resident
+    grown = fuzz.peak_rss_mb(pid)
+    del block
+    fuzz.reset_peak_rss(pid)  # a kept worker's next kind starts from what it holds now, not its old peak
+    after = fuzz.peak_rss_mb(pid)
+    assert before > 0 and grown - before > 150
+    assert after < grown - 150
+    assert fuzz.peak_rss_mb(2**22 + 12345) == 0.0  # no such process: nothing, not an error

@@ -528,6 +528,56 @@ def test_blank_lines_by_the_thousand_keep_row_numbers_and_cost_no_row_each(tmp_p
     assert problems[0]["row"] == 50_002 and "'maybe' is not valid" in problems[0]["message"]
 
 
+def test_a_sheet_of_excels_row_limit_is_read_and_one_row_more_is_refused_alone(tmp_path, form, monkeypatch):
+    # A sheet of millions of rows was loaded whole (about 1 KB and 0.2 ms a valid row): now a sheet is
+    # read up to Excel's 1,048,576 rows, and one longer is refused as soon as the row past it is read.
+    from reviewflow.review import sheets
+    from reviewflow.review.decisions import load_decisions
+
+    docs = small_corpus(tmp_path)
+    a, b = (row["segment_id"] for row in docs["aron2006"][:2])
+    folder = tmp_path / "d"
+    folder.mkdir()
+    blank = sheets.MAX_SHEET_ROWS - 2  # header, blank lines, one decision: exactly the limit
+    (folder / "ana.csv").write_text(f"segment_id,decision\n{chr(10) * blank}{a},accept\n", encoding="utf-8")
+    (folder / "ben.csv").write_text(f"segment_id,decision\n{chr(10) * (blank + 1)}{b},reject\n", encoding="utf-8")
+    (folder / "cy.csv").write_text(f"segment_id,decision\n{b},accept\n", encoding="utf-8")
+    ben_bytes = (folder / "ben.csv").read_bytes()
+    cells_read = _count_calls(monkeypatch, "sheets", "cell_text")
+    decisions, problems = load_decisions(decision_files(folder), form.codebook)
+    assert [(d.reviewer, d.segment_id, d.decision, d.row) for d in decisions] == [
+        ("ana", a, "accept", sheets.MAX_SHEET_ROWS),
+        ("cy", b, "accept", 2),
+    ]
+    assert len(cells_read) == 4  # ana's and cy's decision rows: ben's is never reached
+    (problem,) = problems
+    assert problem["status"] == "sheet_error" and problem["source"] == str(folder / "ben.csv")
+    assert problem["message"].startswith(f"{folder / 'ben.csv'}: more than 1,048,576 rows, more than a spreadsheet")
+    assert "Fix: delete the empty rows below the table" in problem["message"]
+    assert (folder / "ben.csv").read_bytes() == ben_bytes  # the reviewer's file is never written
+
+
+def test_an_xlsx_sheet_past_the_row_limit_is_refused_with_its_sheet_named(tmp_path, form, monkeypatch):
+    from openpyxl import Workbook
+
+    from reviewflow.review import sheets
+
+    docs = small_corpus(tmp_path)
+    a = docs["aron2006"][0]["segment_id"]
+    monkeypatch.setattr(sheets, "MAX_SHEET_ROWS", 4)  # the xlsx reader counts the same way, at any limit
+    for name, rows in (("ana.xlsx", 3), ("ben.xlsx", 4)):
+        book = Workbook()
+        book.active.title = "segments"
+        book.active.append(["segment_id", "decision"])
+        for _ in range(rows):
+            book.active.append([a, "accept"])
+        book.save(tmp_path / name)
+    assert [d.row for d in load_decision_sheet(tmp_path / "ana.xlsx", form.codebook)[0]] == [2, 3, 4]
+    decisions, (problem,) = load_decision_sheet(tmp_path / "ben.xlsx", form.codebook)
+    assert decisions == [] and problem["status"] == "sheet_error"
+    assert problem["message"].startswith(f"{tmp_path / 'ben.xlsx'} (sheet 'segments'): more than 4 rows")
+
+
 def test_decided_at_is_read_from_the_sheet_and_reported_per_decision(tmp_path, form):
     import datetime
 

@@ -163,6 +163,12 @@ _LATEX_MARKUP = re.compile(r"[\\{}%$~&`]|--|''")
 # but an export gone wrong (a missing closing brace swallows the entries below it); decoding it would
 # take minutes, so the entry is refused with a message instead.
 LATEX_DECODE_LIMIT = 10_000
+# The limit above is per field and per name, but pylatexenc's cost is per character of the whole file
+# (about 20,000-50,000 a second measured), so an export of megabytes of names like M{\"u}ller took
+# minutes with every part under it (2 MB of distinct accented names: 121 s). An export with more text to
+# decode than this (about 9,000 entries of braced titles and accented names; at the limit, 17,500
+# distinct accented names took 20 s at nice 19 on a loaded machine) is refused before any is decoded.
+LATEX_FILE_LIMIT = 1_000_000
 
 
 def _needs_latex(text: str) -> bool:
@@ -186,18 +192,51 @@ def _decode_latex(text: str) -> str:
     return _latex_to_text(text)[0]
 
 
+def _corporate(person: middlewares.NameParts) -> bool:
+    """A name written whole in braces, ``{U.S. Department of State}``: an organisation, kept as one."""
+    return not (person.first or person.von or person.jr) and len(person.last) == 1 and _brace_protected(person.last[0])
+
+
+def _name_texts(person: middlewares.NameParts) -> list[str]:
+    """The texts of one split name that _bibtex_person decodes: the organisation, or surname then given names."""
+    if _corporate(person):
+        return [person.last[0]]
+    return [" ".join(person.von + person.last), *person.first]
+
+
 def _bibtex_person(person: middlewares.NameParts) -> tuple[str, str]:
     """(surname, 'Surname, I. I.') of one split BibTeX name.
 
     Names are split before LaTeX decoding: decoding first would drop the braces of
     ``{U.S. Department of State}`` and split it into given names 'U.S. Department', von 'of', last 'State'.
     """
-    if not (person.first or person.von or person.jr) and len(person.last) == 1 and _brace_protected(person.last[0]):
-        corporate = _decode_latex(person.last[0]).strip()
-        return corporate, corporate
-    surname = _decode_latex(" ".join(person.von + person.last)).strip()
-    initials = _initials([_decode_latex(name) for name in person.first])
+    surname, *given = (_decode_latex(text).strip() for text in _name_texts(person))
+    if _corporate(person):
+        return surname, surname
+    initials = _initials(given)
     return surname, f"{surname}, {initials}" if initials else surname
+
+
+def _bibtex_people(item: model.Entry) -> list[middlewares.NameParts]:
+    """The split names of an entry: its authors, or its editors where it has no authors."""
+    return next(
+        (named.value for key in ("author", "editor") if (named := item.fields_dict.get(key)) and named.value), []
+    )
+
+
+def _latex_workload(entries: list[model.Entry]) -> int:
+    """Characters of the texts parse_bibtex would hand to pylatexenc (each distinct name once, as
+    _decode_latex caches them; parts over LATEX_DECODE_LIMIT are never decoded)."""
+    names: set[str] = set()
+    total = 0
+    for item in entries:
+        for key in BIBTEX_USED_FIELDS:
+            found = item.fields_dict.get(key)
+            text = "" if found is None else str(found.value)
+            if _needs_latex(text) and len(text) <= LATEX_DECODE_LIMIT:
+                total += len(text)
+        names.update(text for person in _bibtex_people(item) for text in _name_texts(person))
+    return total + sum(len(text) for text in names if _needs_latex(text) and len(text) <= LATEX_DECODE_LIMIT)
 
 
 # The fields an entry becomes a manifest row from (names aside): the only ones decoded.
@@ -285,13 +324,18 @@ def parse_bibtex(path: Path) -> list[Entry]:
             f"{path}: could not parse the BibTeX block(s) starting at line(s) {lines}. "
             "Fix: check braces and commas there (re-export from your reference manager)."
         )
+    workload = _latex_workload(library.entries)
+    if workload > LATEX_FILE_LIMIT:
+        raise ReviewflowError(
+            f"{path}: {workload:,} characters of names, titles and other used fields with LaTeX markup to "
+            f"decode (in {len(library.entries):,} entries), over the {LATEX_FILE_LIMIT:,} one import decodes "
+            "(at some 20,000-50,000 a second); nothing was added. Fix: export only the references that have "
+            "document files, or split the export into files of a few thousand entries and add them one at a time."
+        )
     entries = []
     for item in library.entries:
         fields, problem = _bibtex_fields(item)
-        people: list[middlewares.NameParts] = next(
-            (named.value for key in ("author", "editor") if (named := item.fields_dict.get(key)) and named.value), []
-        )
-        names = [_bibtex_person(person) for person in people]
+        names = [_bibtex_person(person) for person in _bibtex_people(item)]
         entry_type = item.entry_type.lower()
         doc_type, type_note, type_check = _doc_type("BibTeX", entry_type, BIBTEX_TYPES)
         entries.append(

@@ -123,7 +123,8 @@ def _polarity_word(value: str) -> str:
 def load_decision_sheet(path: str | Path, codebook: Codebook) -> tuple[list[Decision], list[dict[str, Any]]]:
     """The valid decisions of one sheet and report rows for everything refused.
 
-    A sheet whose header does not match the schema gives no decisions and one ``sheet_error`` row.
+    A sheet whose header does not match the schema, or of more than MAX_SHEET_ROWS rows (the row after
+    the limit is the last one read), gives no decisions and one ``sheet_error`` row.
     A row with an empty decision (a segment the reviewer did not look at) is skipped silently.
     """
     path = Path(path)

@@ -114,7 +114,7 @@ def _read_manual_table(path: Path) -> tuple[str, list[str], list[list[str]], lis
                     "Its values are not used until then."
                 )
             return None  # a reviewer who only checked segments: nothing to read
-        header, rows, formulas = sheet_table(workbook[MANUAL_SHEET])
+        header, rows, formulas = sheet_table(workbook[MANUAL_SHEET], where=f"{path} (sheet '{MANUAL_SHEET}')")
     finally:
         workbook.close()
     return f"{path} (sheet '{MANUAL_SHEET}')", header, rows, formulas
