@@ -115,6 +115,17 @@ def score_text(text: GoldText, form_path: str | Path, model: RecommendationModel
     return score_sentence_gold(text.gold, code_ingested(text.ingested, form_path, model=model).rows)
 
 
+def rules_and_model(text: GoldText, form_path: str | Path, model: RecommendationModel) -> dict[str, Any]:
+    """One text scored by the rules alone and by the rules with ``model``."""
+    return {"rules": score_text(text, form_path), "model": score_text(text, form_path, model)}
+
+
+def pooled_variants(results: Iterable[Mapping[str, Any]]) -> dict[str, Any]:
+    """``rules_and_model`` results pooled per variant (counts summed over the texts)."""
+    chosen = list(results)
+    return {variant: pool_scores(r[variant] for r in chosen) for variant in ("rules", "model")}
+
+
 def leave_one_out(
     texts: Sequence[GoldText],
     form_path: str | Path,
@@ -141,9 +152,8 @@ def leave_one_out(
             veto_margin=veto_margin,
             meta={"trained_on": [{"text": name} for name in examples if name != text.name]},
         )
-        per_text[text.name] = {"rules": score_text(text, form_path), "model": score_text(text, form_path, model)}
-    pooled = {variant: pool_scores(r[variant] for r in per_text.values()) for variant in ("rules", "model")}
-    return {"per_text": per_text, "pooled": pooled, "models": models}
+        per_text[text.name] = rules_and_model(text, form_path, model)
+    return {"per_text": per_text, "pooled": pooled_variants(per_text.values()), "models": models}
 
 
 def held_out(
@@ -156,9 +166,8 @@ def held_out(
     if overlap:
         raise ValueError(f"held-out texts are among the training texts: {', '.join(overlap)}")
     model = train([e for items in examples.values() for e in items])
-    per_text = {t.name: {"rules": score_text(t, form_path), "model": score_text(t, form_path, model)} for t in texts}
-    pooled = {variant: pool_scores(r[variant] for r in per_text.values()) for variant in ("rules", "model")}
-    return {"per_text": per_text, "pooled": pooled}
+    per_text = {t.name: rules_and_model(t, form_path, model) for t in texts}
+    return {"per_text": per_text, "pooled": pooled_variants(per_text.values())}
 
 
 # --------------------------------------------------------------------------------------- learning curve
@@ -321,5 +330,4 @@ def _reference(references: Mapping[str, Any] | None, name: str, names: Sequence[
         return None
     if name != "pooled":
         return references["per_text"].get(name)
-    chosen = [references["per_text"][n] for n in names if n in references["per_text"]]
-    return {variant: pool_scores(r[variant] for r in chosen) for variant in ("rules", "model")}
+    return pooled_variants(references["per_text"][n] for n in names if n in references["per_text"])
